@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** Version of the agent ↔ server message contract. Bump on any incompatible change. */
+export const PROTOCOL_VERSION = 1 as const;
+
+export const IsoTime = z.iso.datetime({ offset: true });
+export const CameraId = z.string().regex(/^cam-[0-9a-f]{16}$/, 'camera id is cam-<16 hex>');
+export const AgentId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/);
+
+/** Why a camera is not fully healthy. Every code has exactly one meaning; see docs/health.md. */
+export const Reason = z.enum([
+  'unreachable', // TCP connection to the ONVIF port refused / no route
+  'onvif_timeout', // TCP ok but the SOAP call did not answer in time
+  'onvif_error', // the device answered with a fault or an unparseable (malformed) document
+  'auth_failed', // credentials refused (HTTP 401 / ter:NotAuthorized)
+  'slow_response', // answered, but slower than the configured threshold
+  'rtsp_down', // ONVIF up but the RTSP stream cannot be opened
+  'no_video', // RTSP answers but the stream has no decodable video
+  'black_picture',
+  'frozen_picture',
+  'resolution_below_configured', // stream delivers less than the camera's own encoder configuration says
+  'fps_below_configured',
+  'resolution_below_required', // less than the school's requirement profile
+  'fps_below_required',
+  'clock_drift',
+  'retention_short',
+  'recording_gaps',
+  'retention_unknown',
+]);
+export type Reason = z.infer<typeof Reason>;
+
+export const CameraStatus = z.enum(['online', 'degraded', 'offline', 'unknown']);
+export type CameraStatus = z.infer<typeof CameraStatus>;
+
+export const Resolution = z.object({ width: z.int().positive(), height: z.int().positive() });
+export type Resolution = z.infer<typeof Resolution>;
+
+/** A minimum the state (or a region) requires of every camera. Never hard-coded: comes from config. */
+export const RequirementProfile = z.object({
+  name: z.string().min(1),
+  minRetentionDays: z.number().positive(),
+  minWidth: z.int().positive(),
+  minHeight: z.int().positive(),
+  minFps: z.number().positive(),
+  maxClockDriftSeconds: z.number().positive(),
+  maxGapMinutes: z.number().nonnegative(),
+});
+export type RequirementProfile = z.infer<typeof RequirementProfile>;

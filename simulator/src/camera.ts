@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import type { Credentials } from './auth.ts';
+import type { Clip, ClipLibrary, ClipSpec } from './clips.ts';
+import { type FaultPatch, Faults, type SimCameraConfig } from './config.ts';
+import type { MediaProfileModel, OnvifDeviceModel, RecordingModel } from './onvif/model.ts';
+import { OnvifHttpServer } from './onvif/server.ts';
+import { behaviours, type VendorBehaviour } from './personalities.ts';
+import { RtspServer } from './rtsp/server.ts';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const SUB = { width: 640, height: 360 };
+
+/** A deterministic urn:uuid from a serial, as a device's EndpointReference stays the same across reboots. */
+export function endpointRefFor(serial: string): string {
+  const h = createHash('sha1').update(`kuzet-sim:${serial}`).digest('hex');
+  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function onvifScopes(kind: string, b: VendorBehaviour, name: string): string[] {
+  return [
+    `onvif://www.onvif.org/type/${kind}`,
+    'onvif://www.onvif.org/Profile/Streaming',
+    ...(kind === 'NVR' ? ['onvif://www.onvif.org/Profile/G'] : []),
+    `onvif://www.onvif.org/hardware/${b.model}`,
+    `onvif://www.onvif.org/name/${name}`,
+    'onvif://www.onvif.org/location/country/kazakhstan',
+  ];
+}
+
+/** One simulated IP camera: ONVIF over HTTP, RTSP, its recordings, and its faults. */
+export class SimCamera implements OnvifDeviceModel {
+  readonly kind = 'camera' as const;
+  readonly behaviour: VendorBehaviour;
+  readonly endpointRef: string;
+  faults: Faults;
+  private http: OnvifHttpServer;
+  private rtsp: RtspServer;
+  private running = false;
+  private rtspRunning = false;
+  private offlineSinceMs?: number;
+
+  constructor(
+    public config: SimCameraConfig,
+    private readonly clips: ClipLibrary,
+  ) {
+    this.behaviour = behaviours[config.personality];
+    this.endpointRef = endpointRefFor(config.serial);
+    this.faults = Faults.parse(config.faults);
+    this.http = new OnvifHttpServer(this);
+    this.rtsp = this.makeRtsp();
+  }
+
+  get name() {
+    return this.config.name;
+  }
+  get serial() {
+    return this.config.serial;
+  }
+  get host() {
+    return this.config.host;
+  }
+  get onvifPort() {
+    return this.config.onvifPort;
+  }
+  get soapStats() {
+    return this.http.stats;
+  }
+  get rtspPlaying() {
+    return this.rtsp.playing;
+  }
+
+  private makeRtsp(): RtspServer {
+    return new RtspServer({
+      host: this.config.host,
+      port: this.config.rtspPort,
+      realm: `${this.behaviour.manufacturer} ${this.config.serial}`,
+      credentials: () => this.credentials(),
+      resolveStream: (path) => this.streamFor(path),
+    });
+  }
+
+  online(): boolean {
+    return this.running && !this.faults.offline;
+  }
+
+  credentials(): Credentials {
+    const { username, password } = this.config;
+    return { username, password: this.faults.wrongPassword ? `${password}-changed-by-someone` : password };
+  }
+
+  nowMs(): number {
+    return Date.now() + this.faults.clockDriftSeconds * 1000;
+  }
+  slowMs(): number {
+    return this.faults.slowMs;
+  }
+  malformedXml(): boolean {
+    return this.faults.malformedXml;
+  }
+
+  scopes(): string[] {
+    return onvifScopes('NetworkVideoTransmitter', this.behaviour, this.config.name);
+  }
+
+  mediaProfiles(): MediaProfileModel[] {
+    const c = this.config;
+    const rtsp = (path: string) => `rtsp://${c.host}:${c.rtspPort}${path}`;
+    return [
+      {
+        token: 'Profile_1',
+        name: 'mainStream',
+        width: c.width,
+        height: c.height,
+        fps: c.fps,
+        bitrateKbps: c.bitrateKbps,
+        streamUri: rtsp(this.behaviour.streamPath.main),
+        snapshotPath: '/onvif/snapshot/Profile_1.jpg',
+      },
+      {
+        token: 'Profile_2',
+        name: 'subStream',
+        ...SUB,
+        fps: c.fps,
+        bitrateKbps: 512,
+        streamUri: rtsp(this.behaviour.streamPath.sub),
+        snapshotPath: '/onvif/snapshot/Profile_2.jpg',
+      },
+    ];
+  }
+
+  /** The clip a stream really delivers, faults included. */
+  clipSpec(profile: 'main' | 'sub'): ClipSpec {
+    const c = this.config;
+    const f = this.faults;
+    const fps = f.streamFps ?? c.fps;
+    if (profile === 'sub') return { ...SUB, fps, picture: f.picture };
+    return { width: f.streamWidth ?? c.width, height: f.streamHeight ?? c.height, fps, picture: f.picture };
+  }
+
+  private async streamFor(path: string): Promise<Clip | null> {
+    const p = this.behaviour.streamPath;
+    if (path === p.main) return this.clips.get(this.clipSpec('main'));
+    if (path === p.sub) return this.clips.get(this.clipSpec('sub'));
+    return null;
+  }
+
+  async snapshot(token: string): Promise<Buffer | null> {
+    if (token !== 'Profile_1' && token !== 'Profile_2') return null;
+    return (await this.clips.get(this.clipSpec(token === 'Profile_1' ? 'main' : 'sub'))).jpeg;
+  }
+
+  /** The recording this camera would show in a recording search (on itself or on an NVR). */
+  recording(): RecordingModel | null {
+    const r = this.config.recording;
+    if (r.on === 'none') return null;
+    const latestMs = this.offlineSinceMs ?? this.nowMs();
+    const days = this.faults.retentionDays ?? r.days;
+    const gaps = [...r.gaps, ...this.faults.gaps].map((g) => {
+      const startMs = this.nowMs() - g.startHoursAgo * HOUR_MS;
+      return { startMs, endMs: Math.min(startMs + g.hours * HOUR_MS, latestMs) };
+    });
+    return {
+      token: r.on === 'camera' ? 'RecordMediaProfile_1' : `REC_${this.config.name}`,
+      sourceId: `http://${this.config.host}:${this.config.onvifPort}/onvif/device_service`,
+      sourceName: `${this.config.name} (${this.config.serial})`,
+      earliestMs: this.nowMs() - days * DAY_MS,
+      latestMs,
+      gaps,
+    };
+  }
+
+  recordings(): RecordingModel[] | null {
+    if (this.config.recording.on !== 'camera') return null;
+    const r = this.recording();
+    return r ? [r] : null;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.sync();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.sync();
+  }
+
+  /** Applies a fault patch and brings the listeners into line with it. */
+  async applyFaults(patch: FaultPatch | 'clear'): Promise<void> {
+    this.faults = patch === 'clear' ? Faults.parse({}) : Faults.parse({ ...this.faults, ...patch });
+    await this.sync();
+  }
+
+  /** Moves the camera to another address (a DHCP lease change); its identity stays the same. */
+  async readdress(host: string): Promise<void> {
+    const wasRunning = this.running;
+    await this.stop();
+    this.config = { ...this.config, host };
+    this.http = new OnvifHttpServer(this);
+    this.rtsp = this.makeRtsp();
+    if (wasRunning) await this.start();
+  }
+
+  private async sync(): Promise<void> {
+    const up = this.online();
+    if (up) {
+      this.offlineSinceMs = undefined;
+      await this.http.start();
+    } else {
+      this.offlineSinceMs ??= this.nowMs();
+      await this.http.stop();
+    }
+    const rtspUp = up && !this.faults.rtspDown;
+    if (rtspUp && !this.rtspRunning) await this.rtsp.start();
+    if (!rtspUp && this.rtspRunning) await this.rtsp.stop();
+    this.rtspRunning = rtspUp;
+  }
+}

@@ -1,0 +1,95 @@
+import type { OnvifDeviceModel } from './model.ts';
+import { esc, SoapFault } from './xml.ts';
+
+export function serviceUrl(d: OnvifDeviceModel, service: 'device' | 'media' | 'search'): string {
+  return `http://${d.host}:${d.onvifPort}/onvif/${service}_service`;
+}
+
+function dateTimeXml(ms: number): string {
+  const t = new Date(ms);
+  return `<tt:Time><tt:Hour>${t.getUTCHours()}</tt:Hour><tt:Minute>${t.getUTCMinutes()}</tt:Minute><tt:Second>${t.getUTCSeconds()}</tt:Second></tt:Time><tt:Date><tt:Year>${t.getUTCFullYear()}</tt:Year><tt:Month>${t.getUTCMonth() + 1}</tt:Month><tt:Day>${t.getUTCDate()}</tt:Day></tt:Date>`;
+}
+
+function profileXml(p: ReturnType<OnvifDeviceModel['mediaProfiles']>[number]): string {
+  return (
+    `<trt:Profiles token="${esc(p.token)}" fixed="true"><tt:Name>${esc(p.name)}</tt:Name>` +
+    `<tt:VideoSourceConfiguration token="VSC1"><tt:Name>VSC1</tt:Name><tt:UseCount>2</tt:UseCount><tt:SourceToken>VS1</tt:SourceToken><tt:Bounds x="0" y="0" width="${p.width}" height="${p.height}"/></tt:VideoSourceConfiguration>` +
+    encoderXml('tt:VideoEncoderConfiguration', p) +
+    '</trt:Profiles>'
+  );
+}
+
+function encoderXml(tag: string, p: ReturnType<OnvifDeviceModel['mediaProfiles']>[number]): string {
+  return (
+    `<${tag} token="VEC_${esc(p.token)}"><tt:Name>VEC_${esc(p.token)}</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding>` +
+    `<tt:Resolution><tt:Width>${p.width}</tt:Width><tt:Height>${p.height}</tt:Height></tt:Resolution><tt:Quality>4</tt:Quality>` +
+    `<tt:RateControl><tt:FrameRateLimit>${p.fps}</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>${p.bitrateKbps}</tt:BitrateLimit></tt:RateControl>` +
+    `<tt:H264><tt:GovLength>${Math.round(p.fps)}</tt:GovLength><tt:H264Profile>Main</tt:H264Profile></tt:H264><tt:SessionTimeout>PT60S</tt:SessionTimeout></${tag}>`
+  );
+}
+
+const profileToken = (body: Record<string, unknown>): string => {
+  const t = body.ProfileToken;
+  if (typeof t !== 'string' || !t)
+    throw new SoapFault(400, 'Sender', 'InvalidArgVal', 'ProfileToken missing', 'NoProfile');
+  return t;
+};
+
+/** Device management and media service actions. Returns the response body XML, or undefined if not handled. */
+export function deviceMediaAction(
+  d: OnvifDeviceModel,
+  action: string,
+  body: Record<string, unknown>,
+): string | undefined {
+  switch (action) {
+    case 'GetSystemDateAndTime':
+      return `<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>UTC-5</tt:TZ></tt:TimeZone><tt:UTCDateTime>${dateTimeXml(d.nowMs())}</tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`;
+    case 'GetDeviceInformation':
+      return `<tds:GetDeviceInformationResponse><tds:Manufacturer>${esc(d.behaviour.manufacturer)}</tds:Manufacturer><tds:Model>${esc(d.behaviour.model)}</tds:Model><tds:FirmwareVersion>${esc(d.behaviour.firmware)}</tds:FirmwareVersion><tds:SerialNumber>${esc(d.serial)}</tds:SerialNumber><tds:HardwareId>${esc(`${d.behaviour.model}-HW`)}</tds:HardwareId></tds:GetDeviceInformationResponse>`;
+    case 'GetScopes':
+      return `<tds:GetScopesResponse>${d
+        .scopes()
+        .map((s) => `<tds:Scopes><tt:ScopeDef>Fixed</tt:ScopeDef><tt:ScopeItem>${esc(s)}</tt:ScopeItem></tds:Scopes>`)
+        .join('')}</tds:GetScopesResponse>`;
+    case 'GetCapabilities': {
+      const search = d.recordings()
+        ? `<tt:Extension><tt:Search><tt:XAddr>${serviceUrl(d, 'search')}</tt:XAddr><tt:MetadataSearch>false</tt:MetadataSearch></tt:Search></tt:Extension>`
+        : '';
+      const media =
+        d.kind === 'camera'
+          ? `<tt:Media><tt:XAddr>${serviceUrl(d, 'media')}</tt:XAddr><tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast><tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities></tt:Media>`
+          : '';
+      return `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${serviceUrl(d, 'device')}</tt:XAddr></tt:Device>${media}${search}</tds:Capabilities></tds:GetCapabilitiesResponse>`;
+    }
+    case 'GetServices': {
+      const svc = (ns: string, url: string) =>
+        `<tds:Service><tds:Namespace>${ns}</tds:Namespace><tds:XAddr>${url}</tds:XAddr><tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>`;
+      let out = svc('http://www.onvif.org/ver10/device/wsdl', serviceUrl(d, 'device'));
+      if (d.kind === 'camera') out += svc('http://www.onvif.org/ver10/media/wsdl', serviceUrl(d, 'media'));
+      if (d.recordings()) out += svc('http://www.onvif.org/ver10/search/wsdl', serviceUrl(d, 'search'));
+      return `<tds:GetServicesResponse>${out}</tds:GetServicesResponse>`;
+    }
+    case 'GetProfiles':
+      return `<trt:GetProfilesResponse>${d.mediaProfiles().map(profileXml).join('')}</trt:GetProfilesResponse>`;
+    case 'GetVideoEncoderConfigurations':
+      return `<trt:GetVideoEncoderConfigurationsResponse>${d
+        .mediaProfiles()
+        .map((p) => encoderXml('trt:Configurations', p))
+        .join('')}</trt:GetVideoEncoderConfigurationsResponse>`;
+    case 'GetStreamUri': {
+      const token = profileToken(body);
+      const p = d.mediaProfiles().find((x) => x.token === token);
+      if (!p) throw new SoapFault(400, 'Sender', 'InvalidArgVal', `no profile ${token}`, 'NoProfile');
+      return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${esc(p.streamUri)}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
+    }
+    case 'GetSnapshotUri': {
+      const token = profileToken(body);
+      const p = d.mediaProfiles().find((x) => x.token === token);
+      if (!p) throw new SoapFault(400, 'Sender', 'InvalidArgVal', `no profile ${token}`, 'NoProfile');
+      const uri = `http://${d.host}:${d.onvifPort}${p.snapshotPath}`;
+      return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${esc(uri)}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
+    }
+    default:
+      return undefined;
+  }
+}

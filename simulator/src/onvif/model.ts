@@ -1,0 +1,45 @@
+import type { Credentials } from '../auth.ts';
+import type { VendorBehaviour } from '../personalities.ts';
+
+export interface MediaProfileModel {
+  token: string;
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+  bitrateKbps: number;
+  streamUri: string;
+  snapshotPath: string;
+}
+
+export interface RecordingModel {
+  token: string;
+  /** opaque id of the source camera, as an NVR stores it (here: the camera's IP address and serial) */
+  sourceId: string;
+  sourceName: string;
+  earliestMs: number;
+  latestMs: number;
+  gaps: { startMs: number; endMs: number }[];
+}
+
+/** What the SOAP layer needs to know about a simulated device (camera or NVR). */
+export interface OnvifDeviceModel {
+  readonly kind: 'camera' | 'nvr';
+  readonly name: string;
+  readonly serial: string;
+  readonly host: string;
+  readonly onvifPort: number;
+  readonly behaviour: VendorBehaviour;
+  readonly endpointRef: string;
+  credentials(): Credentials;
+  /** the device's own clock, drift included */
+  nowMs(): number;
+  slowMs(): number;
+  malformedXml(): boolean;
+  online(): boolean;
+  scopes(): string[];
+  mediaProfiles(): MediaProfileModel[];
+  /** null when the device has no recording search service */
+  recordings(): RecordingModel[] | null;
+  snapshot(profileToken: string): Promise<Buffer | null>;
+}
