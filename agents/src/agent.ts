@@ -1,0 +1,164 @@
+import os from 'node:os';
+import type { Logger } from 'pino';
+import { CameraChecks, type CheckContext, makeLimits } from './checks.ts';
+import type { AgentConfig } from './config.ts';
+import { discoverAll, type Found, identifyHeard, WsDiscovery } from './discovery/index.ts';
+import type { Heard } from './discovery/wsd.ts';
+import type { Identified } from './identify.ts';
+import { resolveInterfaces } from './net.ts';
+import { NvrIndex } from './nvr.ts';
+import { MessageFactory, type MessageSink } from './output.ts';
+import { Scheduler } from './scheduler.ts';
+
+export const AGENT_VERSION = '0.1.0';
+
+/** The school agent: discovers cameras, keeps checking each of them, and reports everything to a sink. */
+export class Agent {
+  readonly cameras = new Map<string, CameraChecks>();
+  private readonly byEndpoint = new Map<string, string>();
+  private readonly missing = new Map<string, number>();
+  private readonly goneReported = new Set<string>();
+  private readonly identifying = new Set<string>();
+  private readonly scheduler = new Scheduler();
+  private readonly messages: MessageFactory;
+  private readonly ctx: CheckContext;
+  private wsd?: WsDiscovery;
+  private readonly startedAt = new Date();
+  private discoveryTimer?: NodeJS.Timeout;
+  private heartbeatTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly config: AgentConfig,
+    private readonly sink: MessageSink,
+    private readonly log?: Logger,
+  ) {
+    this.messages = new MessageFactory(config.agentId);
+    this.ctx = {
+      config,
+      scheduler: this.scheduler,
+      sink,
+      messages: this.messages,
+      nvrs: new NvrIndex(config.nvrs, { timeoutMs: config.timeouts.onvifMs }),
+      limits: makeLimits(config),
+    };
+  }
+
+  get checksInFlight(): number {
+    return this.scheduler.inFlight;
+  }
+
+  async start(): Promise<void> {
+    const interfaces = resolveInterfaces(this.config.discovery.interfaces);
+    this.sink.send(
+      this.messages.make('hello', {
+        agentVersion: AGENT_VERSION,
+        hostname: os.hostname(),
+        schoolId: this.config.schoolId,
+        startedAt: this.startedAt.toISOString(),
+        interfaces: interfaces.map((i) => `${i.name}=${i.address}`),
+      }),
+    );
+    this.wsd = new WsDiscovery(interfaces, this.config.discovery.listenHello);
+    this.wsd.on('hello', (h) => void this.onHello(h));
+    this.wsd.on('bye', (ref) => this.onBye(ref));
+    await this.wsd.start();
+    await this.discoveryRound();
+    const loop = () => {
+      this.discoveryTimer = setTimeout(async () => {
+        await this.discoveryRound().catch((err) => this.log?.error({ err }, 'discovery round failed'));
+        loop();
+      }, this.config.discovery.intervalSeconds * 1000);
+    };
+    loop();
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), this.config.intervals.heartbeatSeconds * 1000);
+    this.heartbeatTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.discoveryTimer) clearTimeout(this.discoveryTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.scheduler.stop();
+    this.wsd?.stop();
+  }
+
+  private heartbeat(): void {
+    this.sink.send(
+      this.messages.make('heartbeat', {
+        uptimeSeconds: Math.round((Date.now() - this.startedAt.getTime()) / 1000),
+        cameras: this.cameras.size,
+        checksInFlight: this.scheduler.inFlight,
+        rssMb: Math.round(process.memoryUsage().rss / 1e5) / 10,
+      }),
+    );
+  }
+
+  /** A known camera answering at the address it had: nothing to identify again. */
+  private isKnownAt(h: Heard): boolean {
+    const id = this.byEndpoint.get(h.endpointRef);
+    const cam = id ? this.cameras.get(id) : undefined;
+    return Boolean(cam && h.rawXAddrs.some((x) => x.includes(`//${cam.identity.host}:`)) && !cam.tracker.offline);
+  }
+
+  async discoveryRound(): Promise<void> {
+    if (!this.wsd) return;
+    const { heard, found, durationMs } = await discoverAll(this.wsd, this.config, (h) => this.isKnownAt(h));
+    for (const f of found) this.adopt(f);
+    const seen = new Set(heard.map((h) => this.byEndpoint.get(h.endpointRef)).filter(Boolean));
+    for (const f of found) if (f.identified) seen.add(f.identified.identity.cameraId);
+    for (const id of this.cameras.keys()) {
+      if (seen.has(id)) {
+        this.missing.delete(id);
+        this.goneReported.delete(id);
+        continue;
+      }
+      const n = (this.missing.get(id) ?? 0) + 1;
+      this.missing.set(id, n);
+      if (n >= this.config.discovery.missingRounds && !this.goneReported.has(id)) {
+        this.goneReported.add(id);
+        this.sink.send(this.messages.make('camera_gone', { cameraId: id, how: 'missing' }));
+      }
+    }
+    this.sink.send(this.messages.make('discovery', { durationMs, devices: found.map((f) => f.device) }));
+    this.log?.info(
+      { heard: heard.length, identified: found.filter((f) => f.identified).length, durationMs },
+      'discovery round',
+    );
+  }
+
+  private async onHello(h: Heard): Promise<void> {
+    if (this.isKnownAt(h) || this.identifying.has(h.endpointRef)) return;
+    this.identifying.add(h.endpointRef);
+    try {
+      const f = await identifyHeard(h, this.config);
+      this.adopt(f);
+      this.sink.send(this.messages.make('discovery', { durationMs: 0, devices: [f.device] }));
+    } finally {
+      this.identifying.delete(h.endpointRef);
+    }
+  }
+
+  private onBye(endpointRef: string): void {
+    const id = this.byEndpoint.get(endpointRef);
+    if (!id) return;
+    this.goneReported.add(id);
+    this.sink.send(this.messages.make('camera_gone', { cameraId: id, how: 'bye' }));
+  }
+
+  /** Starts watching an identified camera, or updates one that came back at another address. */
+  private adopt(f: Found): void {
+    const idf: Identified | undefined = f.identified;
+    if (!idf) return;
+    const { identity } = idf;
+    if (identity.media.length === 0) return; // a recorder (NVR), not a camera
+    if (identity.endpointRef) this.byEndpoint.set(identity.endpointRef, identity.cameraId);
+    this.missing.delete(identity.cameraId);
+    this.goneReported.delete(identity.cameraId);
+    const existing = this.cameras.get(identity.cameraId);
+    if (existing && existing.identity.xaddr === identity.xaddr) return;
+    existing?.stop();
+    const checks = new CameraChecks(identity, idf.device, idf.device.soap.creds, this.ctx);
+    this.cameras.set(identity.cameraId, checks);
+    this.sink.send(this.messages.make('camera', { camera: identity }));
+    checks.start();
+  }
+}

@@ -1,0 +1,243 @@
+import type { CameraIdentity, HealthTier, Reason } from '@kuzet/protocol';
+import pLimit from 'p-limit';
+import type { AgentConfig } from './config.ts';
+import { mainProfile } from './identify.ts';
+import type { NvrIndex } from './nvr.ts';
+import type { OnvifDevice } from './onvif/client.ts';
+import { OnvifError } from './onvif/errors.ts';
+import type { Credentials } from './onvif/soap.ts';
+import type { MessageFactory, MessageSink } from './output.ts';
+import { describeStream } from './probe/rtsp.ts';
+import { checkStream } from './probe/stream.ts';
+import { measureRetention, type RetentionSource, retentionReasons } from './retention.ts';
+import type { Scheduler } from './scheduler.ts';
+import { CameraStateTracker } from './state.ts';
+
+type Limit = ReturnType<typeof pLimit>;
+
+export interface CheckContext {
+  config: AgentConfig;
+  scheduler: Scheduler;
+  sink: MessageSink;
+  messages: MessageFactory;
+  nvrs: NvrIndex;
+  limits: { onvif: Limit; rtsp: Limit; stream: Limit };
+}
+
+export function makeLimits(config: AgentConfig): CheckContext['limits'] {
+  return {
+    onvif: pLimit(config.concurrency.onvif),
+    rtsp: pLimit(config.concurrency.rtsp),
+    stream: pLimit(config.concurrency.stream),
+  };
+}
+
+const errText = (err: unknown) => ((err as Error).message ?? String(err)).slice(0, 500);
+
+/** All checks of one camera, each tier on its own interval, and the camera's resulting state. */
+export class CameraChecks {
+  readonly tracker: CameraStateTracker;
+
+  constructor(
+    public identity: CameraIdentity,
+    public device: OnvifDevice,
+    readonly creds: Credentials,
+    private readonly ctx: CheckContext,
+  ) {
+    this.tracker = new CameraStateTracker(identity.cameraId);
+  }
+
+  get id(): string {
+    return this.identity.cameraId;
+  }
+
+  private key(tier: string): string {
+    return `${this.id}:${tier}`;
+  }
+
+  /** Arms every tier. Deep and slow checks start at a random point of their interval, so they spread out. */
+  start(): void {
+    const i = this.ctx.config.intervals;
+    const { onvif, rtsp, stream } = this.ctx.limits;
+    const s = this.ctx.scheduler;
+    const spread = (sec: number) => Math.random() * sec * 1000;
+    s.every(this.key('reachability'), i.reachabilitySeconds * 1000, 0, onvif, () => this.reachability());
+    s.every(this.key('session'), i.sessionSeconds * 1000, 0, onvif, () => this.guard('session', () => this.session()));
+    s.every(this.key('clock'), i.clockSeconds * 1000, 0, onvif, () => this.guard('clock', () => this.clock()));
+    s.every(this.key('rtsp'), i.rtspSeconds * 1000, spread(Math.min(i.rtspSeconds, 5)), rtsp, () =>
+      this.guard('rtsp', () => this.rtsp()),
+    );
+    s.every(this.key('stream'), i.streamSeconds * 1000, spread(i.streamSeconds), stream, () =>
+      this.guard('stream', () => this.stream()),
+    );
+    s.every(this.key('retention'), i.retentionSeconds * 1000, spread(Math.min(i.retentionSeconds, 30)), onvif, () =>
+      this.guard('retention', () => this.retention()),
+    );
+    s.every(
+      this.key('state'),
+      i.stateSeconds * 1000,
+      i.stateSeconds * 1000,
+      (f) => f(),
+      async () => this.emitState(),
+    );
+  }
+
+  stop(): void {
+    this.ctx.scheduler.cancelPrefix(`${this.id}:`);
+  }
+
+  /** Deeper tiers are pointless while the camera is unreachable: skip them until it is back. */
+  private async guard(_tier: HealthTier, fn: () => Promise<void>): Promise<void> {
+    if (this.tracker.offline) return;
+    await fn();
+  }
+
+  private emitState(): void {
+    this.ctx.sink.send(this.ctx.messages.make('state', { state: this.tracker.snapshot() }));
+  }
+
+  private record(tier: HealthTier, reasons: Reason[], latencyMs?: number, detail?: string): void {
+    const sample = {
+      cameraId: this.id,
+      at: new Date().toISOString(),
+      tier,
+      ok: reasons.length === 0,
+      reasons,
+      latencyMs,
+      detail: detail?.slice(0, 500),
+    };
+    this.ctx.sink.send(this.ctx.messages.make('health', { sample }));
+    const wasOffline = this.tracker.offline;
+    if (this.tracker.update(tier, reasons)) this.emitState();
+    if (wasOffline && !this.tracker.offline) this.recovered();
+  }
+
+  /** Back from offline: what we knew of its stream is stale; look again now. */
+  private recovered(): void {
+    const s = this.ctx.scheduler;
+    this.tracker.forget('rtsp');
+    this.tracker.forget('session');
+    s.runNow(this.key('session'));
+    s.runNow(this.key('rtsp'));
+    s.runNow(this.key('clock'));
+  }
+
+  async reachability(): Promise<void> {
+    const t0 = Date.now();
+    try {
+      await this.device.clock(this.ctx.config.timeouts.onvifMs);
+      const latency = Date.now() - t0;
+      this.record('reachability', latency > this.ctx.config.timeouts.slowMs ? ['slow_response'] : [], latency);
+    } catch (err) {
+      const reason = err instanceof OnvifError ? err.reason : 'unreachable';
+      this.record('reachability', [reason], Date.now() - t0, errText(err));
+    }
+  }
+
+  async session(): Promise<void> {
+    const t0 = Date.now();
+    try {
+      await this.device.deviceInformation();
+      this.record('session', [], Date.now() - t0);
+    } catch (err) {
+      const reason: Reason = err instanceof OnvifError ? err.reason : 'onvif_error';
+      // a timeout here is a slow camera, not a missing one (reachability decides that)
+      this.record(
+        'session',
+        [reason === 'unreachable' || reason === 'onvif_timeout' ? 'slow_response' : reason],
+        Date.now() - t0,
+        errText(err),
+      );
+    }
+  }
+
+  async clock(): Promise<void> {
+    try {
+      const c = await this.device.clock(this.ctx.config.timeouts.onvifMs);
+      const drift = Math.round(c.offsetMs / 100) / 10;
+      this.tracker.measured.clockDriftSeconds = drift;
+      this.ctx.sink.send(
+        this.ctx.messages.make('clock', {
+          reading: { cameraId: this.id, at: new Date().toISOString(), driftSeconds: drift, ntp: c.ntp },
+        }),
+      );
+      const limit = this.ctx.config.requirements.maxClockDriftSeconds;
+      this.record('clock', Math.abs(drift) > limit ? ['clock_drift'] : [], c.rttMs, `drift ${drift} s`);
+    } catch (err) {
+      if (err instanceof OnvifError && err.kind === 'bad_response')
+        this.record('clock', ['onvif_error'], undefined, errText(err));
+      // unreachable/timeouts are the reachability tier's business
+    }
+  }
+
+  async rtsp(): Promise<void> {
+    const p = mainProfile(this.identity);
+    if (!p?.streamUri) {
+      this.record('rtsp', ['no_video'], undefined, 'no stream URI from the camera');
+      return;
+    }
+    const r = await describeStream(p.streamUri, this.creds, this.ctx.config.timeouts.rtspMs);
+    this.record('rtsp', r.reason ? [r.reason] : [], r.latencyMs, r.detail);
+  }
+
+  async stream(): Promise<void> {
+    const p = mainProfile(this.identity);
+    if (!p) {
+      this.record('stream', ['no_video'], undefined, 'the camera has no video profile');
+      return;
+    }
+    const cfg = this.ctx.config;
+    const r = await checkStream(
+      p,
+      this.creds,
+      { transport: cfg.stream.transport, analyseSeconds: cfg.stream.analyseSeconds, timeoutMs: cfg.timeouts.streamMs },
+      cfg.requirements,
+    );
+    if (r.measurement) {
+      const m = { cameraId: this.id, at: new Date().toISOString(), ...r.measurement };
+      Object.assign(this.tracker.measured, { width: m.width, height: m.height, fps: m.fps });
+      this.ctx.sink.send(this.ctx.messages.make('stream', { measurement: m }));
+    }
+    this.record('stream', r.reasons, r.measurement?.durationMs, r.detail);
+  }
+
+  private async retentionSource(): Promise<RetentionSource | { reason: string }> {
+    const rs = this.identity.recordingSearch;
+    if (rs.kind === 'camera') return { device: this.device, searchUrl: rs.xaddr, kind: 'camera' };
+    if (this.ctx.nvrs.size === 0) return { reason: rs.kind === 'none' ? rs.reason : 'no NVR configured' };
+    await this.ctx.nvrs.refresh();
+    const found = this.ctx.nvrs.find(this.identity);
+    if ('reason' in found) return found;
+    return { device: found.nvr, searchUrl: found.searchUrl, recordingToken: found.recordingToken, kind: 'nvr' };
+  }
+
+  async retention(): Promise<void> {
+    const t0 = Date.now();
+    const cfg = this.ctx.config;
+    let report: Parameters<typeof retentionReasons>[0];
+    try {
+      const src = await this.retentionSource();
+      if ('reason' in src) {
+        report = { state: 'unknown', cameraId: this.id, at: new Date().toISOString(), reason: src.reason };
+      } else {
+        const deviceNow = Date.now() + src.device.soap.clockOffsetMs;
+        report = await measureRetention(this.id, src, cfg.requirements, cfg.retention.maxGapWindowDays, deviceNow);
+      }
+    } catch (err) {
+      report = {
+        state: 'unknown',
+        cameraId: this.id,
+        at: new Date().toISOString(),
+        reason: `recording search failed: ${errText(err)}`,
+      };
+    }
+    if (report.state === 'known') this.tracker.measured.retainedDays = report.retainedDays;
+    this.ctx.sink.send(this.ctx.messages.make('retention', { report }));
+    this.record(
+      'retention',
+      retentionReasons(report, cfg.requirements),
+      Date.now() - t0,
+      report.state === 'unknown' ? report.reason : undefined,
+    );
+  }
+}

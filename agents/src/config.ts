@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { RequirementProfile } from '@kuzet/protocol';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+const Seconds = z.number().positive();
+
+export const CredentialRule = z.object({
+  /** IPv4 addresses, ranges (a.b.c.d-e.f.g.h), CIDRs or '*'; the first rule that matches a camera's address wins */
+  hosts: z.array(z.string()).default(['*']),
+  username: z.string().min(1),
+  password: z.string().min(1),
+});
+export type CredentialRule = z.infer<typeof CredentialRule>;
+
+export const NvrConfig = z.object({
+  xaddr: z.url(),
+  username: z.string().min(1),
+  password: z.string().min(1),
+  /** recording token → camera (serial number or IPv4 address) when the NVR's SourceIds say too little */
+  map: z.record(z.string(), z.string()).default({}),
+});
+export type NvrConfig = z.infer<typeof NvrConfig>;
+
+export const AgentConfig = z.object({
+  agentId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (max 64)'),
+  schoolId: z.string().optional(),
+  discovery: z
+    .object({
+      /** interface names or IPv4 addresses to run WS-Discovery on; empty = every non-loopback IPv4 interface */
+      interfaces: z.array(z.string()).default([]),
+      /** how long one discovery round listens for ProbeMatches */
+      waitMs: z.int().min(200).max(30_000).default(2_000),
+      /** Probes per round (UDP may drop some) */
+      repeats: z.int().min(1).max(5).default(2),
+      intervalSeconds: Seconds.default(300),
+      /** rounds a camera may be missing before it is reported gone */
+      missingRounds: z.int().min(1).default(3),
+      /** addresses probed one by one (unicast) for cameras that ignore multicast: IPs, ranges a-b, CIDRs */
+      unicast: z.array(z.string()).default([]),
+      /** device service URLs used without discovery */
+      static: z.array(z.url()).default([]),
+      listenHello: z.boolean().default(true),
+    })
+    .prefault({}),
+  credentials: z.array(CredentialRule).min(1, 'at least one credentials rule is needed'),
+  nvrs: z.array(NvrConfig).default([]),
+  intervals: z
+    .object({
+      reachabilitySeconds: Seconds.default(10),
+      sessionSeconds: Seconds.default(60),
+      rtspSeconds: Seconds.default(30),
+      streamSeconds: Seconds.default(900),
+      clockSeconds: Seconds.default(300),
+      retentionSeconds: Seconds.default(3600),
+      stateSeconds: Seconds.default(60),
+      heartbeatSeconds: Seconds.default(30),
+    })
+    .prefault({}),
+  timeouts: z
+    .object({
+      onvifMs: z.int().positive().default(4_000),
+      slowMs: z.int().positive().default(1_500),
+      rtspMs: z.int().positive().default(4_000),
+      streamMs: z.int().positive().default(25_000),
+    })
+    .prefault({}),
+  concurrency: z
+    .object({
+      onvif: z.int().positive().default(32),
+      rtsp: z.int().positive().default(16),
+      stream: z.int().positive().default(2),
+      identify: z.int().positive().default(32),
+    })
+    .prefault({}),
+  stream: z
+    .object({
+      /** seconds of live video decoded to look for a black or frozen picture */
+      analyseSeconds: z.number().min(2).max(30).default(4),
+      transport: z.enum(['tcp', 'udp']).default('tcp'),
+    })
+    .prefault({}),
+  retention: z.object({ maxGapWindowDays: z.number().positive().default(31) }).prefault({}),
+  requirements: RequirementProfile.default({
+    name: 'national-default',
+    minRetentionDays: 30,
+    minWidth: 1920,
+    minHeight: 1080,
+    minFps: 12,
+    maxClockDriftSeconds: 30,
+    maxGapMinutes: 10,
+  }),
+  log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
+});
+export type AgentConfig = z.infer<typeof AgentConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid agent configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Environment overrides: KUZET_AGENT_ID, KUZET_SCHOOL_ID, KUZET_INTERFACES (comma list), KUZET_CAMERA_USER/PASSWORD. */
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out = { ...raw };
+  if (env.KUZET_AGENT_ID) out.agentId = env.KUZET_AGENT_ID;
+  if (env.KUZET_SCHOOL_ID) out.schoolId = env.KUZET_SCHOOL_ID;
+  if (env.KUZET_INTERFACES)
+    out.discovery = { ...(out.discovery as object), interfaces: env.KUZET_INTERFACES.split(',').map((s) => s.trim()) };
+  if (env.KUZET_CAMERA_USER && env.KUZET_CAMERA_PASSWORD) {
+    const rest = Array.isArray(out.credentials) ? out.credentials : [];
+    out.credentials = [...rest, { hosts: ['*'], username: env.KUZET_CAMERA_USER, password: env.KUZET_CAMERA_PASSWORD }];
+  }
+  return out;
+}
+
+/** Validates a configuration object; lists every problem at once. */
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): AgentConfig {
+  const obj = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const r = AgentConfig.safeParse(applyEnv(obj, env));
+  if (!r.success) throw new ConfigError(r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  return r.data;
+}
+
+export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  let raw: unknown = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError([`cannot read ${file}: ${(err as Error).message}`]);
+    }
+    try {
+      raw = YAML.parse(text);
+    } catch (err) {
+      throw new ConfigError([`${file} is not valid YAML/JSON: ${(err as Error).message}`]);
+    }
+  }
+  return parseConfig(raw, env);
+}

@@ -1,0 +1,72 @@
+import type { DiscoveredDevice } from '@kuzet/protocol';
+import pLimit from 'p-limit';
+import type { AgentConfig } from '../config.ts';
+import { type Identified, identify } from '../identify.ts';
+import { expandRanges, hostMatches } from '../net.ts';
+import type { Credentials } from '../onvif/soap.ts';
+import type { Heard, WsDiscovery } from './wsd.ts';
+import { chooseXAddr } from './xaddr.ts';
+
+export { WsDiscovery } from './wsd.ts';
+
+export function credentialsFor(host: string, config: AgentConfig): Credentials {
+  const rule = config.credentials.find((r) => hostMatches(host, r.hosts)) ?? config.credentials[0]!;
+  return { username: rule.username, password: rule.password };
+}
+
+export interface Found {
+  device: DiscoveredDevice;
+  identified?: Identified;
+}
+
+/** Identifies one heard device (fixing its XAddr first); failures are reported on the device, not thrown. */
+export async function identifyHeard(h: Heard, config: AgentConfig): Promise<Found> {
+  const xaddr = chooseXAddr(h.rawXAddrs, h.from);
+  const base: DiscoveredDevice = {
+    endpointRef: h.endpointRef,
+    rawXAddrs: h.rawXAddrs,
+    xaddr: xaddr ?? '',
+    scopes: h.scopes,
+    types: h.types,
+    via: h.via,
+    from: h.from,
+  };
+  if (!xaddr) return { device: { ...base, error: 'no usable XAddr in the announcement' } };
+  try {
+    const identified = await identify(
+      xaddr,
+      credentialsFor(new URL(xaddr).hostname, config),
+      { timeoutMs: config.timeouts.onvifMs },
+      h.endpointRef,
+    );
+    return { device: { ...base, identity: identified.identity }, identified };
+  } catch (err) {
+    return { device: { ...base, error: (err as Error).message.slice(0, 500) } };
+  }
+}
+
+/** Static device URLs from the config, as if heard. */
+export function staticHeard(config: AgentConfig): Heard[] {
+  return config.discovery.static.map((xaddr) => ({
+    endpointRef: `static:${xaddr}`,
+    types: [],
+    scopes: [],
+    rawXAddrs: [xaddr],
+    from: new URL(xaddr).hostname,
+    via: 'unicast' as const,
+  }));
+}
+
+/** One full discovery round (multicast, unicast ranges, static list) with identification of every device found. */
+export async function discoverAll(
+  wsd: WsDiscovery,
+  config: AgentConfig,
+  skip?: (h: Heard) => boolean,
+): Promise<{ heard: Heard[]; found: Found[]; durationMs: number }> {
+  const t0 = Date.now();
+  const d = config.discovery;
+  const heard = [...(await wsd.probe(d.waitMs, d.repeats, expandRanges(d.unicast))), ...staticHeard(config)];
+  const limit = pLimit(config.concurrency.identify);
+  const found = await Promise.all(heard.filter((h) => !skip?.(h)).map((h) => limit(() => identifyHeard(h, config))));
+  return { heard, found, durationMs: Date.now() - t0 };
+}

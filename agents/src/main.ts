@@ -1,0 +1,133 @@
+import { Command } from 'commander';
+import pino from 'pino';
+import { Agent } from './agent.ts';
+import { type AgentConfig, ConfigError, loadConfig, parseConfig } from './config.ts';
+import { discoverAll, WsDiscovery } from './discovery/index.ts';
+import { mainProfile } from './identify.ts';
+import { resolveInterfaces } from './net.ts';
+import { NdjsonSink } from './output.ts';
+
+function die(msg: string): never {
+  process.stderr.write(`kuzet-agent: ${msg}\n`);
+  process.exit(1);
+}
+
+function configOrDie(load: () => AgentConfig): AgentConfig {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof ConfigError) die(err.message);
+    throw err;
+  }
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+const program = new Command('kuzet-agent').description('Kuzet school agent: finds and watches ONVIF cameras');
+
+program
+  .command('scan')
+  .description('find cameras once and print what they are')
+  .option('-c, --config <file>', 'agent config (YAML/JSON); credentials and discovery settings come from it')
+  .option(
+    '-i, --interface <name|ipv4>',
+    'interface to probe on (repeatable; default: all non-loopback IPv4)',
+    collect,
+    [],
+  )
+  .option('-u, --user <name>', 'camera user name (instead of a config)')
+  .option('-p, --password <pw>', 'camera password (instead of a config)')
+  .option('--unicast <range>', 'also probe these addresses one by one (IP, a-b, CIDR; repeatable)', collect, [])
+  .option('--static <url>', 'device service URL to query directly (repeatable)', collect, [])
+  .option('--wait <ms>', 'how long to listen for answers', (v) => Number(v))
+  .option('--json', 'print JSON instead of a table')
+  .action(async (o) => {
+    const config = configOrDie(() => {
+      const base = o.config
+        ? (loadConfig(o.config) as unknown as Record<string, unknown>)
+        : { agentId: 'scan', credentials: [] };
+      const d = { ...(base.discovery as object) } as Record<string, unknown>;
+      if (o.interface.length) d.interfaces = o.interface;
+      if (o.unicast.length) d.unicast = o.unicast;
+      if (o.static.length) d.static = o.static;
+      if (o.wait) d.waitMs = o.wait;
+      const credentials = o.user ? [{ hosts: ['*'], username: o.user, password: o.password ?? '' }] : base.credentials;
+      return parseConfig({ ...base, discovery: d, credentials }, process.env);
+    });
+    let interfaces: ReturnType<typeof resolveInterfaces>;
+    try {
+      interfaces = resolveInterfaces(config.discovery.interfaces);
+    } catch (err) {
+      die((err as Error).message);
+    }
+    const wsd = new WsDiscovery(interfaces, false);
+    await wsd.start();
+    const { found, durationMs } = await discoverAll(wsd, config);
+    wsd.stop();
+    const devices = found.map((f) => f.device).sort((a, b) => a.xaddr.localeCompare(b.xaddr, 'en', { numeric: true }));
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify({ durationMs, devices }, null, 2)}\n`);
+    } else {
+      const rows = devices.map((d) => {
+        const id = d.identity;
+        const main = id ? mainProfile(id) : undefined;
+        return [
+          id?.manufacturer ?? '?',
+          id?.model ?? '?',
+          id?.firmware ?? '',
+          id?.serial ?? '',
+          id ? `${id.host}:${new URL(id.xaddr).port || 80}` : d.xaddr || d.from,
+          id?.profiles.join('+') ?? '',
+          main ? `${main.width}x${main.height}@${main.fps}` : '',
+          id ? (id.recordingSearch.kind === 'none' ? '-' : id.recordingSearch.kind) : '',
+          id ? id.auth : (d.error ?? ''),
+        ];
+      });
+      const head = [
+        'VENDOR',
+        'MODEL',
+        'FIRMWARE',
+        'SERIAL',
+        'ADDRESS',
+        'PROFILES',
+        'MAIN STREAM',
+        'REC SEARCH',
+        'AUTH / ERROR',
+      ];
+      const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+      const line = (r: string[]) =>
+        r
+          .map((c, i) => c.slice(0, 48).padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd();
+      process.stdout.write(`${[line(head), ...rows.map(line)].join('\n')}\n`);
+      process.stdout.write(`${devices.length} device(s) in ${durationMs} ms\n`);
+    }
+    process.exit(0);
+  });
+
+program
+  .command('run')
+  .description('watch the cameras continuously and report')
+  .requiredOption('-c, --config <file>', 'agent config (YAML/JSON)')
+  .option('--stdout', 'write protocol messages to stdout as NDJSON (until the server link exists)')
+  .action(async (o) => {
+    const config = configOrDie(() => loadConfig(o.config));
+    if (!o.stdout) die('no output chosen: use --stdout (the server link comes with the central server)');
+    const log = pino({ level: config.log.level, base: { agentId: config.agentId } }, pino.destination(2));
+    const agent = new Agent(config, new NdjsonSink(), log);
+    const shutdown = async (sig: string) => {
+      log.info({ sig }, 'stopping');
+      await agent.stop();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    try {
+      await agent.start();
+    } catch (err) {
+      die((err as Error).message);
+    }
+  });
+
+program.parseAsync(process.argv).catch((err) => die((err as Error).stack ?? String(err)));

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ffmpeg from 'fluent-ffmpeg';
+import { z } from 'zod';
+
+/**
+ * The one place the agent runs ffprobe/ffmpeg (through fluent-ffmpeg). Output from the tools is validated;
+ * a broken answer is an error with a clear message, never a crash.
+ */
+
+export interface StreamInfo {
+  codec: string;
+  profile?: string;
+  width: number;
+  height: number;
+  declaredFps?: number;
+}
+
+export interface Analysis {
+  frames: number;
+  analysedSeconds: number;
+  fps: number;
+  bitrateKbps: number;
+  blackSeconds: number;
+  frozenSeconds: number;
+}
+
+export class ToolError extends Error {
+  constructor(
+    readonly kind: 'unreachable' | 'no_video' | 'timeout' | 'bad_output',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ProbeStream = z.object({
+  codec_type: z.string(),
+  codec_name: z.string(),
+  profile: z.union([z.string(), z.number()]).optional(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  r_frame_rate: z.string().optional(),
+});
+
+function rate(s: string | undefined): number | undefined {
+  if (!s) return undefined;
+  const [n, d] = s.split('/').map(Number);
+  const v = d ? n! / d : n!;
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/** A stream URL with credentials; never logged. */
+export function withCredentials(streamUri: string, username: string, password: string): string {
+  const u = new URL(streamUri);
+  u.username = encodeURIComponent(username);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+function classify(message: string): ToolError {
+  if (/401|authori[sz]ation failed/i.test(message)) return new ToolError('unreachable', 'RTSP credentials refused');
+  if (/Connection refused|No route|timed out|Connection timed out|404|Server returned/i.test(message))
+    return new ToolError('unreachable', message.split('\n').filter(Boolean).slice(-2).join(' ').slice(0, 300));
+  return new ToolError('no_video', message.split('\n').filter(Boolean).slice(-2).join(' ').slice(0, 300));
+}
+
+/** ffprobe: codec, profile, resolution and declared frame rate of the first video stream. */
+export function probeStream(url: string, transport: 'tcp' | 'udp', timeoutMs: number): Promise<StreamInfo> {
+  return new Promise((resolve, reject) => {
+    const options = ['-rtsp_transport', transport, '-timeout', String(timeoutMs * 1000), '-select_streams', 'v:0'];
+    ffmpeg.ffprobe(url, options, (err, data) => {
+      if (err) return reject(classify(String((err as Error).message)));
+      const video = (data?.streams ?? []).find((s) => s.codec_type === 'video');
+      if (!video) return reject(new ToolError('no_video', 'the stream has no video track'));
+      const v = ProbeStream.safeParse(video);
+      if (!v.success)
+        return reject(new ToolError('bad_output', `ffprobe output not understood: ${v.error.issues[0]?.message}`));
+      resolve({
+        codec: v.data.codec_name,
+        profile: v.data.profile === undefined ? undefined : String(v.data.profile),
+        width: v.data.width,
+        height: v.data.height,
+        declaredFps: rate(v.data.r_frame_rate),
+      });
+    });
+  });
+}
+
+/** Parses blackdetect/freezedetect stderr lines (timestamps are zero-based: setpts=PTS-STARTPTS). */
+export function parseDetectLines(
+  lines: string[],
+  analysedSeconds: number,
+): { blackSeconds: number; frozenSeconds: number } {
+  let black = 0;
+  let frozen = 0;
+  let openFreeze: number | undefined;
+  for (const l of lines) {
+    const b = /black_start:\s*([\d.]+)\s+black_end:\s*([\d.]+)/.exec(l);
+    if (b) black += Math.max(0, Number(b[2]) - Number(b[1]));
+    const fs = /freeze_start:\s*([\d.]+)/.exec(l);
+    if (fs) openFreeze = Number(fs[1]);
+    const fd = /freeze_duration:\s*([\d.]+)/.exec(l);
+    if (fd) frozen += Number(fd[1]);
+    if (/freeze_end:/.test(l)) openFreeze = undefined;
+  }
+  // a freeze lasting to the end prints only freeze_start
+  if (openFreeze !== undefined) frozen += Math.max(0, analysedSeconds - openFreeze);
+  return { blackSeconds: Math.min(black, analysedSeconds), frozenSeconds: Math.min(frozen, analysedSeconds) };
+}
+
+/** Parses framemd5 output: frame count, real frame rate and bitrate from packet timestamps and sizes. */
+export function parseFrameMd5(text: string): { frames: number; spanSeconds: number; fps: number; bitrateKbps: number } {
+  const tb = /^#tb 0: (\d+)\/(\d+)/m.exec(text);
+  if (!tb) throw new ToolError('bad_output', 'framemd5 output has no time base');
+  const timeBase = Number(tb[1]) / Number(tb[2]);
+  const pts: number[] = [];
+  let bytes = 0;
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const f = line.split(',').map((s) => s.trim());
+    if (f.length < 6 || f[0] !== '0') continue;
+    const p = Number(f[2]);
+    const size = Number(f[4]);
+    if (!Number.isFinite(p) || !Number.isFinite(size)) continue;
+    pts.push(p);
+    bytes += size;
+  }
+  if (pts.length < 2) throw new ToolError('no_video', `only ${pts.length} video frames arrived`);
+  pts.sort((a, b) => a - b);
+  const span = (pts.at(-1)! - pts[0]!) * timeBase;
+  const fps = span > 0 ? (pts.length - 1) / span : 0;
+  const seconds = span + (fps > 0 ? 1 / fps : 0);
+  return { frames: pts.length, spanSeconds: span, fps, bitrateKbps: seconds > 0 ? (bytes * 8) / seconds / 1000 : 0 };
+}
+
+/**
+ * ffmpeg over `seconds` of live video: decodes it for blackdetect/freezedetect and copies packets to framemd5
+ * for the real frame rate and bitrate.
+ */
+export async function analyseStream(
+  url: string,
+  transport: 'tcp' | 'udp',
+  seconds: number,
+  timeoutMs: number,
+): Promise<Analysis> {
+  const md5Path = join(tmpdir(), `kuzet-${process.pid}-${randomBytes(6).toString('hex')}.framemd5`);
+  const lines: string[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const cmd = ffmpeg(url)
+        .inputOptions(['-rtsp_transport', transport, '-timeout', String(timeoutMs * 1000), '-t', String(seconds)])
+        .output('-')
+        .outputOptions([
+          '-map 0:v:0',
+          '-vf',
+          'setpts=PTS-STARTPTS,blackdetect=d=1:pix_th=0.1,freezedetect=n=-60dB:d=2',
+          '-an',
+          '-f null',
+        ])
+        .output(md5Path)
+        .outputOptions(['-map 0:v:0', '-c copy', '-f framemd5'])
+        .on('stderr', (l: string) => {
+          if (lines.length < 500) lines.push(l);
+        })
+        .on('error', (err: Error) => {
+          clearTimeout(timer);
+          reject(
+            err.message.includes('SIGKILL')
+              ? new ToolError('timeout', 'ffmpeg did not finish in time')
+              : classify(`${err.message}\n${lines.slice(-3).join('\n')}`),
+          );
+        })
+        .on('end', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      const timer = setTimeout(() => cmd.kill('SIGKILL'), timeoutMs);
+      cmd.run();
+    });
+    const m = parseFrameMd5(await readFile(md5Path, 'utf8'));
+    const analysedSeconds = m.spanSeconds + (m.fps > 0 ? 1 / m.fps : 0);
+    return { ...m, analysedSeconds, ...parseDetectLines(lines, analysedSeconds) };
+  } finally {
+    await rm(md5Path, { force: true });
+  }
+}

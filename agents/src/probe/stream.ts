@@ -1,0 +1,66 @@
+import type { MediaProfile, Reason, RequirementProfile, StreamMeasurement } from '@kuzet/protocol';
+import { analyseStream, probeStream, ToolError, withCredentials } from './ffmpeg.ts';
+
+/** A picture counts as black/frozen when it is so for most of the analysed time. */
+const PICTURE_SHARE = 0.8;
+/** Measured frame rate may fall this far below the configured one before it is a fault (jitter, clock). */
+const FPS_TOLERANCE = 0.85;
+
+export function streamReasons(m: Omit<StreamMeasurement, 'cameraId' | 'at'>, req: RequirementProfile): Reason[] {
+  const reasons: Reason[] = [];
+  const c = m.configured;
+  if (m.picture?.black) reasons.push('black_picture');
+  else if (m.picture?.frozen) reasons.push('frozen_picture');
+  if (c && m.width * m.height < c.width * c.height) reasons.push('resolution_below_configured');
+  if (c && c.fps > 0 && m.fps < c.fps * FPS_TOLERANCE) reasons.push('fps_below_configured');
+  if (m.width < req.minWidth || m.height < req.minHeight) reasons.push('resolution_below_required');
+  if (m.fps < req.minFps * FPS_TOLERANCE) reasons.push('fps_below_required');
+  return reasons;
+}
+
+export interface StreamCheckResult {
+  measurement?: Omit<StreamMeasurement, 'cameraId' | 'at'>;
+  reasons: Reason[];
+  detail?: string;
+}
+
+/** Deep check of the main stream: ffprobe for what it is, then live analysis of what it really delivers. */
+export async function checkStream(
+  profile: MediaProfile,
+  creds: { username: string; password: string },
+  opts: { transport: 'tcp' | 'udp'; analyseSeconds: number; timeoutMs: number },
+  req: RequirementProfile,
+): Promise<StreamCheckResult> {
+  if (!profile.streamUri) return { reasons: ['rtsp_down'], detail: 'the camera gave no stream URI' };
+  const url = withCredentials(profile.streamUri, creds.username, creds.password);
+  const t0 = Date.now();
+  try {
+    const info = await probeStream(url, opts.transport, opts.timeoutMs);
+    const a = await analyseStream(url, opts.transport, opts.analyseSeconds, opts.timeoutMs);
+    const measurement: Omit<StreamMeasurement, 'cameraId' | 'at'> = {
+      profileToken: profile.token,
+      codec: info.codec,
+      profile: info.profile,
+      width: info.width,
+      height: info.height,
+      fps: Math.round(a.fps * 100) / 100,
+      bitrateKbps: Math.round(a.bitrateKbps),
+      configured: { width: profile.width, height: profile.height, fps: profile.fps },
+      picture: {
+        analysedSeconds: Math.round(a.analysedSeconds * 100) / 100,
+        blackSeconds: Math.round(a.blackSeconds * 100) / 100,
+        frozenSeconds: Math.round(a.frozenSeconds * 100) / 100,
+        black: a.blackSeconds >= a.analysedSeconds * PICTURE_SHARE,
+        frozen: a.frozenSeconds >= a.analysedSeconds * PICTURE_SHARE,
+      },
+      durationMs: Date.now() - t0,
+    };
+    return { measurement, reasons: streamReasons(measurement, req) };
+  } catch (err) {
+    if (err instanceof ToolError) {
+      const reason: Reason = err.kind === 'unreachable' || err.kind === 'timeout' ? 'rtsp_down' : 'no_video';
+      return { reasons: [/credentials/.test(err.message) ? 'auth_failed' : reason], detail: err.message };
+    }
+    throw err;
+  }
+}

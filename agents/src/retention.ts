@@ -1,0 +1,107 @@
+import type { Reason, RecordingGap, RequirementProfile, RetentionReport } from '@kuzet/protocol';
+import type { OnvifDevice, TrackStateChange } from './onvif/client.ts';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Gaps from track state changes: each stretch without data, from an IsDataPresent=false to the next true (or to
+ * `untilMs` when data never came back). Only within [fromMs, untilMs].
+ */
+export function gapsFrom(
+  changes: TrackStateChange[],
+  fromMs: number,
+  untilMs: number,
+): { startMs: number; endMs: number }[] {
+  const gaps: { startMs: number; endMs: number }[] = [];
+  let gapStart: number | undefined;
+  for (const c of [...changes].sort((a, b) => a.atMs - b.atMs)) {
+    if (!c.dataPresent && gapStart === undefined) gapStart = Math.max(c.atMs, fromMs);
+    else if (c.dataPresent && gapStart !== undefined) {
+      if (c.atMs > gapStart) gaps.push({ startMs: gapStart, endMs: Math.min(c.atMs, untilMs) });
+      gapStart = undefined;
+    }
+  }
+  if (gapStart !== undefined && untilMs > gapStart) gaps.push({ startMs: gapStart, endMs: untilMs });
+  return gaps.filter((g) => g.endMs > g.startMs);
+}
+
+export function retentionReasons(r: RetentionReport, req: RequirementProfile): Reason[] {
+  if (r.state === 'unknown') return ['retention_unknown'];
+  const reasons: Reason[] = [];
+  if (r.retainedDays < req.minRetentionDays) reasons.push('retention_short');
+  if (r.gaps.some((g) => g.seconds > req.maxGapMinutes * 60)) reasons.push('recording_gaps');
+  return reasons;
+}
+
+export interface RetentionSource {
+  device: OnvifDevice;
+  searchUrl: string;
+  /** the recording to use; when absent (camera search), all recordings of the device are considered */
+  recordingToken?: string;
+  kind: 'camera' | 'nvr';
+}
+
+/**
+ * How many days are really retained (oldest to newest recording) and where recordings are missing, from ONVIF
+ * recording search. `deviceNowMs` is the device's clock: a recording that stopped long ago is a gap up to now.
+ */
+export async function measureRetention(
+  cameraId: string,
+  src: RetentionSource,
+  req: RequirementProfile,
+  maxGapWindowDays: number,
+  deviceNowMs: number,
+): Promise<RetentionReport> {
+  const at = new Date().toISOString();
+  const recordings = await src.device.findRecordings(src.searchUrl);
+  const candidates = src.recordingToken
+    ? recordings.filter((r) => r.RecordingToken === src.recordingToken)
+    : recordings;
+  const withTimes = candidates
+    .map((r) => ({
+      token: r.RecordingToken,
+      from: Date.parse(r.EarliestRecording ?? ''),
+      to: Date.parse(r.LatestRecording ?? ''),
+    }))
+    .filter((r) => Number.isFinite(r.from) && Number.isFinite(r.to));
+  let rec = withTimes.sort((a, b) => b.to - b.from - (a.to - a.from))[0];
+  if (!rec && !src.recordingToken) {
+    // some firmware leaves Earliest/LatestRecording out: fall back to the summary
+    const s = await src.device.recordingSummary(src.searchUrl);
+    const token = candidates[0]?.RecordingToken;
+    if (s.count > 0 && token) rec = { token, from: s.fromMs, to: s.untilMs };
+  }
+  if (!rec) {
+    return {
+      state: 'unknown',
+      cameraId,
+      at,
+      reason: candidates.length ? 'the recording has no earliest/latest time' : `no recording on the ${src.kind}`,
+    };
+  }
+  const retainedDays = Math.max(0, (rec.to - rec.from) / DAY_MS);
+  const windowDays = Math.min(retainedDays, maxGapWindowDays, Math.max(req.minRetentionDays, 1));
+  const windowFrom = rec.to - windowDays * DAY_MS;
+  const changes = await src.device.trackStateChanges(src.searchUrl, rec.token, windowFrom, rec.to);
+  const gaps = gapsFrom(changes, windowFrom, rec.to);
+  // recording stopped: from the newest recording to the device's now
+  if (deviceNowMs - rec.to > req.maxGapMinutes * 60_000 && deviceNowMs - rec.to > 60_000)
+    gaps.push({ startMs: rec.to, endMs: deviceNowMs });
+  const out: RecordingGap[] = gaps.map((g) => ({
+    start: new Date(g.startMs).toISOString(),
+    end: new Date(g.endMs).toISOString(),
+    seconds: Math.round((g.endMs - g.startMs) / 1000),
+  }));
+  return {
+    state: 'known',
+    cameraId,
+    at,
+    source: src.kind,
+    recordingToken: rec.token,
+    oldest: new Date(rec.from).toISOString(),
+    newest: new Date(rec.to).toISOString(),
+    retainedDays: Math.round(retainedDays * 100) / 100,
+    gaps: out,
+    gapWindowDays: Math.round(windowDays * 100) / 100,
+  };
+}
