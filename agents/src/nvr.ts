@@ -96,7 +96,7 @@ export class NvrIndex {
     }
     if (this.entries.length === 0) return { reason: 'the camera offers no recording search and no NVR is configured' };
     return {
-      reason: `no configured NVR has a recording of this camera${errors.length ? ` (${errors.join('; ')})` : ''}`,
+      reason: `the camera offers no recording search and no configured NVR holds a recording of it${errors.length ? ` (${errors.join('; ')})` : ''}`,
     };
   }
 }

@@ -85,6 +85,9 @@ export class DiscoveryResponder {
           s.bind(WSD_PORT, host, () => resolve());
         });
         s.on('message', (msg, rinfo) => this.onMessage(msg, rinfo, host));
+        // Hello/Bye leave from the device's own address, as on a real network
+        s.setMulticastInterface(this.iface);
+        s.setMulticastTTL(1);
         this.unicast.set(host, s);
       } catch {
         s.close();
@@ -129,15 +132,12 @@ export class DiscoveryResponder {
   }
 
   hello(d: OnvifDeviceModel): void {
-    this.mcast?.send(
-      Buffer.from(envelope(header('Hello'), `<d:Hello>${matchBody(d, true)}</d:Hello>`)),
-      WSD_PORT,
-      WSD_GROUP,
-    );
+    const xml = envelope(header('Hello'), `<d:Hello>${matchBody(d, true)}</d:Hello>`);
+    this.sendFrom(d.host, Buffer.from(xml), WSD_PORT, WSD_GROUP);
   }
 
   bye(d: OnvifDeviceModel): void {
     const body = `<d:Bye><wsa:EndpointReference><wsa:Address>${d.endpointRef}</wsa:Address></wsa:EndpointReference></d:Bye>`;
-    this.mcast?.send(Buffer.from(envelope(header('Bye'), body)), WSD_PORT, WSD_GROUP);
+    this.sendFrom(d.host, Buffer.from(envelope(header('Bye'), body)), WSD_PORT, WSD_GROUP);
   }
 }

@@ -45,7 +45,7 @@ export class DigestSession {
     this.nc = 0;
   }
 
-  authorization(method: string, uri: string): string {
+  authorization(method: string, uri: string, cnonce = randomBytes(8).toString('hex')): string {
     const c = this.challenge;
     if (c.algorithm && c.algorithm.toUpperCase() !== 'MD5')
       throw new Error(`unsupported digest algorithm ${c.algorithm}`);
@@ -67,7 +67,6 @@ export class DigestSession {
     if (qop) {
       this.nc++;
       const nc = this.nc.toString(16).padStart(8, '0');
-      const cnonce = randomBytes(8).toString('hex');
       parts.push(`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`);
       parts.push(`response="${md5(`${ha1}:${c.nonce}:${nc}:${cnonce}:${qop}:${ha2}`)}"`);
     } else {

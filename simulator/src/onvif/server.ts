@@ -9,6 +9,26 @@ import { envelope, SoapFault } from './xml.ts';
 /** Actions any client may call without credentials (ONVIF Core, access class PRE_AUTH). */
 const PRE_AUTH = new Set(['GetSystemDateAndTime', 'GetServices', 'GetCapabilities', 'GetServiceCapabilities']);
 const MAX_BODY = 256 * 1024;
+const DEVICE_MEDIA = new Set([
+  'GetSystemDateAndTime',
+  'GetDeviceInformation',
+  'GetScopes',
+  'GetCapabilities',
+  'GetServices',
+  'GetProfiles',
+  'GetVideoEncoderConfigurations',
+  'GetStreamUri',
+  'GetSnapshotUri',
+]);
+const SEARCH = new Set([
+  'GetRecordingSummary',
+  'GetRecordingInformation',
+  'FindRecordings',
+  'GetRecordingSearchResults',
+  'FindEvents',
+  'GetEventSearchResults',
+  'EndSearch',
+]);
 
 const parser = new XMLParser({
   removeNSPrefix: true,
@@ -127,6 +147,15 @@ export class OnvifHttpServer {
     if (!action) throw new SoapFault(400, 'Sender', 'WellFormed', 'empty SOAP Body');
     this.stats.byAction[action] = (this.stats.byAction[action] ?? 0) + 1;
     const args = (typeof bodyEl[action] === 'object' ? bodyEl[action] : {}) as Record<string, unknown>;
+    const supported = DEVICE_MEDIA.has(action) || (SEARCH.has(action) && this.device.recordings() !== null);
+    if (!supported)
+      throw new SoapFault(
+        400,
+        'Receiver',
+        'ActionNotSupported',
+        `action ${action} is not supported`,
+        'ActionNotSupported',
+      );
     if (!PRE_AUTH.has(action)) this.authenticate(doc.Envelope?.Header, req);
     const out = deviceMediaAction(this.device, action, args) ?? this.search.handle(this.device, action, args);
     if (out === undefined)

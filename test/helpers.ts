@@ -1,0 +1,80 @@
+import net from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type AgentConfig, parseConfig } from '@kuzet/agent';
+import { type GenerateOptions, generateCameras, type SimConfigInput, Simulator } from '@kuzet/simulator';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CLIPS_DIR = resolve(ROOT, '.cache/clips');
+
+function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((res) => {
+    const s = net.createServer();
+    s.once('error', () => res(false));
+    s.listen(port, host, () => s.close(() => res(true)));
+  });
+}
+
+/** A base port with `count` consecutive free ports above it (checked, not assumed). */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 35_000);
+    let ok = true;
+    for (let p = base; p < base + count && ok; p++) ok = await portFree(p);
+    if (ok) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports`);
+}
+
+/** A unique serial prefix per test run, so a test only counts its own simulated cameras. */
+export const runTag = () =>
+  `T${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1296)
+    .toString(36)
+    .toUpperCase()}`;
+
+export async function startSimulator(input: SimConfigInput): Promise<Simulator> {
+  const sim = new Simulator({ clipsDir: CLIPS_DIR, ...input }, ROOT);
+  await sim.start();
+  return sim;
+}
+
+export async function generatedSimulator(o: Omit<GenerateOptions, 'basePort'>, extra: Partial<SimConfigInput> = {}) {
+  const basePort = await freePortRange(2 * o.count + 2);
+  const tag = runTag();
+  const gen = generateCameras({ width: 640, height: 360, ...o, basePort });
+  for (const c of gen.cameras) c.serial = `${tag}-${c.serial}`;
+  const sim = await startSimulator({ ...gen, discoveryMaxDelayMs: 200, ...extra });
+  return { sim, tag, basePort };
+}
+
+export function agentConfig(over: Record<string, unknown> = {}): AgentConfig {
+  return parseConfig({
+    agentId: 'test-agent',
+    discovery: { interfaces: ['lo'], waitMs: 1500, intervalSeconds: 3600 },
+    credentials: [{ username: 'admin', password: 'camera-pass' }],
+    requirements: {
+      name: 'test',
+      minRetentionDays: 30,
+      minWidth: 640,
+      minHeight: 360,
+      minFps: 12,
+      maxClockDriftSeconds: 30,
+      maxGapMinutes: 10,
+    },
+    ...over,
+  });
+}
+
+export async function waitFor<T>(
+  fn: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
