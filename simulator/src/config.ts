@@ -56,6 +56,7 @@ export const SimCameraConfig = z.object({
   faults: Faults.prefault({}),
 });
 export type SimCameraConfig = z.infer<typeof SimCameraConfig>;
+export type SimCameraConfigInput = z.input<typeof SimCameraConfig>;
 
 export const SimNvrConfig = z.object({
   name: z.string().regex(/^[A-Za-z0-9_-]+$/),

@@ -1,10 +1,10 @@
 import { Agent, MemorySink } from '@kuzet/agent';
 import type { AgentMessage, CameraState, Reason } from '@kuzet/protocol';
-import type { SimCameraConfig, Simulator } from '@kuzet/simulator';
+import type { SimCameraConfigInput, Simulator } from '@kuzet/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentConfig, freePortRange, runTag, startSimulator, waitFor } from '../helpers.ts';
 
-type CamSpec = Partial<SimCameraConfig> & { name: string };
+type CamSpec = Partial<SimCameraConfigInput> & { name: string };
 
 const SPECS: CamSpec[] = [
   { name: 'healthy' },
