@@ -28,6 +28,14 @@ describe('ffmpeg output parsing', () => {
     expect(m.bitrateKbps).toBeCloseTo(120, 5);
   });
 
+  it('does not count two frames with the same timestamp twice', () => {
+    const rows = [
+      '0, 0, 0, 6000, 100, a',
+      ...Array.from({ length: 31 }, (_, i) => `0, ${i * 6000}, ${i * 6000}, 6000, 100, b`),
+    ];
+    expect(parseFrameMd5(`#tb 0: 1/90000\n${rows.join('\n')}\n`).fps).toBeCloseTo(15, 5);
+  });
+
   it('refuses output without a time base or frames', () => {
     expect(() => parseFrameMd5('garbage')).toThrow(ToolError);
     expect(() => parseFrameMd5('#tb 0: 1/90000\n0, 1, 1, 1, 10, x\n')).toThrow(/only 1 video frames/);

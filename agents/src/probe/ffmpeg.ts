@@ -131,7 +131,9 @@ export function parseFrameMd5(text: string): { frames: number; spanSeconds: numb
   if (pts.length < 2) throw new ToolError('no_video', `only ${pts.length} video frames arrived`);
   pts.sort((a, b) => a - b);
   const span = (pts.at(-1)! - pts[0]!) * timeBase;
-  const fps = span > 0 ? (pts.length - 1) / span : 0;
+  // RTSP demuxing can give the first two frames the same timestamp: count distinct instants
+  const distinct = new Set(pts).size;
+  const fps = span > 0 ? (distinct - 1) / span : 0;
   const seconds = span + (fps > 0 ? 1 / fps : 0);
   return { frames: pts.length, spanSeconds: span, fps, bitrateKbps: seconds > 0 ? (bytes * 8) / seconds / 1000 : 0 };
 }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): installs what is missing, then lint, types, cycles, all tests.
+source "$(dirname "$0")/lib.sh"
+ensure_node
+ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server chromium:chromium curl:curl
+ensure_npm
+
+say "lint + format (biome)"
+npx biome check .
+say "types (tsc -b)"
+npx tsc -b
+say "import cycles (madge)"
+npx madge --circular --no-spinner --extensions ts --ts-config tsconfig.base.json protocol/src agents/src simulator/src test bench scripts >/dev/null \
+  || { npx madge --circular --no-spinner --extensions ts --ts-config tsconfig.base.json protocol/src agents/src simulator/src test bench scripts; exit 1; }
+say "tests (vitest: unit, then integration with the simulator, ffmpeg and real sockets)"
+mkdir -p test/artifacts
+set +e
+npx vitest run --reporter=default --reporter=json --outputFile.json=test/artifacts/vitest.json "$@"
+rc=$?
+set -e
+node -e '
+  const r = require("./test/artifacts/vitest.json");
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+' || true
+exit $rc
