@@ -66,7 +66,7 @@ async function main() {
     scan.stdout!.on('data', (d) => (out += d));
     await new Promise((r) => scan.on('exit', r));
     const j = JSON.parse(out) as { durationMs: number; devices: { identity?: { media: unknown[] } }[] };
-    discovery.push({ ms: j.durationMs, found: j.devices.filter((d) => d.identity && d.identity.media.length).length });
+    discovery.push({ ms: j.durationMs, found: j.devices.filter((d) => d.identity?.media.length).length });
     log(`discovery ${i + 1}: ${j.durationMs} ms, ${discovery.at(-1)!.found} cameras identified`);
   }
 
