@@ -5,9 +5,10 @@
  * Writes the "Agent" section of bench/RESULTS.md.  Env: BENCH_CAMERAS (256), BENCH_WINDOW_S (300).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { WsDiscovery } from '@kuzet/agent';
 import { AgentMessage } from '@kuzet/protocol';
 import { freePortRange, ROOT } from '../test/helpers.ts';
 import { cpuSeconds, machine, percentile, rssMb } from './proc.ts';
@@ -19,11 +20,29 @@ const WARMUP_S = 60;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
+const children = new Set<ChildProcess>();
 function start(cmd: string, args: string[]): ChildProcess {
-  return spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+// never leave a simulator or agent behind: they would answer the next run's discovery
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+/** Other ONVIF devices answering on lo would be discovered and measured too: refuse to run beside them. */
+async function assertQuietLoopback(): Promise<void> {
+  const wsd = new WsDiscovery([{ name: 'lo', address: '127.0.0.1' }], false);
+  await wsd.start();
+  const heard = await wsd.probe(1500, 1);
+  wsd.stop();
+  if (heard.length) throw new Error(`${heard.length} ONVIF devices already answer on lo (another simulator?): stop them first`);
 }
 
 async function main() {
+  await assertQuietLoopback();
   const base = await freePortRange(2 * N + 2);
   const controlPort = base + 2 * N + 1;
   const control = `http://127.0.0.1:${controlPort}`;
@@ -112,7 +131,9 @@ async function main() {
   const hostOf = new Map<string, string>();
   const stateOf = new Map<string, string>();
   const offlineAt = new Map<string, number>();
+  const raw = createWriteStream(join(dir, 'agent.ndjson'));
   createInterface({ input: agent.stdout! }).on('line', (line) => {
+    raw.write(`${line}\n`);
     const r = AgentMessage.safeParse(JSON.parse(line));
     if (!r.success) return;
     const m = r.data;
@@ -140,7 +161,8 @@ async function main() {
     const id = hostOf.get(cam.host);
     const injected = Date.now();
     if (id) offlineAt.delete(id);
-    await fetch(`${control}/cameras/${cam.name}/faults`, { method: 'PATCH', body: JSON.stringify({ offline: true }) });
+    const res = await fetch(`${control}/cameras/${cam.name}/faults`, { method: 'PATCH', body: JSON.stringify({ offline: true }) });
+    if (!res.ok) throw new Error(`fault injection failed: ${res.status} ${await res.text()}`);
     for (let k = 0; k < 20 && !(id && offlineAt.has(id)); k++) {
       await sleep(1000);
       const r = rssMb(pid);
@@ -149,6 +171,7 @@ async function main() {
     }
     if (id && offlineAt.has(id)) offlineLatencies.push((offlineAt.get(id)! - injected) / 1000);
     else offlineLatencies.push(Number.POSITIVE_INFINITY);
+    log(`trial ${i + 1}: ${cam.name} ${cam.host} → ${id ?? 'unknown id'}: ${offlineLatencies.at(-1)} s (state ${id ? stateOf.get(id) : '-'})`);
     await fetch(`${control}/cameras/${cam.name}/faults`, { method: 'DELETE' });
     while (Date.now() - t0 < ((i + 1) * WINDOW_S * 1000) / trials) {
       await sleep(1000);
@@ -197,7 +220,7 @@ async function main() {
     '',
     `Baseline measured in the same run: a plain \`fetch()\` of GetSystemDateAndTime to the same cameras costs ${baselineMsPerReq.toFixed(3)} ms CPU per request; the agent's own process spends ${cpuPerCheckMs.toFixed(3)} ms CPU per check of any tier (ratio ${(cpuPerCheckMs / baselineMsPerReq).toFixed(1)}×; a check includes validation, state tracking and report output, and RTSP/ffprobe/retention checks do more than one request).`,
   ];
-  writeSection('Agent: 256 cameras (issue 3)', lines.join('\n'));
+  writeSection(`Agent: ${N} cameras (issue 3)`, lines.join('\n'));
   log('written to bench/RESULTS.md');
   process.exit(0);
 }

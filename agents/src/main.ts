@@ -103,7 +103,8 @@ program
       process.stdout.write(`${[line(head), ...rows.map(line)].join('\n')}\n`);
       process.stdout.write(`${devices.length} device(s) in ${durationMs} ms\n`);
     }
-    process.exit(0);
+    // stdout may be a pipe: exit only once everything is written
+    process.stdout.write('', () => process.exit(0));
   });
 
 program

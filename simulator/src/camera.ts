@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Credentials } from './auth.ts';
 import type { Clip, ClipLibrary, ClipSpec } from './clips.ts';
 import { type FaultPatch, Faults, type SimCameraConfig } from './config.ts';
+import { onvifScopes, SimDevice } from './device.ts';
 import type { MediaProfileModel, OnvifDeviceModel, RecordingModel } from './onvif/model.ts';
 import { OnvifHttpServer } from './onvif/server.ts';
 import { behaviours, type VendorBehaviour } from './personalities.ts';
@@ -11,28 +11,10 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const SUB = { width: 640, height: 360 };
 
-/** A deterministic urn:uuid from a serial, as a device's EndpointReference stays the same across reboots. */
-export function endpointRefFor(serial: string): string {
-  const h = createHash('sha1').update(`kuzet-sim:${serial}`).digest('hex');
-  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-export function onvifScopes(kind: string, b: VendorBehaviour, name: string): string[] {
-  return [
-    `onvif://www.onvif.org/type/${kind}`,
-    'onvif://www.onvif.org/Profile/Streaming',
-    ...(kind === 'NVR' ? ['onvif://www.onvif.org/Profile/G'] : []),
-    `onvif://www.onvif.org/hardware/${b.model}`,
-    `onvif://www.onvif.org/name/${name}`,
-    'onvif://www.onvif.org/location/country/kazakhstan',
-  ];
-}
-
 /** One simulated IP camera: ONVIF over HTTP, RTSP, its recordings, and its faults. */
-export class SimCamera implements OnvifDeviceModel {
+export class SimCamera extends SimDevice<SimCameraConfig> implements OnvifDeviceModel {
   readonly kind = 'camera' as const;
   readonly behaviour: VendorBehaviour;
-  readonly endpointRef: string;
   faults: Faults;
   private http: OnvifHttpServer;
   private rtsp: RtspServer;
@@ -41,28 +23,16 @@ export class SimCamera implements OnvifDeviceModel {
   private offlineSinceMs?: number;
 
   constructor(
-    public config: SimCameraConfig,
+    config: SimCameraConfig,
     private readonly clips: ClipLibrary,
   ) {
+    super(config);
     this.behaviour = behaviours[config.personality];
-    this.endpointRef = endpointRefFor(config.serial);
     this.faults = Faults.parse(config.faults);
     this.http = new OnvifHttpServer(this);
     this.rtsp = this.makeRtsp();
   }
 
-  get name() {
-    return this.config.name;
-  }
-  get serial() {
-    return this.config.serial;
-  }
-  get host() {
-    return this.config.host;
-  }
-  get onvifPort() {
-    return this.config.onvifPort;
-  }
   get soapStats() {
     return this.http.stats;
   }
@@ -84,9 +54,9 @@ export class SimCamera implements OnvifDeviceModel {
     return this.running && !this.faults.offline;
   }
 
-  credentials(): Credentials {
-    const { username, password } = this.config;
-    return { username, password: this.faults.wrongPassword ? `${password}-changed-by-someone` : password };
+  override credentials(): Credentials {
+    const c = super.credentials();
+    return this.faults.wrongPassword ? { ...c, password: `${c.password}-changed-by-someone` } : c;
   }
 
   nowMs(): number {

@@ -1,44 +1,27 @@
-import type { Credentials } from './auth.ts';
 import type { SimCamera } from './camera.ts';
-import { endpointRefFor, onvifScopes } from './camera.ts';
 import type { SimNvrConfig } from './config.ts';
+import { onvifScopes, SimDevice } from './device.ts';
 import type { MediaProfileModel, OnvifDeviceModel, RecordingModel } from './onvif/model.ts';
 import { OnvifHttpServer } from './onvif/server.ts';
 import { nvrBehaviour } from './personalities.ts';
 
 /** A simulated NVR: answers ONVIF Profile G recording search for the cameras it records. */
-export class SimNvr implements OnvifDeviceModel {
+export class SimNvr extends SimDevice<SimNvrConfig> implements OnvifDeviceModel {
   readonly kind = 'nvr' as const;
   readonly behaviour = nvrBehaviour;
-  readonly endpointRef: string;
   private readonly http: OnvifHttpServer;
   private running = false;
 
   constructor(
-    readonly config: SimNvrConfig,
+    config: SimNvrConfig,
     private readonly cameras: () => SimCamera[],
   ) {
-    this.endpointRef = endpointRefFor(config.serial);
+    super(config);
     this.http = new OnvifHttpServer(this);
   }
 
-  get name() {
-    return this.config.name;
-  }
-  get serial() {
-    return this.config.serial;
-  }
-  get host() {
-    return this.config.host;
-  }
-  get onvifPort() {
-    return this.config.onvifPort;
-  }
   online() {
     return this.running;
-  }
-  credentials(): Credentials {
-    return { username: this.config.username, password: this.config.password };
   }
   nowMs() {
     return Date.now();

@@ -57,7 +57,10 @@ export function staticHeard(config: AgentConfig): Heard[] {
   }));
 }
 
-/** One full discovery round (multicast, unicast ranges, static list) with identification of every device found. */
+/**
+ * One full discovery round (multicast, unicast ranges, static list) with identification of every device found.
+ * Identification starts as soon as a device answers, while the round still listens for the others.
+ */
 export async function discoverAll(
   wsd: WsDiscovery,
   config: AgentConfig,
@@ -65,8 +68,13 @@ export async function discoverAll(
 ): Promise<{ heard: Heard[]; found: Found[]; durationMs: number }> {
   const t0 = Date.now();
   const d = config.discovery;
-  const heard = [...(await wsd.probe(d.waitMs, d.repeats, expandRanges(d.unicast))), ...staticHeard(config)];
   const limit = pLimit(config.concurrency.identify);
-  const found = await Promise.all(heard.filter((h) => !skip?.(h)).map((h) => limit(() => identifyHeard(h, config))));
-  return { heard, found, durationMs: Date.now() - t0 };
+  const pending: Promise<Found>[] = [];
+  const start = (h: Heard) => {
+    if (!skip?.(h)) pending.push(limit(() => identifyHeard(h, config)));
+  };
+  staticHeard(config).forEach(start);
+  const heard = await wsd.probe(d.waitMs, d.repeats, expandRanges(d.unicast), start);
+  const found = await Promise.all(pending);
+  return { heard: [...heard, ...staticHeard(config)], found, durationMs: Date.now() - t0 };
 }

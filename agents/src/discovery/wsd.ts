@@ -107,15 +107,18 @@ export class WsDiscovery extends EventEmitter<WsDiscoveryEvents> {
 
   /**
    * One discovery round: `repeats` multicast Probes (for cameras and for devices such as NVRs) on every interface,
-   * plus unicast Probes to `unicast` addresses, collecting answers for `waitMs`.
+   * plus unicast Probes to `unicast` addresses, collecting answers for `waitMs`. `onNew` is called at once for
+   * each device heard for the first time, so that identifying it can overlap with listening for others.
    */
-  async probe(waitMs: number, repeats: number, unicast: string[] = []): Promise<Heard[]> {
+  async probe(waitMs: number, repeats: number, unicast: string[] = [], onNew?: (h: Heard) => void): Promise<Heard[]> {
     const found = new Map<string, Heard>();
     const ids: string[] = [];
     const sink = (h: Heard) => {
       const prev = found.get(h.endpointRef);
-      if (!prev) found.set(h.endpointRef, h);
-      else if (prev.scopes.length === 0 && h.scopes.length) found.set(h.endpointRef, { ...h, via: prev.via });
+      if (!prev) {
+        found.set(h.endpointRef, h);
+        onNew?.(h);
+      } else if (prev.scopes.length === 0 && h.scopes.length) found.set(h.endpointRef, { ...h, via: prev.via });
     };
     const send = (socket: dgram.Socket, types: string, port: number, address: string) => {
       const { messageId, xml } = buildProbe(types);

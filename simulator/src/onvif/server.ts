@@ -158,14 +158,8 @@ export class OnvifHttpServer {
       );
     if (!PRE_AUTH.has(action)) this.authenticate(doc.Envelope?.Header, req);
     const out = deviceMediaAction(this.device, action, args) ?? this.search.handle(this.device, action, args);
-    if (out === undefined)
-      throw new SoapFault(
-        400,
-        'Receiver',
-        'ActionNotSupported',
-        `action ${action} is not supported`,
-        'ActionNotSupported',
-      );
+    // a listed action without a handler is a simulator bug, not the client's fault
+    if (out === undefined) throw new SoapFault(500, 'Receiver', 'Action', `action ${action} has no handler`);
     return envelope(out);
   }
 
