@@ -38,7 +38,8 @@ async function assertQuietLoopback(): Promise<void> {
   await wsd.start();
   const heard = await wsd.probe(1500, 1);
   wsd.stop();
-  if (heard.length) throw new Error(`${heard.length} ONVIF devices already answer on lo (another simulator?): stop them first`);
+  if (heard.length)
+    throw new Error(`${heard.length} ONVIF devices already answer on lo (another simulator?): stop them first`);
 }
 
 async function main() {
@@ -161,7 +162,10 @@ async function main() {
     const id = hostOf.get(cam.host);
     const injected = Date.now();
     if (id) offlineAt.delete(id);
-    const res = await fetch(`${control}/cameras/${cam.name}/faults`, { method: 'PATCH', body: JSON.stringify({ offline: true }) });
+    const res = await fetch(`${control}/cameras/${cam.name}/faults`, {
+      method: 'PATCH',
+      body: JSON.stringify({ offline: true }),
+    });
     if (!res.ok) throw new Error(`fault injection failed: ${res.status} ${await res.text()}`);
     for (let k = 0; k < 20 && !(id && offlineAt.has(id)); k++) {
       await sleep(1000);
@@ -171,7 +175,9 @@ async function main() {
     }
     if (id && offlineAt.has(id)) offlineLatencies.push((offlineAt.get(id)! - injected) / 1000);
     else offlineLatencies.push(Number.POSITIVE_INFINITY);
-    log(`trial ${i + 1}: ${cam.name} ${cam.host} → ${id ?? 'unknown id'}: ${offlineLatencies.at(-1)} s (state ${id ? stateOf.get(id) : '-'})`);
+    log(
+      `trial ${i + 1}: ${cam.name} ${cam.host} → ${id ?? 'unknown id'}: ${offlineLatencies.at(-1)} s (state ${id ? stateOf.get(id) : '-'})`,
+    );
     await fetch(`${control}/cameras/${cam.name}/faults`, { method: 'DELETE' });
     while (Date.now() - t0 < ((i + 1) * WINDOW_S * 1000) / trials) {
       await sleep(1000);
@@ -187,8 +193,12 @@ async function main() {
   const count = (type: string) => inWindow.filter((e) => e.m.type === type).length;
   const checks = count('health');
   const streamTimes = inWindow.filter((e) => e.m.type === 'stream').map((e) => e.t);
-  const buckets = new Array(Math.ceil(elapsed / 60)).fill(0);
-  for (const t of streamTimes) buckets[Math.min(buckets.length - 1, Math.floor((t - t0) / 60_000))]++;
+  // whole minutes only: a partial last minute would look like a dip
+  const buckets = new Array(Math.max(1, Math.floor(elapsed / 60))).fill(0);
+  for (const t of streamTimes) {
+    const b = Math.floor((t - t0) / 60_000);
+    if (b < buckets.length) buckets[b]++;
+  }
   const agentSelf = (a1.self - a0.self) / elapsed;
   const agentChildren = (a1.children - a0.children) / elapsed;
   const simCpu = (s1.self - s0.self + s1.children - s0.children) / elapsed;
