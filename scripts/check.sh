@@ -2,4 +2,4 @@
 # Fast local check without tests: lint, types, cycles.
 source "$(dirname "$0")/lib.sh"
 ensure_npm
-npx biome check . && npx tsc -b && npx madge --circular --no-spinner --extensions ts --ts-config tsconfig.base.json protocol/src agents/src simulator/src test bench scripts
+npx biome check . && npx tsc -b && npx madge --circular --no-spinner --extensions ts --ts-config tsconfig.base.json protocol/src agents/src simulator/src server/src test bench scripts

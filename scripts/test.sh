@@ -10,8 +10,8 @@ npx biome check .
 say "types (tsc -b)"
 npx tsc -b
 say "import cycles (madge)"
-npx madge --circular --no-spinner --extensions ts --ts-config tsconfig.base.json protocol/src agents/src simulator/src test bench scripts >/dev/null \
-  || { npx madge --circular --no-spinner --extensions ts --ts-config tsconfig.base.json protocol/src agents/src simulator/src test bench scripts; exit 1; }
+npx madge --circular --no-spinner --extensions ts --ts-config tsconfig.base.json protocol/src agents/src simulator/src server/src test bench scripts >/dev/null \
+  || { npx madge --circular --no-spinner --extensions ts --ts-config tsconfig.base.json protocol/src agents/src simulator/src server/src test bench scripts; exit 1; }
 say "tests (vitest: unit, then integration with the simulator, ffmpeg and real sockets)"
 mkdir -p test/artifacts
 set +e

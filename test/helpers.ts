@@ -78,3 +78,31 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** A real redis-server of our own on a free port, gone when stopped. */
+export async function startRedis(): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
+  const { spawn } = await import('node:child_process');
+  const port = await freePortRange(1);
+  const proc = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    proc.on('exit', (c) => reject(new Error(`redis-server exited ${c}: ${out}`)));
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
+}

@@ -81,6 +81,14 @@ export class Agent {
     this.wsd?.stop();
   }
 
+  /** Everything the centre needs after a reconnect: every camera's identity and current state. */
+  resync(): void {
+    for (const c of this.cameras.values()) {
+      this.sink.send(this.messages.make('camera', { camera: c.identity }));
+      this.sink.send(this.messages.make('state', { state: c.tracker.snapshot() }));
+    }
+  }
+
   private heartbeat(): void {
     this.sink.send(
       this.messages.make('heartbeat', {

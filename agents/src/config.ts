@@ -91,6 +91,18 @@ export const AgentConfig = z.object({
     maxGapMinutes: 10,
   }),
   log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
+  /** the centre: one outbound websocket; messages wait in the on-disk journal while it is unreachable */
+  server: z
+    .object({
+      url: z.string().regex(/^wss?:\/\//, 'ws:// or wss:// URL of the server (…/agent/link)'),
+      /** file with the token from `kuzet-agent enrol` (0600) */
+      tokenFile: z.string().min(1),
+      journalDir: z.string().min(1),
+      journalMaxMb: z.number().positive().default(64),
+      /** CA certificate (PEM file) for wss with a private CA */
+      caFile: z.string().optional(),
+    })
+    .optional(),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
 

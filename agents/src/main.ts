@@ -1,11 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import pino from 'pino';
 import { Agent } from './agent.ts';
 import { type AgentConfig, ConfigError, loadConfig, parseConfig } from './config.ts';
 import { discoverAll, WsDiscovery } from './discovery/index.ts';
+import { enrol } from './enrol.ts';
 import { mainProfile } from './identify.ts';
+import { Journal } from './journal.ts';
+import { ServerLink } from './link.ts';
 import { resolveInterfaces } from './net.ts';
-import { NdjsonSink } from './output.ts';
+import { type MessageSink, NdjsonSink } from './output.ts';
 
 function die(msg: string): never {
   process.stderr.write(`kuzet-agent: ${msg}\n`);
@@ -108,22 +112,66 @@ program
   });
 
 program
-  .command('run')
-  .description('watch the cameras continuously and report')
-  .requiredOption('-c, --config <file>', 'agent config (YAML/JSON)')
-  .option('--stdout', 'write protocol messages to stdout as NDJSON (until the server link exists)')
+  .command('enrol')
+  .description("trade a one-time enrolment code for this agent's token (written to the config's server.tokenFile)")
+  .requiredOption('-c, --config <file>', 'agent config with a server section')
+  .requiredOption('--code <code>', 'the one-time code from the centre')
   .action(async (o) => {
     const config = configOrDie(() => loadConfig(o.config));
-    if (!o.stdout) die('no output chosen: use --stdout (the server link comes with the central server)');
+    if (!config.server) die('the config has no server section');
+    try {
+      const { agentId } = await enrol(config.server.url, o.code, config.server.tokenFile);
+      if (agentId !== config.agentId) die(`the code is for agent ${agentId}, this config is ${config.agentId}`);
+      process.stdout.write(`enrolled as ${agentId}; token saved to ${config.server.tokenFile}\n`);
+    } catch (err) {
+      die((err as Error).message);
+    }
+  });
+
+program
+  .command('run')
+  .description('watch the cameras continuously and report to the server (or to stdout)')
+  .requiredOption('-c, --config <file>', 'agent config (YAML/JSON)')
+  .option('--stdout', 'write protocol messages to stdout as NDJSON instead of sending them to the server')
+  .action(async (o) => {
+    const config = configOrDie(() => loadConfig(o.config));
+    if (!o.stdout && !config.server) die('no output: give the config a server section, or use --stdout');
     const log = pino({ level: config.log.level, base: { agentId: config.agentId } }, pino.destination(2));
-    const agent = new Agent(config, new NdjsonSink(), log);
+    let link: ServerLink | undefined;
+    let sink: MessageSink;
+    if (o.stdout) sink = new NdjsonSink();
+    else {
+      const s = config.server!;
+      let token: string;
+      try {
+        token = readFileSync(s.tokenFile, 'utf8').trim();
+      } catch {
+        die(`no token in ${s.tokenFile}: run \`kuzet-agent enrol -c ${o.config} --code CODE\` first`);
+      }
+      const journal = new Journal(s.journalDir, s.journalMaxMb * 1024 * 1024);
+      link = new ServerLink({
+        url: s.url,
+        token,
+        agentId: config.agentId,
+        journal,
+        tls: s.caFile ? { ca: readFileSync(s.caFile, 'utf8') } : undefined,
+      });
+      link.on('connected', () => log.info({ pending: journal.pending.length }, 'link up'));
+      link.on('disconnected', (why) => log.warn({ why }, 'link down; journaling'));
+      link.on('refused', (why) => log.error({ why }, 'server refused the link'));
+      sink = link;
+    }
+    const agent = new Agent(config, sink, log);
+    link?.on('connected', () => agent.resync());
     const shutdown = async (sig: string) => {
       log.info({ sig }, 'stopping');
       await agent.stop();
+      await link?.stop();
       process.exit(0);
     };
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    link?.start();
     try {
       await agent.start();
     } catch (err) {

@@ -1,0 +1,28 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname } from 'node:path';
+import { EnrolResponse } from '@kuzet/protocol';
+
+/** The HTTP(S) base of the server from its link URL (ws://host/agent/link → http://host). */
+export function httpBase(linkUrl: string): string {
+  const u = new URL(linkUrl);
+  u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+  u.pathname = '';
+  return u.origin;
+}
+
+/** Trades a one-time code for the agent's token and stores it (mode 0600). */
+export async function enrol(linkUrl: string, code: string, tokenFile: string): Promise<{ agentId: string }> {
+  const res = await fetch(`${httpBase(linkUrl)}/api/v1/enrol`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, hostname: os.hostname() }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`enrolment refused: HTTP ${res.status} ${(body as { error?: string }).error ?? ''}`);
+  const r = EnrolResponse.parse(body);
+  mkdirSync(dirname(tokenFile), { recursive: true });
+  writeFileSync(tokenFile, `${r.token}\n`, { mode: 0o600 });
+  return { agentId: r.agentId };
+}

@@ -1,0 +1,185 @@
+import { EventEmitter } from 'node:events';
+import {
+  type AgentFrame,
+  type AgentMessage,
+  MAX_BATCH,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  ServerFrame,
+} from '@kuzet/protocol';
+import WebSocket from 'ws';
+import type { Journal } from './journal.ts';
+import type { MessageSink } from './output.ts';
+
+export interface LinkOptions {
+  url: string;
+  token: string;
+  agentId: string;
+  journal: Journal;
+  /** messages are batched for at most this long */
+  flushMs?: number;
+  /** batches sent but not yet acknowledged, at most */
+  window?: number;
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+  /** ca/cert options for wss with private certificates */
+  tls?: { ca?: string };
+}
+
+export interface LinkEvents {
+  connected: [];
+  disconnected: [string];
+  refused: [string];
+}
+
+/**
+ * The agent's one outbound websocket to the centre: batches messages with sequence numbers, journals them on disk
+ * until acknowledged, resends after reconnecting (backoff with jitter), heartbeats both ways.
+ */
+export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink {
+  private ws?: WebSocket;
+  private buffer: AgentMessage[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
+  private reconnectTimer?: NodeJS.Timeout;
+  private attempts = 0;
+  private sentUpTo = 0;
+  private lastHeard = 0;
+  private stopped = false;
+  connected = false;
+  heartbeatSeconds = 15;
+
+  constructor(private readonly o: LinkOptions) {
+    super();
+  }
+
+  send(msg: AgentMessage): void {
+    this.buffer.push(msg);
+    if (this.buffer.length >= MAX_BATCH) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), this.o.flushMs ?? 500);
+  }
+
+  /** Moves buffered messages into a journaled batch and sends what the window allows. */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    while (this.buffer.length) this.o.journal.append(this.buffer.splice(0, MAX_BATCH));
+    this.pump();
+  }
+
+  private pump(): void {
+    if (!this.connected || !this.ws) return;
+    const window = this.o.window ?? 16;
+    for (const b of this.o.journal.pending) {
+      if (b.seq <= this.sentUpTo) continue;
+      if (b.seq - this.o.journal.ackedSeq > window) break;
+      const text = JSON.stringify({ type: 'batch', seq: b.seq, messages: b.messages } satisfies AgentFrame);
+      if (text.length > MAX_FRAME_BYTES) {
+        // cannot happen with MAX_BATCH small messages; never block the journal on it
+        this.o.journal.ack(b.seq);
+        continue;
+      }
+      this.ws.send(text);
+      this.sentUpTo = b.seq;
+    }
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.flush();
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.ws?.close(1000, 'agent stopping');
+  }
+
+  private connect(): void {
+    const ws = new WebSocket(this.o.url, {
+      headers: { authorization: `Bearer ${this.o.token}` },
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: 10_000,
+      ca: this.o.tls?.ca,
+    });
+    this.ws = ws;
+    ws.on('open', () => {
+      this.lastHeard = Date.now();
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          v: PROTOCOL_VERSION,
+          agentId: this.o.agentId,
+          lastSeq: this.o.journal.lastSeq,
+        } satisfies AgentFrame),
+      );
+    });
+    ws.on('message', (data) => this.onFrame(String(data)));
+    ws.on('unexpected-response', (_req, res) => {
+      const reason = `server refused the link: HTTP ${res.statusCode}`;
+      this.emit('refused', reason);
+      ws.terminate();
+    });
+    ws.on('close', (_code, reason) => this.onClose(reason.toString() || 'closed'));
+    ws.on('error', () => {
+      /* 'close' follows */
+    });
+  }
+
+  private onFrame(text: string): void {
+    this.lastHeard = Date.now();
+    let frame: ServerFrame;
+    try {
+      frame = ServerFrame.parse(JSON.parse(text));
+    } catch {
+      return; // a newer server's frame we do not know: ignore it
+    }
+    switch (frame.type) {
+      case 'welcome':
+        this.o.journal.ack(frame.ackedSeq);
+        this.sentUpTo = this.o.journal.ackedSeq;
+        this.heartbeatSeconds = frame.heartbeatSeconds;
+        this.connected = true;
+        this.attempts = 0;
+        this.startHeartbeat();
+        this.emit('connected');
+        this.pump();
+        break;
+      case 'ack':
+        this.o.journal.ack(frame.seq);
+        this.pump();
+        break;
+      case 'error':
+        this.emit('refused', `${frame.code}: ${frame.message}`);
+        break;
+      case 'pong':
+        break;
+    }
+  }
+
+  private startHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - this.lastHeard > this.heartbeatSeconds * 3000) {
+        this.ws?.terminate(); // the server went silent: reconnect
+        return;
+      }
+      this.ws?.send(JSON.stringify({ type: 'ping', t: Date.now() } satisfies AgentFrame));
+    }, this.heartbeatSeconds * 1000);
+  }
+
+  private onClose(reason: string): void {
+    const was = this.connected;
+    this.connected = false;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (was) this.emit('disconnected', reason);
+    if (this.stopped) return;
+    // exponential backoff with full jitter
+    const min = this.o.backoffMinMs ?? 1000;
+    const max = this.o.backoffMaxMs ?? 60_000;
+    const delay = Math.random() * Math.min(max, min * 2 ** this.attempts++);
+    this.reconnectTimer = setTimeout(() => this.connect(), Math.max(min / 2, delay));
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { AgentId, PROTOCOL_VERSION } from './common.ts';
+import { AgentMessage } from './messages.ts';
+
+/** Most messages one batch may carry, and the largest frame either side accepts. */
+export const MAX_BATCH = 1000;
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Agent → server over the link websocket. */
+export const AgentFrame = z.discriminatedUnion('type', [
+  /** first frame after connecting: who I am and the last sequence number I have journaled */
+  z.object({
+    type: z.literal('hello'),
+    v: z.literal(PROTOCOL_VERSION),
+    agentId: AgentId,
+    lastSeq: z.int().nonnegative(),
+  }),
+  /** messages in order; seq numbers the batch, per agent, strictly increasing across restarts */
+  z.object({
+    type: z.literal('batch'),
+    seq: z.int().positive(),
+    messages: z.array(AgentMessage).min(1).max(MAX_BATCH),
+  }),
+  z.object({ type: z.literal('ping'), t: z.number() }),
+]);
+export type AgentFrame = z.infer<typeof AgentFrame>;
+
+/** Server → agent. */
+export const ServerFrame = z.discriminatedUnion('type', [
+  /** everything up to and including seq is stored; the agent may drop it from its journal */
+  z.object({ type: z.literal('ack'), seq: z.int().nonnegative() }),
+  z.object({ type: z.literal('welcome'), ackedSeq: z.int().nonnegative(), heartbeatSeconds: z.number().positive() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('pong'), t: z.number() }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;

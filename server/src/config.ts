@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Server configuration from the environment, validated at start (every problem listed, exit 1). */
+export const ServerEnv = z.object({
+  KUZET_HOST: z.string().default('127.0.0.1'),
+  KUZET_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  KUZET_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'redis://host:port')
+    .default('redis://127.0.0.1:6379'),
+  /** every key and channel starts with this: several deployments (or tests) can share one Redis */
+  KUZET_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]+$/i)
+    .default('kuzet:'),
+  KUZET_HEARTBEAT_SECONDS: z.coerce.number().positive().default(15),
+  /** an agent silent this long has its school marked link-down */
+  KUZET_LINK_DOWN_SECONDS: z.coerce.number().positive().default(45),
+  KUZET_ADMIN_USER: z.string().min(1).default('admin'),
+  /** bootstrap admin password, used only when no user exists yet */
+  KUZET_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
+  /** registry (JSON) imported at start when given */
+  KUZET_REGISTRY: z.string().optional(),
+  KUZET_SECURE_COOKIES: Bool.default(false),
+  KUZET_SESSION_HOURS: z.coerce.number().positive().default(12),
+  KUZET_TLS_CERT: z.string().optional(),
+  KUZET_TLS_KEY: z.string().optional(),
+  KUZET_LIVE_PUSH_MS: z.coerce.number().int().min(100).default(100),
+  KUZET_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+export type ServerConfig = z.infer<typeof ServerEnv>;
+
+export class ServerConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid server configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const r = ServerEnv.safeParse(env);
+  if (!r.success) throw new ServerConfigError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (Boolean(r.data.KUZET_TLS_CERT) !== Boolean(r.data.KUZET_TLS_KEY))
+    throw new ServerConfigError(['KUZET_TLS_CERT and KUZET_TLS_KEY go together']);
+  return r.data;
+}

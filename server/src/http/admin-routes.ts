@@ -1,0 +1,135 @@
+import {
+  AgentId,
+  EnrolmentCode,
+  EnrolmentCodeRequest,
+  EnrolRequest,
+  EnrolResponse,
+  NewUser,
+  User,
+} from '@kuzet/protocol';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from './context.ts';
+import { requireRole } from './session.ts';
+import { validate } from './validate.ts';
+
+export function adminRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const admin = requireRole('admin');
+
+  // public: a school trades its one-time code for the agent's token
+  r.post(
+    '/enrol',
+    validate({
+      method: 'post',
+      path: '/enrol',
+      summary: 'agent enrolment: one-time code → long-lived token',
+      roles: 'anyone with a valid code',
+      body: EnrolRequest,
+      response: EnrolResponse,
+    }),
+    async (_req, res) => {
+      const { code, hostname } = res.locals.body as { code: string; hostname?: string };
+      const out = await ctx.agents.enrol(code, hostname);
+      if (!out) return void res.status(403).json({ error: 'unknown, used or expired enrolment code' });
+      res.json(out);
+    },
+  );
+
+  r.post(
+    '/enrolment-codes',
+    admin,
+    validate({
+      method: 'post',
+      path: '/enrolment-codes',
+      summary: 'issue a one-time enrolment code for an agent of a school',
+      roles: 'admin',
+      body: EnrolmentCodeRequest,
+      response: EnrolmentCode,
+    }),
+    async (_req, res) => {
+      const { agentId, schoolId } = res.locals.body as { agentId: string; schoolId: string };
+      const school = await ctx.registry.school(schoolId);
+      if (!school) return void res.status(404).json({ error: 'no such school' });
+      if (!school.agents.includes(agentId))
+        return void res.status(400).json({ error: `agent ${agentId} is not listed for school ${schoolId}` });
+      const { code, expiresAt } = await ctx.agents.createEnrolmentCode(agentId, schoolId);
+      res.json({ code, agentId, schoolId, expiresAt });
+    },
+  );
+
+  r.get(
+    '/agents',
+    admin,
+    validate({ method: 'get', path: '/agents', summary: 'agents and their links', roles: 'admin' }),
+    async (_req, res) => {
+      res.json(await ctx.agents.list());
+    },
+  );
+
+  r.post(
+    '/agents/:id/revoke',
+    admin,
+    validate({
+      method: 'post',
+      path: '/agents/:id/revoke',
+      summary: "revoke an agent's token",
+      roles: 'admin',
+      params: z.object({ id: AgentId }),
+    }),
+    async (_req, res) => {
+      const ok = await ctx.agents.revoke((res.locals.params as { id: string }).id);
+      if (!ok) return void res.status(404).json({ error: 'no such enrolled agent' });
+      res.json({ revoked: true });
+    },
+  );
+
+  r.get(
+    '/users',
+    admin,
+    validate({ method: 'get', path: '/users', summary: 'users', roles: 'admin', response: z.array(User) }),
+    async (_req, res) => {
+      res.json(await ctx.users.list());
+    },
+  );
+
+  r.post(
+    '/users',
+    admin,
+    validate({
+      method: 'post',
+      path: '/users',
+      summary: 'create a user',
+      roles: 'admin',
+      body: NewUser,
+      response: User,
+    }),
+    async (_req, res) => {
+      const u = res.locals.body as z.infer<typeof NewUser>;
+      if (u.role === 'operator' && u.regions.length === 0)
+        return void res.status(400).json({ error: 'an operator is bound to at least one region' });
+      if (u.role === 'school' && !(u.schoolId && (await ctx.registry.school(u.schoolId))))
+        return void res.status(400).json({ error: 'school staff need an existing schoolId' });
+      if (!(await ctx.users.create(u))) return void res.status(409).json({ error: 'user exists' });
+      res.json(await ctx.users.get(u.username));
+    },
+  );
+
+  r.delete(
+    '/users/:name',
+    admin,
+    validate({
+      method: 'delete',
+      path: '/users/:name',
+      summary: 'delete a user',
+      roles: 'admin',
+      params: z.object({ name: z.string().min(1) }),
+    }),
+    async (_req, res) => {
+      const ok = await ctx.users.delete((res.locals.params as { name: string }).name);
+      if (!ok) return void res.status(404).json({ error: 'no such user' });
+      res.json({ deleted: true });
+    },
+  );
+  return r;
+}

@@ -1,0 +1,45 @@
+import cookieParser from 'cookie-parser';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { adminRoutes } from './admin-routes.ts';
+import { authRoutes } from './auth-routes.ts';
+import type { AppContext } from './context.ts';
+import { registryRoutes } from './registry-routes.ts';
+import { loadUser } from './session.ts';
+import { openApiDocument } from './validate.ts';
+
+/** The express app: /api/v1 (zod-validated, role-scoped), OpenAPI, health, readiness and metrics. */
+export function createApp(ctx: AppContext, ready: () => boolean) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(express.json({ limit: '256kb' }));
+  app.use(cookieParser());
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.get('/readyz', async (_req, res) => {
+    const redisOk = await ctx.redis.ping().then(
+      () => true,
+      () => false,
+    );
+    res.status(redisOk && ready() ? 200 : 503).json({ redis: redisOk, ready: ready() });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+  const api = express.Router();
+  api.use(loadUser(ctx.users));
+  api.use(authRoutes(ctx));
+  api.use(adminRoutes(ctx));
+  api.use(registryRoutes(ctx));
+  app.use('/api/v1', api);
+  const doc = openApiDocument();
+  app.get('/api/openapi.json', (_req, res) => void res.json(doc));
+  app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });
+    if (err.type === 'entity.too.large') return void res.status(413).json({ error: 'body too large' });
+    res.status(500).json({ error: 'internal error' });
+  });
+  return app;
+}

@@ -1,0 +1,19 @@
+import type { Redis } from 'ioredis';
+import type { AgentRepository } from '../repositories/agents.ts';
+import type { Keys } from '../repositories/redis.ts';
+import type { RegistryRepository } from '../repositories/registry.ts';
+import type { StateRepository } from '../repositories/state.ts';
+import type { UserRepository } from '../repositories/users.ts';
+import type { Metrics } from '../services/metrics.ts';
+
+export interface AppContext {
+  redis: Redis;
+  keys: Keys;
+  registry: RegistryRepository;
+  state: StateRepository;
+  users: UserRepository;
+  agents: AgentRepository;
+  metrics: Metrics;
+  secureCookies: boolean;
+  sessionHours: number;
+}

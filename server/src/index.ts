@@ -1,0 +1,2 @@
+export { loadServerConfig, ServerEnv } from './config.ts';
+export { type RunningServer, startServer } from './server.ts';

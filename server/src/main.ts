@@ -1,0 +1,24 @@
+import pino from 'pino';
+import { loadServerConfig, ServerConfigError } from './config.ts';
+import { startServer } from './server.ts';
+
+let cfg: ReturnType<typeof loadServerConfig>;
+try {
+  cfg = loadServerConfig();
+} catch (err) {
+  if (err instanceof ServerConfigError) {
+    process.stderr.write(`kuzet-server: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+const log = pino({ level: cfg.KUZET_LOG_LEVEL });
+const server = await startServer(cfg, log);
+process.stdout.write(`${JSON.stringify({ event: 'ready', url: server.url })}\n`);
+const shutdown = async (sig: string) => {
+  log.info({ sig }, 'shutting down');
+  await server.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

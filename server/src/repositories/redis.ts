@@ -1,0 +1,32 @@
+import { Redis } from 'ioredis';
+
+/** Key names, all under one prefix (one deployment or one test per prefix). */
+export class Keys {
+  constructor(readonly prefix: string) {}
+  cam = (id: string) => `${this.prefix}cam:${id}`;
+  schoolCams = (id: string) => `${this.prefix}school:${id}:cams`;
+  school = (id: string) => `${this.prefix}school:${id}`;
+  schools = () => `${this.prefix}schools`;
+  regionSchools = (code: string) => `${this.prefix}region:${code}:schools`;
+  districtSchools = (id: string) => `${this.prefix}district:${id}:schools`;
+  regions = () => `${this.prefix}regions`;
+  districts = () => `${this.prefix}districts`;
+  profiles = () => `${this.prefix}profiles`;
+  counts = (scope: string) => `${this.prefix}count:${scope}`;
+  histCam = (id: string) => `${this.prefix}hist:cam:${id}`;
+  histSchool = (id: string) => `${this.prefix}hist:school:${id}`;
+  agent = (id: string) => `${this.prefix}agent:${id}`;
+  agents = () => `${this.prefix}agents`;
+  agentSeen = () => `${this.prefix}agents:seen`;
+  agentToken = (sha: string) => `${this.prefix}agenttoken:${sha}`;
+  enrol = (code: string) => `${this.prefix}enrol:${code}`;
+  user = (name: string) => `${this.prefix}user:${name}`;
+  users = () => `${this.prefix}users`;
+  session = (sid: string) => `${this.prefix}session:${sid}`;
+  lock = (name: string) => `${this.prefix}lock:${name}`;
+  deltas = () => `${this.prefix}deltas`;
+}
+
+export function connectRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true, lazyConnect: false });
+}

@@ -1,0 +1,170 @@
+import type { CameraIdentity, CameraState, CameraView, CentreStatus, Reason, StatusCounts } from '@kuzet/protocol';
+import type { ChainableCommander, Redis, Result } from 'ioredis';
+import type { Keys } from './redis.ts';
+
+/**
+ * Moves a camera to a status and keeps the roll-ups (school, district, region, country counts by status) right,
+ * incrementally. History gets an entry only on a real change. Returns 1 when status or reasons changed.
+ * KEYS: cam, count:school, count:district, count:region, count:country, hist:cam, hist:school
+ * ARGV: status, reasons, at, since, maxlen, cameraId
+ */
+const TRANSITION = `
+local old = redis.call('HGET', KEYS[1], 'status')
+local oldReasons = redis.call('HGET', KEYS[1], 'reasons')
+if old == ARGV[1] and oldReasons == ARGV[2] then return 0 end
+if old ~= ARGV[1] then
+  for i = 2, 5 do
+    if old then redis.call('HINCRBY', KEYS[i], old, -1) end
+    redis.call('HINCRBY', KEYS[i], ARGV[1], 1)
+  end
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reasons', ARGV[2], 'since', ARGV[4], 'changedAt', ARGV[3])
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[5], '*', 'at', ARGV[3], 'status', ARGV[1], 'reasons', ARGV[2])
+redis.call('XADD', KEYS[7], 'MAXLEN', '~', tonumber(ARGV[5]) * 20, '*', 'at', ARGV[3], 'status', ARGV[1], 'reasons', ARGV[2], 'cam', ARGV[6])
+return 1
+`;
+
+export interface Placement {
+  schoolId: string;
+  districtId: string;
+  regionCode: string;
+  agentId: string;
+}
+
+export const HISTORY_MAXLEN = 500;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    kuzetTransition(...args: (string | number)[]): Result<number, Context>;
+  }
+}
+
+export class StateRepository {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {
+    redis.defineCommand('kuzetTransition', { numberOfKeys: 7, lua: TRANSITION });
+  }
+
+  /** Queues a status transition on a pipeline/multi. */
+  transition(
+    p: ChainableCommander,
+    cameraId: string,
+    at: Placement,
+    status: CentreStatus,
+    reasons: Reason[],
+    when: string,
+    since = when,
+  ): void {
+    const k = this.keys;
+    p.kuzetTransition(
+      k.cam(cameraId),
+      k.counts(`school:${at.schoolId}`),
+      k.counts(`district:${at.districtId}`),
+      k.counts(`region:${at.regionCode}`),
+      k.counts('country'),
+      k.histCam(cameraId),
+      k.histSchool(at.schoolId),
+      status,
+      reasons.join(','),
+      when,
+      since,
+      HISTORY_MAXLEN,
+      cameraId,
+    );
+  }
+
+  registerCamera(p: ChainableCommander, c: CameraIdentity, at: Placement): void {
+    p.hset(this.keys.cam(c.cameraId), {
+      schoolId: at.schoolId,
+      districtId: at.districtId,
+      regionCode: at.regionCode,
+      agentId: at.agentId,
+      manufacturer: c.manufacturer,
+      model: c.model,
+      serial: c.serial,
+      firmware: c.firmware,
+      host: c.host,
+      identity: JSON.stringify(c),
+    });
+    p.sadd(this.keys.schoolCams(at.schoolId), c.cameraId);
+  }
+
+  measurements(p: ChainableCommander, cameraId: string, fields: Record<string, string | number>): void {
+    p.hset(this.keys.cam(cameraId), fields);
+  }
+
+  stateFields(s: CameraState): Record<string, string | number> {
+    const f: Record<string, string | number> = { agentStatus: s.status, agentReasons: s.reasons.join(',') };
+    if (s.lastSeen) f.lastSeen = s.lastSeen;
+    for (const k of ['width', 'height', 'fps', 'retainedDays', 'clockDriftSeconds'] as const)
+      if (s[k] !== undefined) f[k] = s[k]!;
+    return f;
+  }
+
+  async counts(scope: string): Promise<StatusCounts> {
+    const raw = await this.redis.hgetall(this.keys.counts(scope));
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(raw)) if (Number(v) > 0) out[k] = Number(v);
+    return out as StatusCounts;
+  }
+
+  async cameras(ids: string[]): Promise<CameraView[]> {
+    if (ids.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const id of ids) p.hgetall(this.keys.cam(id));
+    const res = (await p.exec()) ?? [];
+    const out: CameraView[] = [];
+    ids.forEach((id, i) => {
+      const h = res[i]?.[1] as Record<string, string> | undefined;
+      if (!h?.schoolId) return;
+      out.push(toView(id, h));
+    });
+    return out;
+  }
+
+  async schoolCameraIds(schoolId: string): Promise<string[]> {
+    return (await this.redis.smembers(this.keys.schoolCams(schoolId))).sort();
+  }
+
+  async history(
+    key: string,
+    limit: number,
+  ): Promise<{ at: string; status: CentreStatus; reasons: Reason[]; cameraId?: string }[]> {
+    const entries = await this.redis.xrevrange(key, '+', '-', 'COUNT', limit);
+    return entries.map(([, fields]) => {
+      const f: Record<string, string> = {};
+      for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+      return {
+        at: f.at!,
+        status: f.status as CentreStatus,
+        reasons: (f.reasons ? f.reasons.split(',') : []) as Reason[],
+        ...(f.cam ? { cameraId: f.cam } : {}),
+      };
+    });
+  }
+}
+
+const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+
+export function toView(id: string, h: Record<string, string>): CameraView {
+  return {
+    cameraId: id,
+    schoolId: h.schoolId!,
+    agentId: h.agentId ?? '',
+    status: (h.status ?? 'unknown') as CentreStatus,
+    reasons: (h.reasons ? h.reasons.split(',') : []) as Reason[],
+    since: h.since,
+    lastSeen: h.lastSeen,
+    manufacturer: h.manufacturer,
+    model: h.model,
+    serial: h.serial,
+    host: h.host,
+    width: num(h.width),
+    height: num(h.height),
+    fps: num(h.fps),
+    retainedDays: num(h.retainedDays),
+    clockDriftSeconds: num(h.clockDriftSeconds),
+  };
+}

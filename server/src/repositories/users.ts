@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { User } from '@kuzet/protocol';
+import { hash, verify } from '@node-rs/argon2';
+import type { Redis } from 'ioredis';
+import type { Keys } from './redis.ts';
+
+/** Users with argon2id password hashes, and their sessions (random ids, TTL in Redis). */
+export class UserRepository {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async create(u: User & { password: string }): Promise<boolean> {
+    const passwordHash = await hash(u.password);
+    const created = await this.redis.hsetnx(this.keys.user(u.username), 'passwordHash', passwordHash);
+    if (!created) return false;
+    await this.redis.hset(this.keys.user(u.username), {
+      role: u.role,
+      regions: u.regions.join(','),
+      schoolId: u.schoolId ?? '',
+    });
+    await this.redis.sadd(this.keys.users(), u.username);
+    return true;
+  }
+
+  async get(username: string): Promise<User | undefined> {
+    const h = await this.redis.hgetall(this.keys.user(username));
+    if (!h.role) return undefined;
+    return {
+      username,
+      role: h.role as User['role'],
+      regions: h.regions ? (h.regions.split(',') as User['regions']) : [],
+      ...(h.schoolId ? { schoolId: h.schoolId } : {}),
+    };
+  }
+
+  async list(): Promise<User[]> {
+    const names = (await this.redis.smembers(this.keys.users())).sort();
+    return (await Promise.all(names.map((n) => this.get(n)))).filter((u): u is User => Boolean(u));
+  }
+
+  async count(): Promise<number> {
+    return this.redis.scard(this.keys.users());
+  }
+
+  async delete(username: string): Promise<boolean> {
+    const n = await this.redis.del(this.keys.user(username));
+    await this.redis.srem(this.keys.users(), username);
+    return n > 0;
+  }
+
+  /** Checks a password; spends the same argon2 time when the user does not exist. */
+  async checkPassword(username: string, password: string): Promise<User | undefined> {
+    const stored = await this.redis.hget(this.keys.user(username), 'passwordHash');
+    const ok = await verify(stored ?? DUMMY_HASH, password).catch(() => false);
+    return ok && stored ? this.get(username) : undefined;
+  }
+
+  async createSession(username: string, hours: number): Promise<string> {
+    const sid = randomBytes(32).toString('base64url');
+    await this.redis.set(this.keys.session(sid), username, 'EX', Math.round(hours * 3600));
+    return sid;
+  }
+
+  async sessionUser(sid: string): Promise<User | undefined> {
+    const name = await this.redis.get(this.keys.session(sid));
+    return name ? this.get(name) : undefined;
+  }
+
+  async endSession(sid: string): Promise<void> {
+    await this.redis.del(this.keys.session(sid));
+  }
+}
+
+// argon2id hash of a random string, so a missing user costs as much as a wrong password
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$wL0m9YqfJ3S2bZJ0b0RZ6mBGvJQ2nq3e8b9kPZbQ9kE';

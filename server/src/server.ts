@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import type { ServerConfig } from './config.ts';
+import { createApp } from './http/app.ts';
+import { AgentRepository } from './repositories/agents.ts';
+import { connectRedis, Keys } from './repositories/redis.ts';
+import { RegistryRepository } from './repositories/registry.ts';
+import { UserRepository } from './repositories/users.ts';
+import { DeltaBus } from './services/bus.ts';
+import { IngestService } from './services/ingest.ts';
+import { LinkMonitor } from './services/link-monitor.ts';
+import { Metrics } from './services/metrics.ts';
+import { AgentLinkServer } from './ws/agent-link.ts';
+import { LiveServer } from './ws/live.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  redis: Redis;
+  keys: Keys;
+  registry: RegistryRepository;
+  users: UserRepository;
+  agents: AgentRepository;
+  ingest: IngestService;
+  monitor: LinkMonitor;
+  close(): Promise<void>;
+}
+
+/** Starts one stateless server instance: everything it knows lives in Redis under the configured prefix. */
+export async function startServer(
+  cfg: ServerConfig,
+  log: Logger = pino({ level: cfg.KUZET_LOG_LEVEL }),
+): Promise<RunningServer> {
+  const redis = connectRedis(cfg.KUZET_REDIS_URL);
+  const sub = connectRedis(cfg.KUZET_REDIS_URL);
+  const keys = new Keys(cfg.KUZET_PREFIX);
+  const metrics = new Metrics();
+  const registry = new RegistryRepository(redis, keys);
+  const users = new UserRepository(redis, keys);
+  const agents = new AgentRepository(redis, keys);
+  const ingest = new IngestService(redis, keys);
+  const bus = new DeltaBus(redis, sub, keys.deltas());
+  await bus.start();
+  const monitor = new LinkMonitor(redis, keys, registry, ingest.state, bus, cfg.KUZET_LINK_DOWN_SECONDS * 1000, log);
+
+  if (cfg.KUZET_REGISTRY) {
+    const counts = await registry.import(JSON.parse(readFileSync(cfg.KUZET_REGISTRY, 'utf8')));
+    log.info(counts, 'registry imported');
+  }
+  if ((await users.count()) === 0 && cfg.KUZET_ADMIN_PASSWORD) {
+    await users.create({
+      username: cfg.KUZET_ADMIN_USER,
+      password: cfg.KUZET_ADMIN_PASSWORD,
+      role: 'admin',
+      regions: [],
+    });
+    log.info({ user: cfg.KUZET_ADMIN_USER }, 'bootstrap admin created');
+  }
+
+  let ready = false;
+  const app = createApp(
+    {
+      redis,
+      keys,
+      registry,
+      state: ingest.state,
+      users,
+      agents,
+      metrics,
+      secureCookies: cfg.KUZET_SECURE_COOKIES,
+      sessionHours: cfg.KUZET_SESSION_HOURS,
+    },
+    () => ready,
+  );
+  const server =
+    cfg.KUZET_TLS_CERT && cfg.KUZET_TLS_KEY
+      ? https.createServer({ cert: readFileSync(cfg.KUZET_TLS_CERT), key: readFileSync(cfg.KUZET_TLS_KEY) }, app)
+      : http.createServer(app);
+  const link = new AgentLinkServer({
+    agents,
+    registry,
+    ingest,
+    bus,
+    monitor,
+    metrics,
+    log,
+    heartbeatSeconds: cfg.KUZET_HEARTBEAT_SECONDS,
+  });
+  const live = new LiveServer({
+    users,
+    registry,
+    state: ingest.state,
+    bus,
+    metrics,
+    pushMs: cfg.KUZET_LIVE_PUSH_MS,
+    heartbeatSeconds: cfg.KUZET_HEARTBEAT_SECONDS,
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    const h = path === '/agent/link' ? link : path === '/api/v1/live' ? live : undefined;
+    if (!h) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    h.handleUpgrade(req, socket, head).catch(() => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(cfg.KUZET_PORT, cfg.KUZET_HOST, () => resolve()));
+  monitor.start();
+  ready = true;
+  const port = (server.address() as AddressInfo).port;
+  const scheme = cfg.KUZET_TLS_CERT ? 'https' : 'http';
+  log.info({ port }, 'server listening');
+  return {
+    url: `${scheme}://${cfg.KUZET_HOST}:${port}`,
+    port,
+    redis,
+    keys,
+    registry,
+    users,
+    agents,
+    ingest,
+    monitor,
+    async close() {
+      ready = false;
+      monitor.stop();
+      live.close();
+      await link.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      sub.disconnect();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}

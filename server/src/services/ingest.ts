@@ -1,0 +1,128 @@
+import type { AgentMessage, CameraDelta } from '@kuzet/protocol';
+import type { Redis } from 'ioredis';
+import type { Keys } from '../repositories/redis.ts';
+import { type Placement, StateRepository } from '../repositories/state.ts';
+
+export interface IngestResult {
+  /** false when the batch had been stored before (a resend): nothing was applied twice */
+  applied: boolean;
+  deltas: CameraDelta[];
+}
+
+/**
+ * Stores one agent batch atomically (MULTI): camera identities, states with roll-ups and history, measurements,
+ * the agent's liveness, and its last sequence number. A batch at or below the stored sequence is acknowledged
+ * without being applied again.
+ */
+export class IngestService {
+  readonly state: StateRepository;
+  messages = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {
+    this.state = new StateRepository(redis, keys);
+  }
+
+  async lastSeq(agentId: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.agent(agentId), 'lastSeq')) ?? 0);
+  }
+
+  async ingest(
+    place: Omit<Placement, 'agentId'> & { agentId: string },
+    seq: number,
+    messages: AgentMessage[],
+  ): Promise<IngestResult> {
+    if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [] };
+    const k = this.keys;
+    const now = new Date().toISOString();
+    const m = this.redis.multi();
+    const transitions: {
+      idx: number;
+      cameraId: string;
+      status: CameraDelta['status'];
+      reasons: CameraDelta['reasons'];
+      sourceAt: string;
+    }[] = [];
+    for (const msg of messages) {
+      switch (msg.type) {
+        case 'camera':
+          this.state.registerCamera(m, msg.camera, place);
+          break;
+        case 'state': {
+          const s = msg.state;
+          this.state.measurements(m, s.cameraId, this.state.stateFields(s));
+          // a MULTI counts its own MULTI in .length: the reply index is one less
+          transitions.push({
+            idx: m.length - 1,
+            cameraId: s.cameraId,
+            status: s.status,
+            reasons: s.reasons,
+            sourceAt: msg.at,
+          });
+          this.state.transition(m, s.cameraId, place, s.status, s.reasons, now, s.since);
+          break;
+        }
+        case 'health':
+          this.state.measurements(m, msg.sample.cameraId, {
+            [`tier:${msg.sample.tier}`]: msg.sample.at,
+            lastCheck: msg.sample.at,
+          });
+          break;
+        case 'stream': {
+          const s = msg.measurement;
+          this.state.measurements(m, s.cameraId, {
+            width: s.width,
+            height: s.height,
+            fps: s.fps,
+            stream: JSON.stringify(s),
+          });
+          break;
+        }
+        case 'retention': {
+          const r = msg.report;
+          const f: Record<string, string | number> = { retention: JSON.stringify(r) };
+          if (r.state === 'known') f.retainedDays = r.retainedDays;
+          this.state.measurements(m, r.cameraId, f);
+          break;
+        }
+        case 'clock':
+          this.state.measurements(m, msg.reading.cameraId, { clockDriftSeconds: msg.reading.driftSeconds });
+          break;
+        case 'camera_gone':
+          this.state.measurements(m, msg.cameraId, { gone: msg.how, goneAt: msg.at });
+          break;
+        case 'hello':
+          m.hset(k.agent(place.agentId), {
+            hostname: msg.hostname,
+            agentVersion: msg.agentVersion,
+            startedAt: msg.startedAt,
+          });
+          break;
+        case 'heartbeat':
+          m.hset(k.agent(place.agentId), { cameras: msg.cameras, rssMb: msg.rssMb, uptimeSeconds: msg.uptimeSeconds });
+          break;
+        case 'discovery':
+          m.hset(k.agent(place.agentId), { lastDiscovery: msg.at, discoveredDevices: msg.devices.length });
+          break;
+      }
+    }
+    m.hset(k.agent(place.agentId), { lastSeq: seq, lastSeen: now });
+    m.zadd(k.agentSeen(), Date.now(), place.agentId);
+    const res = (await m.exec()) ?? [];
+    for (const [err] of res) if (err) throw err;
+    this.messages += messages.length;
+    // only transitions whose script reported a change become deltas
+    const deltas = transitions
+      .filter((t) => res[t.idx]?.[1] === 1)
+      .map(({ idx: _idx, ...t }) => ({
+        ...t,
+        schoolId: place.schoolId,
+        districtId: place.districtId,
+        regionCode: place.regionCode,
+        at: now,
+      }));
+    return { applied: true, deltas };
+  }
+}

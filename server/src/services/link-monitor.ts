@@ -1,0 +1,94 @@
+import type { CameraDelta } from '@kuzet/protocol';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Keys } from '../repositories/redis.ts';
+import type { RegistryRepository } from '../repositories/registry.ts';
+import type { StateRepository } from '../repositories/state.ts';
+import type { DeltaBus } from './bus.ts';
+
+/**
+ * Marks a school's link down when its agent has been silent past the threshold: its cameras become `link_down`
+ * (unknown), never `offline` — the centre cannot know. One instance sweeps at a time (Redis lock).
+ */
+export class LinkMonitor {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly registry: RegistryRepository,
+    private readonly state: StateRepository,
+    private readonly bus: DeltaBus,
+    private readonly thresholdMs: number,
+    private readonly log?: Logger,
+  ) {}
+
+  async touch(agentId: string): Promise<void> {
+    await this.redis.zadd(this.keys.agentSeen(), Date.now(), agentId);
+  }
+
+  async linkUp(agentId: string): Promise<void> {
+    await this.touch(agentId);
+    const was = await this.redis.hget(this.keys.agent(agentId), 'linkDown');
+    await this.redis.hset(this.keys.agent(agentId), { linkDown: 0, linkUpAt: new Date().toISOString() });
+    if (was === '1') this.log?.info({ agentId }, 'link up');
+  }
+
+  start(intervalMs = Math.min(5_000, this.thresholdMs / 3)): void {
+    this.timer = setInterval(
+      () => void this.sweep().catch((err) => this.log?.error({ err }, 'link sweep failed')),
+      intervalMs,
+    );
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Finds silent agents and marks their cameras link_down. Returns the agents newly marked. */
+  async sweep(): Promise<string[]> {
+    const lock = await this.redis.set(this.keys.lock('link-sweep'), String(process.pid), 'PX', 10_000, 'NX');
+    if (!lock) return [];
+    try {
+      const silent = await this.redis.zrangebyscore(this.keys.agentSeen(), '-inf', Date.now() - this.thresholdMs);
+      const marked: string[] = [];
+      for (const agentId of silent) {
+        const h = await this.redis.hgetall(this.keys.agent(agentId));
+        if (h.linkDown === '1' || !h.schoolId) continue;
+        const school = await this.registry.school(h.schoolId);
+        if (!school) continue;
+        const now = new Date().toISOString();
+        const place = { agentId, schoolId: school.id, districtId: school.districtId, regionCode: school.regionCode };
+        const ids = await this.state.schoolCameraIds(school.id);
+        const cams = await this.state.cameras(ids);
+        const mine = cams.filter((c) => c.agentId === agentId && c.status !== 'link_down');
+        const m = this.redis.multi();
+        const idx: number[] = [];
+        for (const c of mine) {
+          idx.push(m.length - 1); // .length counts the MULTI itself
+          this.state.transition(m, c.cameraId, place, 'link_down', [], now);
+        }
+        m.hset(this.keys.agent(agentId), { linkDown: 1, linkDownAt: now });
+        const res = (await m.exec()) ?? [];
+        const deltas: CameraDelta[] = mine
+          .filter((_, i) => res[idx[i]!]?.[1] === 1)
+          .map((c) => ({
+            cameraId: c.cameraId,
+            schoolId: school.id,
+            districtId: school.districtId,
+            regionCode: school.regionCode,
+            status: 'link_down',
+            reasons: [],
+            at: now,
+          }));
+        await this.bus.publish(deltas);
+        marked.push(agentId);
+        this.log?.warn({ agentId, schoolId: school.id, cameras: deltas.length }, 'link down');
+      }
+      return marked;
+    } finally {
+      await this.redis.del(this.keys.lock('link-sweep'));
+    }
+  }
+}

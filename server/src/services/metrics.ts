@@ -1,0 +1,49 @@
+import client from 'prom-client';
+
+/** Prometheus metrics of one server process (/metrics). */
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly agentsConnected = new client.Gauge({
+    name: 'kuzet_agents_connected',
+    help: 'agent links open on this instance',
+    registers: [this.registry],
+  });
+  readonly messages = new client.Counter({
+    name: 'kuzet_agent_messages_total',
+    help: 'agent messages stored',
+    registers: [this.registry],
+  });
+  readonly batches = new client.Counter({
+    name: 'kuzet_agent_batches_total',
+    help: 'agent batches',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly badFrames = new client.Counter({
+    name: 'kuzet_bad_frames_total',
+    help: 'frames refused (schema, size, auth)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly liveClients = new client.Gauge({
+    name: 'kuzet_live_clients',
+    help: 'live dashboard sockets',
+    registers: [this.registry],
+  });
+  readonly pushLatency = new client.Histogram({
+    name: 'kuzet_push_latency_seconds',
+    help: 'agent message time to push to a live client',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly ingestSeconds = new client.Histogram({
+    name: 'kuzet_ingest_batch_seconds',
+    help: 'time to store one batch',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,177 @@
+import type { IncomingMessage } from 'node:http';
+import { AgentFrame, MAX_FRAME_BYTES, type ServerFrame } from '@kuzet/protocol';
+import type { Logger } from 'pino';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { AgentRecord, AgentRepository } from '../repositories/agents.ts';
+import type { RegistryRepository } from '../repositories/registry.ts';
+import type { DeltaBus } from '../services/bus.ts';
+import type { IngestService } from '../services/ingest.ts';
+import type { LinkMonitor } from '../services/link-monitor.ts';
+import type { Metrics } from '../services/metrics.ts';
+
+const MAX_BAD_FRAMES = 5;
+
+export interface AgentLinkDeps {
+  agents: AgentRepository;
+  registry: RegistryRepository;
+  ingest: IngestService;
+  bus: DeltaBus;
+  monitor: LinkMonitor;
+  metrics: Metrics;
+  log: Logger;
+  heartbeatSeconds: number;
+}
+
+/** The agents' websocket endpoint (/agent/link): bearer-token auth, batches with acks, heartbeats. */
+export class AgentLinkServer {
+  readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly sockets = new Map<string, WebSocket>();
+
+  constructor(private readonly d: AgentLinkDeps) {}
+
+  /** Called from the HTTP server's upgrade event. */
+  async handleUpgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): Promise<void> {
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    const agent = token ? await this.d.agents.authenticate(token) : undefined;
+    if (!agent) {
+      this.d.metrics.badFrames.inc({ reason: 'auth' });
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, agent));
+  }
+
+  private send(ws: WebSocket, f: ServerFrame): void {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(f));
+  }
+
+  private async placement(agent: AgentRecord) {
+    const school = agent.schoolId ? await this.d.registry.school(agent.schoolId) : undefined;
+    if (!school) return undefined;
+    return {
+      agentId: agent.agentId,
+      schoolId: school.id,
+      districtId: school.districtId,
+      regionCode: school.regionCode,
+    };
+  }
+
+  private onConnection(ws: WebSocket, agent: AgentRecord): void {
+    const { log, metrics } = this.d;
+    // one link per agent: a newer connection replaces the old one
+    this.sockets.get(agent.agentId)?.close(4000, 'replaced by a newer connection');
+    this.sockets.set(agent.agentId, ws);
+    metrics.agentsConnected.set(this.sockets.size);
+    let bad = 0;
+    let alive = true;
+    let queue = Promise.resolve();
+    const place = this.placement(agent);
+    const ping = setInterval(() => {
+      if (!alive) {
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      ws.ping();
+    }, this.d.heartbeatSeconds * 1000);
+    ws.on('pong', () => {
+      alive = true;
+    });
+    const refuse = (code: string, message: string) => {
+      metrics.badFrames.inc({ reason: code });
+      this.send(ws, { type: 'error', code, message });
+      if (++bad >= MAX_BAD_FRAMES) ws.close(4002, 'too many bad frames');
+    };
+    ws.on('message', (data, isBinary) => {
+      alive = true;
+      if (isBinary) return refuse('binary', 'frames are JSON text');
+      let frame: AgentFrame;
+      try {
+        const r = AgentFrame.safeParse(JSON.parse(String(data)));
+        if (!r.success)
+          return refuse(
+            'schema',
+            r.error.issues
+              .slice(0, 3)
+              .map((i) => `${i.path.join('.')}: ${i.message}`)
+              .join('; '),
+          );
+        frame = r.data;
+      } catch {
+        return refuse('json', 'not JSON');
+      }
+      // frames of one agent are handled strictly in order
+      queue = queue
+        .then(() => this.onFrame(ws, agent, frame, place))
+        .catch((err) => {
+          log.error({ err, agentId: agent.agentId }, 'agent frame failed');
+          ws.close(1011, 'server error');
+        });
+    });
+    ws.on('close', () => {
+      clearInterval(ping);
+      if (this.sockets.get(agent.agentId) === ws) this.sockets.delete(agent.agentId);
+      metrics.agentsConnected.set(this.sockets.size);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private async onFrame(
+    ws: WebSocket,
+    agent: AgentRecord,
+    frame: AgentFrame,
+    placeP: ReturnType<AgentLinkServer['placement']>,
+  ): Promise<void> {
+    const place = await placeP;
+    switch (frame.type) {
+      case 'hello': {
+        if (frame.agentId !== agent.agentId) {
+          this.send(ws, { type: 'error', code: 'identity', message: 'agentId does not match the token' });
+          ws.close(4003, 'identity');
+          return;
+        }
+        await this.d.monitor.linkUp(agent.agentId);
+        this.send(ws, {
+          type: 'welcome',
+          ackedSeq: await this.d.ingest.lastSeq(agent.agentId),
+          heartbeatSeconds: this.d.heartbeatSeconds,
+        });
+        return;
+      }
+      case 'ping':
+        await this.d.monitor.touch(agent.agentId);
+        this.send(ws, { type: 'pong', t: frame.t });
+        return;
+      case 'batch': {
+        if (!place) {
+          this.send(ws, {
+            type: 'error',
+            code: 'unregistered',
+            message: `agent ${agent.agentId} belongs to no school in the registry`,
+          });
+          return;
+        }
+        const foreign = frame.messages.find((m) => m.agentId !== agent.agentId);
+        if (foreign) {
+          this.d.metrics.badFrames.inc({ reason: 'identity' });
+          this.send(ws, { type: 'error', code: 'identity', message: 'a message names another agent' });
+          return;
+        }
+        const end = this.d.metrics.ingestSeconds.startTimer();
+        const r = await this.d.ingest.ingest(place, frame.seq, frame.messages);
+        end();
+        this.d.metrics.batches.inc({ result: r.applied ? 'applied' : 'duplicate' });
+        if (r.applied) this.d.metrics.messages.inc(frame.messages.length);
+        await this.d.bus.publish(r.deltas);
+        this.send(ws, { type: 'ack', seq: frame.seq });
+        return;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets.values()) ws.close(1001, 'server shutting down');
+    this.wss.close();
+  }
+}

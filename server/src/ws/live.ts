@@ -1,0 +1,158 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type CameraDelta, LiveClientFrame, type LiveScope, type User } from '@kuzet/protocol';
+import { WebSocket, WebSocketServer } from 'ws';
+import { sessionIdFrom } from '../http/session.ts';
+import type { RegistryRepository } from '../repositories/registry.ts';
+import type { StateRepository } from '../repositories/state.ts';
+import type { UserRepository } from '../repositories/users.ts';
+import { scopeAllowed } from '../services/access.ts';
+import type { DeltaBus } from '../services/bus.ts';
+import type { Metrics } from '../services/metrics.ts';
+
+interface Client {
+  ws: WebSocket;
+  user: User;
+  scope?: LiveScope;
+  pending: CameraDelta[];
+  alive: boolean;
+}
+
+const SNAPSHOT_MAX_CAMERAS = 5000;
+
+/** Live push for dashboards (/api/v1/live): subscribe to a scope, get a snapshot, then batched deltas. */
+export class LiveServer {
+  readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly clients = new Set<Client>();
+  private flushTimer?: NodeJS.Timeout;
+  private pingTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly d: {
+      users: UserRepository;
+      registry: RegistryRepository;
+      state: StateRepository;
+      bus: DeltaBus;
+      metrics: Metrics;
+      pushMs: number;
+      heartbeatSeconds: number;
+    },
+  ) {
+    d.bus.on('deltas', (deltas) => this.fanOut(deltas));
+    this.flushTimer = setInterval(() => this.flush(), d.pushMs);
+    this.pingTimer = setInterval(() => this.heartbeat(), d.heartbeatSeconds * 1000);
+  }
+
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const sid = sessionIdFrom(req.headers.cookie);
+    const user = sid ? await this.d.users.sessionUser(sid) : undefined;
+    if (!user) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, user));
+  }
+
+  private onConnection(ws: WebSocket, user: User): void {
+    const c: Client = { ws, user, pending: [], alive: true };
+    this.clients.add(c);
+    this.d.metrics.liveClients.set(this.clients.size);
+    ws.on('pong', () => {
+      c.alive = true;
+    });
+    ws.on('message', (data) => {
+      c.alive = true;
+      let frame: ReturnType<typeof LiveClientFrame.parse>;
+      try {
+        frame = LiveClientFrame.parse(JSON.parse(String(data)));
+      } catch {
+        this.sendJson(ws, { type: 'error', message: 'bad frame' });
+        return;
+      }
+      if (frame.type === 'ping') return this.sendJson(ws, { type: 'pong' });
+      void this.subscribe(c, frame.scope);
+    });
+    ws.on('close', () => {
+      this.clients.delete(c);
+      this.d.metrics.liveClients.set(this.clients.size);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private sendJson(ws: WebSocket, v: unknown): void {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(v));
+  }
+
+  private async subscribe(c: Client, scope: LiveScope): Promise<void> {
+    const school = scope.kind === 'school' ? await this.d.registry.school(scope.id) : undefined;
+    if (!scopeAllowed(c.user, scope, school?.regionCode)) {
+      c.scope = undefined;
+      this.sendJson(c.ws, { type: 'error', message: 'not allowed for this scope' });
+      return;
+    }
+    c.scope = scope;
+    c.pending = [];
+    const counts = await this.d.state.counts(
+      scope.kind === 'country' ? 'country' : scope.kind === 'region' ? `region:${scope.code}` : `school:${scope.id}`,
+    );
+    let cameras: Awaited<ReturnType<StateRepository['cameras']>> = [];
+    if (scope.kind === 'school') cameras = await this.d.state.cameras(await this.d.state.schoolCameraIds(scope.id));
+    else {
+      // the big scopes get counts and the cameras in trouble only
+      const ids = scope.kind === 'region' ? await this.d.registry.schoolIds({ regionCode: scope.code }) : [];
+      for (const sid of ids) {
+        const cams = (await this.d.state.cameras(await this.d.state.schoolCameraIds(sid))).filter(
+          (x) => x.status !== 'online',
+        );
+        cameras.push(...cams);
+        if (cameras.length >= SNAPSHOT_MAX_CAMERAS) break;
+      }
+    }
+    this.sendJson(c.ws, { type: 'snapshot', scope, counts, cameras: cameras.slice(0, SNAPSHOT_MAX_CAMERAS) });
+  }
+
+  private fanOut(deltas: CameraDelta[]): void {
+    for (const c of this.clients) {
+      const s = c.scope;
+      if (!s) continue;
+      for (const d of deltas) {
+        if (
+          s.kind === 'country' ||
+          (s.kind === 'region' && d.regionCode === s.code) ||
+          (s.kind === 'school' && d.schoolId === s.id)
+        )
+          c.pending.push(d);
+      }
+    }
+  }
+
+  /** At most one frame per client per push interval (≤ 10/s by default). */
+  private flush(): void {
+    const now = Date.now();
+    for (const c of this.clients) {
+      if (!c.pending.length) continue;
+      const deltas = c.pending;
+      c.pending = [];
+      this.sendJson(c.ws, { type: 'deltas', deltas });
+      for (const d of deltas) if (d.sourceAt) this.d.metrics.pushLatency.observe((now - Date.parse(d.sourceAt)) / 1000);
+    }
+  }
+
+  private heartbeat(): void {
+    for (const c of this.clients) {
+      if (!c.alive) {
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }
+
+  close(): void {
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    for (const c of this.clients) c.ws.close(1001, 'server shutting down');
+    this.wss.close();
+  }
+}

@@ -1,0 +1,167 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from '@kuzet/agent';
+import type { RunningServer } from '@kuzet/server';
+import type { Simulator } from '@kuzet/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { enrol } from '../../agents/src/enrol.ts';
+import { Journal } from '../../agents/src/journal.ts';
+import { ServerLink } from '../../agents/src/link.ts';
+import { agentConfig, generatedSimulator, startRedis, waitFor } from '../helpers.ts';
+import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
+
+const SCHOOL = 'KZ-75-01-0001';
+const AGENT = 'agent-almaty-1';
+
+describe('simulated cameras → agent → link → server → REST and live push', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let server: RunningServer;
+  let prefix: string;
+  let sim: Simulator;
+  let tag: string;
+  let agent: Agent;
+  let link: ServerLink;
+  let journal: Journal;
+  let port: number;
+  const admin = () => new Api(server.url);
+  const dir = mkdtempSync(join(tmpdir(), 'kuzet-agent-'));
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    ({ server, prefix } = await testServer(redis.url));
+    port = server.port;
+    ({ sim, tag } = await generatedSimulator({ count: 3, personalities: ['hikvista'] }));
+    const api = admin();
+    expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
+    const code = await api.post('/enrolment-codes', { schoolId: SCHOOL, agentId: AGENT });
+    expect(code.status).toBe(200);
+    const tokenFile = join(dir, 'token');
+    expect((await enrol(`ws://127.0.0.1:${port}/agent/link`, code.json.code, tokenFile)).agentId).toBe(AGENT);
+    // a code works once
+    expect((await api.post('/enrol', { code: code.json.code })).status).toBe(403);
+    journal = new Journal(join(dir, 'journal'));
+    link = new ServerLink({
+      url: `ws://127.0.0.1:${port}/agent/link`,
+      token: readFileSync(tokenFile, 'utf8').trim(),
+      agentId: AGENT,
+      journal,
+      flushMs: 100,
+      backoffMinMs: 200,
+      backoffMaxMs: 2000,
+    });
+    agent = new Agent(
+      agentConfig({
+        agentId: AGENT,
+        intervals: { reachabilitySeconds: 2, streamSeconds: 3600, retentionSeconds: 3600, rtspSeconds: 5 },
+      }),
+      link,
+    );
+    link.on('connected', () => agent.resync());
+    link.start();
+    await agent.start();
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await link?.stop();
+    await sim?.stop();
+    await server?.close();
+    await redis?.stop();
+  });
+
+  const ourCams = async (api: Api) => {
+    const r = await api.get(`/schools/${SCHOOL}/cameras`);
+    return (r.json as { serial?: string; status: string; reasons: string[]; cameraId: string }[]).filter((c) =>
+      c.serial?.startsWith(tag),
+    );
+  };
+
+  it("shows the school's cameras online through the REST API, with roll-ups", async () => {
+    const api = admin();
+    await api.login('admin', ADMIN_PASSWORD);
+    const cams = await waitFor(
+      async () => {
+        const c = await ourCams(api);
+        return c.length === 3 && c.every((x) => x.status === 'online') ? c : undefined;
+      },
+      30_000,
+      'three online cameras',
+    );
+    expect(cams).toHaveLength(3);
+    const summary = await api.get(`/summary?school=${SCHOOL}`);
+    expect(summary.json.online).toBeGreaterThanOrEqual(3);
+    const region = (await api.get('/regions')).json.find((r: { code: string }) => r.code === 'KZ-75');
+    expect(region.counts.online).toBeGreaterThanOrEqual(3);
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain('/api/v1/schools/{id}/cameras');
+  });
+
+  it('a fault injected in the simulator reaches the REST API and a live subscriber with its reason', async () => {
+    const api = admin();
+    await api.login('admin', ADMIN_PASSWORD);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/live`, { headers: { cookie: api.cookie } });
+    const frames: any[] = [];
+    ws.on('message', (d) => frames.push(JSON.parse(String(d))));
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'school', id: SCHOOL } }));
+    const snapshot = await waitFor(() => frames.find((f) => f.type === 'snapshot'), 5000, 'snapshot');
+    expect(snapshot.cameras.length).toBeGreaterThanOrEqual(3);
+    const target = (await ourCams(api))[0]!;
+    const name = sim.list().find((c) => c.serial === target.serial)!.name;
+    await sim.setFaults(name, { rtspDown: true });
+    const delta = await waitFor(
+      () =>
+        frames
+          .flatMap((f) => (f.type === 'deltas' ? f.deltas : []))
+          .find((d: any) => d.cameraId === target.cameraId && d.reasons.includes('rtsp_down')),
+      20_000,
+      `rtsp_down delta (frames: ${JSON.stringify(frames).slice(0, 600)})`,
+    );
+    expect(delta.status).toBe('degraded');
+    const rest = (await ourCams(api)).find((c) => c.cameraId === target.cameraId)!;
+    expect(rest.reasons).toContain('rtsp_down');
+    const hist = await api.get(`/cameras/${target.cameraId}/history`);
+    expect(hist.json[0]).toMatchObject({ status: 'degraded', reasons: ['rtsp_down'] });
+    await sim.setFaults(name, 'clear');
+    ws.close();
+  });
+
+  it('loses no report while the server is down for 30 s (sequence numbers prove it)', async () => {
+    await waitFor(() => journal.pending.length === 0 || undefined, 10_000, 'journal drained');
+    await server.close();
+    const target = sim.list().find((c) => c.serial.startsWith(tag))!;
+    await sim.setFaults(target.name, { offline: true }); // happens while the centre is away
+    await new Promise((r) => setTimeout(r, 30_000));
+    const pendingDuringOutage = journal.pending.length;
+    expect(pendingDuringOutage).toBeGreaterThan(5);
+    const seqs = journal.pending.map((b) => b.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i)); // contiguous, nothing dropped
+    ({ server } = await testServer(redis.url, prefix, { KUZET_PORT: String(port), KUZET_REGISTRY: '' }));
+    await waitFor(() => journal.pending.length === 0 || undefined, 30_000, 'journal drained after restart');
+    expect(await server.ingest.lastSeq(AGENT)).toBe(journal.lastSeq);
+    const api = admin();
+    await api.login('admin', ADMIN_PASSWORD);
+    const cam = await waitFor(
+      async () => (await ourCams(api)).find((c) => c.serial === target.serial && c.status === 'offline'),
+      15_000,
+      'offline seen after restart',
+    );
+    expect(cam.reasons).toEqual(['unreachable']);
+    await sim.setFaults(target.name, 'clear');
+  }, 120_000);
+
+  it('refuses an agent whose token was revoked', async () => {
+    const api = admin();
+    await api.login('admin', ADMIN_PASSWORD);
+    expect((await api.post(`/agents/${AGENT}/revoke`)).status).toBe(200);
+    const token = readFileSync(join(dir, 'token'), 'utf8').trim();
+    const refused = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/agent/link`, { headers: { authorization: `Bearer ${token}` } });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+    });
+    expect(refused).toBe(401);
+  });
+});

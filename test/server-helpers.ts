@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ServerEnv, startServer } from '@kuzet/server';
+import pino from 'pino';
+import { ROOT, runTag } from './helpers.ts';
+
+export const SMALL_REGISTRY = join(ROOT, 'test/fixtures/registry-small.json');
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+
+export async function testServer(
+  redisUrl: string,
+  prefix = `t${runTag().toLowerCase()}:`,
+  env: Record<string, string> = {},
+) {
+  const cfg = ServerEnv.parse({
+    KUZET_PORT: '0',
+    KUZET_REDIS_URL: redisUrl,
+    KUZET_PREFIX: prefix,
+    KUZET_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    KUZET_REGISTRY: SMALL_REGISTRY,
+    KUZET_LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const server = await startServer(cfg, pino({ level: 'silent' }));
+  return { server, prefix, cfg };
+}
+
+/** A logged-in API client (cookie session). */
+export class Api {
+  cookie = '';
+  constructor(readonly base: string) {}
+  async login(username: string, password: string): Promise<number> {
+    const res = await fetch(`${this.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0]!;
+    await res.text();
+    return res.status;
+  }
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const res = await fetch(`${this.base}/api/v1${path}`, {
+      method,
+      headers: { cookie: this.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  }
+  get = (p: string) => this.call('GET', p);
+  post = (p: string, b?: unknown) => this.call('POST', p, b ?? {});
+}
+
+export const registryJson = () => JSON.parse(readFileSync(SMALL_REGISTRY, 'utf8'));
