@@ -5,7 +5,9 @@ import { SESSION_COOKIE } from './session.ts';
 import { validate } from './validate.ts';
 
 const WINDOW_S = 300;
-const MAX_ATTEMPTS = 10;
+/** failed logins per user name, and attempts per address (an RRC office shares one address) per window */
+const MAX_PER_USER = 10;
+const MAX_PER_ADDRESS = 100;
 
 export function authRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -30,7 +32,7 @@ export function authRoutes(ctx: AppContext): Router {
           return n;
         }),
       );
-      if (counts.some((n) => n > MAX_ATTEMPTS))
+      if (counts[0]! > MAX_PER_ADDRESS || counts[1]! > MAX_PER_USER)
         return void res.status(429).json({ error: 'too many login attempts, wait a few minutes' });
       const user = await ctx.users.checkPassword(username, password);
       if (!user) return void res.status(401).json({ error: 'wrong user name or password' });

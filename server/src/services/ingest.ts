@@ -52,7 +52,9 @@ export class IngestService {
           break;
         case 'state': {
           const s = msg.state;
-          this.state.measurements(m, s.cameraId, this.state.stateFields(s));
+          // placement too: a state must land in the right roll-ups even if the identity message was lost
+          this.state.measurements(m, s.cameraId, { ...this.state.stateFields(s), ...place });
+          m.sadd(k.schoolCams(place.schoolId), s.cameraId);
           // a MULTI counts its own MULTI in .length: the reply index is one less
           transitions.push({
             idx: m.length - 1,
