@@ -34,7 +34,12 @@ const MATRIX: [string, string, unknown, number[]][] = [
   ['POST', '/enrolment-codes', { schoolId: C, agentId: 'agent-astana-1' }, [200, 403, 403, 403, 403, 401]],
   ['POST', '/agents/agent-almaty-2/revoke', undefined, [404, 403, 403, 403, 403, 401]],
   ['GET', '/users', undefined, [200, 403, 403, 403, 403, 401]],
-  ['POST', '/users', { username: 'new-op', role: 'operator', regions: ['KZ-79'], password: 'long-enough-pw' }, [200, 403, 403, 403, 403, 401]],
+  [
+    'POST',
+    '/users',
+    { username: 'new-op', role: 'operator', regions: ['KZ-79'], password: 'long-enough-pw' },
+    [200, 403, 403, 403, 403, 401],
+  ],
   ['DELETE', '/users/nobody', undefined, [404, 403, 403, 403, 403, 401]],
 ];
 
@@ -63,9 +68,15 @@ describe('RBAC: every endpoint and live scope × every role', () => {
       { username: 'aud71', role: 'auditor', regions: ['KZ-71'] },
       { username: 'guard', role: 'school', regions: [], schoolId: A },
     ];
-    for (const u of users) expect((await admin.post('/users', { ...u, password: `${u.username}-password-1` })).status).toBe(200);
+    for (const u of users)
+      expect((await admin.post('/users', { ...u, password: `${u.username}-password-1` })).status).toBe(200);
     clients.set('admin', admin);
-    for (const [role, name] of [['operator', 'op'], ['auditor', 'aud'], ['auditor71', 'aud71'], ['school', 'guard']] as const) {
+    for (const [role, name] of [
+      ['operator', 'op'],
+      ['auditor', 'aud'],
+      ['auditor71', 'aud71'],
+      ['school', 'guard'],
+    ] as const) {
       const api = new Api(server.url);
       expect(await api.login(name, `${name}-password-1`)).toBe(200);
       clients.set(role, api);
@@ -86,11 +97,14 @@ describe('RBAC: every endpoint and live scope × every role', () => {
   it.each(MATRIX)('%s %s', async (method, path, body, expected) => {
     const got: number[] = [];
     for (const role of ROLES) got.push((await clients.get(role)!.call(method, path, body)).status);
-    expect(Object.fromEntries(ROLES.map((r, i) => [r, got[i]]))).toEqual(Object.fromEntries(ROLES.map((r, i) => [r, expected[i]])));
+    expect(Object.fromEntries(ROLES.map((r, i) => [r, got[i]]))).toEqual(
+      Object.fromEntries(ROLES.map((r, i) => [r, expected[i]])),
+    );
   });
 
   it('lists only what the role may see', async () => {
-    const codes = async (r: R) => ((await clients.get(r)!.get('/regions')).json as { code: string }[]).map((x) => x.code).sort();
+    const codes = async (r: R) =>
+      ((await clients.get(r)!.get('/regions')).json as { code: string }[]).map((x) => x.code).sort();
     expect(await codes('admin')).toEqual(['KZ-71', 'KZ-75']);
     expect(await codes('operator')).toEqual(['KZ-75']);
     expect(await codes('auditor71')).toEqual(['KZ-71']);
@@ -104,7 +118,9 @@ describe('RBAC: every endpoint and live scope × every role', () => {
   it.each(LIVE)('live subscription to %s', async (_name, scope, expected) => {
     const got: boolean[] = [];
     for (const role of ROLES.slice(0, 5)) {
-      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/v1/live`, { headers: { cookie: clients.get(role)!.cookie } });
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/v1/live`, {
+        headers: { cookie: clients.get(role)!.cookie },
+      });
       await new Promise((r) => ws.once('open', r));
       const frame = await new Promise<{ type: string }>((resolve) => {
         ws.once('message', (d) => resolve(JSON.parse(String(d))));

@@ -1,0 +1,167 @@
+import type { AgentFrame, ServerFrame } from '@kuzet/protocol';
+import type { RunningServer } from '@kuzet/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startRedis, waitFor } from '../helpers.ts';
+import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
+
+const A = { school: 'KZ-75-01-0001', agent: 'agent-almaty-1', region: 'KZ-75' };
+const B = { school: 'KZ-71-01-0001', agent: 'agent-astana-1', region: 'KZ-71' };
+const camOf = (n: number) => `cam-${n.toString(16).padStart(16, '0')}`;
+
+/** A protocol-level agent: no cameras, just frames. */
+class FakeAgent {
+  ws!: WebSocket;
+  frames: ServerFrame[] = [];
+  closed?: number;
+  seq = 0;
+  constructor(
+    readonly url: string,
+    readonly token: string,
+    readonly agentId: string,
+  ) {}
+  async connect(): Promise<void> {
+    this.frames = [];
+    this.closed = undefined;
+    this.ws = new WebSocket(this.url, { headers: { authorization: `Bearer ${this.token}` } });
+    this.ws.on('message', (d) => this.frames.push(JSON.parse(String(d))));
+    // a live agent pings; a dead uplink stops everything
+    const ping = setInterval(() => {
+      if (this.ws.readyState === WebSocket.OPEN) this.send({ type: 'ping', t: Date.now() });
+    }, 500);
+    this.ws.on('close', (code) => {
+      clearInterval(ping);
+      this.closed = code;
+    });
+    await new Promise((r, j) => {
+      this.ws.once('open', r);
+      this.ws.once('error', j);
+    });
+    this.send({ type: 'hello', v: 1, agentId: this.agentId, lastSeq: this.seq });
+    await waitFor(() => this.frames.find((f) => f.type === 'welcome'), 5000, 'welcome');
+  }
+  send(f: AgentFrame | object): void {
+    this.ws.send(JSON.stringify(f));
+  }
+  async batch(states: { cam: string; status: string; reasons?: string[] }[], seq = ++this.seq): Promise<void> {
+    const at = new Date().toISOString();
+    const messages = states.map((s) => ({
+      v: 1,
+      agentId: this.agentId,
+      at,
+      type: 'state',
+      state: { cameraId: s.cam, at, status: s.status, reasons: s.reasons ?? [], since: at },
+    }));
+    this.send({ type: 'batch', seq, messages });
+    await waitFor(() => this.frames.find((f) => f.type === 'ack' && f.seq === seq), 5000, `ack ${seq}`);
+  }
+}
+
+describe('agent link: link-down, duplicates, bad frames, two server instances', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let s1: RunningServer;
+  let s2: RunningServer;
+  let api: Api;
+  const agents: Record<string, FakeAgent> = {};
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    let prefix: string;
+    ({ server: s1, prefix } = await testServer(redis.url, undefined, { KUZET_LINK_DOWN_SECONDS: '2' }));
+    ({ server: s2 } = await testServer(redis.url, prefix, { KUZET_LINK_DOWN_SECONDS: '2', KUZET_REGISTRY: '' }));
+    api = new Api(s1.url);
+    expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
+    for (const x of [A, B]) {
+      const code = (await api.post('/enrolment-codes', { schoolId: x.school, agentId: x.agent })).json.code;
+      const { token } = (await api.post('/enrol', { code })).json;
+      agents[x.agent] = new FakeAgent(`${s1.url.replace('http', 'ws')}/agent/link`, token, x.agent);
+      await agents[x.agent]!.connect();
+    }
+  });
+  afterAll(async () => {
+    for (const a of Object.values(agents)) a.ws.close();
+    await s1?.close();
+    await s2?.close();
+    await redis?.stop();
+  });
+
+  it('two instances on one Redis give the same answers and the same live pushes', async () => {
+    const api2 = new Api(s2.url);
+    await api2.login('admin', ADMIN_PASSWORD);
+    const live = new WebSocket(`${s2.url.replace('http', 'ws')}/api/v1/live`, { headers: { cookie: api2.cookie } });
+    const frames: { type: string; deltas?: { cameraId: string; status: string }[] }[] = [];
+    live.on('message', (d) => frames.push(JSON.parse(String(d))));
+    await new Promise((r) => live.once('open', r));
+    live.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'country' } }));
+    await waitFor(() => frames.find((f) => f.type === 'snapshot'), 5000);
+    await agents[A.agent]!.batch([1, 2, 3].map((n) => ({ cam: camOf(n), status: 'online' })));
+    await agents[B.agent]!.batch([4, 5].map((n) => ({ cam: camOf(n), status: 'online' })));
+    const pushed = await waitFor(
+      () => {
+        const ids = frames.flatMap((f) => f.deltas ?? []).map((d) => d.cameraId);
+        return ids.length >= 5 ? ids : undefined;
+      },
+      5000,
+      'deltas through the other instance',
+    );
+    expect(new Set(pushed)).toEqual(new Set([1, 2, 3, 4, 5].map(camOf)));
+    for (const path of ['/summary', `/schools/${A.school}/cameras`, '/regions']) {
+      expect((await api2.get(path)).json).toEqual((await api.get(path)).json);
+    }
+    live.close();
+  });
+
+  it('a resent batch is acknowledged but changes nothing twice', async () => {
+    const a = agents[A.agent]!;
+    await a.batch([{ cam: camOf(1), status: 'degraded', reasons: ['black_picture'] }]);
+    const histBefore = (await api.get(`/cameras/${camOf(1)}/history`)).json.length;
+    const countsBefore = (await api.get('/summary')).json;
+    await a.batch([{ cam: camOf(1), status: 'online' }], a.seq); // same seq again, different content
+    expect((await api.get(`/cameras/${camOf(1)}/history`)).json.length).toBe(histBefore);
+    expect((await api.get('/summary')).json).toEqual(countsBefore);
+    expect((await api.get(`/cameras/${camOf(1)}`)).json.status).toBe('degraded');
+  });
+
+  it('answers bad frames with an error, closes after repeated ones, and other agents carry on', async () => {
+    const a = agents[A.agent]!;
+    a.ws.send('this is not json');
+    await waitFor(() => a.frames.find((f) => f.type === 'error' && f.code === 'json'), 3000);
+    a.send({ type: 'batch', seq: 99, messages: [{ type: 'teleport' }] });
+    const schemaErr = await waitFor(() => a.frames.find((f) => f.type === 'error' && f.code === 'schema'), 3000);
+    expect(schemaErr.type === 'error' && schemaErr.message).toMatch(/messages/);
+    for (let i = 0; i < 3; i++) a.ws.send('{}');
+    await waitFor(() => a.closed, 3000, 'close after 5 bad frames');
+    expect(a.closed).toBe(4002);
+    await agents[B.agent]!.batch([{ cam: camOf(4), status: 'online' }]);
+    const metrics = await (await fetch(`${s1.url}/metrics`)).text();
+    expect(metrics).toMatch(/kuzet_bad_frames_total\{reason="schema"\} [1-9]/);
+    await a.connect();
+    a.ws.send('x'.repeat(1024 * 1024 + 10)); // larger than any frame may be
+    await waitFor(() => a.closed, 3000, 'close on an oversized frame');
+    expect(a.closed).toBe(1009);
+    await a.connect();
+  });
+
+  it("marks a silent agent's cameras link_down (not offline), one school only, and restores them on resync", async () => {
+    const a = agents[A.agent]!;
+    a.ws.terminate(); // the school's uplink dies: no close, no more frames
+    const cams = await waitFor(
+      async () => {
+        const list = (await api.get(`/schools/${A.school}/cameras`)).json as { status: string }[];
+        return list.length === 3 && list.every((c) => c.status === 'link_down') ? list : undefined;
+      },
+      15_000,
+      'link_down',
+    );
+    expect(cams).toHaveLength(3);
+    expect((await api.get(`/schools/${A.school}`)).json.agentLinks[0].linkDown).toBe(true);
+    const b = (await api.get(`/schools/${B.school}/cameras`)).json as { status: string }[];
+    expect(b.every((c) => c.status === 'online')).toBe(true);
+    expect((await api.get('/summary')).json.link_down).toBe(3);
+    await a.connect();
+    await a.batch([1, 2, 3].map((n) => ({ cam: camOf(n), status: 'online' })));
+    const back = (await api.get(`/schools/${A.school}/cameras`)).json as { status: string }[];
+    expect(back.every((c) => c.status === 'online')).toBe(true);
+    expect((await api.get(`/schools/${A.school}`)).json.agentLinks[0].linkDown).toBe(false);
+  });
+});
