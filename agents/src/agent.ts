@@ -48,7 +48,7 @@ export class Agent {
   }
 
   async start(): Promise<void> {
-    const interfaces = resolveInterfaces(this.config.discovery.interfaces);
+    const interfaces = this.config.discovery.multicast ? resolveInterfaces(this.config.discovery.interfaces) : [];
     this.sink.send(
       this.messages.make('hello', {
         agentVersion: AGENT_VERSION,

@@ -29,6 +29,8 @@ export const AgentConfig = z.object({
     .object({
       /** interface names or IPv4 addresses to run WS-Discovery on; empty = every non-loopback IPv4 interface */
       interfaces: z.array(z.string()).default([]),
+      /** false: no multicast at all, only `unicast` ranges and `static` URLs (schools whose LAN blocks multicast) */
+      multicast: z.boolean().default(true),
       /** how long one discovery round listens for ProbeMatches */
       waitMs: z.int().min(200).max(30_000).default(2_000),
       /** Probes per round (UDP may drop some) */

@@ -61,12 +61,11 @@ export class DiscoveryResponder {
   ) {}
 
   async start(): Promise<void> {
+    // bound to the group address itself: it gets multicast only, never a unicast probe meant for another address
     const sock = dgram.createSocket({ type: 'udp4', reuseAddr: true });
     sock.on('error', () => {});
-    await new Promise<void>((resolve) => sock.bind(WSD_PORT, () => resolve()));
+    await new Promise<void>((resolve) => sock.bind(WSD_PORT, WSD_GROUP, () => resolve()));
     sock.addMembership(WSD_GROUP, this.iface);
-    sock.setMulticastInterface(this.iface);
-    sock.setMulticastTTL(1);
     sock.on('message', (msg, rinfo) => this.onMessage(msg, rinfo, null));
     this.mcast = sock;
     await this.refreshUnicast();
@@ -126,9 +125,9 @@ export class DiscoveryResponder {
     }
   }
 
+  /** Sends from the device's own address (its unicast socket); a device whose address could not be bound is mute. */
   private sendFrom(host: string, data: Buffer, port: number, address: string): void {
-    const s = this.unicast.get(host) ?? this.mcast;
-    s?.send(data, port, address);
+    this.unicast.get(host)?.send(data, port, address);
   }
 
   hello(d: OnvifDeviceModel): void {

@@ -67,7 +67,7 @@ export class WsDiscovery extends EventEmitter<WsDiscoveryEvents> {
     if (this.listenHello && this.interfaces.length) {
       const l = dgram.createSocket({ type: 'udp4', reuseAddr: true });
       l.on('error', () => {});
-      await bindSocket(l, WSD_PORT);
+      await bindSocket(l, WSD_PORT, WSD_GROUP); // multicast only: never a unicast datagram for another socket
       for (const iface of this.interfaces) l.addMembership(WSD_GROUP, iface.address);
       l.on('message', (msg, rinfo) => this.onAnnouncement(msg, rinfo.address));
       this.listener = l;

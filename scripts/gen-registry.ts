@@ -1,0 +1,107 @@
+/**
+ * Generates a clearly synthetic registry: the 20 first-level regions of Kazakhstan (real codes and names), synthetic
+ * districts and ~7,500 synthetic schools with one agent each. Deterministic (seeded).
+ * Usage: node --import tsx scripts/gen-registry.ts [out.json] [schools=7500]
+ */
+import { writeFileSync } from 'node:fs';
+import { Registry } from '@kuzet/protocol';
+
+const REGIONS: [string, string, string, string, number, number, number][] = [
+  // code, English, Russian, Kazakh, lat, lon, weight (relative number of schools)
+  ['KZ-10', 'Abai Region', 'Абайская область', 'Абай облысы', 50.4, 80.2, 330],
+  ['KZ-11', 'Akmola Region', 'Акмолинская область', 'Ақмола облысы', 52.3, 70.0, 500],
+  ['KZ-15', 'Aktobe Region', 'Актюбинская область', 'Ақтөбе облысы', 49.0, 58.0, 420],
+  ['KZ-19', 'Almaty Region', 'Алматинская область', 'Алматы облысы', 44.5, 77.5, 600],
+  ['KZ-23', 'Atyrau Region', 'Атырауская область', 'Атырау облысы', 47.1, 51.9, 200],
+  ['KZ-27', 'West Kazakhstan Region', 'Западно-Казахстанская область', 'Батыс Қазақстан облысы', 50.5, 51.5, 360],
+  ['KZ-31', 'Jambyl Region', 'Жамбылская область', 'Жамбыл облысы', 43.9, 72.0, 450],
+  ['KZ-33', 'Jetisu Region', 'Жетысуская область', 'Жетісу облысы', 45.0, 79.5, 350],
+  ['KZ-35', 'Karaganda Region', 'Карагандинская область', 'Қарағанды облысы', 49.0, 73.5, 450],
+  ['KZ-39', 'Kostanay Region', 'Костанайская область', 'Қостанай облысы', 52.0, 63.5, 500],
+  ['KZ-43', 'Kyzylorda Region', 'Кызылординская область', 'Қызылорда облысы', 44.8, 65.5, 290],
+  ['KZ-47', 'Mangystau Region', 'Мангистауская область', 'Маңғыстау облысы', 44.0, 53.5, 160],
+  ['KZ-55', 'Pavlodar Region', 'Павлодарская область', 'Павлодар облысы', 52.3, 76.9, 350],
+  ['KZ-59', 'North Kazakhstan Region', 'Северо-Казахстанская область', 'Солтүстік Қазақстан облысы', 54.0, 69.5, 450],
+  ['KZ-61', 'Turkistan Region', 'Туркестанская область', 'Түркістан облысы', 42.5, 68.5, 1000],
+  ['KZ-62', 'Ulytau Region', 'Улытауская область', 'Ұлытау облысы', 48.0, 67.5, 70],
+  ['KZ-63', 'East Kazakhstan Region', 'Восточно-Казахстанская область', 'Шығыс Қазақстан облысы', 49.5, 84.0, 400],
+  ['KZ-71', 'Astana (city)', 'Астана', 'Астана', 51.16, 71.45, 250],
+  ['KZ-75', 'Almaty (city)', 'Алматы', 'Алматы', 43.24, 76.9, 320],
+  ['KZ-79', 'Shymkent (city)', 'Шымкент', 'Шымкент', 42.32, 69.6, 300],
+];
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export function generateRegistry(total = 7500): Registry {
+  const rand = rng(20261123);
+  const weight = REGIONS.reduce((a, r) => a + r[6], 0);
+  const regions = REGIONS.map(([code, nameEn, nameRu, nameKk]) => ({ code, nameEn, nameRu, nameKk }));
+  const districts: Registry['districts'] = [];
+  const schools: Registry['schools'] = [];
+  for (const [code, , , , lat, lon, w] of REGIONS) {
+    const city = ['KZ-71', 'KZ-75', 'KZ-79'].includes(code);
+    const nDistricts = city ? 4 + Math.floor(rand() * 5) : 8 + Math.floor(rand() * 10);
+    const n = Math.round((total * w) / weight);
+    for (let d = 1; d <= nDistricts; d++) {
+      districts.push({
+        id: `${code}-${String(d).padStart(2, '0')}`,
+        regionCode: code,
+        nameRu: `${city ? 'Синтетический район города' : 'Синтетический район'} №${d}`,
+        nameKk: `${city ? 'Қаланың синтетикалық ауданы' : 'Синтетикалық аудан'} №${d}`,
+      });
+    }
+    const spread = city ? 0.12 : 2.0;
+    for (let i = 1; i <= n; i++) {
+      const d = 1 + Math.floor(rand() * nDistricts);
+      const id = `${code}-${String(d).padStart(2, '0')}-${String(i).padStart(4, '0')}`;
+      schools.push({
+        id,
+        districtId: `${code}-${String(d).padStart(2, '0')}`,
+        regionCode: code,
+        nameKk: `Синтетикалық мектеп №${i} (${code})`,
+        nameRu: `Синтетическая школа №${i} (${code})`,
+        address: `${code}, синтетический адрес ${i}`,
+        lat: Math.round((lat + (rand() - 0.5) * spread) * 1e4) / 1e4,
+        lon: Math.round((lon + (rand() - 0.5) * spread * 1.6) * 1e4) / 1e4,
+        agents: [`agent-${id}`],
+        profile: code === 'KZ-71' || code === 'KZ-75' ? 'city-strict' : 'national-default',
+      });
+    }
+  }
+  const profiles = [
+    {
+      name: 'national-default',
+      minRetentionDays: 30,
+      minWidth: 1920,
+      minHeight: 1080,
+      minFps: 12,
+      maxClockDriftSeconds: 30,
+      maxGapMinutes: 10,
+    },
+    {
+      name: 'city-strict',
+      minRetentionDays: 45,
+      minWidth: 1920,
+      minHeight: 1080,
+      minFps: 15,
+      maxClockDriftSeconds: 10,
+      maxGapMinutes: 5,
+    },
+  ];
+  return Registry.parse({ regions, districts, schools, profiles });
+}
+
+if (process.argv[1]?.endsWith('gen-registry.ts')) {
+  const out = process.argv[2] ?? 'var/registry.json';
+  const reg = generateRegistry(Number(process.argv[3] ?? 7500));
+  writeFileSync(out, JSON.stringify(reg));
+  process.stdout.write(
+    `${reg.schools.length} schools, ${reg.districts.length} districts, ${reg.regions.length} regions → ${out}\n`,
+  );
+}
