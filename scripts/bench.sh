@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# `npm run bench`: benchmarks in bench/, results in bench/RESULTS.md.
+# `npm run bench`: benchmarks in bench/, results in bench/RESULTS.md (each rewrites its own section).
+#   npm run bench            all
+#   npm run bench -- agent   the agent with 256 cameras (issue 3)
+#   npm run bench -- server  7,500 agents / 250,000 cameras against the server (issue 4)
 source "$(dirname "$0")/lib.sh"
 ensure_node
-ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg
+ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server
 ensure_npm
-node --import tsx bench/agent-bench.ts
+ulimit -n 65536 2>/dev/null || true   # thousands of websocket clients
+which="${1:-all}"
+if [ "$which" = all ] || [ "$which" = agent ]; then node --import tsx bench/agent-bench.ts; fi
+if [ "$which" = all ] || [ "$which" = server ]; then node --import tsx bench/server-bench.ts; fi

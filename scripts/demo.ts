@@ -93,8 +93,8 @@ async function main() {
   );
   await start(
     'server',
-    'node',
-    ['--import', 'tsx', 'server/src/main.ts'],
+    join(ROOT, 'server/bin/kuzet-server'),
+    [],
     {
       KUZET_PORT: String(PORT),
       KUZET_REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`,

@@ -24,6 +24,12 @@ redis.call('XADD', KEYS[7], 'MAXLEN', '~', tonumber(ARGV[5]) * 20, '*', 'at', AR
 return 1
 `;
 
+/** HSET KEYS[i] lastCheck ARGV[i] for every camera of a batch: one command instead of one per camera. */
+const TOUCH = `
+for i = 1, #KEYS do redis.call('HSET', KEYS[i], 'lastCheck', ARGV[i]) end
+return #KEYS
+`;
+
 export interface Placement {
   schoolId: string;
   districtId: string;
@@ -36,6 +42,7 @@ export const HISTORY_MAXLEN = 500;
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     kuzetTransition(...args: (string | number)[]): Result<number, Context>;
+    kuzetTouch(numKeys: number, ...args: string[]): Result<number, Context>;
   }
 }
 
@@ -45,6 +52,12 @@ export class StateRepository {
     private readonly keys: Keys,
   ) {
     redis.defineCommand('kuzetTransition', { numberOfKeys: 7, lua: TRANSITION });
+    redis.defineCommand('kuzetTouch', { lua: TOUCH });
+  }
+
+  /** Last check time of many cameras in one call. */
+  touch(p: ChainableCommander, camKeys: string[], at: string[]): void {
+    p.kuzetTouch(camKeys.length, ...camKeys, ...at);
   }
 
   /** Queues a status transition on a pipeline/multi. */

@@ -10,9 +10,11 @@ export interface IngestResult {
 }
 
 /**
- * Stores one agent batch atomically (MULTI): camera identities, states with roll-ups and history, measurements,
- * the agent's liveness, and its last sequence number. A batch at or below the stored sequence is acknowledged
- * without being applied again.
+ * Stores one agent batch: camera identities, states with roll-ups and history, measurements, the agent's liveness,
+ * and — last, in the same pipeline — its sequence number. A batch at or below the stored sequence is acknowledged
+ * without being applied again. No MULTI is needed: every write is idempotent (values are set, transitions compare
+ * with the stored state, history is appended only on a change), so a batch cut short by a crash is simply
+ * applied again when the agent resends it, with the same result.
  */
 export class IngestService {
   readonly state: StateRepository;
@@ -37,7 +39,9 @@ export class IngestService {
     if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [] };
     const k = this.keys;
     const now = new Date().toISOString();
-    const m = this.redis.multi();
+    const m = this.redis.pipeline();
+    const touchKeys: string[] = [];
+    const touchValues: string[] = [];
     const transitions: {
       idx: number;
       cameraId: string;
@@ -55,9 +59,8 @@ export class IngestService {
           // placement too: a state must land in the right roll-ups even if the identity message was lost
           this.state.measurements(m, s.cameraId, { ...this.state.stateFields(s), ...place });
           m.sadd(k.schoolCams(place.schoolId), s.cameraId);
-          // a MULTI counts its own MULTI in .length: the reply index is one less
           transitions.push({
-            idx: m.length - 1,
+            idx: m.length,
             cameraId: s.cameraId,
             status: s.status,
             reasons: s.reasons,
@@ -110,6 +113,7 @@ export class IngestService {
           break;
       }
     }
+    if (touchKeys.length) this.state.touch(m, touchKeys, touchValues);
     m.hset(k.agent(place.agentId), { lastSeq: seq, lastSeen: now });
     m.zadd(k.agentSeen(), Date.now(), place.agentId);
     const res = (await m.exec()) ?? [];
