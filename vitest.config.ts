@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{protocol,agents,simulator}/src/**/*.test.ts'],
+          include: ['{protocol,agents,simulator,server}/src/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },

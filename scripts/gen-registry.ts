@@ -4,31 +4,31 @@
  * Usage: node --import tsx scripts/gen-registry.ts [out.json] [schools=7500]
  */
 import { writeFileSync } from 'node:fs';
-import { Registry } from '@kuzet/protocol';
+import { KZ_REGIONS, NATIONAL_DEFAULT_PROFILE, Registry } from '@kuzet/protocol';
 
-const REGIONS: [string, string, string, string, number, number, number][] = [
-  // code, English, Russian, Kazakh, lat, lon, weight (relative number of schools)
-  ['KZ-10', 'Abai Region', 'Абайская область', 'Абай облысы', 50.4, 80.2, 330],
-  ['KZ-11', 'Akmola Region', 'Акмолинская область', 'Ақмола облысы', 52.3, 70.0, 500],
-  ['KZ-15', 'Aktobe Region', 'Актюбинская область', 'Ақтөбе облысы', 49.0, 58.0, 420],
-  ['KZ-19', 'Almaty Region', 'Алматинская область', 'Алматы облысы', 44.5, 77.5, 600],
-  ['KZ-23', 'Atyrau Region', 'Атырауская область', 'Атырау облысы', 47.1, 51.9, 200],
-  ['KZ-27', 'West Kazakhstan Region', 'Западно-Казахстанская область', 'Батыс Қазақстан облысы', 50.5, 51.5, 360],
-  ['KZ-31', 'Jambyl Region', 'Жамбылская область', 'Жамбыл облысы', 43.9, 72.0, 450],
-  ['KZ-33', 'Jetisu Region', 'Жетысуская область', 'Жетісу облысы', 45.0, 79.5, 350],
-  ['KZ-35', 'Karaganda Region', 'Карагандинская область', 'Қарағанды облысы', 49.0, 73.5, 450],
-  ['KZ-39', 'Kostanay Region', 'Костанайская область', 'Қостанай облысы', 52.0, 63.5, 500],
-  ['KZ-43', 'Kyzylorda Region', 'Кызылординская область', 'Қызылорда облысы', 44.8, 65.5, 290],
-  ['KZ-47', 'Mangystau Region', 'Мангистауская область', 'Маңғыстау облысы', 44.0, 53.5, 160],
-  ['KZ-55', 'Pavlodar Region', 'Павлодарская область', 'Павлодар облысы', 52.3, 76.9, 350],
-  ['KZ-59', 'North Kazakhstan Region', 'Северо-Казахстанская область', 'Солтүстік Қазақстан облысы', 54.0, 69.5, 450],
-  ['KZ-61', 'Turkistan Region', 'Туркестанская область', 'Түркістан облысы', 42.5, 68.5, 1000],
-  ['KZ-62', 'Ulytau Region', 'Улытауская область', 'Ұлытау облысы', 48.0, 67.5, 70],
-  ['KZ-63', 'East Kazakhstan Region', 'Восточно-Казахстанская область', 'Шығыс Қазақстан облысы', 49.5, 84.0, 400],
-  ['KZ-71', 'Astana (city)', 'Астана', 'Астана', 51.16, 71.45, 250],
-  ['KZ-75', 'Almaty (city)', 'Алматы', 'Алматы', 43.24, 76.9, 320],
-  ['KZ-79', 'Shymkent (city)', 'Шымкент', 'Шымкент', 42.32, 69.6, 300],
-];
+/** Approximate centre (lat, lon) and relative number of schools of each region. */
+const GEO: Record<string, [number, number, number]> = {
+  'KZ-10': [50.4, 80.2, 330],
+  'KZ-11': [52.3, 70.0, 500],
+  'KZ-15': [49.0, 58.0, 420],
+  'KZ-19': [44.5, 77.5, 600],
+  'KZ-23': [47.1, 51.9, 200],
+  'KZ-27': [50.5, 51.5, 360],
+  'KZ-31': [43.9, 72.0, 450],
+  'KZ-33': [45.0, 79.5, 350],
+  'KZ-35': [49.0, 73.5, 450],
+  'KZ-39': [52.0, 63.5, 500],
+  'KZ-43': [44.8, 65.5, 290],
+  'KZ-47': [44.0, 53.5, 160],
+  'KZ-55': [52.3, 76.9, 350],
+  'KZ-59': [54.0, 69.5, 450],
+  'KZ-61': [42.5, 68.5, 1000],
+  'KZ-62': [48.0, 67.5, 70],
+  'KZ-63': [49.5, 84.0, 400],
+  'KZ-71': [51.16, 71.45, 250],
+  'KZ-75': [43.24, 76.9, 320],
+  'KZ-79': [42.32, 69.6, 300],
+};
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -40,11 +40,12 @@ function rng(seed: number) {
 
 export function generateRegistry(total = 7500): Registry {
   const rand = rng(20261123);
-  const weight = REGIONS.reduce((a, r) => a + r[6], 0);
-  const regions = REGIONS.map(([code, nameEn, nameRu, nameKk]) => ({ code, nameEn, nameRu, nameKk }));
+  const weight = Object.values(GEO).reduce((a, g) => a + g[2], 0);
+  const regions = KZ_REGIONS;
   const districts: Registry['districts'] = [];
   const schools: Registry['schools'] = [];
-  for (const [code, , , , lat, lon, w] of REGIONS) {
+  for (const { code } of KZ_REGIONS) {
+    const [lat, lon, w] = GEO[code]!;
     const city = ['KZ-71', 'KZ-75', 'KZ-79'].includes(code);
     const nDistricts = city ? 4 + Math.floor(rand() * 5) : 8 + Math.floor(rand() * 10);
     const n = Math.round((total * w) / weight);

@@ -3,4 +3,5 @@ export * from './camera.ts';
 export * from './common.ts';
 export * from './link.ts';
 export * from './messages.ts';
+export * from './regions.ts';
 export * from './reports.ts';

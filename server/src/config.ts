@@ -21,7 +21,7 @@ export const ServerEnv = z.object({
   KUZET_ADMIN_USER: z.string().min(1).default('admin'),
   /** bootstrap admin password, used only when no user exists yet */
   KUZET_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
-  /** registry (JSON) imported at start when given */
+  /** registry imported at start when given: JSON (protocol Registry) or a schools CSV (see registry-csv.ts) */
   KUZET_REGISTRY: z.string().optional(),
   KUZET_SECURE_COOKIES: Bool.default(false),
   KUZET_SESSION_HOURS: z.coerce.number().positive().default(12),

@@ -14,6 +14,7 @@ import { DeltaBus } from './services/bus.ts';
 import { IngestService } from './services/ingest.ts';
 import { LinkMonitor } from './services/link-monitor.ts';
 import { Metrics } from './services/metrics.ts';
+import { registryFromCsv } from './services/registry-csv.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
 import { LiveServer } from './ws/live.ts';
 
@@ -48,7 +49,10 @@ export async function startServer(
   const monitor = new LinkMonitor(redis, keys, registry, ingest.state, bus, cfg.KUZET_LINK_DOWN_SECONDS * 1000, log);
 
   if (cfg.KUZET_REGISTRY) {
-    const counts = await registry.import(JSON.parse(readFileSync(cfg.KUZET_REGISTRY, 'utf8')));
+    const text = readFileSync(cfg.KUZET_REGISTRY, 'utf8');
+    const counts = await registry.import(
+      cfg.KUZET_REGISTRY.endsWith('.csv') ? registryFromCsv(text) : JSON.parse(text),
+    );
     log.info(counts, 'registry imported');
   }
   if ((await users.count()) === 0 && cfg.KUZET_ADMIN_PASSWORD) {
