@@ -23,7 +23,9 @@ const PERIOD_MS = 10_000;
 const log = (s: string) => process.stderr.write(`[server-bench] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 async function baseline(url: string): Promise<number> {
   const r = new Redis(url);
@@ -101,7 +103,6 @@ async function main() {
 
   const ackLag: number[] = [];
   const errors = new Map<string, number>();
-  let acked = 0;
   for (const [i, sim] of sims.entries()) {
     sim.ws = new WebSocket(`ws://127.0.0.1:${port}/agent/link`, {
       headers: { authorization: `Bearer ${(sim as Sim & { token: string }).token}` },
@@ -114,7 +115,6 @@ async function main() {
         if (t !== undefined) {
           ackLag.push(performance.now() - t);
           sim.sent.delete(f.seq);
-          acked++;
         }
       }
     });
@@ -168,7 +168,6 @@ async function main() {
     let stop = false;
     let offered = 0;
     ackLag.length = 0;
-    acked = 0;
     const perTick = sims.length / (periodMs / 50);
     let due = 0;
     let cursor = 0;

@@ -60,6 +60,7 @@ async function api(
   path: string,
   body?: unknown,
   cookie = '',
+  // biome-ignore lint/suspicious/noExplicitAny: demo-only JSON from our own API
 ): Promise<{ status: number; json: any; cookie: string }> {
   const res = await fetch(`${BASE}/api/v1${path}`, {
     method,

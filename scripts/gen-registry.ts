@@ -71,20 +71,12 @@ export function generateRegistry(total = 7500): Registry {
         lat: Math.round((lat + (rand() - 0.5) * spread) * 1e4) / 1e4,
         lon: Math.round((lon + (rand() - 0.5) * spread * 1.6) * 1e4) / 1e4,
         agents: [`agent-${id}`],
-        profile: code === 'KZ-71' || code === 'KZ-75' ? 'city-strict' : 'national-default',
+        profile: code === 'KZ-71' || code === 'KZ-75' ? 'city-strict' : NATIONAL_DEFAULT_PROFILE.name,
       });
     }
   }
   const profiles = [
-    {
-      name: 'national-default',
-      minRetentionDays: 30,
-      minWidth: 1920,
-      minHeight: 1080,
-      minFps: 12,
-      maxClockDriftSeconds: 30,
-      maxGapMinutes: 10,
-    },
+    NATIONAL_DEFAULT_PROFILE,
     {
       name: 'city-strict',
       minRetentionDays: 45,

@@ -40,6 +40,7 @@ export class Api {
     await res.text();
     return res.status;
   }
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers of the API under test, checked by each assertion
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
     const res = await fetch(`${this.base}/api/v1${path}`, {
       method,
