@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { RequirementProfile } from '@kuzet/protocol';
+import { NATIONAL_DEFAULT_PROFILE, RequirementProfile } from '@kuzet/protocol';
 import YAML from 'yaml';
 import { z } from 'zod';
 
@@ -83,15 +83,7 @@ export const AgentConfig = z.object({
     })
     .prefault({}),
   retention: z.object({ maxGapWindowDays: z.number().positive().default(31) }).prefault({}),
-  requirements: RequirementProfile.default({
-    name: 'national-default',
-    minRetentionDays: 30,
-    minWidth: 1920,
-    minHeight: 1080,
-    minFps: 12,
-    maxClockDriftSeconds: 30,
-    maxGapMinutes: 10,
-  }),
+  requirements: RequirementProfile.default(NATIONAL_DEFAULT_PROFILE),
   log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
   /** the centre: one outbound websocket; messages wait in the on-disk journal while it is unreachable */
   server: z

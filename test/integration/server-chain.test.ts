@@ -112,7 +112,11 @@ describe('simulated cameras → agent → link → server → REST and live push
     ws.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'school', id: SCHOOL } }));
     const snapshot = await waitFor(() => frames.find((f) => f.type === 'snapshot'), 5000, 'snapshot');
     expect(snapshot.cameras?.length).toBeGreaterThanOrEqual(3);
-    const target = (await ourCams(api))[0]!;
+    const target = await waitFor(
+      async () => (await ourCams(api)).find((c) => c.status === 'online'),
+      30_000,
+      'an online camera',
+    );
     const name = sim.list().find((c) => c.serial === target.serial)!.name;
     await sim.setFaults(name, { rtspDown: true });
     const delta = await waitFor(

@@ -129,13 +129,14 @@ export class WsDiscovery extends EventEmitter<WsDiscoveryEvents> {
     try {
       for (let r = 0; r < repeats; r++) {
         for (const { socket } of this.probeSockets) for (const t of PROBE_TYPES) send(socket, t, WSD_PORT, WSD_GROUP);
-        if (r < repeats - 1) await new Promise((res) => setTimeout(res, Math.min(300, waitMs / (repeats + 1))));
-      }
-      if (this.unicastSocket) {
-        for (let i = 0; i < unicast.length; i++) {
-          for (const t of PROBE_TYPES) send(this.unicastSocket, t, WSD_PORT, unicast[i]!);
-          if (i % 200 === 199) await new Promise((res) => setTimeout(res, 50)); // ~4,000 probes/s at most
+        if (this.unicastSocket) {
+          // one Probe without Types per address: every kind of device answers it, once (UDP: repeated per round)
+          for (let i = 0; i < unicast.length; i++) {
+            send(this.unicastSocket, '', WSD_PORT, unicast[i]!);
+            if (i % 200 === 199) await new Promise((res) => setTimeout(res, 50)); // ~4,000 probes/s at most
+          }
         }
+        if (r < repeats - 1) await new Promise((res) => setTimeout(res, Math.min(300, waitMs / (repeats + 1))));
       }
       await new Promise((res) => setTimeout(res, waitMs));
     } finally {
