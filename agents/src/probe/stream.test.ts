@@ -1,16 +1,8 @@
-import type { RequirementProfile } from '@kuzet/protocol';
+import { NATIONAL_DEFAULT_PROFILE } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
 import { streamReasons } from './stream.ts';
 
-const req: RequirementProfile = {
-  name: 't',
-  minRetentionDays: 30,
-  minWidth: 1920,
-  minHeight: 1080,
-  minFps: 12,
-  maxClockDriftSeconds: 30,
-  maxGapMinutes: 10,
-};
+const req = NATIONAL_DEFAULT_PROFILE; // 1920×1080, 12 fps
 const base = {
   profileToken: 'p',
   codec: 'h264',
