@@ -59,7 +59,7 @@ interface Sim {
 
 async function main() {
   const redis = await startRedis();
-  children.push({ kill: () => void redis.stop() } as unknown as ChildProcess);
+  children.push(redis.proc);
   const base = await baseline(redis.url);
   log(`baseline: ${Math.round(base)} pipelined HSET/s from one ioredis connection`);
 

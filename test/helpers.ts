@@ -80,7 +80,12 @@ export async function waitFor<T>(
 }
 
 /** A real redis-server of our own on a free port, gone when stopped. */
-export async function startRedis(): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
+export async function startRedis(): Promise<{
+  url: string;
+  port: number;
+  proc: import('node:child_process').ChildProcess;
+  stop: () => Promise<void>;
+}> {
   const { spawn } = await import('node:child_process');
   const port = await freePortRange(1);
   const proc = spawn(
@@ -99,6 +104,7 @@ export async function startRedis(): Promise<{ url: string; port: number; stop: (
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    proc,
     stop: () =>
       new Promise((resolve) => {
         proc.once('exit', () => resolve());
