@@ -111,6 +111,33 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
     live.close();
   });
 
+  it('pushes a change at once, then at most one frame per 100 ms to a client, losing none', async () => {
+    const live = new WebSocket(`${s1.url.replace('http', 'ws')}/api/v1/live`, { headers: { cookie: api.cookie } });
+    const frames: { t: number; deltas: { cameraId: string; status: string }[] }[] = [];
+    live.on('message', (d) => {
+      const f = JSON.parse(String(d));
+      if (f.type === 'deltas') frames.push({ t: Date.now(), deltas: f.deltas });
+    });
+    await new Promise((r) => live.once('open', r));
+    live.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'region', code: 'KZ-71' } }));
+    await new Promise((r) => setTimeout(r, 300));
+    const b = agents[B.agent]!;
+    for (let i = 0; i < 40; i++) {
+      // fire without waiting for acks: 40 changes within ~0.4 s
+      const at = new Date().toISOString();
+      const status = i % 2 ? 'online' : 'degraded';
+      const state = { cameraId: camOf(4), at, status, reasons: i % 2 ? [] : ['clock_drift'], since: at };
+      b.send({ type: 'batch', seq: ++b.seq, messages: [{ v: 1, agentId: b.agentId, at, type: 'state', state }] });
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await waitFor(() => frames.flatMap((f) => f.deltas).length >= 40 || undefined, 5000, '40 deltas');
+    const gaps = frames.slice(1).map((f, i) => f.t - frames[i]!.t);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(90);
+    expect(frames.length).toBeLessThan(40); // batched
+    expect(frames.flatMap((f) => f.deltas).at(-1)?.status).toBe('online');
+    live.close();
+  });
+
   it('a resent batch is acknowledged but changes nothing twice', async () => {
     const a = agents[A.agent]!;
     await a.batch([{ cam: camOf(1), status: 'degraded', reasons: ['black_picture'] }]);

@@ -16,6 +16,7 @@ interface Client {
   scope?: LiveScope;
   pending: CameraDelta[];
   alive: boolean;
+  lastSent: number;
 }
 
 const SNAPSHOT_MAX_CAMERAS = 5000;
@@ -39,7 +40,8 @@ export class LiveServer {
     },
   ) {
     d.bus.on('deltas', (deltas) => this.fanOut(deltas));
-    this.flushTimer = setInterval(() => this.flush(), d.pushMs);
+    // checked often, sent at most once per pushMs per client
+    this.flushTimer = setInterval(() => this.flush(), Math.max(10, Math.floor(d.pushMs / 5)));
     this.pingTimer = setInterval(() => this.heartbeat(), d.heartbeatSeconds * 1000);
   }
 
@@ -54,7 +56,7 @@ export class LiveServer {
   }
 
   private onConnection(ws: WebSocket, user: User): void {
-    const c: Client = { ws, user, pending: [], alive: true };
+    const c: Client = { ws, user, pending: [], alive: true, lastSent: 0 };
     this.clients.add(c);
     this.d.metrics.liveClients.set(this.clients.size);
     ws.on('pong', () => {
@@ -112,6 +114,7 @@ export class LiveServer {
   }
 
   private fanOut(deltas: CameraDelta[]): void {
+    const now = Date.now();
     for (const c of this.clients) {
       const s = c.scope;
       if (!s) continue;
@@ -123,19 +126,23 @@ export class LiveServer {
         )
           c.pending.push(d);
       }
+      // leading edge: a client that got nothing for a whole interval gets the change at once
+      if (c.pending.length && now - c.lastSent >= this.d.pushMs) this.send(c, now);
     }
   }
 
-  /** At most one frame per client per push interval (≤ 10/s by default). */
+  private send(c: Client, now: number): void {
+    const deltas = c.pending;
+    c.pending = [];
+    c.lastSent = now;
+    this.sendJson(c.ws, { type: 'deltas', deltas });
+    for (const d of deltas) if (d.sourceAt) this.d.metrics.pushLatency.observe((now - Date.parse(d.sourceAt)) / 1000);
+  }
+
+  /** The rest goes out on the interval: at most one frame per client per push interval (≤ 10/s by default). */
   private flush(): void {
     const now = Date.now();
-    for (const c of this.clients) {
-      if (!c.pending.length) continue;
-      const deltas = c.pending;
-      c.pending = [];
-      this.sendJson(c.ws, { type: 'deltas', deltas });
-      for (const d of deltas) if (d.sourceAt) this.d.metrics.pushLatency.observe((now - Date.parse(d.sourceAt)) / 1000);
-    }
+    for (const c of this.clients) if (c.pending.length && now - c.lastSent >= this.d.pushMs) this.send(c, now);
   }
 
   private heartbeat(): void {
