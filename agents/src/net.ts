@@ -64,22 +64,16 @@ export interface LocalInterface {
  * interface when none is configured. Loopback is used only when asked for.
  */
 export function resolveInterfaces(wanted: string[], all = os.networkInterfaces()): LocalInterface[] {
-  const list: LocalInterface[] = [];
+  const list: (LocalInterface & { internal: boolean })[] = [];
   for (const [name, addrs] of Object.entries(all)) {
-    for (const a of addrs ?? [])
-      if (a.family === 'IPv4')
-        list.push({ name, address: a.address, internal: a.internal } as LocalInterface & { internal: boolean });
+    for (const a of addrs ?? []) if (a.family === 'IPv4') list.push({ name, address: a.address, internal: a.internal });
   }
-  if (wanted.length === 0)
-    return list
-      .filter((i) => !(i as LocalInterface & { internal: boolean }).internal)
-      .map(({ name, address }) => ({ name, address }));
-  const out: LocalInterface[] = [];
-  for (const w of wanted) {
+  const strip = ({ name, address }: LocalInterface) => ({ name, address });
+  if (wanted.length === 0) return list.filter((i) => !i.internal).map(strip);
+  return wanted.flatMap((w) => {
     const found = list.filter((i) => i.name === w || i.address === w);
     if (found.length === 0)
       throw new Error(`no IPv4 interface "${w}" (have: ${list.map((i) => `${i.name}=${i.address}`).join(', ')})`);
-    for (const f of found) out.push({ name: f.name, address: f.address });
-  }
-  return out;
+    return found.map(strip);
+  });
 }

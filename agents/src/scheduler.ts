@@ -4,6 +4,8 @@ interface Job {
   timer?: NodeJS.Timeout;
   running: boolean;
   stopped: boolean;
+  /** runs the job now instead of at its next time (skipped while it runs) */
+  runNow: () => void;
 }
 
 /**
@@ -19,7 +21,7 @@ export class Scheduler {
 
   every(key: string, intervalMs: number, firstDelayMs: number, limit: Limit, fn: () => Promise<void>): void {
     this.cancel(key);
-    const job: Job = { running: false, stopped: false };
+    const job: Job = { running: false, stopped: false, runNow: () => {} };
     this.jobs.set(key, job);
     const arm = (delay: number) => {
       if (job.stopped || this.stopped) return;
@@ -40,7 +42,7 @@ export class Scheduler {
         });
     };
     arm(firstDelayMs);
-    (job as Job & { fire: () => void }).fire = () => {
+    job.runNow = () => {
       if (job.timer) clearTimeout(job.timer);
       fire();
     };
@@ -48,7 +50,7 @@ export class Scheduler {
 
   /** Runs a job now (if it is not running already) instead of at its next time. */
   runNow(key: string): void {
-    (this.jobs.get(key) as (Job & { fire?: () => void }) | undefined)?.fire?.();
+    this.jobs.get(key)?.runNow();
   }
 
   cancel(key: string): void {

@@ -110,8 +110,9 @@ export class SearchService {
         return `<tse:GetEventSearchResultsResponse><tse:ResultList><tt:SearchState>Completed</tt:SearchState>${s.xml.join('')}</tse:ResultList></tse:GetEventSearchResultsResponse>`;
       }
       case 'EndSearch': {
-        this.take(this.searches.get(str(body.SearchToken) ?? '')?.kind ?? 'recordings', body);
-        this.searches.delete(str(body.SearchToken)!);
+        const token = str(body.SearchToken);
+        if (!token || !this.searches.delete(token))
+          throw new SoapFault(400, 'Sender', 'InvalidArgVal', 'unknown search token', 'InvalidToken');
         return `<tse:EndSearchResponse><tse:Endpoint>${isoSeconds(d.nowMs())}</tse:Endpoint></tse:EndSearchResponse>`;
       }
       default:
