@@ -1,5 +1,6 @@
 import type { AgentFrame, ServerFrame } from '@kuzet/protocol';
 import type { RunningServer } from '@kuzet/server';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startRedis, waitFor } from '../helpers.ts';
@@ -63,10 +64,10 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
   let s2: RunningServer;
   let api: Api;
   const agents: Record<string, FakeAgent> = {};
+  let prefix: string;
 
   beforeAll(async () => {
     redis = await startRedis();
-    let prefix: string;
     ({ server: s1, prefix } = await testServer(redis.url, undefined, { KUZET_LINK_DOWN_SECONDS: '2' }));
     ({ server: s2 } = await testServer(redis.url, prefix, { KUZET_LINK_DOWN_SECONDS: '2', KUZET_REGISTRY: '' }));
     api = new Api(s1.url);
@@ -147,6 +148,32 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
     expect((await api.get(`/cameras/${camOf(1)}/history`)).json.length).toBe(histBefore);
     expect((await api.get('/summary')).json).toEqual(countsBefore);
     expect((await api.get(`/cameras/${camOf(1)}`)).json.status).toBe('degraded');
+    // the health-only fast path (one script call per batch) checks the sequence number too
+    const health = (at: string) => ({
+      type: 'batch',
+      seq: a.seq,
+      messages: [
+        {
+          v: 1,
+          agentId: a.agentId,
+          at,
+          type: 'health',
+          sample: { cameraId: camOf(2), at, tier: 'reachability', ok: true, reasons: [] },
+        },
+      ],
+    });
+    const r = new Redis(redis.url);
+    const t1 = '2026-11-23T10:00:00.000Z';
+    a.seq++;
+    a.send(health(t1));
+    await waitFor(() => a.frames.find((f) => f.type === 'ack' && f.seq === a.seq), 3000, 'ack');
+    expect(await r.hget(`${prefix}cam:${camOf(2)}`, 'lastCheck')).toBe(t1);
+    expect(await r.hget(`${prefix}agent:${a.agentId}`, 'lastSeq')).toBe(String(a.seq));
+    const acks = a.frames.filter((f) => f.type === 'ack').length;
+    a.send(health('2026-11-23T10:00:10.000Z')); // resent with the same seq
+    await waitFor(() => a.frames.filter((f) => f.type === 'ack').length > acks || undefined, 3000, 'second ack');
+    expect(await r.hget(`${prefix}cam:${camOf(2)}`, 'lastCheck')).toBe(t1);
+    r.disconnect();
   });
 
   it('answers bad frames with an error, closes after repeated ones, and other agents carry on', async () => {

@@ -24,10 +24,25 @@ redis.call('XADD', KEYS[7], 'MAXLEN', '~', tonumber(ARGV[5]) * 20, '*', 'at', AR
 return 1
 `;
 
-/** HSET KEYS[i] lastCheck ARGV[i] for every camera of a batch: one command instead of one per camera. */
-const TOUCH = `
-for i = 1, #KEYS do redis.call('HSET', KEYS[i], 'lastCheck', ARGV[i]) end
-return #KEYS
+/**
+ * A whole batch of health samples in one call: checks the agent's sequence number (0 = stale, nothing written),
+ * writes each camera's tier time and last check, then the agent's fields, lastSeq and liveness.
+ * KEYS: agent, agents:seen, cam...  ARGV: seq, now, nowMs, agentId, nAgentFields, (field, value)*n, (tier, at)*cams
+ */
+const HEALTH_BATCH = `
+local last = tonumber(redis.call('HGET', KEYS[1], 'lastSeq') or '0')
+if tonumber(ARGV[1]) <= last then return 0 end
+local n = tonumber(ARGV[5])
+local base = 6 + n * 2
+for i = 3, #KEYS do
+  local j = base + (i - 3) * 2
+  redis.call('HSET', KEYS[i], ARGV[j], ARGV[j + 1], 'lastCheck', ARGV[j + 1])
+end
+local f = {'lastSeq', ARGV[1], 'lastSeen', ARGV[2]}
+for i = 6, 5 + n * 2 do f[#f + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], unpack(f))
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+return 1
 `;
 
 export interface Placement {
@@ -42,7 +57,7 @@ export const HISTORY_MAXLEN = 500;
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     kuzetTransition(...args: (string | number)[]): Result<number, Context>;
-    kuzetTouch(numKeys: number, ...args: string[]): Result<number, Context>;
+    kuzetHealthBatch(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
   }
 }
 
@@ -52,12 +67,30 @@ export class StateRepository {
     private readonly keys: Keys,
   ) {
     redis.defineCommand('kuzetTransition', { numberOfKeys: 7, lua: TRANSITION });
-    redis.defineCommand('kuzetTouch', { lua: TOUCH });
+    redis.defineCommand('kuzetHealthBatch', { lua: HEALTH_BATCH });
   }
 
-  /** Last check time of many cameras in one call. */
-  touch(p: ChainableCommander, camKeys: string[], at: string[]): void {
-    p.kuzetTouch(camKeys.length, ...camKeys, ...at);
+  /**
+   * Stores a batch made only of health samples (and agent fields such as a heartbeat's) with its sequence number,
+   * in one atomic call. Resolves false when the batch had been stored before.
+   */
+  async healthBatch(
+    agentId: string,
+    seq: number,
+    now: Date,
+    samples: { cameraId: string; tier: string; at: string }[],
+    agentFields: Record<string, string | number>,
+  ): Promise<boolean> {
+    const k = this.keys;
+    const keys: string[] = [k.agent(agentId), k.agentSeen()];
+    const fields = Object.entries(agentFields);
+    const args: (string | number)[] = [seq, now.toISOString(), now.getTime(), agentId, fields.length];
+    for (const [f, v] of fields) args.push(f, v);
+    for (const s of samples) {
+      keys.push(k.cam(s.cameraId));
+      args.push(`tier:${s.tier}`, s.at);
+    }
+    return (await this.redis.kuzetHealthBatch(keys.length, ...keys, ...args)) === 1;
   }
 
   /** Queues a status transition on a pipeline/multi. */

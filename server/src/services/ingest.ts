@@ -36,12 +36,22 @@ export class IngestService {
     seq: number,
     messages: AgentMessage[],
   ): Promise<IngestResult> {
+    if (messages.every((m) => m.type === 'health' || m.type === 'heartbeat')) {
+      // the steady state of every agent: one script call, sequence check included
+      const samples: { cameraId: string; tier: string; at: string }[] = [];
+      let agentFields: Record<string, string | number> = {};
+      for (const msg of messages)
+        if (msg.type === 'health')
+          samples.push({ cameraId: msg.sample.cameraId, tier: msg.sample.tier, at: msg.sample.at });
+        else agentFields = { cameras: msg.cameras, rssMb: msg.rssMb, uptimeSeconds: msg.uptimeSeconds };
+      const applied = await this.state.healthBatch(place.agentId, seq, new Date(), samples, agentFields);
+      if (applied) this.messages += messages.length;
+      return { applied, deltas: [] };
+    }
     if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [] };
     const k = this.keys;
     const now = new Date().toISOString();
     const m = this.redis.pipeline();
-    const touchKeys: string[] = [];
-    const touchValues: string[] = [];
     const transitions: {
       idx: number;
       cameraId: string;
@@ -113,7 +123,6 @@ export class IngestService {
           break;
       }
     }
-    if (touchKeys.length) this.state.touch(m, touchKeys, touchValues);
     m.hset(k.agent(place.agentId), { lastSeq: seq, lastSeen: now });
     m.zadd(k.agentSeen(), Date.now(), place.agentId);
     const res = (await m.exec()) ?? [];
