@@ -39,8 +39,49 @@ export type Registry = z.infer<typeof Registry>;
 /** Status of a camera as the centre sees it: the agent's verdict, or unknown while its school's link is down. */
 export const CentreStatus = z.union([CameraStatus, z.literal('link_down')]);
 export type CentreStatus = z.infer<typeof CentreStatus>;
-export const StatusCounts = z.record(CentreStatus, z.number().int().nonnegative());
+export const StatusCounts = z.partialRecord(CentreStatus, z.number().int().nonnegative());
 export type StatusCounts = z.infer<typeof StatusCounts>;
+/** How many cameras carry each reason (the agent's last known verdict; kept while a link is down). */
+export const ReasonCounts = z.partialRecord(Reason, z.number().int().nonnegative());
+export type ReasonCounts = z.infer<typeof ReasonCounts>;
+
+/** One character per status in the camera grid. */
+export const STATUS_CODE = { online: 'o', degraded: 'd', offline: 'x', unknown: 'u', link_down: 'l' } as const;
+export const STATUS_OF_CODE = Object.fromEntries(Object.entries(STATUS_CODE).map(([k, v]) => [v, k])) as Record<
+  string,
+  CentreStatus
+>;
+
+/** A school row of the tables: registry entry, counts by status and compliance (reason) counts. */
+export const SchoolSummary = School.extend({ counts: StatusCounts, reasons: ReasonCounts });
+export type SchoolSummary = z.infer<typeof SchoolSummary>;
+export const RegionSummary = Region.extend({ counts: StatusCounts, reasons: ReasonCounts, schools: z.int() });
+export type RegionSummary = z.infer<typeof RegionSummary>;
+
+/**
+ * Every camera of a scope by status, compactly: cameras ordered by region, school and id; `ids` concatenates the
+ * 16 hex digits of each camera id (cam-<hex>), `status` has one STATUS_CODE character per camera.
+ */
+export const CameraGrid = z.object({
+  at: IsoTime,
+  regions: z.array(z.object({ code: RegionCode, schools: z.array(z.tuple([z.string(), z.int()])) })),
+  ids: z.string(),
+  status: z.string(),
+});
+export type CameraGrid = z.infer<typeof CameraGrid>;
+
+/** One measurement of a camera over time (for its charts). */
+export const MeasurementEntry = z.object({
+  at: IsoTime,
+  kind: z.enum(['stream', 'retention', 'clock']),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  fps: z.number().optional(),
+  bitrateKbps: z.number().optional(),
+  retainedDays: z.number().optional(),
+  driftSeconds: z.number().optional(),
+});
+export type MeasurementEntry = z.infer<typeof MeasurementEntry>;
 
 export const CameraView = z.object({
   cameraId: z.string(),
@@ -61,6 +102,18 @@ export const CameraView = z.object({
   clockDriftSeconds: z.number().optional(),
 });
 export type CameraView = z.infer<typeof CameraView>;
+
+export const AgentInfo = z.object({
+  agentId: z.string(),
+  schoolId: z.string().optional(),
+  revoked: z.boolean(),
+  enrolledAt: IsoTime.optional(),
+  lastSeen: IsoTime.optional(),
+  lastSeq: z.number(),
+  linkDown: z.boolean(),
+  hostname: z.string().optional(),
+});
+export type AgentInfo = z.infer<typeof AgentInfo>;
 
 export const Page = <T extends z.ZodType>(item: T) =>
   z.object({ total: z.int(), offset: z.int(), items: z.array(item) });
@@ -91,6 +144,8 @@ export const HistoryEntry = z.object({
 
 /** Live push: the client subscribes to a scope; the server sends a snapshot, then batched deltas. */
 export const LiveScope = z.discriminatedUnion('kind', [
+  /** everything the user may see (the whole country, their regions, or their school) */
+  z.object({ kind: z.literal('mine') }),
   z.object({ kind: z.literal('country') }),
   z.object({ kind: z.literal('region'), code: RegionCode }),
   z.object({ kind: z.literal('school'), id: z.string().min(1) }),
@@ -110,6 +165,13 @@ export const CameraDelta = z.object({
   at: IsoTime,
   /** when the agent produced the change (for latency measurement) */
   sourceAt: IsoTime.optional(),
+  /**
+   * What the roll-ups held before, so that a client can keep its own counts right: the previous status (none for a
+   * new camera) and the reasons counted for compliance before and after (kept while a link is down).
+   */
+  previous: z
+    .object({ status: CentreStatus.optional(), counted: z.array(Reason), countedNow: z.array(Reason) })
+    .optional(),
 });
 export type CameraDelta = z.infer<typeof CameraDelta>;
 export const LiveServerFrame = z.discriminatedUnion('type', [

@@ -28,6 +28,7 @@ export interface RunningServer {
   agents: AgentRepository;
   ingest: IngestService;
   monitor: LinkMonitor;
+  bus: DeltaBus;
   close(): Promise<void>;
 }
 
@@ -125,6 +126,7 @@ export async function startServer(
     agents,
     ingest,
     monitor,
+    bus,
     async close() {
       ready = false;
       monitor.stop();

@@ -2,7 +2,7 @@ import type { AgentMessage } from '@kuzet/protocol';
 import type { RunningServer } from '@kuzet/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startRedis } from '../helpers.ts';
+import { startRedis, waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
 
 const ROLES = ['admin', 'operator', 'auditor', 'auditor71', 'school', 'anonymous'] as const;
@@ -30,6 +30,11 @@ const MATRIX: [string, string, unknown, number[]][] = [
   ['GET', '/summary', undefined, [200, 200, 200, 200, 200, 401]],
   ['GET', '/summary?region=KZ-71', undefined, [200, 404, 200, 200, 404, 401]],
   ['GET', `/summary?school=${B}`, undefined, [200, 200, 200, 404, 404, 401]],
+  ['GET', '/grid', undefined, [200, 200, 200, 200, 200, 401]],
+  ['GET', '/grid?region=KZ-71', undefined, [200, 404, 200, 200, 404, 401]],
+  ['GET', '/worst-schools', undefined, [200, 200, 200, 200, 200, 401]],
+  ['GET', '/worst-schools?region=KZ-75', undefined, [200, 200, 200, 404, 404, 401]],
+  ['GET', `/cameras/${CAM}/measurements`, undefined, [200, 200, 200, 404, 200, 401]],
   ['GET', '/agents', undefined, [200, 403, 403, 403, 403, 401]],
   ['POST', '/enrolment-codes', { schoolId: C, agentId: 'agent-astana-1' }, [200, 403, 403, 403, 403, 401]],
   ['POST', '/agents/agent-almaty-2/revoke', undefined, [404, 403, 403, 403, 403, 401]],
@@ -45,6 +50,7 @@ const MATRIX: [string, string, unknown, number[]][] = [
 
 // live subscriptions: allowed (true) or refused, per role (anonymous cannot even connect)
 const LIVE: [string, object, boolean[]][] = [
+  ['mine', { kind: 'mine' }, [true, true, true, true, true]],
   ['country', { kind: 'country' }, [true, false, true, false, false]],
   ['region KZ-75', { kind: 'region', code: 'KZ-75' }, [true, true, true, false, false]],
   ['region KZ-71', { kind: 'region', code: 'KZ-71' }, [true, false, true, true, false]],
@@ -136,6 +142,66 @@ describe('RBAC: every endpoint and live scope × every role', () => {
       ws.on('open', () => resolve(101));
     });
     expect(anon).toBe(401);
+  });
+
+  it("the 'mine' scope and the grid carry exactly what the role may see", async () => {
+    const CAM_C = 'cam-00000000000000c1';
+    const placeC = { agentId: 'agent-astana-1', schoolId: C, districtId: 'KZ-71-01', regionCode: 'KZ-71' };
+    const roles = ['admin', 'operator', 'auditor71', 'school'] as const;
+    const seen = new Map<string, Set<string>>();
+    const sockets: WebSocket[] = [];
+    for (const role of roles) {
+      const ws = new WebSocket(`${server.url.replace('http', 'ws')}/api/v1/live`, {
+        headers: { cookie: clients.get(role)!.cookie },
+      });
+      sockets.push(ws);
+      seen.set(role, new Set());
+      ws.on('message', (d) => {
+        const f = JSON.parse(String(d));
+        for (const x of f.deltas ?? []) seen.get(role)!.add(x.cameraId);
+      });
+      await new Promise((r) => ws.once('open', r));
+      const snap = await new Promise<{ type: string }>((resolve) => {
+        ws.once('message', (d) => resolve(JSON.parse(String(d))));
+        ws.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'mine' } }));
+      });
+      expect(snap.type).toBe('snapshot');
+    }
+    const at = new Date().toISOString();
+    const st = (agentId: string, cameraId: string) =>
+      ({
+        v: 1,
+        agentId,
+        at,
+        type: 'state',
+        state: { cameraId, at, status: 'offline', reasons: ['unreachable'], since: at },
+      }) as AgentMessage;
+    const rc = await server.ingest.ingest(placeC, 1, [st('agent-astana-1', CAM_C)]);
+    const r = await server.ingest.ingest(
+      { agentId: 'agent-almaty-1', schoolId: A, districtId: 'KZ-75-01', regionCode: 'KZ-75' },
+      2,
+      [st('agent-almaty-1', CAM)],
+    );
+    await server.bus.publish([...rc.deltas, ...r.deltas]);
+    expect(r.deltas[0]?.previous).toEqual({ status: 'online', counted: [], countedNow: ['unreachable'] });
+    await waitFor(() => (seen.get('admin')!.size === 2 ? true : undefined), 5000, 'admin sees both');
+    await new Promise((res) => setTimeout(res, 300));
+    expect([...seen.get('operator')!]).toEqual([CAM]);
+    expect([...seen.get('school')!]).toEqual([CAM]);
+    expect([...seen.get('auditor71')!]).toEqual([CAM_C]);
+    for (const ws of sockets) ws.close();
+
+    const grid = async (role: R) =>
+      (await clients.get(role)!.get('/grid')).json as { ids: string; status: string; regions: { code: string }[] };
+    expect(await grid('admin')).toMatchObject({ ids: '00000000000000c100000000000000a1', status: 'xx' });
+    expect(await grid('school')).toMatchObject({ ids: '00000000000000a1', status: 'x' });
+    expect((await grid('auditor71')).ids).toBe('00000000000000c1');
+    const worst = (await clients.get('operator')!.get('/worst-schools')).json as { id: string; counts: object }[];
+    expect(worst.map((w) => [w.id, w.counts])).toEqual([[A, { offline: 1 }]]);
+    const schools = (await clients.get('admin')!.get('/schools?region=KZ-71')).json as {
+      items: { id: string; reasons: object }[];
+    };
+    expect(schools.items.find((x) => x.id === C)?.reasons).toEqual({ unreachable: 1 });
   });
 
   it('rate-limits logins', async () => {

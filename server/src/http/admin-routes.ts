@@ -1,5 +1,6 @@
 import {
   AgentId,
+  AgentInfo,
   EnrolmentCode,
   EnrolmentCodeRequest,
   EnrolRequest,
@@ -61,7 +62,13 @@ export function adminRoutes(ctx: AppContext): Router {
   r.get(
     '/agents',
     admin,
-    validate({ method: 'get', path: '/agents', summary: 'agents and their links', roles: 'admin' }),
+    validate({
+      method: 'get',
+      path: '/agents',
+      summary: 'agents and their links',
+      roles: 'admin',
+      response: z.array(AgentInfo),
+    }),
     async (_req, res) => {
       res.json(await ctx.agents.list());
     },

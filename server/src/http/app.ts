@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { adminRoutes } from './admin-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import type { AppContext } from './context.ts';
+import { overviewRoutes } from './overview-routes.ts';
 import { registryRoutes } from './registry-routes.ts';
 import { loadUser } from './session.ts';
 import { openApiDocument } from './validate.ts';
@@ -32,6 +33,7 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
   api.use(authRoutes(ctx));
   api.use(adminRoutes(ctx));
   api.use(registryRoutes(ctx));
+  api.use(overviewRoutes(ctx));
   app.use('/api/v1', api);
   const doc = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => void res.json(doc));

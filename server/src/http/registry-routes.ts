@@ -3,10 +3,12 @@ import {
   CentreStatus,
   District,
   HistoryEntry,
+  MeasurementEntry,
   Page,
-  Region,
+  ReasonCounts,
   RegionCode,
-  School,
+  RegionSummary,
+  SchoolSummary,
   StatusCounts,
 } from '@kuzet/protocol';
 import { type Request, Router } from 'express';
@@ -18,9 +20,8 @@ import { validate } from './validate.ts';
 
 const Paging = {
   offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
 };
-const SchoolWithCounts = School.extend({ counts: StatusCounts });
 const READ = 'admin, operator (own regions), auditor (own regions or all), school (own school)';
 
 export function registryRoutes(ctx: AppContext): Router {
@@ -40,14 +41,14 @@ export function registryRoutes(ctx: AppContext): Router {
       path: '/regions',
       summary: 'regions with camera counts by status',
       roles: READ,
-      response: z.array(Region.extend({ counts: StatusCounts })),
+      response: z.array(RegionSummary),
     }),
     async (req, res) => {
       const allowed = regionFilter(req.user!);
       const regions = (await ctx.registry.regions()).filter((x) => !allowed || allowed.includes(x.code));
-      res.json(
-        await Promise.all(regions.map(async (x) => ({ ...x, counts: await ctx.state.counts(`region:${x.code}`) }))),
-      );
+      const sums = await ctx.state.summaries(regions.map((x) => `region:${x.code}`));
+      const schools = await Promise.all(regions.map((x) => ctx.registry.schoolIds({ regionCode: x.code })));
+      res.json(regions.map((x, i) => ({ ...x, ...sums[i]!, schools: schools[i]!.length })));
     },
   );
 
@@ -59,13 +60,14 @@ export function registryRoutes(ctx: AppContext): Router {
       summary: 'districts of a region',
       roles: READ,
       query: z.object({ region: RegionCode }),
-      response: z.array(District.extend({ counts: StatusCounts })),
+      response: z.array(District.extend({ counts: StatusCounts, reasons: ReasonCounts })),
     }),
     async (req, res) => {
       const { region } = res.locals.query as { region: string };
       if (!regionAllowed(req.user!, region)) return void res.status(404).json({ error: 'no such region' });
       const ds = await ctx.registry.districts(region);
-      res.json(await Promise.all(ds.map(async (d) => ({ ...d, counts: await ctx.state.counts(`district:${d.id}`) }))));
+      const sums = await ctx.state.summaries(ds.map((d) => `district:${d.id}`));
+      res.json(ds.map((d, i) => ({ ...d, ...sums[i]! })));
     },
   );
 
@@ -77,7 +79,7 @@ export function registryRoutes(ctx: AppContext): Router {
       summary: 'schools, filtered and paged',
       roles: READ,
       query: z.object({ region: RegionCode.optional(), district: z.string().optional(), ...Paging }),
-      response: Page(SchoolWithCounts),
+      response: Page(SchoolSummary),
     }),
     async (req, res) => {
       const q = res.locals.query as { region?: string; district?: string; offset: number; limit: number };
@@ -103,9 +105,8 @@ export function registryRoutes(ctx: AppContext): Router {
       }
       const page = ids.slice(q.offset, q.offset + q.limit);
       const schools = await ctx.registry.schools(page);
-      const items = await Promise.all(
-        schools.map(async (s) => ({ ...s, counts: await ctx.state.counts(`school:${s.id}`) })),
-      );
+      const sums = await ctx.state.summaries(schools.map((s) => `school:${s.id}`));
+      const items = schools.map((s, i) => ({ ...s, ...sums[i]! }));
       res.json({ total: ids.length, offset: q.offset, items });
     },
   );
@@ -136,7 +137,7 @@ export function registryRoutes(ctx: AppContext): Router {
       );
       res.json({
         ...s,
-        counts: await ctx.state.counts(`school:${s.id}`),
+        ...(await ctx.state.summaries([`school:${s.id}`]))[0]!,
         agentLinks: agents,
         requirements: await ctx.registry.profile(s.profile),
       });
@@ -223,6 +224,24 @@ export function registryRoutes(ctx: AppContext): Router {
       const id = (res.locals.params as { id: string }).id;
       if (!(await camera(req, id))) return void res.status(404).json({ error: 'no such camera' });
       res.json(await ctx.state.history(ctx.keys.histCam(id), (res.locals.query as { limit: number }).limit));
+    },
+  );
+
+  r.get(
+    '/cameras/:id/measurements',
+    validate({
+      method: 'get',
+      path: '/cameras/:id/measurements',
+      summary: 'measurements of a camera over time (stream, retention, clock), oldest first',
+      roles: READ,
+      params: SchoolId,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(500) }),
+      response: z.array(MeasurementEntry),
+    }),
+    async (req, res) => {
+      const id = (res.locals.params as { id: string }).id;
+      if (!(await camera(req, id))) return void res.status(404).json({ error: 'no such camera' });
+      res.json(await ctx.state.measurementSeries(id, (res.locals.query as { limit: number }).limit));
     },
   );
 

@@ -13,6 +13,9 @@ export class Keys {
   districts = () => `${this.prefix}districts`;
   profiles = () => `${this.prefix}profiles`;
   counts = (scope: string) => `${this.prefix}count:${scope}`;
+  reasonCounts = (scope: string) => `${this.prefix}rcount:${scope}`;
+  grid = (region: string) => `${this.prefix}grid:${region}`;
+  measurements = (id: string) => `${this.prefix}meas:cam:${id}`;
   histCam = (id: string) => `${this.prefix}hist:cam:${id}`;
   histSchool = (id: string) => `${this.prefix}hist:school:${id}`;
   agent = (id: string) => `${this.prefix}agent:${id}`;

@@ -1,12 +1,28 @@
-import type { CameraIdentity, CameraState, CameraView, CentreStatus, Reason, StatusCounts } from '@kuzet/protocol';
+import {
+  type CameraDelta,
+  type CameraGrid,
+  type CameraIdentity,
+  type CameraState,
+  type CameraView,
+  type CentreStatus,
+  type MeasurementEntry,
+  type Reason,
+  type ReasonCounts,
+  STATUS_CODE,
+  type StatusCounts,
+} from '@kuzet/protocol';
 import type { ChainableCommander, Redis, Result } from 'ioredis';
 import type { Keys } from './redis.ts';
 
 /**
- * Moves a camera to a status and keeps the roll-ups (school, district, region, country counts by status) right,
- * incrementally. History gets an entry only on a real change. Returns 1 when status or reasons changed.
- * KEYS: cam, count:school, count:district, count:region, count:country, hist:cam, hist:school
- * ARGV: status, reasons, at, since, maxlen, cameraId
+ * Moves a camera to a status and keeps the roll-ups right, incrementally: counts by status and counts of the
+ * agent's reasons (compliance: retention_short, resolution_below_required...) per school, district, region and
+ * country, and the camera's slot in its region's status grid. History gets an entry only on a real change. While
+ * the link is down the last known reasons stay counted. Returns 0 when nothing changed, else
+ * {previous status ('' for a new camera), reasons counted before, reasons counted now}.
+ * KEYS: cam, count:school, count:district, count:region, count:country, hist:cam, hist:school,
+ *       rcount:school, rcount:district, rcount:region, rcount:country, grid:region
+ * ARGV: status, reasons, at, since, maxlen, cameraId, statusCode+schoolId (grid value)
  */
 const TRANSITION = `
 local old = redis.call('HGET', KEYS[1], 'status')
@@ -17,11 +33,23 @@ if old ~= ARGV[1] then
     if old then redis.call('HINCRBY', KEYS[i], old, -1) end
     redis.call('HINCRBY', KEYS[i], ARGV[1], 1)
   end
+  redis.call('HSET', KEYS[12], ARGV[6], ARGV[7])
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reasons', ARGV[2], 'since', ARGV[4], 'changedAt', ARGV[3])
+local counted = redis.call('HGET', KEYS[1], 'rsn') or ''
+local nowCounted = ARGV[2]
+if ARGV[1] == 'link_down' then nowCounted = counted end
+if nowCounted ~= counted then
+  for r in string.gmatch(counted, '[^,]+') do
+    for i = 8, 11 do redis.call('HINCRBY', KEYS[i], r, -1) end
+  end
+  for r in string.gmatch(nowCounted, '[^,]+') do
+    for i = 8, 11 do redis.call('HINCRBY', KEYS[i], r, 1) end
+  end
+end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reasons', ARGV[2], 'since', ARGV[4], 'changedAt', ARGV[3], 'rsn', nowCounted)
 redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[5], '*', 'at', ARGV[3], 'status', ARGV[1], 'reasons', ARGV[2])
 redis.call('XADD', KEYS[7], 'MAXLEN', '~', tonumber(ARGV[5]) * 20, '*', 'at', ARGV[3], 'status', ARGV[1], 'reasons', ARGV[2], 'cam', ARGV[6])
-return 1
+return {old or '', counted, nowCounted}
 `;
 
 /**
@@ -53,10 +81,12 @@ export interface Placement {
 }
 
 export const HISTORY_MAXLEN = 500;
+/** measurements (stream, retention, clock) kept per camera for its charts */
+export const MEASUREMENTS_MAXLEN = 1000;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    kuzetTransition(...args: (string | number)[]): Result<number, Context>;
+    kuzetTransition(...args: (string | number)[]): Result<0 | [string, string, string], Context>;
     kuzetHealthBatch(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
   }
 }
@@ -66,7 +96,7 @@ export class StateRepository {
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {
-    redis.defineCommand('kuzetTransition', { numberOfKeys: 7, lua: TRANSITION });
+    redis.defineCommand('kuzetTransition', { numberOfKeys: 12, lua: TRANSITION });
     redis.defineCommand('kuzetHealthBatch', { lua: HEALTH_BATCH });
   }
 
@@ -112,13 +142,31 @@ export class StateRepository {
       k.counts('country'),
       k.histCam(cameraId),
       k.histSchool(at.schoolId),
+      k.reasonCounts(`school:${at.schoolId}`),
+      k.reasonCounts(`district:${at.districtId}`),
+      k.reasonCounts(`region:${at.regionCode}`),
+      k.reasonCounts('country'),
+      k.grid(at.regionCode),
       status,
       reasons.join(','),
       when,
       since,
       HISTORY_MAXLEN,
       cameraId,
+      STATUS_CODE[status] + at.schoolId,
     );
+  }
+
+  /** The `previous` of a delta from a transition's reply, or undefined when nothing changed. */
+  static changed(reply: unknown): CameraDelta['previous'] | undefined {
+    if (!Array.isArray(reply)) return undefined;
+    const [status, before, now] = reply as [string, string, string];
+    const split = (x: string) => (x ? x.split(',') : []) as Reason[];
+    return {
+      status: (status || undefined) as CentreStatus | undefined,
+      counted: split(before),
+      countedNow: split(now),
+    };
   }
 
   registerCamera(p: ChainableCommander, c: CameraIdentity, at: Placement): void {
@@ -137,7 +185,7 @@ export class StateRepository {
     p.sadd(this.keys.schoolCams(at.schoolId), c.cameraId);
   }
 
-  measurements(p: ChainableCommander, cameraId: string, fields: Record<string, string | number>): void {
+  setFields(p: ChainableCommander, cameraId: string, fields: Record<string, string | number>): void {
     p.hset(this.keys.cam(cameraId), fields);
   }
 
@@ -150,10 +198,68 @@ export class StateRepository {
   }
 
   async counts(scope: string): Promise<StatusCounts> {
-    const raw = await this.redis.hgetall(this.keys.counts(scope));
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(raw)) if (Number(v) > 0) out[k] = Number(v);
-    return out as StatusCounts;
+    return positive(await this.redis.hgetall(this.keys.counts(scope))) as StatusCounts;
+  }
+
+  async reasonCounts(scope: string): Promise<ReasonCounts> {
+    return positive(await this.redis.hgetall(this.keys.reasonCounts(scope))) as ReasonCounts;
+  }
+
+  /** Counts by status and by reason of many scopes in one round trip. */
+  async summaries(scopes: string[]): Promise<{ counts: StatusCounts; reasons: ReasonCounts }[]> {
+    const p = this.redis.pipeline();
+    for (const s of scopes) p.hgetall(this.keys.counts(s)).hgetall(this.keys.reasonCounts(s));
+    const res = (await p.exec()) ?? [];
+    return scopes.map((_, i) => ({
+      counts: positive(res[2 * i]?.[1] as Record<string, string>) as StatusCounts,
+      reasons: positive(res[2 * i + 1]?.[1] as Record<string, string>) as ReasonCounts,
+    }));
+  }
+
+  /**
+   * Every camera of the given regions by status, ordered by region, school and camera id. Reads one hash per
+   * region and yields between regions, so a country grid never holds the event loop for long.
+   */
+  async grid(regionCodes: string[], schoolFilter?: (schoolId: string) => boolean): Promise<CameraGrid> {
+    const regions: CameraGrid['regions'] = [];
+    const ids: string[] = [];
+    const status: string[] = [];
+    for (const code of regionCodes) {
+      const raw = await this.redis.hgetall(this.keys.grid(code));
+      const rows: [school: string, cam: string, code: string][] = [];
+      for (const [cam, v] of Object.entries(raw)) {
+        const school = v.slice(1);
+        if (!schoolFilter || schoolFilter(school)) rows.push([school, cam, v[0]!]);
+      }
+      rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+      const schools: [string, number][] = [];
+      for (const [school, cam, c] of rows) {
+        const last = schools.at(-1);
+        if (last?.[0] === school) last[1]++;
+        else schools.push([school, 1]);
+        ids.push(cam.slice(4));
+        status.push(c);
+      }
+      regions.push({ code, schools });
+      await new Promise((r) => setImmediate(r));
+    }
+    return { at: new Date().toISOString(), regions, ids: ids.join(''), status: status.join('') };
+  }
+
+  /** Appends a measurement to the camera's bounded series. */
+  appendMeasurement(p: ChainableCommander, cameraId: string, e: MeasurementEntry): void {
+    const fields: (string | number)[] = [];
+    for (const [k, v] of Object.entries(e)) if (v !== undefined) fields.push(k, v);
+    p.xadd(this.keys.measurements(cameraId), 'MAXLEN', '~', MEASUREMENTS_MAXLEN, '*', ...fields);
+  }
+
+  async measurementSeries(cameraId: string, limit: number): Promise<MeasurementEntry[]> {
+    const entries = await this.redis.xrevrange(this.keys.measurements(cameraId), '+', '-', 'COUNT', limit);
+    return entries.reverse().map(([, f]) => {
+      const o: Record<string, string | number> = {};
+      for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i] === 'at' || f[i] === 'kind' ? f[i + 1]! : Number(f[i + 1]);
+      return o as MeasurementEntry;
+    });
   }
 
   async cameras(ids: string[]): Promise<CameraView[]> {
@@ -190,6 +296,12 @@ export class StateRepository {
       };
     });
   }
+}
+
+function positive(raw: Record<string, string> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(raw ?? {})) if (Number(v) > 0) out[k] = Number(v);
+  return out;
 }
 
 const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));

@@ -28,6 +28,8 @@ export function regionFilter(u: User): string[] | undefined {
 
 export function scopeAllowed(u: User, scope: LiveScope, schoolRegion?: string): boolean {
   switch (scope.kind) {
+    case 'mine':
+      return true;
     case 'country':
       return countryAllowed(u);
     case 'region':
@@ -35,4 +37,9 @@ export function scopeAllowed(u: User, scope: LiveScope, schoolRegion?: string): 
     case 'school':
       return schoolRegion !== undefined && schoolAllowed(u, { id: scope.id, regionCode: schoolRegion });
   }
+}
+
+/** Whether a change of a camera in this school may reach this user. */
+export function deltaVisible(u: User, d: { schoolId: string; regionCode: string }): boolean {
+  return schoolAllowed(u, { id: d.schoolId, regionCode: d.regionCode });
 }

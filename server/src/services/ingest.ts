@@ -67,7 +67,7 @@ export class IngestService {
         case 'state': {
           const s = msg.state;
           // placement too: a state must land in the right roll-ups even if the identity message was lost
-          this.state.measurements(m, s.cameraId, { ...this.state.stateFields(s), ...place });
+          this.state.setFields(m, s.cameraId, { ...this.state.stateFields(s), ...place });
           m.sadd(k.schoolCams(place.schoolId), s.cameraId);
           transitions.push({
             idx: m.length,
@@ -80,18 +80,26 @@ export class IngestService {
           break;
         }
         case 'health':
-          this.state.measurements(m, msg.sample.cameraId, {
+          this.state.setFields(m, msg.sample.cameraId, {
             [`tier:${msg.sample.tier}`]: msg.sample.at,
             lastCheck: msg.sample.at,
           });
           break;
         case 'stream': {
           const s = msg.measurement;
-          this.state.measurements(m, s.cameraId, {
+          this.state.setFields(m, s.cameraId, {
             width: s.width,
             height: s.height,
             fps: s.fps,
             stream: JSON.stringify(s),
+          });
+          this.state.appendMeasurement(m, s.cameraId, {
+            at: s.at,
+            kind: 'stream',
+            width: s.width,
+            height: s.height,
+            fps: s.fps,
+            bitrateKbps: s.bitrateKbps,
           });
           break;
         }
@@ -99,14 +107,21 @@ export class IngestService {
           const r = msg.report;
           const f: Record<string, string | number> = { retention: JSON.stringify(r) };
           if (r.state === 'known') f.retainedDays = r.retainedDays;
-          this.state.measurements(m, r.cameraId, f);
+          this.state.setFields(m, r.cameraId, f);
+          if (r.state === 'known')
+            this.state.appendMeasurement(m, r.cameraId, { at: r.at, kind: 'retention', retainedDays: r.retainedDays });
           break;
         }
         case 'clock':
-          this.state.measurements(m, msg.reading.cameraId, { clockDriftSeconds: msg.reading.driftSeconds });
+          this.state.setFields(m, msg.reading.cameraId, { clockDriftSeconds: msg.reading.driftSeconds });
+          this.state.appendMeasurement(m, msg.reading.cameraId, {
+            at: msg.reading.at,
+            kind: 'clock',
+            driftSeconds: msg.reading.driftSeconds,
+          });
           break;
         case 'camera_gone':
-          this.state.measurements(m, msg.cameraId, { gone: msg.how, goneAt: msg.at });
+          this.state.setFields(m, msg.cameraId, { gone: msg.how, goneAt: msg.at });
           break;
         case 'hello':
           m.hset(k.agent(place.agentId), {
@@ -129,15 +144,19 @@ export class IngestService {
     for (const [err] of res) if (err) throw err;
     this.messages += messages.length;
     // only transitions whose script reported a change become deltas
-    const deltas = transitions
-      .filter((t) => res[t.idx]?.[1] === 1)
-      .map(({ idx: _idx, ...t }) => ({
-        ...t,
-        schoolId: place.schoolId,
-        districtId: place.districtId,
-        regionCode: place.regionCode,
-        at: now,
-      }));
+    const deltas: CameraDelta[] = [];
+    for (const { idx, ...t } of transitions) {
+      const previous = StateRepository.changed(res[idx]?.[1]);
+      if (previous)
+        deltas.push({
+          ...t,
+          schoolId: place.schoolId,
+          districtId: place.districtId,
+          regionCode: place.regionCode,
+          at: now,
+          previous,
+        });
+    }
     return { applied: true, deltas };
   }
 }

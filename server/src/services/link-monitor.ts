@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Keys } from '../repositories/redis.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
-import type { StateRepository } from '../repositories/state.ts';
+import { StateRepository } from '../repositories/state.ts';
 import type { DeltaBus } from './bus.ts';
 
 /**
@@ -71,17 +71,21 @@ export class LinkMonitor {
         }
         m.hset(this.keys.agent(agentId), { linkDown: 1, linkDownAt: now });
         const res = (await m.exec()) ?? [];
-        const deltas: CameraDelta[] = mine
-          .filter((_, i) => res[idx[i]!]?.[1] === 1)
-          .map((c) => ({
-            cameraId: c.cameraId,
-            schoolId: school.id,
-            districtId: school.districtId,
-            regionCode: school.regionCode,
-            status: 'link_down',
-            reasons: [],
-            at: now,
-          }));
+        const deltas: CameraDelta[] = [];
+        mine.forEach((c, i) => {
+          const previous = StateRepository.changed(res[idx[i]!]?.[1]);
+          if (previous)
+            deltas.push({
+              cameraId: c.cameraId,
+              schoolId: school.id,
+              districtId: school.districtId,
+              regionCode: school.regionCode,
+              status: 'link_down',
+              reasons: [],
+              at: now,
+              previous,
+            });
+        });
         await this.bus.publish(deltas);
         marked.push(agentId);
         this.log?.warn({ agentId, schoolId: school.id, cameras: deltas.length }, 'link down');

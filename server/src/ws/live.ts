@@ -6,7 +6,7 @@ import { sessionIdFrom } from '../http/session.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { StateRepository } from '../repositories/state.ts';
 import type { UserRepository } from '../repositories/users.ts';
-import { scopeAllowed } from '../services/access.ts';
+import { countryAllowed, deltaVisible, scopeAllowed } from '../services/access.ts';
 import type { DeltaBus } from '../services/bus.ts';
 import type { Metrics } from '../services/metrics.ts';
 
@@ -94,12 +94,24 @@ export class LiveServer {
     }
     c.scope = scope;
     c.pending = [];
-    const counts = await this.d.state.counts(
-      scope.kind === 'country' ? 'country' : scope.kind === 'region' ? `region:${scope.code}` : `school:${scope.id}`,
-    );
+    const u = c.user;
+    const own = scope.kind === 'mine' && u.role === 'school' ? u.schoolId : scope.kind === 'school' ? scope.id : '';
+    const scopes =
+      scope.kind === 'region'
+        ? [`region:${scope.code}`]
+        : own !== ''
+          ? own
+            ? [`school:${own}`]
+            : []
+          : scope.kind === 'country' || countryAllowed(u)
+            ? ['country']
+            : u.regions.map((r) => `region:${r}`);
+    const counts: Record<string, number> = {};
+    for (const { counts: part } of await this.d.state.summaries(scopes))
+      for (const [k, v] of Object.entries(part)) counts[k] = (counts[k] ?? 0) + v;
     let cameras: Awaited<ReturnType<StateRepository['cameras']>> = [];
-    if (scope.kind === 'school') cameras = await this.d.state.cameras(await this.d.state.schoolCameraIds(scope.id));
-    else {
+    if (own) cameras = await this.d.state.cameras(await this.d.state.schoolCameraIds(own));
+    else if (scope.kind !== 'mine') {
       // the big scopes get counts and the cameras in trouble only
       const ids = scope.kind === 'region' ? await this.d.registry.schoolIds({ regionCode: scope.code }) : [];
       for (const sid of ids) {
@@ -120,6 +132,7 @@ export class LiveServer {
       if (!s) continue;
       for (const d of deltas) {
         if (
+          (s.kind === 'mine' && deltaVisible(c.user, d)) ||
           s.kind === 'country' ||
           (s.kind === 'region' && d.regionCode === s.code) ||
           (s.kind === 'school' && d.schoolId === s.id)

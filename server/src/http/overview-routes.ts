@@ -1,0 +1,81 @@
+import { CameraGrid, RegionCode, type SchoolSummary, SchoolSummary as SchoolSummarySchema } from '@kuzet/protocol';
+import { Router } from 'express';
+import { z } from 'zod';
+import { regionAllowed, regionFilter } from '../services/access.ts';
+import type { AppContext } from './context.ts';
+import { requireUser } from './session.ts';
+import { validate } from './validate.ts';
+
+const READ = 'admin, operator (own regions), auditor (own regions or all), school (own school)';
+
+/** How bad a school looks: cameras without a picture first (offline, link down), then degraded, then unknown. */
+export function troubleScore(s: Pick<SchoolSummary, 'counts'>): number {
+  const c = s.counts;
+  return ((c.offline ?? 0) + (c.link_down ?? 0)) * 1_000_000 + (c.degraded ?? 0) * 1000 + (c.unknown ?? 0);
+}
+
+/** The overview's bulk reads: every camera by status (the grid) and the worst schools. */
+export function overviewRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.use(requireUser);
+
+  /** region codes the request covers, or undefined when it asks for one the user may not see */
+  const regionsOf = async (user: NonNullable<Express.Request['user']>, region?: string) => {
+    if (region) return regionAllowed(user, region) ? [region] : undefined;
+    if (user.role === 'school') {
+      const s = user.schoolId ? await ctx.registry.school(user.schoolId) : undefined;
+      return s ? [s.regionCode] : [];
+    }
+    return regionFilter(user) ?? (await ctx.registry.regions()).map((x) => x.code);
+  };
+
+  r.get(
+    '/grid',
+    validate({
+      method: 'get',
+      path: '/grid',
+      summary: 'every camera the user may see by status, compactly (ordered by region, school, camera id)',
+      roles: READ,
+      query: z.object({ region: RegionCode.optional() }),
+      response: CameraGrid,
+    }),
+    async (req, res) => {
+      const u = req.user!;
+      const regions = await regionsOf(u, (res.locals.query as { region?: string }).region);
+      if (!regions) return void res.status(404).json({ error: 'no such region' });
+      const own = u.role === 'school' ? (u.schoolId ?? '') : undefined;
+      res.json(await ctx.state.grid(regions.sort(), own === undefined ? undefined : (s) => s === own));
+    },
+  );
+
+  r.get(
+    '/worst-schools',
+    validate({
+      method: 'get',
+      path: '/worst-schools',
+      summary: 'the schools in most trouble (offline and link-down cameras first)',
+      roles: READ,
+      query: z.object({ region: RegionCode.optional(), limit: z.coerce.number().int().min(1).max(100).default(10) }),
+      response: z.array(SchoolSummarySchema),
+    }),
+    async (req, res) => {
+      const u = req.user!;
+      const q = res.locals.query as { region?: string; limit: number };
+      const regions = await regionsOf(u, q.region);
+      if (!regions) return void res.status(404).json({ error: 'no such region' });
+      let ids: string[];
+      if (u.role === 'school') ids = u.schoolId ? [u.schoolId] : [];
+      else ids = (await Promise.all(regions.map((code) => ctx.registry.schoolIds({ regionCode: code })))).flat();
+      const sums = await ctx.state.summaries(ids.map((id) => `school:${id}`));
+      const ranked = ids
+        .map((id, i) => ({ id, score: troubleScore(sums[i]!), i }))
+        .filter((x) => x.score > 0)
+        .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+        .slice(0, q.limit);
+      const byId = new Map(ranked.map((x) => [x.id, sums[x.i]!]));
+      const schools = await ctx.registry.schools(ranked.map((x) => x.id));
+      res.json(schools.map((s) => ({ ...s, ...byId.get(s.id)! })));
+    },
+  );
+  return r;
+}
