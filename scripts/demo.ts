@@ -178,8 +178,10 @@ async function main() {
   }
 
   say(`
-Kuzet demo is running.   Server: ${BASE}    API description: ${BASE}/api/openapi.json    logs: var/demo/*.log
-Logins (user / password):
+Kuzet demo is running.
+  Dashboard: ${BASE}/      (open it in a browser and log in)
+  API description: ${BASE}/api/openapi.json    logs: var/demo/*.log
+Logins (user / password), for the dashboard and the API:
   admin       / ${ADMIN_PASSWORD}      everything, users, agents, enrolment codes
   rrc-almaty  / rrc-almaty-demo        RRC operator, Almaty (KZ-75)
   auditor     / auditor-demo-pw        read-only, whole country

@@ -28,6 +28,8 @@ export const ServerEnv = z.object({
   KUZET_TLS_CERT: z.string().optional(),
   KUZET_TLS_KEY: z.string().optional(),
   KUZET_LIVE_PUSH_MS: z.coerce.number().int().min(100).default(100),
+  /** the built dashboard (vite build) served at /; empty: no dashboard. Default: the repository's dashboard/dist */
+  KUZET_DASHBOARD_DIR: z.string().optional(),
   KUZET_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type ServerConfig = z.infer<typeof ServerEnv>;

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { ServerConfig } from './config.ts';
@@ -17,6 +19,13 @@ import { Metrics } from './services/metrics.ts';
 import { registryFromCsv } from './services/registry-csv.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
 import { LiveServer } from './ws/live.ts';
+
+/** The dashboard to serve: the configured directory, else the repository's build when there is one. */
+function dashboardDir(configured: string | undefined): string | undefined {
+  if (configured !== undefined) return configured || undefined;
+  const built = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
+  return existsSync(join(built, 'index.html')) ? built : undefined;
+}
 
 export interface RunningServer {
   url: string;
@@ -78,6 +87,7 @@ export async function startServer(
       metrics,
       secureCookies: cfg.KUZET_SECURE_COOKIES,
       sessionHours: cfg.KUZET_SESSION_HOURS,
+      dashboardDir: dashboardDir(cfg.KUZET_DASHBOARD_DIR),
     },
     () => ready,
   );

@@ -15,6 +15,7 @@ const C = 'KZ-71-01-0001'; // Astana
 // expected HTTP status per role, in ROLES order
 const MATRIX: [string, string, unknown, number[]][] = [
   ['GET', '/auth/me', undefined, [200, 200, 200, 200, 200, 401]],
+  ['GET', '/auth/session', undefined, [200, 200, 200, 200, 200, 200]],
   ['GET', '/regions', undefined, [200, 200, 200, 200, 200, 401]],
   ['GET', '/districts?region=KZ-75', undefined, [200, 200, 200, 404, 404, 401]],
   ['GET', '/districts?region=KZ-71', undefined, [200, 404, 200, 200, 404, 401]],

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -14,7 +15,12 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  app.use(
+    helmet({
+      // served over plain HTTP inside a school network or behind a TLS proxy: never rewrite to https by itself
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
   app.use(express.json({ limit: '256kb' }));
   app.use(cookieParser());
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
@@ -37,6 +43,15 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
   app.use('/api/v1', api);
   const doc = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => void res.json(doc));
+  if (ctx.dashboardDir) {
+    const dir = ctx.dashboardDir;
+    // hashed assets are immutable; index.html is always revalidated
+    app.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
+    app.use(express.static(dir, { index: false, maxAge: 0 }));
+    app.get(/^\/(?!api\/|agent\/|metrics|healthz|readyz).*/, (_req, res) =>
+      res.sendFile(join(dir, 'index.html'), { headers: { 'cache-control': 'no-cache' } }),
+    );
+  }
   app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
   app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
     if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });

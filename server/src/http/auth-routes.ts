@@ -1,5 +1,6 @@
 import { Login, User } from '@kuzet/protocol';
 import { Router } from 'express';
+import { z } from 'zod';
 import type { AppContext } from './context.ts';
 import { SESSION_COOKIE } from './session.ts';
 import { validate } from './validate.ts';
@@ -64,6 +65,17 @@ export function authRoutes(ctx: AppContext): Router {
       if (!req.user) return void res.status(401).json({ error: 'login required' });
       res.json(req.user);
     },
+  );
+  r.get(
+    '/auth/session',
+    validate({
+      method: 'get',
+      path: '/auth/session',
+      summary: 'the current session, if any (200 either way: for a page deciding whether to show its login form)',
+      roles: 'anyone',
+      response: z.object({ user: User.nullable() }),
+    }),
+    (req, res) => void res.json({ user: req.user ?? null }),
   );
   return r;
 }

@@ -16,4 +16,6 @@ export interface AppContext {
   metrics: Metrics;
   secureCookies: boolean;
   sessionHours: number;
+  /** directory of the built dashboard, if it is served */
+  dashboardDir?: string;
 }

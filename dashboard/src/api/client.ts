@@ -1,0 +1,105 @@
+import {
+  AgentInfo,
+  CameraGrid,
+  CameraView,
+  District,
+  EnrolmentCode,
+  HistoryEntry,
+  LiveServerFrame,
+  MeasurementEntry,
+  Page,
+  ReasonCounts,
+  RegionSummary,
+  RequirementProfile,
+  SchoolSummary,
+  StatusCounts,
+  User,
+} from '@kuzet/protocol';
+import { z } from 'zod';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let onUnauthorized: () => void = () => {};
+/** Called when the server says the session is gone (401): the app goes back to the login page. */
+export function setUnauthorizedHandler(f: () => void) {
+  onUnauthorized = f;
+}
+
+/** One REST call; the answer is checked against the protocol's schema (the one contract), never trusted blindly. */
+export async function call<T extends z.ZodType>(
+  schema: T,
+  path: string,
+  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+): Promise<z.infer<T>> {
+  const res = await fetch(`/api/v1${path}`, {
+    method: init.method ?? 'GET',
+    credentials: 'same-origin',
+    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: init.signal,
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/auth/login') onUnauthorized();
+    throw new ApiError(res.status, (json as { error?: string } | undefined)?.error ?? res.statusText);
+  }
+  const r = schema.safeParse(json);
+  if (!r.success) throw new ApiError(0, `unexpected answer from ${path}: ${r.error.issues[0]?.message}`);
+  return r.data;
+}
+
+export const SchoolDetail = SchoolSummary.extend({
+  agentLinks: z.array(
+    z.object({ agentId: z.string(), linkDown: z.boolean(), lastSeen: z.string().nullable(), enrolled: z.boolean() }),
+  ),
+  requirements: RequirementProfile.optional(),
+});
+export type SchoolDetail = z.infer<typeof SchoolDetail>;
+export const CameraDetail = CameraView.extend({
+  identity: z
+    .object({ firmware: z.string().optional(), media: z.array(z.object({ token: z.string() }).loose()).optional() })
+    .loose()
+    .nullable(),
+  stream: z.object({ bitrateKbps: z.number().optional(), codec: z.string().optional() }).loose().nullable(),
+  retention: z.object({ state: z.string() }).loose().nullable(),
+});
+export type CameraDetail = z.infer<typeof CameraDetail>;
+const Ok = z.object({}).loose();
+
+export const api = {
+  login: (username: string, password: string) =>
+    call(User, '/auth/login', { method: 'POST', body: { username, password } }),
+  logout: () => call(Ok, '/auth/logout', { method: 'POST' }),
+  session: () => call(z.object({ user: User.nullable() }), '/auth/session'),
+  regions: () => call(z.array(RegionSummary), '/regions'),
+  districts: (region: string) =>
+    call(z.array(District.extend({ counts: StatusCounts, reasons: ReasonCounts })), `/districts?region=${region}`),
+  schools: (region?: string) =>
+    call(Page(SchoolSummary), `/schools?limit=10000${region ? `&region=${encodeURIComponent(region)}` : ''}`),
+  worstSchools: (limit = 10) => call(z.array(SchoolSummary), `/worst-schools?limit=${limit}`),
+  summary: () => call(StatusCounts, '/summary'),
+  grid: () => call(CameraGrid, '/grid'),
+  school: (id: string) => call(SchoolDetail, `/schools/${encodeURIComponent(id)}`),
+  schoolCameras: (id: string) => call(z.array(CameraView), `/schools/${encodeURIComponent(id)}/cameras`),
+  schoolHistory: (id: string) => call(z.array(HistoryEntry), `/schools/${encodeURIComponent(id)}/history?limit=50`),
+  camera: (id: string) => call(CameraDetail, `/cameras/${encodeURIComponent(id)}`),
+  cameraHistory: (id: string) => call(z.array(HistoryEntry), `/cameras/${encodeURIComponent(id)}/history?limit=200`),
+  measurements: (id: string) => call(z.array(MeasurementEntry), `/cameras/${encodeURIComponent(id)}/measurements`),
+  agents: () => call(z.array(AgentInfo), '/agents'),
+  enrolmentCode: (schoolId: string, agentId: string) =>
+    call(EnrolmentCode, '/enrolment-codes', { method: 'POST', body: { schoolId, agentId } }),
+  revoke: (agentId: string) => call(Ok, `/agents/${encodeURIComponent(agentId)}/revoke`, { method: 'POST' }),
+  users: () => call(z.array(User), '/users'),
+  createUser: (u: unknown) => call(User, '/users', { method: 'POST', body: u }),
+  deleteUser: (name: string) => call(Ok, `/users/${encodeURIComponent(name)}`, { method: 'DELETE' }),
+};
+
+export { LiveServerFrame };

@@ -1,0 +1,69 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import type { GridModel } from '../lib/grid.ts';
+
+/** cameras per row: about 4:1, from 40 (a school) to 1,000 (the country: 1000 × 250 for 250,000 cameras) */
+export const gridWidth = (size: number) => Math.min(1000, Math.max(40, Math.round(Math.sqrt(size * 4))));
+
+/**
+ * All cameras as pixels of one canvas (one per camera). Redraws through ImageData at most once per animation
+ * frame, whatever the number of changes: `version` changes when the model changed.
+ */
+export function CameraGridCanvas({ model, version }: { model: GridModel; version: number }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [hover, setHover] = useState<{ x: number; y: number; k: number } | undefined>();
+  const WIDTH = gridWidth(model.size);
+  const rows = Math.max(1, Math.ceil(model.size / WIDTH));
+  useEffect(() => {
+    const id = requestAnimationFrame(() => {
+      const ctx = canvas.current?.getContext('2d');
+      if (!ctx) return;
+      const img = ctx.createImageData(WIDTH, rows);
+      const view = new Uint32Array(img.data.buffer);
+      view.fill(0xffeeeeee);
+      view.set(model.pixels);
+      ctx.putImageData(img, 0, 0);
+      canvas.current!.dataset.drawn = String(version);
+    });
+    return () => cancelAnimationFrame(id);
+  }, [model, version, rows, WIDTH]);
+
+  const indexAt = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    const x = Math.floor(((e.clientX - r.left) / r.width) * WIDTH);
+    const y = Math.floor(((e.clientY - r.top) / r.height) * rows);
+    return { k: y * WIDTH + x, x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  const cam = hover ? model.cameraAt(hover.k) : undefined;
+  return (
+    <div className="grid-wrap">
+      <canvas
+        ref={canvas}
+        width={WIDTH}
+        height={rows}
+        className="camgrid"
+        data-testid="camera-grid"
+        data-cameras={model.size}
+        style={{ aspectRatio: `${WIDTH} / ${rows}` }}
+        role="img"
+        aria-label={t('overview.gridHint')}
+        onMouseMove={(e) => setHover(indexAt(e))}
+        onMouseLeave={() => setHover(undefined)}
+        onClick={(e) => {
+          const c = model.cameraAt(indexAt(e).k);
+          if (c) navigate(`/cameras/${c.cameraId}`);
+        }}
+      />
+      {cam && hover && (
+        <div className="grid-tip" style={{ left: hover.x + 12, top: hover.y + 12 }}>
+          <div>{cam.cameraId}</div>
+          <div>{cam.schoolId}</div>
+          <div>{t(`status.${model.statusAt(hover.k)}`)}</div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink } from 'react-router';
+import { useAuth, useUser } from '../hooks/auth.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { LiveBanner } from './LiveBanner.tsx';
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const { logout } = useAuth();
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="top">
+        <Link to="/" className="brand">
+          <span aria-hidden="true">◉</span> {t('app.title')}
+        </Link>
+        <nav aria-label="main">
+          <NavLink to="/" end>
+            {t('nav.overview')}
+          </NavLink>
+          {user.role !== 'school' && <NavLink to="/schools">{t('nav.schools')}</NavLink>}
+          {user.role === 'school' && user.schoolId && (
+            <NavLink to={`/schools/${user.schoolId}`}>{t('nav.schools')}</NavLink>
+          )}
+          {user.role === 'admin' && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
+        </nav>
+        <div className="top-right">
+          <span className="who">{t('nav.signedInAs', { user: user.username, role: t(`role.${user.role}`) })}</span>
+          <LanguageSwitch />
+          <button type="button" onClick={() => void logout()}>
+            {t('nav.logout')}
+          </button>
+        </div>
+      </header>
+      <LiveBanner />
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

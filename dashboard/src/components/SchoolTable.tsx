@@ -1,0 +1,128 @@
+import type { District, SchoolSummary } from '@kuzet/protocol';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { formatNumber } from '../lib/format.ts';
+import { columns, filterSchools, type SortKey, sortSchools } from '../lib/schools.ts';
+import { total, worstStatus } from '../lib/status.ts';
+import { CountsBar, StatusBadge } from './Status.tsx';
+
+const ROW_HEIGHT = 44;
+const HEAD_HEIGHT = 42;
+
+/** Sortable, filterable, virtualised table of schools (only the visible rows are in the DOM). */
+export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; districts: Map<string, District> }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'status', dir: 'desc' });
+  const [text, setText] = useState('');
+  const [onlyTrouble, setOnlyTrouble] = useState(false);
+  const districtName = (id: string) => {
+    const d = districts.get(id);
+    return d ? (lang === 'kk' ? d.nameKk : d.nameRu) : id;
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: districtName depends on districts + lang only
+  const shown = useMemo(
+    () => sortSchools(filterSchools(rows, { text, onlyTrouble }, lang), sort.key, sort.dir, lang, districtName),
+    [rows, text, onlyTrouble, sort, lang, districts],
+  );
+  const scroller = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    paddingStart: HEAD_HEIGHT,
+    overscan: 10,
+  });
+  const items = v.getVirtualItems();
+  const head = (key: SortKey, label: string) => {
+    const active = sort.key === key;
+    return (
+      <th
+        scope="col"
+        className={`th th-${key}`}
+        aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+      >
+        <button
+          type="button"
+          title={t('table.sortBy', { column: label })}
+          onClick={() => setSort({ key, dir: active && sort.dir === 'desc' ? 'asc' : 'desc' })}
+        >
+          {label} <span aria-hidden="true">{active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}</span>
+        </button>
+      </th>
+    );
+  };
+  const compliance = (n: number, cams: number) =>
+    cams === 0 ? (
+      <span className="muted">—</span>
+    ) : n === 0 ? (
+      <span className="ok">✓ {t('table.compliant')}</span>
+    ) : (
+      <span className="bad">✕ {t('table.short', { n })}</span>
+    );
+  return (
+    <div className="schooltable">
+      <div className="filters">
+        <label>
+          <span className="sr-only">{t('table.filter')}</span>
+          <input type="search" placeholder={t('table.filter')} value={text} onChange={(e) => setText(e.target.value)} />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={onlyTrouble} onChange={(e) => setOnlyTrouble(e.target.checked)} />{' '}
+          {t('table.onlyTrouble')}
+        </label>
+        <span className="muted" aria-live="polite">
+          {t('table.rows', { shown: formatNumber(shown.length, lang), total: formatNumber(rows.length, lang) })}
+        </span>
+      </div>
+      <div ref={scroller} className="tscroll" data-testid="school-rows">
+        <table className="vtable" aria-rowcount={shown.length + 1}>
+          <colgroup>
+            <col style={{ width: '27%' }} />
+            <col style={{ width: '15%' }} />
+            <col style={{ width: '12%' }} />
+            <col style={{ width: '20%' }} />
+            <col style={{ width: '13%' }} />
+            <col style={{ width: '13%' }} />
+          </colgroup>
+          <thead>
+            <tr>
+              {head('name', t('table.school'))}
+              {head('district', t('table.district'))}
+              {head('status', t('table.status'))}
+              {head('cameras', t('table.cameras'))}
+              {head('retention', t('table.retention'))}
+              {head('resolution', t('table.resolution'))}
+            </tr>
+          </thead>
+          <tbody>
+            {items.length > 0 && <tr className="spacer" style={{ height: items[0]!.start - HEAD_HEIGHT }} />}
+            {items.map((item) => {
+              const s = shown[item.index]!;
+              const cams = total(s.counts);
+              const worst = worstStatus(s.counts);
+              return (
+                <tr key={s.id} aria-rowindex={item.index + 2} data-school={s.id} style={{ height: ROW_HEIGHT }}>
+                  <td className="td-name">
+                    <Link to={`/schools/${s.id}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</Link>
+                    <span className="muted small"> {s.id}</span>
+                  </td>
+                  <td>{districtName(s.districtId)}</td>
+                  <td>{worst ? <StatusBadge status={worst} /> : <span className="muted">—</span>}</td>
+                  <td>
+                    <CountsBar counts={s.counts} compact />
+                  </td>
+                  <td>{compliance(columns.retentionShort(s), cams)}</td>
+                  <td>{compliance(columns.resolutionLow(s), cams)}</td>
+                </tr>
+              );
+            })}
+            {items.length > 0 && <tr className="spacer" style={{ height: v.getTotalSize() - items.at(-1)!.end }} />}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

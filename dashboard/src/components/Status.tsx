@@ -1,0 +1,59 @@
+import type { CentreStatus, Reason, StatusCounts } from '@kuzet/protocol';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../lib/format.ts';
+import { STATUS_META, STATUSES, total } from '../lib/status.ts';
+
+/** A status as icon + word + colour (never colour alone). */
+export function StatusBadge({ status }: { status: CentreStatus }) {
+  const { t } = useTranslation();
+  const m = STATUS_META[status];
+  return (
+    <span className={`badge badge-${status}`} style={{ borderColor: m.color, color: m.color }}>
+      <span aria-hidden="true" className="badge-icon" style={{ background: m.color }}>
+        {m.icon}
+      </span>
+      {t(`status.${status}`)}
+    </span>
+  );
+}
+
+export function Reasons({ reasons }: { reasons: Reason[] }) {
+  const { t } = useTranslation();
+  if (!reasons.length) return <span className="muted">—</span>;
+  return <span>{reasons.map((r) => t(`reason.${r}`)).join(', ')}</span>;
+}
+
+/** Counts by status: a stacked bar plus the figures with their icons. */
+export function CountsBar({ counts, compact = false }: { counts: StatusCounts; compact?: boolean }) {
+  const { t, i18n } = useTranslation();
+  const n = total(counts);
+  const present = STATUSES.filter((s) => (counts[s] ?? 0) > 0);
+  return (
+    <div className={compact ? 'counts compact' : 'counts'}>
+      {!compact && (
+        <div className="stack" aria-hidden="true">
+          {present.map((s) => (
+            <span key={s} style={{ flexGrow: counts[s], background: STATUS_META[s].color }} />
+          ))}
+        </div>
+      )}
+      <ul className="count-list">
+        {(compact ? present : STATUSES).map((s) => (
+          <li key={s} data-status={s}>
+            <span aria-hidden="true" className="dot" style={{ background: STATUS_META[s].color }}>
+              {STATUS_META[s].icon}
+            </span>
+            <span className="count-figure">{formatNumber(counts[s] ?? 0, i18n.language)}</span>{' '}
+            {!compact && <span className="count-label">{t(`status.${s}`)}</span>}
+            {compact && <span className="sr-only">{t(`status.${s}`)}</span>}
+          </li>
+        ))}
+        {!compact && (
+          <li className="count-total">
+            {t('common.total')}: <strong>{formatNumber(n, i18n.language)}</strong>
+          </li>
+        )}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import type { CameraDelta, StatusCounts } from '@kuzet/protocol';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { type LinkState, LiveClient } from '../ws/live.ts';
+
+interface Live {
+  state: LinkState;
+  /** increases on every (re)subscription: data loaded before may be stale */
+  epoch: number;
+  counts: StatusCounts;
+  client: LiveClient;
+  /** ever been connected (to tell "connecting" from "lost") */
+  everOpen: boolean;
+}
+
+const LiveContext = createContext<Live | undefined>(undefined);
+
+declare global {
+  interface Window {
+    /** for the end-to-end tests and the benchmark: when the last delta of each camera was applied */
+    __kuzetLive?: { applied: Map<string, { status: string; at: number }> };
+  }
+}
+
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const client = useMemo(
+    () => new LiveClient({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/live` }),
+    [],
+  );
+  const [state, setState] = useState<LinkState>('connecting');
+  const [epoch, setEpoch] = useState(0);
+  const [counts, setCounts] = useState<StatusCounts>({});
+  const everOpen = useRef(false);
+  useEffect(() => {
+    const offs = [
+      client.on('state', (s) => {
+        if (s === 'open') everOpen.current = true;
+        setState(s);
+      }),
+      client.on('snapshot', (c, e) => {
+        setCounts(c);
+        setEpoch(e);
+      }),
+      client.on('deltas', (ds) => {
+        window.__kuzetLive ??= { applied: new Map() };
+        const now = performance.timeOrigin + performance.now();
+        for (const d of ds) window.__kuzetLive.applied.set(d.cameraId, { status: d.status, at: now });
+        setCounts((c) => {
+          const out: Record<string, number> = { ...c };
+          for (const d of ds)
+            if (d.previous) {
+              if (d.previous.status) out[d.previous.status] = Math.max(0, (out[d.previous.status] ?? 0) - 1);
+              out[d.status] = (out[d.status] ?? 0) + 1;
+            }
+          return out as StatusCounts;
+        });
+      }),
+    ];
+    client.start();
+    return () => {
+      for (const off of offs) off();
+      client.stop();
+    };
+  }, [client]);
+  const value = useMemo(
+    () => ({ state, epoch, counts, client, everOpen: everOpen.current || state === 'open' }),
+    [state, epoch, counts, client],
+  );
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): Live {
+  const l = useContext(LiveContext);
+  if (!l) throw new Error('useLive outside LiveProvider');
+  return l;
+}
+
+/** Calls `f` with every batch of deltas while the component is mounted. */
+export function useDeltas(f: (d: CameraDelta[]) => void): void {
+  const { client } = useLive();
+  const ref = useRef(f);
+  ref.current = f;
+  useEffect(() => client.on('deltas', (d) => ref.current(d)), [client]);
+}

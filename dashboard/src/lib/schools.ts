@@ -1,0 +1,80 @@
+import type { CameraDelta, ReasonCounts, SchoolSummary } from '@kuzet/protocol';
+import { moveCount, STATUSES, total, trouble, worstStatus } from './status.ts';
+
+export type SortKey = 'name' | 'district' | 'cameras' | 'status' | 'retention' | 'resolution';
+export interface SchoolFilter {
+  text: string;
+  onlyTrouble: boolean;
+}
+
+const retentionShort = (s: SchoolSummary) => s.reasons.retention_short ?? 0;
+const resolutionLow = (s: SchoolSummary) =>
+  (s.reasons.resolution_below_required ?? 0) + (s.reasons.fps_below_required ?? 0);
+/** severity rank of a school: worst status first, then how many cameras are in trouble */
+const severity = (s: SchoolSummary) => {
+  const w = worstStatus(s.counts);
+  return (w ? STATUSES.length - STATUSES.indexOf(w) : 0) * 1e6 + trouble(s.counts);
+};
+
+export const columns = { retentionShort, resolutionLow, severity };
+
+export function filterSchools(rows: SchoolSummary[], f: SchoolFilter, lang: string): SchoolSummary[] {
+  const q = f.text.trim().toLocaleLowerCase();
+  return rows.filter((s) => {
+    if (f.onlyTrouble && trouble(s.counts) === 0) return false;
+    if (!q) return true;
+    const name = (lang === 'ru' ? s.nameRu : s.nameKk).toLocaleLowerCase();
+    return name.includes(q) || s.id.toLowerCase().includes(q) || s.nameRu.toLocaleLowerCase().includes(q);
+  });
+}
+
+export function sortSchools(
+  rows: SchoolSummary[],
+  key: SortKey,
+  dir: 'asc' | 'desc',
+  lang: string,
+  districtName: (id: string) => string,
+): SchoolSummary[] {
+  const collator = new Intl.Collator(lang === 'en' ? 'ru' : lang);
+  const name = (s: SchoolSummary) => (lang === 'kk' ? s.nameKk : s.nameRu);
+  const cmp: Record<SortKey, (a: SchoolSummary, b: SchoolSummary) => number> = {
+    name: (a, b) => collator.compare(name(a), name(b)),
+    district: (a, b) => collator.compare(districtName(a.districtId), districtName(b.districtId)),
+    cameras: (a, b) => total(a.counts) - total(b.counts),
+    status: (a, b) => severity(a) - severity(b),
+    retention: (a, b) => retentionShort(a) - retentionShort(b),
+    resolution: (a, b) => resolutionLow(a) - resolutionLow(b),
+  };
+  const sign = dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => sign * cmp[key](a, b) || (a.id < b.id ? -1 : 1));
+}
+
+function moveReasons(r: ReasonCounts, before: string[], after: string[]): ReasonCounts {
+  const out: Record<string, number> = { ...r };
+  for (const x of before) out[x] = Math.max(0, (out[x] ?? 0) - 1);
+  for (const x of after) out[x] = (out[x] ?? 0) + 1;
+  return out as ReasonCounts;
+}
+
+/**
+ * Applies live deltas to school rows (their counts by status and compliance counts), as the server's roll-ups
+ * did. Returns the same array when no row changed.
+ */
+export function applyDeltas(rows: SchoolSummary[], deltas: CameraDelta[]): SchoolSummary[] {
+  let out: SchoolSummary[] | undefined;
+  let index: Map<string, number> | undefined;
+  for (const d of deltas) {
+    if (!d.previous) continue;
+    index ??= new Map(rows.map((s, i) => [s.id, i]));
+    const i = index.get(d.schoolId);
+    if (i === undefined) continue;
+    out ??= [...rows];
+    const s = out[i]!;
+    out[i] = {
+      ...s,
+      counts: moveCount(s.counts, d.previous.status, d.status),
+      reasons: moveReasons(s.reasons, d.previous.counted, d.previous.countedNow),
+    };
+  }
+  return out ?? rows;
+}

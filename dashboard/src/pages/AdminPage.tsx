@@ -1,0 +1,168 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../api/client.ts';
+import { Async } from '../components/Async.tsx';
+import { useResource } from '../hooks/resource.ts';
+import { formatTime } from '../lib/format.ts';
+
+/** Agents and their links, enrolment codes, users (admin only; the server enforces it too). */
+export function AdminPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const agents = useResource(() => api.agents(), []);
+  const users = useResource(() => api.users(), []);
+  const [code, setCode] = useState<string>();
+  const [msg, setMsg] = useState<string>();
+  const fail = (e: Error) => setMsg(t('admin.failed', { message: e.message }));
+  const enrol = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    api
+      .enrolmentCode(String(f.get('schoolId')), String(f.get('agentId')))
+      .then(
+        (c) => setCode(t('admin.code', { agent: c.agentId, code: c.code, until: formatTime(c.expiresAt, lang) })),
+        fail,
+      );
+  };
+  const createUser = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const role = String(f.get('role'));
+    const regions = String(f.get('regions') ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const schoolId = String(f.get('schoolId') ?? '').trim();
+    api
+      .createUser({
+        username: String(f.get('username')),
+        password: String(f.get('password')),
+        role,
+        regions,
+        ...(schoolId ? { schoolId } : {}),
+      })
+      .then(() => users.reload(), fail);
+  };
+  return (
+    <div className="page admin">
+      <h1>{t('nav.admin')}</h1>
+      {msg && (
+        <p role="alert" className="error">
+          {msg}
+        </p>
+      )}
+      <section className="panel">
+        <h2>{t('admin.agents')}</h2>
+        <Async r={agents}>
+          {(as) => (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin.agent')}</th>
+                  <th scope="col">{t('admin.school')}</th>
+                  <th scope="col">{t('admin.link')}</th>
+                  <th scope="col" />
+                </tr>
+              </thead>
+              <tbody>
+                {as.map((a) => (
+                  <tr key={a.agentId}>
+                    <td>
+                      <code>{a.agentId}</code> <span className="muted small">{a.hostname}</span>
+                    </td>
+                    <td>{a.schoolId && <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>}</td>
+                    <td>
+                      {a.revoked ? (
+                        <span className="bad">{t('admin.revoked')}</span>
+                      ) : a.linkDown ? (
+                        <span className="bad">⌁ {t('school.linkDown')}</span>
+                      ) : (
+                        <span className="ok">✓ {t('school.linkUp')}</span>
+                      )}{' '}
+                      <span className="muted small">{formatTime(a.lastSeen, lang)}</span>
+                    </td>
+                    <td>
+                      {!a.revoked && (
+                        <button type="button" onClick={() => api.revoke(a.agentId).then(() => agents.reload(), fail)}>
+                          {t('admin.revoke')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Async>
+        <h3>{t('admin.enrol')}</h3>
+        <form className="inline-form" onSubmit={enrol}>
+          <label>
+            {t('admin.school')} <input name="schoolId" required />
+          </label>
+          <label>
+            {t('admin.agent')} <input name="agentId" required pattern="[a-z0-9][a-z0-9._-]*" />
+          </label>
+          <button type="submit">{t('admin.createCode')}</button>
+        </form>
+        {code && <p role="status">{code}</p>}
+      </section>
+      <section className="panel">
+        <h2>{t('admin.users')}</h2>
+        <Async r={users}>
+          {(us) => (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('admin.username')}</th>
+                  <th scope="col">{t('admin.role')}</th>
+                  <th scope="col">{t('admin.regions')}</th>
+                  <th scope="col" />
+                </tr>
+              </thead>
+              <tbody>
+                {us.map((u) => (
+                  <tr key={u.username}>
+                    <td>{u.username}</td>
+                    <td>{t(`role.${u.role}`)}</td>
+                    <td>{u.schoolId ?? u.regions.join(', ')}</td>
+                    <td>
+                      <button type="button" onClick={() => api.deleteUser(u.username).then(() => users.reload(), fail)}>
+                        {t('admin.delete')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Async>
+        <form className="inline-form" onSubmit={createUser}>
+          <label>
+            {t('admin.username')} <input name="username" required />
+          </label>
+          <label>
+            {t('admin.role')}{' '}
+            <select name="role" defaultValue="operator">
+              {(['operator', 'school', 'auditor', 'admin'] as const).map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('admin.regions')} <input name="regions" />
+          </label>
+          <label>
+            {t('admin.schoolId')} <input name="schoolId" />
+          </label>
+          <label>
+            {t('admin.password')} <input name="password" type="password" minLength={10} required />
+          </label>
+          <button type="submit">{t('admin.createUser')}</button>
+        </form>
+      </section>
+    </div>
+  );
+}

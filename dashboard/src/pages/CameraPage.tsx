@@ -1,0 +1,135 @@
+import type { MeasurementEntry } from '@kuzet/protocol';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { api, type CameraDetail } from '../api/client.ts';
+import { Async } from '../components/Async.tsx';
+import { Reasons, StatusBadge } from '../components/Status.tsx';
+import { useDeltas } from '../hooks/live.tsx';
+import { useResource } from '../hooks/resource.ts';
+import { formatTime } from '../lib/format.ts';
+
+const SERIES = [
+  { key: 'fps', kind: 'stream', color: '#1f6feb' },
+  { key: 'height', kind: 'stream', color: '#8250df' },
+  { key: 'retainedDays', kind: 'retention', color: '#1b7f3b' },
+  { key: 'driftSeconds', kind: 'clock', color: '#c77800' },
+] as const;
+
+export function CameraPage() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const camera = useResource(() => api.camera(id), [id]);
+  const history = useResource(() => api.cameraHistory(id), [id]);
+  const measurements = useResource(() => api.measurements(id), [id]);
+  useDeltas((ds) => {
+    const d = ds.findLast((x) => x.cameraId === id);
+    if (!d) return;
+    camera.setData((c) => c && { ...c, status: d.status, reasons: d.reasons, since: d.at });
+    history.reload();
+  });
+  return (
+    <div className="page camera">
+      <Async r={camera}>
+        {(c: CameraDetail) => (
+          <>
+            <p className="crumbs">
+              <Link to="/">{t('nav.overview')}</Link> › <Link to={`/schools/${c.schoolId}`}>{c.schoolId}</Link> ›{' '}
+              {c.cameraId}
+            </p>
+            <h1>
+              {c.host ?? c.cameraId} <StatusBadge status={c.status} />
+            </h1>
+            <p>
+              <Reasons reasons={c.reasons} /> · {t('camera.since')} {formatTime(c.since, lang)}
+            </p>
+            <section className="panel">
+              <h2>{t('camera.identity')}</h2>
+              <dl className="facts">
+                <dt>{t('camera.manufacturer')}</dt>
+                <dd>{c.manufacturer ?? '—'}</dd>
+                <dt>{t('camera.model')}</dt>
+                <dd>{c.model ?? '—'}</dd>
+                <dt>{t('camera.serial')}</dt>
+                <dd>{c.serial ?? '—'}</dd>
+                <dt>{t('camera.firmware')}</dt>
+                <dd>{(c.identity?.firmware as string | undefined) ?? '—'}</dd>
+                <dt>{t('camera.host')}</dt>
+                <dd>{c.host ?? '—'}</dd>
+                <dt>{t('school.measured')}</dt>
+                <dd>{c.width ? `${c.width}×${c.height} @ ${c.fps} fps` : '—'}</dd>
+                <dt>{t('school.retained')}</dt>
+                <dd>{c.retainedDays?.toFixed(1) ?? '—'}</dd>
+                <dt>{t('school.drift')}</dt>
+                <dd>{c.clockDriftSeconds !== undefined ? `${c.clockDriftSeconds.toFixed(1)} s` : '—'}</dd>
+              </dl>
+            </section>
+          </>
+        )}
+      </Async>
+      <section className="panel">
+        <h2>{t('camera.measurements')}</h2>
+        <Async r={measurements}>{(ms) => <Charts ms={ms} lang={lang} />}</Async>
+      </section>
+      <section className="panel">
+        <h2>{t('camera.history')}</h2>
+        <Async r={history}>
+          {(hs) => (
+            <ol className="timeline" data-testid="camera-history">
+              {hs.map((h) => (
+                <li key={`${h.at}|${h.status}|${h.reasons.join()}`}>
+                  <time dateTime={h.at}>{formatTime(h.at, lang)}</time> <StatusBadge status={h.status} />{' '}
+                  <Reasons reasons={h.reasons} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </Async>
+      </section>
+    </div>
+  );
+}
+
+function Charts({ ms, lang }: { ms: MeasurementEntry[]; lang: string }) {
+  const { t } = useTranslation();
+  if (!ms.length) return <p className="muted">{t('camera.noMeasurements')}</p>;
+  return (
+    <div className="charts">
+      {SERIES.map((s) => {
+        const data = ms
+          .filter((m) => m.kind === s.kind && m[s.key] !== undefined)
+          .map((m) => ({ t: Date.parse(m.at), v: m[s.key] }));
+        if (!data.length) return null;
+        return (
+          <figure key={s.key} className="chart">
+            <figcaption>{t(`camera.${s.key}`)}</figcaption>
+            <ResponsiveContainer width="100%" height={180}>
+              <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis
+                  dataKey="t"
+                  type="number"
+                  scale="time"
+                  domain={['dataMin', 'dataMax']}
+                  tickFormatter={(x: number) => formatTime(new Date(x).toISOString(), lang, false)}
+                />
+                <YAxis />
+                <Tooltip labelFormatter={(x) => formatTime(new Date(Number(x)).toISOString(), lang)} />
+                <Legend />
+                <Line
+                  type="stepAfter"
+                  dataKey="v"
+                  name={t(`camera.${s.key}`)}
+                  stroke={s.color}
+                  dot={false}
+                  isAnimationActive={false}
+                />
+              </LineChart>
+            </ResponsiveContainer>
+          </figure>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+import type { CameraView } from '@kuzet/protocol';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api, type SchoolDetail } from '../api/client.ts';
+import { Async } from '../components/Async.tsx';
+import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
+import { useUser } from '../hooks/auth.tsx';
+import { useDeltas } from '../hooks/live.tsx';
+import { useResource } from '../hooks/resource.ts';
+import { formatTime } from '../lib/format.ts';
+import { moveCount } from '../lib/status.ts';
+
+export function SchoolPage() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const user = useUser();
+  const school = useResource(() => api.school(id), [id]);
+  const cameras = useResource(() => api.schoolCameras(id), [id]);
+  const history = useResource(() => api.schoolHistory(id), [id]);
+  useDeltas((ds) => {
+    const mine = ds.filter((d) => d.schoolId === id);
+    if (!mine.length) return;
+    cameras.setData((cs) => {
+      if (!cs) return cs;
+      const byId = new Map(mine.map((d) => [d.cameraId, d]));
+      if (mine.some((d) => !cs.some((c) => c.cameraId === d.cameraId))) cameras.reload();
+      return cs.map((c) => {
+        const d = byId.get(c.cameraId);
+        return d ? { ...c, status: d.status, reasons: d.reasons, since: d.at } : c;
+      });
+    });
+    school.setData((s) => {
+      if (!s) return s;
+      let counts = s.counts;
+      for (const d of mine) if (d.previous) counts = moveCount(counts, d.previous.status, d.status);
+      return { ...s, counts };
+    });
+    history.reload();
+  });
+  // snapshots of children's images: only operators and school staff need them; none are collected yet
+  const snapshotsAllowed = user.role === 'operator' || user.role === 'school';
+  return (
+    <div className="page school">
+      <Async r={school}>
+        {(s: SchoolDetail) => (
+          <>
+            {user.role !== 'school' && (
+              <p className="crumbs">
+                <Link to="/">{t('nav.overview')}</Link> › <Link to={`/regions/${s.regionCode}`}>{s.regionCode}</Link> ›{' '}
+                {s.id}
+              </p>
+            )}
+            <h1>{lang === 'kk' ? s.nameKk : s.nameRu}</h1>
+            <p className="muted">
+              {s.id} · {s.address}
+            </p>
+            <CountsBar counts={s.counts} />
+            {s.requirements && (
+              <p className="small">
+                {t('school.requirements', {
+                  days: s.requirements.minRetentionDays,
+                  w: s.requirements.minWidth,
+                  h: s.requirements.minHeight,
+                  fps: s.requirements.minFps,
+                  drift: s.requirements.maxClockDriftSeconds,
+                })}
+              </p>
+            )}
+            <ul className="agents" aria-label={t('school.agent')}>
+              {s.agentLinks.map((a) => (
+                <li key={a.agentId} data-agent={a.agentId} data-link={a.linkDown ? 'down' : 'up'}>
+                  {t('school.agent')} <code>{a.agentId}</code>:{' '}
+                  {a.linkDown ? (
+                    <span className="bad">⌁ {t('school.linkDown')}</span>
+                  ) : (
+                    <span className="ok">✓ {t('school.linkUp')}</span>
+                  )}{' '}
+                  <span className="muted small">
+                    {a.lastSeen ? t('school.lastSeen', { time: formatTime(a.lastSeen, lang) }) : t('school.neverSeen')}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </Async>
+      <section className="panel">
+        <h2>{t('school.cameras')}</h2>
+        <Async r={cameras}>
+          {(cs) => <CameraTable cameras={cs} minDays={school.data?.requirements?.minRetentionDays} lang={lang} />}
+        </Async>
+        <p className="muted small">{snapshotsAllowed ? t('school.noSnapshot') : t('school.notAllowed')}</p>
+      </section>
+      <section className="panel">
+        <h2>{t('school.history')}</h2>
+        <Async r={history}>
+          {(hs) => (
+            <ol className="timeline">
+              {hs.slice(0, 30).map((h) => (
+                <li key={`${h.at}|${h.cameraId}|${h.status}|${h.reasons.join()}`}>
+                  <time dateTime={h.at}>{formatTime(h.at, lang)}</time>{' '}
+                  {h.cameraId && <Link to={`/cameras/${h.cameraId}`}>{h.cameraId}</Link>}{' '}
+                  <StatusBadge status={h.status} /> <Reasons reasons={h.reasons} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </Async>
+      </section>
+    </div>
+  );
+}
+
+function CameraTable({ cameras, minDays, lang }: { cameras: CameraView[]; minDays?: number; lang: string }) {
+  const { t } = useTranslation();
+  const sorted = [...cameras].sort((a, b) => (a.host ?? a.cameraId).localeCompare(b.host ?? b.cameraId));
+  return (
+    <table className="cams">
+      <thead>
+        <tr>
+          <th scope="col">{t('school.camera')}</th>
+          <th scope="col">{t('table.status')}</th>
+          <th scope="col">{t('school.reasons')}</th>
+          <th scope="col">{t('school.measured')}</th>
+          <th scope="col">{t('school.retained')}</th>
+          <th scope="col">{t('school.drift')}</th>
+          <th scope="col">{t('camera.since')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((c) => (
+          <tr key={c.cameraId} data-camera={c.cameraId} data-status={c.status}>
+            <td>
+              <Link to={`/cameras/${c.cameraId}`}>{c.host ?? c.cameraId}</Link>
+              <div className="muted small">
+                {[c.manufacturer, c.model].filter(Boolean).join(' ')} · {c.cameraId}
+              </div>
+            </td>
+            <td>
+              <StatusBadge status={c.status} />
+            </td>
+            <td>
+              <Reasons reasons={c.reasons} />
+            </td>
+            <td>{c.width ? `${c.width}×${c.height} @ ${c.fps ?? '?'} fps` : '—'}</td>
+            <td>
+              {c.retainedDays !== undefined ? (
+                <span className={minDays !== undefined && c.retainedDays < minDays ? 'bad' : 'ok'}>
+                  {minDays !== undefined && c.retainedDays < minDays ? '✕ ' : '✓ '}
+                  {c.retainedDays.toFixed(1)} / {minDays ?? '?'}
+                </span>
+              ) : (
+                '—'
+              )}
+            </td>
+            <td>{c.clockDriftSeconds !== undefined ? `${c.clockDriftSeconds.toFixed(1)} s` : '—'}</td>
+            <td>{formatTime(c.since, lang)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,59 @@
+import type { District } from '@kuzet/protocol';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api } from '../api/client.ts';
+import { Async } from '../components/Async.tsx';
+import { regionName } from '../components/RegionMap.tsx';
+import { SchoolTable } from '../components/SchoolTable.tsx';
+import { CountsBar } from '../components/Status.tsx';
+import { useDeltas } from '../hooks/live.tsx';
+import { useResource } from '../hooks/resource.ts';
+import { applyDeltas } from '../lib/schools.ts';
+
+/** A region (its districts and schools), or with no region every school the user may see. */
+export function SchoolsPage() {
+  const { t, i18n } = useTranslation();
+  const { code } = useParams();
+  const schools = useResource(() => api.schools(code), [code]);
+  const regions = useResource(() => api.regions(), []);
+  const districts = useResource(async () => {
+    const codes = code ? [code] : (regions.data ?? []).map((r) => r.code);
+    return (await Promise.all(codes.map((c) => api.districts(c)))).flat();
+  }, [code, regions.data]);
+  useDeltas((ds) => {
+    schools.setData((p) => p && { ...p, items: applyDeltas(p.items, ds) });
+  });
+  const districtMap = useMemo(
+    () => new Map<string, District>((districts.data ?? []).map((d) => [d.id, d])),
+    [districts.data],
+  );
+  const region = regions.data?.find((r) => r.code === code);
+  return (
+    <div className="page schools">
+      <p className="crumbs">
+        <Link to="/">{t('nav.overview')}</Link> › {region ? regionName(region, i18n.language) : t('nav.schools')}
+      </p>
+      <h1>{region ? regionName(region, i18n.language) : t('nav.schools')}</h1>
+      {region && <CountsBar counts={region.counts} />}
+      {code && districts.data && districts.data.length > 0 && (
+        <details className="panel">
+          <summary>
+            <h2 className="inline">{t('region.districts')}</h2> ({districts.data.length})
+          </summary>
+          <ul className="districts">
+            {districts.data.map((d) => (
+              <li key={d.id}>
+                <span>{i18n.language === 'kk' ? d.nameKk : d.nameRu}</span> <CountsBar counts={d.counts} compact />
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <section className="panel">
+        <h2>{t('region.schools')}</h2>
+        <Async r={schools}>{(p) => <SchoolTable rows={p.items} districts={districtMap} />}</Async>
+      </section>
+    </div>
+  );
+}
