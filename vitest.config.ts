@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +8,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{protocol,agents,simulator,server}/src/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'dashboard',
+          include: ['dashboard/src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
           testTimeout: 20_000,
         },
       },

@@ -1,74 +1,41 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Agent } from '@kuzet/agent';
-import type { RunningServer } from '@kuzet/server';
 import type { Simulator } from '@kuzet/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { enrol } from '../../agents/src/enrol.ts';
-import { Journal } from '../../agents/src/journal.ts';
-import { ServerLink } from '../../agents/src/link.ts';
-import { agentConfig, generatedSimulator, startRedis, waitFor } from '../helpers.ts';
-import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
+import type { Journal } from '../../agents/src/journal.ts';
+import { type Chain, startChain } from '../chain.ts';
+import { waitFor } from '../helpers.ts';
+import { ADMIN_PASSWORD, Api } from '../server-helpers.ts';
 
 const SCHOOL = 'KZ-75-01-0001';
 const AGENT = 'agent-almaty-1';
 
 describe('simulated cameras → agent → link → server → REST and live push', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let server: RunningServer;
-  let prefix: string;
+  let chain: Chain;
   let sim: Simulator;
   let tag: string;
-  let agent: Agent;
-  let link: ServerLink;
   let journal: Journal;
   let port: number;
-  const admin = () => new Api(server.url);
-  const dir = mkdtempSync(join(tmpdir(), 'kuzet-agent-'));
+  let dir: string;
+  const admin = () => new Api(chain.server.url);
 
   beforeAll(async () => {
-    redis = await startRedis();
-    ({ server, prefix } = await testServer(redis.url));
-    port = server.port;
-    ({ sim, tag } = await generatedSimulator({ count: 3, personalities: ['hikvista'] }));
+    chain = await startChain({ school: SCHOOL, agentId: AGENT, cameras: 3 });
+    ({ sim, tag, journal, port, dir } = chain);
     const api = admin();
     expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
-    const code = await api.post('/enrolment-codes', { schoolId: SCHOOL, agentId: AGENT });
-    expect(code.status).toBe(200);
-    const tokenFile = join(dir, 'token');
-    expect((await enrol(`ws://127.0.0.1:${port}/agent/link`, code.json.code, tokenFile)).agentId).toBe(AGENT);
+    expect(
+      (await api.get(`/agents`)).json.find((a: { agentId: string }) => a.agentId === AGENT)?.enrolledAt,
+    ).toBeTruthy();
     // a code works once
+    const code = await api.post('/enrolment-codes', { schoolId: 'KZ-71-01-0001', agentId: 'agent-astana-1' });
+    expect((await api.post('/enrol', { code: code.json.code })).status).toBe(200);
     expect((await api.post('/enrol', { code: code.json.code })).status).toBe(403);
-    journal = new Journal(join(dir, 'journal'));
-    link = new ServerLink({
-      url: `ws://127.0.0.1:${port}/agent/link`,
-      token: readFileSync(tokenFile, 'utf8').trim(),
-      agentId: AGENT,
-      journal,
-      flushMs: 100,
-      backoffMinMs: 200,
-      backoffMaxMs: 2000,
-    });
-    agent = new Agent(
-      agentConfig({
-        agentId: AGENT,
-        intervals: { reachabilitySeconds: 2, streamSeconds: 3600, retentionSeconds: 3600, rtspSeconds: 5 },
-      }),
-      link,
-    );
-    link.on('connected', () => agent.resync());
-    link.start();
-    await agent.start();
   });
 
   afterAll(async () => {
-    await agent?.stop();
-    await link?.stop();
-    await sim?.stop();
-    await server?.close();
-    await redis?.stop();
+    await chain?.stop();
   });
 
   const ourCams = async (api: Api) => {
@@ -94,7 +61,9 @@ describe('simulated cameras → agent → link → server → REST and live push
     expect(summary.json.online).toBeGreaterThanOrEqual(3);
     const region = (await api.get('/regions')).json.find((r: { code: string }) => r.code === 'KZ-75');
     expect(region.counts.online).toBeGreaterThanOrEqual(3);
-    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${chain.server.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
     expect(Object.keys(doc.paths)).toContain('/api/v1/schools/{id}/cameras');
   });
 
@@ -138,7 +107,7 @@ describe('simulated cameras → agent → link → server → REST and live push
 
   it('loses no report while the server is down for 30 s (sequence numbers prove it)', async () => {
     await waitFor(() => journal.pending.length === 0 || undefined, 10_000, 'journal drained');
-    await server.close();
+    await chain.server.close();
     const target = sim.list().find((c) => c.serial.startsWith(tag))!;
     await sim.setFaults(target.name, { offline: true }); // happens while the centre is away
     await new Promise((r) => setTimeout(r, 30_000));
@@ -146,9 +115,17 @@ describe('simulated cameras → agent → link → server → REST and live push
     expect(pendingDuringOutage).toBeGreaterThan(5);
     const seqs = journal.pending.map((b) => b.seq);
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i)); // contiguous, nothing dropped
-    ({ server } = await testServer(redis.url, prefix, { KUZET_PORT: String(port), KUZET_REGISTRY: '' }));
+    await chain.restartServer();
     await waitFor(() => journal.pending.length === 0 || undefined, 30_000, 'journal drained after restart');
-    expect(await server.ingest.lastSeq(AGENT)).toBe(journal.lastSeq);
+    // the agent keeps producing batches: once nothing is pending, the server's last sequence is the agent's
+    await waitFor(
+      async () =>
+        journal.pending.length === 0 && (await chain.server.ingest.lastSeq(AGENT)) === journal.lastSeq
+          ? true
+          : undefined,
+      10_000,
+      'server lastSeq = agent lastSeq',
+    );
     const api = admin();
     await api.login('admin', ADMIN_PASSWORD);
     const cam = await waitFor(

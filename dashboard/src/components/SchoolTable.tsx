@@ -33,6 +33,7 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     paddingStart: HEAD_HEIGHT,
+    initialRect: { width: 1200, height: 600 },
     overscan: 10,
   });
   const items = v.getVirtualItems();

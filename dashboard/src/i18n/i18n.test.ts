@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { formatTime } from '../lib/format.ts';
+import { en } from './en.ts';
+import { kk } from './kk.ts';
+import { ru } from './ru.ts';
+
+const keys = (o: object, p = ''): string[] =>
+  Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${p}${k}.`) : [`${p}${k}`]));
+const values = (o: object): string[] => Object.values(o).flatMap((v) => (typeof v === 'object' ? values(v) : [v]));
+
+describe('languages', () => {
+  it('Kazakh, Russian and English have the same keys, none empty, same placeholders', () => {
+    expect(keys(kk)).toEqual(keys(en));
+    expect(keys(ru)).toEqual(keys(en));
+    for (const l of [en, ru, kk]) expect(values(l).every((v) => v.trim().length > 0)).toBe(true);
+    const ph = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+    const flat = (o: object) => Object.fromEntries(keys(o).map((k) => [k, k.split('.').reduce((a: any, x) => a[x], o)]));
+    const [e, r, k] = [flat(en), flat(ru), flat(kk)];
+    for (const key of Object.keys(e)) {
+      expect(ph(r[key]), `ru ${key}`).toEqual(ph(e[key]));
+      expect(ph(k[key]), `kk ${key}`).toEqual(ph(e[key]));
+    }
+  });
+
+  it('shows times in Asia/Almaty (UTC+5) whatever the browser zone', () => {
+    expect(formatTime('2026-11-23T10:00:00.000Z', 'en', false)).toBe('15:00:00');
+    expect(formatTime('2026-11-23T20:30:00.000Z', 'ru')).toMatch(/24\.11\.2026.*01:30:00/);
+    expect(formatTime(undefined, 'kk')).toBe('—');
+  });
+});

@@ -1,0 +1,52 @@
+import type { CameraDelta, CameraGrid } from '@kuzet/protocol';
+import { describe, expect, it } from 'vitest';
+import { GridModel } from './grid.ts';
+import { STATUS_META } from './status.ts';
+
+const hex = (n: number) => n.toString(16).padStart(16, '0');
+const grid: CameraGrid = {
+  at: '2026-11-23T10:00:00.000Z',
+  regions: [
+    { code: 'KZ-71', schools: [['KZ-71-01-0001', 2]] },
+    { code: 'KZ-75', schools: [['KZ-75-01-0001', 1], ['KZ-75-01-0002', 3]] },
+  ],
+  ids: [1, 2, 3, 4, 5, 6].map(hex).join(''),
+  status: 'oxolld',
+};
+const delta = (n: number, status: CameraDelta['status']): CameraDelta => ({
+  cameraId: `cam-${hex(n)}`,
+  schoolId: 'x',
+  regionCode: 'KZ-75',
+  districtId: 'd',
+  status,
+  reasons: [],
+  at: grid.at,
+});
+
+describe('GridModel', () => {
+  it('maps every camera to a pixel in region → school order, with its status colour', () => {
+    const m = new GridModel(grid);
+    expect(m.size).toBe(6);
+    expect(m.pixels[0]).toBe(STATUS_META.online.rgba);
+    expect(m.pixels[1]).toBe(STATUS_META.offline.rgba);
+    expect(m.statusAt(5)).toBe('degraded');
+    expect(m.cameraAt(0)).toEqual({ cameraId: `cam-${hex(1)}`, schoolId: 'KZ-71-01-0001', regionCode: 'KZ-71' });
+    expect(m.cameraAt(2)?.schoolId).toBe('KZ-75-01-0001');
+    expect(m.cameraAt(5)?.schoolId).toBe('KZ-75-01-0002');
+    expect(m.cameraAt(6)).toBeUndefined();
+    expect(m.schools()).toBe(3);
+    expect(m.linkDownSchools()).toBe(1);
+  });
+
+  it('applies deltas in place and counts only real changes; unknown cameras are reported', () => {
+    const m = new GridModel(grid);
+    expect(m.apply([delta(1, 'online'), delta(2, 'online'), delta(4, 'online'), delta(99, 'offline')])).toBe(2);
+    expect(m.pixels[1]).toBe(STATUS_META.online.rgba);
+    expect(m.statusAt(3)).toBe('online');
+    expect(m.linkDownSchools()).toBe(1);
+    m.apply([delta(5, 'online')]);
+    expect(m.linkDownSchools()).toBe(0);
+    expect(m.knows(`cam-${hex(99)}`)).toBe(false);
+    expect(m.knows(`cam-${hex(6)}`)).toBe(true);
+  });
+});

@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from '@kuzet/agent';
+import type { RunningServer } from '@kuzet/server';
+import type { Simulator } from '@kuzet/simulator';
+import { enrol } from '../agents/src/enrol.ts';
+import { Journal } from '../agents/src/journal.ts';
+import { ServerLink } from '../agents/src/link.ts';
+import { agentConfig, generatedSimulator, startRedis } from './helpers.ts';
+import { ADMIN_PASSWORD, Api, testServer } from './server-helpers.ts';
+
+/**
+ * The whole chain for a test: a real redis-server, the server, a simulator with `cameras` cameras and an agent
+ * enrolled for `school` (found by multicast on lo), fast intervals. `restartServer` brings the server back on the
+ * same port and Redis prefix after `server.close()` (sessions and state survive, as in production).
+ */
+export async function startChain(o: { school: string; agentId: string; cameras: number }) {
+  const redis = await startRedis();
+  let { server, prefix } = await testServer(redis.url);
+  const port = server.port;
+  const { sim, tag } = await generatedSimulator({ count: o.cameras, personalities: ['hikvista'] });
+  const dir = mkdtempSync(join(tmpdir(), 'kuzet-agent-'));
+  const api = new Api(server.url);
+  if ((await api.login('admin', ADMIN_PASSWORD)) !== 200) throw new Error('admin login failed');
+  const code = await api.post('/enrolment-codes', { schoolId: o.school, agentId: o.agentId });
+  if (code.status !== 200) throw new Error(`enrolment code: ${code.status}`);
+  const tokenFile = join(dir, 'token');
+  await enrol(`ws://127.0.0.1:${port}/agent/link`, code.json.code, tokenFile);
+  const journal = new Journal(join(dir, 'journal'));
+  const link = new ServerLink({
+    url: `ws://127.0.0.1:${port}/agent/link`,
+    token: readFileSync(tokenFile, 'utf8').trim(),
+    agentId: o.agentId,
+    journal,
+    flushMs: 100,
+    backoffMinMs: 200,
+    backoffMaxMs: 2000,
+  });
+  const agent = new Agent(
+    agentConfig({
+      agentId: o.agentId,
+      intervals: { reachabilitySeconds: 2, streamSeconds: 3600, retentionSeconds: 3600, rtspSeconds: 5 },
+    }),
+    link,
+  );
+  link.on('connected', () => agent.resync());
+  link.start();
+  await agent.start();
+  const chain = {
+    redis,
+    get server(): RunningServer {
+      return server;
+    },
+    prefix,
+    port,
+    sim: sim as Simulator,
+    tag,
+    dir,
+    tokenFile,
+    agent,
+    link,
+    journal,
+    async restartServer() {
+      ({ server, prefix } = await testServer(redis.url, prefix, { KUZET_PORT: String(port), KUZET_REGISTRY: '' }));
+    },
+    async stop() {
+      await agent.stop();
+      await link.stop();
+      await sim.stop();
+      await server.close();
+      await redis.stop();
+    },
+  };
+  return chain;
+}
+export type Chain = Awaited<ReturnType<typeof startChain>>;
