@@ -23,8 +23,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
-          // Integration tests share the WS-Discovery multicast group on lo: one file at a time.
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          // Integration and browser tests share the WS-Discovery multicast group on lo: one file at a time.
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,

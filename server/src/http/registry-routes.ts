@@ -85,8 +85,13 @@ export function registryRoutes(ctx: AppContext): Router {
       const q = res.locals.query as { region?: string; district?: string; offset: number; limit: number };
       const u = req.user!;
       let ids: string[];
-      if (u.role === 'school') ids = u.schoolId ? [u.schoolId] : [];
-      else {
+      if (u.role === 'school') {
+        // their own school, and only where the filter would find it
+        const own = u.schoolId ? await ctx.registry.school(u.schoolId) : undefined;
+        if ((q.region && own?.regionCode !== q.region) || (q.district && own?.districtId !== q.district))
+          return void res.status(404).json({ error: 'no such region or district' });
+        ids = own ? [own.id] : [];
+      } else {
         if (q.region && !regionAllowed(u, q.region)) return void res.status(404).json({ error: 'no such region' });
         let district: District | undefined;
         if (q.district) {

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ROOT } from './helpers.ts';
+
+export const SHOTS = join(ROOT, 'test/artifacts/screenshots');
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the dashboard when its build is missing or older than its sources (the server serves dashboard/dist). */
+export function ensureDashboardBuilt(): void {
+  const index = join(ROOT, 'dashboard/dist/index.html');
+  const src = Math.max(newest(join(ROOT, 'dashboard/src')), newest(join(ROOT, 'protocol/src')));
+  if (existsSync(index) && statSync(index).mtimeMs > src) return;
+  execFileSync('npx', ['vite', 'build', 'dashboard', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** Debian's Chromium, headless; never a downloaded browser. */
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Collects console errors and page errors of every page of a context. The test fails on any of them, except the
+ * browser's own connection-refused messages while a test has deliberately stopped the server (`expectOutage`) and
+ * the API's 404 answers while it visits pages outside the user's scope on purpose (`expectNotFound`).
+ */
+export class ConsoleGuard {
+  readonly errors: string[] = [];
+  private outage = false;
+  private notFound = false;
+  watch(ctx: BrowserContext): void {
+    ctx.on('page', (p) => this.watchPage(p));
+    for (const p of ctx.pages()) this.watchPage(p);
+  }
+  watchPage(p: Page): void {
+    p.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const text = m.text();
+      const refused =
+        /ERR_CONNECTION_REFUSED|WebSocket connection to .* failed|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE/;
+      if (this.outage && refused.test(text)) return;
+      if (this.notFound && /status of 404 \(Not Found\)/.test(text)) return;
+      this.errors.push(`${p.url()}: ${text}`);
+    });
+    p.on('pageerror', (e) => this.errors.push(`${p.url()}: page error: ${e.message}`));
+  }
+  expectOutage(on: boolean): void {
+    this.outage = on;
+  }
+  /** while a test visits a page outside the user's scope on purpose, the API's 404s are the expected answer */
+  expectNotFound(on: boolean): void {
+    this.notFound = on;
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+export async function login(page: Page, base: string, username: string, password: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('header.top');
+}

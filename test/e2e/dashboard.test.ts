@@ -1,0 +1,190 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleGuard, ensureDashboardBuilt, launch, login, screenshot } from '../browser.ts';
+import { type Chain, startChain } from '../chain.ts';
+import { waitFor } from '../helpers.ts';
+import { ADMIN_PASSWORD, Api } from '../server-helpers.ts';
+
+const SCHOOL = 'KZ-75-01-0001'; // Almaty (KZ-75), the chain's agent reports here
+const OTHER = 'KZ-71-01-0001'; // Astana
+const USERS = [
+  { username: 'op75', password: 'operator-password', role: 'operator', regions: ['KZ-75'] },
+  { username: 'aud', password: 'auditor-password', role: 'auditor', regions: [] },
+  { username: 'guard1', password: 'guard-password', role: 'school', regions: [], schoolId: SCHOOL },
+];
+
+describe('dashboard in Chromium against the real server, Redis, simulator and agent', () => {
+  let chain: Chain;
+  let browser: Browser;
+  let base: string;
+  const guard = new ConsoleGuard();
+  const contexts: BrowserContext[] = [];
+
+  const as = async (username: string, password: string): Promise<Page> => {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-US' });
+    contexts.push(ctx);
+    guard.watch(ctx);
+    const page = await ctx.newPage();
+    await login(page, base, username, password);
+    return page;
+  };
+  /** the cameraId the centre gave one of the simulator's cameras */
+  const cameraIdOf = async (serial: string) => {
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    const cams = (await api.get(`/schools/${SCHOOL}/cameras`)).json as { cameraId: string; serial: string }[];
+    return cams.find((c) => c.serial === serial)!.cameraId;
+  };
+  const camerasOnline = async (page: Page) => {
+    try {
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('tr[data-camera][data-status="online"]').length >= n,
+        3,
+        { timeout: 45_000 },
+      );
+    } catch (err) {
+      const api = new Api(base);
+      await api.login('admin', ADMIN_PASSWORD);
+      const rest = (await api.get(`/schools/${SCHOOL}/cameras`)).json as { status: string; reasons: string[] }[];
+      const shown = await page.$$eval('tr[data-camera]', (rows) => rows.map((r) => r.getAttribute('data-status')));
+      throw new Error(
+        `cameras not all online: REST ${JSON.stringify(rest.map((c) => [c.status, c.reasons]))}, page ${JSON.stringify(shown)}: ${err}`,
+      );
+    }
+  };
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    chain = await startChain({ school: SCHOOL, agentId: 'agent-almaty-1', cameras: 3 });
+    base = chain.server.url;
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    for (const u of USERS) expect((await api.post('/users', u)).status).toBe(200);
+    // the agent's cameras are online before the browser looks
+    await waitFor(
+      async () => ((await api.get(`/summary?school=${SCHOOL}`)).json.online >= 3 ? true : undefined),
+      45_000,
+      'cameras online',
+    );
+    browser = await launch();
+  });
+  afterEach(async () => {
+    // each test's pages close with it, so that nothing of one test reacts to the next one's doings
+    for (const c of contexts.splice(0)) await c.close();
+    guard.expectOutage(false);
+    guard.expectNotFound(false);
+    const errors = guard.errors.splice(0);
+    expect(errors).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await chain?.stop();
+  });
+
+  it('admin: the whole country, the camera grid, users and agents', async () => {
+    const page = await as('admin', ADMIN_PASSWORD);
+    await page.waitForSelector('[data-testid=camera-grid][data-cameras="3"]');
+    expect(await page.locator('.tilemap a.tile').count()).toBe(2); // the small registry's two regions
+    expect(await page.textContent('h1')).toBe('Country overview');
+    await page.waitForFunction(
+      () => document.querySelector('[data-status="online"] .count-figure')?.textContent === '3',
+    );
+    await screenshot(page, 'admin-overview');
+    await page.click('nav >> text=Administration');
+    await page.waitForSelector('text=agent-almaty-1');
+    expect(await page.isVisible('text=op75')).toBe(true);
+    await screenshot(page, 'admin-agents-users');
+  });
+
+  it('operator: only their region; a fault injected in the simulator appears live on the school page', async () => {
+    const page = await as('op75', 'operator-password');
+    expect(await page.textContent('h1')).toBe('My scope');
+    await page.waitForSelector('.tilemap a.tile');
+    expect(await page.locator('.tilemap a.tile').getAttribute('data-region')).toBe('KZ-75');
+    expect(await page.locator('.tilemap a.tile').count()).toBe(1);
+    await screenshot(page, 'operator-overview');
+    await page.click('.tilemap a.tile');
+    await page.waitForSelector(`tr[data-school="${SCHOOL}"]`);
+    expect(await page.locator(`tr[data-school="${OTHER}"]`).count()).toBe(0);
+    await screenshot(page, 'operator-region');
+    await page.click(`tr[data-school="${SCHOOL}"] a`);
+    await camerasOnline(page);
+    // mark the document: a reload would lose the mark, so the change must arrive live
+    await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 42;
+    });
+    const cam = chain.sim.list().find((c) => c.serial.startsWith(chain.tag))!;
+    const row = page.locator(`tr[data-camera="${await cameraIdOf(cam.serial)}"]`);
+    await chain.sim.setFaults(cam.name, { offline: true });
+    await page
+      .locator(`tr[data-camera="${await cameraIdOf(cam.serial)}"][data-status="offline"]`)
+      .waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain('unreachable');
+    expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
+    await screenshot(page, 'operator-school-fault');
+    await row.locator('a').first().click();
+    await page.waitForSelector('[data-testid=camera-history] li');
+    expect(await page.textContent('[data-testid=camera-history]')).toContain('Offline');
+    await screenshot(page, 'operator-camera');
+    await chain.sim.setFaults(cam.name, 'clear');
+    // another region's school is not there for this operator
+    guard.expectNotFound(true);
+    await page.goto(`${base}/schools/${OTHER}`);
+    await page.waitForSelector('text=Not found, or not in your scope.');
+  });
+
+  it('school staff: their own school only', async () => {
+    const page = await as('guard1', 'guard-password');
+    await page.waitForURL(`**/schools/${SCHOOL}`);
+    await camerasOnline(page);
+    expect(await page.locator('nav a', { hasText: 'Administration' }).count()).toBe(0);
+    await screenshot(page, 'school-staff');
+    guard.expectNotFound(true);
+    await page.goto(`${base}/regions/KZ-71`);
+    await page.waitForSelector('text=Not found, or not in your scope.');
+    await page.goto(`${base}/schools/${OTHER}`);
+    await page.waitForSelector('text=Not found, or not in your scope.');
+  });
+
+  it('auditor: the whole country, read-only; language chosen and remembered', async () => {
+    const page = await as('aud', 'auditor-password');
+    await page.waitForSelector('[data-testid=camera-grid]');
+    expect(await page.locator('.tilemap a.tile').count()).toBe(2);
+    expect(await page.locator('nav a', { hasText: 'Administration' }).count()).toBe(0);
+    await page.selectOption('header select', 'kk');
+    await page.waitForSelector('h1:text("Ел бойынша шолу")');
+    await page.reload();
+    await page.waitForSelector('h1:text("Ел бойынша шолу")');
+    await screenshot(page, 'auditor-overview-kk');
+    await page.selectOption('header select', 'ru');
+    await page.waitForSelector('h1:text("Обзор по стране")');
+    await page.goto(`${base}/schools`);
+    await page.waitForSelector(`tr[data-school="${OTHER}"]`);
+    await screenshot(page, 'auditor-schools-ru');
+    await page.selectOption('header select', 'en');
+  });
+
+  it('server killed: the banner shows, the page keeps the last state; restored: banner gone, data resynced', async () => {
+    const page = await as('op75', 'operator-password');
+    await page.goto(`${base}/schools/${SCHOOL}`);
+    await camerasOnline(page);
+    const cam = chain.sim.list().find((c) => c.serial.startsWith(chain.tag))!;
+    guard.expectOutage(true);
+    await chain.server.close();
+    await page.waitForSelector('[data-testid=live-lost]', { timeout: 30_000 });
+    expect(await page.locator('tr[data-camera]').count()).toBe(3); // last known state stays on screen
+    await screenshot(page, 'server-down-banner');
+    await chain.sim.setFaults(cam.name, { rtspDown: true }); // happens while the centre is away
+    await new Promise((r) => setTimeout(r, 8000));
+    await chain.restartServer();
+    await page.waitForSelector('[data-testid=live-lost]', { state: 'detached', timeout: 30_000 });
+    // the change made during the outage arrives after the resync (the agent's journal + the page's reload)
+    const row = page.locator(`tr[data-camera="${await cameraIdOf(cam.serial)}"]`);
+    await page
+      .locator(`tr[data-camera="${await cameraIdOf(cam.serial)}"][data-status="degraded"]`)
+      .waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain('stream down');
+    await screenshot(page, 'server-restored');
+    await chain.sim.setFaults(cam.name, 'clear');
+  }, 120_000);
+});
