@@ -3,11 +3,13 @@
 #   npm run bench            all
 #   npm run bench -- agent   the agent with 256 cameras (issue 3)
 #   npm run bench -- server  7,500 agents / 250,000 cameras against the server (issue 4)
+#   npm run bench -- dashboard  the dashboard in Chromium with 7,500 schools / 250,000 cameras (issue 5)
 source "$(dirname "$0")/lib.sh"
 ensure_node
-ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server
+ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server chromium:chromium
 ensure_npm
 ulimit -n 65536 2>/dev/null || true   # thousands of websocket clients
 which="${1:-all}"
 if [ "$which" = all ] || [ "$which" = agent ]; then node --import tsx bench/agent-bench.ts; fi
 if [ "$which" = all ] || [ "$which" = server ]; then node --import tsx bench/server-bench.ts; fi
+if [ "$which" = all ] || [ "$which" = dashboard ]; then node --import tsx bench/dashboard-bench.ts; fi

@@ -13,6 +13,7 @@ import { connectRedis, Keys } from './repositories/redis.ts';
 import { RegistryRepository } from './repositories/registry.ts';
 import { UserRepository } from './repositories/users.ts';
 import { DeltaBus } from './services/bus.ts';
+import { GridCache } from './services/grid-cache.ts';
 import { IngestService } from './services/ingest.ts';
 import { LinkMonitor } from './services/link-monitor.ts';
 import { Metrics } from './services/metrics.ts';
@@ -56,6 +57,9 @@ export async function startServer(
   const ingest = new IngestService(redis, keys);
   const bus = new DeltaBus(redis, sub, keys.deltas());
   await bus.start();
+  const grid = new GridCache(ingest.state);
+  bus.on('deltas', (d) => grid.apply(d));
+  bus.on('resubscribed', () => grid.invalidateAll());
   const monitor = new LinkMonitor(redis, keys, registry, ingest.state, bus, cfg.KUZET_LINK_DOWN_SECONDS * 1000, log);
 
   if (cfg.KUZET_REGISTRY) {
@@ -85,6 +89,7 @@ export async function startServer(
       users,
       agents,
       metrics,
+      grid,
       secureCookies: cfg.KUZET_SECURE_COOKIES,
       sessionHours: cfg.KUZET_SESSION_HOURS,
       dashboardDir: dashboardDir(cfg.KUZET_DASHBOARD_DIR),
@@ -141,6 +146,7 @@ export async function startServer(
       ready = false;
       monitor.stop();
       live.close();
+      grid.stop();
       await link.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

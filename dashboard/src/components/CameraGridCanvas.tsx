@@ -27,6 +27,8 @@ export function CameraGridCanvas({ model, version }: { model: GridModel; version
       view.set(model.pixels);
       ctx.putImageData(img, 0, 0);
       canvas.current!.dataset.drawn = String(version);
+      // for the benchmark: when the grid first showed real data, in ms since the page's navigation started
+      canvas.current!.dataset.firstDrawnAt ??= String(Math.round(performance.now()));
     });
     return () => cancelAnimationFrame(id);
   }, [model, version, rows, WIDTH]);

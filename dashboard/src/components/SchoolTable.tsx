@@ -1,6 +1,6 @@
 import type { District, SchoolSummary } from '@kuzet/protocol';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatNumber } from '../lib/format.ts';
@@ -55,14 +55,6 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
       </th>
     );
   };
-  const compliance = (n: number, cams: number) =>
-    cams === 0 ? (
-      <span className="muted">—</span>
-    ) : n === 0 ? (
-      <span className="ok">✓ {t('table.compliant')}</span>
-    ) : (
-      <span className="bad">✕ {t('table.short', { n })}</span>
-    );
   return (
     <div className="schooltable">
       <div className="filters">
@@ -100,26 +92,15 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
           </thead>
           <tbody>
             {items.length > 0 && <tr className="spacer" style={{ height: items[0]!.start - HEAD_HEIGHT }} />}
-            {items.map((item) => {
-              const s = shown[item.index]!;
-              const cams = total(s.counts);
-              const worst = worstStatus(s.counts);
-              return (
-                <tr key={s.id} aria-rowindex={item.index + 2} data-school={s.id} style={{ height: ROW_HEIGHT }}>
-                  <td className="td-name">
-                    <Link to={`/schools/${s.id}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</Link>
-                    <span className="muted small"> {s.id}</span>
-                  </td>
-                  <td>{districtName(s.districtId)}</td>
-                  <td>{worst ? <StatusBadge status={worst} /> : <span className="muted">—</span>}</td>
-                  <td>
-                    <CountsBar counts={s.counts} compact />
-                  </td>
-                  <td>{compliance(columns.retentionShort(s), cams)}</td>
-                  <td>{compliance(columns.resolutionLow(s), cams)}</td>
-                </tr>
-              );
-            })}
+            {items.map((item) => (
+              <SchoolRow
+                key={shown[item.index]!.id}
+                s={shown[item.index]!}
+                rowIndex={item.index + 2}
+                lang={lang}
+                district={districtName(shown[item.index]!.districtId)}
+              />
+            ))}
             {items.length > 0 && <tr className="spacer" style={{ height: v.getTotalSize() - items.at(-1)!.end }} />}
           </tbody>
         </table>
@@ -127,3 +108,43 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
     </div>
   );
 }
+
+function Compliance({ n, cams }: { n: number; cams: number }) {
+  const { t } = useTranslation();
+  if (cams === 0) return <span className="muted">—</span>;
+  if (n === 0) return <span className="ok">✓ {t('table.compliant')}</span>;
+  return <span className="bad">✕ {t('table.short', { n })}</span>;
+}
+
+/** One row; memoised, so that scrolling renders only the rows that come into view. */
+const SchoolRow = memo(function SchoolRow({
+  s,
+  rowIndex,
+  lang,
+  district,
+}: {
+  s: SchoolSummary;
+  rowIndex: number;
+  lang: string;
+  district: string;
+}) {
+  const cams = total(s.counts);
+  const worst = worstStatus(s.counts);
+  return (
+    <tr aria-rowindex={rowIndex} data-school={s.id} style={{ height: ROW_HEIGHT }}>
+      <td className="td-name">
+        <Link to={`/schools/${s.id}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</Link>
+        <span className="muted small"> {s.id}</span>
+      </td>
+      <td>{district}</td>
+      <td>{worst ? <StatusBadge status={worst} /> : <span className="muted">—</span>}</td>
+      <td>{cams ? <CountsBar counts={s.counts} compact /> : <span className="muted">—</span>}</td>
+      <td>
+        <Compliance n={columns.retentionShort(s)} cams={cams} />
+      </td>
+      <td>
+        <Compliance n={columns.resolutionLow(s)} cams={cams} />
+      </td>
+    </tr>
+  );
+});

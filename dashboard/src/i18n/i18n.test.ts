@@ -14,7 +14,8 @@ describe('languages', () => {
     expect(keys(ru)).toEqual(keys(en));
     for (const l of [en, ru, kk]) expect(values(l).every((v) => v.trim().length > 0)).toBe(true);
     const ph = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
-    const flat = (o: object) => Object.fromEntries(keys(o).map((k) => [k, k.split('.').reduce((a: any, x) => a[x], o)]));
+    const flat = (o: object) =>
+      Object.fromEntries(keys(o).map((k) => [k, k.split('.').reduce((a: any, x) => a[x], o)]));
     const [e, r, k] = [flat(en), flat(ru), flat(kk)];
     for (const key of Object.keys(e)) {
       expect(ph(r[key]), `ru ${key}`).toEqual(ph(e[key]));

@@ -27,10 +27,22 @@ export function formatTime(iso: string | undefined | null, lang: string, withDat
   return Number.isNaN(d.getTime()) ? '—' : fmt(lang, withDate).format(d);
 }
 
+// building an Intl formatter costs far more than using one: one per language and kind, reused
+const numbers = new Map<string, Intl.NumberFormat>();
+function numberFormat(lang: string, percent: boolean): Intl.NumberFormat {
+  const key = `${lang}|${percent}`;
+  let f = numbers.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(localeOf(lang), percent ? { style: 'percent', maximumFractionDigits: 1 } : {});
+    numbers.set(key, f);
+  }
+  return f;
+}
+
 export function formatPercent(share: number, lang: string): string {
-  return new Intl.NumberFormat(localeOf(lang), { style: 'percent', maximumFractionDigits: 1 }).format(share);
+  return numberFormat(lang, true).format(share);
 }
 
 export function formatNumber(n: number, lang: string): string {
-  return new Intl.NumberFormat(localeOf(lang)).format(n);
+  return numberFormat(lang, false).format(n);
 }

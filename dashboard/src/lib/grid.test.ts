@@ -8,7 +8,13 @@ const grid: CameraGrid = {
   at: '2026-11-23T10:00:00.000Z',
   regions: [
     { code: 'KZ-71', schools: [['KZ-71-01-0001', 2]] },
-    { code: 'KZ-75', schools: [['KZ-75-01-0001', 1], ['KZ-75-01-0002', 3]] },
+    {
+      code: 'KZ-75',
+      schools: [
+        ['KZ-75-01-0001', 1],
+        ['KZ-75-01-0002', 3],
+      ],
+    },
   ],
   ids: [1, 2, 3, 4, 5, 6].map(hex).join(''),
   status: 'oxolld',

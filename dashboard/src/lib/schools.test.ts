@@ -58,9 +58,17 @@ describe('school table logic', () => {
     expect(out[1]).toBe(rows[1]); // untouched rows keep their identity
     // link down keeps the counted reasons
     const down = applyDeltas(out, [
-      { ...d, status: 'link_down', reasons: [], previous: { status: 'degraded', counted: ['retention_short'], countedNow: ['retention_short'] } },
+      {
+        ...d,
+        status: 'link_down',
+        reasons: [],
+        previous: { status: 'degraded', counted: ['retention_short'], countedNow: ['retention_short'] },
+      },
     ]);
-    expect(down[0]).toMatchObject({ counts: { online: 9, degraded: 0, link_down: 1 }, reasons: { retention_short: 1 } });
+    expect(down[0]).toMatchObject({
+      counts: { online: 9, degraded: 0, link_down: 1 },
+      reasons: { retention_short: 1 },
+    });
     expect(applyDeltas(rows, [{ ...d, previous: undefined }])).toBe(rows);
   });
 });

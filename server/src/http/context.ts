@@ -4,6 +4,7 @@ import type { Keys } from '../repositories/redis.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { StateRepository } from '../repositories/state.ts';
 import type { UserRepository } from '../repositories/users.ts';
+import type { GridCache } from '../services/grid-cache.ts';
 import type { Metrics } from '../services/metrics.ts';
 
 export interface AppContext {
@@ -14,6 +15,7 @@ export interface AppContext {
   users: UserRepository;
   agents: AgentRepository;
   metrics: Metrics;
+  grid: GridCache;
   secureCookies: boolean;
   sessionHours: number;
   /** directory of the built dashboard, if it is served */

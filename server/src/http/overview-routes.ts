@@ -1,7 +1,7 @@
 import { CameraGrid, RegionCode, type SchoolSummary, SchoolSummary as SchoolSummarySchema } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
-import { regionAllowed, regionFilter } from '../services/access.ts';
+import { countryAllowed, regionAllowed, regionFilter } from '../services/access.ts';
 import type { AppContext } from './context.ts';
 import { requireUser } from './session.ts';
 import { validate } from './validate.ts';
@@ -44,7 +44,7 @@ export function overviewRoutes(ctx: AppContext): Router {
       const regions = await regionsOf(u, (res.locals.query as { region?: string }).region);
       if (!regions) return void res.status(404).json({ error: 'no such region' });
       const own = u.role === 'school' ? (u.schoolId ?? '') : undefined;
-      res.json(await ctx.state.grid(regions.sort(), own === undefined ? undefined : (s) => s === own));
+      res.json(await ctx.grid.get(regions.sort(), own));
     },
   );
 
@@ -63,16 +63,19 @@ export function overviewRoutes(ctx: AppContext): Router {
       const q = res.locals.query as { region?: string; limit: number };
       const regions = await regionsOf(u, q.region);
       if (!regions) return void res.status(404).json({ error: 'no such region' });
-      let ids: string[];
-      if (u.role === 'school') ids = u.schoolId ? [u.schoolId] : [];
-      else ids = (await Promise.all(regions.map((code) => ctx.registry.schoolIds({ regionCode: code })))).flat();
-      const sums = await ctx.state.summaries(ids.map((id) => `school:${id}`));
-      const ranked = ids
-        .map((id, i) => ({ id, score: troubleScore(sums[i]!), i }))
-        .filter((x) => x.score > 0)
-        .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
-        .slice(0, q.limit);
-      const byId = new Map(ranked.map((x) => [x.id, sums[x.i]!]));
+      // the transition script keeps schools ranked: a few ZREVRANGEs, not a scan of every school
+      let ranked: { id: string; score: number }[];
+      if (u.role === 'school') {
+        const own = u.schoolId ? await ctx.state.summaries([`school:${u.schoolId}`]) : [];
+        ranked = own[0] && troubleScore(own[0]) > 0 ? [{ id: u.schoolId!, score: troubleScore(own[0]) }] : [];
+      } else if (!q.region && countryAllowed(u)) ranked = await ctx.state.worstSchools('country', q.limit);
+      else
+        ranked = (await Promise.all(regions.map((code) => ctx.state.worstSchools(`region:${code}`, q.limit))))
+          .flat()
+          .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+          .slice(0, q.limit);
+      const sums = await ctx.state.summaries(ranked.map((x) => `school:${x.id}`));
+      const byId = new Map(ranked.map((x, i) => [x.id, sums[i]!]));
       const schools = await ctx.registry.schools(ranked.map((x) => x.id));
       res.json(schools.map((s) => ({ ...s, ...byId.get(s.id)! })));
     },

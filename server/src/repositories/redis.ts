@@ -15,6 +15,7 @@ export class Keys {
   counts = (scope: string) => `${this.prefix}count:${scope}`;
   reasonCounts = (scope: string) => `${this.prefix}rcount:${scope}`;
   grid = (region: string) => `${this.prefix}grid:${region}`;
+  trouble = (scope: string) => `${this.prefix}trouble:${scope}`;
   measurements = (id: string) => `${this.prefix}meas:cam:${id}`;
   histCam = (id: string) => `${this.prefix}hist:cam:${id}`;
   histSchool = (id: string) => `${this.prefix}hist:school:${id}`;

@@ -21,8 +21,10 @@ import type { Keys } from './redis.ts';
  * the link is down the last known reasons stay counted. Returns 0 when nothing changed, else
  * {previous status ('' for a new camera), reasons counted before, reasons counted now}.
  * KEYS: cam, count:school, count:district, count:region, count:country, hist:cam, hist:school,
- *       rcount:school, rcount:district, rcount:region, rcount:country, grid:region
- * ARGV: status, reasons, at, since, maxlen, cameraId, statusCode+schoolId (grid value)
+ *       rcount:school, rcount:district, rcount:region, rcount:country, grid:region, trouble:region, trouble:country
+ * ARGV: status, reasons, at, since, maxlen, cameraId, statusCode+schoolId (grid value), schoolId
+ * The trouble sorted sets rank schools by their counts (offline + link down first, then degraded, then unknown),
+ * so that "the worst schools" is one ZREVRANGE, never a scan of every school.
  */
 const TRANSITION = `
 local old = redis.call('HGET', KEYS[1], 'status')
@@ -34,6 +36,16 @@ if old ~= ARGV[1] then
     redis.call('HINCRBY', KEYS[i], ARGV[1], 1)
   end
   redis.call('HSET', KEYS[12], ARGV[6], ARGV[7])
+  local c = redis.call('HMGET', KEYS[2], 'offline', 'link_down', 'degraded', 'unknown')
+  local n = function(i) return tonumber(c[i] or '0') or 0 end
+  local score = (n(1) + n(2)) * 1000000 + n(3) * 1000 + n(4)
+  if score > 0 then
+    redis.call('ZADD', KEYS[13], score, ARGV[8])
+    redis.call('ZADD', KEYS[14], score, ARGV[8])
+  else
+    redis.call('ZREM', KEYS[13], ARGV[8])
+    redis.call('ZREM', KEYS[14], ARGV[8])
+  end
 end
 local counted = redis.call('HGET', KEYS[1], 'rsn') or ''
 local nowCounted = ARGV[2]
@@ -96,7 +108,7 @@ export class StateRepository {
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {
-    redis.defineCommand('kuzetTransition', { numberOfKeys: 12, lua: TRANSITION });
+    redis.defineCommand('kuzetTransition', { numberOfKeys: 14, lua: TRANSITION });
     redis.defineCommand('kuzetHealthBatch', { lua: HEALTH_BATCH });
   }
 
@@ -147,6 +159,8 @@ export class StateRepository {
       k.reasonCounts(`region:${at.regionCode}`),
       k.reasonCounts('country'),
       k.grid(at.regionCode),
+      k.trouble(`region:${at.regionCode}`),
+      k.trouble('country'),
       status,
       reasons.join(','),
       when,
@@ -154,6 +168,7 @@ export class StateRepository {
       HISTORY_MAXLEN,
       cameraId,
       STATUS_CODE[status] + at.schoolId,
+      at.schoolId,
     );
   }
 
@@ -225,25 +240,38 @@ export class StateRepository {
     const ids: string[] = [];
     const status: string[] = [];
     for (const code of regionCodes) {
-      const raw = await this.redis.hgetall(this.keys.grid(code));
-      const rows: [school: string, cam: string, code: string][] = [];
-      for (const [cam, v] of Object.entries(raw)) {
+      // flat [field, value, ...] reply; rows as one string each so that the native sort orders them
+      // (school, then camera: \u0001 sorts below every character of an id)
+      const raw = (await this.redis.call('HGETALL', this.keys.grid(code))) as string[];
+      const rows: string[] = [];
+      for (let i = 0; i < raw.length; i += 2) {
+        const v = raw[i + 1]!;
         const school = v.slice(1);
-        if (!schoolFilter || schoolFilter(school)) rows.push([school, cam, v[0]!]);
+        if (!schoolFilter || schoolFilter(school)) rows.push(`${school}\u0001${raw[i]!.slice(4)}\u0001${v[0]}`);
       }
-      rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+      rows.sort();
       const schools: [string, number][] = [];
-      for (const [school, cam, c] of rows) {
+      for (const row of rows) {
+        const a = row.indexOf('\u0001');
+        const school = row.slice(0, a);
         const last = schools.at(-1);
         if (last?.[0] === school) last[1]++;
         else schools.push([school, 1]);
-        ids.push(cam.slice(4));
-        status.push(c);
+        ids.push(row.slice(a + 1, row.length - 2));
+        status.push(row[row.length - 1]!);
       }
       regions.push({ code, schools });
       await new Promise((r) => setImmediate(r));
     }
     return { at: new Date().toISOString(), regions, ids: ids.join(''), status: status.join('') };
+  }
+
+  /** The schools in most trouble of a scope ('country' or 'region:KZ-xx'), worst first, with their scores. */
+  async worstSchools(scope: string, limit: number): Promise<{ id: string; score: number }[]> {
+    const flat = await this.redis.zrevrange(this.keys.trouble(scope), 0, limit - 1, 'WITHSCORES');
+    const out: { id: string; score: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) out.push({ id: flat[i]!, score: Number(flat[i + 1]) });
+    return out;
   }
 
   /** Appends a measurement to the camera's bounded series. */

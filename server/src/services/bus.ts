@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
  * Fan-out of camera deltas to every server instance (Redis pub/sub), so that any instance's live subscribers see
  * changes ingested by any other.
  */
-export class DeltaBus extends EventEmitter<{ deltas: [CameraDelta[]] }> {
+export class DeltaBus extends EventEmitter<{ deltas: [CameraDelta[]]; resubscribed: [] }> {
   constructor(
     private readonly pub: Redis,
     private readonly sub: Redis,
@@ -17,6 +17,12 @@ export class DeltaBus extends EventEmitter<{ deltas: [CameraDelta[]] }> {
 
   async start(): Promise<void> {
     await this.sub.subscribe(this.channel);
+    // after a reconnect (ioredis resubscribes by itself) messages of the gap are lost: listeners resync
+    let first = true;
+    this.sub.on('ready', () => {
+      if (!first) this.emit('resubscribed');
+      first = false;
+    });
     this.sub.on('message', (ch, text) => {
       if (ch !== this.channel) return;
       try {

@@ -1,0 +1,179 @@
+/**
+ * A fleet of protocol-level agents (no cameras) against one real server process and one redis-server: what the
+ * server and dashboard benchmarks drive. Agents are enrolled through the repository (what POST /enrol does),
+ * connect over the real agent link and send real protocol batches.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import WebSocket from 'ws';
+import { generateRegistry } from '../scripts/gen-registry.ts';
+import { AgentRepository } from '../server/src/repositories/agents.ts';
+import { Keys } from '../server/src/repositories/redis.ts';
+import { freePortRange, ROOT, startRedis } from '../test/helpers.ts';
+
+export const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const ADMIN_PW = 'bench-admin-pw';
+const AT = '2000-01-01T00:00:00.000Z'; // placeholder replaced by the send time
+
+export interface Sim {
+  agentId: string;
+  token: string;
+  ws: WebSocket;
+  seq: number;
+  cams: string[];
+  /** send time (performance.now) of each unacknowledged batch */
+  sent: Map<number, number>;
+  healthJson?: string;
+}
+
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+export async function startFleet(o: { agents: number; cameras: number; env?: Record<string, string> }) {
+  const redis = await startRedis();
+  children.push(redis.proc);
+  const registry = generateRegistry(o.agents);
+  const regFile = join(ROOT, 'var/bench-registry.json');
+  writeFileSync(regFile, JSON.stringify(registry));
+  const port = await freePortRange(1);
+  const prefix = 'bench:';
+  // BENCH_PROFILE=dir: run the server under the V8 profiler (same flags as server/bin/kuzet-server)
+  const prof = process.env.BENCH_PROFILE;
+  const server = spawn(
+    prof ? 'node' : join(ROOT, 'server/bin/kuzet-server'),
+    prof
+      ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, '--max-semi-space-size=128', '--import', 'tsx', 'server/src/main.ts']
+      : [],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        KUZET_PORT: String(port),
+        KUZET_REDIS_URL: redis.url,
+        KUZET_PREFIX: prefix,
+        KUZET_REGISTRY: regFile,
+        KUZET_ADMIN_PASSWORD: ADMIN_PW,
+        KUZET_LOG_LEVEL: 'warn',
+        KUZET_LINK_DOWN_SECONDS: '120',
+        ...o.env,
+      },
+    },
+  );
+  children.push(server);
+  await new Promise<void>((resolve) => server.stdout!.on('data', (d) => String(d).includes('"ready"') && resolve()));
+  log(`server pid ${server.pid} on ${port}`);
+
+  const r = new Redis(redis.url);
+  const agentsRepo = new AgentRepository(r, new Keys(prefix));
+  const schools = registry.schools.slice(0, o.agents);
+  const sims: Sim[] = [];
+  let camNo = 0;
+  for (const s of schools) {
+    const agentId = s.agents[0]!;
+    const { code } = await agentsRepo.createEnrolmentCode(agentId, s.id);
+    const { token } = (await agentsRepo.enrol(code))!;
+    const n = Math.floor(o.cameras / schools.length) + (sims.length < o.cameras % schools.length ? 1 : 0);
+    const cams = Array.from({ length: n }, () => `cam-${(camNo++).toString(16).padStart(16, '0')}`);
+    sims.push({ agentId, token, ws: undefined as unknown as WebSocket, seq: 0, cams, sent: new Map() });
+  }
+  r.disconnect();
+  log(`${sims.length} agents enrolled, ${camNo} cameras`);
+
+  const ackLag: number[] = [];
+  const errors = new Map<string, number>();
+  for (const [i, sim] of sims.entries()) {
+    sim.ws = new WebSocket(`ws://127.0.0.1:${port}/agent/link`, { headers: { authorization: `Bearer ${sim.token}` } });
+    sim.ws.on('message', (d) => {
+      const f = JSON.parse(String(d));
+      if (f.type === 'error') errors.set(f.code, (errors.get(f.code) ?? 0) + 1);
+      if (f.type === 'ack') {
+        const t = sim.sent.get(f.seq);
+        if (t !== undefined) {
+          ackLag.push(performance.now() - t);
+          sim.sent.delete(f.seq);
+        }
+      }
+    });
+    await new Promise((res) => sim.ws.once('open', res));
+    sim.ws.send(JSON.stringify({ type: 'hello', v: 1, agentId: sim.agentId, lastSeq: 0 }));
+    if (i % 1000 === 999) log(`${i + 1} agents connected`);
+  }
+
+  const send = (sim: Sim, messages: object[]) => {
+    sim.seq++;
+    sim.sent.set(sim.seq, performance.now());
+    sim.ws.send(JSON.stringify({ type: 'batch', seq: sim.seq, messages }));
+  };
+  const state = (
+    sim: Sim,
+    cameraId: string,
+    status: string,
+    reasons: string[] = [],
+    at = new Date().toISOString(),
+  ) => ({
+    v: 1,
+    agentId: sim.agentId,
+    at,
+    type: 'state',
+    state: { cameraId, at, status, reasons, since: at },
+  });
+  const unacked = () => sims.reduce((a, s) => a + s.sent.size, 0);
+
+  /**
+   * Health samples from every agent, each agent once per period ÷ factor, spread over the period (by elapsed time:
+   * timers drift). Never offers less than the nominal rate. Returns a stop function with what was offered.
+   */
+  function healthLoad(factor: number, periodMs = 10_000) {
+    const every = periodMs / factor;
+    let due = 0;
+    let cursor = 0;
+    let offered = 0;
+    let last = performance.now();
+    const first = last;
+    let stopped = false;
+    const ticker = setInterval(() => {
+      const at = new Date().toISOString();
+      const now = performance.now();
+      due += ((now - last) / every) * sims.length;
+      last = now;
+      for (; due > 0 && !stopped; due--) {
+        const sim = sims[cursor++ % sims.length]!;
+        // the generator is not what is measured: its health batches are pre-serialised, only time and seq change
+        sim.healthJson ??= JSON.stringify(
+          sim.cams.map((c) => ({
+            v: 1,
+            agentId: sim.agentId,
+            at: AT,
+            type: 'health',
+            sample: { cameraId: c, at: AT, tier: 'reachability', ok: true, reasons: [], latencyMs: 3 },
+          })),
+        );
+        sim.seq++;
+        sim.sent.set(sim.seq, performance.now());
+        sim.ws.send(`{"type":"batch","seq":${sim.seq},"messages":${sim.healthJson.replaceAll(AT, at)}}`);
+        offered += sim.cams.length;
+      }
+    }, 50);
+    return () => {
+      stopped = true;
+      clearInterval(ticker);
+      return { offeredPerS: offered / ((last - first) / 1000) };
+    };
+  }
+
+  async function stop() {
+    for (const s of sims) s.ws.terminate();
+    server.kill('SIGTERM');
+    await Promise.race([new Promise((r) => server.once('exit', r)), sleep(10_000)]);
+    await redis.stop();
+  }
+
+  return { redis, server, port, registry, sims, ackLag, errors, send, state, unacked, healthLoad, stop, camNo };
+}
+export type Fleet = Awaited<ReturnType<typeof startFleet>>;
