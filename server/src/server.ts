@@ -79,6 +79,7 @@ export async function startServer(
     log.info({ user: cfg.KUZET_ADMIN_USER }, 'bootstrap admin created');
   }
 
+  void registry.regions().then((rs) => grid.warm(rs.map((r) => r.code)));
   let ready = false;
   const app = createApp(
     {

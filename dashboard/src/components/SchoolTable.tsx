@@ -5,8 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatNumber } from '../lib/format.ts';
 import { columns, filterSchools, type SortKey, sortSchools } from '../lib/schools.ts';
-import { total, worstStatus } from '../lib/status.ts';
-import { CountsBar, StatusBadge } from './Status.tsx';
+import { STATUS_META, STATUSES, total, worstStatus } from '../lib/status.ts';
 
 const ROW_HEIGHT = 44;
 const HEAD_HEIGHT = 42;
@@ -27,6 +26,15 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
     () => sortSchools(filterSchools(rows, { text, onlyTrouble }, lang), sort.key, sort.dir, lang, districtName),
     [rows, text, onlyTrouble, sort, lang, districts],
   );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: t changes with lang
+  const rowText = useMemo<RowText>(
+    () => ({
+      status: Object.fromEntries(STATUSES.map((x) => [x, t(`status.${x}`)])),
+      compliant: t('table.compliant'),
+      short: (n: number) => t('table.short', { n }),
+    }),
+    [lang],
+  );
   const scroller = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({
     count: shown.length,
@@ -34,7 +42,7 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
     estimateSize: () => ROW_HEIGHT,
     paddingStart: HEAD_HEIGHT,
     initialRect: { width: 1200, height: 600 },
-    overscan: 10,
+    overscan: 3,
   });
   const items = v.getVirtualItems();
   const head = (key: SortKey, label: string) => {
@@ -99,6 +107,7 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
                 rowIndex={item.index + 2}
                 lang={lang}
                 district={districtName(shown[item.index]!.districtId)}
+                text={rowText}
               />
             ))}
             {items.length > 0 && <tr className="spacer" style={{ height: v.getTotalSize() - items.at(-1)!.end }} />}
@@ -109,11 +118,17 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
   );
 }
 
-function Compliance({ n, cams }: { n: number; cams: number }) {
-  const { t } = useTranslation();
+/** Words a row needs, computed once per language (rows use no hooks: thousands of them scroll past). */
+interface RowText {
+  status: Record<string, string>;
+  compliant: string;
+  short: (n: number) => string;
+}
+
+function Compliance({ n, cams, text }: { n: number; cams: number; text: RowText }) {
   if (cams === 0) return <span className="muted">—</span>;
-  if (n === 0) return <span className="ok">✓ {t('table.compliant')}</span>;
-  return <span className="bad">✕ {t('table.short', { n })}</span>;
+  if (n === 0) return <span className="ok">✓ {text.compliant}</span>;
+  return <span className="bad">✕ {text.short(n)}</span>;
 }
 
 /** One row; memoised, so that scrolling renders only the rows that come into view. */
@@ -122,11 +137,13 @@ const SchoolRow = memo(function SchoolRow({
   rowIndex,
   lang,
   district,
+  text,
 }: {
   s: SchoolSummary;
   rowIndex: number;
   lang: string;
   district: string;
+  text: RowText;
 }) {
   const cams = total(s.counts);
   const worst = worstStatus(s.counts);
@@ -137,13 +154,34 @@ const SchoolRow = memo(function SchoolRow({
         <span className="muted small"> {s.id}</span>
       </td>
       <td>{district}</td>
-      <td>{worst ? <StatusBadge status={worst} /> : <span className="muted">—</span>}</td>
-      <td>{cams ? <CountsBar counts={s.counts} compact /> : <span className="muted">—</span>}</td>
       <td>
-        <Compliance n={columns.retentionShort(s)} cams={cams} />
+        {worst ? (
+          <span className={`st st-${worst}`}>
+            {STATUS_META[worst].icon} {text.status[worst]}
+          </span>
+        ) : (
+          <span className="muted">—</span>
+        )}
       </td>
       <td>
-        <Compliance n={columns.resolutionLow(s)} cams={cams} />
+        {cams ? (
+          <span className="counts-text">
+            {STATUSES.filter((x) => (s.counts[x] ?? 0) > 0).map((x) => (
+              <span key={x} className={`st st-${x}`} data-status={x} title={text.status[x]}>
+                {STATUS_META[x].icon}
+                <span className="sr-only">{text.status[x]}</span> {formatNumber(s.counts[x] ?? 0, lang)}
+              </span>
+            ))}
+          </span>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+      <td>
+        <Compliance n={columns.retentionShort(s)} cams={cams} text={text} />
+      </td>
+      <td>
+        <Compliance n={columns.resolutionLow(s)} cams={cams} text={text} />
       </td>
     </tr>
   );

@@ -27,6 +27,13 @@ export class GridCache {
     private readonly reloadDelayMs = 1000,
   ) {}
 
+  /** Loads these regions in the background (at start), so that the first dashboard does not wait for them. */
+  warm(codes: string[]): Promise<void> {
+    return (async () => {
+      for (const c of codes) if (!this.regions.has(c)) await this.load(c).catch(() => undefined);
+    })();
+  }
+
   /** Applies live deltas; unknown cameras mark their region for a reload. */
   apply(deltas: CameraDelta[]): void {
     for (const d of deltas) {
