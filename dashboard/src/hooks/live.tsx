@@ -17,7 +17,7 @@ const LiveContext = createContext<Live | undefined>(undefined);
 declare global {
   interface Window {
     /** for the end-to-end tests and the benchmark: when the last delta of each camera was applied */
-    __kuzetLive?: { applied: Map<string, { status: string; at: number }> };
+    __kuzetLive?: { applied: Map<string, { status: string; at: number; serverAt: number }> };
   }
 }
 
@@ -43,7 +43,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       client.on('deltas', (ds) => {
         window.__kuzetLive ??= { applied: new Map() };
         const now = performance.timeOrigin + performance.now();
-        for (const d of ds) window.__kuzetLive.applied.set(d.cameraId, { status: d.status, at: now });
+        for (const d of ds)
+          window.__kuzetLive.applied.set(d.cameraId, { status: d.status, at: now, serverAt: Date.parse(d.at) });
         setCounts((c) => {
           const out: Record<string, number> = { ...c };
           for (const d of ds)

@@ -33,6 +33,12 @@ function Overview() {
   const pending = useRef<CameraDelta[]>([]);
   const lastWorstReload = useRef(0);
   useEffect(() => {
+    if (!model) return;
+    // the id index is needed only for deltas: built once the first draw is out
+    const id = setTimeout(() => model.prepare(), 50);
+    return () => clearTimeout(id);
+  }, [model]);
+  useEffect(() => {
     // deltas that came while the grid was loading: statuses are absolute, replaying them is safe
     if (model && pending.current.length) {
       model.apply(pending.current);
