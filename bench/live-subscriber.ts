@@ -21,5 +21,12 @@ live.on('message', (d) => {
     for (const x of f.deltas)
       if (x.sourceAt && x.reasons.includes(marker)) process.stdout.write(`${now - Date.parse(x.sourceAt)}\n`);
 });
-live.on('open', () => live.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'country' } })));
+live.on('open', () => {
+  process.stderr.write('[live-subscriber] connected, subscribing\n');
+  live.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'country' } }));
+});
+live.on('unexpected-response', (_q, res) => {
+  process.stderr.write(`[live-subscriber] refused: ${res.statusCode}\n`);
+  process.exit(1);
+});
 live.on('close', () => process.exit(0));

@@ -5,3 +5,4 @@ export * from './link.ts';
 export * from './messages.ts';
 export * from './regions.ts';
 export * from './reports.ts';
+export * from './alerts.ts';

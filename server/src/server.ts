@@ -11,6 +11,7 @@ import { createApp } from './http/app.ts';
 import { AgentRepository } from './repositories/agents.ts';
 import { connectRedis, Keys } from './repositories/redis.ts';
 import { RegistryRepository } from './repositories/registry.ts';
+import { StateRepository } from './repositories/state.ts';
 import { UserRepository } from './repositories/users.ts';
 import { DeltaBus } from './services/bus.ts';
 import { GridCache } from './services/grid-cache.ts';
@@ -54,10 +55,14 @@ export async function startServer(
   const registry = new RegistryRepository(redis, keys);
   const users = new UserRepository(redis, keys);
   const agents = new AgentRepository(redis, keys);
-  const ingest = new IngestService(redis, keys);
+  // ingest has its own connection: a burst of agent batches (every agent resyncing after a restart) must not
+  // queue the API's and the live push's reads behind it on one socket
+  const ingestRedis = connectRedis(cfg.KUZET_REDIS_URL);
+  const ingest = new IngestService(ingestRedis, keys);
+  const state = new StateRepository(redis, keys);
   const bus = new DeltaBus(redis, sub, keys.deltas());
   await bus.start();
-  const grid = new GridCache(ingest.state);
+  const grid = new GridCache(state);
   bus.on('deltas', (d) => grid.apply(d));
   bus.on('resubscribed', () => grid.invalidateAll());
   const monitor = new LinkMonitor(redis, keys, registry, ingest.state, bus, cfg.KUZET_LINK_DOWN_SECONDS * 1000, log);
@@ -86,7 +91,7 @@ export async function startServer(
       redis,
       keys,
       registry,
-      state: ingest.state,
+      state,
       users,
       agents,
       metrics,
@@ -114,7 +119,7 @@ export async function startServer(
   const live = new LiveServer({
     users,
     registry,
-    state: ingest.state,
+    state,
     bus,
     metrics,
     pushMs: cfg.KUZET_LIVE_PUSH_MS,
@@ -153,6 +158,7 @@ export async function startServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       sub.disconnect();
       await redis.quit().catch(() => undefined);
+      await ingestRedis.quit().catch(() => undefined);
     },
   };
 }

@@ -3,60 +3,13 @@ import type { RunningServer } from '@kuzet/server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { FakeAgent } from '../fake-agent.ts';
 import { startRedis, waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
 
 const A = { school: 'KZ-75-01-0001', agent: 'agent-almaty-1', region: 'KZ-75' };
 const B = { school: 'KZ-71-01-0001', agent: 'agent-astana-1', region: 'KZ-71' };
 const camOf = (n: number) => `cam-${n.toString(16).padStart(16, '0')}`;
-
-/** A protocol-level agent: no cameras, just frames. */
-class FakeAgent {
-  ws!: WebSocket;
-  frames: ServerFrame[] = [];
-  closed?: number;
-  seq = 0;
-  constructor(
-    readonly url: string,
-    readonly token: string,
-    readonly agentId: string,
-  ) {}
-  async connect(): Promise<void> {
-    this.frames = [];
-    this.closed = undefined;
-    this.ws = new WebSocket(this.url, { headers: { authorization: `Bearer ${this.token}` } });
-    this.ws.on('message', (d) => this.frames.push(JSON.parse(String(d))));
-    // a live agent pings; a dead uplink stops everything
-    const ping = setInterval(() => {
-      if (this.ws.readyState === WebSocket.OPEN) this.send({ type: 'ping', t: Date.now() });
-    }, 500);
-    this.ws.on('close', (code) => {
-      clearInterval(ping);
-      this.closed = code;
-    });
-    await new Promise((r, j) => {
-      this.ws.once('open', r);
-      this.ws.once('error', j);
-    });
-    this.send({ type: 'hello', v: 1, agentId: this.agentId, lastSeq: this.seq });
-    await waitFor(() => this.frames.find((f) => f.type === 'welcome'), 5000, 'welcome');
-  }
-  send(f: AgentFrame | object): void {
-    this.ws.send(JSON.stringify(f));
-  }
-  async batch(states: { cam: string; status: string; reasons?: string[] }[], seq = ++this.seq): Promise<void> {
-    const at = new Date().toISOString();
-    const messages = states.map((s) => ({
-      v: 1,
-      agentId: this.agentId,
-      at,
-      type: 'state',
-      state: { cameraId: s.cam, at, status: s.status, reasons: s.reasons ?? [], since: at },
-    }));
-    this.send({ type: 'batch', seq, messages });
-    await waitFor(() => this.frames.find((f) => f.type === 'ack' && f.seq === seq), 5000, `ack ${seq}`);
-  }
-}
 
 describe('agent link: link-down, duplicates, bad frames, two server instances', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;

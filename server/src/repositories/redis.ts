@@ -29,6 +29,17 @@ export class Keys {
   session = (sid: string) => `${this.prefix}session:${sid}`;
   lock = (name: string) => `${this.prefix}lock:${name}`;
   deltas = () => `${this.prefix}deltas`;
+  alertsChannel = () => `${this.prefix}alerts`;
+  alert = (id: string) => `${this.prefix}alert:${id}`;
+  alertOpen = (rule: string, subject: string) => `${this.prefix}alertopen:${rule}:${subject}`;
+  alertsActive = () => `${this.prefix}alerts:active`;
+  alertsAll = () => `${this.prefix}alerts:all`;
+  alertsOf = (subject: string) => `${this.prefix}alerts:of:${subject}`;
+  alertSeq = () => `${this.prefix}alerts:seq`;
+  pending = (rule: string, subject: string) => `${this.prefix}alertpending:${rule}:${subject}`;
+  clearing = (alertId: string) => `${this.prefix}alertclearing:${alertId}`;
+  maintenance = () => `${this.prefix}maintenance`;
+  bullPrefix = () => `${this.prefix}bull`;
 }
 
 export function connectRedis(url: string): Redis {

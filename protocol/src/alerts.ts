@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { IsoTime, Reason } from './common.ts';
+
+/** What an alert is about. Camera rules have a camera subject; link_down has the school as its subject. */
+export const AlertRule = z.enum([
+  'camera_offline',
+  'stream_down',
+  'resolution_low',
+  'retention_short',
+  'recording_gap',
+  'clock_drift',
+  'picture_bad',
+  'link_down',
+  'camera_gone',
+  'camera_new',
+]);
+export type AlertRule = z.infer<typeof AlertRule>;
+export const Severity = z.enum(['critical', 'major', 'minor', 'info']);
+export type Severity = z.infer<typeof Severity>;
+export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, major: 3, minor: 2, info: 1 };
+export const AlertState = z.enum(['open', 'acknowledged', 'resolved']);
+export type AlertState = z.infer<typeof AlertState>;
+
+export const AlertEvent = z.object({
+  at: IsoTime,
+  type: z.enum([
+    'opened',
+    'repeated',
+    'acknowledged',
+    'assigned',
+    'commented',
+    'resolved',
+    'escalated',
+    'notified',
+    'notify_failed',
+    'reopened',
+  ]),
+  by: z.string().optional(),
+  text: z.string().max(2000).optional(),
+});
+export type AlertEvent = z.infer<typeof AlertEvent>;
+
+export const Alert = z.object({
+  id: z.string(),
+  rule: AlertRule,
+  severity: Severity,
+  state: AlertState,
+  subject: z.object({ kind: z.enum(['camera', 'school']), id: z.string() }),
+  schoolId: z.string(),
+  districtId: z.string(),
+  regionCode: z.string(),
+  cameraId: z.string().optional(),
+  reasons: z.array(Reason),
+  /** cameras affected (link_down: the school's cameras now unknown) */
+  cameras: z.int().nonnegative().optional(),
+  openedAt: IsoTime,
+  updatedAt: IsoTime,
+  /** how often the condition was reported again while open */
+  repeats: z.int().nonnegative(),
+  /** raised during a maintenance window: recorded, nobody paged */
+  suppressed: z.boolean(),
+  escalationLevel: z.int().nonnegative(),
+  assignee: z.string().optional(),
+  ackBy: z.string().optional(),
+  ackAt: IsoTime.optional(),
+  resolvedAt: IsoTime.optional(),
+  resolvedBy: z.string().optional(),
+  events: z.array(AlertEvent),
+});
+export type Alert = z.infer<typeof Alert>;
+
+export const AlertAction = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('ack'), comment: z.string().max(2000).optional() }),
+  z.object({ action: z.literal('assign'), to: z.string().min(1).max(40) }),
+  z.object({ action: z.literal('comment'), text: z.string().min(1).max(2000) }),
+  z.object({ action: z.literal('resolve'), reason: z.string().min(1).max(2000) }),
+]);
+export type AlertAction = z.infer<typeof AlertAction>;
+
+/** Planned works: conditions are recorded but nobody is paged. A window covers a school or one camera. */
+export const MaintenanceWindow = z.object({
+  id: z.string(),
+  schoolId: z.string().min(1),
+  cameraId: z.string().optional(),
+  from: IsoTime,
+  to: IsoTime,
+  reason: z.string().min(1).max(500),
+  by: z.string(),
+});
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
+export const NewMaintenanceWindow = MaintenanceWindow.omit({ id: true, by: true }).refine((w) => w.to > w.from, {
+  message: 'to must be after from',
+});
+
+/** Notification channels: a webhook (HMAC-signed JSON), e-mail (SMTP) or a Telegram chat. */
+export const NotifyTarget = z.discriminatedUnion('channel', [
+  z.object({ channel: z.literal('webhook'), url: z.url() }),
+  z.object({ channel: z.literal('email'), to: z.email() }),
+  z.object({ channel: z.literal('telegram'), chatId: z.string().min(1) }),
+]);
+export type NotifyTarget = z.infer<typeof NotifyTarget>;
+
+/** Who gets told, per region (or everywhere: '*'): level 0 at once, then each escalation level in turn. */
+export const Contacts = z.object({
+  /** the region's operators, told when an alert opens */
+  operators: z.array(NotifyTarget).default([]),
+  /** escalation level 1: the region's duty officer */
+  duty: z.array(NotifyTarget).default([]),
+  /** escalation level 2: the akimat's contact */
+  akimat: z.array(NotifyTarget).default([]),
+});
+export type Contacts = z.infer<typeof Contacts>;
+
+export const RuleSettings = z.object({
+  enabled: z.boolean().default(true),
+  severity: Severity.optional(),
+  /** the condition must last this long before the alert opens (flapping shorter than this never pages) */
+  openAfterSeconds: z.number().nonnegative().optional(),
+  /** the condition must be gone this long before the alert resolves by itself */
+  resolveAfterSeconds: z.number().nonnegative().optional(),
+});
+
+/** Alerting configuration (a JSON file): rules with per-region and per-school overrides, escalation, contacts. */
+export const AlertingConfig = z.object({
+  rules: z.partialRecord(AlertRule, RuleSettings).default({}),
+  regions: z.record(z.string(), z.object({ rules: z.partialRecord(AlertRule, RuleSettings).default({}) })).default({}),
+  schools: z.record(z.string(), z.object({ rules: z.partialRecord(AlertRule, RuleSettings).default({}) })).default({}),
+  escalation: z
+    .object({
+      /** a critical alert not acknowledged this long goes to the next level */
+      afterMinutes: z.array(z.number().positive()).default([15, 30]),
+      /** at the last level, told again this often while nobody acknowledges (0: never) */
+      renotifyMinutes: z.number().nonnegative().default(60),
+      maxRenotify: z.int().nonnegative().default(3),
+    })
+    .default({ afterMinutes: [15, 30], renotifyMinutes: 60, maxRenotify: 3 }),
+  contacts: z.record(z.string(), Contacts).default({}),
+});
+export type AlertingConfig = z.infer<typeof AlertingConfig>;

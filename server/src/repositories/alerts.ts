@@ -1,0 +1,209 @@
+import type { Alert, AlertEvent, AlertRule, MaintenanceWindow, Severity } from '@kuzet/protocol';
+import type { Redis } from 'ioredis';
+import type { Keys } from './redis.ts';
+
+const MAX_EVENTS = 100;
+const MAX_HISTORY = 200_000;
+
+/**
+ * Opens an alert for (rule, subject), or counts a repeat of the one already open — atomically, so that two
+ * workers never open two. KEYS: alertopen, alerts:seq  ARGV: candidate JSON, repeat event JSON, id prefix
+ * Returns {created(1|0), alert JSON}.
+ */
+const OPEN = `
+local id = redis.call('GET', KEYS[1])
+local prefix = ARGV[3]
+if id then
+  local raw = redis.call('GET', prefix .. 'alert:' .. id)
+  if raw then
+    local a = cjson.decode(raw)
+    local ev = cjson.decode(ARGV[2])
+    a.repeats = a.repeats + 1
+    a.updatedAt = ev.at
+    table.insert(a.events, ev)
+    if #a.events > ${MAX_EVENTS} then table.remove(a.events, 1) end
+    local out = cjson.encode(a)
+    redis.call('SET', prefix .. 'alert:' .. id, out)
+    return {0, out}
+  end
+end
+local a = cjson.decode(ARGV[1])
+a.id = tostring(redis.call('INCR', KEYS[2]))
+local out = cjson.encode(a)
+redis.call('SET', KEYS[1], a.id)
+redis.call('SET', prefix .. 'alert:' .. a.id, out)
+return {1, out}
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    kuzetAlertOpen(
+      k1: string,
+      k2: string,
+      candidate: string,
+      event: string,
+      prefix: string,
+    ): import('ioredis').Result<[number, string], Context>;
+  }
+}
+
+export interface OpenRequest {
+  rule: AlertRule;
+  severity: Severity;
+  subject: Alert['subject'];
+  schoolId: string;
+  districtId: string;
+  regionCode: string;
+  cameraId?: string;
+  reasons: Alert['reasons'];
+  cameras?: number;
+  suppressed: boolean;
+  at: string;
+}
+
+/** Alerts in Redis: one JSON document each, the open one per (rule, subject), indexes for lists and pages. */
+export class AlertRepository {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {
+    redis.defineCommand('kuzetAlertOpen', { numberOfKeys: 2, lua: OPEN });
+  }
+
+  /** Opens (or repeats) the alert; resolves to the alert and whether it was created now. */
+  async openOrRepeat(r: OpenRequest): Promise<{ alert: Alert; created: boolean }> {
+    const candidate: Omit<Alert, 'id'> & { id: string } = {
+      id: '',
+      rule: r.rule,
+      severity: r.severity,
+      state: 'open',
+      subject: r.subject,
+      schoolId: r.schoolId,
+      districtId: r.districtId,
+      regionCode: r.regionCode,
+      ...(r.cameraId ? { cameraId: r.cameraId } : {}),
+      reasons: r.reasons,
+      ...(r.cameras !== undefined ? { cameras: r.cameras } : {}),
+      openedAt: r.at,
+      updatedAt: r.at,
+      repeats: 0,
+      suppressed: r.suppressed,
+      escalationLevel: 0,
+      events: [{ at: r.at, type: 'opened', ...(r.suppressed ? { text: 'during maintenance' } : {}) }],
+    };
+    const repeat: AlertEvent = { at: r.at, type: 'repeated' };
+    const [created, json] = await this.redis.kuzetAlertOpen(
+      this.keys.alertOpen(r.rule, r.subject.id),
+      this.keys.alertSeq(),
+      JSON.stringify(candidate),
+      JSON.stringify(repeat),
+      this.keys.prefix,
+    );
+    const alert = fixArrays(JSON.parse(json));
+    if (created === 1) {
+      const ms = Date.parse(r.at);
+      await this.redis
+        .multi()
+        .zadd(this.keys.alertsActive(), ms, alert.id)
+        .zadd(this.keys.alertsAll(), ms, alert.id)
+        .zremrangebyrank(this.keys.alertsAll(), 0, -MAX_HISTORY - 1)
+        .sadd(this.keys.alertsOf(r.subject.id), alert.id)
+        .exec();
+    }
+    return { alert, created: created === 1 };
+  }
+
+  async get(id: string): Promise<Alert | undefined> {
+    const raw = await this.redis.get(this.keys.alert(id));
+    return raw ? fixArrays(JSON.parse(raw)) : undefined;
+  }
+
+  async many(ids: string[]): Promise<Alert[]> {
+    if (!ids.length) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.keys.alert(id)));
+    return raws.filter((x): x is string => Boolean(x)).map((x) => fixArrays(JSON.parse(x)));
+  }
+
+  /** The open alert of (rule, subject), if any. */
+  async openFor(rule: AlertRule, subject: string): Promise<Alert | undefined> {
+    const id = await this.redis.get(this.keys.alertOpen(rule, subject));
+    return id ? this.get(id) : undefined;
+  }
+
+  /** Open and acknowledged alerts of a subject (a camera or a school). */
+  async activeOf(subject: string): Promise<Alert[]> {
+    const all = await this.many(await this.redis.smembers(this.keys.alertsOf(subject)));
+    return all.filter((a) => a.state !== 'resolved');
+  }
+
+  async allOf(subject: string, limit = 50): Promise<Alert[]> {
+    const all = await this.many(await this.redis.smembers(this.keys.alertsOf(subject)));
+    return all.sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1)).slice(0, limit);
+  }
+
+  /** Active alerts (open or acknowledged), or the recent history including resolved ones. */
+  async list(o: { active: boolean; limit: number }): Promise<Alert[]> {
+    const ids = await this.redis.zrevrange(o.active ? this.keys.alertsActive() : this.keys.alertsAll(), 0, o.limit - 1);
+    return this.many(ids);
+  }
+
+  /**
+   * Changes an alert under optimistic locking (WATCH): `f` returns the new alert, or undefined to leave it.
+   * Resolving clears the open marker and the active index.
+   */
+  async update(id: string, f: (a: Alert) => Alert | undefined): Promise<Alert | undefined> {
+    const key = this.keys.alert(id);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await this.redis.watch(key);
+      const raw = await this.redis.get(key);
+      if (!raw) {
+        await this.redis.unwatch();
+        return undefined;
+      }
+      const next = f(fixArrays(JSON.parse(raw)));
+      if (!next) {
+        await this.redis.unwatch();
+        return undefined;
+      }
+      if (next.events.length > MAX_EVENTS) next.events = next.events.slice(-MAX_EVENTS);
+      const m = this.redis.multi().set(key, JSON.stringify(next));
+      if (next.state === 'resolved') {
+        m.zrem(this.keys.alertsActive(), id);
+        m.del(this.keys.clearing(id));
+      }
+      const res = await m.exec();
+      if (res) {
+        // the open marker goes only if it still names this alert
+        if (next.state === 'resolved') {
+          const openKey = this.keys.alertOpen(next.rule, next.subject.id);
+          if ((await this.redis.get(openKey)) === id) await this.redis.del(openKey);
+        }
+        return next;
+      }
+    }
+    throw new Error(`alert ${id}: too much contention`);
+  }
+
+  // maintenance windows: few, read whole
+  async windows(): Promise<MaintenanceWindow[]> {
+    return Object.values(await this.redis.hgetall(this.keys.maintenance())).map((x) => JSON.parse(x));
+  }
+  async addWindow(w: MaintenanceWindow): Promise<void> {
+    await this.redis.hset(this.keys.maintenance(), w.id, JSON.stringify(w));
+  }
+  async removeWindow(id: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.maintenance(), id)) === 1;
+  }
+  /** Whether planned works cover this school (or this camera of it) at `at`. */
+  async inMaintenance(schoolId: string, cameraId: string | undefined, at: string): Promise<boolean> {
+    return (await this.windows()).some(
+      (w) => w.schoolId === schoolId && (!w.cameraId || w.cameraId === cameraId) && w.from <= at && at < w.to,
+    );
+  }
+}
+
+/** Lua's cjson turns empty arrays into {}: put them back. */
+function fixArrays(a: Alert): Alert {
+  for (const k of ['events', 'reasons'] as const) if (!Array.isArray(a[k])) (a as Record<string, unknown>)[k] = [];
+  return a;
+}

@@ -1,0 +1,39 @@
+import { AlertingConfig } from '@kuzet/protocol';
+import { describe, expect, it } from 'vitest';
+import { cameraRules, effectiveRule } from './alert-rules.ts';
+
+describe('alert rules', () => {
+  it('maps status and reasons to rules; link down and unknown raise none for the camera', () => {
+    expect([...cameraRules('offline', ['unreachable'])]).toEqual(['camera_offline']);
+    expect([...cameraRules('degraded', ['rtsp_down', 'clock_drift'])].sort()).toEqual(['clock_drift', 'stream_down']);
+    expect(
+      [
+        ...cameraRules('degraded', ['frozen_picture', 'fps_below_required', 'retention_short', 'recording_gaps']),
+      ].sort(),
+    ).toEqual(['picture_bad', 'recording_gap', 'resolution_low', 'retention_short']);
+    expect(cameraRules('link_down', ['retention_short']).size).toBe(0);
+    expect(cameraRules('online', []).size).toBe(0);
+  });
+
+  it('applies global, region and school overrides in that order', () => {
+    const cfg = AlertingConfig.parse({
+      rules: { camera_offline: { openAfterSeconds: 10 } },
+      regions: { 'KZ-75': { rules: { camera_offline: { severity: 'major', openAfterSeconds: 5 } } } },
+      schools: { S1: { rules: { camera_offline: { enabled: false } } } },
+    });
+    expect(effectiveRule(cfg, 'camera_offline', 'KZ-71', 'S9')).toMatchObject({
+      severity: 'critical',
+      openAfterSeconds: 10,
+    });
+    expect(effectiveRule(cfg, 'camera_offline', 'KZ-75', 'S9')).toMatchObject({
+      severity: 'major',
+      openAfterSeconds: 5,
+      enabled: true,
+    });
+    expect(effectiveRule(cfg, 'camera_offline', 'KZ-75', 'S1').enabled).toBe(false);
+    expect(effectiveRule(cfg, 'clock_drift', 'KZ-75', 'S1')).toMatchObject({
+      severity: 'minor',
+      resolveAfterSeconds: 60,
+    });
+  });
+});

@@ -1,0 +1,73 @@
+import type { AlertingConfig, AlertRule, CentreStatus, Reason, Severity } from '@kuzet/protocol';
+
+export interface EffectiveRule {
+  enabled: boolean;
+  severity: Severity;
+  openAfterSeconds: number;
+  resolveAfterSeconds: number;
+}
+
+/**
+ * Defaults. Offline and picture rules wait before they open (the agent reports a single failed check; three
+ * checks ≈ 30 s) and before they resolve (a camera flapping faster than that keeps one alert open and counts
+ * repeats instead of paging again and again). link_down is already debounced by the server's link threshold.
+ */
+export const RULE_DEFAULTS: Record<AlertRule, EffectiveRule> = {
+  camera_offline: { enabled: true, severity: 'critical', openAfterSeconds: 30, resolveAfterSeconds: 30 },
+  stream_down: { enabled: true, severity: 'major', openAfterSeconds: 30, resolveAfterSeconds: 30 },
+  picture_bad: { enabled: true, severity: 'major', openAfterSeconds: 30, resolveAfterSeconds: 30 },
+  resolution_low: { enabled: true, severity: 'minor', openAfterSeconds: 0, resolveAfterSeconds: 60 },
+  retention_short: { enabled: true, severity: 'major', openAfterSeconds: 0, resolveAfterSeconds: 60 },
+  recording_gap: { enabled: true, severity: 'minor', openAfterSeconds: 0, resolveAfterSeconds: 60 },
+  clock_drift: { enabled: true, severity: 'minor', openAfterSeconds: 0, resolveAfterSeconds: 60 },
+  link_down: { enabled: true, severity: 'critical', openAfterSeconds: 0, resolveAfterSeconds: 0 },
+  camera_gone: { enabled: true, severity: 'major', openAfterSeconds: 0, resolveAfterSeconds: 0 },
+  camera_new: { enabled: true, severity: 'info', openAfterSeconds: 0, resolveAfterSeconds: 0 },
+};
+
+/** The camera rules a camera's current status and reasons raise (link_down raises none: the school's alert does). */
+export function cameraRules(status: CentreStatus, reasons: Reason[]): Set<AlertRule> {
+  const out = new Set<AlertRule>();
+  if (status === 'link_down' || status === 'unknown') return out;
+  if (status === 'offline') out.add('camera_offline');
+  const has = (...r: Reason[]) => r.some((x) => reasons.includes(x));
+  if (status !== 'offline') {
+    if (has('rtsp_down', 'no_video')) out.add('stream_down');
+    if (has('black_picture', 'frozen_picture')) out.add('picture_bad');
+    if (has('resolution_below_required', 'fps_below_required')) out.add('resolution_low');
+  }
+  if (has('retention_short')) out.add('retention_short');
+  if (has('recording_gaps')) out.add('recording_gap');
+  if (has('clock_drift')) out.add('clock_drift');
+  return out;
+}
+
+/** Rules whose alert the camera's state decides (opens and resolves); the others are events. */
+export const CAMERA_STATE_RULES: AlertRule[] = [
+  'camera_offline',
+  'stream_down',
+  'picture_bad',
+  'resolution_low',
+  'retention_short',
+  'recording_gap',
+  'clock_drift',
+];
+
+/** Settings of a rule for a school: defaults, then the configuration's global, region and school overrides. */
+export function effectiveRule(
+  cfg: AlertingConfig,
+  rule: AlertRule,
+  regionCode: string,
+  schoolId: string,
+): EffectiveRule {
+  return {
+    ...RULE_DEFAULTS[rule],
+    ...strip(cfg.rules[rule]),
+    ...strip(cfg.regions[regionCode]?.rules[rule]),
+    ...strip(cfg.schools[schoolId]?.rules[rule]),
+  };
+}
+
+function strip<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,65 @@
+import type { AgentFrame, ServerFrame } from '@kuzet/protocol';
+import WebSocket from 'ws';
+import { waitFor } from './helpers.ts';
+
+/** A protocol-level agent: no cameras, just frames, over the real agent link. */
+export class FakeAgent {
+  ws!: WebSocket;
+  frames: ServerFrame[] = [];
+  closed?: number;
+  seq = 0;
+  constructor(
+    readonly url: string,
+    readonly token: string,
+    readonly agentId: string,
+  ) {}
+  async connect(): Promise<void> {
+    this.frames = [];
+    this.closed = undefined;
+    this.ws = new WebSocket(this.url, { headers: { authorization: `Bearer ${this.token}` } });
+    this.ws.on('message', (d) => this.frames.push(JSON.parse(String(d))));
+    // a live agent pings; a dead uplink stops everything
+    const ping = setInterval(() => {
+      if (this.ws.readyState === WebSocket.OPEN) this.send({ type: 'ping', t: Date.now() });
+    }, 500);
+    this.ws.on('close', (code) => {
+      clearInterval(ping);
+      this.closed = code;
+    });
+    await new Promise((r, j) => {
+      this.ws.once('open', r);
+      this.ws.once('error', j);
+    });
+    this.send({ type: 'hello', v: 1, agentId: this.agentId, lastSeq: this.seq });
+    await waitFor(() => this.frames.find((f) => f.type === 'welcome'), 5000, 'welcome');
+  }
+  send(f: AgentFrame | object): void {
+    this.ws.send(JSON.stringify(f));
+  }
+  async batch(states: { cam: string; status: string; reasons?: string[] }[], seq = ++this.seq): Promise<void> {
+    const at = new Date().toISOString();
+    const messages = states.map((s) => ({
+      v: 1,
+      agentId: this.agentId,
+      at,
+      type: 'state',
+      state: { cameraId: s.cam, at, status: s.status, reasons: s.reasons ?? [], since: at },
+    }));
+    this.send({ type: 'batch', seq, messages });
+    await waitFor(() => this.frames.find((f) => f.type === 'ack' && f.seq === seq), 5000, `ack ${seq}`);
+  }
+}
+
+/** Enrols an agent of a school through the API (admin) and connects it. */
+export async function enrolFakeAgent(
+  api: { post(p: string, b?: unknown): Promise<{ status: number; json: { code?: string; token?: string } }> },
+  base: string,
+  schoolId: string,
+  agentId: string,
+): Promise<FakeAgent> {
+  const code = (await api.post('/enrolment-codes', { schoolId, agentId })).json.code;
+  const { token } = (await api.post('/enrol', { code })).json;
+  const a = new FakeAgent(`${base.replace('http', 'ws')}/agent/link`, token!, agentId);
+  await a.connect();
+  return a;
+}
