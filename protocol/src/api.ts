@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Alert } from './alerts.ts';
 import { AgentId, CameraStatus, IsoTime, Reason, RequirementProfile } from './common.ts';
 
 /** Version of the REST and live-push contract (path prefix /api/v1). */
@@ -177,6 +178,7 @@ export type CameraDelta = z.infer<typeof CameraDelta>;
 export const LiveServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), scope: LiveScope, counts: StatusCounts, cameras: z.array(CameraView) }),
   z.object({ type: z.literal('deltas'), deltas: z.array(CameraDelta) }),
+  z.object({ type: z.literal('alerts'), alerts: z.array(Alert) }),
   z.object({ type: z.literal('error'), message: z.string() }),
   z.object({ type: z.literal('pong') }),
 ]);

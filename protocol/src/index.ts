@@ -1,3 +1,4 @@
+export * from './alerts.ts';
 export * from './api.ts';
 export * from './camera.ts';
 export * from './common.ts';
@@ -5,4 +6,3 @@ export * from './link.ts';
 export * from './messages.ts';
 export * from './regions.ts';
 export * from './reports.ts';
-export * from './alerts.ts';

@@ -30,6 +30,24 @@ export const ServerEnv = z.object({
   KUZET_LIVE_PUSH_MS: z.coerce.number().int().min(100).default(100),
   /** the built dashboard (vite build) served at /; empty: no dashboard. Default: the repository's dashboard/dist */
   KUZET_DASHBOARD_DIR: z.string().optional(),
+  /** alerting rules, escalation and contacts: a JSON file (protocol AlertingConfig); defaults without it */
+  KUZET_ALERTING: z.string().optional(),
+  /** run the alert and notification workers in this process */
+  KUZET_WORKERS: Bool.default(true),
+  KUZET_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  KUZET_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'smtp://user:pass@host:port')
+    .optional(),
+  KUZET_SMTP_FROM: z.string().default('Kuzet <kuzet@localhost>'),
+  KUZET_TELEGRAM_API: z.url().default('https://api.telegram.org'),
+  KUZET_TELEGRAM_TOKEN: z.string().optional(),
+  /** first retry of a failed notification after this long, then doubling */
+  KUZET_NOTIFY_BACKOFF_MS: z.coerce.number().int().min(10).default(5000),
+  /** the dashboard's address as people reach it, for links in notifications */
+  KUZET_PUBLIC_URL: z.url().optional(),
+  /** cameras found within this time of a school's first one are its inventory; later ones raise camera_new */
+  KUZET_NEW_CAMERA_GRACE_SECONDS: z.coerce.number().nonnegative().default(3600),
   KUZET_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type ServerConfig = z.infer<typeof ServerEnv>;

@@ -13,7 +13,11 @@ try {
   throw err;
 }
 const log = pino({ level: cfg.KUZET_LOG_LEVEL });
-const server = await startServer(cfg, log);
+const server = await startServer(cfg, log).catch((err) => {
+  if (!(err instanceof ServerConfigError)) throw err;
+  process.stderr.write(`kuzet-server: ${err.message}\n`);
+  process.exit(1);
+});
 process.stdout.write(`${JSON.stringify({ event: 'ready', url: server.url })}\n`);
 const shutdown = async (sig: string) => {
   log.info({ sig }, 'shutting down');

@@ -4,23 +4,36 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AlertingConfig } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
-import type { ServerConfig } from './config.ts';
+import { type ServerConfig, ServerConfigError } from './config.ts';
 import { createApp } from './http/app.ts';
 import { AgentRepository } from './repositories/agents.ts';
+import { AlertRepository } from './repositories/alerts.ts';
 import { connectRedis, Keys } from './repositories/redis.ts';
 import { RegistryRepository } from './repositories/registry.ts';
 import { StateRepository } from './repositories/state.ts';
 import { UserRepository } from './repositories/users.ts';
+import { AlertService } from './services/alerts.ts';
 import { DeltaBus } from './services/bus.ts';
 import { GridCache } from './services/grid-cache.ts';
 import { IngestService } from './services/ingest.ts';
 import { LinkMonitor } from './services/link-monitor.ts';
 import { Metrics } from './services/metrics.ts';
+import { Notifier } from './services/notifier.ts';
 import { registryFromCsv } from './services/registry-csv.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
 import { LiveServer } from './ws/live.ts';
+
+/** The alerting configuration file, validated (every problem listed), or the defaults. */
+function loadAlertingConfig(file: string | undefined): AlertingConfig {
+  if (!file) return AlertingConfig.parse({});
+  const r = AlertingConfig.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!r.success)
+    throw new ServerConfigError(r.error.issues.map((i) => `KUZET_ALERTING ${i.path.join('.')}: ${i.message}`));
+  return r.data;
+}
 
 /** The dashboard to serve: the configured directory, else the repository's build when there is one. */
 function dashboardDir(configured: string | undefined): string | undefined {
@@ -40,6 +53,7 @@ export interface RunningServer {
   ingest: IngestService;
   monitor: LinkMonitor;
   bus: DeltaBus;
+  alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -58,7 +72,7 @@ export async function startServer(
   // ingest has its own connection: a burst of agent batches (every agent resyncing after a restart) must not
   // queue the API's and the live push's reads behind it on one socket
   const ingestRedis = connectRedis(cfg.KUZET_REDIS_URL);
-  const ingest = new IngestService(ingestRedis, keys);
+  const ingest = new IngestService(ingestRedis, keys, cfg.KUZET_NEW_CAMERA_GRACE_SECONDS * 1000);
   const state = new StateRepository(redis, keys);
   const bus = new DeltaBus(redis, sub, keys.deltas());
   await bus.start();
@@ -66,6 +80,29 @@ export async function startServer(
   bus.on('deltas', (d) => grid.apply(d));
   bus.on('resubscribed', () => grid.invalidateAll());
   const monitor = new LinkMonitor(redis, keys, registry, ingest.state, bus, cfg.KUZET_LINK_DOWN_SECONDS * 1000, log);
+  const alertRepo = new AlertRepository(redis, keys);
+  const alerts = new AlertService({
+    redisUrl: cfg.KUZET_REDIS_URL,
+    keys,
+    state,
+    alerts: alertRepo,
+    bus,
+    metrics,
+    notifier: new Notifier({
+      webhookSecret: cfg.KUZET_WEBHOOK_SECRET,
+      smtpUrl: cfg.KUZET_SMTP_URL,
+      smtpFrom: cfg.KUZET_SMTP_FROM,
+      telegramApi: cfg.KUZET_TELEGRAM_API,
+      telegramToken: cfg.KUZET_TELEGRAM_TOKEN,
+      timeoutMs: 10_000,
+    }),
+    config: loadAlertingConfig(cfg.KUZET_ALERTING),
+    log,
+    workers: cfg.KUZET_WORKERS,
+    notifyBackoffMs: cfg.KUZET_NOTIFY_BACKOFF_MS,
+    dashboardUrl: cfg.KUZET_PUBLIC_URL,
+  });
+  monitor.onLink = (e) => alerts.linkChanged(e.agentId, e.place, e.down, e.at, e.cameras);
 
   if (cfg.KUZET_REGISTRY) {
     const text = readFileSync(cfg.KUZET_REGISTRY, 'utf8');
@@ -96,6 +133,8 @@ export async function startServer(
       agents,
       metrics,
       grid,
+      alerts,
+      alertRepo,
       secureCookies: cfg.KUZET_SECURE_COOKIES,
       sessionHours: cfg.KUZET_SESSION_HOURS,
       dashboardDir: dashboardDir(cfg.KUZET_DASHBOARD_DIR),
@@ -110,6 +149,7 @@ export async function startServer(
     agents,
     registry,
     ingest,
+    alerts,
     bus,
     monitor,
     metrics,
@@ -148,12 +188,15 @@ export async function startServer(
     ingest,
     monitor,
     bus,
+    alerts,
     async close() {
       ready = false;
       monitor.stop();
       live.close();
       grid.stop();
       await link.close();
+      // graceful: workers finish the jobs they hold; waiting and delayed jobs stay in Redis for the next start
+      await alerts.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       sub.disconnect();

@@ -3,6 +3,7 @@ import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { adminRoutes } from './admin-routes.ts';
+import { alertRoutes } from './alert-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import type { AppContext } from './context.ts';
 import { overviewRoutes } from './overview-routes.ts';
@@ -40,6 +41,7 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
   api.use(adminRoutes(ctx));
   api.use(registryRoutes(ctx));
   api.use(overviewRoutes(ctx));
+  api.use(alertRoutes(ctx));
   app.use('/api/v1', api);
   const doc = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => void res.json(doc));

@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { AgentRepository } from '../repositories/agents.ts';
+import type { AlertRepository } from '../repositories/alerts.ts';
 import type { Keys } from '../repositories/redis.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { StateRepository } from '../repositories/state.ts';
 import type { UserRepository } from '../repositories/users.ts';
+import type { AlertService } from '../services/alerts.ts';
 import type { GridCache } from '../services/grid-cache.ts';
 import type { Metrics } from '../services/metrics.ts';
 
@@ -16,6 +18,8 @@ export interface AppContext {
   agents: AgentRepository;
   metrics: Metrics;
   grid: GridCache;
+  alerts: AlertService;
+  alertRepo: AlertRepository;
   secureCookies: boolean;
   sessionHours: number;
   /** directory of the built dashboard, if it is served */

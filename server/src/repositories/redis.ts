@@ -5,6 +5,7 @@ export class Keys {
   constructor(readonly prefix: string) {}
   cam = (id: string) => `${this.prefix}cam:${id}`;
   schoolCams = (id: string) => `${this.prefix}school:${id}:cams`;
+  schoolFirstCamera = (id: string) => `${this.prefix}school:${id}:firstcam`;
   school = (id: string) => `${this.prefix}school:${id}`;
   schools = () => `${this.prefix}schools`;
   regionSchools = (code: string) => `${this.prefix}region:${code}:schools`;

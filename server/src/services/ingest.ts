@@ -7,6 +7,8 @@ export interface IngestResult {
   /** false when the batch had been stored before (a resend): nothing was applied twice */
   applied: boolean;
   deltas: CameraDelta[];
+  /** cameras seen for the first time, and cameras the agent reports gone */
+  events: { rule: 'camera_new' | 'camera_gone'; cameraId: string; at: string }[];
 }
 
 /**
@@ -23,6 +25,8 @@ export class IngestService {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** cameras found within this time of a school's first camera are its inventory, not "new cameras" */
+    private readonly newCameraGraceMs = 3_600_000,
   ) {
     this.state = new StateRepository(redis, keys);
   }
@@ -46,12 +50,14 @@ export class IngestService {
         else agentFields = { cameras: msg.cameras, rssMb: msg.rssMb, uptimeSeconds: msg.uptimeSeconds };
       const applied = await this.state.healthBatch(place.agentId, seq, new Date(), samples, agentFields);
       if (applied) this.messages += messages.length;
-      return { applied, deltas: [] };
+      return { applied, deltas: [], events: [] };
     }
-    if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [] };
+    if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [], events: [] };
     const k = this.keys;
     const now = new Date().toISOString();
     const m = this.redis.pipeline();
+    const firstSeen: { idx: number; cameraId: string; at: string }[] = [];
+    const events: IngestResult['events'] = [];
     const transitions: {
       idx: number;
       cameraId: string;
@@ -62,6 +68,11 @@ export class IngestService {
     for (const msg of messages) {
       switch (msg.type) {
         case 'camera':
+          // new camera: a school's first inventory is not news; a camera appearing later is
+          m.set(k.schoolFirstCamera(place.schoolId), msg.at, 'NX');
+          firstSeen.push({ idx: m.length, cameraId: msg.camera.cameraId, at: msg.at });
+          m.hsetnx(k.cam(msg.camera.cameraId), 'firstSeen', msg.at);
+          m.get(k.schoolFirstCamera(place.schoolId));
           this.state.registerCamera(m, msg.camera, place);
           break;
         case 'state': {
@@ -121,6 +132,7 @@ export class IngestService {
           });
           break;
         case 'camera_gone':
+          events.push({ rule: 'camera_gone', cameraId: msg.cameraId, at: msg.at });
           this.state.setFields(m, msg.cameraId, { gone: msg.how, goneAt: msg.at });
           break;
         case 'hello':
@@ -157,6 +169,11 @@ export class IngestService {
           previous,
         });
     }
-    return { applied: true, deltas };
+    for (const f of firstSeen) {
+      const schoolFirst = Date.parse(String(res[f.idx + 1]?.[1] ?? f.at));
+      if (res[f.idx]?.[1] === 1 && Date.parse(f.at) - schoolFirst > this.newCameraGraceMs)
+        events.push({ rule: 'camera_new', cameraId: f.cameraId, at: f.at });
+    }
+    return { applied: true, deltas, events };
   }
 }

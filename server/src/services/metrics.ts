@@ -43,7 +43,49 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly alertsOpened = new client.Counter({
+    name: 'kuzet_alerts_opened_total',
+    help: 'alerts opened',
+    labelNames: ['rule', 'severity', 'suppressed'],
+    registers: [this.registry],
+  });
+  readonly notifications = new client.Counter({
+    name: 'kuzet_notifications_total',
+    help: 'notifications delivered',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
+  readonly jobSeconds = new client.Histogram({
+    name: 'kuzet_job_latency_seconds',
+    help: 'queue job latency: enqueued (plus its delay) to done',
+    labelNames: ['queue'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 15, 60],
+    registers: [this.registry],
+  });
+  /** queue depths, read from BullMQ when /metrics is scraped */
+  readonly queueDepth = new QueueDepth(this.registry);
+
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });
+  }
+}
+
+class QueueDepth {
+  private collector?: () => Promise<[string, string, number][]>;
+  constructor(registry: client.Registry) {
+    const self = this;
+    new client.Gauge({
+      name: 'kuzet_queue_jobs',
+      help: 'jobs per queue and state',
+      labelNames: ['queue', 'state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [queue, state, n] of (await self.collector?.()) ?? []) this.set({ queue, state }, n);
+      },
+    });
+  }
+  setCollector(f: () => Promise<[string, string, number][]>): void {
+    this.collector = f;
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { AgentRecord, AgentRepository } from '../repositories/agents.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
+import type { AlertService } from '../services/alerts.ts';
 import type { DeltaBus } from '../services/bus.ts';
 import type { IngestService } from '../services/ingest.ts';
 import type { LinkMonitor } from '../services/link-monitor.ts';
@@ -17,6 +18,7 @@ export interface AgentLinkDeps {
   ingest: IngestService;
   bus: DeltaBus;
   monitor: LinkMonitor;
+  alerts?: AlertService;
   metrics: Metrics;
   log: Logger;
   heartbeatSeconds: number;
@@ -164,6 +166,11 @@ export class AgentLinkServer {
         this.d.metrics.batches.inc({ result: r.applied ? 'applied' : 'duplicate' });
         if (r.applied) this.d.metrics.messages.inc(frame.messages.length);
         await this.d.bus.publish(r.deltas);
+        // alerting: state changes and camera events become jobs (idempotent ids; a resend adds nothing)
+        if (this.d.alerts) {
+          await this.d.alerts.camerasChanged(r.deltas);
+          for (const e of r.events) await this.d.alerts.cameraEvent(e.rule, e.cameraId, place, e.at);
+        }
         this.send(ws, { type: 'ack', seq: frame.seq });
         return;
       }

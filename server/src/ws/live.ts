@@ -40,6 +40,14 @@ export class LiveServer {
     },
   ) {
     d.bus.on('deltas', (deltas) => this.fanOut(deltas));
+    // alert changes go out at once (they are few; an operator must see a new one without delay)
+    d.bus.on('alerts', (alerts) => {
+      for (const c of this.clients) {
+        if (!c.scope) continue;
+        const mine = alerts.filter((a) => deltaVisible(c.user, a));
+        if (mine.length) this.sendJson(c.ws, { type: 'alerts', alerts: mine });
+      }
+    });
     // checked often, sent at most once per pushMs per client
     this.flushTimer = setInterval(() => this.flush(), Math.max(10, Math.floor(d.pushMs / 5)));
     this.pingTimer = setInterval(() => this.heartbeat(), d.heartbeatSeconds * 1000);

@@ -1,0 +1,242 @@
+import {
+  Alert,
+  AlertAction,
+  AlertState,
+  MaintenanceWindow,
+  NewMaintenanceWindow,
+  RegionCode,
+  SEVERITY_RANK,
+  Severity,
+} from '@kuzet/protocol';
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import { regionAllowed, schoolAllowed } from '../services/access.ts';
+import type { AppContext } from './context.ts';
+import { requireRole, requireUser } from './session.ts';
+import { validate } from './validate.ts';
+
+const READ = 'admin, operator (own regions), auditor, school (own school)';
+const ACT = 'admin, operator (own regions); comment: also school staff (own school)';
+const Id = z.object({ id: z.string().min(1).max(64) });
+
+/** Alerts: the feed, one alert with its timeline, acknowledge/assign/comment/resolve; maintenance windows; jobs. */
+export function alertRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.use(requireUser);
+  const visible = (req: Request, a: Pick<Alert, 'schoolId' | 'regionCode'>) =>
+    schoolAllowed(req.user!, { id: a.schoolId, regionCode: a.regionCode });
+
+  r.get(
+    '/alerts',
+    validate({
+      method: 'get',
+      path: '/alerts',
+      summary:
+        'alerts the user may see: active ones (open, acknowledged) or all recent; most severe, then newest first',
+      roles: READ,
+      query: z.object({
+        state: z.enum(['active', 'all']).default('active'),
+        region: RegionCode.optional(),
+        severity: Severity.optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(200),
+      }),
+      response: z.array(Alert),
+    }),
+    async (req, res) => {
+      const q = res.locals.query as { state: 'active' | 'all'; region?: string; severity?: Severity; limit: number };
+      if (q.region && !regionAllowed(req.user!, q.region) && req.user!.role !== 'school')
+        return void res.status(404).json({ error: 'no such region' });
+      // read generously, filter by scope, then order
+      const all = await ctx.alertRepo.list({ active: q.state === 'active', limit: Math.min(20_000, q.limit * 50) });
+      const out = all
+        .filter(
+          (a) =>
+            visible(req, a) && (!q.region || a.regionCode === q.region) && (!q.severity || a.severity === q.severity),
+        )
+        .sort((a, b) =>
+          q.state === 'active'
+            ? SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.openedAt < b.openedAt ? 1 : -1)
+            : a.openedAt < b.openedAt
+              ? 1
+              : -1,
+        )
+        .slice(0, q.limit);
+      res.json(out);
+    },
+  );
+
+  r.get(
+    '/alerts/:id',
+    validate({
+      method: 'get',
+      path: '/alerts/:id',
+      summary: 'one alert with its timeline',
+      roles: READ,
+      params: Id,
+      response: Alert,
+    }),
+    async (req, res) => {
+      const a = await ctx.alertRepo.get((res.locals.params as { id: string }).id);
+      if (!a || !visible(req, a)) return void res.status(404).json({ error: 'no such alert' });
+      res.json(a);
+    },
+  );
+
+  r.post(
+    '/alerts/:id/actions',
+    validate({
+      method: 'post',
+      path: '/alerts/:id/actions',
+      summary: 'acknowledge (with a comment), assign, comment, resolve by hand (with a reason)',
+      roles: ACT,
+      params: Id,
+      body: AlertAction,
+      response: Alert,
+    }),
+    async (req, res) => {
+      const u = req.user!;
+      const a = await ctx.alertRepo.get((res.locals.params as { id: string }).id);
+      if (!a || !visible(req, a)) return void res.status(404).json({ error: 'no such alert' });
+      const action = res.locals.body as AlertAction;
+      const allowed =
+        u.role === 'admin' || u.role === 'operator' || (u.role === 'school' && action.action === 'comment');
+      if (!allowed) return void res.status(403).json({ error: `${u.role} may not ${action.action} alerts` });
+      if (a.state === 'resolved' && action.action !== 'comment')
+        return void res.status(409).json({ error: 'the alert is resolved' });
+      res.json(await ctx.alerts.act(a.id, u.username, action));
+    },
+  );
+
+  for (const kind of ['schools', 'cameras'] as const)
+    r.get(
+      `/${kind}/:id/alerts`,
+      validate({
+        method: 'get',
+        path: `/${kind}/:id/alerts`,
+        summary: `alerts of a ${kind === 'schools' ? 'school (its link and every camera)' : 'camera'}, newest first`,
+        roles: READ,
+        params: Id,
+        query: z.object({ state: AlertState.optional() }),
+        response: z.array(Alert),
+      }),
+      async (req, res) => {
+        const id = (res.locals.params as { id: string }).id;
+        const { state } = res.locals.query as { state?: string };
+        let list: Alert[];
+        if (kind === 'cameras') list = await ctx.alertRepo.allOf(id, 100);
+        else {
+          const cams = await ctx.state.schoolCameraIds(id);
+          list = (await Promise.all([id, ...cams].map((s) => ctx.alertRepo.allOf(s, 50)))).flat();
+        }
+        const school = kind === 'schools' ? await ctx.registry.school(id) : undefined;
+        if (kind === 'schools' && (!school || !schoolAllowed(req.user!, school)))
+          return void res.status(404).json({ error: 'no such school' });
+        res.json(
+          list
+            .filter((a) => visible(req, a) && (!state || a.state === state))
+            .sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1)),
+        );
+      },
+    );
+
+  r.get(
+    '/maintenance',
+    validate({
+      method: 'get',
+      path: '/maintenance',
+      summary: 'maintenance windows the user may see',
+      roles: READ,
+      response: z.array(MaintenanceWindow),
+    }),
+    async (req, res) => {
+      const ws = await ctx.alertRepo.windows();
+      const out = [];
+      for (const w of ws) {
+        const s = await ctx.registry.school(w.schoolId);
+        if (s && schoolAllowed(req.user!, s)) out.push(w);
+      }
+      res.json(out.sort((a, b) => (a.from < b.from ? -1 : 1)));
+    },
+  );
+  r.post(
+    '/maintenance',
+    requireRole('admin', 'operator', 'school'),
+    validate({
+      method: 'post',
+      path: '/maintenance',
+      summary: 'plan works: conditions of the school (or camera) are recorded but nobody is paged',
+      roles: 'admin, operator (own regions), school staff (own school)',
+      body: NewMaintenanceWindow,
+      response: MaintenanceWindow,
+    }),
+    async (req, res) => {
+      const b = res.locals.body as z.infer<typeof NewMaintenanceWindow>;
+      const s = await ctx.registry.school(b.schoolId);
+      if (!s || !schoolAllowed(req.user!, s)) return void res.status(404).json({ error: 'no such school' });
+      const w: MaintenanceWindow = { ...b, id: crypto.randomUUID(), by: req.user!.username };
+      await ctx.alertRepo.addWindow(w);
+      res.json(w);
+    },
+  );
+  r.delete(
+    '/maintenance/:id',
+    requireRole('admin', 'operator', 'school'),
+    validate({
+      method: 'delete',
+      path: '/maintenance/:id',
+      summary: 'end a maintenance window',
+      roles: 'as for creating',
+      params: Id,
+    }),
+    async (req, res) => {
+      const id = (res.locals.params as { id: string }).id;
+      const w = (await ctx.alertRepo.windows()).find((x) => x.id === id);
+      const s = w ? await ctx.registry.school(w.schoolId) : undefined;
+      if (!w || !s || !schoolAllowed(req.user!, s)) return void res.status(404).json({ error: 'no such window' });
+      await ctx.alertRepo.removeWindow(id);
+      res.json({ deleted: true });
+    },
+  );
+
+  // dead letters: jobs that failed every attempt, and a way to try them again
+  r.get(
+    '/jobs/failed',
+    requireRole('admin'),
+    validate({
+      method: 'get',
+      path: '/jobs/failed',
+      summary: 'failed jobs of the alert and notification queues',
+      roles: 'admin',
+    }),
+    async (_req, res) => {
+      const out = [];
+      for (const q of [ctx.alerts.queue, ctx.alerts.notifyQueue] as const)
+        for (const j of await q.getFailed(0, 199))
+          out.push({
+            queue: q.name,
+            id: j.id,
+            name: j.name,
+            attempts: j.attemptsMade,
+            failedReason: j.failedReason,
+            at: j.finishedOn ? new Date(j.finishedOn).toISOString() : undefined,
+            data: j.data,
+          });
+      res.json(out);
+    },
+  );
+  r.post(
+    '/jobs/failed/retry',
+    requireRole('admin'),
+    validate({ method: 'post', path: '/jobs/failed/retry', summary: 'retry every failed job', roles: 'admin' }),
+    async (_req, res) => {
+      let n = 0;
+      for (const q of [ctx.alerts.queue, ctx.alerts.notifyQueue] as const)
+        for (const j of await q.getFailed(0, 999)) {
+          await j.retry();
+          n++;
+        }
+      res.json({ retried: n });
+    },
+  );
+  return r;
+}

@@ -1,0 +1,440 @@
+import { createHash } from 'node:crypto';
+import type { Alert, AlertingConfig, AlertRule, CameraDelta, NotifyTarget } from '@kuzet/protocol';
+import { type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AlertRepository } from '../repositories/alerts.ts';
+import type { Keys } from '../repositories/redis.ts';
+import type { StateRepository } from '../repositories/state.ts';
+import { CAMERA_STATE_RULES, cameraRules, effectiveRule } from './alert-rules.ts';
+import type { DeltaBus } from './bus.ts';
+import type { Metrics } from './metrics.ts';
+import type { Notification, Notifier } from './notifier.ts';
+
+export interface Place {
+  schoolId: string;
+  districtId: string;
+  regionCode: string;
+}
+export type AlertJob =
+  | ({ kind: 'camera'; cameraId: string } & Place)
+  | ({ kind: 'confirm-open'; rule: AlertRule; cameraId: string; since: string } & Place)
+  | { kind: 'confirm-resolve'; alertId: string; since: string }
+  | ({ kind: 'link'; agentId: string; down: boolean; at: string; cameras: number } & Place)
+  | ({ kind: 'event'; rule: 'camera_gone' | 'camera_new'; cameraId: string; at: string } & Place)
+  | { kind: 'escalate'; alertId: string; level: number; renotify: number };
+export interface NotifyJob {
+  alertId: string;
+  event: Notification['event'];
+  level: number;
+  target: NotifyTarget;
+}
+
+export interface AlertServiceOptions {
+  redisUrl: string;
+  keys: Keys;
+  state: StateRepository;
+  alerts: AlertRepository;
+  bus: DeltaBus;
+  metrics: Metrics;
+  notifier: Notifier;
+  config: AlertingConfig;
+  log: Logger;
+  /** run the workers in this process (else only enqueue; run them with `kuzet-server worker`) */
+  workers: boolean;
+  notifyBackoffMs: number;
+  dashboardUrl?: string;
+}
+
+const ms = (iso: string) => Date.parse(iso);
+const targetKey = (t: NotifyTarget) => createHash('sha1').update(JSON.stringify(t)).digest('hex').slice(0, 12);
+
+/**
+ * The alerting pipeline: state changes become jobs (idempotent ids), workers evaluate the rules against the
+ * camera's current state in Redis (so jobs may run in any order), open/repeat/resolve alerts (one open alert per
+ * rule and subject), page through a notification queue with retries, and escalate with delayed jobs.
+ */
+export class AlertService {
+  readonly queue: Queue<AlertJob>;
+  readonly notifyQueue: Queue<NotifyJob>;
+  private readonly conn: Redis;
+  private readonly redis: Redis;
+  private workers: Worker[] = [];
+
+  constructor(private readonly o: AlertServiceOptions) {
+    this.conn = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+    this.redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+    const prefix = o.keys.bullPrefix();
+    this.queue = new Queue<AlertJob>('alerts', {
+      connection: this.conn,
+      prefix,
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { count: 2000, age: 24 * 3600 },
+        removeOnFail: { count: 5000, age: 14 * 24 * 3600 },
+      },
+    });
+    this.notifyQueue = new Queue<NotifyJob>('notify', {
+      connection: this.conn,
+      prefix,
+      defaultJobOptions: {
+        attempts: 10,
+        backoff: { type: 'exponential', delay: o.notifyBackoffMs },
+        removeOnComplete: { count: 2000, age: 24 * 3600 },
+        removeOnFail: { count: 5000, age: 14 * 24 * 3600 },
+      },
+    });
+    o.metrics.queueDepth.setCollector(async () => {
+      const out: [string, string, number][] = [];
+      for (const q of [this.queue, this.notifyQueue]) {
+        const c = await q.getJobCounts('waiting', 'delayed', 'active', 'failed');
+        for (const [state, n] of Object.entries(c)) out.push([q.name, state, n]);
+      }
+      return out;
+    });
+    if (o.workers) this.startWorkers();
+  }
+
+  private startWorkers(): void {
+    const prefix = this.o.keys.bullPrefix();
+    const alerts = new Worker<AlertJob>('alerts', (job) => this.process(job), {
+      connection: this.conn,
+      prefix,
+      concurrency: 16,
+    });
+    const notify = new Worker<NotifyJob>('notify', (job) => this.deliver(job), {
+      connection: this.conn,
+      prefix,
+      concurrency: 8,
+    });
+    for (const w of [alerts, notify]) {
+      w.on('completed', (job) => {
+        const waited = (job.finishedOn ?? Date.now()) - job.timestamp - (job.opts.delay ?? 0);
+        this.o.metrics.jobSeconds.observe({ queue: w.name }, Math.max(0, waited) / 1000);
+      });
+      w.on('failed', (job, err) => this.o.log.warn({ err, queue: w.name, jobId: job?.id }, 'job failed'));
+      w.on('error', (err) => this.o.log.error({ err, queue: w.name }, 'worker error'));
+    }
+    notify.on('failed', (job) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+        void this.event(job.data.alertId, 'notify_failed', `${job.data.target.channel}: ${job.failedReason}`);
+    });
+    this.workers = [alerts, notify];
+  }
+
+  // ---- enqueueing (called by ingest and the link monitor) ----
+
+  async camerasChanged(deltas: CameraDelta[]): Promise<void> {
+    const jobs = deltas
+      .filter((d) => d.status !== 'link_down')
+      .map((d) => ({
+        name: 'camera',
+        data: {
+          kind: 'camera' as const,
+          cameraId: d.cameraId,
+          schoolId: d.schoolId,
+          districtId: d.districtId,
+          regionCode: d.regionCode,
+        },
+        opts: { jobId: `cam-${d.cameraId}-${ms(d.at)}-${d.status}-${d.reasons.join('.')}` },
+      }));
+    if (jobs.length) await this.queue.addBulk(jobs);
+  }
+
+  async linkChanged(agentId: string, place: Place, down: boolean, at: string, cameras: number): Promise<void> {
+    await this.queue.add(
+      'link',
+      { kind: 'link', agentId, down, at, cameras, ...place },
+      { jobId: `link-${agentId}-${down ? 'down' : 'up'}-${ms(at)}` },
+    );
+  }
+
+  async cameraEvent(rule: 'camera_gone' | 'camera_new', cameraId: string, place: Place, at: string): Promise<void> {
+    await this.queue.add(
+      'event',
+      { kind: 'event', rule, cameraId, at, ...place },
+      { jobId: `${rule}-${cameraId}-${ms(at)}` },
+    );
+  }
+
+  // ---- workers ----
+
+  private async process(job: Job<AlertJob>): Promise<void> {
+    const d = job.data;
+    switch (d.kind) {
+      case 'camera':
+        return this.reconcileCamera(d.cameraId, d);
+      case 'confirm-open':
+        return this.confirmOpen(d);
+      case 'confirm-resolve':
+        return this.confirmResolve(d.alertId, d.since);
+      case 'link':
+        if (d.down) await this.open('link_down', { kind: 'school', id: d.schoolId }, d, d.at, [], undefined, d.cameras);
+        else {
+          const a = await this.o.alerts.openFor('link_down', d.schoolId);
+          if (a) await this.resolve(a.id, 'auto', 'the school is back online', d.at);
+        }
+        return;
+      case 'event':
+        await this.open(d.rule, { kind: 'camera', id: d.cameraId }, d, d.at, [], d.cameraId);
+        return;
+      case 'escalate':
+        return this.escalate(d.alertId, d.level, d.renotify);
+    }
+  }
+
+  /** Brings the camera's alerts in line with its current state (whatever order the jobs come in). */
+  private async reconcileCamera(cameraId: string, place: Place): Promise<void> {
+    const [cam] = await this.o.state.cameras([cameraId]);
+    if (!cam || cam.status === 'link_down') return; // the school's link_down alert speaks for it
+    const now = new Date().toISOString();
+    const desired = cameraRules(cam.status, cam.reasons);
+    const active = await this.o.alerts.activeOf(cameraId);
+    const gone = active.find((a) => a.rule === 'camera_gone');
+    if (gone && cam.status !== 'offline') await this.resolve(gone.id, 'auto', 'the camera reports again', now);
+    for (const rule of CAMERA_STATE_RULES) {
+      const eff = effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
+      const open = active.find((a) => a.rule === rule);
+      if (desired.has(rule) && eff.enabled) {
+        if (open) {
+          // the condition came back before the alert resolved: one alert, one more repeat, no new page
+          if ((await this.redis.del(this.o.keys.clearing(open.id))) === 1)
+            await this.open(rule, { kind: 'camera', id: cameraId }, place, now, cam.reasons, cameraId);
+          continue;
+        }
+        if (eff.openAfterSeconds === 0) {
+          await this.open(rule, { kind: 'camera', id: cameraId }, place, now, cam.reasons, cameraId);
+          continue;
+        }
+        const since = cam.since ?? now;
+        const set = await this.redis.set(
+          this.o.keys.pending(rule, cameraId),
+          since,
+          'EX',
+          eff.openAfterSeconds * 4 + 60,
+          'NX',
+        );
+        if (set)
+          await this.queue.add(
+            'confirm-open',
+            { kind: 'confirm-open', rule, cameraId, since, ...place },
+            { delay: eff.openAfterSeconds * 1000, jobId: `open-${rule}-${cameraId}-${ms(since)}` },
+          );
+      } else {
+        // shorter than openAfterSeconds: it never pages
+        await this.redis.del(this.o.keys.pending(rule, cameraId));
+        if (!open) continue;
+        if (eff.resolveAfterSeconds === 0 || !eff.enabled) {
+          await this.resolve(open.id, 'auto', 'condition cleared', now);
+          continue;
+        }
+        const set = await this.redis.set(
+          this.o.keys.clearing(open.id),
+          now,
+          'EX',
+          eff.resolveAfterSeconds * 4 + 60,
+          'NX',
+        );
+        if (set)
+          await this.queue.add(
+            'confirm-resolve',
+            { kind: 'confirm-resolve', alertId: open.id, since: now },
+            { delay: eff.resolveAfterSeconds * 1000, jobId: `clear-${open.id}-${ms(now)}` },
+          );
+      }
+    }
+  }
+
+  private async confirmOpen(d: Extract<AlertJob, { kind: 'confirm-open' }>): Promise<void> {
+    const key = this.o.keys.pending(d.rule, d.cameraId);
+    if ((await this.redis.get(key)) !== d.since) return; // it cleared (or a newer episode took over)
+    const [cam] = await this.o.state.cameras([d.cameraId]);
+    if (!cam || !cameraRules(cam.status, cam.reasons).has(d.rule)) return;
+    await this.redis.del(key);
+    await this.open(d.rule, { kind: 'camera', id: d.cameraId }, d, new Date().toISOString(), cam.reasons, d.cameraId);
+  }
+
+  private async confirmResolve(alertId: string, since: string): Promise<void> {
+    if ((await this.redis.get(this.o.keys.clearing(alertId))) !== since) return; // the condition came back
+    const a = await this.o.alerts.get(alertId);
+    if (!a || a.state === 'resolved' || !a.cameraId) return;
+    const [cam] = await this.o.state.cameras([a.cameraId]);
+    if (cam && cam.status !== 'link_down' && cameraRules(cam.status, cam.reasons).has(a.rule)) return;
+    await this.resolve(alertId, 'auto', 'condition cleared', new Date().toISOString());
+  }
+
+  private async open(
+    rule: AlertRule,
+    subject: Alert['subject'],
+    place: Place,
+    at: string,
+    reasons: Alert['reasons'],
+    cameraId?: string,
+    cameras?: number,
+  ): Promise<Alert> {
+    const eff = effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
+    const suppressed = await this.o.alerts.inMaintenance(place.schoolId, cameraId, at);
+    const { alert, created } = await this.o.alerts.openOrRepeat({
+      rule,
+      severity: eff.severity,
+      subject,
+      schoolId: place.schoolId,
+      districtId: place.districtId,
+      regionCode: place.regionCode,
+      ...(cameraId ? { cameraId } : {}),
+      reasons,
+      ...(cameras !== undefined ? { cameras } : {}),
+      suppressed,
+      at,
+    });
+    await this.o.bus.publishAlerts([alert]);
+    if (created) this.o.metrics.alertsOpened.inc({ rule, severity: alert.severity, suppressed: String(suppressed) });
+    if (created && !suppressed) {
+      await this.page(alert, 'opened', 0);
+      const first = this.o.config.escalation.afterMinutes[0];
+      if (alert.severity === 'critical' && first !== undefined)
+        await this.queue.add(
+          'escalate',
+          { kind: 'escalate', alertId: alert.id, level: 1, renotify: 0 },
+          { delay: first * 60_000, jobId: `esc-${alert.id}-1-0` },
+        );
+    }
+    return alert;
+  }
+
+  async resolve(id: string, by: string, reason: string, at = new Date().toISOString()): Promise<Alert | undefined> {
+    const a = await this.o.alerts.update(id, (x) =>
+      x.state === 'resolved'
+        ? undefined
+        : {
+            ...x,
+            state: 'resolved',
+            resolvedAt: at,
+            resolvedBy: by,
+            updatedAt: at,
+            events: [...x.events, { at, type: 'resolved', by, text: reason }],
+          },
+    );
+    if (a) {
+      await this.o.bus.publishAlerts([a]);
+      if (!a.suppressed) await this.page(a, 'resolved', 0);
+    }
+    return a;
+  }
+
+  private async escalate(alertId: string, level: number, renotify: number): Promise<void> {
+    const a = await this.o.alerts.get(alertId);
+    if (!a || a.state !== 'open' || a.suppressed) return; // acknowledged or resolved in time
+    const now = new Date().toISOString();
+    if (await this.o.alerts.inMaintenance(a.schoolId, a.cameraId, now)) return;
+    const esc = this.o.config.escalation;
+    const updated = await this.o.alerts.update(alertId, (x) => ({
+      ...x,
+      escalationLevel: level,
+      updatedAt: now,
+      events: [
+        ...x.events,
+        { at: now, type: 'escalated', text: renotify ? `level ${level}, reminder ${renotify}` : `level ${level}` },
+      ],
+    }));
+    if (!updated) return;
+    await this.o.bus.publishAlerts([updated]);
+    await this.page(updated, renotify ? 'renotify' : 'escalated', level);
+    const next = esc.afterMinutes[level];
+    const prev = esc.afterMinutes[level - 1] ?? 0;
+    if (next !== undefined)
+      await this.queue.add(
+        'escalate',
+        { kind: 'escalate', alertId, level: level + 1, renotify: 0 },
+        { delay: (next - prev) * 60_000, jobId: `esc-${alertId}-${level + 1}-0` },
+      );
+    else if (esc.renotifyMinutes > 0 && renotify < esc.maxRenotify)
+      await this.queue.add(
+        'escalate',
+        { kind: 'escalate', alertId, level, renotify: renotify + 1 },
+        { delay: esc.renotifyMinutes * 60_000, jobId: `esc-${alertId}-${level}-${renotify + 1}` },
+      );
+  }
+
+  /** Queues one notification per contact of the level (0 operators, 1 duty officer, 2+ akimat). */
+  private async page(a: Alert, event: Notification['event'], level: number): Promise<void> {
+    const c = this.o.config.contacts[a.regionCode] ?? this.o.config.contacts['*'];
+    if (!c) return;
+    const targets = level === 0 ? c.operators : level === 1 ? c.duty : c.akimat;
+    const n = a.events.filter((e) => e.type === 'escalated').length;
+    await this.notifyQueue.addBulk(
+      targets.map((target) => ({
+        name: target.channel,
+        data: { alertId: a.id, event, level, target },
+        opts: { jobId: `n-${a.id}-${event}-${level}-${n}-${targetKey(target)}` },
+      })),
+    );
+  }
+
+  private async deliver(job: Job<NotifyJob>): Promise<void> {
+    const a = await this.o.alerts.get(job.data.alertId);
+    if (!a) return;
+    await this.o.notifier.send(
+      job.data.target,
+      { event: job.data.event, level: job.data.level, alert: a, dashboardUrl: this.o.dashboardUrl },
+      String(job.id),
+    );
+    this.o.metrics.notifications.inc({ channel: job.data.target.channel });
+    const t = job.data.target;
+    await this.event(
+      a.id,
+      'notified',
+      `${job.data.event} → ${t.channel} ${'url' in t ? t.url : 'to' in t ? t.to : t.chatId}`,
+    );
+  }
+
+  private async event(id: string, type: 'notified' | 'notify_failed', text: string): Promise<void> {
+    const at = new Date().toISOString();
+    const a = await this.o.alerts.update(id, (x) => ({ ...x, events: [...x.events, { at, type, text }] }));
+    if (a) await this.o.bus.publishAlerts([a]);
+  }
+
+  /** What an operator does: acknowledge, assign, comment, resolve by hand. */
+  async act(id: string, by: string, action: import('@kuzet/protocol').AlertAction): Promise<Alert | undefined> {
+    if (action.action === 'resolve') return this.resolve(id, by, action.reason);
+    const at = new Date().toISOString();
+    const a = await this.o.alerts.update(id, (x) => {
+      if (x.state === 'resolved' && action.action !== 'comment') return undefined;
+      switch (action.action) {
+        case 'ack':
+          return {
+            ...x,
+            state: 'acknowledged',
+            ackBy: by,
+            ackAt: at,
+            updatedAt: at,
+            events: [
+              ...x.events,
+              { at, type: 'acknowledged', by, ...(action.comment ? { text: action.comment } : {}) },
+            ],
+          };
+        case 'assign':
+          return {
+            ...x,
+            assignee: action.to,
+            updatedAt: at,
+            events: [...x.events, { at, type: 'assigned', by, text: action.to }],
+          };
+        case 'comment':
+          return { ...x, updatedAt: at, events: [...x.events, { at, type: 'commented', by, text: action.text }] };
+      }
+    });
+    if (a) await this.o.bus.publishAlerts([a]);
+    return a;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await this.queue.close();
+    await this.notifyQueue.close();
+    this.o.notifier.close();
+    this.conn.disconnect();
+    this.redis.disconnect();
+  }
+}
