@@ -47,6 +47,8 @@ export interface AlertServiceOptions {
 }
 
 const ms = (iso: string) => Date.parse(iso);
+/** only the placement fields (job data must not carry a caller's other fields, such as its own kind) */
+const placeOf = (p: Place): Place => ({ schoolId: p.schoolId, districtId: p.districtId, regionCode: p.regionCode });
 const targetKey = (t: NotifyTarget) => createHash('sha1').update(JSON.stringify(t)).digest('hex').slice(0, 12);
 
 /**
@@ -145,7 +147,7 @@ export class AlertService {
   async linkChanged(agentId: string, place: Place, down: boolean, at: string, cameras: number): Promise<void> {
     await this.queue.add(
       'link',
-      { kind: 'link', agentId, down, at, cameras, ...place },
+      { ...placeOf(place), kind: 'link', agentId, down, at, cameras },
       { jobId: `link-${agentId}-${down ? 'down' : 'up'}-${ms(at)}` },
     );
   }
@@ -218,7 +220,7 @@ export class AlertService {
         if (set)
           await this.queue.add(
             'confirm-open',
-            { kind: 'confirm-open', rule, cameraId, since, ...place },
+            { ...placeOf(place), kind: 'confirm-open', rule, cameraId, since },
             { delay: eff.openAfterSeconds * 1000, jobId: `open-${rule}-${cameraId}-${ms(since)}` },
           );
       } else {

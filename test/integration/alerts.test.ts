@@ -1,0 +1,258 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Alert } from '@kuzet/protocol';
+import type { RunningServer } from '@kuzet/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
+import { startRedis, waitFor } from '../helpers.ts';
+import { httpReceiver, smtpReceiver } from '../receivers.ts';
+import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
+
+const A = { school: 'KZ-75-01-0001', agent: 'agent-almaty-1' }; // Almaty: contacts configured
+const B = { school: 'KZ-71-01-0001', agent: 'agent-astana-1' }; // Astana: link-down tests
+const cam = (n: number) => `cam-${n.toString(16).padStart(16, '0')}`;
+const SECRET = 'webhook-secret-for-tests';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receivers', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let server: RunningServer;
+  let api: Api;
+  let a: FakeAgent;
+  let b: FakeAgent;
+  let ops: Awaited<ReturnType<typeof httpReceiver>>; // operators' webhook: fails twice first
+  let duty: Awaited<ReturnType<typeof httpReceiver>>;
+  let telegram: Awaited<ReturnType<typeof httpReceiver>>;
+  let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
+
+  const alerts = async (q = '') => (await api.get(`/alerts${q}`)).json as Alert[];
+  const ofCamera = async (n: number) => (await api.get(`/cameras/${cam(n)}/alerts`)).json as Alert[];
+  const deliveries = (r: Awaited<ReturnType<typeof httpReceiver>>, alertId: string, event?: string) =>
+    r.got.filter((g) => (g.body.alert as Alert | undefined)?.id === alertId && (!event || g.body.event === event));
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    ops = await httpReceiver({ failFirst: 2 });
+    duty = await httpReceiver();
+    telegram = await httpReceiver();
+    smtp = await smtpReceiver();
+    const cfgFile = join(tmpdir(), `kuzet-alerting-${process.pid}.json`);
+    writeFileSync(
+      cfgFile,
+      JSON.stringify({
+        rules: {
+          camera_offline: { openAfterSeconds: 1.5, resolveAfterSeconds: 1.5 },
+          stream_down: { openAfterSeconds: 0, resolveAfterSeconds: 0 },
+        },
+        schools: { [A.school]: { rules: { clock_drift: { enabled: false } } } },
+        escalation: { afterMinutes: [0.04, 0.08], renotifyMinutes: 0 }, // 2.4 s, then 4.8 s
+        contacts: {
+          'KZ-75': {
+            operators: [
+              { channel: 'webhook', url: `${ops.url}/hook` },
+              { channel: 'email', to: 'rrc-almaty@example.kz' },
+            ],
+            duty: [{ channel: 'webhook', url: `${duty.url}/duty` }],
+            akimat: [{ channel: 'telegram', chatId: '-100123' }],
+          },
+        },
+      }),
+    );
+    ({ server } = await testServer(redis.url, undefined, {
+      KUZET_ALERTING: cfgFile,
+      KUZET_WEBHOOK_SECRET: SECRET,
+      KUZET_SMTP_URL: smtp.url,
+      KUZET_TELEGRAM_API: telegram.url,
+      KUZET_TELEGRAM_TOKEN: 'test-token',
+      KUZET_NOTIFY_BACKOFF_MS: '200',
+      KUZET_LINK_DOWN_SECONDS: '2',
+      KUZET_NEW_CAMERA_GRACE_SECONDS: '2',
+    }));
+    api = new Api(server.url);
+    expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
+    a = await enrolFakeAgent(api, server.url, A.school, A.agent);
+    b = await enrolFakeAgent(api, server.url, B.school, B.agent);
+    await a.batch([1, 2, 3, 4, 5, 6].map((n) => ({ cam: cam(n), status: 'online' })));
+    await b.batch([11, 12, 13].map((n) => ({ cam: cam(n), status: 'online' })));
+  });
+  afterAll(async () => {
+    a?.ws.close();
+    b?.ws.close();
+    await server?.close();
+    for (const r of [ops, duty, telegram, smtp]) await r?.close();
+    await redis?.stop();
+  });
+
+  it('debounces: an offline blip shorter than the threshold never opens; a longer one opens exactly one alert', async () => {
+    await a.batch([{ cam: cam(1), status: 'offline', reasons: ['unreachable'] }]);
+    await sleep(500);
+    await a.batch([{ cam: cam(1), status: 'online' }]);
+    await sleep(2000);
+    expect(await ofCamera(1)).toEqual([]);
+    await a.batch([{ cam: cam(2), status: 'offline', reasons: ['unreachable'] }]);
+    const [alert] = await waitFor(async () => ((await ofCamera(2)).length ? ofCamera(2) : undefined), 5000, 'alert');
+    expect(alert).toMatchObject({ rule: 'camera_offline', severity: 'critical', state: 'open', schoolId: A.school });
+    // the same condition reported again (another batch) does not duplicate it
+    await a.batch([{ cam: cam(2), status: 'offline', reasons: ['unreachable', 'onvif_timeout'] }]);
+    await sleep(1000);
+    expect((await ofCamera(2)).filter((x) => x.state !== 'resolved')).toHaveLength(1);
+  });
+
+  it('notifies each receiver once, retrying a receiver that is down; webhooks are HMAC-signed', async () => {
+    const [alert] = await ofCamera(2);
+    await waitFor(() => deliveries(ops, alert!.id, 'opened').length || undefined, 10_000, 'webhook after retries');
+    await waitFor(() => smtp.mails.length || undefined, 10_000, 'e-mail');
+    await sleep(1000);
+    expect(ops.attempts()).toBeGreaterThanOrEqual(3); // two refusals, then the delivery
+    expect(deliveries(ops, alert!.id, 'opened')).toHaveLength(1);
+    const i = ops.got.findIndex((g) => (g.body.alert as Alert).id === alert!.id);
+    expect(ops.signed(i, SECRET)).toBe(true);
+    expect(ops.signed(i, 'another-secret-entirely')).toBe(false);
+    expect(smtp.mails.filter((m) => m.data.includes(`#${alert!.id} `))).toHaveLength(1);
+    expect(smtp.mails[0]!.to).toEqual(['rrc-almaty@example.kz']);
+  });
+
+  it('escalates an unacknowledged critical alert to the duty officer, then the akimat; an acknowledged one stays put', async () => {
+    const [alert] = await ofCamera(2);
+    const t0 = Date.parse(alert!.openedAt);
+    await waitFor(() => deliveries(duty, alert!.id, 'escalated').length || undefined, 10_000, 'level 1');
+    const l1 = deliveries(duty, alert!.id, 'escalated')[0]!.at - t0;
+    expect(l1).toBeGreaterThanOrEqual(2400 - 100);
+    expect(l1).toBeLessThan(2400 + 3000);
+    await waitFor(() => telegram.got.find((g) => String(g.body.text).includes(`#${alert!.id} `)), 10_000, 'level 2');
+    const l2 = telegram.got.find((g) => String(g.body.text).includes(`#${alert!.id} `))!.at - t0;
+    expect(l2).toBeGreaterThanOrEqual(4800 - 100);
+    expect(telegram.got.find((g) => String(g.body.text).includes(`#${alert!.id} `))!.body.chat_id).toBe('-100123');
+    expect((await api.get(`/alerts/${alert!.id}`)).json.escalationLevel).toBe(2);
+    // a second outage, acknowledged at once: nobody above the operators hears of it
+    await a.batch([{ cam: cam(3), status: 'offline', reasons: ['unreachable'] }]);
+    const [third] = await waitFor(async () => ((await ofCamera(3)).length ? ofCamera(3) : undefined), 5000, 'alert 3');
+    const ack = await api.post(`/alerts/${third!.id}/actions`, { action: 'ack', comment: 'технику вызвали' });
+    expect(ack.json).toMatchObject({ state: 'acknowledged', ackBy: 'admin' });
+    await sleep(3500);
+    expect(deliveries(duty, third!.id)).toHaveLength(0);
+  });
+
+  it('resolves by itself when the condition clears, after the hysteresis; a flap keeps one alert', async () => {
+    const [alert] = await ofCamera(2);
+    await a.batch([{ cam: cam(2), status: 'online' }]);
+    await sleep(500);
+    await a.batch([{ cam: cam(2), status: 'offline', reasons: ['unreachable'] }]); // back before it resolved
+    await sleep(2500);
+    const still = (await api.get(`/alerts/${alert!.id}`)).json as Alert;
+    expect(still.state).toBe('open');
+    expect(still.repeats).toBeGreaterThanOrEqual(1);
+    expect((await ofCamera(2)).length).toBe(1);
+    await a.batch([{ cam: cam(2), status: 'online' }]);
+    const done = await waitFor(
+      async () => {
+        const x = (await api.get(`/alerts/${alert!.id}`)).json as Alert;
+        return x.state === 'resolved' ? x : undefined;
+      },
+      6000,
+      'auto-resolve',
+    );
+    expect(done.resolvedBy).toBe('auto');
+    await waitFor(() => deliveries(ops, alert!.id, 'resolved').length || undefined, 5000, 'resolved notice');
+    // a stream problem opens at once (no debounce configured) and resolves by hand with a reason
+    await a.batch([{ cam: cam(4), status: 'degraded', reasons: ['rtsp_down'] }]);
+    const [s] = await waitFor(async () => ((await ofCamera(4)).length ? ofCamera(4) : undefined), 5000, 'stream_down');
+    expect(s!.rule).toBe('stream_down');
+    const r = await api.post(`/alerts/${s!.id}/actions`, { action: 'resolve', reason: 'кабель заменён' });
+    expect(r.json).toMatchObject({ state: 'resolved', resolvedBy: 'admin' });
+  });
+
+  it('records conditions during maintenance without paging anybody', async () => {
+    const now = Date.now();
+    const w = await api.post('/maintenance', {
+      schoolId: A.school,
+      from: new Date(now - 1000).toISOString(),
+      to: new Date(now + 60_000).toISOString(),
+      reason: 'замена коммутатора',
+    });
+    expect(w.status).toBe(200);
+    await a.batch([{ cam: cam(5), status: 'degraded', reasons: ['rtsp_down'] }]);
+    const [m] = await waitFor(async () => ((await ofCamera(5)).length ? ofCamera(5) : undefined), 5000, 'recorded');
+    expect(m!.suppressed).toBe(true);
+    await sleep(1500);
+    expect(deliveries(ops, m!.id)).toHaveLength(0);
+    expect(smtp.mails.filter((x) => x.data.includes(`#${m!.id} `))).toHaveLength(0);
+    expect((await api.call('DELETE', `/maintenance/${w.json.id}`)).status).toBe(200);
+  });
+
+  it("link down: one alert for the school (its cameras unknown), never one per camera; resolved when it's back", async () => {
+    b.ws.terminate();
+    const link = await waitFor(
+      async () => (await alerts()).find((x) => x.rule === 'link_down' && x.schoolId === B.school),
+      15_000,
+      'link_down alert',
+    );
+    expect(link).toMatchObject({ severity: 'critical', subject: { kind: 'school', id: B.school }, cameras: 3 });
+    await sleep(2500);
+    const all = await alerts('?state=all');
+    expect(all.filter((x) => x.schoolId === B.school)).toHaveLength(1);
+    await b.connect();
+    await b.batch([11, 12, 13].map((n) => ({ cam: cam(n), status: 'online' })));
+    await waitFor(
+      async () => ((await api.get(`/alerts/${link.id}`)).json.state === 'resolved' ? true : undefined),
+      10_000,
+      'link_down resolved',
+    );
+  });
+
+  it('a camera appearing after the inventory raises camera_new; a camera reported gone raises camera_gone', async () => {
+    const identity = (n: number, at: string) => ({
+      cameraId: cam(n),
+      manufacturer: 'Hikvista',
+      model: 'X',
+      serial: 'NEW-1',
+      firmware: '1',
+      hardwareId: 'hw',
+      xaddr: 'http://10.0.0.7/onvif/device_service',
+      host: '10.0.0.7',
+      profiles: ['S'],
+      auth: 'httpDigest',
+      media: [],
+      recordingSearch: { kind: 'camera', xaddr: 'http://10.0.0.7/onvif/device_service' },
+      identifiedAt: at,
+    });
+    const announce = (n: number) => {
+      const at = new Date().toISOString();
+      a.send({
+        type: 'batch',
+        seq: ++a.seq,
+        messages: [{ v: 1, agentId: A.agent, at, type: 'camera', camera: identity(n, at) }],
+      });
+    };
+    announce(1); // the school's inventory (its first camera and those within the grace time) is not news
+    await sleep(2500);
+    expect((await ofCamera(1)).filter((x) => x.rule === 'camera_new')).toHaveLength(0);
+    announce(7);
+    const n = await waitFor(async () => (await ofCamera(7)).find((x) => x.rule === 'camera_new'), 5000, 'camera_new');
+    expect(n.severity).toBe('info');
+    a.send({
+      type: 'batch',
+      seq: ++a.seq,
+      messages: [
+        { v: 1, agentId: A.agent, at: new Date().toISOString(), type: 'camera_gone', cameraId: cam(6), how: 'bye' },
+      ],
+    });
+    await waitFor(async () => (await ofCamera(6)).find((x) => x.rule === 'camera_gone'), 5000, 'camera_gone');
+  });
+
+  it('exposes queue depth and job latency; refuses actions to auditors', async () => {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/kuzet_queue_jobs\{queue="alerts",state="waiting"\} \d+/);
+    expect(metrics).toMatch(/kuzet_job_latency_seconds_count\{queue="notify"\} [1-9]/);
+    expect((await api.get('/jobs/failed')).status).toBe(200);
+    expect(
+      (await api.post('/users', { username: 'aud2', role: 'auditor', regions: [], password: 'auditor-pass-1' })).status,
+    ).toBe(200);
+    const aud = new Api(server.url);
+    await aud.login('aud2', 'auditor-pass-1');
+    const [any] = await alerts();
+    expect((await aud.post(`/alerts/${any!.id}/actions`, { action: 'ack' })).status).toBe(403);
+    expect((await aud.get('/jobs/failed')).status).toBe(403);
+  });
+});
