@@ -254,5 +254,10 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     const [any] = await alerts();
     expect((await aud.post(`/alerts/${any!.id}/actions`, { action: 'ack' })).status).toBe(403);
     expect((await aud.get('/jobs/failed')).status).toBe(403);
+    // the jobs UI, admins only
+    const board = async (cookie: string) => (await fetch(`${server.url}/admin/queues`, { headers: { cookie } })).status;
+    expect(await board(api.cookie)).toBe(200);
+    expect(await board(aud.cookie)).toBe(403);
+    expect(await board('')).toBe(401);
   });
 });

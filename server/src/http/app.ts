@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -35,6 +38,26 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
   app.get('/metrics', async (_req, res) => {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
+  // the jobs UI (bull-board), for admins only; its page needs inline scripts, so it gets its own CSP
+  const board = new ExpressAdapter();
+  board.setBasePath('/admin/queues');
+  createBullBoard({
+    queues: [new BullMQAdapter(ctx.alerts.queue), new BullMQAdapter(ctx.alerts.notifyQueue)],
+    serverAdapter: board,
+  });
+  app.use(
+    '/admin/queues',
+    loadUser(ctx.users),
+    (req, res, next) => {
+      if (req.user?.role !== 'admin') return void res.status(req.user ? 403 : 401).json({ error: 'admin only' });
+      res.setHeader(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+      );
+      next();
+    },
+    board.getRouter(),
+  );
   const api = express.Router();
   api.use(loadUser(ctx.users));
   api.use(authRoutes(ctx));
@@ -50,7 +73,7 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
     // hashed assets are immutable; index.html is always revalidated
     app.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
     app.use(express.static(dir, { index: false, maxAge: 0 }));
-    app.get(/^\/(?!api\/|agent\/|metrics|healthz|readyz).*/, (_req, res) =>
+    app.get(/^\/(?!api\/|agent\/|admin\/queues|metrics|healthz|readyz).*/, (_req, res) =>
       res.sendFile(join(dir, 'index.html'), { headers: { 'cache-control': 'no-cache' } }),
     );
   }
