@@ -15,9 +15,14 @@ import { ADMIN_PASSWORD, Api, testServer } from './server-helpers.ts';
  * enrolled for `school` (found by multicast on lo), fast intervals. `restartServer` brings the server back on the
  * same port and Redis prefix after `server.close()` (sessions and state survive, as in production).
  */
-export async function startChain(o: { school: string; agentId: string; cameras: number }) {
+export async function startChain(o: {
+  school: string;
+  agentId: string;
+  cameras: number;
+  env?: Record<string, string>;
+}) {
   const redis = await startRedis();
-  let { server, prefix } = await testServer(redis.url);
+  let { server, prefix } = await testServer(redis.url, undefined, o.env);
   const port = server.port;
   const { sim, tag } = await generatedSimulator({ count: o.cameras, personalities: ['hikvista'] });
   const dir = mkdtempSync(join(tmpdir(), 'kuzet-agent-'));
@@ -62,7 +67,11 @@ export async function startChain(o: { school: string; agentId: string; cameras: 
     link,
     journal,
     async restartServer() {
-      ({ server, prefix } = await testServer(redis.url, prefix, { KUZET_PORT: String(port), KUZET_REGISTRY: '' }));
+      ({ server, prefix } = await testServer(redis.url, prefix, {
+        ...o.env,
+        KUZET_PORT: String(port),
+        KUZET_REGISTRY: '',
+      }));
     },
     async stop() {
       await agent.stop();

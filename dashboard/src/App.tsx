@@ -4,6 +4,7 @@ import { Layout } from './components/Layout.tsx';
 import { AuthProvider, useAuth } from './hooks/auth.tsx';
 import { LiveProvider } from './hooks/live.tsx';
 import { AdminPage } from './pages/AdminPage.tsx';
+import { AlertPage, AlertsPage } from './pages/AlertsPage.tsx';
 import { CameraPage } from './pages/CameraPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { OverviewPage } from './pages/OverviewPage.tsx';
@@ -24,6 +25,8 @@ function Routed() {
           <Route path="/regions/:code" element={<SchoolsPage />} />
           <Route path="/schools/:id" element={<SchoolPage />} />
           <Route path="/cameras/:id" element={<CameraPage />} />
+          <Route path="/alerts" element={<AlertsPage />} />
+          <Route path="/alerts/:id" element={<AlertPage />} />
           {user.role === 'admin' && <Route path="/admin" element={<AdminPage />} />}
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleGuard, ensureDashboardBuilt, launch, login, screenshot } from '../browser.ts';
@@ -55,7 +58,17 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
 
   beforeAll(async () => {
     ensureDashboardBuilt();
-    chain = await startChain({ school: SCHOOL, agentId: 'agent-almaty-1', cameras: 3 });
+    const alerting = join(tmpdir(), `kuzet-e2e-alerting-${process.pid}.json`);
+    writeFileSync(
+      alerting,
+      JSON.stringify({ rules: { camera_offline: { openAfterSeconds: 1, resolveAfterSeconds: 1 } } }),
+    );
+    chain = await startChain({
+      school: SCHOOL,
+      agentId: 'agent-almaty-1',
+      cameras: 3,
+      env: { KUZET_ALERTING: alerting },
+    });
     base = chain.server.url;
     const api = new Api(base);
     await api.login('admin', ADMIN_PASSWORD);
@@ -162,6 +175,35 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.waitForSelector(`tr[data-school="${OTHER}"]`);
     await screenshot(page, 'auditor-schools-ru');
     await page.selectOption('header select', 'en');
+  });
+
+  it('operator: a camera goes offline, the alert appears live with the critical cue, and is acknowledged in the browser', async () => {
+    const page = await as('op75', 'operator-password');
+    await page.click('nav >> text=Alerts');
+    await page.waitForSelector('.alerts-page .panel > :is(ul, p)');
+    const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[1]!;
+    const cameraId = await cameraIdOf(cam.serial);
+    await chain.sim.setFaults(cam.name, { offline: true });
+    const row = page.locator(`li[data-rule="camera_offline"][data-state="open"]`, { hasText: cameraId });
+    await row.waitFor({ timeout: 30_000 });
+    await page.waitForSelector('[data-testid=critical-cue]');
+    await screenshot(page, 'operator-alert-feed');
+    await row.locator('input').fill('Охранник проверяет камеру');
+    await row.locator('button', { hasText: 'Acknowledge' }).click();
+    await page.locator(`li[data-rule="camera_offline"][data-state="acknowledged"]`, { hasText: cameraId }).waitFor();
+    const id = await page.locator('li[data-rule="camera_offline"]', { hasText: cameraId }).getAttribute('data-alert');
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    expect((await api.get(`/alerts/${id}`)).json).toMatchObject({ state: 'acknowledged', ackBy: 'op75' });
+    await page.click(`li[data-alert="${id}"] a.alert-title`);
+    await page.waitForSelector('[data-testid=alert-timeline] >> text=Охранник проверяет камеру');
+    await screenshot(page, 'operator-alert-detail');
+    await chain.sim.setFaults(cam.name, 'clear');
+    await waitFor(
+      async () => ((await api.get(`/alerts/${id}`)).json.state === 'resolved' ? true : undefined),
+      30_000,
+      'resolved',
+    );
   });
 
   it('server killed: the banner shows, the page keeps the last state; restored: banner gone, data resynced', async () => {

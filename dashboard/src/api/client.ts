@@ -1,11 +1,14 @@
 import {
   AgentInfo,
+  Alert,
+  type AlertAction,
   CameraGrid,
   CameraView,
   District,
   EnrolmentCode,
   HistoryEntry,
   LiveServerFrame,
+  MaintenanceWindow,
   MeasurementEntry,
   Page,
   ReasonCounts,
@@ -93,6 +96,17 @@ export const api = {
   camera: (id: string) => call(CameraDetail, `/cameras/${encodeURIComponent(id)}`),
   cameraHistory: (id: string) => call(z.array(HistoryEntry), `/cameras/${encodeURIComponent(id)}/history?limit=200`),
   measurements: (id: string) => call(z.array(MeasurementEntry), `/cameras/${encodeURIComponent(id)}/measurements`),
+  alerts: (q: { state?: 'active' | 'all'; region?: string; severity?: string } = {}) =>
+    call(
+      z.array(Alert),
+      `/alerts?${new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => Boolean(e[1]))).toString()}`,
+    ),
+  alert: (id: string) => call(Alert, `/alerts/${encodeURIComponent(id)}`),
+  alertAction: (id: string, action: AlertAction) =>
+    call(Alert, `/alerts/${encodeURIComponent(id)}/actions`, { method: 'POST', body: action }),
+  schoolAlerts: (id: string) => call(z.array(Alert), `/schools/${encodeURIComponent(id)}/alerts`),
+  cameraAlerts: (id: string) => call(z.array(Alert), `/cameras/${encodeURIComponent(id)}/alerts`),
+  maintenance: () => call(z.array(MaintenanceWindow), '/maintenance'),
   agents: () => call(z.array(AgentInfo), '/agents'),
   enrolmentCode: (schoolId: string, agentId: string) =>
     call(EnrolmentCode, '/enrolment-codes', { method: 'POST', body: { schoolId, agentId } }),

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink } from 'react-router';
 import { useAuth, useUser } from '../hooks/auth.tsx';
+import { CriticalCue } from './CriticalCue.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { LiveBanner } from './LiveBanner.tsx';
 
@@ -26,6 +27,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {user.role === 'school' && user.schoolId && (
             <NavLink to={`/schools/${user.schoolId}`}>{t('nav.schools')}</NavLink>
           )}
+          <NavLink to="/alerts">{t('nav.alerts')}</NavLink>
           {user.role === 'admin' && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
         </nav>
         <div className="top-right">
@@ -37,6 +39,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <LiveBanner />
+      <CriticalCue />
       <main id="main" tabIndex={-1}>
         {children}
       </main>

@@ -1,4 +1,4 @@
-import type { CameraDelta, StatusCounts } from '@kuzet/protocol';
+import type { Alert, CameraDelta, StatusCounts } from '@kuzet/protocol';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { type LinkState, LiveClient } from '../ws/live.ts';
 
@@ -73,6 +73,14 @@ export function useLive(): Live {
   const l = useContext(LiveContext);
   if (!l) throw new Error('useLive outside LiveProvider');
   return l;
+}
+
+/** Calls `f` with alerts as they open or change, while the component is mounted. */
+export function useAlertUpdates(f: (a: Alert[]) => void): void {
+  const { client } = useLive();
+  const ref = useRef(f);
+  ref.current = f;
+  useEffect(() => client.on('alerts', (a) => ref.current(a)), [client]);
 }
 
 /** Calls `f` with every batch of deltas while the component is mounted. */

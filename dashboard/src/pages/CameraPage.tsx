@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, type CameraDetail } from '../api/client.ts';
+import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { Reasons, StatusBadge } from '../components/Status.tsx';
-import { useDeltas } from '../hooks/live.tsx';
+import { useAlertUpdates, useDeltas } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
 
@@ -23,6 +24,10 @@ export function CameraPage() {
   const camera = useResource(() => api.camera(id), [id]);
   const history = useResource(() => api.cameraHistory(id), [id]);
   const measurements = useResource(() => api.measurements(id), [id]);
+  const alerts = useResource(() => api.cameraAlerts(id), [id]);
+  useAlertUpdates((updates) => {
+    if (updates.some((a) => a.cameraId === id)) alerts.reload();
+  });
   useDeltas((ds) => {
     const d = ds.findLast((x) => x.cameraId === id);
     if (!d) return;
@@ -68,6 +73,10 @@ export function CameraPage() {
           </>
         )}
       </Async>
+      <section className="panel">
+        <h2>{t('alerts.title')}</h2>
+        <Async r={alerts}>{(as) => <AlertList alerts={as.slice(0, 20)} />}</Async>
+      </section>
       <section className="panel">
         <h2>{t('camera.measurements')}</h2>
         <Async r={measurements}>{(ms) => <Charts ms={ms} lang={lang} />}</Async>

@@ -2,10 +2,11 @@ import type { CameraView } from '@kuzet/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, type SchoolDetail } from '../api/client.ts';
+import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
-import { useDeltas } from '../hooks/live.tsx';
+import { useAlertUpdates, useDeltas } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
 import { moveCount } from '../lib/status.ts';
@@ -18,6 +19,10 @@ export function SchoolPage() {
   const school = useResource(() => api.school(id), [id]);
   const cameras = useResource(() => api.schoolCameras(id), [id]);
   const history = useResource(() => api.schoolHistory(id), [id]);
+  const alerts = useResource(() => api.schoolAlerts(id), [id]);
+  useAlertUpdates((updates) => {
+    if (updates.some((a) => a.schoolId === id)) alerts.reload();
+  });
   useDeltas((ds) => {
     const mine = ds.filter((d) => d.schoolId === id);
     if (!mine.length) return;
@@ -91,6 +96,10 @@ export function SchoolPage() {
           {(cs) => <CameraTable cameras={cs} minDays={school.data?.requirements?.minRetentionDays} lang={lang} />}
         </Async>
         <p className="muted small">{snapshotsAllowed ? t('school.noSnapshot') : t('school.notAllowed')}</p>
+      </section>
+      <section className="panel">
+        <h2>{t('alerts.title')}</h2>
+        <Async r={alerts}>{(as) => <AlertList alerts={as.slice(0, 20)} />}</Async>
       </section>
       <section className="panel">
         <h2>{t('school.history')}</h2>

@@ -1,4 +1,5 @@
-import { type CameraDelta, type LiveScope, LiveServerFrame, type StatusCounts } from '@kuzet/protocol';
+import type { Alert, CameraDelta, LiveScope, StatusCounts } from '@kuzet/protocol';
+import { LiveServerFrame } from '@kuzet/protocol';
 
 export type LinkState = 'connecting' | 'open' | 'lost';
 
@@ -7,6 +8,8 @@ export interface LiveEvents {
   /** a (re)subscription was answered: everything loaded before may be stale, reload it */
   snapshot(counts: StatusCounts, epoch: number): void;
   deltas(d: CameraDelta[]): void;
+  /** alerts that were opened or changed */
+  alerts(a: Alert[]): void;
 }
 
 interface SocketLike {
@@ -54,6 +57,7 @@ export class LiveClient {
     state: new Set(),
     snapshot: new Set(),
     deltas: new Set(),
+    alerts: new Set(),
   };
 
   constructor(private readonly o: LiveOptions) {}
@@ -112,6 +116,7 @@ export class LiveClient {
         this.setState('open');
         this.emit('snapshot', frame.counts, ++this.epoch);
       } else if (frame.type === 'deltas') this.emit('deltas', frame.deltas);
+      else if (frame.type === 'alerts') this.emit('alerts', frame.alerts);
     };
     ws.onerror = () => {};
     ws.onclose = () => {

@@ -1,0 +1,145 @@
+import type { Alert, AlertAction, Severity } from '@kuzet/protocol';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../api/client.ts';
+import { useUser } from '../hooks/auth.tsx';
+import { formatTime } from '../lib/format.ts';
+
+export const SEVERITY_META: Record<Severity, { icon: string; cls: string }> = {
+  critical: { icon: '‼', cls: 'sev-critical' },
+  major: { icon: '!', cls: 'sev-major' },
+  minor: { icon: '•', cls: 'sev-minor' },
+  info: { icon: 'i', cls: 'sev-info' },
+};
+
+export function SeverityBadge({ severity }: { severity: Severity }) {
+  const { t } = useTranslation();
+  return (
+    <span className={`sev ${SEVERITY_META[severity].cls}`}>
+      <span aria-hidden="true">{SEVERITY_META[severity].icon}</span> {t(`alerts.sev.${severity}`)}
+    </span>
+  );
+}
+
+/** Alerts as a list: severity, what, where, when, state; each opens its detail. */
+export function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange?: (a: Alert) => void }) {
+  const { t, i18n } = useTranslation();
+  if (!alerts.length) return <p className="muted">{t('alerts.none')}</p>;
+  return (
+    <ul className="alerts" data-testid="alert-list">
+      {alerts.map((a) => (
+        <li
+          key={a.id}
+          className={`alert-row state-${a.state}`}
+          data-alert={a.id}
+          data-state={a.state}
+          data-rule={a.rule}
+        >
+          <div className="alert-head">
+            <SeverityBadge severity={a.severity} />{' '}
+            <Link to={`/alerts/${a.id}`} className="alert-title">
+              {t(`alerts.rule.${a.rule}`)}
+            </Link>{' '}
+            <span className="muted small">#{a.id}</span>
+          </div>
+          <div className="small">
+            <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>
+            {a.cameraId && (
+              <>
+                {' / '}
+                <Link to={`/cameras/${a.cameraId}`}>{a.cameraId}</Link>
+              </>
+            )}
+            {a.cameras ? ` · ${t('alerts.cameras', { n: a.cameras })}` : ''} · {a.regionCode} ·{' '}
+            <time dateTime={a.openedAt}>{formatTime(a.openedAt, i18n.language)}</time> ·{' '}
+            <strong>{t(`alerts.st.${a.state}`)}</strong>
+            {a.repeats > 0 && ` · ${t('alerts.repeats', { n: a.repeats })}`}
+            {a.assignee && ` · ${t('alerts.assignee', { who: a.assignee })}`}
+            {a.escalationLevel > 0 && ` · ${t('alerts.level', { n: a.escalationLevel })}`}
+            {a.suppressed && <span className="muted"> · {t('alerts.suppressed')}</span>}
+          </div>
+          {onChange && a.state !== 'resolved' && <AlertActions alert={a} onChange={onChange} compact />}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Acknowledge (with an optional comment), assign, comment, resolve (with a reason). */
+export function AlertActions({
+  alert,
+  onChange,
+  compact = false,
+}: {
+  alert: Alert;
+  onChange: (a: Alert) => void;
+  compact?: boolean;
+}) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string>();
+  const canAct = user.role === 'admin' || user.role === 'operator';
+  const canComment = canAct || user.role === 'school';
+  if (!canComment) return null;
+  const run = (action: AlertAction) => (e?: FormEvent) => {
+    e?.preventDefault();
+    setError(undefined);
+    api.alertAction(alert.id, action).then(
+      (a) => {
+        setText('');
+        onChange(a);
+      },
+      (err: Error) => setError(err.message),
+    );
+  };
+  return (
+    <form className={compact ? 'alert-actions compact' : 'alert-actions'} onSubmit={(e) => e.preventDefault()}>
+      <label>
+        <span className="sr-only">{t('alerts.commentPlaceholder')}</span>
+        <input value={text} onChange={(e) => setText(e.target.value)} placeholder={t('alerts.commentPlaceholder')} />
+      </label>
+      {canAct && alert.state === 'open' && (
+        <button type="button" onClick={run({ action: 'ack', ...(text ? { comment: text } : {}) })}>
+          {t('alerts.ack')}
+        </button>
+      )}
+      {canAct && (
+        <button type="button" className="secondary" disabled={!text} onClick={run({ action: 'assign', to: text })}>
+          {t('alerts.assign')}
+        </button>
+      )}
+      <button type="button" className="secondary" disabled={!text} onClick={run({ action: 'comment', text })}>
+        {t('alerts.comment')}
+      </button>
+      {canAct && alert.state !== 'resolved' && (
+        <button type="button" className="danger" disabled={!text} onClick={run({ action: 'resolve', reason: text })}>
+          {t('alerts.resolve')}
+        </button>
+      )}
+      {error && (
+        <span role="alert" className="error">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
+
+export function AlertTimeline({ alert }: { alert: Alert }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <ol className="timeline" data-testid="alert-timeline">
+      {alert.events.map((e, i) => (
+        // events are append-only: their position is their identity
+        // biome-ignore lint/suspicious/noArrayIndexKey: see above
+        <li key={i}>
+          <time dateTime={e.at}>{formatTime(e.at, i18n.language)}</time> <strong>{t(`alerts.ev.${e.type}`)}</strong>
+          {e.by && ` ${t('alerts.by', { who: e.by })}`}
+          {e.text && <span>: {e.text}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}

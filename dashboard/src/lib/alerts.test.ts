@@ -1,0 +1,54 @@
+import type { Alert } from '@kuzet/protocol';
+import { describe, expect, it } from 'vitest';
+import { mergeAlerts, sortAlerts } from './alerts.ts';
+
+const alert = (id: string, severity: Alert['severity'], openedAt: string, over: Partial<Alert> = {}): Alert => ({
+  id,
+  rule: 'camera_offline',
+  severity,
+  state: 'open',
+  subject: { kind: 'camera', id: `cam-${id}` },
+  schoolId: 'S',
+  districtId: 'D',
+  regionCode: 'KZ-75',
+  reasons: [],
+  openedAt,
+  updatedAt: openedAt,
+  repeats: 0,
+  suppressed: false,
+  escalationLevel: 0,
+  events: [],
+  ...over,
+});
+
+describe('alert feed logic', () => {
+  it('orders most severe first, then newest', () => {
+    const l = sortAlerts([
+      alert('1', 'minor', '2026-11-23T10:00:00Z'),
+      alert('2', 'critical', '2026-11-23T09:00:00Z'),
+      alert('3', 'critical', '2026-11-23T11:00:00Z'),
+    ]);
+    expect(l.map((a) => a.id)).toEqual(['3', '2', '1']);
+  });
+
+  it('merges live updates: new ones in, changed ones replaced, resolved ones out of the active feed, stale ignored', () => {
+    const active = (a: Alert) => a.state !== 'resolved';
+    const base = [alert('1', 'major', '2026-11-23T10:00:00Z')];
+    const added = mergeAlerts(base, [alert('2', 'critical', '2026-11-23T10:05:00Z')], active);
+    expect(added.map((a) => a.id)).toEqual(['2', '1']);
+    const acked = mergeAlerts(
+      added,
+      [alert('1', 'major', '2026-11-23T10:00:00Z', { state: 'acknowledged', updatedAt: '2026-11-23T10:06:00Z' })],
+      active,
+    );
+    expect(acked.find((a) => a.id === '1')?.state).toBe('acknowledged');
+    const stale = mergeAlerts(acked, [alert('1', 'major', '2026-11-23T10:00:00Z')], active);
+    expect(stale).toBe(acked);
+    const resolved = mergeAlerts(
+      acked,
+      [alert('2', 'critical', '2026-11-23T10:05:00Z', { state: 'resolved', updatedAt: '2026-11-23T10:07:00Z' })],
+      active,
+    );
+    expect(resolved.map((a) => a.id)).toEqual(['1']);
+  });
+});

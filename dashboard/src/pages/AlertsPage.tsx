@@ -1,0 +1,114 @@
+import type { Alert, Severity } from '@kuzet/protocol';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api } from '../api/client.ts';
+import { AlertActions, AlertList, AlertTimeline, SeverityBadge } from '../components/Alerts.tsx';
+import { Async } from '../components/Async.tsx';
+import { SoundSwitch } from '../components/CriticalCue.tsx';
+import { regionName } from '../components/RegionMap.tsx';
+import { useAlertUpdates } from '../hooks/live.tsx';
+import { useResource } from '../hooks/resource.ts';
+import { mergeAlerts } from '../lib/alerts.ts';
+import { formatTime } from '../lib/format.ts';
+
+/** The live alert feed: most severe, then newest first; filters by state, region and severity. */
+export function AlertsPage() {
+  const { t, i18n } = useTranslation();
+  const [state, setState] = useState<'active' | 'all'>('active');
+  const [region, setRegion] = useState('');
+  const [severity, setSeverity] = useState<Severity | ''>('');
+  const regions = useResource(() => api.regions(), []);
+  const feed = useResource(() => api.alerts({ state, region, severity }), [state, region, severity]);
+  const keep = (a: Alert) =>
+    (state === 'all' || a.state !== 'resolved') &&
+    (!region || a.regionCode === region) &&
+    (!severity || a.severity === severity);
+  useAlertUpdates((updates) => feed.setData((list) => list && mergeAlerts(list, updates, keep)));
+  const changed = (a: Alert) => feed.setData((list) => list && mergeAlerts(list, [a], keep));
+  return (
+    <div className="page alerts-page">
+      <h1>{t('alerts.title')}</h1>
+      <div className="filters">
+        <label>
+          {t('alerts.state')}{' '}
+          <select value={state} onChange={(e) => setState(e.target.value as 'active' | 'all')}>
+            <option value="active">{t('alerts.active')}</option>
+            <option value="all">{t('alerts.all')}</option>
+          </select>
+        </label>
+        <label>
+          {t('alerts.region')}{' '}
+          <select value={region} onChange={(e) => setRegion(e.target.value)}>
+            <option value="">{t('alerts.allRegions')}</option>
+            {(regions.data ?? []).map((r) => (
+              <option key={r.code} value={r.code}>
+                {regionName(r, i18n.language)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('alerts.severity')}{' '}
+          <select value={severity} onChange={(e) => setSeverity(e.target.value as Severity | '')}>
+            <option value="">{t('alerts.allSeverities')}</option>
+            {(['critical', 'major', 'minor', 'info'] as const).map((s) => (
+              <option key={s} value={s}>
+                {t(`alerts.sev.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <section className="panel">
+        <SoundSwitch />
+        <Async r={feed}>{(list) => <AlertList alerts={list} onChange={changed} />}</Async>
+      </section>
+    </div>
+  );
+}
+
+export function AlertPage() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const alert = useResource(() => api.alert(id), [id]);
+  useAlertUpdates((updates) => {
+    const u = updates.find((a) => a.id === id);
+    if (u) alert.setData(() => u);
+  });
+  return (
+    <div className="page alert-page">
+      <p className="crumbs">
+        <Link to="/alerts">{t('alerts.title')}</Link> › #{id}
+      </p>
+      <Async r={alert}>
+        {(a) => (
+          <>
+            <h1>
+              <SeverityBadge severity={a.severity} /> {t(`alerts.rule.${a.rule}`)}{' '}
+              <span className="muted">#{a.id}</span>
+            </h1>
+            <p>
+              <strong data-testid="alert-state">{t(`alerts.st.${a.state}`)}</strong> ·{' '}
+              <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>
+              {a.cameraId && (
+                <>
+                  {' / '}
+                  <Link to={`/cameras/${a.cameraId}`}>{a.cameraId}</Link>
+                </>
+              )}{' '}
+              · {t('alerts.opened')} {formatTime(a.openedAt, i18n.language)}
+              {a.assignee && ` · ${t('alerts.assignee', { who: a.assignee })}`}
+              {a.suppressed && ` · ${t('alerts.suppressed')}`}
+            </p>
+            {a.state !== 'resolved' && <AlertActions alert={a} onChange={(x) => alert.setData(() => x)} />}
+            <section className="panel">
+              <h2>{t('alerts.timeline')}</h2>
+              <AlertTimeline alert={a} />
+            </section>
+          </>
+        )}
+      </Async>
+    </div>
+  );
+}
