@@ -34,10 +34,18 @@ process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
 
-export async function startFleet(o: { agents: number; cameras: number; env?: Record<string, string> }) {
+export async function startFleet(o: {
+  agents: number;
+  cameras: number;
+  env?: Record<string, string>;
+  /** schools in the generated registry (default: one per agent) */
+  registrySchools?: number;
+  /** which schools get an agent (default: the first `agents`) */
+  only?: (s: { regionCode: string }) => boolean;
+}) {
   const redis = await startRedis();
   children.push(redis.proc);
-  const registry = generateRegistry(o.agents);
+  const registry = generateRegistry(o.registrySchools ?? o.agents);
   const regFile = join(ROOT, 'var/bench-registry.json');
   writeFileSync(regFile, JSON.stringify(registry));
   const port = await freePortRange(1);
@@ -71,7 +79,7 @@ export async function startFleet(o: { agents: number; cameras: number; env?: Rec
 
   const r = new Redis(redis.url);
   const agentsRepo = new AgentRepository(r, new Keys(prefix));
-  const schools = registry.schools.slice(0, o.agents);
+  const schools = (o.only ? registry.schools.filter(o.only) : registry.schools).slice(0, o.agents);
   const sims: Sim[] = [];
   let camNo = 0;
   for (const s of schools) {
@@ -87,8 +95,10 @@ export async function startFleet(o: { agents: number; cameras: number; env?: Rec
 
   const ackLag: number[] = [];
   const errors = new Map<string, number>();
-  for (const [i, sim] of sims.entries()) {
+  /** (Re)connects an agent's link: hello, then it may send. */
+  async function connect(sim: Sim): Promise<void> {
     sim.ws = new WebSocket(`ws://127.0.0.1:${port}/agent/link`, { headers: { authorization: `Bearer ${sim.token}` } });
+    sim.sent.clear();
     sim.ws.on('message', (d) => {
       const f = JSON.parse(String(d));
       if (f.type === 'error') errors.set(f.code, (errors.get(f.code) ?? 0) + 1);
@@ -100,8 +110,12 @@ export async function startFleet(o: { agents: number; cameras: number; env?: Rec
         }
       }
     });
+    sim.ws.on('error', () => undefined);
     await new Promise((res) => sim.ws.once('open', res));
-    sim.ws.send(JSON.stringify({ type: 'hello', v: 1, agentId: sim.agentId, lastSeq: 0 }));
+    sim.ws.send(JSON.stringify({ type: 'hello', v: 1, agentId: sim.agentId, lastSeq: sim.seq }));
+  }
+  for (const [i, sim] of sims.entries()) {
+    await connect(sim);
     if (i % 1000 === 999) log(`${i + 1} agents connected`);
   }
 
@@ -174,6 +188,21 @@ export async function startFleet(o: { agents: number; cameras: number; env?: Rec
     await redis.stop();
   }
 
-  return { redis, server, port, registry, sims, ackLag, errors, send, state, unacked, healthLoad, stop, camNo };
+  return {
+    redis,
+    server,
+    port,
+    registry,
+    sims,
+    ackLag,
+    errors,
+    send,
+    state,
+    unacked,
+    healthLoad,
+    stop,
+    camNo,
+    connect,
+  };
 }
 export type Fleet = Awaited<ReturnType<typeof startFleet>>;

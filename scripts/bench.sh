@@ -4,6 +4,7 @@
 #   npm run bench -- agent   the agent with 256 cameras (issue 3)
 #   npm run bench -- server  7,500 agents / 250,000 cameras against the server (issue 4)
 #   npm run bench -- dashboard  the dashboard in Chromium with 7,500 schools / 250,000 cameras (issue 5)
+#   npm run bench -- alerts  alert storm: a region of 1,000+ schools loses every link, then recovers (issue 6)
 source "$(dirname "$0")/lib.sh"
 ensure_node
 ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server chromium:chromium
@@ -13,3 +14,4 @@ which="${1:-all}"
 if [ "$which" = all ] || [ "$which" = agent ]; then node --import tsx bench/agent-bench.ts; fi
 if [ "$which" = all ] || [ "$which" = server ]; then node --import tsx bench/server-bench.ts; fi
 if [ "$which" = all ] || [ "$which" = dashboard ]; then node --import tsx bench/dashboard-bench.ts; fi
+if [ "$which" = all ] || [ "$which" = alerts ]; then node --import tsx bench/alert-bench.ts; fi

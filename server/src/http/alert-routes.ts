@@ -210,7 +210,7 @@ export function alertRoutes(ctx: AppContext): Router {
     }),
     async (_req, res) => {
       const out = [];
-      for (const q of [ctx.alerts.queue, ctx.alerts.notifyQueue] as const)
+      for (const q of [ctx.alerts.queue, ctx.alerts.linkQueue, ctx.alerts.notifyQueue] as const)
         for (const j of await q.getFailed(0, 199))
           out.push({
             queue: q.name,
@@ -230,7 +230,7 @@ export function alertRoutes(ctx: AppContext): Router {
     validate({ method: 'post', path: '/jobs/failed/retry', summary: 'retry every failed job', roles: 'admin' }),
     async (_req, res) => {
       let n = 0;
-      for (const q of [ctx.alerts.queue, ctx.alerts.notifyQueue] as const)
+      for (const q of [ctx.alerts.queue, ctx.alerts.linkQueue, ctx.alerts.notifyQueue] as const)
         for (const j of await q.getFailed(0, 999)) {
           await j.retry();
           n++;

@@ -42,7 +42,7 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
   createBullBoard({
-    queues: [new BullMQAdapter(ctx.alerts.queue), new BullMQAdapter(ctx.alerts.notifyQueue)],
+    queues: [ctx.alerts.queue, ctx.alerts.linkQueue, ctx.alerts.notifyQueue].map((q) => new BullMQAdapter(q)),
     serverAdapter: board,
   });
   app.use(

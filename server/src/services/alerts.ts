@@ -59,6 +59,8 @@ const targetKey = (t: NotifyTarget) => createHash('sha1').update(JSON.stringify(
 export class AlertService {
   readonly queue: Queue<AlertJob>;
   readonly notifyQueue: Queue<NotifyJob>;
+  /** school-level jobs (link down/up) in their own queue: a flood of camera jobs never delays a school's alert */
+  readonly linkQueue: Queue<AlertJob>;
   private readonly conn: Redis;
   private readonly redis: Redis;
   private workers: Worker[] = [];
@@ -68,6 +70,16 @@ export class AlertService {
     this.redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
     const prefix = o.keys.bullPrefix();
     this.queue = new Queue<AlertJob>('alerts', {
+      connection: this.conn,
+      prefix,
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { count: 2000, age: 24 * 3600 },
+        removeOnFail: { count: 5000, age: 14 * 24 * 3600 },
+      },
+    });
+    this.linkQueue = new Queue<AlertJob>('links', {
       connection: this.conn,
       prefix,
       defaultJobOptions: {
@@ -89,7 +101,7 @@ export class AlertService {
     });
     o.metrics.queueDepth.setCollector(async () => {
       const out: [string, string, number][] = [];
-      for (const q of [this.queue, this.notifyQueue]) {
+      for (const q of [this.queue, this.linkQueue, this.notifyQueue]) {
         const c = await q.getJobCounts('waiting', 'delayed', 'active', 'failed');
         for (const [state, n] of Object.entries(c)) out.push([q.name, state, n]);
       }
@@ -105,12 +117,17 @@ export class AlertService {
       prefix,
       concurrency: 16,
     });
+    const links = new Worker<AlertJob>('links', (job) => this.process(job), {
+      connection: this.conn,
+      prefix,
+      concurrency: 16,
+    });
     const notify = new Worker<NotifyJob>('notify', (job) => this.deliver(job), {
       connection: this.conn,
       prefix,
       concurrency: 8,
     });
-    for (const w of [alerts, notify]) {
+    for (const w of [alerts, links, notify]) {
       w.on('completed', (job) => {
         const waited = (job.finishedOn ?? Date.now()) - job.timestamp - (job.opts.delay ?? 0);
         this.o.metrics.jobSeconds.observe({ queue: w.name }, Math.max(0, waited) / 1000);
@@ -122,7 +139,7 @@ export class AlertService {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
         void this.event(job.data.alertId, 'notify_failed', `${job.data.target.channel}: ${job.failedReason}`);
     });
-    this.workers = [alerts, notify];
+    this.workers = [alerts, links, notify];
   }
 
   // ---- enqueueing (called by ingest and the link monitor) ----
@@ -145,7 +162,7 @@ export class AlertService {
   }
 
   async linkChanged(agentId: string, place: Place, down: boolean, at: string, cameras: number): Promise<void> {
-    await this.queue.add(
+    await this.linkQueue.add(
       'link',
       { ...placeOf(place), kind: 'link', agentId, down, at, cameras },
       { jobId: `link-${agentId}-${down ? 'down' : 'up'}-${ms(at)}` },
@@ -188,11 +205,17 @@ export class AlertService {
 
   /** Brings the camera's alerts in line with its current state (whatever order the jobs come in). */
   private async reconcileCamera(cameraId: string, place: Place): Promise<void> {
-    const [cam] = await this.o.state.cameras([cameraId]);
+    const k = this.o.keys;
+    // one round trip for what decides nothing-to-do (the usual case): state, alerts, pending episodes
+    const [[cam], active, pendingVals] = await Promise.all([
+      this.o.state.cameras([cameraId]),
+      this.o.alerts.activeOf(cameraId),
+      this.redis.mget(CAMERA_STATE_RULES.map((r) => k.pending(r, cameraId))),
+    ]);
     if (!cam || cam.status === 'link_down') return; // the school's link_down alert speaks for it
+    const pending = new Set(CAMERA_STATE_RULES.filter((_, i) => pendingVals[i] !== null));
     const now = new Date().toISOString();
     const desired = cameraRules(cam.status, cam.reasons);
-    const active = await this.o.alerts.activeOf(cameraId);
     const gone = active.find((a) => a.rule === 'camera_gone');
     if (gone && cam.status !== 'offline') await this.resolve(gone.id, 'auto', 'the camera reports again', now);
     for (const rule of CAMERA_STATE_RULES) {
@@ -225,7 +248,7 @@ export class AlertService {
           );
       } else {
         // shorter than openAfterSeconds: it never pages
-        await this.redis.del(this.o.keys.pending(rule, cameraId));
+        if (pending.has(rule)) await this.redis.del(this.o.keys.pending(rule, cameraId));
         if (!open) continue;
         if (eff.resolveAfterSeconds === 0 || !eff.enabled) {
           await this.resolve(open.id, 'auto', 'condition cleared', now);
@@ -434,6 +457,7 @@ export class AlertService {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     await this.queue.close();
+    await this.linkQueue.close();
     await this.notifyQueue.close();
     this.o.notifier.close();
     this.conn.disconnect();
