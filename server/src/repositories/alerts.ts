@@ -102,8 +102,9 @@ export class AlertRepository {
     const alert = fixArrays(JSON.parse(json));
     if (created === 1) {
       const ms = Date.parse(r.at);
-      await this.redis
-        .multi()
+      const m = this.redis.multi();
+      if (r.subject.kind === 'camera') m.sadd(this.keys.alertedCams(), r.subject.id);
+      await m
         .zadd(this.keys.alertsActive(), ms, alert.id)
         .zadd(this.keys.alertsAll(), ms, alert.id)
         .zremrangebyrank(this.keys.alertsAll(), 0, -MAX_HISTORY - 1)
@@ -128,6 +129,13 @@ export class AlertRepository {
   async openFor(rule: AlertRule, subject: string): Promise<Alert | undefined> {
     const id = await this.redis.get(this.keys.alertOpen(rule, subject));
     return id ? this.get(id) : undefined;
+  }
+
+  /** Which of these cameras have an alert that is not resolved (one round trip). */
+  async withAlerts(cameraIds: string[]): Promise<Set<string>> {
+    if (!cameraIds.length) return new Set();
+    const r = await this.redis.smismember(this.keys.alertedCams(), ...cameraIds);
+    return new Set(cameraIds.filter((_, i) => r[i] === 1));
   }
 
   /** Open and acknowledged alerts of a subject (a camera or a school). */
@@ -177,6 +185,8 @@ export class AlertRepository {
         if (next.state === 'resolved') {
           const openKey = this.keys.alertOpen(next.rule, next.subject.id);
           if ((await this.redis.get(openKey)) === id) await this.redis.del(openKey);
+          if (next.subject.kind === 'camera' && (await this.activeOf(next.subject.id)).length === 0)
+            await this.redis.srem(this.keys.alertedCams(), next.subject.id);
         }
         return next;
       }

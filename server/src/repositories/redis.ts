@@ -36,6 +36,7 @@ export class Keys {
   alertsActive = () => `${this.prefix}alerts:active`;
   alertsAll = () => `${this.prefix}alerts:all`;
   alertsOf = (subject: string) => `${this.prefix}alerts:of:${subject}`;
+  alertedCams = () => `${this.prefix}alerts:cams`;
   alertSeq = () => `${this.prefix}alerts:seq`;
   pending = (rule: string, subject: string) => `${this.prefix}alertpending:${rule}:${subject}`;
   clearing = (alertId: string) => `${this.prefix}alertclearing:${alertId}`;

@@ -145,8 +145,13 @@ export class AlertService {
   // ---- enqueueing (called by ingest and the link monitor) ----
 
   async camerasChanged(deltas: CameraDelta[]): Promise<void> {
-    const jobs = deltas
-      .filter((d) => d.status !== 'link_down')
+    // a change to a state that raises nothing matters only for a camera that has an alert to resolve (a link
+    // coming back turns thousands of cameras from link_down to online: most have nothing to do)
+    const moved = deltas.filter((d) => d.status !== 'link_down');
+    const quiet = moved.filter((d) => cameraRules(d.status, d.reasons).size === 0).map((d) => d.cameraId);
+    const alerted = await this.o.alerts.withAlerts(quiet);
+    const jobs = moved
+      .filter((d) => cameraRules(d.status, d.reasons).size > 0 || alerted.has(d.cameraId))
       .map((d) => ({
         name: 'camera',
         data: {
