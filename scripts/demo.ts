@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { generateCameras } from '@kuzet/simulator';
 import { generateRegistry } from './gen-registry.ts';
@@ -75,7 +76,28 @@ async function api(
   };
 }
 
+/** Stands in for the RRC's and akimat's systems: prints every alert notification the server sends. */
+function notificationSink(): void {
+  http
+    .createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => {
+        body += d;
+      });
+      req.on('end', () => {
+        try {
+          say(`notification → ${req.url?.slice(1)}: ${JSON.parse(body).text}`);
+        } catch {
+          /* not JSON */
+        }
+        res.writeHead(200).end();
+      });
+    })
+    .listen(8099, '127.0.0.1');
+}
+
 async function main() {
+  notificationSink();
   mkdirSync(VAR, { recursive: true });
   const registry = generateRegistry();
   writeFileSync(join(VAR, 'registry.json'), JSON.stringify(registry));
@@ -103,6 +125,10 @@ async function main() {
       KUZET_ADMIN_PASSWORD: ADMIN_PASSWORD,
       KUZET_REGISTRY: join(VAR, 'registry.json'),
       KUZET_LOG_LEVEL: 'info',
+      KUZET_ALERTING: join(ROOT, 'config/demo/alerting.json'),
+      KUZET_WEBHOOK_SECRET: 'demo-webhook-secret-0123456789',
+      KUZET_PUBLIC_URL: BASE,
+      KUZET_NEW_CAMERA_GRACE_SECONDS: '120',
     },
     /"event":"ready"/,
   );

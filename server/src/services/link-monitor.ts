@@ -32,12 +32,21 @@ export class LinkMonitor {
     cameras: number;
   }) => Promise<void>;
 
+  /**
+   * The agent was heard from. If it had been marked down meanwhile (a server too busy to read its frames in time),
+   * its link comes back up at once; its cameras follow with its next state reports.
+   */
   async touch(agentId: string): Promise<void> {
-    await this.redis.zadd(this.keys.agentSeen(), Date.now(), agentId);
+    const [, [, down]] = (await this.redis
+      .multi()
+      .zadd(this.keys.agentSeen(), Date.now(), agentId)
+      .hget(this.keys.agent(agentId), 'linkDown')
+      .exec()) as [unknown, [unknown, string | null]];
+    if (down === '1') await this.linkUp(agentId);
   }
 
   async linkUp(agentId: string): Promise<void> {
-    await this.touch(agentId);
+    await this.redis.zadd(this.keys.agentSeen(), Date.now(), agentId);
     const [was, schoolId] = await this.redis.hmget(this.keys.agent(agentId), 'linkDown', 'schoolId');
     const at = new Date().toISOString();
     await this.redis.hset(this.keys.agent(agentId), { linkDown: 0, linkUpAt: at });
@@ -67,24 +76,33 @@ export class LinkMonitor {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Marks one silent agent's cameras link_down; false when there was nothing to do. */
-  private async markDown(agentId: string): Promise<boolean> {
+  /**
+   * First pass for one silent agent: flag its link down and raise the school's alert (the root cause, cheap).
+   * Returns its placement for the second pass, or undefined when there was nothing to do.
+   */
+  private async flagDown(agentId: string, at: string): Promise<Placement | undefined> {
     const h = await this.redis.hgetall(this.keys.agent(agentId));
-    if (h.linkDown === '1' || !h.schoolId) return false;
+    if (h.linkDown === '1' || !h.schoolId) return undefined;
     const school = await this.registry.school(h.schoolId);
-    if (!school) return false;
-    const now = new Date().toISOString();
+    if (!school) return undefined;
+    await this.redis.hset(this.keys.agent(agentId), { linkDown: 1, linkDownAt: at });
     const place = { agentId, schoolId: school.id, districtId: school.districtId, regionCode: school.regionCode };
-    const ids = await this.state.schoolCameraIds(school.id);
-    const cams = await this.state.cameras(ids);
-    const mine = cams.filter((c) => c.agentId === agentId && c.status !== 'link_down');
+    const cameras = await this.redis.scard(this.keys.schoolCams(school.id));
+    this.log?.warn({ agentId, schoolId: school.id, cameras }, 'link down');
+    await this.onLink?.({ agentId, place, down: true, at, cameras });
+    return place;
+  }
+
+  /** Second pass: the agent's cameras become link_down (unknown), with roll-ups and live deltas. */
+  private async markCameras(place: Placement, at: string): Promise<void> {
+    const cams = await this.state.cameras(await this.state.schoolCameraIds(place.schoolId));
+    const mine = cams.filter((c) => c.agentId === place.agentId && c.status !== 'link_down');
     const m = this.redis.multi();
     const idx: number[] = [];
     for (const c of mine) {
       idx.push(m.length - 1); // .length counts the MULTI itself
-      this.state.transition(m, c.cameraId, place, 'link_down', [], now);
+      this.state.transition(m, c.cameraId, place, 'link_down', [], at);
     }
-    m.hset(this.keys.agent(agentId), { linkDown: 1, linkDownAt: now });
     const res = (await m.exec()) ?? [];
     const deltas: CameraDelta[] = [];
     mine.forEach((c, i) => {
@@ -92,18 +110,16 @@ export class LinkMonitor {
       if (previous)
         deltas.push({
           cameraId: c.cameraId,
-          schoolId: school.id,
-          districtId: school.districtId,
-          regionCode: school.regionCode,
+          schoolId: place.schoolId,
+          districtId: place.districtId,
+          regionCode: place.regionCode,
           status: 'link_down',
           reasons: [],
-          at: now,
+          at,
           previous,
         });
     });
     await this.bus.publish(deltas);
-    await this.onLink?.({ agentId, place, down: true, at: now, cameras: mine.length });
-    return true;
   }
 
   /** Finds silent agents and marks their cameras link_down. Returns the agents newly marked. */
@@ -112,15 +128,16 @@ export class LinkMonitor {
     if (!lock) return [];
     try {
       const silent = await this.redis.zrangebyscore(this.keys.agentSeen(), '-inf', Date.now() - this.thresholdMs);
-      const marked: string[] = [];
-      // a whole region may go dark at once: schools are marked in parallel, a few dozen at a time
-      for (let i = 0; i < silent.length; i += 32)
-        await Promise.all(
-          silent.slice(i, i + 32).map(async (agentId) => {
-            if (await this.markDown(agentId)) marked.push(agentId);
-          }),
-        );
-      return marked;
+      // a whole region may go dark at once: first every school's link and alert (the root cause, fast), then
+      // their cameras (thousands of transitions), in parallel a few dozen at a time
+      const at = new Date().toISOString();
+      const places: Placement[] = [];
+      for (let i = 0; i < silent.length; i += 64)
+        for (const p of await Promise.all(silent.slice(i, i + 64).map((id) => this.flagDown(id, at))))
+          if (p) places.push(p);
+      for (let i = 0; i < places.length; i += 32)
+        await Promise.all(places.slice(i, i + 32).map((p) => this.markCameras(p, at)));
+      return places.map((p) => p.agentId);
     } finally {
       await this.redis.del(this.keys.lock('link-sweep'));
     }
