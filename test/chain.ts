@@ -46,6 +46,8 @@ export async function startChain(o: {
     agentConfig({
       agentId: o.agentId,
       intervals: { reachabilitySeconds: 2, streamSeconds: 3600, retentionSeconds: 3600, rtspSeconds: 5 },
+      // the whole suite shares two cores with a browser: "slow" here is not what a school's LAN calls slow
+      timeouts: { slowMs: 5000, rtspMs: 8000 },
     }),
     link,
   );
