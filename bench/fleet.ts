@@ -119,6 +119,13 @@ export async function startFleet(o: {
     if (i % 1000 === 999) log(`${i + 1} agents connected`);
   }
 
+  // like real agents, every agent pings (the link monitor's "silent" means no frame at all)
+  const pinger = setInterval(() => {
+    for (const sim of sims)
+      if (sim.ws.readyState === WebSocket.OPEN) sim.ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+  }, 15_000);
+  pinger.unref();
+
   const send = (sim: Sim, messages: object[]) => {
     sim.seq++;
     sim.sent.set(sim.seq, performance.now());
@@ -182,6 +189,7 @@ export async function startFleet(o: {
   }
 
   async function stop() {
+    clearInterval(pinger);
     for (const s of sims) s.ws.terminate();
     server.kill('SIGTERM');
     await Promise.race([new Promise((r) => server.once('exit', r)), sleep(10_000)]);

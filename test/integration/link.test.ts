@@ -170,5 +170,16 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
     const back = (await api.get(`/schools/${A.school}/cameras`)).json as { status: string }[];
     expect(back.every((c) => c.status === 'online')).toBe(true);
     expect((await api.get(`/schools/${A.school}`)).json.agentLinks[0].linkDown).toBe(false);
+    // a server too busy to read frames in time may flag a connected agent down: its next batch brings it back
+    const r = new Redis(redis.url);
+    await r.hset(`${prefix}agent:${A.agent}`, 'linkDown', 1);
+    expect((await api.get(`/schools/${A.school}`)).json.agentLinks[0].linkDown).toBe(true);
+    await a.batch([{ cam: camOf(1), status: 'online' }]);
+    await waitFor(
+      async () => ((await api.get(`/schools/${A.school}`)).json.agentLinks[0].linkDown === false ? true : undefined),
+      3000,
+      'link back up on the next batch',
+    );
+    r.disconnect();
   });
 });

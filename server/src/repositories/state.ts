@@ -66,7 +66,8 @@ return {old or '', counted, nowCounted}
 
 /**
  * A whole batch of health samples in one call: checks the agent's sequence number (0 = stale, nothing written),
- * writes each camera's tier time and last check, then the agent's fields, lastSeq and liveness.
+ * writes each camera's tier time and last check, then the agent's fields, lastSeq and liveness. Returns 2 instead of 1
+ * when the agent's link is flagged down (the server had thought it silent): the caller brings it back up.
  * KEYS: agent, agents:seen, cam...  ARGV: seq, now, nowMs, agentId, nAgentFields, (field, value)*n, (tier, at)*cams
  */
 const HEALTH_BATCH = `
@@ -82,6 +83,7 @@ local f = {'lastSeq', ARGV[1], 'lastSeen', ARGV[2]}
 for i = 6, 5 + n * 2 do f[#f + 1] = ARGV[i] end
 redis.call('HSET', KEYS[1], unpack(f))
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+if redis.call('HGET', KEYS[1], 'linkDown') == '1' then return 2 end
 return 1
 `;
 
@@ -122,7 +124,7 @@ export class StateRepository {
     now: Date,
     samples: { cameraId: string; tier: string; at: string }[],
     agentFields: Record<string, string | number>,
-  ): Promise<boolean> {
+  ): Promise<0 | 1 | 2> {
     const k = this.keys;
     const keys: string[] = [k.agent(agentId), k.agentSeen()];
     const fields = Object.entries(agentFields);
@@ -132,7 +134,7 @@ export class StateRepository {
       keys.push(k.cam(s.cameraId));
       args.push(`tier:${s.tier}`, s.at);
     }
-    return (await this.redis.kuzetHealthBatch(keys.length, ...keys, ...args)) === 1;
+    return (await this.redis.kuzetHealthBatch(keys.length, ...keys, ...args)) as 0 | 1 | 2;
   }
 
   /** Queues a status transition on a pipeline/multi. */

@@ -20,6 +20,7 @@ export class GridCache {
   private readonly dirty = new Set<string>();
   private readonly loading = new Map<string, Promise<RegionGrid>>();
   private timer?: NodeJS.Timeout;
+  private firstDirtyAt = 0;
   loads = 0;
 
   constructor(
@@ -50,9 +51,17 @@ export class GridCache {
     for (const code of this.regions.keys()) this.markDirty(code);
   }
 
+  /**
+   * Reloads in the background once new cameras stop arriving for a moment (a trailing debounce, at most 15 s):
+   * a resync of thousands of agents reloads each region once, not every second. A request for a dirty region reads
+   * it at once anyway.
+   */
   private markDirty(code: string): void {
     this.dirty.add(code);
-    if (this.timer) return;
+    const now = Date.now();
+    if (!this.timer) this.firstDirtyAt = now;
+    else if (now - this.firstDirtyAt < 15_000) clearTimeout(this.timer);
+    else return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const codes = [...this.dirty];

@@ -7,6 +7,8 @@ export interface IngestResult {
   /** false when the batch had been stored before (a resend): nothing was applied twice */
   applied: boolean;
   deltas: CameraDelta[];
+  /** the agent's link was flagged down although it is sending: bring it back up */
+  linkWasDown?: boolean;
   /** cameras seen for the first time, and cameras the agent reports gone */
   events: { rule: 'camera_new' | 'camera_gone'; cameraId: string; at: string }[];
 }
@@ -48,9 +50,9 @@ export class IngestService {
         if (msg.type === 'health')
           samples.push({ cameraId: msg.sample.cameraId, tier: msg.sample.tier, at: msg.sample.at });
         else agentFields = { cameras: msg.cameras, rssMb: msg.rssMb, uptimeSeconds: msg.uptimeSeconds };
-      const applied = await this.state.healthBatch(place.agentId, seq, new Date(), samples, agentFields);
-      if (applied) this.messages += messages.length;
-      return { applied, deltas: [], events: [] };
+      const r = await this.state.healthBatch(place.agentId, seq, new Date(), samples, agentFields);
+      if (r) this.messages += messages.length;
+      return { applied: r > 0, deltas: [], events: [], linkWasDown: r === 2 };
     }
     if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [], events: [] };
     const k = this.keys;
@@ -152,6 +154,8 @@ export class IngestService {
     }
     m.hset(k.agent(place.agentId), { lastSeq: seq, lastSeen: now });
     m.zadd(k.agentSeen(), Date.now(), place.agentId);
+    const downIdx = m.length;
+    m.hget(k.agent(place.agentId), 'linkDown');
     const res = (await m.exec()) ?? [];
     for (const [err] of res) if (err) throw err;
     this.messages += messages.length;
@@ -174,6 +178,6 @@ export class IngestService {
       if (res[f.idx]?.[1] === 1 && Date.parse(f.at) - schoolFirst > this.newCameraGraceMs)
         events.push({ rule: 'camera_new', cameraId: f.cameraId, at: f.at });
     }
-    return { applied: true, deltas, events };
+    return { applied: true, deltas, events, linkWasDown: res[downIdx]?.[1] === '1' };
   }
 }

@@ -164,6 +164,7 @@ export class AgentLinkServer {
         const r = await this.d.ingest.ingest(place, frame.seq, frame.messages);
         end();
         this.d.metrics.batches.inc({ result: r.applied ? 'applied' : 'duplicate' });
+        if (r.linkWasDown) await this.d.monitor.linkUp(agent.agentId);
         if (r.applied) this.d.metrics.messages.inc(frame.messages.length);
         await this.d.bus.publish(r.deltas);
         // alerting: state changes and camera events become jobs (idempotent ids; a resend adds nothing)
