@@ -119,11 +119,16 @@ export async function startFleet(o: {
     if (i % 1000 === 999) log(`${i + 1} agents connected`);
   }
 
-  // like real agents, every agent pings (the link monitor's "silent" means no frame at all)
+  // like real agents, every agent pings every 15 s — spread over the interval as real agents' clocks are, never
+  // all at once
+  let pingCursor = 0;
   const pinger = setInterval(() => {
-    for (const sim of sims)
+    const n = Math.ceil(sims.length / 150);
+    for (let k = 0; k < n; k++) {
+      const sim = sims[pingCursor++ % sims.length]!;
       if (sim.ws.readyState === WebSocket.OPEN) sim.ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
-  }, 15_000);
+    }
+  }, 100);
   pinger.unref();
 
   const send = (sim: Sim, messages: object[]) => {

@@ -38,7 +38,7 @@ export class LinkMonitor {
    */
   async touch(agentId: string): Promise<void> {
     const [, [, down]] = (await this.redis
-      .multi()
+      .pipeline()
       .zadd(this.keys.agentSeen(), Date.now(), agentId)
       .hget(this.keys.agent(agentId), 'linkDown')
       .exec()) as [unknown, [unknown, string | null]];
