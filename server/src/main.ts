@@ -21,6 +21,11 @@ const server = await startServer(cfg, log).catch((err) => {
 process.stdout.write(`${JSON.stringify({ event: 'ready', url: server.url })}\n`);
 const shutdown = async (sig: string) => {
   log.info({ sig }, 'shutting down');
+  // graceful, but bounded: with Redis gone, closing its clients and workers could wait forever
+  setTimeout(() => {
+    log.error('shutdown took longer than 15 s: exiting');
+    process.exit(1);
+  }, 15_000).unref();
   await server.close();
   process.exit(0);
 };
