@@ -95,6 +95,8 @@ export class LinkMonitor {
 
   /** Second pass: the agent's cameras become link_down (unknown), with roll-ups and live deltas. */
   private async markCameras(place: Placement, at: string): Promise<void> {
+    // the agent may have come back between the two passes: then its cameras keep their state
+    if ((await this.redis.hget(this.keys.agent(place.agentId), 'linkDown')) !== '1') return;
     const cams = await this.state.cameras(await this.state.schoolCameraIds(place.schoolId));
     const mine = cams.filter((c) => c.agentId === place.agentId && c.status !== 'link_down');
     const m = this.redis.multi();
