@@ -69,36 +69,21 @@ export class AlertService {
     this.conn = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
     this.redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
     const prefix = o.keys.bullPrefix();
-    this.queue = new Queue<AlertJob>('alerts', {
-      connection: this.conn,
-      prefix,
-      defaultJobOptions: {
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { count: 2000, age: 24 * 3600 },
-        removeOnFail: { count: 5000, age: 14 * 24 * 3600 },
-      },
-    });
-    this.linkQueue = new Queue<AlertJob>('links', {
-      connection: this.conn,
-      prefix,
-      defaultJobOptions: {
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { count: 2000, age: 24 * 3600 },
-        removeOnFail: { count: 5000, age: 14 * 24 * 3600 },
-      },
-    });
-    this.notifyQueue = new Queue<NotifyJob>('notify', {
-      connection: this.conn,
-      prefix,
-      defaultJobOptions: {
-        attempts: 10,
-        backoff: { type: 'exponential', delay: o.notifyBackoffMs },
-        removeOnComplete: { count: 2000, age: 24 * 3600 },
-        removeOnFail: { count: 5000, age: 14 * 24 * 3600 },
-      },
-    });
+    // bounded history in Redis; retries with exponential backoff
+    const queue = <T>(name: string, attempts: number, backoffMs: number) =>
+      new Queue<T>(name, {
+        connection: this.conn,
+        prefix,
+        defaultJobOptions: {
+          attempts,
+          backoff: { type: 'exponential', delay: backoffMs },
+          removeOnComplete: { count: 2000, age: 24 * 3600 },
+          removeOnFail: { count: 5000, age: 14 * 24 * 3600 },
+        },
+      });
+    this.queue = queue<AlertJob>('alerts', 5, 1000);
+    this.linkQueue = queue<AlertJob>('links', 5, 1000);
+    this.notifyQueue = queue<NotifyJob>('notify', 10, o.notifyBackoffMs);
     o.metrics.queueDepth.setCollector(async () => {
       const out: [string, string, number][] = [];
       for (const q of [this.queue, this.linkQueue, this.notifyQueue]) {
@@ -148,10 +133,10 @@ export class AlertService {
     // a change to a state that raises nothing matters only for a camera that has an alert to resolve (a link
     // coming back turns thousands of cameras from link_down to online: most have nothing to do)
     const moved = deltas.filter((d) => d.status !== 'link_down');
-    const quiet = moved.filter((d) => cameraRules(d.status, d.reasons).size === 0).map((d) => d.cameraId);
-    const alerted = await this.o.alerts.withAlerts(quiet);
+    const raising = new Set(moved.filter((d) => cameraRules(d.status, d.reasons).size > 0));
+    const alerted = await this.o.alerts.withAlerts(moved.filter((d) => !raising.has(d)).map((d) => d.cameraId));
     const jobs = moved
-      .filter((d) => cameraRules(d.status, d.reasons).size > 0 || alerted.has(d.cameraId))
+      .filter((d) => raising.has(d) || alerted.has(d.cameraId))
       .map((d) => ({
         name: 'camera',
         data: {
