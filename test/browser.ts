@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ROOT } from './helpers.ts';
@@ -19,8 +19,16 @@ function newest(dir: string): number {
 export function ensureDashboardBuilt(): void {
   const index = join(ROOT, 'dashboard/dist/index.html');
   const src = Math.max(newest(join(ROOT, 'dashboard/src')), newest(join(ROOT, 'protocol/src')));
-  if (existsSync(index) && statSync(index).mtimeMs > src) return;
+  if (existsSync(index) && statSync(index).mtimeMs > src && !developmentBuild()) return;
   execFileSync('npx', ['vite', 'build', 'dashboard', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (developmentBuild())
+    throw new Error('dashboard/dist holds React development code: the build must be a production build');
+}
+
+/** A build that bundled React's development runtime (its JSX dev helper is in it): slow, never what is served. */
+function developmentBuild(): boolean {
+  const assets = join(ROOT, 'dashboard/dist/assets');
+  return readdirSync(assets).some((f) => f.endsWith('.js') && readFileSync(join(assets, f), 'utf8').includes('jsxDEV'));
 }
 
 /** Debian's Chromium, headless; never a downloaded browser. */
