@@ -82,7 +82,7 @@ async function main() {
   const inApp: number[] = [];
   for (let i = 0; i < LOADS; i++) {
     await page.click('nav >> text=Schools');
-    await page.waitForSelector('tr[data-school]');
+    await page.waitForSelector('[role=row][data-school]');
     const t0 = await page.evaluate(() => performance.now());
     await page.click('nav >> text=Overview');
     await page.waitForFunction(ready, fleet.camNo, { polling: 'raf', timeout: 30_000 });
@@ -168,7 +168,7 @@ async function main() {
     obs.disconnect();
     return out;
   })) as Record<'flick' | 'stress' | 'jumps', number[]>;
-  const rowsInDom = await page.locator('tr[data-school]').count();
+  const rowsInDom = await page.locator('[role=row][data-school]').count();
   log(`table: ${tableMs} ms to rows; long tasks while scrolling: ${JSON.stringify(longTasks)}`);
 
   await browser.close();

@@ -120,10 +120,10 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await page.locator('.tilemap a.tile').count()).toBe(1);
     await screenshot(page, 'operator-overview');
     await page.click('.tilemap a.tile');
-    await page.waitForSelector(`tr[data-school="${SCHOOL}"]`);
-    expect(await page.locator(`tr[data-school="${OTHER}"]`).count()).toBe(0);
+    await page.waitForSelector(`[role=row][data-school="${SCHOOL}"]`);
+    expect(await page.locator(`[role=row][data-school="${OTHER}"]`).count()).toBe(0);
     await screenshot(page, 'operator-region');
-    await page.click(`tr[data-school="${SCHOOL}"] a`);
+    await page.click(`[role=row][data-school="${SCHOOL}"] a`);
     await camerasListed(page);
     // mark the document: a reload would lose the mark, so the change must arrive live
     await page.evaluate(() => {
@@ -175,7 +175,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.selectOption('header select', 'ru');
     await page.waitForSelector('h1:text("Обзор по стране")');
     await page.goto(`${base}/schools`);
-    await page.waitForSelector(`tr[data-school="${OTHER}"]`);
+    await page.waitForSelector(`[role=row][data-school="${OTHER}"]`);
     await screenshot(page, 'auditor-schools-ru');
     await page.selectOption('header select', 'en');
   });

@@ -1,8 +1,8 @@
 import type { District, SchoolSummary } from '@kuzet/protocol';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useMemo, useRef, useState } from 'react';
+import { type MouseEvent, memo, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { useNavigate } from 'react-router';
 import { formatNumber } from '../lib/format.ts';
 import { columns, filterSchools, type SortKey, sortSchools } from '../lib/schools.ts';
 import { STATUS_META, STATUSES, total, worstStatus } from '../lib/status.ts';
@@ -36,6 +36,15 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
     [lang],
   );
   const scroller = useRef<HTMLDivElement>(null);
+  const navigate = useNavigate();
+  // rows hold plain links (a router <Link> per row is several hooks for every row that scrolls past); one handler
+  // here makes them client-side navigations, and leaves new-tab clicks to the browser
+  const onLinkClick = (e: MouseEvent<HTMLDivElement>) => {
+    const a = (e.target as HTMLElement).closest('a');
+    if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(a.getAttribute('href')!);
+  };
   const v = useVirtualizer({
     count: shown.length,
     getScrollElement: () => scroller.current,
@@ -48,8 +57,8 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
   const head = (key: SortKey, label: string) => {
     const active = sort.key === key;
     return (
-      <th
-        scope="col"
+      <div
+        role="columnheader"
         className={`th th-${key}`}
         aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
       >
@@ -60,7 +69,7 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
         >
           {label} <span aria-hidden="true">{active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}</span>
         </button>
-      </th>
+      </div>
     );
   };
   return (
@@ -78,41 +87,36 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
           {t('table.rows', { shown: formatNumber(shown.length, lang), total: formatNumber(rows.length, lang) })}
         </span>
       </div>
-      <div ref={scroller} className="tscroll" data-testid="school-rows">
-        <table className="vtable" aria-rowcount={shown.length + 1}>
-          <colgroup>
-            <col style={{ width: '27%' }} />
-            <col style={{ width: '15%' }} />
-            <col style={{ width: '12%' }} />
-            <col style={{ width: '20%' }} />
-            <col style={{ width: '13%' }} />
-            <col style={{ width: '13%' }} />
-          </colgroup>
-          <thead>
-            <tr>
+      {/* An ARIA table of positioned rows, not a <table>: a table re-lays out all of itself whenever a row comes or
+          goes, which made fast scrolling through 7,500 rows miss frames. Each row here is laid out on its own.
+          (biome.json lets this file use ARIA table roles on divs, and a click handler that only delegates the
+          rows' links, which are keyboard-reachable themselves.) */}
+      <div ref={scroller} className="tscroll" data-testid="school-rows" onClick={onLinkClick}>
+        <div role="table" className="vtable" aria-rowcount={shown.length + 1} style={{ height: v.getTotalSize() }}>
+          <div role="rowgroup" className="vhead">
+            <div role="row" className="vrow" aria-rowindex={1}>
               {head('name', t('table.school'))}
               {head('district', t('table.district'))}
               {head('status', t('table.status'))}
               {head('cameras', t('table.cameras'))}
               {head('retention', t('table.retention'))}
               {head('resolution', t('table.resolution'))}
-            </tr>
-          </thead>
-          <tbody>
-            {items.length > 0 && <tr className="spacer" style={{ height: items[0]!.start - HEAD_HEIGHT }} />}
+            </div>
+          </div>
+          <div role="rowgroup">
             {items.map((item) => (
               <SchoolRow
                 key={shown[item.index]!.id}
                 s={shown[item.index]!}
                 rowIndex={item.index + 2}
+                top={item.start}
                 lang={lang}
                 district={districtName(shown[item.index]!.districtId)}
                 text={rowText}
               />
             ))}
-            {items.length > 0 && <tr className="spacer" style={{ height: v.getTotalSize() - items.at(-1)!.end }} />}
-          </tbody>
-        </table>
+          </div>
+        </div>
       </div>
     </div>
   );
@@ -135,12 +139,15 @@ function Compliance({ n, cams, text }: { n: number; cams: number; text: RowText 
 const SchoolRow = memo(function SchoolRow({
   s,
   rowIndex,
+  top,
   lang,
   district,
   text,
 }: {
   s: SchoolSummary;
   rowIndex: number;
+  /** offset from the table's top, px */
+  top: number;
   lang: string;
   district: string;
   text: RowText;
@@ -148,13 +155,21 @@ const SchoolRow = memo(function SchoolRow({
   const cams = total(s.counts);
   const worst = worstStatus(s.counts);
   return (
-    <tr aria-rowindex={rowIndex} data-school={s.id} style={{ height: ROW_HEIGHT }}>
-      <td className="td-name">
-        <Link to={`/schools/${s.id}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</Link>
+    <div
+      role="row"
+      className="vrow vbody-row"
+      aria-rowindex={rowIndex}
+      data-school={s.id}
+      style={{ transform: `translateY(${top}px)` }}
+    >
+      <div role="cell" className="td td-name">
+        <a href={`/schools/${s.id}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</a>
         <span className="muted small"> {s.id}</span>
-      </td>
-      <td>{district}</td>
-      <td>
+      </div>
+      <div role="cell" className="td">
+        {district}
+      </div>
+      <div role="cell" className="td">
         {worst ? (
           <span className={`st st-${worst}`}>
             {STATUS_META[worst].icon} {text.status[worst]}
@@ -162,8 +177,8 @@ const SchoolRow = memo(function SchoolRow({
         ) : (
           <span className="muted">—</span>
         )}
-      </td>
-      <td>
+      </div>
+      <div role="cell" className="td">
         {cams ? (
           <span className="counts-text">
             {STATUSES.filter((x) => (s.counts[x] ?? 0) > 0).map((x) => (
@@ -176,13 +191,13 @@ const SchoolRow = memo(function SchoolRow({
         ) : (
           <span className="muted">—</span>
         )}
-      </td>
-      <td>
+      </div>
+      <div role="cell" className="td">
         <Compliance n={columns.retentionShort(s)} cams={cams} text={text} />
-      </td>
-      <td>
+      </div>
+      <div role="cell" className="td">
         <Compliance n={columns.resolutionLow(s)} cams={cams} text={text} />
-      </td>
-    </tr>
+      </div>
+    </div>
   );
 });
