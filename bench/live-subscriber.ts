@@ -1,7 +1,8 @@
 /**
  * A dashboard-like live client in its own process (so that the load generator's busy event loop does not delay
  * what it receives): logs in, subscribes to the country, and prints one line per delta that carries `sourceAt`
- * and the marker reason: the agent → dashboard latency in ms. Args: base URL, username, password, reason.
+ * and the marker reason: the agent → dashboard latency in ms, and the part of it from the server's receipt (the
+ * delta's `at`). Args: base URL, username, password, reason.
  */
 import WebSocket from 'ws';
 
@@ -19,7 +20,8 @@ live.on('message', (d) => {
   if (f.type === 'snapshot') process.stdout.write('ready\n');
   if (f.type === 'deltas')
     for (const x of f.deltas)
-      if (x.sourceAt && x.reasons.includes(marker)) process.stdout.write(`${now - Date.parse(x.sourceAt)}\n`);
+      if (x.sourceAt && x.reasons.includes(marker))
+        process.stdout.write(`${now - Date.parse(x.sourceAt)} ${now - Date.parse(x.at)}\n`);
 });
 live.on('open', () => {
   process.stderr.write('[live-subscriber] connected, subscribing\n');

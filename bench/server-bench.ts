@@ -68,6 +68,8 @@ async function main() {
   // a dashboard client subscribed to the whole country
   // it runs in its own process: the generator's busy event loop must not delay what a dashboard receives
   const pushLatency: number[] = [];
+  /** the part of each push latency after the server received the change (the delta's `at`) */
+  const pushFromServer: number[] = [];
   const subscriber = spawn(
     process.execPath,
     [
@@ -90,7 +92,11 @@ async function main() {
     buf = lines.pop()!;
     for (const l of lines)
       if (l === 'ready') subscribed = true;
-      else if (l) pushLatency.push(Number(l));
+      else if (l) {
+        const [total, fromServer] = l.split(' ').map(Number) as [number, number];
+        pushLatency.push(total);
+        pushFromServer.push(fromServer);
+      }
   });
   for (let i = 0; i < 300 && !subscribed; i++) await sleep(100);
   if (!subscribed) throw new Error('the live subscriber did not get its snapshot');
@@ -123,6 +129,7 @@ async function main() {
           ]);
         }, 100)
       : undefined;
+    await scrape(); // resets the event-loop delay histogram
     const c0 = cpuSeconds(server.pid!);
     const t0 = performance.now();
     await sleep(STEP_S * 1000);
@@ -130,6 +137,7 @@ async function main() {
     if (changer) clearInterval(changer);
     const elapsed = (performance.now() - t0) / 1000;
     const c1 = cpuSeconds(server.pid!);
+    const m = await scrape();
     const inFlight = sims.reduce((a, s) => a + s.sent.size, 0);
     await sleep(3000); // let the tail drain
     const backlogAfter = sims.reduce((a, s) => a + s.sent.size, 0);
@@ -141,6 +149,28 @@ async function main() {
       ackP99: percentile(ackLag, 99),
       inFlightAtEnd: inFlight,
       backlogAfter,
+      loopMaxMs: m.loopMaxMs,
+      loopP99Ms: m.loopP99Ms,
+      gcPauses: m.gc,
+    };
+  }
+
+  /** the server's own view (prom-client default metrics): event-loop delay since the last scrape, GC pauses so far */
+  const gcBefore = new Map<string, { n: number; s: number }>();
+  async function scrape() {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const num = (re: RegExp) => Number(text.match(re)?.[1] ?? Number.NaN);
+    const gc: Record<string, { n: number; totalMs: number }> = {};
+    for (const [, kind, n] of text.matchAll(/^nodejs_gc_duration_seconds_count\{kind="(\w+)"\} (\S+)$/gm)) {
+      const sum = num(new RegExp(`^nodejs_gc_duration_seconds_sum\\{kind="${kind}"\\} (\\S+)$`, 'm'));
+      const was = gcBefore.get(kind!) ?? { n: 0, s: 0 };
+      gc[kind!] = { n: Number(n) - was.n, totalMs: (sum - was.s) * 1000 };
+      gcBefore.set(kind!, { n: Number(n), s: sum });
+    }
+    return {
+      loopMaxMs: num(/^nodejs_eventloop_lag_max_seconds (\S+)$/m) * 1000,
+      loopP99Ms: num(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m) * 1000,
+      gc,
     };
   }
 
@@ -154,6 +184,7 @@ async function main() {
   results.push(await step(1, true));
   log(JSON.stringify(results.at(-1)));
   const push = [...pushLatency];
+  const pushServer = [...pushFromServer];
   for (const f of [2, 3, 4, 6, 8, 16].filter((x) => x <= Number(process.env.BENCH_MAX_FACTOR ?? 16))) {
     const r2 = await step(f, false);
     results.push(r2);
@@ -173,11 +204,16 @@ async function main() {
     '',
     `Load: ${sims.length} agents × ${perAgent} cameras = ${f0(camNo)} cameras; each agent sends one batch of health samples (one per camera) every ${PERIOD_MS / 1000} s ÷ factor, spread over the period; each batch is acknowledged after it is stored (one pipeline per batch: a script call writing every camera's last check, roll-ups by script on state changes, the sequence number last).`,
     '',
-    '| factor | offered samples/s | server CPU (cores) | ack p50 / p99 (ms) | unacked after +3 s |',
-    '|---|---|---|---|---|',
+    '| factor | offered samples/s | server CPU (cores) | ack p50 / p99 (ms) | unacked after +3 s | server event-loop delay p99 / max (ms) | server GC pauses: count, total ms |',
+    '|---|---|---|---|---|---|---|',
     ...results.map(
       (x) =>
-        `| ${x.factor}× | ${f0(x.offeredPerS)} | ${x.cpu.toFixed(2)} | ${x.ackP50.toFixed(0)} / ${x.ackP99.toFixed(0)} | ${x.backlogAfter} |`,
+        `| ${x.factor}× | ${f0(x.offeredPerS)} | ${x.cpu.toFixed(2)} | ${x.ackP50.toFixed(0)} / ${x.ackP99.toFixed(0)} | ${x.backlogAfter} | ${x.loopP99Ms.toFixed(0)} / ${x.loopMaxMs.toFixed(0)} | ${Object.entries(
+          x.gcPauses,
+        )
+          .filter(([, g]) => g.n > 0)
+          .map(([k, g]) => `${k} ${g.n}, ${g.totalMs.toFixed(0)}`)
+          .join('; ')} |`,
     ),
     '',
     '| figure | measured | target | |',
@@ -185,6 +221,7 @@ async function main() {
     `| ingest at nominal load without backlog | ${f0(nominal.offeredPerS)} samples/s, ack p99 ${nominal.ackP99.toFixed(0)} ms | ≥ 25,000/s | ${ok(nominal.offeredPerS >= 25_000 && nominal.ackP99 < 2000)} |`,
     `| server CPU at nominal load | ${nominal.cpu.toFixed(2)} cores | < 0.5 core | ${ok(nominal.cpu < 0.5)} |`,
     `| agent → dashboard push latency, p50 / p99 (${push.length} changes) | ${percentile(push, 50).toFixed(0)} / ${percentile(push, 99).toFixed(0)} ms | p99 < 250 ms | ${ok(percentile(push, 99) < 250)} |`,
+    `| the same from the server's receipt of the change (the delta's \`at\`) to the dashboard, p50 / p99 | ${percentile(pushServer, 50).toFixed(0)} / ${percentile(pushServer, 99).toFixed(0)} ms | | |`,
     `| ceiling (highest step with ack p99 < 2 s and no backlog) | ${f0(ceiling.offeredPerS)} samples/s | goal ≥ 100,000/s | ${ok(ceiling.offeredPerS >= 100_000)} |`,
     `| server CPU with all ${sims.length} links open and no traffic | ${idleCpu.toFixed(2)} cores | | |`,
     `| full resync: every camera's state sent at once by every agent → all acknowledged | ${initialS.toFixed(1)} s (${f0(camNo / initialS)} state changes/s) | | |`,

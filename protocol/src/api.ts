@@ -60,16 +60,22 @@ export const RegionSummary = Region.extend({ counts: StatusCounts, reasons: Reas
 export type RegionSummary = z.infer<typeof RegionSummary>;
 
 /**
- * Every camera of a scope by status, compactly: cameras ordered by region, school and id; `ids` concatenates the
- * 16 hex digits of each camera id (cam-<hex>), `status` has one STATUS_CODE character per camera.
+ * Every camera of a scope by status, compactly: cameras ordered by region, school and id; `status` has one
+ * STATUS_CODE character per camera. The cameras' ids come separately (CameraGridIds: 16 hex digits per camera, 16×
+ * the size of `status`): a view draws from this first and fetches the ids only to place live changes. `version`
+ * names the camera list (the same cameras in the same order give the same version on every server instance).
  */
 export const CameraGrid = z.object({
   at: IsoTime,
+  version: z.string(),
   regions: z.array(z.object({ code: RegionCode, schools: z.array(z.tuple([z.string(), z.int()])) })),
-  ids: z.string(),
   status: z.string(),
 });
 export type CameraGrid = z.infer<typeof CameraGrid>;
+
+/** The ids of a CameraGrid's cameras, in its order: the 16 hex digits of each camera id (cam-<hex>), concatenated. */
+export const CameraGridIds = z.object({ version: z.string(), ids: z.string() });
+export type CameraGridIds = z.infer<typeof CameraGridIds>;
 
 /** One measurement of a camera over time (for its charts). */
 export const MeasurementEntry = z.object({

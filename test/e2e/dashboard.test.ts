@@ -106,6 +106,26 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await page.textContent('h1')).toBe('Country overview');
     await page.waitForFunction(() => document.querySelector('.count-total strong')?.textContent === '3');
     await screenshot(page, 'admin-overview');
+    // the grid follows live changes (its cameras' ids come after the first draw): a camera taken offline in the
+    // simulator turns its pixel red without a reload, and hovering names it
+    const offlinePixels = () =>
+      page.evaluate(() => {
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid=camera-grid]')!;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] === 0xc6 && d[i + 1] === 0x28 && d[i + 2] === 0x28) n++;
+        return n;
+      });
+    expect(await offlinePixels()).toBe(0);
+    const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[2]!;
+    await chain.sim.setFaults(cam.name, { offline: true });
+    await expect.poll(offlinePixels, { timeout: 30_000, interval: 250 }).toBe(1);
+    const box = (await page.locator('[data-testid=camera-grid]').boundingBox())!;
+    await page.mouse.move(box.x + 1, box.y + box.height / 2);
+    await page.waitForSelector('.grid-tip');
+    expect(await page.textContent('.grid-tip')).toMatch(/cam-[0-9a-f]{16}/);
+    await chain.sim.setFaults(cam.name, 'clear');
+    await expect.poll(offlinePixels, { timeout: 30_000, interval: 250 }).toBe(0);
     await page.click('nav >> text=Administration');
     await page.waitForSelector('text=agent-almaty-1');
     expect(await page.isVisible('text=op75')).toBe(true);

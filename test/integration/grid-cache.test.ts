@@ -41,11 +41,16 @@ describe('grid cache: memory kept current by deltas, Redis the truth', () => {
       [2, 'online'],
       [1, 'offline'],
     ]);
-    expect(await grid.get(['KZ-75'])).toMatchObject({ ids: cam(1).slice(4) + cam(2).slice(4), status: 'xo' });
+    const first = await grid.get(['KZ-75']);
+    expect(first).toMatchObject({ ids: cam(1).slice(4) + cam(2).slice(4), status: 'xo' });
     expect(grid.loads).toBe(1);
+    // another instance that loaded the same cameras names them with the same version
+    expect((await new GridCache(server.ingest.state, 50).get(['KZ-75'])).version).toBe(first.version);
     const changed: CameraDelta[] = await ingest([[1, 'online']]);
     grid.apply(changed);
-    expect((await grid.get(['KZ-75'])).status).toBe('oo');
+    const second = await grid.get(['KZ-75']);
+    expect(second.status).toBe('oo');
+    expect(second.version).toBe(first.version); // a status change keeps the list of cameras
     expect(grid.loads).toBe(1); // from memory
     grid.apply(await ingest([[3, 'degraded']])); // a new camera: the region is read again
     expect(await grid.get(['KZ-75'])).toMatchObject({
@@ -53,6 +58,7 @@ describe('grid cache: memory kept current by deltas, Redis the truth', () => {
       regions: [{ code: 'KZ-75', schools: [[place.schoolId, 3]] }],
     });
     expect(grid.loads).toBe(2);
+    expect((await grid.get(['KZ-75'])).version).not.toBe(first.version); // a camera more: another version
     expect(await grid.get(['KZ-75'], 'KZ-75-01-0002')).toMatchObject({ ids: '', status: '' });
     grid.stop();
   });

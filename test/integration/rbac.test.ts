@@ -34,6 +34,8 @@ const MATRIX: [string, string, unknown, number[]][] = [
   ['GET', `/summary?school=${B}`, undefined, [200, 200, 200, 404, 404, 401]],
   ['GET', '/grid', undefined, [200, 200, 200, 200, 200, 401]],
   ['GET', '/grid?region=KZ-71', undefined, [200, 404, 200, 200, 404, 401]],
+  ['GET', '/grid/ids', undefined, [200, 200, 200, 200, 200, 401]],
+  ['GET', '/grid/ids?region=KZ-71', undefined, [200, 404, 200, 200, 404, 401]],
   ['GET', '/worst-schools', undefined, [200, 200, 200, 200, 200, 401]],
   ['GET', '/worst-schools?region=KZ-75', undefined, [200, 200, 200, 404, 404, 401]],
   ['GET', `/cameras/${CAM}/measurements`, undefined, [200, 200, 200, 404, 200, 401]],
@@ -193,11 +195,17 @@ describe('RBAC: every endpoint and live scope × every role', () => {
     expect([...seen.get('auditor71')!]).toEqual([CAM_C]);
     for (const ws of sockets) ws.close();
 
-    const grid = async (role: R) =>
-      (await clients.get(role)!.get('/grid')).json as { ids: string; status: string; regions: { code: string }[] };
-    expect(await grid('admin')).toMatchObject({ ids: '00000000000000c100000000000000a1', status: 'xx' });
+    const grid = async (role: R) => {
+      const g = (await clients.get(role)!.get('/grid')).json as { version: string; status: string };
+      const ids = (await clients.get(role)!.get('/grid/ids')).json as { version: string; ids: string };
+      expect(ids.version).toBe(g.version); // the ids belong to that grid
+      return { ids: ids.ids, status: g.status, version: g.version };
+    };
+    const admin = await grid('admin');
+    expect(admin).toMatchObject({ ids: '00000000000000c100000000000000a1', status: 'xx' });
     expect(await grid('school')).toMatchObject({ ids: '00000000000000a1', status: 'x' });
     expect((await grid('auditor71')).ids).toBe('00000000000000c1');
+    expect((await grid('operator')).version).not.toBe(admin.version); // another list of cameras
     const worst = (await clients.get('operator')!.get('/worst-schools')).json as { id: string; counts: object }[];
     expect(worst.map((w) => [w.id, w.counts])).toEqual([[A, { offline: 1 }]]);
     const schools = (await clients.get('admin')!.get('/schools?region=KZ-71')).json as {

@@ -56,12 +56,12 @@ export function CameraGridCanvas({ model, version }: { model: GridModel; version
         onMouseLeave={() => setHover(undefined)}
         onClick={(e) => {
           const c = model.cameraAt(indexAt(e).k);
-          if (c) navigate(`/cameras/${c.cameraId}`);
+          if (c) navigate(c.cameraId ? `/cameras/${c.cameraId}` : `/schools/${c.schoolId}`);
         }}
       />
       {cam && hover && (
         <div className="grid-tip" style={{ left: hover.x + 12, top: hover.y + 12 }}>
-          <div>{cam.cameraId}</div>
+          {cam.cameraId && <div>{cam.cameraId}</div>}
           <div>{cam.schoolId}</div>
           <div>{t(`status.${model.statusAt(hover.k)}`)}</div>
         </div>

@@ -16,12 +16,14 @@ const grid: CameraGrid = {
       ],
     },
   ],
-  ids: [1, 2, 3, 4, 5, 6].map(hex).join(''),
+  version: 'v1',
   status: 'oxolld',
 };
+const ids = { version: 'v1', ids: [1, 2, 3, 4, 5, 6].map(hex).join('') };
+const SCHOOL_OF: Record<number, string> = { 1: 'KZ-71-01-0001', 2: 'KZ-71-01-0001', 3: 'KZ-75-01-0001' };
 const delta = (n: number, status: CameraDelta['status']): CameraDelta => ({
   cameraId: `cam-${hex(n)}`,
-  schoolId: 'x',
+  schoolId: SCHOOL_OF[n] ?? 'KZ-75-01-0002',
   regionCode: 'KZ-75',
   districtId: 'd',
   status,
@@ -33,6 +35,8 @@ describe('GridModel', () => {
   it('maps every camera to a pixel in region → school order, with its status colour', () => {
     const m = new GridModel(grid);
     expect(m.size).toBe(6);
+    expect(m.cameraAt(0)).toEqual({ cameraId: undefined, schoolId: 'KZ-71-01-0001', regionCode: 'KZ-71' });
+    expect(m.setIds(ids)).toBe(true);
     expect(m.pixels[0]).toBe(STATUS_META.online.rgba);
     expect(m.pixels[1]).toBe(STATUS_META.offline.rgba);
     expect(m.statusAt(5)).toBe('degraded');
@@ -44,15 +48,24 @@ describe('GridModel', () => {
     expect(m.linkDownSchools()).toBe(1);
   });
 
-  it('applies deltas in place and counts only real changes; unknown cameras are reported', () => {
+  it('applies deltas in place once the ids are there and counts only real changes; unknown cameras are reported', () => {
     const m = new GridModel(grid);
+    expect(m.placeable).toBe(false);
+    expect(m.apply([delta(2, 'online')])).toBe(0); // not placeable yet: the caller keeps deltas until then
+    expect(m.setIds({ version: 'v0', ids: ids.ids })).toBe(false); // ids of another grid version
+    expect(m.setIds({ version: 'v1', ids: ids.ids.slice(16) })).toBe(false);
+    expect(m.setIds(ids)).toBe(true);
+    expect(m.placeable).toBe(true);
     expect(m.apply([delta(1, 'online'), delta(2, 'online'), delta(4, 'online'), delta(99, 'offline')])).toBe(2);
     expect(m.pixels[1]).toBe(STATUS_META.online.rgba);
     expect(m.statusAt(3)).toBe('online');
     expect(m.linkDownSchools()).toBe(1);
     m.apply([delta(5, 'online')]);
     expect(m.linkDownSchools()).toBe(0);
-    expect(m.knows(`cam-${hex(99)}`)).toBe(false);
-    expect(m.knows(`cam-${hex(6)}`)).toBe(true);
+    expect(m.knows(delta(99, 'online'))).toBe(false);
+    expect(m.knows({ cameraId: `cam-${hex(6)}`, schoolId: 'KZ-75-01-0001' })).toBe(false); // not in that school
+    expect(m.knows(delta(6, 'online'))).toBe(true);
+    // every camera of a school is found by the binary search, first and last included
+    for (const n of [1, 2, 3, 4, 5, 6]) expect(m.knows(delta(n, 'online'))).toBe(true);
   });
 });

@@ -1,4 +1,11 @@
-import { type CameraDelta, type CameraGrid, type CentreStatus, STATUS_CODE, STATUS_OF_CODE } from '@kuzet/protocol';
+import {
+  type CameraDelta,
+  type CameraGrid,
+  type CameraGridIds,
+  type CentreStatus,
+  STATUS_CODE,
+  STATUS_OF_CODE,
+} from '@kuzet/protocol';
 import { STATUS_META } from './status.ts';
 
 const ID_HEX = 16;
@@ -6,20 +13,23 @@ const LINK_DOWN = STATUS_CODE.link_down.charCodeAt(0);
 
 /**
  * The country's (or the user's) cameras as a pixel buffer: one pixel per camera in region → school → camera order.
- * Deltas update the buffer in place; the canvas redraws at most once per animation frame (one putImageData), so
- * a storm of changes costs one draw, not one per change.
+ * Drawn from the grid alone; the cameras' ids (16× the grid's size) come after the first draw and are needed only
+ * to place live changes and name a hovered camera. Deltas update the buffer in place; the canvas redraws at most
+ * once per animation frame (one putImageData), so a storm of changes costs one draw, not one per change.
  */
 export class GridModel {
   readonly size: number;
   readonly pixels: Uint32Array;
   /** status character code of each camera */
   private readonly codes: Uint8Array;
-  /** camera hex id → index; built on first use (not needed for the first draw) */
-  private indexMap?: Map<string, number>;
+  /** the cameras' hex ids, concatenated in grid order, once fetched (see setIds) */
+  private ids?: string;
   /** first camera index of each school, in order (for lookups by index) */
   private readonly schoolStarts: number[] = [];
   private readonly schoolIds: string[] = [];
   private readonly schoolRegion: string[] = [];
+  /** school id → its position in the lists above (a camera is found by a binary search among its school's ids) */
+  private readonly schoolOrdinal = new Map<string, number>();
 
   constructor(readonly grid: CameraGrid) {
     this.size = grid.status.length;
@@ -28,6 +38,7 @@ export class GridModel {
     let i = 0;
     for (const r of grid.regions)
       for (const [school, n] of r.schools) {
+        this.schoolOrdinal.set(school, this.schoolIds.length);
         this.schoolStarts.push(i);
         this.schoolIds.push(school);
         this.schoolRegion.push(r.code);
@@ -44,27 +55,42 @@ export class GridModel {
     }
   }
 
-  private get index(): Map<string, number> {
-    if (!this.indexMap) {
-      const m = new Map<string, number>();
-      const ids = this.grid.ids;
-      for (let k = 0; k < this.size; k++) m.set(ids.slice(k * ID_HEX, (k + 1) * ID_HEX), k);
-      this.indexMap = m;
+  /** Takes the cameras' ids; false when they belong to another version of the grid (reload the grid then). */
+  setIds(x: CameraGridIds): boolean {
+    if (x.version !== this.grid.version || x.ids.length !== this.size * ID_HEX) return false;
+    this.ids = x.ids;
+    return true;
+  }
+
+  /** Whether the ids are there: until then deltas cannot be placed (keep them) and cameras are not named. */
+  get placeable(): boolean {
+    return this.ids !== undefined;
+  }
+
+  /** The grid index of a camera of a school: a binary search among the school's ids (they are sorted); -1 if absent. */
+  private indexOf(schoolId: string, cameraId: string): number {
+    const ids = this.ids;
+    const s = this.schoolOrdinal.get(schoolId);
+    if (ids === undefined || s === undefined) return -1;
+    const hex = cameraId.slice(4);
+    let lo = this.schoolStarts[s]!;
+    let hi = (this.schoolStarts[s + 1] ?? this.size) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const id = ids.slice(mid * ID_HEX, (mid + 1) * ID_HEX);
+      if (id === hex) return mid;
+      if (id < hex) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return this.indexMap;
+    return -1;
   }
 
-  /** Builds the id index now (call when idle, so the first delta does not pay for it). */
-  prepare(): void {
-    void this.index;
-  }
-
-  /** Applies deltas; returns how many cameras of this grid changed (0: nothing to redraw). */
+  /** Applies deltas (once the ids are there); returns how many cameras of this grid changed (0: nothing to redraw). */
   apply(deltas: CameraDelta[]): number {
     let changed = 0;
     for (const d of deltas) {
-      const k = this.index.get(d.cameraId.slice(4));
-      if (k === undefined) continue;
+      const k = this.indexOf(d.schoolId, d.cameraId);
+      if (k < 0) continue;
       const code = STATUS_CODE[d.status].charCodeAt(0);
       if (this.codes[k] === code) continue;
       this.codes[k] = code;
@@ -74,16 +100,16 @@ export class GridModel {
     return changed;
   }
 
-  /** Whether a delta names a camera this grid does not know (a new camera: time to reload). */
-  knows(cameraId: string): boolean {
-    return this.index.has(cameraId.slice(4));
+  /** Whether a delta names a camera this grid does not know (a new camera: time to reload). Needs the ids. */
+  knows(d: Pick<CameraDelta, 'schoolId' | 'cameraId'>): boolean {
+    return this.indexOf(d.schoolId, d.cameraId) >= 0;
   }
 
   statusAt(k: number): CentreStatus {
     return STATUS_OF_CODE[String.fromCharCode(this.codes[k] ?? 117)] ?? 'unknown';
   }
 
-  cameraAt(k: number): { cameraId: string; schoolId: string; regionCode: string } | undefined {
+  cameraAt(k: number): { cameraId?: string; schoolId: string; regionCode: string } | undefined {
     if (k < 0 || k >= this.size) return undefined;
     let lo = 0;
     let hi = this.schoolStarts.length - 1;
@@ -93,7 +119,7 @@ export class GridModel {
       else hi = mid - 1;
     }
     return {
-      cameraId: `cam-${this.grid.ids.slice(k * ID_HEX, (k + 1) * ID_HEX)}`,
+      cameraId: this.ids ? `cam-${this.ids.slice(k * ID_HEX, (k + 1) * ID_HEX)}` : undefined,
       schoolId: this.schoolIds[lo]!,
       regionCode: this.schoolRegion[lo]!,
     };

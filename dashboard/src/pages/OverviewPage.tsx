@@ -34,22 +34,28 @@ function Overview() {
   const lastWorstReload = useRef(0);
   useEffect(() => {
     if (!model) return;
-    // the id index is needed only for deltas: built once the first draw is out
-    const id = setTimeout(() => model.prepare(), 50);
-    return () => clearTimeout(id);
-  }, [model]);
-  useEffect(() => {
-    // deltas that came while the grid was loading: statuses are absolute, replaying them is safe
-    if (model && pending.current.length) {
-      model.apply(pending.current);
-      pending.current = [];
-      setVersion((v) => v + 1);
-    }
-  }, [model]);
+    // the cameras' ids are needed only to place live changes: fetched once the first draw is out
+    let gone = false;
+    const id = setTimeout(() => {
+      api.gridIds().then(
+        (x) => {
+          if (gone) return;
+          if (!model.setIds(x)) return gridRes.reload(); // the grid changed in between: load both again
+          // deltas that came before: statuses are absolute, replaying them is safe
+          if (model.apply(pending.current.splice(0))) setVersion((v) => v + 1);
+        },
+        () => !gone && setTimeout(() => gridRes.reload(), 5000),
+      );
+    }, 20);
+    return () => {
+      gone = true;
+      clearTimeout(id);
+    };
+  }, [model, gridRes.reload]);
   useDeltas((ds) => {
-    if (model) {
+    if (model?.placeable) {
       if (model.apply(ds)) setVersion((v) => v + 1);
-      if (ds.some((d) => !model.knows(d.cameraId))) gridRes.reload(); // a new camera: its place is in the grid
+      if (ds.some((d) => !model.knows(d))) gridRes.reload(); // a new camera: its place is in the grid
     } else pending.current.push(...ds);
     regions.setData((rs) => rs && applyToRegions(rs, ds));
     if (Date.now() - lastWorstReload.current > 5000) {

@@ -1,5 +1,11 @@
-import { CameraGrid, RegionCode, type SchoolSummary, SchoolSummary as SchoolSummarySchema } from '@kuzet/protocol';
-import { Router } from 'express';
+import {
+  CameraGrid,
+  CameraGridIds,
+  RegionCode,
+  type SchoolSummary,
+  SchoolSummary as SchoolSummarySchema,
+} from '@kuzet/protocol';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { countryAllowed, regionAllowed, regionFilter } from '../services/access.ts';
 import type { AppContext } from './context.ts';
@@ -29,22 +35,40 @@ export function overviewRoutes(ctx: AppContext): Router {
     return regionFilter(user) ?? (await ctx.registry.regions()).map((x) => x.code);
   };
 
+  const gridOf = async (req: Request, res: Response) => {
+    const u = req.user!;
+    const regions = await regionsOf(u, (res.locals.query as { region?: string }).region);
+    if (!regions) return void res.status(404).json({ error: 'no such region' });
+    return ctx.grid.get(regions.sort(), u.role === 'school' ? (u.schoolId ?? '') : undefined);
+  };
   r.get(
     '/grid',
     validate({
       method: 'get',
       path: '/grid',
-      summary: 'every camera the user may see by status, compactly (ordered by region, school, camera id)',
+      summary: 'every camera the user may see by status, compactly (ordered by region, school and camera id)',
       roles: READ,
       query: z.object({ region: RegionCode.optional() }),
       response: CameraGrid,
     }),
     async (req, res) => {
-      const u = req.user!;
-      const regions = await regionsOf(u, (res.locals.query as { region?: string }).region);
-      if (!regions) return void res.status(404).json({ error: 'no such region' });
-      const own = u.role === 'school' ? (u.schoolId ?? '') : undefined;
-      res.json(await ctx.grid.get(regions.sort(), own));
+      const g = await gridOf(req, res);
+      if (g) res.json({ at: g.at, version: g.version, regions: g.regions, status: g.status });
+    },
+  );
+  r.get(
+    '/grid/ids',
+    validate({
+      method: 'get',
+      path: '/grid/ids',
+      summary: "the ids of the grid's cameras, in its order (compare the version with the grid's)",
+      roles: READ,
+      query: z.object({ region: RegionCode.optional() }),
+      response: CameraGridIds,
+    }),
+    async (req, res) => {
+      const g = await gridOf(req, res);
+      if (g) res.json({ version: g.version, ids: g.ids });
     },
   );
 

@@ -1,6 +1,5 @@
 import {
   type CameraDelta,
-  type CameraGrid,
   type CameraIdentity,
   type CameraState,
   type CameraView,
@@ -234,38 +233,32 @@ export class StateRepository {
   }
 
   /**
-   * Every camera of the given regions by status, ordered by region, school and camera id. Reads one hash per
-   * region and yields between regions, so a country grid never holds the event loop for long.
+   * Every camera of one region by status, ordered by school and camera id: the schools with their camera counts,
+   * the cameras' 16 hex digits concatenated, one STATUS_CODE character per camera. One hash read.
    */
-  async grid(regionCodes: string[], schoolFilter?: (schoolId: string) => boolean): Promise<CameraGrid> {
-    const regions: CameraGrid['regions'] = [];
+  async regionGrid(code: string): Promise<{ schools: [string, number][]; ids: string; status: string }> {
+    // flat [field, value, ...] reply; rows as one string each so that the native sort orders them
+    // (school, then camera: \u0001 sorts below every character of an id)
+    const raw = (await this.redis.call('HGETALL', this.keys.grid(code))) as string[];
+    const rows: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const v = raw[i + 1]!;
+      rows.push(`${v.slice(1)}\u0001${raw[i]!.slice(4)}\u0001${v[0]}`);
+    }
+    rows.sort();
+    const schools: [string, number][] = [];
     const ids: string[] = [];
     const status: string[] = [];
-    for (const code of regionCodes) {
-      // flat [field, value, ...] reply; rows as one string each so that the native sort orders them
-      // (school, then camera: \u0001 sorts below every character of an id)
-      const raw = (await this.redis.call('HGETALL', this.keys.grid(code))) as string[];
-      const rows: string[] = [];
-      for (let i = 0; i < raw.length; i += 2) {
-        const v = raw[i + 1]!;
-        const school = v.slice(1);
-        if (!schoolFilter || schoolFilter(school)) rows.push(`${school}\u0001${raw[i]!.slice(4)}\u0001${v[0]}`);
-      }
-      rows.sort();
-      const schools: [string, number][] = [];
-      for (const row of rows) {
-        const a = row.indexOf('\u0001');
-        const school = row.slice(0, a);
-        const last = schools.at(-1);
-        if (last?.[0] === school) last[1]++;
-        else schools.push([school, 1]);
-        ids.push(row.slice(a + 1, row.length - 2));
-        status.push(row[row.length - 1]!);
-      }
-      regions.push({ code, schools });
-      await new Promise((r) => setImmediate(r));
+    for (const row of rows) {
+      const a = row.indexOf('\u0001');
+      const school = row.slice(0, a);
+      const last = schools.at(-1);
+      if (last?.[0] === school) last[1]++;
+      else schools.push([school, 1]);
+      ids.push(row.slice(a + 1, row.length - 2));
+      status.push(row[row.length - 1]!);
     }
-    return { at: new Date().toISOString(), regions, ids: ids.join(''), status: status.join('') };
+    return { schools, ids: ids.join(''), status: status.join('') };
   }
 
   /** The schools in most trouble of a scope ('country' or 'region:KZ-xx'), worst first, with their scores. */

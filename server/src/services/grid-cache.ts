@@ -1,13 +1,18 @@
-import { type CameraDelta, type CameraGrid, STATUS_CODE } from '@kuzet/protocol';
+import { createHash } from 'node:crypto';
+import { type CameraDelta, type CameraGrid, type CameraGridIds, STATUS_CODE } from '@kuzet/protocol';
 import type { StateRepository } from '../repositories/state.ts';
 
 interface RegionGrid {
   schools: [string, number][];
   ids: string[];
   idsJoined: string;
+  /** names the region's camera list (a hash of its ids): equal on every instance that loaded the same cameras */
+  version: string;
   status: string[];
   index: Map<string, number>;
 }
+
+const hash = (s: string) => createHash('sha1').update(s).digest('base64url').slice(0, 16);
 
 /**
  * The camera grid of every region, kept in memory by each server instance: loaded from Redis (the region grid
@@ -78,13 +83,14 @@ export class GridCache {
     if (pending) return pending;
     const p = (async () => {
       this.loads++;
-      const g = await this.state.grid([code]);
+      const g = await this.state.regionGrid(code);
       const ids: string[] = [];
       for (let i = 0; i < g.ids.length; i += 16) ids.push(g.ids.slice(i, i + 16));
       const r: RegionGrid = {
-        schools: g.regions[0]?.schools ?? [],
+        schools: g.schools,
         ids,
         idsJoined: g.ids,
+        version: hash(g.ids),
         status: g.status.split(''),
         index: new Map(ids.map((id, k) => [id, k])),
       };
@@ -95,11 +101,15 @@ export class GridCache {
     return p;
   }
 
-  /** The grid of these regions (optionally of one school only), from memory once a region was loaded. */
-  async get(regionCodes: string[], onlySchool?: string): Promise<CameraGrid> {
+  /**
+   * The grid of these regions (optionally of one school only), from memory once a region was loaded, with the
+   * cameras' ids (served apart: see CameraGridIds).
+   */
+  async get(regionCodes: string[], onlySchool?: string): Promise<CameraGrid & CameraGridIds> {
     const regions: CameraGrid['regions'] = [];
     const ids: string[] = [];
     const status: string[] = [];
+    const versions: string[] = [];
     for (const code of regionCodes) {
       // a region that knows it is stale is read again now (the background reload only gets there first)
       const cached = this.dirty.has(code) ? undefined : this.regions.get(code);
@@ -109,6 +119,7 @@ export class GridCache {
         regions.push({ code, schools: r.schools });
         ids.push(r.idsJoined);
         status.push(r.status.join(''));
+        versions.push(r.version);
         continue;
       }
       let start = 0;
@@ -122,7 +133,15 @@ export class GridCache {
       }
       if (!regions.some((x) => x.code === code)) regions.push({ code, schools: [] });
     }
-    return { at: new Date().toISOString(), regions, ids: ids.join(''), status: status.join('') };
+    const joined = ids.join('');
+    return {
+      at: new Date().toISOString(),
+      version:
+        onlySchool === undefined ? hash(`${regionCodes.join()}|${versions.join()}`) : hash(`${onlySchool}|${joined}`),
+      regions,
+      ids: joined,
+      status: status.join(''),
+    };
   }
 
   stop(): void {
