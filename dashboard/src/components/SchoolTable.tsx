@@ -9,6 +9,8 @@ import { STATUS_META, STATUSES, total, worstStatus } from '../lib/status.ts';
 
 const ROW_HEIGHT = 44;
 const HEAD_HEIGHT = 42;
+/** more than ever fit on a screen */
+const SLOTS = 128;
 
 /** Sortable, filterable, virtualised table of schools (only the visible rows are in the DOM). */
 export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; districts: Map<string, District> }) {
@@ -106,7 +108,9 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
           <div role="rowgroup">
             {items.map((item) => (
               <SchoolRow
-                key={shown[item.index]!.id}
+                // keyed by slot, not by school: a row scrolling out hands its DOM to the one scrolling in (text and
+                // attributes change; no elements are created and thrown away for every row that passes by)
+                key={items.length > SLOTS ? item.index : item.index % SLOTS}
                 s={shown[item.index]!}
                 rowIndex={item.index + 2}
                 top={item.start}

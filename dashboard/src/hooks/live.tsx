@@ -17,7 +17,7 @@ const LiveContext = createContext<Live | undefined>(undefined);
 declare global {
   interface Window {
     /** for the end-to-end tests and the benchmark: when the last delta of each camera was applied */
-    __kuzetLive?: { applied: Map<string, { status: string; at: number; serverAt: number }> };
+    __kuzetLive?: { applied: Map<string, { status: string; at: number; serverAt: number }>; deltas: number };
   }
 }
 
@@ -41,7 +41,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         setEpoch(e);
       }),
       client.on('deltas', (ds) => {
-        window.__kuzetLive ??= { applied: new Map() };
+        window.__kuzetLive ??= { applied: new Map(), deltas: 0 };
+        window.__kuzetLive.deltas += ds.length;
         const now = performance.timeOrigin + performance.now();
         for (const d of ds)
           window.__kuzetLive.applied.set(d.cameraId, { status: d.status, at: now, serverAt: Date.parse(d.at) });
