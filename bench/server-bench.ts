@@ -131,12 +131,17 @@ async function main() {
       : undefined;
     await scrape(); // resets the event-loop delay histogram
     const c0 = cpuSeconds(server.pid!);
+    const r0 = cpuSeconds(redis.proc.pid!).self;
+    const g0 = process.cpuUsage();
     const t0 = performance.now();
     await sleep(STEP_S * 1000);
     const { offeredPerS } = stopLoad();
     if (changer) clearInterval(changer);
     const elapsed = (performance.now() - t0) / 1000;
     const c1 = cpuSeconds(server.pid!);
+    const redisCpu = (cpuSeconds(redis.proc.pid!).self - r0) / elapsed;
+    const g1 = process.cpuUsage(g0);
+    const generatorCpu = (g1.user + g1.system) / 1e6 / elapsed;
     const m = await scrape();
     const inFlight = sims.reduce((a, s) => a + s.sent.size, 0);
     await sleep(3000); // let the tail drain
@@ -145,6 +150,8 @@ async function main() {
       factor,
       offeredPerS,
       cpu: (c1.self - c0.self) / elapsed,
+      redisCpu,
+      generatorCpu,
       ackP50: percentile(ackLag, 50),
       ackP99: percentile(ackLag, 99),
       inFlightAtEnd: inFlight,
@@ -204,11 +211,11 @@ async function main() {
     '',
     `Load: ${sims.length} agents × ${perAgent} cameras = ${f0(camNo)} cameras; each agent sends one batch of health samples (one per camera) every ${PERIOD_MS / 1000} s ÷ factor, spread over the period; each batch is acknowledged after it is stored (one pipeline per batch: a script call writing every camera's last check, roll-ups by script on state changes, the sequence number last).`,
     '',
-    '| factor | offered samples/s | server CPU (cores) | ack p50 / p99 (ms) | unacked after +3 s | server event-loop delay p99 / max (ms) | server GC pauses: count, total ms |',
-    '|---|---|---|---|---|---|---|',
+    '| factor | offered samples/s | server CPU (cores) | Redis / load generator CPU (cores) | ack p50 / p99 (ms) | unacked after +3 s | server event-loop delay p99 / max (ms) | server GC pauses: count, total ms |',
+    '|---|---|---|---|---|---|---|---|',
     ...results.map(
       (x) =>
-        `| ${x.factor}× | ${f0(x.offeredPerS)} | ${x.cpu.toFixed(2)} | ${x.ackP50.toFixed(0)} / ${x.ackP99.toFixed(0)} | ${x.backlogAfter} | ${x.loopP99Ms.toFixed(0)} / ${x.loopMaxMs.toFixed(0)} | ${Object.entries(
+        `| ${x.factor}× | ${f0(x.offeredPerS)} | ${x.cpu.toFixed(2)} | ${x.redisCpu.toFixed(2)} / ${x.generatorCpu.toFixed(2)} | ${x.ackP50.toFixed(0)} / ${x.ackP99.toFixed(0)} | ${x.backlogAfter} | ${x.loopP99Ms.toFixed(0)} / ${x.loopMaxMs.toFixed(0)} | ${Object.entries(
           x.gcPauses,
         )
           .filter(([, g]) => g.n > 0)

@@ -75,6 +75,7 @@ export async function startServer(
   const ingest = new IngestService(ingestRedis, keys, cfg.KUZET_NEW_CAMERA_GRACE_SECONDS * 1000);
   const state = new StateRepository(redis, keys);
   const bus = new DeltaBus(redis, sub, keys.deltas());
+  bus.onListenerError = (err) => log.error({ err }, 'a live listener failed');
   await bus.start();
   const grid = new GridCache(state);
   bus.on('deltas', (d) => grid.apply(d));

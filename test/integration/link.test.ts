@@ -45,9 +45,14 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
     const live = new WebSocket(`${s2.url.replace('http', 'ws')}/api/v1/live`, { headers: { cookie: api2.cookie } });
     const frames: { type: string; deltas?: { cameraId: string; status: string }[] }[] = [];
     live.on('message', (d) => frames.push(JSON.parse(String(d))));
-    await new Promise((r) => live.once('open', r));
-    live.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'country' } }));
-    await waitFor(() => frames.find((f) => f.type === 'snapshot'), 5000);
+    // and one on the instance the agents send to: it hands its own changes to its clients directly (not through
+    // Redis), and must not deliver them a second time when they come back from the channel
+    const live1 = new WebSocket(`${s1.url.replace('http', 'ws')}/api/v1/live`, { headers: { cookie: api.cookie } });
+    const frames1: typeof frames = [];
+    live1.on('message', (d) => frames1.push(JSON.parse(String(d))));
+    await Promise.all([live, live1].map((ws) => new Promise((r) => ws.once('open', r))));
+    for (const ws of [live, live1]) ws.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'country' } }));
+    await waitFor(() => frames.find((f) => f.type === 'snapshot') && frames1.find((f) => f.type === 'snapshot'), 5000);
     await agents[A.agent]!.batch([1, 2, 3].map((n) => ({ cam: camOf(n), status: 'online' })));
     await agents[B.agent]!.batch([4, 5].map((n) => ({ cam: camOf(n), status: 'online' })));
     const pushed = await waitFor(
@@ -59,10 +64,19 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
       'deltas through the other instance',
     );
     expect(new Set(pushed)).toEqual(new Set([1, 2, 3, 4, 5].map(camOf)));
+    await new Promise((r) => setTimeout(r, 500)); // anything delivered twice would have come by now
+    for (const f of [frames, frames1])
+      expect(
+        f
+          .flatMap((x) => x.deltas ?? [])
+          .map((d) => d.cameraId)
+          .sort(),
+      ).toEqual([1, 2, 3, 4, 5].map(camOf).sort());
     for (const path of ['/summary', `/schools/${A.school}/cameras`, '/regions']) {
       expect((await api2.get(path)).json).toEqual((await api.get(path)).json);
     }
     live.close();
+    live1.close();
   });
 
   it('pushes a change at once, then at most one frame per 100 ms to a client, losing none', async () => {

@@ -1,12 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Alert, CameraDelta } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 
 /**
  * Fan-out of camera deltas and alert changes to every server instance (Redis pub/sub), so that any instance's live
- * subscribers see changes ingested (or alerts raised) by any other.
+ * subscribers see changes ingested (or alerts raised) by any other. An instance hands its own changes to its own
+ * listeners at once, without waiting for the round trip through Redis (a busy Redis added its queueing delay to
+ * every live push), and skips them when they come back from the channel.
  */
 export class DeltaBus extends EventEmitter<{ deltas: [CameraDelta[]]; alerts: [Alert[]]; resubscribed: [] }> {
+  /** this instance, as the origin of what it publishes */
+  readonly origin = randomUUID();
+  /** told when a listener failed on this instance's own changes (publishing goes on regardless) */
+  onListenerError?: (err: unknown) => void;
+
   constructor(
     private readonly pub: Redis,
     private readonly sub: Redis,
@@ -27,19 +35,35 @@ export class DeltaBus extends EventEmitter<{ deltas: [CameraDelta[]]; alerts: [A
     this.sub.on('message', (ch, text) => {
       if (ch !== this.channel && ch !== this.alertChannel) return;
       try {
-        if (ch === this.alertChannel) this.emit('alerts', JSON.parse(text) as Alert[]);
-        else this.emit('deltas', JSON.parse(text) as CameraDelta[]);
+        const m = JSON.parse(text) as { o: string; d: unknown[] };
+        if (m.o === this.origin || !Array.isArray(m.d)) return;
+        if (ch === this.alertChannel) this.emit('alerts', m.d as Alert[]);
+        else this.emit('deltas', m.d as CameraDelta[]);
       } catch {
         /* not ours */
       }
     });
   }
 
+  /** a failing listener must not fail the ingest that published the change, nor keep it from other instances */
+  private local(event: 'deltas' | 'alerts', items: CameraDelta[] | Alert[]): void {
+    try {
+      if (event === 'deltas') this.emit('deltas', items as CameraDelta[]);
+      else this.emit('alerts', items as Alert[]);
+    } catch (err) {
+      this.onListenerError?.(err);
+    }
+  }
+
   async publishAlerts(alerts: Alert[]): Promise<void> {
-    if (alerts.length) await this.pub.publish(this.alertChannel, JSON.stringify(alerts));
+    if (!alerts.length) return;
+    this.local('alerts', alerts);
+    await this.pub.publish(this.alertChannel, JSON.stringify({ o: this.origin, d: alerts }));
   }
 
   async publish(deltas: CameraDelta[]): Promise<void> {
-    if (deltas.length) await this.pub.publish(this.channel, JSON.stringify(deltas));
+    if (!deltas.length) return;
+    this.local('deltas', deltas);
+    await this.pub.publish(this.channel, JSON.stringify({ o: this.origin, d: deltas }));
   }
 }
