@@ -19,7 +19,8 @@ function newest(dir: string): number {
 export function ensureDashboardBuilt(): void {
   const index = join(ROOT, 'dashboard/dist/index.html');
   const src = Math.max(newest(join(ROOT, 'dashboard/src')), newest(join(ROOT, 'protocol/src')));
-  if (existsSync(index) && statSync(index).mtimeMs > src && !developmentBuild()) return;
+  const built = existsSync(index) && existsSync(join(ROOT, 'dashboard/dist/assets'));
+  if (built && statSync(index).mtimeMs > src && !developmentBuild()) return;
   execFileSync('npx', ['vite', 'build', 'dashboard', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   if (developmentBuild())
     throw new Error('dashboard/dist holds React development code: the build must be a production build');
