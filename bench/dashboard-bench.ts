@@ -107,20 +107,24 @@ async function main() {
     await sleep(250);
   }
   await sleep(2000);
+  // what the page applied, read before the cameras are put back online (the page keeps the last delta per camera)
+  type Applied = { at: number; serverAt: number; status: string } | null;
+  const applied = (
+    (await page.evaluate(
+      (ids) =>
+        ids.map(
+          (id) =>
+            (
+              window as unknown as {
+                __kuzetLive?: { applied: Map<string, { at: number; serverAt: number; status: string }> };
+              }
+            ).__kuzetLive?.applied.get(id) ?? null,
+        ),
+      [...sentAt.keys()],
+    )) as Applied[]
+  ).map((a) => (a?.status === 'offline' ? a : null));
   for (const [sim, cam] of changed) send(sim, [state(sim, cam, 'online')]);
   const { offeredPerS } = stopLoad();
-  type Applied = { at: number; serverAt: number } | null;
-  const applied = (await page.evaluate(
-    (ids) =>
-      ids.map(
-        (id) =>
-          (
-            window as unknown as { __kuzetLive?: { applied: Map<string, { at: number; serverAt: number }> } }
-          ).__kuzetLive?.applied.get(id) ?? null,
-      ),
-    [...sentAt.keys()],
-  )) as Applied[];
-  // from the agent's send (an upper bound), and from the server's receipt (the delta's `at`: what the target names)
   const lat = [...sentAt.values()].map((t, i) => (applied[i] ? applied[i]!.at - t : Number.POSITIVE_INFINITY));
   const latServer = applied.map((a) => (a ? a.at - a.serverAt : Number.POSITIVE_INFINITY));
   const missing = lat.filter((x) => !Number.isFinite(x)).length;
