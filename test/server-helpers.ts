@@ -19,6 +19,8 @@ export async function testServer(
     KUZET_ADMIN_PASSWORD: ADMIN_PASSWORD,
     KUZET_REGISTRY: SMALL_REGISTRY,
     KUZET_LOG_LEVEL: 'silent',
+    // camera pictures of this test's server (kept across a restart with the same prefix)
+    KUZET_OBJECT_DIR: join(ROOT, 'var/test-objects', prefix.replace(/:$/, '')),
     ...env,
   });
   const server = await startServer(cfg, pino({ level: 'silent' }));
@@ -41,14 +43,20 @@ export class Api {
     return res.status;
   }
   // biome-ignore lint/suspicious/noExplicitAny: JSON answers of the API under test, checked by each assertion
-  async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  async call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: any; bytes?: Buffer; headers: Headers }> {
     const res = await fetch(`${this.base}/api/v1${path}`, {
       method,
       headers: { cookie: this.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    if (!(res.headers.get('content-type') ?? 'json').includes('json'))
+      return { status: res.status, json: undefined, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
     const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
   }
   get = (p: string) => this.call('GET', p);
   post = (p: string, b?: unknown) => this.call('POST', p, b ?? {});

@@ -82,6 +82,13 @@ export class Agent {
   }
 
   /** Everything the centre needs after a reconnect: every camera's identity and current state. */
+  /** Runs a camera's check of one tier now (an operator asking "look at it again"); false for an unknown camera. */
+  checkNow(cameraId: string, tier: Parameters<CameraChecks['runNow']>[0]): boolean {
+    const c = this.cameras.get(cameraId);
+    c?.runNow(tier);
+    return c !== undefined;
+  }
+
   resync(): void {
     for (const c of this.cameras.values()) {
       this.sink.send(this.messages.make('camera', { camera: c.identity }));

@@ -1,4 +1,4 @@
-import type { CameraIdentity, HealthTier, Reason } from '@kuzet/protocol';
+import { type CameraIdentity, type HealthTier, MAX_SNAPSHOT_BYTES, type Reason } from '@kuzet/protocol';
 import pLimit from 'p-limit';
 import type { AgentConfig } from './config.ts';
 import { mainProfile } from './identify.ts';
@@ -53,6 +53,11 @@ export class CameraChecks {
 
   private key(tier: string): string {
     return `${this.id}:${tier}`;
+  }
+
+  /** Runs this tier's check now instead of at its next time (if it is not running already). */
+  runNow(tier: 'reachability' | 'session' | 'rtsp' | 'stream' | 'clock' | 'retention'): void {
+    this.ctx.scheduler.runNow(this.key(tier));
   }
 
   /** Arms every tier. Deep and slow checks start at a random point of their interval, so they spread out. */
@@ -190,7 +195,13 @@ export class CameraChecks {
     const r = await checkStream(
       p,
       this.creds,
-      { transport: cfg.stream.transport, analyseSeconds: cfg.stream.analyseSeconds, timeoutMs: cfg.timeouts.streamMs },
+      {
+        transport: cfg.stream.transport,
+        analyseSeconds: cfg.stream.analyseSeconds,
+        timeoutMs: cfg.timeouts.streamMs,
+        // a picture only when the centre can take it now (pictures are not kept for later: only the latest counts)
+        snapshot: cfg.stream.snapshots && (this.ctx.sink.wantsSnapshots?.() ?? false),
+      },
       cfg.requirements,
     );
     if (r.measurement) {
@@ -198,6 +209,17 @@ export class CameraChecks {
       Object.assign(this.tracker.measured, { width: m.width, height: m.height, fps: m.fps });
       this.ctx.sink.send(this.ctx.messages.make('stream', { measurement: m }));
     }
+    if (r.snapshot && r.snapshot.length <= MAX_SNAPSHOT_BYTES)
+      this.ctx.sink.send(
+        this.ctx.messages.make('snapshot', {
+          snapshot: {
+            cameraId: this.id,
+            at: new Date().toISOString(),
+            contentType: 'image/jpeg',
+            data: r.snapshot.toString('base64'),
+          },
+        }),
+      );
     this.record('stream', r.reasons, r.measurement?.durationMs, r.detail);
   }
 

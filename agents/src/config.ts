@@ -80,6 +80,8 @@ export const AgentConfig = z.object({
       /** seconds of live video decoded to look for a black or frozen picture */
       analyseSeconds: z.number().min(2).max(30).default(4),
       transport: z.enum(['tcp', 'udp']).default('tcp'),
+      /** take one small picture per deep check for the centre (shown only to roles that need it, views audited) */
+      snapshots: z.boolean().default(true),
     })
     .prefault({}),
   retention: z.object({ maxGapWindowDays: z.number().positive().default(31) }).prefault({}),

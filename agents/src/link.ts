@@ -54,9 +54,21 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
   }
 
   send(msg: AgentMessage): void {
+    if (msg.type === 'snapshot') {
+      // a picture is large (up to a third of a frame): it travels alone, after what was buffered before it
+      this.flush();
+      this.o.journal.append([msg]);
+      this.pump();
+      return;
+    }
     this.buffer.push(msg);
     if (this.buffer.length >= MAX_BATCH) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), this.o.flushMs ?? 500);
+  }
+
+  /** Pictures are taken only while the centre is reachable: a stale picture is worth nothing later. */
+  wantsSnapshots(): boolean {
+    return this.connected;
   }
 
   /** Moves buffered messages into a journaled batch and sends what the window allows. */

@@ -3,6 +3,8 @@ import { type AgentMessage, AgentMessage as AgentMessageSchema, PROTOCOL_VERSION
 /** Where the agent's protocol messages go: stdout now, the server link later. */
 export interface MessageSink {
   send(msg: AgentMessage): void;
+  /** whether a camera picture would reach the centre now (pictures are never kept for later); absent: never */
+  wantsSnapshots?(): boolean;
 }
 
 type Payload<T extends AgentMessage['type']> = Omit<

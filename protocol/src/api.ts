@@ -107,8 +107,22 @@ export const CameraView = z.object({
   fps: z.number().optional(),
   retainedDays: z.number().optional(),
   clockDriftSeconds: z.number().optional(),
+  /** when the latest picture was taken (the picture itself: GET /cameras/:id/snapshot, for the roles allowed) */
+  snapshotAt: IsoTime.optional(),
 });
 export type CameraView = z.infer<typeof CameraView>;
+
+/** Who looked at which camera's picture, when (every view of a snapshot is recorded). */
+export const AuditEntry = z.object({
+  at: IsoTime,
+  username: z.string(),
+  role: z.string(),
+  action: z.literal('snapshot_view'),
+  cameraId: z.string(),
+  schoolId: z.string(),
+  ip: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const AgentInfo = z.object({
   agentId: z.string(),

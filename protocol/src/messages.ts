@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CameraIdentity, DiscoveredDevice } from './camera.ts';
-import { AgentId, IsoTime, PROTOCOL_VERSION } from './common.ts';
+import { AgentId, CameraId, IsoTime, PROTOCOL_VERSION } from './common.ts';
 import { CameraState, ClockReading, HealthSample, RetentionReport, StreamMeasurement } from './reports.ts';
 
 const base = { v: z.literal(PROTOCOL_VERSION), agentId: AgentId, at: IsoTime };
@@ -45,6 +45,24 @@ export const RetentionMessage = z.object({ ...base, type: z.literal('retention')
 export const ClockMessage = z.object({ ...base, type: z.literal('clock'), reading: ClockReading });
 export const StateMessage = z.object({ ...base, type: z.literal('state'), state: CameraState });
 
+/** A still picture's size limit (the agent scales pictures to at most 640 px wide: tens of KB). */
+export const MAX_SNAPSHOT_BYTES = 256 * 1024;
+/**
+ * The camera's picture, taken during the deep stream check (one frame, scaled down, JPEG). Children appear in it:
+ * the centre keeps only the latest per camera and shows it only to roles that need it, every view audited.
+ */
+export const SnapshotMessage = z.object({
+  ...base,
+  type: z.literal('snapshot'),
+  snapshot: z.object({
+    cameraId: CameraId,
+    at: IsoTime,
+    contentType: z.literal('image/jpeg'),
+    /** base64 of the JPEG */
+    data: z.base64().max(Math.ceil(MAX_SNAPSHOT_BYTES / 3) * 4),
+  }),
+});
+
 export const AgentMessage = z.discriminatedUnion('type', [
   AgentHello,
   AgentHeartbeat,
@@ -56,6 +74,7 @@ export const AgentMessage = z.discriminatedUnion('type', [
   RetentionMessage,
   ClockMessage,
   StateMessage,
+  SnapshotMessage,
 ]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 export type AgentMessageType = AgentMessage['type'];

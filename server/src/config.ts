@@ -48,6 +48,16 @@ export const ServerEnv = z.object({
   KUZET_PUBLIC_URL: z.url().optional(),
   /** cameras found within this time of a school's first one are its inventory; later ones raise camera_new */
   KUZET_NEW_CAMERA_GRACE_SECONDS: z.coerce.number().nonnegative().default(3600),
+  /** camera pictures: a directory on this server (default), or an S3 bucket when KUZET_S3_ENDPOINT is set */
+  KUZET_OBJECT_DIR: z.string().default('var/objects'),
+  KUZET_S3_ENDPOINT: z.url().optional(),
+  KUZET_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
+    .default('kuzet'),
+  KUZET_S3_ACCESS_KEY: z.string().optional(),
+  KUZET_S3_SECRET_KEY: z.string().optional(),
+  KUZET_S3_REGION: z.string().default('us-east-1'),
   KUZET_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type ServerConfig = z.infer<typeof ServerEnv>;
@@ -63,5 +73,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   if (!r.success) throw new ServerConfigError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   if (Boolean(r.data.KUZET_TLS_CERT) !== Boolean(r.data.KUZET_TLS_KEY))
     throw new ServerConfigError(['KUZET_TLS_CERT and KUZET_TLS_KEY go together']);
+  if (r.data.KUZET_S3_ENDPOINT && !(r.data.KUZET_S3_ACCESS_KEY && r.data.KUZET_S3_SECRET_KEY))
+    throw new ServerConfigError(['KUZET_S3_ENDPOINT needs KUZET_S3_ACCESS_KEY and KUZET_S3_SECRET_KEY']);
   return r.data;
 }

@@ -11,6 +11,8 @@ import { type ServerConfig, ServerConfigError } from './config.ts';
 import { createApp } from './http/app.ts';
 import { AgentRepository } from './repositories/agents.ts';
 import { AlertRepository } from './repositories/alerts.ts';
+import { AuditRepository } from './repositories/audit.ts';
+import { DiskObjectStore, type ObjectStore, S3ObjectStore } from './repositories/object-store.ts';
 import { connectRedis, Keys } from './repositories/redis.ts';
 import { RegistryRepository } from './repositories/registry.ts';
 import { StateRepository } from './repositories/state.ts';
@@ -57,6 +59,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Camera pictures go to S3 (MinIO) when configured, else to a directory on this server. */
+function objectStore(cfg: ServerConfig): ObjectStore {
+  if (!cfg.KUZET_S3_ENDPOINT) return new DiskObjectStore(cfg.KUZET_OBJECT_DIR);
+  return new S3ObjectStore({
+    endpoint: cfg.KUZET_S3_ENDPOINT,
+    bucket: cfg.KUZET_S3_BUCKET,
+    accessKey: cfg.KUZET_S3_ACCESS_KEY!,
+    secretKey: cfg.KUZET_S3_SECRET_KEY!,
+    region: cfg.KUZET_S3_REGION,
+  });
+}
+
 /** Starts one stateless server instance: everything it knows lives in Redis under the configured prefix. */
 export async function startServer(
   cfg: ServerConfig,
@@ -72,7 +86,8 @@ export async function startServer(
   // ingest has its own connection: a burst of agent batches (every agent resyncing after a restart) must not
   // queue the API's and the live push's reads behind it on one socket
   const ingestRedis = connectRedis(cfg.KUZET_REDIS_URL);
-  const ingest = new IngestService(ingestRedis, keys, cfg.KUZET_NEW_CAMERA_GRACE_SECONDS * 1000);
+  const store = objectStore(cfg);
+  const ingest = new IngestService(ingestRedis, keys, cfg.KUZET_NEW_CAMERA_GRACE_SECONDS * 1000, store);
   const state = new StateRepository(redis, keys);
   const bus = new DeltaBus(redis, sub, keys.deltas());
   bus.onListenerError = (err) => log.error({ err }, 'a live listener failed');
@@ -136,6 +151,8 @@ export async function startServer(
       grid,
       alerts,
       alertRepo,
+      store,
+      audit: new AuditRepository(redis, keys),
       secureCookies: cfg.KUZET_SECURE_COOKIES,
       sessionHours: cfg.KUZET_SESSION_HOURS,
       dashboardDir: dashboardDir(cfg.KUZET_DASHBOARD_DIR),

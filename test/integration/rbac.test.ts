@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AgentMessage } from '@kuzet/protocol';
 import type { RunningServer } from '@kuzet/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startRedis, waitFor } from '../helpers.ts';
+import { ROOT, startRedis, waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
 
 const ROLES = ['admin', 'operator', 'auditor', 'auditor71', 'school', 'anonymous'] as const;
@@ -11,6 +13,7 @@ const CAM = 'cam-00000000000000a1';
 const A = 'KZ-75-01-0001'; // operator's region, the school user's school
 const B = 'KZ-75-01-0002'; // operator's region, another school
 const C = 'KZ-71-01-0001'; // Astana
+const PICTURE = readFileSync(join(ROOT, 'test/fixtures/picture.jpg'));
 
 // expected HTTP status per role, in ROLES order
 const MATRIX: [string, string, unknown, number[]][] = [
@@ -39,6 +42,10 @@ const MATRIX: [string, string, unknown, number[]][] = [
   ['GET', '/worst-schools', undefined, [200, 200, 200, 200, 200, 401]],
   ['GET', '/worst-schools?region=KZ-75', undefined, [200, 200, 200, 404, 404, 401]],
   ['GET', `/cameras/${CAM}/measurements`, undefined, [200, 200, 200, 404, 200, 401]],
+  // pictures: the roles that act on the camera, never auditors; every view audited (admins read the record)
+  ['GET', `/cameras/${CAM}/snapshot`, undefined, [200, 200, 403, 403, 200, 401]],
+  ['GET', '/cameras/cam-00000000000000c1/snapshot', undefined, [404, 404, 403, 403, 404, 401]],
+  ['GET', '/audit', undefined, [200, 403, 403, 403, 403, 401]],
   ['GET', '/agents', undefined, [200, 403, 403, 403, 403, 401]],
   ['POST', '/enrolment-codes', { schoolId: C, agentId: 'agent-astana-1' }, [200, 403, 403, 403, 403, 401]],
   ['POST', '/agents/agent-almaty-2/revoke', undefined, [404, 403, 403, 403, 403, 401]],
@@ -98,6 +105,18 @@ describe('RBAC: every endpoint and live scope × every role', () => {
     await server.ingest.ingest(place, 1, [
       msg({ type: 'state', state: { cameraId: CAM, at, status: 'online', reasons: [], since: at } }),
     ]);
+    const r = await server.ingest.ingest(place, 2, [
+      msg({
+        type: 'snapshot',
+        snapshot: { cameraId: CAM, at, contentType: 'image/jpeg', data: PICTURE.toString('base64') },
+      }),
+      // not this school's camera (it is unknown): refused, the rest of the batch stands
+      msg({
+        type: 'snapshot',
+        snapshot: { cameraId: 'cam-00000000000000c1', at, contentType: 'image/jpeg', data: PICTURE.toString('base64') },
+      }),
+    ]);
+    expect(r.snapshots).toEqual({ stored: 1, refused: 1 });
   });
   afterAll(async () => {
     await server?.close();
@@ -110,6 +129,29 @@ describe('RBAC: every endpoint and live scope × every role', () => {
     expect(Object.fromEntries(ROLES.map((r, i) => [r, got[i]]))).toEqual(
       Object.fromEntries(ROLES.map((r, i) => [r, expected[i]])),
     );
+  });
+
+  it('sends a picture only with a record of who saw it', async () => {
+    const before = (await clients.get('admin')!.get(`/audit?cameraId=${CAM}&limit=1000`)).json as unknown[];
+    const got = await clients.get('school')!.get(`/cameras/${CAM}/snapshot`);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('image/jpeg');
+    expect(got.headers.get('cache-control')).toContain('no-store');
+    expect(got.bytes!.equals(PICTURE)).toBe(true);
+    const after = (await clients.get('admin')!.get(`/audit?cameraId=${CAM}&limit=1000`)).json as {
+      username: string;
+      role: string;
+      schoolId: string;
+    }[];
+    expect(after.length).toBe(before.length + 1);
+    expect(after[0]).toMatchObject({ username: 'guard', role: 'school', schoolId: A, action: 'snapshot_view' });
+    // a refused view is not a view, and leaves no picture behind it
+    expect((await clients.get('auditor')!.get(`/cameras/${CAM}/snapshot`)).status).toBe(403);
+    expect(((await clients.get('admin')!.get(`/audit?cameraId=${CAM}&limit=1000`)).json as unknown[]).length).toBe(
+      after.length,
+    );
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/kuzet_snapshots_total\{result="viewed"\} [1-9]/);
   });
 
   it('lists only what the role may see', async () => {
@@ -183,7 +225,7 @@ describe('RBAC: every endpoint and live scope × every role', () => {
     const rc = await server.ingest.ingest(placeC, 1, [st('agent-astana-1', CAM_C)]);
     const r = await server.ingest.ingest(
       { agentId: 'agent-almaty-1', schoolId: A, districtId: 'KZ-75-01', regionCode: 'KZ-75' },
-      2,
+      3,
       [st('agent-almaty-1', CAM)],
     );
     await server.bus.publish([...rc.deltas, ...r.deltas]);

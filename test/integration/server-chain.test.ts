@@ -105,6 +105,40 @@ describe('simulated cameras → agent → link → server → REST and live push
     ws.close();
   });
 
+  it("takes a camera's picture in the deep stream check; an admin sees it (and is recorded), an auditor does not", async () => {
+    const api = admin();
+    await api.login('admin', ADMIN_PASSWORD);
+    const target = await waitFor(
+      async () => (await ourCams(api)).find((c) => c.status === 'online'),
+      30_000,
+      'an online camera',
+    );
+    expect(chain.agent.checkNow(target.cameraId, 'stream')).toBe(true);
+    const cam = await waitFor(
+      async () =>
+        ((await api.get(`/schools/${SCHOOL}/cameras`)).json as { cameraId: string; snapshotAt?: string }[]).find(
+          (c) => c.cameraId === target.cameraId && c.snapshotAt,
+        ),
+      40_000,
+      'a picture of the camera',
+    );
+    expect(Date.parse(cam.snapshotAt!)).toBeGreaterThan(Date.now() - 60_000);
+    const pic = await api.get(`/cameras/${target.cameraId}/snapshot`);
+    expect(pic.status).toBe(200);
+    expect(pic.bytes!.subarray(0, 2).toString('hex')).toBe('ffd8'); // a JPEG, made by ffmpeg from the RTSP stream
+    expect(pic.bytes!.length).toBeGreaterThan(500);
+    const audit = (await api.get(`/audit?cameraId=${target.cameraId}`)).json as { username: string }[];
+    expect(audit[0]?.username).toBe('admin');
+    // an auditor works with compliance figures: no pictures
+    expect(
+      (await api.post('/users', { username: 'aud-pic', role: 'auditor', regions: [], password: 'auditor-pw-1' }))
+        .status,
+    ).toBe(200);
+    const aud = admin();
+    await aud.login('aud-pic', 'auditor-pw-1');
+    expect((await aud.get(`/cameras/${target.cameraId}/snapshot`)).status).toBe(403);
+  });
+
   it('loses no report while the server is down for 30 s (sequence numbers prove it)', async () => {
     await waitFor(() => journal.pending.length === 0 || undefined, 10_000, 'journal drained');
     await chain.server.close();

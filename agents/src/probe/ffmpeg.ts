@@ -138,17 +138,24 @@ export function parseFrameMd5(text: string): { frames: number; spanSeconds: numb
   return { frames: pts.length, spanSeconds: span, fps, bitrateKbps: seconds > 0 ? (bytes * 8) / seconds / 1000 : 0 };
 }
 
+/** Largest width of a snapshot (scaled down keeping the aspect ratio; never up). */
+export const SNAPSHOT_WIDTH = 640;
+
 /**
  * ffmpeg over `seconds` of live video: decodes it for blackdetect/freezedetect and copies packets to framemd5
- * for the real frame rate and bitrate.
+ * for the real frame rate and bitrate; with `snapshot`, also writes one frame as a small JPEG (same decode, no
+ * second connection to the camera).
  */
 export async function analyseStream(
   url: string,
   transport: 'tcp' | 'udp',
   seconds: number,
   timeoutMs: number,
-): Promise<Analysis> {
-  const md5Path = join(tmpdir(), `kuzet-${process.pid}-${randomBytes(6).toString('hex')}.framemd5`);
+  snapshot = false,
+): Promise<Analysis & { snapshot?: Buffer }> {
+  const stem = join(tmpdir(), `kuzet-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const md5Path = `${stem}.framemd5`;
+  const jpgPath = `${stem}.jpg`;
   const lines: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -163,7 +170,21 @@ export async function analyseStream(
           '-f null',
         ])
         .output(md5Path)
-        .outputOptions(['-map 0:v:0', '-c copy', '-f framemd5'])
+        .outputOptions(['-map 0:v:0', '-c copy', '-f framemd5']);
+      if (snapshot)
+        cmd
+          .output(jpgPath)
+          .outputOptions([
+            '-map 0:v:0',
+            '-an',
+            '-frames:v 1',
+            '-vf',
+            `scale='min(${SNAPSHOT_WIDTH},iw)':-2`,
+            '-q:v 5',
+            '-f image2',
+            '-update 1',
+          ]);
+      cmd
         .on('stderr', (l: string) => {
           if (lines.length < 500) lines.push(l);
         })
@@ -184,8 +205,16 @@ export async function analyseStream(
     });
     const m = parseFrameMd5(await readFile(md5Path, 'utf8'));
     const analysedSeconds = m.spanSeconds + (m.fps > 0 ? 1 / m.fps : 0);
-    return { ...m, analysedSeconds, ...parseDetectLines(lines, analysedSeconds) };
+    const jpeg = snapshot ? await readFile(jpgPath).catch(() => undefined) : undefined;
+    return {
+      ...m,
+      analysedSeconds,
+      ...parseDetectLines(lines, analysedSeconds),
+      // a JPEG starts with FF D8; anything else (or nothing) is no picture
+      ...(jpeg && jpeg.length > 2 && jpeg[0] === 0xff && jpeg[1] === 0xd8 ? { snapshot: jpeg } : {}),
+    };
   } finally {
     await rm(md5Path, { force: true });
+    await rm(jpgPath, { force: true });
   }
 }

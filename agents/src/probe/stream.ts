@@ -22,13 +22,15 @@ export interface StreamCheckResult {
   measurement?: Omit<StreamMeasurement, 'cameraId' | 'at'>;
   reasons: Reason[];
   detail?: string;
+  /** one frame as a small JPEG, when asked for and the camera delivered a picture */
+  snapshot?: Buffer;
 }
 
 /** Deep check of the main stream: ffprobe for what it is, then live analysis of what it really delivers. */
 export async function checkStream(
   profile: MediaProfile,
   creds: { username: string; password: string },
-  opts: { transport: 'tcp' | 'udp'; analyseSeconds: number; timeoutMs: number },
+  opts: { transport: 'tcp' | 'udp'; analyseSeconds: number; timeoutMs: number; snapshot?: boolean },
   req: RequirementProfile,
 ): Promise<StreamCheckResult> {
   if (!profile.streamUri) return { reasons: ['rtsp_down'], detail: 'the camera gave no stream URI' };
@@ -36,7 +38,7 @@ export async function checkStream(
   const t0 = Date.now();
   try {
     const info = await probeStream(url, opts.transport, opts.timeoutMs);
-    const a = await analyseStream(url, opts.transport, opts.analyseSeconds, opts.timeoutMs);
+    const a = await analyseStream(url, opts.transport, opts.analyseSeconds, opts.timeoutMs, opts.snapshot);
     const measurement: Omit<StreamMeasurement, 'cameraId' | 'at'> = {
       profileToken: profile.token,
       codec: info.codec,
@@ -55,7 +57,7 @@ export async function checkStream(
       },
       durationMs: Date.now() - t0,
     };
-    return { measurement, reasons: streamReasons(measurement, req) };
+    return { measurement, reasons: streamReasons(measurement, req), snapshot: a.snapshot };
   } catch (err) {
     if (err instanceof ToolError) {
       const reason: Reason = err.kind === 'unreachable' || err.kind === 'timeout' ? 'rtsp_down' : 'no_video';

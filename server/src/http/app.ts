@@ -12,6 +12,7 @@ import type { AppContext } from './context.ts';
 import { overviewRoutes } from './overview-routes.ts';
 import { registryRoutes } from './registry-routes.ts';
 import { loadUser } from './session.ts';
+import { snapshotRoutes } from './snapshot-routes.ts';
 import { openApiDocument } from './validate.ts';
 
 /** The express app: /api/v1 (zod-validated, role-scoped), OpenAPI, health, readiness and metrics. */
@@ -65,6 +66,7 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
   api.use(registryRoutes(ctx));
   api.use(overviewRoutes(ctx));
   api.use(alertRoutes(ctx));
+  api.use(snapshotRoutes(ctx));
   app.use('/api/v1', api);
   const doc = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => void res.json(doc));

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { AgentRepository } from '../repositories/agents.ts';
 import type { AlertRepository } from '../repositories/alerts.ts';
+import type { AuditRepository } from '../repositories/audit.ts';
+import type { ObjectStore } from '../repositories/object-store.ts';
 import type { Keys } from '../repositories/redis.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { StateRepository } from '../repositories/state.ts';
@@ -20,6 +22,9 @@ export interface AppContext {
   grid: GridCache;
   alerts: AlertService;
   alertRepo: AlertRepository;
+  /** camera pictures */
+  store: ObjectStore;
+  audit: AuditRepository;
   secureCookies: boolean;
   sessionHours: number;
   /** directory of the built dashboard, if it is served */

@@ -30,6 +30,7 @@ export class Keys {
   session = (sid: string) => `${this.prefix}session:${sid}`;
   lock = (name: string) => `${this.prefix}lock:${name}`;
   deltas = () => `${this.prefix}deltas`;
+  audit = () => `${this.prefix}audit`;
   alertsChannel = () => `${this.prefix}alerts`;
   alert = (id: string) => `${this.prefix}alert:${id}`;
   alertOpen = (rule: string, subject: string) => `${this.prefix}alertopen:${rule}:${subject}`;

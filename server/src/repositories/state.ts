@@ -347,5 +347,6 @@ export function toView(id: string, h: Record<string, string>): CameraView {
     fps: num(h.fps),
     retainedDays: num(h.retainedDays),
     clockDriftSeconds: num(h.clockDriftSeconds),
+    snapshotAt: h.snapshotAt,
   };
 }

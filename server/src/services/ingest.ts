@@ -1,5 +1,6 @@
 import type { AgentMessage, CameraDelta } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
+import type { ObjectStore } from '../repositories/object-store.ts';
 import type { Keys } from '../repositories/redis.ts';
 import { type Placement, StateRepository } from '../repositories/state.ts';
 
@@ -11,7 +12,12 @@ export interface IngestResult {
   linkWasDown?: boolean;
   /** cameras seen for the first time, and cameras the agent reports gone */
   events: { rule: 'camera_new' | 'camera_gone'; cameraId: string; at: string }[];
+  /** camera pictures kept, and refused (not a JPEG, not this school's camera, or the object store failed) */
+  snapshots?: { stored: number; refused: number };
 }
+
+/** the object key of a camera's latest picture (only the latest is kept) */
+export const snapshotKey = (cameraId: string) => `snapshots/${cameraId}.jpg`;
 
 /**
  * Stores one agent batch: camera identities, states with roll-ups and history, measurements, the agent's liveness,
@@ -29,6 +35,8 @@ export class IngestService {
     private readonly keys: Keys,
     /** cameras found within this time of a school's first camera are its inventory, not "new cameras" */
     private readonly newCameraGraceMs = 3_600_000,
+    /** where camera pictures go; without it they are refused */
+    private readonly store?: ObjectStore,
   ) {
     this.state = new StateRepository(redis, keys);
   }
@@ -56,6 +64,7 @@ export class IngestService {
     }
     if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [], events: [] };
     const k = this.keys;
+    const snapshots = await this.storeSnapshots(place.schoolId, messages);
     const now = new Date().toISOString();
     const m = this.redis.pipeline();
     const firstSeen: { idx: number; cameraId: string; at: string }[] = [];
@@ -150,6 +159,10 @@ export class IngestService {
         case 'discovery':
           m.hset(k.agent(place.agentId), { lastDiscovery: msg.at, discoveredDevices: msg.devices.length });
           break;
+        case 'snapshot':
+          if (snapshots.kept.has(msg.snapshot.cameraId))
+            this.state.setFields(m, msg.snapshot.cameraId, { snapshotAt: msg.snapshot.at });
+          break;
       }
     }
     m.hset(k.agent(place.agentId), { lastSeq: seq, lastSeen: now });
@@ -178,6 +191,42 @@ export class IngestService {
       if (res[f.idx]?.[1] === 1 && Date.parse(f.at) - schoolFirst > this.newCameraGraceMs)
         events.push({ rule: 'camera_new', cameraId: f.cameraId, at: f.at });
     }
-    return { applied: true, deltas, events, linkWasDown: res[downIdx]?.[1] === '1' };
+    return {
+      applied: true,
+      deltas,
+      events,
+      linkWasDown: res[downIdx]?.[1] === '1',
+      ...(snapshots.kept.size + snapshots.refused
+        ? { snapshots: { stored: snapshots.kept.size, refused: snapshots.refused } }
+        : {}),
+    };
+  }
+
+  /**
+   * Puts a batch's camera pictures in the object store (each camera's latest replaces the one before). A picture
+   * of a camera that is not this school's, one that is not a JPEG, or one the store would not take is refused and
+   * counted; the rest of the batch is stored regardless.
+   */
+  private async storeSnapshots(
+    schoolId: string,
+    messages: AgentMessage[],
+  ): Promise<{ kept: Set<string>; refused: number }> {
+    const pics = messages.flatMap((m) => (m.type === 'snapshot' ? [m.snapshot] : []));
+    const kept = new Set<string>();
+    if (pics.length === 0) return { kept, refused: 0 };
+    const owners = await Promise.all(pics.map((p) => this.redis.hget(this.keys.cam(p.cameraId), 'schoolId')));
+    await Promise.all(
+      pics.map(async (p, i) => {
+        const body = Buffer.from(p.data, 'base64');
+        if (!this.store || owners[i] !== schoolId || body.length < 3 || body[0] !== 0xff || body[1] !== 0xd8) return;
+        try {
+          await this.store.put(snapshotKey(p.cameraId), body, p.contentType);
+          kept.add(p.cameraId);
+        } catch {
+          /* counted as refused below; the batch's other data is stored */
+        }
+      }),
+    );
+    return { kept, refused: pics.length - kept.size };
   }
 }

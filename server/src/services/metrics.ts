@@ -25,6 +25,12 @@ export class Metrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly snapshots = new client.Counter({
+    name: 'kuzet_snapshots_total',
+    help: 'camera pictures from agents (stored, refused) and views of them (viewed, denied)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
   readonly liveClients = new client.Gauge({
     name: 'kuzet_live_clients',
     help: 'live dashboard sockets',

@@ -166,6 +166,10 @@ export class AgentLinkServer {
         this.d.metrics.batches.inc({ result: r.applied ? 'applied' : 'duplicate' });
         if (r.linkWasDown) await this.d.monitor.linkUp(agent.agentId);
         if (r.applied) this.d.metrics.messages.inc(frame.messages.length);
+        if (r.snapshots) {
+          this.d.metrics.snapshots.inc({ result: 'stored' }, r.snapshots.stored);
+          this.d.metrics.snapshots.inc({ result: 'refused' }, r.snapshots.refused);
+        }
         await this.d.bus.publish(r.deltas);
         // alerting: state changes and camera events become jobs (idempotent ids; a resend adds nothing)
         if (this.d.alerts) {

@@ -1,0 +1,75 @@
+import { AuditEntry, CameraId } from '@kuzet/protocol';
+import { Router } from 'express';
+import { z } from 'zod';
+import { schoolAllowed } from '../services/access.ts';
+import { snapshotKey } from '../services/ingest.ts';
+import type { AppContext } from './context.ts';
+import { requireRole } from './session.ts';
+import { validate } from './validate.ts';
+
+/**
+ * Camera pictures. Children appear in them: only the roles that act on a camera see them (admins, operators of the
+ * camera's region, the school's own staff) — never auditors, whose work is compliance figures — and every view is
+ * recorded before the picture is sent (no record, no picture).
+ */
+export function snapshotRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const viewers = requireRole('admin', 'operator', 'school');
+
+  r.get(
+    '/cameras/:id/snapshot',
+    viewers,
+    validate({
+      method: 'get',
+      path: '/cameras/:id/snapshot',
+      summary: "the camera's latest picture (image/jpeg); every view is audited",
+      roles: 'admin, operator (own regions), school (own school); not auditors',
+      params: z.object({ id: CameraId }),
+    }),
+    async (req, res) => {
+      const u = req.user!;
+      const id = (res.locals.params as { id: string }).id;
+      const schoolId = await ctx.redis.hget(ctx.keys.cam(id), 'schoolId');
+      const school = schoolId ? await ctx.registry.school(schoolId) : undefined;
+      if (!school || !schoolAllowed(u, school)) {
+        ctx.metrics.snapshots.inc({ result: 'denied' });
+        return void res.status(404).json({ error: 'no such camera' });
+      }
+      const pic = await ctx.store.get(snapshotKey(id));
+      if (!pic) return void res.status(404).json({ error: 'no picture of this camera yet' });
+      await ctx.audit.record({
+        at: new Date().toISOString(),
+        username: u.username,
+        role: u.role,
+        action: 'snapshot_view',
+        cameraId: id,
+        schoolId: school.id,
+        ip: req.ip,
+      });
+      ctx.metrics.snapshots.inc({ result: 'viewed' });
+      res.set({ 'Cache-Control': 'no-store, private', 'Content-Type': pic.contentType });
+      res.send(pic.body);
+    },
+  );
+
+  r.get(
+    '/audit',
+    requireRole('admin'),
+    validate({
+      method: 'get',
+      path: '/audit',
+      summary: 'who viewed which camera picture, newest first',
+      roles: 'admin',
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        cameraId: CameraId.optional(),
+      }),
+      response: z.array(AuditEntry),
+    }),
+    async (_req, res) => {
+      const q = res.locals.query as { limit: number; cameraId?: string };
+      res.json(await ctx.audit.list(q.limit, q.cameraId));
+    },
+  );
+  return r;
+}

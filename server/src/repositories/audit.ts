@@ -1,0 +1,38 @@
+import { AuditEntry } from '@kuzet/protocol';
+import type { Redis } from 'ioredis';
+import type { Keys } from './redis.ts';
+
+/** entries kept (a capped stream: the newest ~100,000 views) */
+export const AUDIT_MAXLEN = 100_000;
+
+/** Who viewed what (camera pictures), append-only, newest first when read. */
+export class AuditRepository {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async record(e: AuditEntry): Promise<void> {
+    const fields = Object.entries(e).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
+    await this.redis.xadd(this.keys.audit(), 'MAXLEN', '~', AUDIT_MAXLEN, '*', ...fields);
+  }
+
+  async list(limit: number, cameraId?: string): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    let end = '+';
+    // newest first; filtered by camera when asked (reads on in pages until enough are found or the stream ends)
+    while (out.length < limit) {
+      const page = await this.redis.xrevrange(this.keys.audit(), end, '-', 'COUNT', 500);
+      for (const [, f] of page) {
+        const o: Record<string, string> = {};
+        for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i + 1]!;
+        const r = AuditEntry.safeParse(o);
+        if (r.success && (!cameraId || r.data.cameraId === cameraId)) out.push(r.data);
+        if (out.length >= limit) break;
+      }
+      if (page.length < 500) break;
+      end = `(${page.at(-1)![0]}`;
+    }
+    return out;
+  }
+}

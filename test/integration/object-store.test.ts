@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiskObjectStore, type ObjectStore, S3ObjectStore } from '../../server/src/repositories/object-store.ts';
+import { freePortRange } from '../helpers.ts';
+
+const jpeg = (n: number) => Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(n, n % 256)]);
+
+/** The same contract for both stores: the server does not care which one it has. */
+function contract(name: string, make: () => ObjectStore) {
+  describe(name, () => {
+    it('puts, gets, replaces and deletes an object with its content type', async () => {
+      const s = make();
+      expect(await s.get('snapshots/cam-0000000000000001.jpg')).toBeUndefined();
+      await s.put('snapshots/cam-0000000000000001.jpg', jpeg(1000), 'image/jpeg');
+      const got = await s.get('snapshots/cam-0000000000000001.jpg');
+      expect(got?.contentType).toBe('image/jpeg');
+      expect(got?.body.equals(jpeg(1000))).toBe(true);
+      await s.put('snapshots/cam-0000000000000001.jpg', jpeg(7), 'image/jpeg'); // the latest replaces it
+      expect((await s.get('snapshots/cam-0000000000000001.jpg'))?.body.equals(jpeg(7))).toBe(true);
+      await s.delete('snapshots/cam-0000000000000001.jpg');
+      expect(await s.get('snapshots/cam-0000000000000001.jpg')).toBeUndefined();
+    });
+
+    it('refuses keys that could leave its place', async () => {
+      const s = make();
+      for (const key of ['../x.jpg', '/etc/passwd', 'a//b', 'snapshots/../../x', ''])
+        await expect(s.put(key, jpeg(1), 'image/jpeg')).rejects.toThrow(/bad object key/);
+    });
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kuzet-objects-'));
+contract('local disk store', () => new DiskObjectStore(dir));
+
+let s3: S3rver | undefined;
+let endpoint = '';
+beforeAll(async () => {
+  const port = await freePortRange(1);
+  s3 = new S3rver({
+    port,
+    address: '127.0.0.1',
+    directory: mkdtempSync(join(tmpdir(), 'kuzet-s3rver-')),
+    silent: true,
+  });
+  await s3.run();
+  endpoint = `http://127.0.0.1:${port}`;
+});
+afterAll(async () => {
+  await s3?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+contract(
+  'S3 store (minio client against s3rver)',
+  () =>
+    new S3ObjectStore({
+      endpoint,
+      bucket: 'kuzet-test',
+      accessKey: 'S3RVER',
+      secretKey: 'S3RVER',
+      region: 'us-east-1',
+    }),
+);
