@@ -174,7 +174,43 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.waitForURL(`**/schools/${SCHOOL}`);
     await camerasListed(page);
     expect(await page.locator('nav a', { hasText: 'Administration' }).count()).toBe(0);
+    // the school's staff may see their cameras' pictures: one is taken in the next deep stream check, shown on
+    // request, and the view is recorded
+    const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[0]!;
+    const cameraId = await cameraIdOf(cam.serial);
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    let asked = 0;
+    await waitFor(
+      async () => {
+        const c = (
+          (await api.get(`/schools/${SCHOOL}/cameras`)).json as {
+            cameraId: string;
+            status: string;
+            snapshotAt?: string;
+          }[]
+        ).find((x) => x.cameraId === cameraId);
+        // once it is online (an earlier test took it offline), ask for a deep check now, again every 10 s
+        if (c?.status === 'online' && !c.snapshotAt && Date.now() - asked > 10_000) {
+          asked = Date.now();
+          expect(chain.agent.checkNow(cameraId, 'stream')).toBe(true);
+        }
+        return c?.snapshotAt;
+      },
+      60_000,
+      'a picture of the camera',
+    );
+    await page.reload();
+    await camerasListed(page);
+    const show = page.locator(`tr[data-camera="${cameraId}"] button`, { hasText: 'Show picture' });
+    await show.click();
+    const img = page.locator(`tr[data-camera="${cameraId}"] img[data-testid=camera-picture]`);
+    await expect
+      .poll(() => img.evaluate((i) => (i as HTMLImageElement).naturalWidth), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     await screenshot(page, 'school-staff');
+    const audit = (await api.get(`/audit?cameraId=${cameraId}`)).json as { username: string }[];
+    expect(audit[0]?.username).toBe('guard1');
     guard.expectNotFound(true);
     await page.goto(`${base}/regions/KZ-71`);
     await page.waitForSelector('text=Not found, or not in your scope.');
@@ -198,6 +234,11 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.waitForSelector(`[role=row][data-school="${OTHER}"]`);
     await screenshot(page, 'auditor-schools-ru');
     await page.selectOption('header select', 'en');
+    // auditors work with compliance figures: no camera pictures, not even the button
+    await page.goto(`${base}/schools/${SCHOOL}`);
+    await camerasListed(page);
+    await page.waitForSelector('text=Camera pictures are not shown to your role.');
+    expect(await page.locator('button', { hasText: 'Show picture' }).count()).toBe(0);
   });
 
   it('operator: a camera goes offline, the alert appears live with the critical cue, and is acknowledged in the browser', async () => {

@@ -5,7 +5,9 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { api, type CameraDetail } from '../api/client.ts';
 import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
+import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
 import { Reasons, StatusBadge } from '../components/Status.tsx';
+import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useDeltas } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
@@ -21,6 +23,7 @@ export function CameraPage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
+  const user = useUser();
   const camera = useResource(() => api.camera(id), [id]);
   const history = useResource(() => api.cameraHistory(id), [id]);
   const measurements = useResource(() => api.measurements(id), [id]);
@@ -69,6 +72,14 @@ export function CameraPage() {
                 <dt>{t('school.drift')}</dt>
                 <dd>{c.clockDriftSeconds !== undefined ? `${c.clockDriftSeconds.toFixed(1)} s` : '—'}</dd>
               </dl>
+            </section>
+            <section className="panel">
+              <h2>{t('school.picture')}</h2>
+              {picturesAllowed(user) ? (
+                <CameraPicture cameraId={c.cameraId} snapshotAt={c.snapshotAt} />
+              ) : (
+                <p className="muted small">{t('school.notAllowed')}</p>
+              )}
             </section>
           </>
         )}

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { api, type SchoolDetail } from '../api/client.ts';
 import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
+import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
 import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useDeltas } from '../hooks/live.tsx';
@@ -43,8 +44,8 @@ export function SchoolPage() {
     });
     history.reload();
   });
-  // snapshots of children's images: only operators and school staff need them; none are collected yet
-  const snapshotsAllowed = user.role === 'operator' || user.role === 'school';
+  // pictures show children: only the roles that act on a camera see them (the server enforces it and records views)
+  const pictures = picturesAllowed(user);
   return (
     <div className="page school">
       <Async r={school}>
@@ -93,9 +94,16 @@ export function SchoolPage() {
       <section className="panel">
         <h2>{t('school.cameras')}</h2>
         <Async r={cameras}>
-          {(cs) => <CameraTable cameras={cs} minDays={school.data?.requirements?.minRetentionDays} lang={lang} />}
+          {(cs) => (
+            <CameraTable
+              cameras={cs}
+              minDays={school.data?.requirements?.minRetentionDays}
+              lang={lang}
+              pictures={pictures}
+            />
+          )}
         </Async>
-        <p className="muted small">{snapshotsAllowed ? t('school.noSnapshot') : t('school.notAllowed')}</p>
+        {!pictures && <p className="muted small">{t('school.notAllowed')}</p>}
       </section>
       <section className="panel">
         <h2>{t('alerts.title')}</h2>
@@ -121,7 +129,17 @@ export function SchoolPage() {
   );
 }
 
-function CameraTable({ cameras, minDays, lang }: { cameras: CameraView[]; minDays?: number; lang: string }) {
+function CameraTable({
+  cameras,
+  minDays,
+  lang,
+  pictures,
+}: {
+  cameras: CameraView[];
+  minDays?: number;
+  lang: string;
+  pictures: boolean;
+}) {
   const { t } = useTranslation();
   const sorted = [...cameras].sort((a, b) => (a.host ?? a.cameraId).localeCompare(b.host ?? b.cameraId));
   return (
@@ -135,6 +153,7 @@ function CameraTable({ cameras, minDays, lang }: { cameras: CameraView[]; minDay
           <th scope="col">{t('school.retained')}</th>
           <th scope="col">{t('school.drift')}</th>
           <th scope="col">{t('camera.since')}</th>
+          {pictures && <th scope="col">{t('school.picture')}</th>}
         </tr>
       </thead>
       <tbody>
@@ -165,6 +184,11 @@ function CameraTable({ cameras, minDays, lang }: { cameras: CameraView[]; minDay
             </td>
             <td>{c.clockDriftSeconds !== undefined ? `${c.clockDriftSeconds.toFixed(1)} s` : '—'}</td>
             <td>{formatTime(c.since, lang)}</td>
+            {pictures && (
+              <td>
+                <CameraPicture cameraId={c.cameraId} snapshotAt={c.snapshotAt} />
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
