@@ -86,8 +86,11 @@ export async function startServer(
   // ingest has its own connection: a burst of agent batches (every agent resyncing after a restart) must not
   // queue the API's and the live push's reads behind it on one socket
   const ingestRedis = connectRedis(cfg.KUZET_REDIS_URL);
+  // and the steady flood of health batches has one more: a state change (a camera going offline) must not wait
+  // behind hundreds of queued health scripts before it is stored and pushed
+  const healthRedis = connectRedis(cfg.KUZET_REDIS_URL);
   const store = objectStore(cfg);
-  const ingest = new IngestService(ingestRedis, keys, cfg.KUZET_NEW_CAMERA_GRACE_SECONDS * 1000, store);
+  const ingest = new IngestService(ingestRedis, keys, cfg.KUZET_NEW_CAMERA_GRACE_SECONDS * 1000, store, healthRedis);
   const state = new StateRepository(redis, keys);
   const bus = new DeltaBus(redis, sub, keys.deltas());
   bus.onListenerError = (err) => log.error({ err }, 'a live listener failed');
@@ -220,6 +223,7 @@ export async function startServer(
       sub.disconnect();
       await redis.quit().catch(() => undefined);
       await ingestRedis.quit().catch(() => undefined);
+      await healthRedis.quit().catch(() => undefined);
     },
   };
 }

@@ -28,6 +28,8 @@ export const snapshotKey = (cameraId: string) => `snapshots/${cameraId}.jpg`;
  */
 export class IngestService {
   readonly state: StateRepository;
+  /** health-only batches (the bulk) go through their own connection when one is given */
+  private readonly health: StateRepository;
   messages = 0;
 
   constructor(
@@ -37,8 +39,10 @@ export class IngestService {
     private readonly newCameraGraceMs = 3_600_000,
     /** where camera pictures go; without it they are refused */
     private readonly store?: ObjectStore,
+    healthRedis?: Redis,
   ) {
     this.state = new StateRepository(redis, keys);
+    this.health = healthRedis ? new StateRepository(healthRedis, keys) : this.state;
   }
 
   async lastSeq(agentId: string): Promise<number> {
@@ -58,14 +62,15 @@ export class IngestService {
         if (msg.type === 'health')
           samples.push({ cameraId: msg.sample.cameraId, tier: msg.sample.tier, at: msg.sample.at });
         else agentFields = { cameras: msg.cameras, rssMb: msg.rssMb, uptimeSeconds: msg.uptimeSeconds };
-      const r = await this.state.healthBatch(place.agentId, seq, new Date(), samples, agentFields);
+      const r = await this.health.healthBatch(place.agentId, seq, new Date(), samples, agentFields);
       if (r) this.messages += messages.length;
       return { applied: r > 0, deltas: [], events: [], linkWasDown: r === 2 };
     }
+    // received now: a delta's `at` counts the store's round trips too
+    const now = new Date().toISOString();
     if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [], events: [] };
     const k = this.keys;
     const snapshots = await this.storeSnapshots(place.schoolId, messages);
-    const now = new Date().toISOString();
     const m = this.redis.pipeline();
     const firstSeen: { idx: number; cameraId: string; at: string }[] = [];
     const events: IngestResult['events'] = [];
