@@ -8,8 +8,8 @@ import { LoginPage } from './pages/LoginPage.tsx';
 import { OverviewPage } from './pages/OverviewPage.tsx';
 
 // The overview is in the first bundle; every other page (and recharts, which only the camera page uses) is its own
-// chunk, fetched when first needed and prefetched once the first view is up, so that a full load of the overview
-// parses only what it shows.
+// chunk, fetched when first needed (the small ones ahead, when idle), so that a full load of the overview parses
+// only what it shows.
 const pages = {
   schools: () => import('./pages/SchoolsPage.tsx'),
   school: () => import('./pages/SchoolPage.tsx'),
@@ -24,12 +24,32 @@ const AlertsPage = lazy(() => pages.alerts().then((m) => ({ default: m.AlertsPag
 const AlertPage = lazy(() => pages.alerts().then((m) => ({ default: m.AlertPage })));
 const AdminPage = lazy(() => pages.admin().then((m) => ({ default: m.AdminPage })));
 
+/**
+ * Fetches the small page chunks ahead, one per idle moment once the first view is up (so that a scroll or a first
+ * draw never waits behind one). The camera page (recharts: most of the code) is left to load when it is opened.
+ */
 function usePrefetchPages() {
   useEffect(() => {
-    const id = setTimeout(() => {
-      for (const load of Object.values(pages)) load().catch(() => undefined);
+    const queue = [pages.schools, pages.school, pages.alerts, pages.admin];
+    let handle: number | undefined;
+    const hasIdle = typeof window.requestIdleCallback === 'function';
+    const idle = (f: () => void): number =>
+      hasIdle ? window.requestIdleCallback(f, { timeout: 10_000 }) : (setTimeout(f, 200) as unknown as number);
+    const next = () => {
+      const load = queue.shift();
+      if (!load) return;
+      load().catch(() => undefined);
+      handle = idle(next);
+    };
+    const start = setTimeout(() => {
+      handle = idle(next);
     }, 2000);
-    return () => clearTimeout(id);
+    return () => {
+      clearTimeout(start);
+      if (handle === undefined) return;
+      if (hasIdle) window.cancelIdleCallback(handle);
+      else clearTimeout(handle);
+    };
   }, []);
 }
 
