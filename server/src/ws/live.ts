@@ -17,6 +17,8 @@ interface Client {
   pending: CameraDelta[];
   alive: boolean;
   lastSent: number;
+  /** set while changes wait for the end of this client's push interval */
+  flushTimer?: NodeJS.Timeout;
 }
 
 const SNAPSHOT_MAX_CAMERAS = 5000;
@@ -25,7 +27,6 @@ const SNAPSHOT_MAX_CAMERAS = 5000;
 export class LiveServer {
   readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   private readonly clients = new Set<Client>();
-  private flushTimer?: NodeJS.Timeout;
   private pingTimer?: NodeJS.Timeout;
 
   constructor(
@@ -48,8 +49,6 @@ export class LiveServer {
         if (mine.length) this.sendJson(c.ws, { type: 'alerts', alerts: mine });
       }
     });
-    // checked often, sent at most once per pushMs per client
-    this.flushTimer = setInterval(() => this.flush(), Math.max(10, Math.floor(d.pushMs / 5)));
     this.pingTimer = setInterval(() => this.heartbeat(), d.heartbeatSeconds * 1000);
   }
 
@@ -83,6 +82,7 @@ export class LiveServer {
       void this.subscribe(c, frame.scope);
     });
     ws.on('close', () => {
+      if (c.flushTimer) clearTimeout(c.flushTimer);
       this.clients.delete(c);
       this.d.metrics.liveClients.set(this.clients.size);
     });
@@ -147,9 +147,25 @@ export class LiveServer {
         )
           c.pending.push(d);
       }
-      // leading edge: a client that got nothing for a whole interval gets the change at once
-      if (c.pending.length && now - c.lastSent >= this.d.pushMs) this.send(c, now);
+      if (c.pending.length) this.schedule(c, now);
     }
+  }
+
+  /**
+   * At most one frame per push interval per client (≤ 10/s by default): a client that got nothing for a whole
+   * interval gets the change at once (leading edge); otherwise it goes out exactly when the interval ends.
+   */
+  private schedule(c: Client, now: number): void {
+    const wait = c.lastSent + this.d.pushMs - now;
+    if (wait <= 0) {
+      if (c.flushTimer) clearTimeout(c.flushTimer);
+      c.flushTimer = undefined;
+      this.send(c, now);
+    } else
+      c.flushTimer ??= setTimeout(() => {
+        c.flushTimer = undefined;
+        if (c.pending.length) this.send(c, Date.now());
+      }, wait);
   }
 
   private send(c: Client, now: number): void {
@@ -158,12 +174,6 @@ export class LiveServer {
     c.lastSent = now;
     this.sendJson(c.ws, { type: 'deltas', deltas });
     for (const d of deltas) if (d.sourceAt) this.d.metrics.pushLatency.observe((now - Date.parse(d.sourceAt)) / 1000);
-  }
-
-  /** The rest goes out on the interval: at most one frame per client per push interval (≤ 10/s by default). */
-  private flush(): void {
-    const now = Date.now();
-    for (const c of this.clients) if (c.pending.length && now - c.lastSent >= this.d.pushMs) this.send(c, now);
   }
 
   private heartbeat(): void {
@@ -178,9 +188,11 @@ export class LiveServer {
   }
 
   close(): void {
-    if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
-    for (const c of this.clients) c.ws.close(1001, 'server shutting down');
+    for (const c of this.clients) {
+      if (c.flushTimer) clearTimeout(c.flushTimer);
+      c.ws.close(1001, 'server shutting down');
+    }
     this.wss.close();
   }
 }
