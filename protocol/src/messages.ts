@@ -45,6 +45,9 @@ export const RetentionMessage = z.object({ ...base, type: z.literal('retention')
 export const ClockMessage = z.object({ ...base, type: z.literal('clock'), reading: ClockReading });
 export const StateMessage = z.object({ ...base, type: z.literal('state'), state: CameraState });
 
+/** Whether bytes are a JPEG (they start with its SOI marker, FF D8). */
+export const isJpeg = (b: Uint8Array): boolean => b.length > 2 && b[0] === 0xff && b[1] === 0xd8;
+
 /** A still picture's size limit (the agent scales pictures to at most 640 px wide: tens of KB). */
 export const MAX_SNAPSHOT_BYTES = 256 * 1024;
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isJpeg } from '@kuzet/protocol';
 import ffmpeg from 'fluent-ffmpeg';
 import { z } from 'zod';
 
@@ -210,8 +211,8 @@ export async function analyseStream(
       ...m,
       analysedSeconds,
       ...parseDetectLines(lines, analysedSeconds),
-      // a JPEG starts with FF D8; anything else (or nothing) is no picture
-      ...(jpeg && jpeg.length > 2 && jpeg[0] === 0xff && jpeg[1] === 0xd8 ? { snapshot: jpeg } : {}),
+      // anything but a JPEG (or nothing) is no picture
+      ...(jpeg && isJpeg(jpeg) ? { snapshot: jpeg } : {}),
     };
   } finally {
     await rm(md5Path, { force: true });

@@ -1,4 +1,4 @@
-import type { AgentMessage, CameraDelta } from '@kuzet/protocol';
+import { type AgentMessage, type CameraDelta, isJpeg } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 import type { ObjectStore } from '../repositories/object-store.ts';
 import type { Keys } from '../repositories/redis.ts';
@@ -223,7 +223,7 @@ export class IngestService {
     await Promise.all(
       pics.map(async (p, i) => {
         const body = Buffer.from(p.data, 'base64');
-        if (!this.store || owners[i] !== schoolId || body.length < 3 || body[0] !== 0xff || body[1] !== 0xd8) return;
+        if (!this.store || owners[i] !== schoolId || !isJpeg(body)) return;
         try {
           await this.store.put(snapshotKey(p.cameraId), body, p.contentType);
           kept.add(p.cameraId);
