@@ -27,6 +27,8 @@ export interface Sim {
   /** send time (performance.now) of each unacknowledged batch */
   sent: Map<number, number>;
   healthJson?: string;
+  /** when it last sent anything (Date.now): like the real agent, only a quiet link pings */
+  lastSent?: number;
 }
 
 const children: ChildProcess[] = [];
@@ -119,14 +121,16 @@ export async function startFleet(o: {
     if (i % 1000 === 999) log(`${i + 1} agents connected`);
   }
 
-  // like real agents, every agent pings every 15 s — spread over the interval as real agents' clocks are, never
-  // all at once
+  // like real agents, an agent pings when it has sent nothing for 15 s (90% of the interval) — spread over the
+  // interval as real agents' clocks are, never all at once
   let pingCursor = 0;
   const pinger = setInterval(() => {
     const n = Math.ceil(sims.length / 150);
     for (let k = 0; k < n; k++) {
       const sim = sims[pingCursor++ % sims.length]!;
-      if (sim.ws.readyState === WebSocket.OPEN) sim.ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+      if (sim.ws.readyState !== WebSocket.OPEN || Date.now() - (sim.lastSent ?? 0) < 13_500) continue;
+      sim.ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+      sim.lastSent = Date.now();
     }
   }, 100);
   pinger.unref();
@@ -135,6 +139,7 @@ export async function startFleet(o: {
     sim.seq++;
     sim.sent.set(sim.seq, performance.now());
     sim.ws.send(JSON.stringify({ type: 'batch', seq: sim.seq, messages }));
+    sim.lastSent = Date.now();
   };
   const state = (
     sim: Sim,
@@ -183,6 +188,7 @@ export async function startFleet(o: {
         sim.seq++;
         sim.sent.set(sim.seq, performance.now());
         sim.ws.send(`{"type":"batch","seq":${sim.seq},"messages":${sim.healthJson.replaceAll(AT, at)}}`);
+        sim.lastSent = Date.now();
         offered += sim.cams.length;
       }
     }, 50);

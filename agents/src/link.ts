@@ -45,6 +45,7 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
   private attempts = 0;
   private sentUpTo = 0;
   private lastHeard = 0;
+  private lastSent = 0;
   private stopped = false;
   connected = false;
   heartbeatSeconds = 15;
@@ -79,6 +80,11 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
     this.pump();
   }
 
+  private sendText(text: string): void {
+    this.ws?.send(text);
+    this.lastSent = Date.now();
+  }
+
   private pump(): void {
     if (!this.connected || !this.ws) return;
     const window = this.o.window ?? 16;
@@ -91,7 +97,7 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
         this.o.journal.ack(b.seq);
         continue;
       }
-      this.ws.send(text);
+      this.sendText(text);
       this.sentUpTo = b.seq;
     }
   }
@@ -119,7 +125,7 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
     this.ws = ws;
     ws.on('open', () => {
       this.lastHeard = Date.now();
-      ws.send(
+      this.sendText(
         JSON.stringify({
           type: 'hello',
           v: PROTOCOL_VERSION,
@@ -178,7 +184,10 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
         this.ws?.terminate(); // the server went silent: reconnect
         return;
       }
-      this.ws?.send(JSON.stringify({ type: 'ping', t: Date.now() } satisfies AgentFrame));
+      // a link carrying batches (each acknowledged) needs no ping: only a quiet one is pinged, so that the centre
+      // hears from this agent at least once per interval and this agent hears the centre's pong
+      if (Date.now() - this.lastSent >= this.heartbeatSeconds * 900)
+        this.sendText(JSON.stringify({ type: 'ping', t: Date.now() } satisfies AgentFrame));
     }, this.heartbeatSeconds * 1000);
   }
 

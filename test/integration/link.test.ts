@@ -22,7 +22,11 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
   beforeAll(async () => {
     redis = await startRedis();
     ({ server: s1, prefix } = await testServer(redis.url, undefined, { KUZET_LINK_DOWN_SECONDS: '2' }));
-    ({ server: s2 } = await testServer(redis.url, prefix, { KUZET_LINK_DOWN_SECONDS: '2', KUZET_REGISTRY: '' }));
+    ({ server: s2 } = await testServer(redis.url, prefix, {
+      KUZET_LINK_DOWN_SECONDS: '2',
+      KUZET_REGISTRY: '',
+      KUZET_HEARTBEAT_SECONDS: '1',
+    }));
     api = new Api(s1.url);
     expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
     for (const x of [A, B]) {
@@ -127,6 +131,13 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
           type: 'health',
           sample: { cameraId: camOf(2), at, tier: 'reachability', ok: true, reasons: [] },
         },
+        {
+          v: 1,
+          agentId: a.agentId,
+          at,
+          type: 'health',
+          sample: { cameraId: camOf(3), at, tier: 'rtsp', ok: true, reasons: [] },
+        },
       ],
     });
     const r = new Redis(redis.url);
@@ -135,12 +146,45 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
     a.send(health(t1));
     await waitFor(() => a.frames.find((f) => f.type === 'ack' && f.seq === a.seq), 3000, 'ack');
     expect(await r.hget(`${prefix}cam:${camOf(2)}`, 'lastCheck')).toBe(t1);
+    expect(await r.hmget(`${prefix}cam:${camOf(3)}`, 'tier:rtsp', 'lastCheck')).toEqual([t1, t1]);
     expect(await r.hget(`${prefix}agent:${a.agentId}`, 'lastSeq')).toBe(String(a.seq));
     const acks = a.frames.filter((f) => f.type === 'ack').length;
     a.send(health('2026-11-23T10:00:10.000Z')); // resent with the same seq
     await waitFor(() => a.frames.filter((f) => f.type === 'ack').length > acks || undefined, 3000, 'second ack');
     expect(await r.hget(`${prefix}cam:${camOf(2)}`, 'lastCheck')).toBe(t1);
     r.disconnect();
+  });
+
+  it('pings only a quiet agent link, and drops one that does not answer', async () => {
+    const code = (await api.post('/enrolment-codes', { schoolId: 'KZ-75-01-0002', agentId: 'agent-almaty-2' })).json
+      .code;
+    const { token } = (await api.post('/enrol', { code })).json;
+    // s2 beats every second; this client never answers a ping by itself
+    const ws = new WebSocket(`${s2.url.replace('http', 'ws')}/agent/link`, {
+      headers: { authorization: `Bearer ${token}` },
+      autoPong: false,
+    });
+    const pings: number[] = [];
+    let closedAt = 0;
+    ws.on('ping', () => pings.push(Date.now()));
+    ws.on('close', () => {
+      closedAt = Date.now();
+    });
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ type: 'hello', v: 1, agentId: 'agent-almaty-2', lastSeq: 0 }));
+    // talking (a frame every 300 ms): never pinged
+    let lastFrame = 0;
+    for (let i = 0; i < 8; i++) {
+      ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+      lastFrame = Date.now();
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(pings).toEqual([]);
+    // quiet: pinged within two beats, and dropped at the beat after an unanswered ping
+    await waitFor(() => closedAt || undefined, 5000, 'the unanswering link dropped');
+    expect(pings.length).toBe(1);
+    expect(pings[0]! - lastFrame).toBeGreaterThanOrEqual(890);
+    expect(closedAt - pings[0]!).toBeGreaterThanOrEqual(900);
   });
 
   it('answers bad frames with an error, closes after repeated ones, and other agents carry on', async () => {

@@ -37,11 +37,11 @@ export class LinkMonitor {
    * its link comes back up at once; its cameras follow with its next state reports.
    */
   async touch(agentId: string): Promise<void> {
-    const [, [, down]] = (await this.redis
-      .pipeline()
-      .zadd(this.keys.agentSeen(), Date.now(), agentId)
-      .hget(this.keys.agent(agentId), 'linkDown')
-      .exec()) as [unknown, [unknown, string | null]];
+    // two commands, not a pipeline: auto-pipelining sends them with every other link's in one socket write
+    const [, down] = await Promise.all([
+      this.redis.zadd(this.keys.agentSeen(), Date.now(), agentId),
+      this.redis.hget(this.keys.agent(agentId), 'linkDown'),
+    ]);
     if (down === '1') await this.linkUp(agentId);
   }
 

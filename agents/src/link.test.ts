@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { Journal } from './journal.ts';
+import { ServerLink } from './link.ts';
+import { MessageFactory } from './output.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A minimal centre: welcomes with a 200 ms heartbeat, acknowledges batches, answers pings while `answering`. */
+async function centre() {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((r) => wss.once('listening', r));
+  const c = { wss, pings: [] as number[], batches: 0, answering: true };
+  wss.on('connection', (ws) => {
+    ws.on('message', (d) => {
+      const f = JSON.parse(String(d));
+      if (f.type === 'hello') ws.send(JSON.stringify({ type: 'welcome', ackedSeq: 0, heartbeatSeconds: 0.2 }));
+      if (f.type === 'ping') {
+        c.pings.push(Date.now());
+        if (c.answering) ws.send(JSON.stringify({ type: 'pong', t: f.t }));
+      }
+      if (f.type === 'batch') {
+        c.batches++;
+        if (c.answering) ws.send(JSON.stringify({ type: 'ack', seq: f.seq }));
+      }
+    });
+  });
+  return c;
+}
+
+describe('agent link heartbeat', () => {
+  const cleanup: (() => void)[] = [];
+  afterEach(() => {
+    for (const f of cleanup.splice(0)) f();
+  });
+
+  it('pings only while it has nothing else to send, and drops a centre that went silent', async () => {
+    const c = await centre();
+    const dir = mkdtempSync(join(tmpdir(), 'kuzet-link-'));
+    const link = new ServerLink({
+      url: `ws://127.0.0.1:${(c.wss.address() as AddressInfo).port}`,
+      token: 't',
+      agentId: 'agent-1',
+      journal: new Journal(dir),
+      flushMs: 10,
+      backoffMinMs: 60_000,
+    });
+    cleanup.push(() => {
+      void link.stop();
+      c.wss.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const disconnected: string[] = [];
+    link.on('disconnected', (r) => disconnected.push(r));
+    link.start();
+    await new Promise<void>((r) => link.once('connected', () => r()));
+
+    // quiet: one ping per 200 ms interval
+    await sleep(1100);
+    expect(c.pings.length).toBeGreaterThanOrEqual(4);
+
+    // reporting every 50 ms (each batch acknowledged): no ping at all
+    const m = new MessageFactory('agent-1');
+    const before = c.pings.length;
+    for (let i = 0; i < 20; i++) {
+      link.send(
+        m.make('health', {
+          sample: {
+            cameraId: 'cam-0000000000000001',
+            at: new Date().toISOString(),
+            tier: 'rtsp',
+            ok: true,
+            reasons: [],
+          },
+        }),
+      );
+      await sleep(50);
+    }
+    expect(c.batches).toBeGreaterThanOrEqual(10);
+    expect(c.pings.length).toBe(before);
+
+    // the centre stops answering: the agent gives the link up after three intervals of silence
+    c.answering = false;
+    const silentFrom = Date.now();
+    for (let i = 0; i < 40 && disconnected.length === 0; i++) await sleep(50);
+    expect(disconnected.length).toBe(1);
+    expect(Date.now() - silentFrom).toBeGreaterThanOrEqual(400);
+  });
+});
