@@ -34,3 +34,13 @@ export const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
 };
+
+/**
+ * CPU time of the whole machine from /proc/stat, in CPU-seconds: busy (user+nice+system+irq+softirq) and steal (time
+ * the hypervisor gave this VM's CPUs to someone else — a virtual machine's hidden load).
+ */
+export function machineCpu(): { busy: number; steal: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal
+  return { busy: (f[0]! + f[1]! + f[2]! + f[5]! + f[6]!) / TICK, steal: (f[7] ?? 0) / TICK };
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { ROOT } from '../test/helpers.ts';
 import { startFleet } from './fleet.ts';
-import { cpuSeconds, machine, percentile } from './proc.ts';
+import { cpuSeconds, machine, machineCpu, percentile } from './proc.ts';
 import { writeSection } from './results.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 7500);
@@ -133,6 +133,7 @@ async function main() {
     const c0 = cpuSeconds(server.pid!);
     const r0 = cpuSeconds(redis.proc.pid!).self;
     const g0 = process.cpuUsage();
+    const m0 = machineCpu();
     const t0 = performance.now();
     await sleep(STEP_S * 1000);
     const { offeredPerS } = stopLoad();
@@ -141,6 +142,7 @@ async function main() {
     const c1 = cpuSeconds(server.pid!);
     const redisCpu = (cpuSeconds(redis.proc.pid!).self - r0) / elapsed;
     const g1 = process.cpuUsage(g0);
+    const m1 = machineCpu();
     const generatorCpu = (g1.user + g1.system) / 1e6 / elapsed;
     const m = await scrape();
     const inFlight = sims.reduce((a, s) => a + s.sent.size, 0);
@@ -152,6 +154,8 @@ async function main() {
       cpu: (c1.self - c0.self) / elapsed,
       redisCpu,
       generatorCpu,
+      machineBusy: (m1.busy - m0.busy) / elapsed,
+      steal: (m1.steal - m0.steal) / elapsed,
       ackP50: percentile(ackLag, 50),
       ackP99: percentile(ackLag, 99),
       inFlightAtEnd: inFlight,
@@ -211,8 +215,8 @@ async function main() {
     '',
     `Load: ${sims.length} agents × ${perAgent} cameras = ${f0(camNo)} cameras; each agent sends one batch of health samples (one per camera) every ${PERIOD_MS / 1000} s ÷ factor, spread over the period; each batch is acknowledged after it is stored (one pipeline per batch: a script call writing every camera's last check, roll-ups by script on state changes, the sequence number last).`,
     '',
-    '| factor | offered samples/s | server CPU (cores) | Redis / load generator CPU (cores) | ack p50 / p99 (ms) | unacked after +3 s | server event-loop delay p99 / max (ms) | server GC pauses: count, total ms |',
-    '|---|---|---|---|---|---|---|---|',
+    '| factor | offered samples/s | server CPU (cores) | Redis / load generator CPU (cores) | ack p50 / p99 (ms) | unacked after +3 s | server event-loop delay p99 / max (ms) | server GC pauses: count, total ms | machine busy / VM steal (cores) |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (x) =>
         `| ${x.factor}× | ${f0(x.offeredPerS)} | ${x.cpu.toFixed(2)} | ${x.redisCpu.toFixed(2)} / ${x.generatorCpu.toFixed(2)} | ${x.ackP50.toFixed(0)} / ${x.ackP99.toFixed(0)} | ${x.backlogAfter} | ${x.loopP99Ms.toFixed(0)} / ${x.loopMaxMs.toFixed(0)} | ${Object.entries(
@@ -220,7 +224,7 @@ async function main() {
         )
           .filter(([, g]) => g.n > 0)
           .map(([k, g]) => `${k} ${g.n}, ${g.totalMs.toFixed(0)}`)
-          .join('; ')} |`,
+          .join('; ')} | ${x.machineBusy.toFixed(2)} / ${x.steal.toFixed(2)} |`,
     ),
     '',
     '| figure | measured | target | |',
