@@ -168,9 +168,12 @@ export async function startFleet(o: {
     let last = performance.now();
     const first = last;
     let stopped = false;
+    /** the generator's own hiccups: a late tick sends what fell due meanwhile in one burst */
+    const gaps: number[] = [];
     const ticker = setInterval(() => {
       const at = new Date().toISOString();
       const now = performance.now();
+      gaps.push(now - last);
       due += ((now - last) / every) * sims.length;
       last = now;
       for (; due > 0 && !stopped; due--) {
@@ -195,7 +198,13 @@ export async function startFleet(o: {
     return () => {
       stopped = true;
       clearInterval(ticker);
-      return { offeredPerS: offered / ((last - first) / 1000) };
+      gaps.sort((a, b) => a - b);
+      return {
+        offeredPerS: offered / ((last - first) / 1000),
+        /** ticks are due every 50 ms: the 99th percentile and the largest interval between them */
+        tickGapP99Ms: gaps[Math.floor(gaps.length * 0.99)] ?? 0,
+        tickGapMaxMs: gaps.at(-1) ?? 0,
+      };
     };
   }
 

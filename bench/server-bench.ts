@@ -136,7 +136,7 @@ async function main() {
     const m0 = machineCpu();
     const t0 = performance.now();
     await sleep(STEP_S * 1000);
-    const { offeredPerS } = stopLoad();
+    const { offeredPerS, tickGapP99Ms, tickGapMaxMs } = stopLoad();
     if (changer) clearInterval(changer);
     const elapsed = (performance.now() - t0) / 1000;
     const c1 = cpuSeconds(server.pid!);
@@ -154,6 +154,8 @@ async function main() {
       cpu: (c1.self - c0.self) / elapsed,
       redisCpu,
       generatorCpu,
+      tickGapP99Ms,
+      tickGapMaxMs,
       machineBusy: (m1.busy - m0.busy) / elapsed,
       steal: (m1.steal - m0.steal) / elapsed,
       ackP50: percentile(ackLag, 50),
@@ -215,8 +217,8 @@ async function main() {
     '',
     `Load: ${sims.length} agents × ${perAgent} cameras = ${f0(camNo)} cameras; each agent sends one batch of health samples (one per camera) every ${PERIOD_MS / 1000} s ÷ factor, spread over the period; each batch is acknowledged after it is stored (one pipeline per batch: a script call writing every camera's last check, roll-ups by script on state changes, the sequence number last).`,
     '',
-    '| factor | offered samples/s | server CPU (cores) | Redis / load generator CPU (cores) | ack p50 / p99 (ms) | unacked after +3 s | server event-loop delay p99 / max (ms) | server GC pauses: count, total ms | machine busy / VM steal (cores) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| factor | offered samples/s | server CPU (cores) | Redis / load generator CPU (cores) | ack p50 / p99 (ms) | unacked after +3 s | server event-loop delay p99 / max (ms) | server GC pauses: count, total ms | machine busy / VM steal (cores) | generator tick gap p99 / max (ms) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       (x) =>
         `| ${x.factor}× | ${f0(x.offeredPerS)} | ${x.cpu.toFixed(2)} | ${x.redisCpu.toFixed(2)} / ${x.generatorCpu.toFixed(2)} | ${x.ackP50.toFixed(0)} / ${x.ackP99.toFixed(0)} | ${x.backlogAfter} | ${x.loopP99Ms.toFixed(0)} / ${x.loopMaxMs.toFixed(0)} | ${Object.entries(
@@ -224,7 +226,9 @@ async function main() {
         )
           .filter(([, g]) => g.n > 0)
           .map(([k, g]) => `${k} ${g.n}, ${g.totalMs.toFixed(0)}`)
-          .join('; ')} | ${x.machineBusy.toFixed(2)} / ${x.steal.toFixed(2)} |`,
+          .join(
+            '; ',
+          )} | ${x.machineBusy.toFixed(2)} / ${x.steal.toFixed(2)} | ${x.tickGapP99Ms.toFixed(0)} / ${x.tickGapMaxMs.toFixed(0)} |`,
     ),
     '',
     '| figure | measured | target | |',
