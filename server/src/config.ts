@@ -16,6 +16,8 @@ export const ServerEnv = z.object({
     .regex(/^[a-z0-9:_-]+$/i)
     .default('kuzet:'),
   KUZET_HEARTBEAT_SECONDS: z.coerce.number().positive().default(15),
+  /** agent frames read but not yet stored, over all links; past it the server stops reading links until half are */
+  KUZET_AGENT_FRAMES_IN_FLIGHT: z.coerce.number().int().positive().default(2000),
   /** an agent silent this long has its school marked link-down */
   KUZET_LINK_DOWN_SECONDS: z.coerce.number().positive().default(45),
   KUZET_ADMIN_USER: z.string().min(1).default('admin'),

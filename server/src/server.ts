@@ -176,6 +176,7 @@ export async function startServer(
     metrics,
     log,
     heartbeatSeconds: cfg.KUZET_HEARTBEAT_SECONDS,
+    maxFramesInFlight: cfg.KUZET_AGENT_FRAMES_IN_FLIGHT,
   });
   const live = new LiveServer({
     users,

@@ -31,6 +31,16 @@ export class Metrics {
     labelNames: ['result'],
     registers: [this.registry],
   });
+  /** agent frames read and not yet handled, and links not being read because of it (set by the agent link) */
+  readonly agentFrames = new LazyGauge(this.registry, 'kuzet_agent_frames', 'agent frames in flight, links paused', [
+    'inFlight',
+    'paused',
+  ]);
+  readonly linkPauses = new client.Counter({
+    name: 'kuzet_agent_link_pauses_total',
+    help: 'times an agent link stopped being read because the server was behind',
+    registers: [this.registry],
+  });
   readonly liveClients = new client.Gauge({
     name: 'kuzet_live_clients',
     help: 'live dashboard sockets',
@@ -88,6 +98,24 @@ const HANDLE_WALKERS = [
   'nodejs_active_resources_total',
 ];
 
+/** A gauge whose values are read from their owner when /metrics is scraped (never set on the hot path). */
+class LazyGauge {
+  collect?: () => Record<string, number>;
+  constructor(registry: client.Registry, name: string, help: string, kinds: string[]) {
+    const self = this;
+    new client.Gauge({
+      name,
+      help,
+      labelNames: ['kind'],
+      registers: [registry],
+      collect() {
+        const v = self.collect?.() ?? {};
+        for (const kind of kinds) this.set({ kind }, v[kind] ?? 0);
+      },
+    });
+  }
+}
+
 class QueueDepth {
   private collector?: () => Promise<[string, string, number][]>;
   constructor(registry: client.Registry) {
@@ -99,7 +127,12 @@ class QueueDepth {
       registers: [registry],
       async collect() {
         this.reset();
-        for (const [queue, state, n] of (await self.collector?.()) ?? []) this.set({ queue, state }, n);
+        // a scrape never hangs on a Redis that is slow to answer: the depths are left out of that one instead
+        const depths = await Promise.race([
+          self.collector?.().catch(() => undefined),
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref()),
+        ]);
+        for (const [queue, state, n] of depths ?? []) this.set({ queue, state }, n);
       },
     });
   }
