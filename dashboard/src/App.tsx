@@ -24,31 +24,47 @@ const AlertsPage = lazy(() => pages.alerts().then((m) => ({ default: m.AlertsPag
 const AlertPage = lazy(() => pages.alerts().then((m) => ({ default: m.AlertPage })));
 const AdminPage = lazy(() => pages.admin().then((m) => ({ default: m.AdminPage })));
 
+/** a prefetch waits until the user has not scrolled, clicked or typed for this long */
+const PREFETCH_QUIET_MS = 1500;
+const INPUT_EVENTS = ['scroll', 'wheel', 'pointerdown', 'keydown', 'touchstart'] as const;
+
 /**
- * Fetches the small page chunks ahead, one per idle moment once the first view is up (so that a scroll or a first
- * draw never waits behind one). The camera page (recharts: most of the code) is left to load when it is opened.
+ * Fetches the small page chunks ahead, one per idle moment once the first view is up, and never while the user is
+ * scrolling or typing: evaluating a chunk is one task of tens of milliseconds, enough to break a fast scroll (it
+ * did: the schools table scrolled right after loading hit the prefetch). The camera page (recharts: most of the
+ * code) is left to load when it is opened.
  */
 function usePrefetchPages() {
   useEffect(() => {
     const queue = [pages.schools, pages.school, pages.alerts, pages.admin];
-    let handle: number | undefined;
-    const hasIdle = typeof window.requestIdleCallback === 'function';
-    const idle = (f: () => void): number =>
-      hasIdle ? window.requestIdleCallback(f, { timeout: 10_000 }) : (setTimeout(f, 200) as unknown as number);
+    let stopped = false;
+    let lastInput = performance.now();
+    const mark = () => {
+      lastInput = performance.now();
+    };
+    // capture: scroll events of inner elements do not bubble, but do pass the window on the way down
+    for (const e of INPUT_EVENTS) window.addEventListener(e, mark, { capture: true, passive: true });
+    const idle = (f: () => void): void => {
+      if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(f, { timeout: 10_000 });
+      else setTimeout(f, 200);
+    };
     const next = () => {
+      if (stopped) return;
+      const wait = PREFETCH_QUIET_MS - (performance.now() - lastInput);
+      if (wait > 0) {
+        setTimeout(() => idle(next), wait);
+        return;
+      }
       const load = queue.shift();
       if (!load) return;
       load().catch(() => undefined);
-      handle = idle(next);
+      idle(next);
     };
-    const start = setTimeout(() => {
-      handle = idle(next);
-    }, 2000);
+    const start = setTimeout(() => idle(next), 2000);
     return () => {
+      stopped = true;
       clearTimeout(start);
-      if (handle === undefined) return;
-      if (hasIdle) window.cancelIdleCallback(handle);
-      else clearTimeout(handle);
+      for (const e of INPUT_EVENTS) window.removeEventListener(e, mark, { capture: true });
     };
   }, []);
 }
