@@ -141,6 +141,8 @@ export const Page = <T extends z.ZodType>(item: T) =>
 
 export const Role = z.enum(['admin', 'operator', 'school', 'auditor']);
 export type Role = z.infer<typeof Role>;
+/** The roles that may see camera pictures (children appear in them): those that act on a camera, never auditors. */
+export const PICTURE_ROLES: readonly Role[] = ['admin', 'operator', 'school'];
 export const User = z.object({
   username: z.string().regex(/^[a-z0-9._-]{2,40}$/),
   role: Role,

@@ -1,10 +1,10 @@
-import type { User } from '@kuzet/protocol';
+import { PICTURE_ROLES, type User } from '@kuzet/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatTime } from '../lib/format.ts';
 
-/** Who may see camera pictures (children appear in them): the server's rule, mirrored to offer the button. */
-export const picturesAllowed = (u: User) => u.role === 'admin' || u.role === 'operator' || u.role === 'school';
+/** Who may see camera pictures (children appear in them): the server's rule, to offer the button. */
+export const picturesAllowed = (u: User) => PICTURE_ROLES.includes(u.role);
 
 /**
  * A camera's latest picture, fetched only when asked for (every view is recorded by the server), never kept: hiding

@@ -1,4 +1,4 @@
-import { AuditEntry, CameraId } from '@kuzet/protocol';
+import { AuditEntry, CameraId, PICTURE_ROLES } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { schoolAllowed } from '../services/access.ts';
@@ -14,7 +14,7 @@ import { validate } from './validate.ts';
  */
 export function snapshotRoutes(ctx: AppContext): Router {
   const r = Router();
-  const viewers = requireRole('admin', 'operator', 'school');
+  const viewers = requireRole(...PICTURE_ROLES);
 
   r.get(
     '/cameras/:id/snapshot',
