@@ -30,9 +30,9 @@ const INPUT_EVENTS = ['scroll', 'wheel', 'pointerdown', 'keydown', 'touchstart']
 
 /**
  * Fetches the small page chunks ahead, one per idle moment once the first view is up, and never while the user is
- * scrolling or typing: evaluating a chunk is one task of tens of milliseconds, enough to break a fast scroll (it
- * did: the schools table scrolled right after loading hit the prefetch). The camera page (recharts: most of the
- * code) is left to load when it is opened.
+ * scrolling or typing: evaluating a chunk is one task of tens of milliseconds, enough to break a fast scroll (the
+ * schools table scrolled right after a page load would meet it). The camera page (recharts: most of the code) is
+ * left to load when it is opened.
  */
 function usePrefetchPages() {
   useEffect(() => {
