@@ -26,6 +26,7 @@ import { Metrics } from './services/metrics.ts';
 import { Notifier } from './services/notifier.ts';
 import { registryFromCsv } from './services/registry-csv.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
+import { FrameDecoder } from './ws/frame-decoder.ts';
 import { LiveServer } from './ws/live.ts';
 
 /** The alerting configuration file, validated (every problem listed), or the defaults. */
@@ -170,6 +171,7 @@ export async function startServer(
     agents,
     registry,
     ingest,
+    decoder: new FrameDecoder(cfg.KUZET_DECODE_THREADS, log),
     alerts,
     bus,
     monitor,

@@ -123,16 +123,14 @@ export class StateRepository {
     agentId: string,
     seq: number,
     now: Date,
-    samples: { cameraId: string; tier: string; at: string }[],
+    /** one line per sample: "cameraId \t tier \t at \n" (see services/frame-decode.ts) */
+    packed: string,
     agentFields: Record<string, string | number>,
   ): Promise<0 | 1 | 2> {
     const k = this.keys;
     const fields = Object.entries(agentFields);
     const args: (string | number)[] = [seq, now.toISOString(), now.getTime(), agentId, fields.length];
     for (const [f, v] of fields) args.push(f, v);
-    // ids, tiers and times are schema-checked (hex ids, an enum, ISO times): no tab or newline inside
-    let packed = '';
-    for (const s of samples) packed += `${s.cameraId}\t${s.tier}\t${s.at}\n`;
     args.push(k.cam(''), packed);
     return (await this.redis.kuzetHealthBatch(2, k.agent(agentId), k.agentSeen(), ...args)) as 0 | 1 | 2;
   }

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { ObjectStore } from '../repositories/object-store.ts';
 import type { Keys } from '../repositories/redis.ts';
 import { type Placement, StateRepository } from '../repositories/state.ts';
+import { type HealthBatch, packHealth } from './frame-decode.ts';
 
 export interface IngestResult {
   /** false when the batch had been stored before (a resend): nothing was applied twice */
@@ -49,23 +50,21 @@ export class IngestService {
     return Number((await this.redis.hget(this.keys.agent(agentId), 'lastSeq')) ?? 0);
   }
 
+  /** Stores a batch of health samples (decoded and packed off the event loop: see ws/frame-decoder.ts). */
+  async ingestHealth(place: { agentId: string }, h: HealthBatch): Promise<IngestResult> {
+    const r = await this.health.healthBatch(place.agentId, h.seq, new Date(), h.packed, h.agentFields);
+    if (r) this.messages += h.count;
+    return { applied: r > 0, deltas: [], events: [], linkWasDown: r === 2 };
+  }
+
   async ingest(
     place: Omit<Placement, 'agentId'> & { agentId: string },
     seq: number,
     messages: AgentMessage[],
   ): Promise<IngestResult> {
-    if (messages.every((m) => m.type === 'health' || m.type === 'heartbeat')) {
-      // the steady state of every agent: one script call, sequence check included
-      const samples: { cameraId: string; tier: string; at: string }[] = [];
-      let agentFields: Record<string, string | number> = {};
-      for (const msg of messages)
-        if (msg.type === 'health')
-          samples.push({ cameraId: msg.sample.cameraId, tier: msg.sample.tier, at: msg.sample.at });
-        else agentFields = { cameras: msg.cameras, rssMb: msg.rssMb, uptimeSeconds: msg.uptimeSeconds };
-      const r = await this.health.healthBatch(place.agentId, seq, new Date(), samples, agentFields);
-      if (r) this.messages += messages.length;
-      return { applied: r > 0, deltas: [], events: [], linkWasDown: r === 2 };
-    }
+    // the steady state of every agent: one script call, sequence check included
+    const health = packHealth(seq, messages);
+    if (health) return this.ingestHealth(place, health);
     // received now: a delta's `at` counts the store's round trips too
     const now = new Date().toISOString();
     if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [], events: [] };

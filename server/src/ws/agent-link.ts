@@ -1,21 +1,28 @@
 import type { IncomingMessage } from 'node:http';
-import { AgentFrame, MAX_FRAME_BYTES, type ServerFrame } from '@kuzet/protocol';
+import { MAX_FRAME_BYTES, type ServerFrame } from '@kuzet/protocol';
 import type { Logger } from 'pino';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { AgentRecord, AgentRepository } from '../repositories/agents.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { AlertService } from '../services/alerts.ts';
 import type { DeltaBus } from '../services/bus.ts';
-import type { IngestService } from '../services/ingest.ts';
+import type { DecodedFrame } from '../services/frame-decode.ts';
+import type { IngestResult, IngestService } from '../services/ingest.ts';
 import type { LinkMonitor } from '../services/link-monitor.ts';
 import type { Metrics } from '../services/metrics.ts';
+import type { FrameDecoder } from './frame-decoder.ts';
 
 const MAX_BAD_FRAMES = 5;
+
+const asBuffer = (d: RawData): Buffer =>
+  Buffer.isBuffer(d) ? d : Array.isArray(d) ? Buffer.concat(d) : Buffer.from(d as ArrayBuffer);
 
 export interface AgentLinkDeps {
   agents: AgentRepository;
   registry: RegistryRepository;
   ingest: IngestService;
+  /** parses and validates frames (in worker threads) */
+  decoder: FrameDecoder;
   bus: DeltaBus;
   monitor: LinkMonitor;
   alerts?: AlertService;
@@ -128,29 +135,17 @@ export class AgentLinkServer {
     ws.on('message', (data, isBinary) => {
       lastHeard = Date.now();
       if (isBinary) return refuse('binary', 'frames are JSON text');
-      let frame: AgentFrame;
-      try {
-        const r = AgentFrame.safeParse(JSON.parse(String(data)));
-        if (!r.success)
-          return refuse(
-            'schema',
-            r.error.issues
-              .slice(0, 3)
-              .map((i) => `${i.path.join('.')}: ${i.message}`)
-              .join('; '),
-          );
-        frame = r.data;
-      } catch {
-        return refuse('json', 'not JSON');
-      }
       if (++this.inFlight >= this.maxInFlight && !ws.isPaused) {
         ws.pause();
         this.paused.add(ws);
         metrics.linkPauses.inc();
       }
-      // frames of one agent are handled strictly in order
+      // decoded off the event loop, possibly out of order; handled strictly in order, frame after frame
+      const decoded = this.d.decoder.decode(agent.agentId, asBuffer(data));
+      decoded.catch(() => undefined); // handled in turn below, however long the queue
       queue = queue
-        .then(() => this.onFrame(ws, agent, frame, place))
+        .then(() => decoded)
+        .then((d) => (d.ok ? this.onFrame(ws, agent, d, place) : refuse(d.code, d.message)))
         .catch((err) => {
           log.error({ err, agentId: agent.agentId }, 'agent frame failed');
           ws.close(1011, 'server error');
@@ -169,10 +164,19 @@ export class AgentLinkServer {
   private async onFrame(
     ws: WebSocket,
     agent: AgentRecord,
-    frame: AgentFrame,
+    decoded: Exclude<DecodedFrame, { ok: false }>,
     placeP: ReturnType<AgentLinkServer['placement']>,
   ): Promise<void> {
     const place = await placeP;
+    if ('health' in decoded) {
+      const h = decoded.health;
+      if (!place) return this.unregistered(ws, agent);
+      const end = this.d.metrics.ingestSeconds.startTimer();
+      const r = await this.d.ingest.ingestHealth(place, h);
+      end();
+      return this.stored(ws, agent, place, h.seq, h.count, r);
+    }
+    const frame = decoded.frame;
     switch (frame.type) {
       case 'hello': {
         if (frame.agentId !== agent.agentId) {
@@ -193,14 +197,7 @@ export class AgentLinkServer {
         this.send(ws, { type: 'pong', t: frame.t });
         return;
       case 'batch': {
-        if (!place) {
-          this.send(ws, {
-            type: 'error',
-            code: 'unregistered',
-            message: `agent ${agent.agentId} belongs to no school in the registry`,
-          });
-          return;
-        }
+        if (!place) return this.unregistered(ws, agent);
         const foreign = frame.messages.find((m) => m.agentId !== agent.agentId);
         if (foreign) {
           this.d.metrics.badFrames.inc({ reason: 'identity' });
@@ -210,27 +207,47 @@ export class AgentLinkServer {
         const end = this.d.metrics.ingestSeconds.startTimer();
         const r = await this.d.ingest.ingest(place, frame.seq, frame.messages);
         end();
-        this.d.metrics.batches.inc({ result: r.applied ? 'applied' : 'duplicate' });
-        if (r.linkWasDown) await this.d.monitor.linkUp(agent.agentId);
-        if (r.applied) this.d.metrics.messages.inc(frame.messages.length);
-        if (r.snapshots) {
-          this.d.metrics.snapshots.inc({ result: 'stored' }, r.snapshots.stored);
-          this.d.metrics.snapshots.inc({ result: 'refused' }, r.snapshots.refused);
-        }
-        await this.d.bus.publish(r.deltas);
-        // alerting: state changes and camera events become jobs (idempotent ids; a resend adds nothing)
-        if (this.d.alerts) {
-          await this.d.alerts.camerasChanged(r.deltas);
-          for (const e of r.events) await this.d.alerts.cameraEvent(e.rule, e.cameraId, place, e.at);
-        }
-        this.send(ws, { type: 'ack', seq: frame.seq });
-        return;
+        return this.stored(ws, agent, place, frame.seq, frame.messages.length, r);
       }
     }
+  }
+
+  private unregistered(ws: WebSocket, agent: AgentRecord): void {
+    this.send(ws, {
+      type: 'error',
+      code: 'unregistered',
+      message: `agent ${agent.agentId} belongs to no school in the registry`,
+    });
+  }
+
+  /** after a batch is stored: counts, live push, alerting, and last the acknowledgement */
+  private async stored(
+    ws: WebSocket,
+    agent: AgentRecord,
+    place: NonNullable<Awaited<ReturnType<AgentLinkServer['placement']>>>,
+    seq: number,
+    count: number,
+    r: IngestResult,
+  ): Promise<void> {
+    this.d.metrics.batches.inc({ result: r.applied ? 'applied' : 'duplicate' });
+    if (r.linkWasDown) await this.d.monitor.linkUp(agent.agentId);
+    if (r.applied) this.d.metrics.messages.inc(count);
+    if (r.snapshots) {
+      this.d.metrics.snapshots.inc({ result: 'stored' }, r.snapshots.stored);
+      this.d.metrics.snapshots.inc({ result: 'refused' }, r.snapshots.refused);
+    }
+    await this.d.bus.publish(r.deltas);
+    // alerting: state changes and camera events become jobs (idempotent ids; a resend adds nothing)
+    if (this.d.alerts) {
+      await this.d.alerts.camerasChanged(r.deltas);
+      for (const e of r.events) await this.d.alerts.cameraEvent(e.rule, e.cameraId, place, e.at);
+    }
+    this.send(ws, { type: 'ack', seq });
   }
 
   async close(): Promise<void> {
     for (const ws of this.sockets.values()) ws.close(1001, 'server shutting down');
     this.wss.close();
+    await this.d.decoder.close();
   }
 }
