@@ -2,8 +2,6 @@ import {
   AgentInfo,
   Alert,
   type AlertAction,
-  CameraGrid,
-  CameraGridIds,
   CameraView,
   District,
   EnrolmentCode,
@@ -11,7 +9,6 @@ import {
   LiveServerFrame,
   MaintenanceWindow,
   MeasurementEntry,
-  Page,
   ReasonCounts,
   RegionSummary,
   RequirementProfile,
@@ -20,6 +17,7 @@ import {
   User,
 } from '@kuzet/protocol';
 import { z } from 'zod';
+import { HEAVY, type HeavyAnswer, type HeavyKind } from './heavy.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -60,6 +58,43 @@ export async function call<T extends z.ZodType>(
   return r.data;
 }
 
+// started with the page (its script loads while the page logs in and subscribes, not when the first big call waits)
+let heavyWorker: Worker | null =
+  typeof Worker === 'undefined'
+    ? null
+    : new Worker(new URL('./fetch-worker.ts', import.meta.url), { type: 'module', name: 'kuzet-fetch' });
+let heavySeq = 0;
+const heavyPending = new Map<number, (a: HeavyAnswer) => void>();
+heavyWorker?.addEventListener('message', (e: MessageEvent<HeavyAnswer>) => {
+  heavyPending.get(e.data.id)?.(e.data);
+  heavyPending.delete(e.data.id);
+});
+// a worker that cannot run fails what it held (the views offer a retry) and the big calls go on without it
+heavyWorker?.addEventListener('error', () => {
+  heavyWorker = null;
+  for (const [id, answer] of heavyPending) answer({ id, status: -1, error: 'the fetch worker failed' });
+  heavyPending.clear();
+});
+
+/**
+ * One of the big REST calls (see heavy.ts), in a worker thread; the answer arrives checked. Where there are no
+ * workers (unit tests in jsdom) it is an ordinary call.
+ */
+function callHeavy<K extends HeavyKind>(kind: K, path: string): Promise<z.infer<(typeof HEAVY)[K]>> {
+  const w = heavyWorker;
+  if (!w) return call(HEAVY[kind], path) as Promise<z.infer<(typeof HEAVY)[K]>>;
+  const id = ++heavySeq;
+  return new Promise((resolve, reject) => {
+    heavyPending.set(id, (a) => {
+      if ('data' in a) return resolve(a.data as z.infer<(typeof HEAVY)[K]>);
+      if (a.status === -1) return reject(new TypeError(a.error)); // the network failed, as fetch() would say
+      if (a.status === 401) onUnauthorized();
+      reject(new ApiError(a.status, a.error));
+    });
+    w.postMessage({ id, kind, path });
+  });
+}
+
 export const SchoolDetail = SchoolSummary.extend({
   agentLinks: z.array(
     z.object({ agentId: z.string(), linkDown: z.boolean(), lastSeen: z.string().nullable(), enrolled: z.boolean() }),
@@ -87,11 +122,11 @@ export const api = {
   districts: (region: string) =>
     call(z.array(District.extend({ counts: StatusCounts, reasons: ReasonCounts })), `/districts?region=${region}`),
   schools: (region?: string) =>
-    call(Page(SchoolSummary), `/schools?limit=10000${region ? `&region=${encodeURIComponent(region)}` : ''}`),
+    callHeavy('schools', `/schools?limit=10000${region ? `&region=${encodeURIComponent(region)}` : ''}`),
   worstSchools: (limit = 10) => call(z.array(SchoolSummary), `/worst-schools?limit=${limit}`),
   summary: () => call(StatusCounts, '/summary'),
-  grid: () => call(CameraGrid, '/grid'),
-  gridIds: () => call(CameraGridIds, '/grid/ids'),
+  grid: () => callHeavy('grid', '/grid'),
+  gridIds: () => callHeavy('gridIds', '/grid/ids'),
   school: (id: string) => call(SchoolDetail, `/schools/${encodeURIComponent(id)}`),
   schoolCameras: (id: string) => call(z.array(CameraView), `/schools/${encodeURIComponent(id)}/cameras`),
   schoolHistory: (id: string) => call(z.array(HistoryEntry), `/schools/${encodeURIComponent(id)}/history?limit=50`),

@@ -23,10 +23,13 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
     const d = districts.get(id);
     return d ? (lang === 'kk' ? d.nameKk : d.nameRu) : id;
   };
+  // districts matter only to the district order: their names arriving (after the rows, as often as not) must not
+  // sort 7,500 rows again while the user may already be scrolling
+  const byDistrict = sort.key === 'district' ? districts : undefined;
   // biome-ignore lint/correctness/useExhaustiveDependencies: districtName depends on districts + lang only
   const shown = useMemo(
     () => sortSchools(filterSchools(rows, { text, onlyTrouble }, lang), sort.key, sort.dir, lang, districtName),
-    [rows, text, onlyTrouble, sort, lang, districts],
+    [rows, text, onlyTrouble, sort, lang, byDistrict],
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: t changes with lang
   const rowText = useMemo<RowText>(
