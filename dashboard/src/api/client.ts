@@ -2,6 +2,8 @@ import {
   AgentInfo,
   Alert,
   type AlertAction,
+  CameraGrid,
+  CameraGridIds,
   CameraView,
   District,
   EnrolmentCode,
@@ -17,7 +19,7 @@ import {
   User,
 } from '@kuzet/protocol';
 import { z } from 'zod';
-import { HEAVY, type HeavyAnswer, type HeavyKind } from './heavy.ts';
+import { type CheckAnswer, HEAVY, type HeavyKind } from './heavy.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -34,12 +36,10 @@ export function setUnauthorizedHandler(f: () => void) {
   onUnauthorized = f;
 }
 
-/** One REST call; the answer is checked against the protocol's schema (the one contract), never trusted blindly. */
-export async function call<T extends z.ZodType>(
-  schema: T,
-  path: string,
-  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
-): Promise<z.infer<T>> {
+type Init = { method?: string; body?: unknown; signal?: AbortSignal };
+
+/** The HTTP part of a REST call: the response when it is a success, else the server's error (401: back to login). */
+async function request(path: string, init: Init): Promise<Response> {
   const res = await fetch(`/api/v1${path}`, {
     method: init.method ?? 'GET',
     credentials: 'same-origin',
@@ -47,52 +47,77 @@ export async function call<T extends z.ZodType>(
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: init.signal,
   });
+  if (res.ok) return res;
   const text = await res.text();
-  const json = text ? JSON.parse(text) : undefined;
-  if (!res.ok) {
-    if (res.status === 401 && path !== '/auth/login') onUnauthorized();
-    throw new ApiError(res.status, (json as { error?: string } | undefined)?.error ?? res.statusText);
+  let error = res.statusText;
+  try {
+    error = (JSON.parse(text) as { error?: string }).error ?? error;
+  } catch {
+    /* not JSON: the status text says it */
   }
-  const r = schema.safeParse(json);
-  if (!r.success) throw new ApiError(0, `unexpected answer from ${path}: ${r.error.issues[0]?.message}`);
+  if (res.status === 401 && path !== '/auth/login') onUnauthorized();
+  throw new ApiError(res.status, error);
+}
+
+const unexpected = (path: string, problem: string | undefined) =>
+  new ApiError(0, `unexpected answer from ${path}: ${problem}`);
+
+/** One REST call; the answer is checked against the protocol's schema (the one contract), never trusted blindly. */
+export async function call<T extends z.ZodType>(schema: T, path: string, init: Init = {}): Promise<z.infer<T>> {
+  const text = await (await request(path, init)).text();
+  const r = schema.safeParse(text ? JSON.parse(text) : undefined);
+  if (!r.success) throw unexpected(path, r.error.issues[0]?.message);
   return r.data;
 }
 
-// started with the page (its script loads while the page logs in and subscribes, not when the first big call waits)
-let heavyWorker: Worker | null =
-  typeof Worker === 'undefined'
-    ? null
-    : new Worker(new URL('./fetch-worker.ts', import.meta.url), { type: 'module', name: 'kuzet-fetch' });
-let heavySeq = 0;
-const heavyPending = new Map<number, (a: HeavyAnswer) => void>();
-heavyWorker?.addEventListener('message', (e: MessageEvent<HeavyAnswer>) => {
-  heavyPending.get(e.data.id)?.(e.data);
-  heavyPending.delete(e.data.id);
-});
-// a worker that cannot run fails what it held (the views offer a retry) and the big calls go on without it
-heavyWorker?.addEventListener('error', () => {
-  heavyWorker = null;
-  for (const [id, answer] of heavyPending) answer({ id, status: -1, error: 'the fetch worker failed' });
-  heavyPending.clear();
-});
+let checker: Worker | null | undefined;
+let checkSeq = 0;
+const checking = new Map<number, (a: CheckAnswer) => void>();
 
 /**
- * One of the big REST calls (see heavy.ts), in a worker thread; the answer arrives checked. Where there are no
- * workers (unit tests in jsdom) it is an ordinary call.
+ * The checking worker, started by the first big call (its script loads while that call's answer is on the way; at
+ * the page's start it would compete with the views that do not need it). Null where there are no workers (unit
+ * tests in jsdom), or after it failed: answers are checked on the page's thread then.
  */
-function callHeavy<K extends HeavyKind>(kind: K, path: string): Promise<z.infer<(typeof HEAVY)[K]>> {
-  const w = heavyWorker;
-  if (!w) return call(HEAVY[kind], path) as Promise<z.infer<(typeof HEAVY)[K]>>;
-  const id = ++heavySeq;
-  return new Promise((resolve, reject) => {
-    heavyPending.set(id, (a) => {
-      if ('data' in a) return resolve(a.data as z.infer<(typeof HEAVY)[K]>);
-      if (a.status === -1) return reject(new TypeError(a.error)); // the network failed, as fetch() would say
-      if (a.status === 401) onUnauthorized();
-      reject(new ApiError(a.status, a.error));
-    });
-    w.postMessage({ id, kind, path });
+function checkingWorker(): Worker | null {
+  if (checker !== undefined) return checker;
+  if (typeof Worker === 'undefined') return (checker = null);
+  const w = new Worker(new URL('./check-worker.ts', import.meta.url), { type: 'module', name: 'kuzet-check' });
+  w.addEventListener('message', (e: MessageEvent<CheckAnswer>) => {
+    checking.get(e.data.id)?.(e.data);
+    checking.delete(e.data.id);
   });
+  // a worker that cannot run fails what it held (the views offer a retry)
+  w.addEventListener('error', () => {
+    checker = null;
+    for (const [id, answer] of checking) answer({ id, error: 'the checking worker failed' });
+    checking.clear();
+  });
+  return (checker = w);
+}
+
+/**
+ * One of the big REST calls (see heavy.ts): the answer's bytes go to a worker thread, which parses and checks them
+ * and hands back the checked JSON; parsed here, it is the data the page keeps, with no other garbage. Where there
+ * are no workers (unit tests in jsdom) it is an ordinary call.
+ */
+async function callHeavy<K extends HeavyKind>(kind: K, path: string): Promise<z.infer<(typeof HEAVY)[K]>> {
+  const w = checkingWorker();
+  if (!w) return call(HEAVY[kind], path) as Promise<z.infer<(typeof HEAVY)[K]>>;
+  const body = await (await request(path, {})).arrayBuffer();
+  if (checker !== w) {
+    // the worker failed meanwhile: checked here
+    const r = HEAVY[kind].safeParse(JSON.parse(new TextDecoder().decode(body)));
+    if (!r.success) throw unexpected(path, r.error.issues[0]?.message);
+    return r.data as z.infer<(typeof HEAVY)[K]>;
+  }
+  const id = ++checkSeq;
+  const a = await new Promise<CheckAnswer>((resolve) => {
+    checking.set(id, resolve);
+    w.postMessage({ id, kind, body }, [body]);
+  });
+  if ('error' in a) throw unexpected(path, a.error);
+  return JSON.parse(a.json);
 }
 
 export const SchoolDetail = SchoolSummary.extend({
@@ -125,8 +150,8 @@ export const api = {
     callHeavy('schools', `/schools?limit=10000${region ? `&region=${encodeURIComponent(region)}` : ''}`),
   worstSchools: (limit = 10) => call(z.array(SchoolSummary), `/worst-schools?limit=${limit}`),
   summary: () => call(StatusCounts, '/summary'),
-  grid: () => callHeavy('grid', '/grid'),
-  gridIds: () => callHeavy('gridIds', '/grid/ids'),
+  grid: () => call(CameraGrid, '/grid'),
+  gridIds: () => call(CameraGridIds, '/grid/ids'),
   school: (id: string) => call(SchoolDetail, `/schools/${encodeURIComponent(id)}`),
   schoolCameras: (id: string) => call(z.array(CameraView), `/schools/${encodeURIComponent(id)}/cameras`),
   schoolHistory: (id: string) => call(z.array(HistoryEntry), `/schools/${encodeURIComponent(id)}/history?limit=50`),

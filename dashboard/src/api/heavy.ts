@@ -1,18 +1,17 @@
-import { CameraGrid, CameraGridIds, Page, SchoolSummary } from '@kuzet/protocol';
+import { Page, SchoolSummary } from '@kuzet/protocol';
 import type { z } from 'zod';
 
 /**
- * The big answers (every school of the country, every camera's status and id): fetched, parsed and checked against
- * their schemas in a worker thread (fetch-worker.ts), so that the page's own thread neither does that work nor
- * carries its garbage — the JSON tree and zod's checked copy of 7,500 schools, which the page's garbage collector
- * otherwise had to clear while the user was already scrolling the table.
+ * The answer made of many small objects — every school of the country, 7,500 summaries — is parsed and checked in
+ * a worker thread (check-worker.ts), so that the page's own thread neither does that work nor carries its garbage:
+ * the JSON tree that zod's checked copy is made from, which the page's collector otherwise had to clear while the
+ * user was already scrolling the table (a 30 ms pause in a scrolled frame, traced). The camera grid stays on the
+ * page's thread: its hand-over cost the country view more time than its garbage was worth (measured).
  */
 export const HEAVY = {
   schools: Page(SchoolSummary),
-  grid: CameraGrid,
-  gridIds: CameraGridIds,
 } satisfies Record<string, z.ZodType>;
 export type HeavyKind = keyof typeof HEAVY;
 
-/** worker → page */
-export type HeavyAnswer = { id: number; data: unknown } | { id: number; status: number; error: string };
+/** worker → page: the checked answer as JSON, or what is wrong with it */
+export type CheckAnswer = { id: number; json: string } | { id: number; error: string };

@@ -28,6 +28,10 @@ export function filterSchools(rows: SchoolSummary[], f: SchoolFilter, lang: stri
   });
 }
 
+/**
+ * Sorted copy of the rows; ties go by school id. Each row's sort key is computed once (not once per comparison:
+ * with 7,500 rows a sort makes ~100,000 comparisons, and live changes re-sort the table several times a second).
+ */
 export function sortSchools(
   rows: SchoolSummary[],
   key: SortKey,
@@ -35,18 +39,24 @@ export function sortSchools(
   lang: string,
   districtName: (id: string) => string,
 ): SchoolSummary[] {
-  const collator = new Intl.Collator(lang === 'en' ? 'ru' : lang);
-  const name = (s: SchoolSummary) => (lang === 'kk' ? s.nameKk : s.nameRu);
-  const cmp: Record<SortKey, (a: SchoolSummary, b: SchoolSummary) => number> = {
-    name: (a, b) => collator.compare(name(a), name(b)),
-    district: (a, b) => collator.compare(districtName(a.districtId), districtName(b.districtId)),
-    cameras: (a, b) => total(a.counts) - total(b.counts),
-    status: (a, b) => severity(a) - severity(b),
-    retention: (a, b) => retentionShort(a) - retentionShort(b),
-    resolution: (a, b) => resolutionLow(a) - resolutionLow(b),
-  };
   const sign = dir === 'asc' ? 1 : -1;
-  return [...rows].sort((a, b) => sign * cmp[key](a, b) || (a.id < b.id ? -1 : 1));
+  const order = rows.map((_, i) => i);
+  const byId = (a: number, b: number) => (rows[a]!.id < rows[b]!.id ? -1 : 1);
+  if (key === 'name' || key === 'district') {
+    const collator = new Intl.Collator(lang === 'en' ? 'ru' : lang);
+    const k = rows.map((s) => (key === 'district' ? districtName(s.districtId) : lang === 'kk' ? s.nameKk : s.nameRu));
+    order.sort((a, b) => sign * collator.compare(k[a]!, k[b]!) || byId(a, b));
+  } else {
+    const value = {
+      cameras: (s: SchoolSummary) => total(s.counts),
+      status: severity,
+      retention: retentionShort,
+      resolution: resolutionLow,
+    }[key];
+    const k = Float64Array.from(rows, value);
+    order.sort((a, b) => sign * (k[a]! - k[b]!) || byId(a, b));
+  }
+  return order.map((i) => rows[i]!);
 }
 
 function moveReasons(r: ReasonCounts, before: string[], after: string[]): ReasonCounts {
