@@ -81,7 +81,10 @@ const checking = new Map<number, (a: CheckAnswer) => void>();
  */
 function checkingWorker(): Worker | null {
   if (checker !== undefined) return checker;
-  if (typeof Worker === 'undefined') return (checker = null);
+  if (typeof Worker === 'undefined') {
+    checker = null;
+    return null;
+  }
   const w = new Worker(new URL('./check-worker.ts', import.meta.url), { type: 'module', name: 'kuzet-check' });
   w.addEventListener('message', (e: MessageEvent<CheckAnswer>) => {
     checking.get(e.data.id)?.(e.data);
@@ -93,7 +96,8 @@ function checkingWorker(): Worker | null {
     for (const [id, answer] of checking) answer({ id, error: 'the checking worker failed' });
     checking.clear();
   });
-  return (checker = w);
+  checker = w;
+  return w;
 }
 
 /**
