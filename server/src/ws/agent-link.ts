@@ -46,6 +46,7 @@ export class AgentLinkServer {
   private inFlight = 0;
   private readonly paused = new Set<WebSocket>();
   private readonly maxInFlight: number;
+  private closing = false;
 
   constructor(private readonly d: AgentLinkDeps) {
     this.maxInFlight = d.maxFramesInFlight ?? 2000;
@@ -147,7 +148,8 @@ export class AgentLinkServer {
         .then(() => decoded)
         .then((d) => (d.ok ? this.onFrame(ws, agent, d, place) : refuse(d.code, d.message)))
         .catch((err) => {
-          log.error({ err, agentId: agent.agentId }, 'agent frame failed');
+          // while shutting down, frames still being decoded fail with the decoding threads: the agents resend them
+          if (!this.closing) log.error({ err, agentId: agent.agentId }, 'agent frame failed');
           ws.close(1011, 'server error');
         })
         .finally(() => this.frameDone());
@@ -246,6 +248,7 @@ export class AgentLinkServer {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     for (const ws of this.sockets.values()) ws.close(1001, 'server shutting down');
     this.wss.close();
     await this.d.decoder.close();
