@@ -50,16 +50,28 @@ export class FakeAgent {
   }
 }
 
+type AdminApi = {
+  post(p: string, b?: unknown): Promise<{ status: number; json: { code?: string; token?: string } }>;
+};
+
+/** Enrols an agent of a school through the API (admin): an enrolment code, exchanged for the agent's token. */
+export async function enrolAgent(api: AdminApi, schoolId: string, agentId: string): Promise<string> {
+  const code = (await api.post('/enrolment-codes', { schoolId, agentId })).json.code;
+  return (await api.post('/enrol', { code })).json.token!;
+}
+
 /** Enrols an agent of a school through the API (admin) and connects it. */
 export async function enrolFakeAgent(
-  api: { post(p: string, b?: unknown): Promise<{ status: number; json: { code?: string; token?: string } }> },
+  api: AdminApi,
   base: string,
   schoolId: string,
   agentId: string,
 ): Promise<FakeAgent> {
-  const code = (await api.post('/enrolment-codes', { schoolId, agentId })).json.code;
-  const { token } = (await api.post('/enrol', { code })).json;
-  const a = new FakeAgent(`${base.replace('http', 'ws')}/agent/link`, token!, agentId);
+  const a = new FakeAgent(
+    `${base.replace('http', 'ws')}/agent/link`,
+    await enrolAgent(api, schoolId, agentId),
+    agentId,
+  );
   await a.connect();
   return a;
 }

@@ -3,7 +3,7 @@ import type { RunningServer } from '@kuzet/server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { FakeAgent } from '../fake-agent.ts';
+import { enrolAgent, enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
 import { startRedis, waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
 
@@ -29,12 +29,7 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
     }));
     api = new Api(s1.url);
     expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
-    for (const x of [A, B]) {
-      const code = (await api.post('/enrolment-codes', { schoolId: x.school, agentId: x.agent })).json.code;
-      const { token } = (await api.post('/enrol', { code })).json;
-      agents[x.agent] = new FakeAgent(`${s1.url.replace('http', 'ws')}/agent/link`, token, x.agent);
-      await agents[x.agent]!.connect();
-    }
+    for (const x of [A, B]) agents[x.agent] = await enrolFakeAgent(api, s1.url, x.school, x.agent);
   });
   afterAll(async () => {
     for (const a of Object.values(agents)) a.ws.close();
@@ -156,9 +151,7 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
   });
 
   it('pings only a quiet agent link, and drops one that does not answer', async () => {
-    const code = (await api.post('/enrolment-codes', { schoolId: 'KZ-75-01-0002', agentId: 'agent-almaty-2' })).json
-      .code;
-    const { token } = (await api.post('/enrol', { code })).json;
+    const token = await enrolAgent(api, 'KZ-75-01-0002', 'agent-almaty-2');
     // s2 beats every second; this client never answers a ping by itself
     const ws = new WebSocket(`${s2.url.replace('http', 'ws')}/agent/link`, {
       headers: { authorization: `Bearer ${token}` },

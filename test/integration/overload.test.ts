@@ -1,7 +1,7 @@
 import type { RunningServer } from '@kuzet/server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeAgent } from '../fake-agent.ts';
+import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
 import { startRedis, waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
 
@@ -20,10 +20,7 @@ describe('agent link under overload', () => {
     ({ server } = await testServer(redis.url, undefined, { KUZET_AGENT_FRAMES_IN_FLIGHT: '4' }));
     api = new Api(server.url);
     expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
-    const code = (await api.post('/enrolment-codes', { schoolId: A.school, agentId: A.agent })).json.code;
-    const { token } = (await api.post('/enrol', { code })).json;
-    agent = new FakeAgent(`${server.url.replace('http', 'ws')}/agent/link`, token, A.agent);
-    await agent.connect();
+    agent = await enrolFakeAgent(api, server.url, A.school, A.agent);
   });
   afterAll(async () => {
     agent?.ws.close();
