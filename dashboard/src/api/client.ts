@@ -62,12 +62,16 @@ async function request(path: string, init: Init): Promise<Response> {
 const unexpected = (path: string, problem: string | undefined) =>
   new ApiError(0, `unexpected answer from ${path}: ${problem}`);
 
-/** One REST call; the answer is checked against the protocol's schema (the one contract), never trusted blindly. */
-export async function call<T extends z.ZodType>(schema: T, path: string, init: Init = {}): Promise<z.infer<T>> {
-  const text = await (await request(path, init)).text();
+/** An answer's text, parsed and checked against the protocol's schema (the one contract), never trusted blindly. */
+function checked<T extends z.ZodType>(schema: T, path: string, text: string): z.infer<T> {
   const r = schema.safeParse(text ? JSON.parse(text) : undefined);
   if (!r.success) throw unexpected(path, r.error.issues[0]?.message);
   return r.data;
+}
+
+/** One REST call, its answer checked. */
+export async function call<T extends z.ZodType>(schema: T, path: string, init: Init = {}): Promise<z.infer<T>> {
+  return checked(schema, path, await (await request(path, init)).text());
 }
 
 let checker: Worker | null | undefined;
@@ -109,12 +113,8 @@ async function callHeavy<K extends HeavyKind>(kind: K, path: string): Promise<z.
   const w = checkingWorker();
   if (!w) return call(HEAVY[kind], path) as Promise<z.infer<(typeof HEAVY)[K]>>;
   const body = await (await request(path, {})).arrayBuffer();
-  if (checker !== w) {
-    // the worker failed meanwhile: checked here
-    const r = HEAVY[kind].safeParse(JSON.parse(new TextDecoder().decode(body)));
-    if (!r.success) throw unexpected(path, r.error.issues[0]?.message);
-    return r.data as z.infer<(typeof HEAVY)[K]>;
-  }
+  // the worker failed meanwhile: checked here
+  if (checker !== w) return checked(HEAVY[kind], path, new TextDecoder().decode(body));
   const id = ++checkSeq;
   const a = await new Promise<CheckAnswer>((resolve) => {
     checking.set(id, resolve);
