@@ -25,24 +25,29 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# npm dependencies, reinstalled only when package-lock.json changed.
+# npm dependencies exactly as the committed lock file says (npm ci), reinstalled only when it (or Node) changed.
 ensure_npm() {
   local stamp=node_modules/.kuzet-lock-sha
   local sha
-  sha=$(sha256sum package-lock.json | cut -c1-64)
+  sha="$(sha256sum package-lock.json | cut -c1-64) $(node -v)"
   if [ "$(cat "$stamp" 2>/dev/null || true)" != "$sha" ]; then
-    say "installing npm dependencies"
-    # npm install (not ci): npm 11 leaves other platforms' optional binaries out of the lock and ci then refuses it
-    npm install --no-audit --no-fund --loglevel=error
+    say "installing npm dependencies (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
     echo "$sha" >"$stamp"
   fi
 }
 
+# A supported Node.js LTS (22 or 24). When the machine's Node is older (or missing while npm is there), Node 24 comes
+# from the npm registry's `node` package, pinned in scripts/node-runtime, and goes first on PATH for this script.
 ensure_node() {
-  local major
+  local major runtime="$ROOT/scripts/node-runtime"
   major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-  if [ "$major" -lt 20 ]; then
-    echo "Node.js 20 or newer is needed (found: $(node -v 2>/dev/null || echo none))" >&2
-    exit 1
+  if [ "$major" -ge 22 ]; then return 0; fi
+  if [ ! -x "$runtime/node_modules/.bin/node" ]; then
+    command -v npm >/dev/null 2>&1 || { echo "Node.js 22+ (or npm, to fetch it) is needed" >&2; exit 1; }
+    say "Node.js $(node -v 2>/dev/null || echo '(none)') is older than the supported LTS: fetching Node.js 24 from the npm registry"
+    (cd "$runtime" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  export PATH="$runtime/node_modules/.bin:$PATH"
+  say "using Node.js $(node -v) from scripts/node-runtime"
 }
