@@ -8,6 +8,7 @@ import type { Identified } from './identify.ts';
 import { resolveInterfaces } from './net.ts';
 import { NvrIndex } from './nvr.ts';
 import { MessageFactory, type MessageSink } from './output.ts';
+import { configSecrets, RedactingSink, Redactor } from './redact.ts';
 import { Scheduler } from './scheduler.ts';
 
 export const AGENT_VERSION = '0.1.0';
@@ -26,20 +27,25 @@ export class Agent {
   private readonly startedAt = new Date();
   private discoveryTimer?: NodeJS.Timeout;
   private heartbeatTimer?: NodeJS.Timeout;
+  /** every message goes out through the redactor: no camera or NVR password in any text (details, errors, URLs) */
+  private readonly sink: MessageSink;
 
   constructor(
     readonly config: AgentConfig,
-    private readonly sink: MessageSink,
+    sink: MessageSink,
     private readonly log?: Logger,
+    redactor = new Redactor(configSecrets(config)),
   ) {
+    this.sink = new RedactingSink(sink, redactor);
     this.messages = new MessageFactory(config.agentId);
     this.ctx = {
       config,
       scheduler: this.scheduler,
-      sink,
+      sink: this.sink,
       messages: this.messages,
       nvrs: new NvrIndex(config.nvrs, { timeoutMs: config.timeouts.onvifMs }),
       limits: makeLimits(config),
+      log,
     };
   }
 

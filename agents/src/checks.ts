@@ -1,5 +1,6 @@
 import { type CameraIdentity, type HealthTier, MAX_SNAPSHOT_BYTES, type Reason } from '@kuzet/protocol';
 import pLimit from 'p-limit';
+import type { Logger } from 'pino';
 import type { AgentConfig } from './config.ts';
 import { mainProfile } from './identify.ts';
 import type { NvrIndex } from './nvr.ts';
@@ -22,6 +23,8 @@ export interface CheckContext {
   messages: MessageFactory;
   nvrs: NvrIndex;
   limits: { onvif: Limit; rtsp: Limit; stream: Limit };
+  /** the process's logger (its lines are redacted before they are written) */
+  log?: Logger;
 }
 
 export function makeLimits(config: AgentConfig): CheckContext['limits'] {
@@ -112,8 +115,16 @@ export class CameraChecks {
       detail: detail?.slice(0, 500),
     };
     this.ctx.sink.send(this.ctx.messages.make('health', { sample }));
+    if (reasons.length) this.ctx.log?.debug({ cameraId: this.id, tier, reasons, detail }, 'check failed');
     const wasOffline = this.tracker.offline;
-    if (this.tracker.update(tier, reasons)) this.emitState();
+    if (this.tracker.update(tier, reasons)) {
+      const t = this.tracker;
+      this.ctx.log?.info(
+        { cameraId: this.id, host: this.identity.host, status: t.status, reasons: t.reasons, tier, detail },
+        'camera state changed',
+      );
+      this.emitState();
+    }
     if (wasOffline && !this.tracker.offline) this.recovered();
   }
 

@@ -10,15 +10,21 @@ import { Journal } from './journal.ts';
 import { ServerLink } from './link.ts';
 import { resolveInterfaces } from './net.ts';
 import { type MessageSink, NdjsonSink } from './output.ts';
+import { configSecrets, Redactor } from './redact.ts';
+
+/** what the process prints or logs passes through this (secrets are added as the configuration is read) */
+const redactor = new Redactor();
 
 function die(msg: string): never {
-  process.stderr.write(`kuzet-agent: ${msg}\n`);
+  process.stderr.write(`kuzet-agent: ${redactor.text(msg)}\n`);
   process.exit(1);
 }
 
 function configOrDie(load: () => AgentConfig): AgentConfig {
   try {
-    return load();
+    const config = load();
+    for (const secret of configSecrets(config)) redactor.add(secret);
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) die(err.message);
     throw err;
@@ -68,7 +74,9 @@ program
     await wsd.start();
     const { found, durationMs } = await discoverAll(wsd, config);
     wsd.stop();
-    const devices = found.map((f) => f.device).sort((a, b) => a.xaddr.localeCompare(b.xaddr, 'en', { numeric: true }));
+    const devices = found
+      .map((f) => redactor.deep(f.device))
+      .sort((a, b) => a.xaddr.localeCompare(b.xaddr, 'en', { numeric: true }));
     if (o.json) {
       process.stdout.write(`${JSON.stringify({ durationMs, devices }, null, 2)}\n`);
     } else {
@@ -136,7 +144,15 @@ program
   .action(async (o) => {
     const config = configOrDie(() => loadConfig(o.config));
     if (!o.stdout && !config.server) die('no output: give the config a server section, or use --stdout');
-    const log = pino({ level: config.log.level, base: { agentId: config.agentId } }, pino.destination(2));
+    const log = pino(
+      {
+        level: config.log.level,
+        base: { agentId: config.agentId },
+        // every log line, whatever put text in it (an error from a device, a tool's output), loses its secrets
+        hooks: { streamWrite: (line) => redactor.text(line) },
+      },
+      pino.destination(2),
+    );
     let link: ServerLink | undefined;
     let sink: MessageSink;
     if (o.stdout) sink = new NdjsonSink();
@@ -148,6 +164,7 @@ program
       } catch {
         die(`no token in ${s.tokenFile}: run \`kuzet-agent enrol -c ${o.config} --code CODE\` first`);
       }
+      redactor.add(token);
       const journal = new Journal(s.journalDir, s.journalMaxMb * 1024 * 1024);
       link = new ServerLink({
         url: s.url,
@@ -161,7 +178,7 @@ program
       link.on('refused', (why) => log.error({ why }, 'server refused the link'));
       sink = link;
     }
-    const agent = new Agent(config, sink, log);
+    const agent = new Agent(config, sink, log, redactor);
     link?.on('connected', () => agent.resync());
     const shutdown = async (sig: string) => {
       log.info({ sig }, 'stopping');

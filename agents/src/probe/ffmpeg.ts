@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isJpeg } from '@kuzet/protocol';
 import ffmpeg from 'fluent-ffmpeg';
 import { z } from 'zod';
+import { stripUserinfo } from '../redact.ts';
 
 /**
  * The one place the agent runs ffprobe/ffmpeg (through fluent-ffmpeg). Output from the tools is validated;
@@ -61,7 +62,9 @@ export function withCredentials(streamUri: string, username: string, password: s
   return u.toString();
 }
 
-function classify(message: string): ToolError {
+/** A tool's error, classified; its text (ffmpeg echoes the input URL, credentials included) loses URL userinfo. */
+function classify(raw: string): ToolError {
+  const message = stripUserinfo(raw);
   if (/401|authori[sz]ation failed/i.test(message)) return new ToolError('unreachable', 'RTSP credentials refused');
   if (/Connection refused|No route|timed out|Connection timed out|404|Server returned/i.test(message))
     return new ToolError('unreachable', message.split('\n').filter(Boolean).slice(-2).join(' ').slice(0, 300));

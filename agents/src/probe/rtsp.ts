@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { Reason } from '@kuzet/protocol';
 import { DigestSession, parseDigestChallenge } from '../onvif/digest.ts';
 import type { Credentials } from '../onvif/soap.ts';
+import { stripUserinfo } from '../redact.ts';
 
 export interface RtspCheck {
   ok: boolean;
@@ -73,7 +74,7 @@ export async function describeStream(streamUri: string, creds: Credentials, time
   try {
     url = new URL(streamUri);
   } catch {
-    return { ok: false, reason: 'rtsp_down', latencyMs: 0, detail: `bad stream URI ${streamUri}` };
+    return { ok: false, reason: 'rtsp_down', latencyMs: 0, detail: `bad stream URI ${stripUserinfo(streamUri)}` };
   }
   const uri = `rtsp://${url.host}${url.pathname}${url.search}`;
   const socket = net.connect({ host: url.hostname, port: Number(url.port || 554) });
