@@ -141,7 +141,7 @@ describe('no camera credential leaves the school', () => {
     messages().some(
       (m) =>
         m.type === 'health' &&
-        (m.sample?.reasons as string[]).includes(reason) &&
+        ((m.sample?.reasons ?? []) as string[]).includes(reason) &&
         (!tier || m.sample?.tier === tier) &&
         (!withDetail || Boolean(m.sample?.detail)),
     ) || undefined;
