@@ -52,6 +52,7 @@ export async function startChain(o: {
     link,
   );
   link.on('connected', () => agent.resync());
+  link.on('resync', () => agent.resync());
   link.start();
   await agent.start();
   const chain = {

@@ -12,6 +12,8 @@ export class FakeAgent {
     readonly url: string,
     readonly token: string,
     readonly agentId: string,
+    /** the journal this agent numbers in (a reinstalled agent has a new one); none: an agent that names none */
+    public journalId: string | null = 'fake-journal-1',
   ) {}
   async connect(): Promise<void> {
     this.frames = [];
@@ -30,20 +32,40 @@ export class FakeAgent {
       this.ws.once('open', r);
       this.ws.once('error', j);
     });
-    this.send({ type: 'hello', v: 1, agentId: this.agentId, lastSeq: this.seq });
+    this.send({
+      type: 'hello',
+      v: 1,
+      agentId: this.agentId,
+      lastSeq: this.seq,
+      ...(this.journalId ? { journalId: this.journalId } : {}),
+    });
     await waitFor(() => this.frames.find((f) => f.type === 'welcome'), 5000, 'welcome');
   }
   send(f: AgentFrame | object): void {
     this.ws.send(JSON.stringify(f));
   }
-  async batch(states: { cam: string; status: string; reasons?: string[] }[], seq = ++this.seq): Promise<void> {
-    const at = new Date().toISOString();
+  /** the welcome's ackedSeq: what the server holds for this agent */
+  get ackedSeq(): number | undefined {
+    const w = this.frames.find((f) => f.type === 'welcome');
+    return w?.type === 'welcome' ? w.ackedSeq : undefined;
+  }
+  async batch(
+    states: { cam: string; status: string; reasons?: string[]; at?: string; since?: string }[],
+    seq = ++this.seq,
+  ): Promise<void> {
+    const now = new Date().toISOString();
     const messages = states.map((s) => ({
       v: 1,
       agentId: this.agentId,
-      at,
+      at: s.at ?? now,
       type: 'state',
-      state: { cameraId: s.cam, at, status: s.status, reasons: s.reasons ?? [], since: at },
+      state: {
+        cameraId: s.cam,
+        at: s.at ?? now,
+        status: s.status,
+        reasons: s.reasons ?? [],
+        since: s.since ?? s.at ?? now,
+      },
     }));
     this.send({ type: 'batch', seq, messages });
     await waitFor(() => this.frames.find((f) => f.type === 'ack' && f.seq === seq), 5000, `ack ${seq}`);

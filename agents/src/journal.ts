@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AgentMessage, AgentMessage as AgentMessageSchema } from '@kuzet/protocol';
@@ -18,6 +19,8 @@ export class Journal {
   private bytes = 0;
   lastSeq = 0;
   ackedSeq = 0;
+  /** made with the journal: a reinstalled agent's fresh journal has another, so the centre restarts its sequence */
+  id = '';
   dropped = 0;
   unreadable = 0;
 
@@ -33,9 +36,18 @@ export class Journal {
 
   private load(): void {
     if (existsSync(this.stateFile)) {
-      const s = JSON.parse(readFileSync(this.stateFile, 'utf8')) as { lastSeq?: number; ackedSeq?: number };
+      const s = JSON.parse(readFileSync(this.stateFile, 'utf8')) as {
+        lastSeq?: number;
+        ackedSeq?: number;
+        id?: string;
+      };
       this.lastSeq = s.lastSeq ?? 0;
       this.ackedSeq = s.ackedSeq ?? 0;
+      this.id = s.id ?? '';
+    }
+    if (!this.id) {
+      this.id = randomBytes(12).toString('base64url');
+      this.saveState();
     }
     if (!existsSync(this.file)) return;
     for (const line of readFileSync(this.file, 'utf8').split('\n')) {
@@ -91,6 +103,22 @@ export class Journal {
     this.saveState();
   }
 
+  /**
+   * The centre has stored up to `storedSeq`, above anything this journal numbered (its state was restored from an
+   * older copy, or it was reset while the centre kept counting): pending batches are renumbered above it, so that
+   * none is taken for a resend of something stored. Returns how many were renumbered.
+   */
+  rebase(storedSeq: number): number {
+    if (storedSeq <= this.lastSeq) return 0;
+    let seq = storedSeq;
+    for (const b of this.batches) b.seq = ++seq;
+    this.ackedSeq = storedSeq;
+    this.lastSeq = seq;
+    this.rewrite();
+    this.saveState();
+    return this.batches.length;
+  }
+
   private rewrite(): void {
     const text = this.batches.map((b) => `${JSON.stringify(b)}\n`).join('');
     writeFileSync(`${this.file}.tmp`, text);
@@ -99,7 +127,10 @@ export class Journal {
   }
 
   private saveState(): void {
-    writeFileSync(`${this.stateFile}.tmp`, JSON.stringify({ lastSeq: this.lastSeq, ackedSeq: this.ackedSeq }));
+    writeFileSync(
+      `${this.stateFile}.tmp`,
+      JSON.stringify({ lastSeq: this.lastSeq, ackedSeq: this.ackedSeq, id: this.id }),
+    );
     renameSync(`${this.stateFile}.tmp`, this.stateFile);
   }
 

@@ -11,20 +11,21 @@ import { MessageFactory } from './output.ts';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A minimal centre: welcomes with a 200 ms heartbeat, acknowledges batches, answers pings while `answering`. */
-async function centre() {
+async function centre(storedSeq = 0) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((r) => wss.once('listening', r));
-  const c = { wss, pings: [] as number[], batches: 0, answering: true };
+  const c = { wss, pings: [] as number[], batches: 0, answering: true, seqs: [] as number[] };
   wss.on('connection', (ws) => {
     ws.on('message', (d) => {
       const f = JSON.parse(String(d));
-      if (f.type === 'hello') ws.send(JSON.stringify({ type: 'welcome', ackedSeq: 0, heartbeatSeconds: 0.2 }));
+      if (f.type === 'hello') ws.send(JSON.stringify({ type: 'welcome', ackedSeq: storedSeq, heartbeatSeconds: 0.2 }));
       if (f.type === 'ping') {
         c.pings.push(Date.now());
         if (c.answering) ws.send(JSON.stringify({ type: 'pong', t: f.t }));
       }
       if (f.type === 'batch') {
         c.batches++;
+        c.seqs.push(f.seq);
         if (c.answering) ws.send(JSON.stringify({ type: 'ack', seq: f.seq }));
       }
     });
@@ -89,5 +90,32 @@ describe('agent link heartbeat', () => {
     for (let i = 0; i < 40 && disconnected.length === 0; i++) await sleep(50);
     expect(disconnected.length).toBe(1);
     expect(Date.now() - silentFrom).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('agent link sequence', () => {
+  it('never numbers below what the centre has stored: pending batches go out renumbered above it', async () => {
+    const c = await centre(40);
+    const dir = mkdtempSync(join(tmpdir(), 'kuzet-link-'));
+    const journal = new Journal(dir);
+    const m = new MessageFactory('agent-1');
+    for (let i = 0; i < 3; i++)
+      journal.append([m.make('heartbeat', { uptimeSeconds: i, cameras: 0, checksInFlight: 0, rssMb: 1 })]);
+    const link = new ServerLink({
+      url: `ws://127.0.0.1:${(c.wss.address() as AddressInfo).port}`,
+      token: 't',
+      agentId: 'agent-1',
+      journal,
+      flushMs: 10,
+    });
+    const rebased: number[] = [];
+    link.on('rebased', (n) => rebased.push(n));
+    link.start();
+    for (let i = 0; i < 40 && c.seqs.length < 3; i++) await sleep(50);
+    await link.stop();
+    c.wss.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(c.seqs).toEqual([41, 42, 43]);
+    expect(rebased).toEqual([3]);
   });
 });

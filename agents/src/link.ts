@@ -30,6 +30,10 @@ export interface LinkEvents {
   connected: [];
   disconnected: [string];
   refused: [string];
+  /** the centre asked for every camera's identity and state again (it lost its state) */
+  resync: [string];
+  /** pending batches renumbered above what the centre has stored */
+  rebased: [number];
 }
 
 /**
@@ -131,6 +135,7 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
           v: PROTOCOL_VERSION,
           agentId: this.o.agentId,
           lastSeq: this.o.journal.lastSeq,
+          journalId: this.o.journal.id,
         } satisfies AgentFrame),
       );
     });
@@ -155,7 +160,9 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
       return; // a newer server's frame we do not know: ignore it
     }
     switch (frame.type) {
-      case 'welcome':
+      case 'welcome': {
+        // never number below what the centre has stored: its batches would be taken for resends and dropped
+        if (frame.ackedSeq > this.o.journal.lastSeq) this.emit('rebased', this.o.journal.rebase(frame.ackedSeq));
         this.o.journal.ack(frame.ackedSeq);
         this.sentUpTo = this.o.journal.ackedSeq;
         this.heartbeatSeconds = frame.heartbeatSeconds;
@@ -164,6 +171,10 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
         this.startHeartbeat();
         this.emit('connected');
         this.pump();
+        break;
+      }
+      case 'resync':
+        this.emit('resync', frame.reason);
         break;
       case 'ack':
         this.o.journal.ack(frame.seq);

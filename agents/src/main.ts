@@ -176,10 +176,17 @@ program
       link.on('connected', () => log.info({ pending: journal.pending.length }, 'link up'));
       link.on('disconnected', (why) => log.warn({ why }, 'link down; journaling'));
       link.on('refused', (why) => log.error({ why }, 'server refused the link'));
+      link.on('rebased', (n) =>
+        log.warn({ renumbered: n, lastSeq: journal.lastSeq }, 'journal renumbered above the centre'),
+      );
       sink = link;
     }
     const agent = new Agent(config, sink, log, redactor);
     link?.on('connected', () => agent.resync());
+    link?.on('resync', (why) => {
+      log.warn({ why }, 'the centre asked for a full resync');
+      agent.resync();
+    });
     const shutdown = async (sig: string) => {
       log.info({ sig }, 'stopping');
       await agent.stop();

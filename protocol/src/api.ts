@@ -112,15 +112,36 @@ export const CameraView = z.object({
 });
 export type CameraView = z.infer<typeof CameraView>;
 
-/** Who looked at which camera's picture, when (every view of a snapshot is recorded). */
+/** What the audit log records: views of pictures and video, and every security-relevant change. */
+export const AuditAction = z.enum([
+  'snapshot_view',
+  'login',
+  'login_failed',
+  'login_throttled',
+  'logout',
+  'user_created',
+  'user_deleted',
+  'enrolment_code',
+  'agent_enrolled',
+  'agent_revoked',
+  'maintenance_created',
+  'maintenance_deleted',
+  'camera_released',
+]);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+/** Who did what, when, from where (every view of a picture, every login and every change of access). */
 export const AuditEntry = z.object({
   at: IsoTime,
+  /** who (for a failed login: the name that was tried; '-' for an agent's own action) */
   username: z.string(),
   role: z.string(),
-  action: z.literal('snapshot_view'),
-  cameraId: z.string(),
-  schoolId: z.string(),
+  action: AuditAction,
+  cameraId: z.string().optional(),
+  schoolId: z.string().optional(),
+  agentId: z.string().optional(),
   ip: z.string().optional(),
+  detail: z.string().max(500).optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 

@@ -14,6 +14,15 @@ export const AgentFrame = z.discriminatedUnion('type', [
     v: z.literal(PROTOCOL_VERSION),
     agentId: AgentId,
     lastSeq: z.int().nonnegative(),
+    /**
+     * the journal's identity, made when the journal was created: a reinstalled agent (a fresh journal numbering from
+     * 1 again) has a new one, and the server starts its sequence for it afresh instead of taking its batches for
+     * resends of old ones
+     */
+    journalId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,64}$/)
+      .optional(),
   }),
   /** messages in order; seq numbers the batch, per agent, strictly increasing across restarts */
   z.object({
@@ -29,7 +38,13 @@ export type AgentFrame = z.infer<typeof AgentFrame>;
 export const ServerFrame = z.discriminatedUnion('type', [
   /** everything up to and including seq is stored; the agent may drop it from its journal */
   z.object({ type: z.literal('ack'), seq: z.int().nonnegative() }),
+  /**
+   * after hello: everything up to ackedSeq is stored. An agent whose journal numbers below ackedSeq (its state was
+   * restored from an older copy) renumbers its pending batches above it: it never numbers below what is stored.
+   */
   z.object({ type: z.literal('welcome'), ackedSeq: z.int().nonnegative(), heartbeatSeconds: z.number().positive() }),
+  /** the centre lost state (its store came back empty): send every camera's identity and state again */
+  z.object({ type: z.literal('resync'), reason: z.string() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   z.object({ type: z.literal('pong'), t: z.number() }),
 ]);

@@ -157,6 +157,8 @@ export async function startServer(
       alertRepo,
       store,
       audit: new AuditRepository(redis, keys),
+      bus,
+      log,
       secureCookies: cfg.KUZET_SECURE_COOKIES,
       sessionHours: cfg.KUZET_SESSION_HOURS,
       dashboardDir: dashboardDir(cfg.KUZET_DASHBOARD_DIR),

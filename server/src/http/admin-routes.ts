@@ -29,11 +29,22 @@ export function adminRoutes(ctx: AppContext): Router {
       body: EnrolRequest,
       response: EnrolResponse,
     }),
-    async (_req, res) => {
+    async (req, res) => {
       const { code, hostname } = res.locals.body as { code: string; hostname?: string };
       const out = await ctx.agents.enrol(code, hostname);
       if (!out) return void res.status(403).json({ error: 'unknown, used or expired enrolment code' });
-      res.json(out);
+      // the token it replaces stops working: its links close everywhere
+      if (out.replaced)
+        await ctx.bus.publishControl({ kind: 'token_revoked', agentId: out.agentId, tokenHash: out.replaced });
+      await ctx.audit.record({
+        username: '-',
+        role: 'agent',
+        action: 'agent_enrolled',
+        agentId: out.agentId,
+        ip: req.ip,
+        detail: hostname ? `host ${hostname}${out.replaced ? '; previous token revoked' : ''}` : undefined,
+      });
+      res.json({ agentId: out.agentId, token: out.token });
     },
   );
 
@@ -48,13 +59,21 @@ export function adminRoutes(ctx: AppContext): Router {
       body: EnrolmentCodeRequest,
       response: EnrolmentCode,
     }),
-    async (_req, res) => {
+    async (req, res) => {
       const { agentId, schoolId } = res.locals.body as { agentId: string; schoolId: string };
       const school = await ctx.registry.school(schoolId);
       if (!school) return void res.status(404).json({ error: 'no such school' });
       if (!school.agents.includes(agentId))
         return void res.status(400).json({ error: `agent ${agentId} is not listed for school ${schoolId}` });
       const { code, expiresAt } = await ctx.agents.createEnrolmentCode(agentId, schoolId);
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'enrolment_code',
+        agentId,
+        schoolId,
+        ip: req.ip,
+      });
       res.json({ code, agentId, schoolId, expiresAt });
     },
   );
@@ -69,7 +88,7 @@ export function adminRoutes(ctx: AppContext): Router {
       roles: 'admin',
       response: z.array(AgentInfo),
     }),
-    async (_req, res) => {
+    async (req, res) => {
       res.json(await ctx.agents.list());
     },
   );
@@ -84,9 +103,20 @@ export function adminRoutes(ctx: AppContext): Router {
       roles: 'admin',
       params: z.object({ id: AgentId }),
     }),
-    async (_req, res) => {
-      const ok = await ctx.agents.revoke((res.locals.params as { id: string }).id);
-      if (!ok) return void res.status(404).json({ error: 'no such enrolled agent' });
+    async (req, res) => {
+      const agentId = (res.locals.params as { id: string }).id;
+      const tokenHash = await ctx.agents.revoke(agentId);
+      if (!tokenHash) return void res.status(404).json({ error: 'no such enrolled agent' });
+      // its open link closes now, on whichever instance holds it, before this answer goes out
+      await ctx.bus.publishControl({ kind: 'token_revoked', agentId, tokenHash });
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'agent_revoked',
+        agentId,
+        ip: req.ip,
+      });
+      ctx.log?.warn({ agentId, by: req.user!.username }, 'agent revoked');
       res.json({ revoked: true });
     },
   );
@@ -95,7 +125,7 @@ export function adminRoutes(ctx: AppContext): Router {
     '/users',
     admin,
     validate({ method: 'get', path: '/users', summary: 'users', roles: 'admin', response: z.array(User) }),
-    async (_req, res) => {
+    async (req, res) => {
       res.json(await ctx.users.list());
     },
   );
@@ -111,13 +141,20 @@ export function adminRoutes(ctx: AppContext): Router {
       body: NewUser,
       response: User,
     }),
-    async (_req, res) => {
+    async (req, res) => {
       const u = res.locals.body as z.infer<typeof NewUser>;
       if (u.role === 'operator' && u.regions.length === 0)
         return void res.status(400).json({ error: 'an operator is bound to at least one region' });
       if (u.role === 'school' && !(u.schoolId && (await ctx.registry.school(u.schoolId))))
         return void res.status(400).json({ error: 'school staff need an existing schoolId' });
       if (!(await ctx.users.create(u))) return void res.status(409).json({ error: 'user exists' });
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'user_created',
+        ip: req.ip,
+        detail: `${u.username} (${u.role}${u.regions.length ? ` ${u.regions.join(',')}` : ''}${u.schoolId ? ` ${u.schoolId}` : ''})`,
+      });
       res.json(await ctx.users.get(u.username));
     },
   );
@@ -132,9 +169,17 @@ export function adminRoutes(ctx: AppContext): Router {
       roles: 'admin',
       params: z.object({ name: z.string().min(1) }),
     }),
-    async (_req, res) => {
-      const ok = await ctx.users.delete((res.locals.params as { name: string }).name);
+    async (req, res) => {
+      const name = (res.locals.params as { name: string }).name;
+      const ok = await ctx.users.delete(name);
       if (!ok) return void res.status(404).json({ error: 'no such user' });
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'user_deleted',
+        ip: req.ip,
+        detail: name,
+      });
       res.json({ deleted: true });
     },
   );

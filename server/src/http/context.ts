@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { AgentRepository } from '../repositories/agents.ts';
 import type { AlertRepository } from '../repositories/alerts.ts';
 import type { AuditRepository } from '../repositories/audit.ts';
@@ -8,6 +9,7 @@ import type { RegistryRepository } from '../repositories/registry.ts';
 import type { StateRepository } from '../repositories/state.ts';
 import type { UserRepository } from '../repositories/users.ts';
 import type { AlertService } from '../services/alerts.ts';
+import type { DeltaBus } from '../services/bus.ts';
 import type { GridCache } from '../services/grid-cache.ts';
 import type { Metrics } from '../services/metrics.ts';
 
@@ -25,6 +27,9 @@ export interface AppContext {
   /** camera pictures */
   store: ObjectStore;
   audit: AuditRepository;
+  /** live fan-out and orders to every instance (e.g. close a revoked agent's link) */
+  bus: DeltaBus;
+  log?: Logger;
   secureCookies: boolean;
   sessionHours: number;
   /** directory of the built dashboard, if it is served */

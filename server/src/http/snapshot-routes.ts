@@ -38,7 +38,6 @@ export function snapshotRoutes(ctx: AppContext): Router {
       const pic = await ctx.store.get(snapshotKey(id));
       if (!pic) return void res.status(404).json({ error: 'no picture of this camera yet' });
       await ctx.audit.record({
-        at: new Date().toISOString(),
         username: u.username,
         role: u.role,
         action: 'snapshot_view',

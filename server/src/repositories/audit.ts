@@ -5,19 +5,20 @@ import type { Keys } from './redis.ts';
 /** entries kept (a capped stream: the newest ~100,000 views) */
 export const AUDIT_MAXLEN = 100_000;
 
-/** Who viewed what (camera pictures), append-only, newest first when read. */
+/** Who did what (views of pictures, logins, access changes), append-only, newest first when read. */
 export class AuditRepository {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {}
 
-  async record(e: AuditEntry): Promise<void> {
+  async record(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
+    const e = { at: new Date().toISOString(), ...entry };
     const fields = Object.entries(e).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
     await this.redis.xadd(this.keys.audit(), 'MAXLEN', '~', AUDIT_MAXLEN, '*', ...fields);
   }
 
-  async list(limit: number, cameraId?: string): Promise<AuditEntry[]> {
+  async list(limit: number, cameraId?: string, action?: string): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
     let end = '+';
     // newest first; filtered by camera when asked (reads on in pages until enough are found or the stream ends)
@@ -27,7 +28,8 @@ export class AuditRepository {
         const o: Record<string, string> = {};
         for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i + 1]!;
         const r = AuditEntry.safeParse(o);
-        if (r.success && (!cameraId || r.data.cameraId === cameraId)) out.push(r.data);
+        if (r.success && (!cameraId || r.data.cameraId === cameraId) && (!action || r.data.action === action))
+          out.push(r.data);
         if (out.length >= limit) break;
       }
       if (page.length < 500) break;

@@ -9,7 +9,17 @@ import type { Redis } from 'ioredis';
  * listeners at once, without waiting for the round trip through Redis (a busy Redis added its queueing delay to
  * every live push), and skips them when they come back from the channel.
  */
-export class DeltaBus extends EventEmitter<{ deltas: [CameraDelta[]]; alerts: [Alert[]]; resubscribed: [] }> {
+/** Orders for every instance: close the links of a revoked token; ask every agent for a full resync. */
+export type ControlMessage =
+  | { kind: 'token_revoked'; agentId: string; tokenHash: string }
+  | { kind: 'resync_agents'; reason: string };
+
+export class DeltaBus extends EventEmitter<{
+  deltas: [CameraDelta[]];
+  alerts: [Alert[]];
+  control: [ControlMessage];
+  resubscribed: [];
+}> {
   /** this instance, as the origin of what it publishes */
   readonly origin = randomUUID();
   /** told when a listener failed on this instance's own changes (publishing goes on regardless) */
@@ -20,12 +30,13 @@ export class DeltaBus extends EventEmitter<{ deltas: [CameraDelta[]]; alerts: [A
     private readonly sub: Redis,
     private readonly channel: string,
     private readonly alertChannel = `${channel}:alerts`,
+    private readonly controlChannel = `${channel}:control`,
   ) {
     super();
   }
 
   async start(): Promise<void> {
-    await this.sub.subscribe(this.channel, this.alertChannel);
+    await this.sub.subscribe(this.channel, this.alertChannel, this.controlChannel);
     // after a reconnect (ioredis resubscribes by itself) messages of the gap are lost: listeners resync
     let first = this.sub.status !== 'ready';
     this.sub.on('ready', () => {
@@ -33,6 +44,15 @@ export class DeltaBus extends EventEmitter<{ deltas: [CameraDelta[]]; alerts: [A
       first = false;
     });
     this.sub.on('message', (ch, text) => {
+      if (ch === this.controlChannel) {
+        try {
+          const m = JSON.parse(text) as { o: string; c: ControlMessage };
+          if (m.o !== this.origin && m.c) this.emit('control', m.c);
+        } catch (err) {
+          this.onListenerError?.(err);
+        }
+        return;
+      }
       if (ch !== this.channel && ch !== this.alertChannel) return;
       try {
         const m = JSON.parse(text) as { o: string; d: unknown[] };
@@ -53,6 +73,16 @@ export class DeltaBus extends EventEmitter<{ deltas: [CameraDelta[]]; alerts: [A
     } catch (err) {
       this.onListenerError?.(err);
     }
+  }
+
+  /** Sent to every instance: this one acts on it at once (before the request that caused it is answered). */
+  async publishControl(m: ControlMessage): Promise<void> {
+    try {
+      this.emit('control', m);
+    } catch (err) {
+      this.onListenerError?.(err);
+    }
+    await this.pub.publish(this.controlChannel, JSON.stringify({ o: this.origin, c: m }));
   }
 
   async publishAlerts(alerts: Alert[]): Promise<void> {

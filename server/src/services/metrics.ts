@@ -25,6 +25,11 @@ export class Metrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly sequenceResets = new client.Counter({
+    name: 'kuzet_agent_sequence_resets_total',
+    help: 'agents whose hello named a new journal (reinstalled): their stored sequence restarted at 0',
+    registers: [this.registry],
+  });
   readonly snapshots = new client.Counter({
     name: 'kuzet_snapshots_total',
     help: 'camera pictures from agents (stored, refused) and views of them (viewed, denied)',

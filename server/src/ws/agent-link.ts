@@ -37,6 +37,8 @@ export interface AgentLinkDeps {
 export class AgentLinkServer {
   readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly sockets = new Map<string, WebSocket>();
+  /** the token (by hash) each open link authenticated with: a revoked token's links close on every instance */
+  private readonly tokenOf = new WeakMap<WebSocket, string>();
   /**
    * Overload: frames read but not yet handled. Past the limit, each link that delivers another frame stops being
    * read (its agent keeps the batches in its journal, TCP holds the rest) until half the backlog is done. Without
@@ -51,6 +53,31 @@ export class AgentLinkServer {
   constructor(private readonly d: AgentLinkDeps) {
     this.maxInFlight = d.maxFramesInFlight ?? 2000;
     d.metrics.agentFrames.collect = () => ({ inFlight: this.inFlight, paused: this.paused.size });
+    d.bus.on('control', (m) => {
+      if (m.kind === 'token_revoked') {
+        const ws = this.sockets.get(m.agentId);
+        if (ws && this.tokenOf.get(ws) === m.tokenHash) this.revoked(ws, m.agentId);
+      } else if (m.kind === 'resync_agents') {
+        for (const ws of this.sockets.values()) this.send(ws, { type: 'resync', reason: m.reason });
+      }
+    });
+    // a revocation published while this instance's subscription was down is missed: check every open link's token
+    d.bus.on('resubscribed', () => void this.revalidate().catch((err) => d.log.error({ err }, 'token check failed')));
+  }
+
+  private revoked(ws: WebSocket, agentId: string): void {
+    this.d.log.warn({ agentId }, 'agent token revoked: link closed');
+    this.d.metrics.badFrames.inc({ reason: 'revoked' });
+    this.send(ws, { type: 'error', code: 'revoked', message: "this agent's token was revoked" });
+    ws.close(4001, 'token revoked');
+  }
+
+  /** Closes every open link whose token no longer authenticates its agent. */
+  async revalidate(): Promise<void> {
+    for (const [agentId, ws] of [...this.sockets]) {
+      const hash = this.tokenOf.get(ws);
+      if (hash && !(await this.d.agents.tokenValid(agentId, hash))) this.revoked(ws, agentId);
+    }
   }
 
   private frameDone(): void {
@@ -70,7 +97,10 @@ export class AgentLinkServer {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, agent));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.tokenOf.set(ws, agent.tokenHash);
+      this.onConnection(ws, agent);
+    });
   }
 
   private send(ws: WebSocket, f: ServerFrame): void {
@@ -187,11 +217,15 @@ export class AgentLinkServer {
           return;
         }
         await this.d.monitor.linkUp(agent.agentId);
-        this.send(ws, {
-          type: 'welcome',
-          ackedSeq: await this.d.ingest.lastSeq(agent.agentId),
-          heartbeatSeconds: this.d.heartbeatSeconds,
-        });
+        const seq = await this.d.agents.reconcileSequence(agent.agentId, frame.lastSeq, frame.journalId);
+        if (seq.reset) {
+          this.d.metrics.sequenceResets.inc();
+          this.d.log.warn(
+            { agentId: agent.agentId, stored: seq.previous, agentLastSeq: frame.lastSeq },
+            'agent journal is new (reinstalled or reset): its sequence starts afresh',
+          );
+        }
+        this.send(ws, { type: 'welcome', ackedSeq: seq.ackedSeq, heartbeatSeconds: this.d.heartbeatSeconds });
         return;
       }
       case 'ping':
