@@ -13,6 +13,8 @@ export const AlertRule = z.enum([
   'link_down',
   'camera_gone',
   'camera_new',
+  /** another school's agent reports this camera (refused and quarantined): overlapping ranges or a shared LAN */
+  'camera_conflict',
 ]);
 export type AlertRule = z.infer<typeof AlertRule>;
 export const Severity = z.enum(['critical', 'major', 'minor', 'info']);
@@ -51,6 +53,8 @@ export const Alert = z.object({
   regionCode: z.string(),
   cameraId: z.string().optional(),
   reasons: z.array(Reason),
+  /** what the alert is about in words (e.g. which school reports whose camera; a requirement's numbers) */
+  detail: z.string().max(500).optional(),
   /** cameras affected (link_down: the school's cameras now unknown) */
   cameras: z.int().nonnegative().optional(),
   openedAt: IsoTime,

@@ -180,10 +180,13 @@ export const EnrolRequest = z.object({ code: z.string().min(8).max(64), hostname
 export const EnrolResponse = z.object({ agentId: AgentId, token: z.string() });
 
 export const HistoryEntry = z.object({
+  /** when the agent observed the change */
   at: IsoTime,
   status: CentreStatus,
   reasons: z.array(Reason),
   cameraId: z.string().optional(),
+  /** when the centre received it, when that was later (reports journaled during a link outage) */
+  receivedAt: IsoTime.optional(),
 });
 
 /** Live push: the client subscribes to a scope; the server sends a snapshot, then batched deltas. */

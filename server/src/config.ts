@@ -20,6 +20,8 @@ export const ServerEnv = z.object({
   KUZET_AGENT_FRAMES_IN_FLIGHT: z.coerce.number().int().positive().default(2000),
   /** worker threads that parse and validate agents' frames; 0: on the event loop */
   KUZET_DECODE_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  /** how often the roll-ups are verified against the cameras (and repaired, reported) */
+  KUZET_ROLLUP_CHECK_MINUTES: z.coerce.number().positive().default(60),
   /** an agent silent this long has its school marked link-down */
   KUZET_LINK_DOWN_SECONDS: z.coerce.number().positive().default(45),
   KUZET_ADMIN_USER: z.string().min(1).default('admin'),

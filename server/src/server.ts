@@ -20,7 +20,9 @@ import { UserRepository } from './repositories/users.ts';
 import { AlertService } from './services/alerts.ts';
 import { DeltaBus } from './services/bus.ts';
 import { GridCache } from './services/grid-cache.ts';
+import { Housekeeping } from './services/housekeeping.ts';
 import { IngestService } from './services/ingest.ts';
+import { IntegrityService } from './services/integrity.ts';
 import { LinkMonitor } from './services/link-monitor.ts';
 import { Metrics } from './services/metrics.ts';
 import { Notifier } from './services/notifier.ts';
@@ -99,6 +101,16 @@ export async function startServer(
   const grid = new GridCache(state);
   bus.on('deltas', (d) => grid.apply(d));
   bus.on('resubscribed', () => grid.invalidateAll());
+  bus.on('control', (m) => {
+    if (m.kind !== 'grid_changed') return;
+    if (m.regionCode) grid.invalidate(m.regionCode);
+    else grid.invalidateAll();
+  });
+  const integrity = new IntegrityService(redis, keys, registry, bus, metrics, log);
+  const housekeeping = new Housekeeping(cfg.KUZET_REDIS_URL, keys, log, metrics, cfg.KUZET_WORKERS);
+  await housekeeping.schedule('rollups', { everyMs: cfg.KUZET_ROLLUP_CHECK_MINUTES * 60_000 }, () =>
+    integrity.verifyNow(),
+  );
   const monitor = new LinkMonitor(redis, keys, registry, ingest.state, bus, cfg.KUZET_LINK_DOWN_SECONDS * 1000, log);
   const alertRepo = new AlertRepository(redis, keys);
   const alerts = new AlertService({
@@ -149,6 +161,9 @@ export async function startServer(
       keys,
       registry,
       state,
+      measurements: ingest.measurements,
+      claims: ingest.claims,
+      integrity,
       users,
       agents,
       metrics,
@@ -223,6 +238,7 @@ export async function startServer(
       await link.close();
       // graceful: workers finish the jobs they hold; waiting and delayed jobs stay in Redis for the next start
       await alerts.close();
+      await housekeeping.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       sub.disconnect();

@@ -7,6 +7,7 @@ import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
 /** Defects an independent chaos and security probe found (issue 17), each reproduced here. */
 const A = { school: 'KZ-75-01-0001', agent: 'agent-almaty-1' };
 const A2 = { school: 'KZ-75-01-0002', agent: 'agent-almaty-2' };
+const B = { school: 'KZ-71-01-0001', agent: 'agent-astana-1' };
 const camOf = (n: number) => `cam-${n.toString(16).padStart(16, '0')}`;
 const linkUrl = (s: RunningServer) => `${s.url.replace('http', 'ws')}/agent/link`;
 
@@ -94,5 +95,142 @@ describe('nothing lost, nobody where they do not belong', () => {
     running.ws.close();
     const audit = (await api.get('/audit?limit=50')).json as { action: string; agentId?: string }[];
     expect(audit.some((e) => e.action === 'agent_revoked' && e.agentId === A2.agent)).toBe(true);
+  });
+
+  it("one school's agent cannot touch another school's camera; roll-ups are verified and repaired", async () => {
+    const a = await enrolFakeAgent(api, s1.url, A.school, A.agent);
+    const b = await enrolFakeAgent(api, s1.url, B.school, B.agent);
+    const X = camOf(0x77);
+    await a.batch([{ cam: X, status: 'online' }]);
+    const before = (await api.get('/summary')).json;
+    const at = new Date().toISOString();
+    const msg = (m: object) => ({ v: 1, agentId: B.agent, at, ...m });
+    const identity = {
+      cameraId: X,
+      manufacturer: 'Evil',
+      model: 'm',
+      firmware: 'f',
+      serial: 's',
+      hardwareId: 'h',
+      xaddr: 'http://127.0.0.9/onvif/device_service',
+      host: '127.0.0.9',
+      profiles: ['S'],
+      auth: 'none',
+      media: [],
+      recordingSearch: { kind: 'none', reason: 'x' },
+      identifiedAt: at,
+    };
+    b.send({
+      type: 'batch',
+      seq: ++b.seq,
+      messages: [
+        msg({ type: 'camera', camera: identity }),
+        msg({ type: 'state', state: { cameraId: X, at, status: 'offline', reasons: ['unreachable'], since: at } }),
+        msg({ type: 'clock', reading: { cameraId: X, at, driftSeconds: 99 } }),
+        msg({ type: 'state', state: { cameraId: camOf(0x78), at, status: 'online', reasons: [], since: at } }),
+      ],
+    });
+    await waitFor(() => b.frames.find((f) => f.type === 'ack' && f.seq === b.seq), 5000, 'ack');
+    // and the health fast path
+    b.send({
+      type: 'batch',
+      seq: ++b.seq,
+      messages: [msg({ type: 'health', sample: { cameraId: X, at, tier: 'rtsp', ok: true, reasons: [] } })],
+    });
+    await waitFor(() => b.frames.find((f) => f.type === 'ack' && f.seq === b.seq), 5000, 'ack');
+    const cam = (await api.get(`/cameras/${X}`)).json;
+    expect(cam.schoolId).toBe(A.school);
+    expect(cam.status).toBe('online');
+    expect(cam.manufacturer).not.toBe('Evil');
+    expect(cam.clockDriftSeconds).toBeUndefined();
+    expect((await api.get(`/cameras/${camOf(0x78)}`)).json.schoolId).toBe(B.school); // its own camera stands
+    const after = (await api.get('/summary')).json;
+    expect(after.online).toBe((before.online ?? 0) + 1);
+    expect(after.offline ?? 0).toBe(before.offline ?? 0);
+    const q = (await api.get('/integrity/quarantine')).json as { cameraId: string; owner: string; types: string[] }[];
+    expect(q[0]).toMatchObject({ cameraId: X, owner: A.school });
+    expect(q[0]!.types.sort()).toEqual(['camera', 'clock', 'state']);
+    const alert = await waitFor(
+      async () =>
+        ((await api.get('/alerts')).json as { rule: string; cameraId?: string; detail?: string }[]).find(
+          (x) => x.rule === 'camera_conflict' && x.cameraId === X,
+        ),
+      10_000,
+      'the conflict alert',
+    );
+    expect(alert.detail).toContain(A.school);
+    // the roll-ups verify clean; a tampered count is found, reported and repaired
+    expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
+    await s1.redis.hincrby(`${prefix}count:school:${A.school}`, 'offline', -1);
+    const report = (await api.post('/integrity/rollups/verify')).json;
+    expect(report.drift).toContainEqual({
+      scope: `school:${A.school}`,
+      kind: 'status',
+      field: 'offline',
+      difference: 1,
+    });
+    expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
+    // an administrator releases the camera: the next school to report it owns it
+    expect((await api.post(`/cameras/${X}/release`)).status).toBe(200);
+    await b.batch([{ cam: X, status: 'degraded', reasons: ['clock_drift'] }]);
+    expect((await api.get(`/cameras/${X}`)).json.schoolId).toBe(B.school);
+    expect((await api.get('/summary')).json.online).toBe(before.online ?? 0);
+    expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it('history shows when the agent observed a change (bounded by the receipt), and the receipt separately', async () => {
+    const a = await enrolFakeAgent(api, s1.url, A2.school, A2.agent);
+    const cam = camOf(0x90);
+    const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+    // a journal replayed after a 10-minute outage: offline for two minutes, 7 to 5 minutes ago
+    await a.batch([{ cam, status: 'online', at: ago(10), since: ago(10) }]);
+    await a.batch([{ cam, status: 'offline', reasons: ['unreachable'], at: ago(7), since: ago(7) }]);
+    await a.batch([{ cam, status: 'online', at: ago(5), since: ago(5) }]);
+    // an agent clock far in the future is not believed
+    await a.batch([{ cam, status: 'degraded', reasons: ['clock_drift'], at: ago(-600), since: ago(-600) }]);
+    const h = (await api.get(`/cameras/${cam}/history`)).json as { at: string; status: string; receivedAt?: string }[];
+    const [future, back, off, first] = h;
+    expect(off!.status).toBe('offline');
+    expect(Date.parse(back!.at) - Date.parse(off!.at)).toBeGreaterThan(119_000);
+    expect(Date.parse(back!.at) - Date.parse(off!.at)).toBeLessThan(121_000);
+    expect(Date.parse(off!.receivedAt!) - Date.parse(off!.at)).toBeGreaterThan(6.9 * 60_000);
+    expect(Date.parse(first!.at)).toBeLessThan(Date.now() - 9.9 * 60_000);
+    expect(Math.abs(Date.parse(future!.at) - Date.now())).toBeLessThan(10_000);
+    a.ws.close();
+  });
+
+  it('a measurement sent again (a batch resent after a crash) is stored once', async () => {
+    const a = await enrolFakeAgent(api, s1.url, A2.school, A2.agent);
+    const cam = camOf(0x91);
+    await a.batch([{ cam, status: 'online' }]);
+    const at = new Date().toISOString();
+    const msgs = [
+      {
+        v: 1,
+        agentId: A2.agent,
+        at,
+        type: 'stream',
+        measurement: {
+          cameraId: cam,
+          at,
+          profileToken: 'p',
+          codec: 'h264',
+          width: 1920,
+          height: 1080,
+          fps: 15,
+          durationMs: 1,
+        },
+      },
+      { v: 1, agentId: A2.agent, at, type: 'clock', reading: { cameraId: cam, at, driftSeconds: 3 } },
+    ];
+    for (let i = 0; i < 3; i++) {
+      a.send({ type: 'batch', seq: ++a.seq, messages: msgs });
+      await waitFor(() => a.frames.find((f) => f.type === 'ack' && f.seq === a.seq), 5000, 'ack');
+    }
+    const m = (await api.get(`/cameras/${cam}/measurements`)).json as { kind: string }[];
+    expect(m.map((x) => x.kind).sort()).toEqual(['clock', 'stream']);
+    a.ws.close();
   });
 });

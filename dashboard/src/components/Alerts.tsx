@@ -59,6 +59,7 @@ export function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange?: (a
             {a.escalationLevel > 0 && ` · ${t('alerts.level', { n: a.escalationLevel })}`}
             {a.suppressed && <span className="muted"> · {t('alerts.suppressed')}</span>}
           </div>
+          {a.detail && <div className="small muted">{a.detail}</div>}
           {onChange && a.state !== 'resolved' && <AlertActions alert={a} onChange={onChange} compact />}
         </li>
       ))}

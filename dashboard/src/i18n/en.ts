@@ -171,6 +171,7 @@ export const en = {
       link_down: 'School link down',
       camera_gone: 'Camera disappeared',
       camera_new: 'New unknown camera',
+      camera_conflict: "Another school's agent reports this camera",
     },
     sev: { critical: 'Critical', major: 'Major', minor: 'Minor', info: 'Info' },
     st: { open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved' },

@@ -175,6 +175,7 @@ export const kk: typeof en = {
       link_down: 'Мектеппен байланыс жоқ',
       camera_gone: 'Камера жоғалды',
       camera_new: 'Жаңа белгісіз камера',
+      camera_conflict: 'Бұл камера туралы басқа мектептің агенті хабарлайды',
     },
     sev: { critical: 'Шұғыл', major: 'Жоғары', minor: 'Төмен', info: 'Ақпарат' },
     st: { open: 'Ашық', acknowledged: 'Қабылданды', resolved: 'Жабылды' },

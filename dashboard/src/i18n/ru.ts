@@ -172,6 +172,7 @@ export const ru: typeof en = {
       link_down: 'Нет связи со школой',
       camera_gone: 'Камера пропала',
       camera_new: 'Новая неизвестная камера',
+      camera_conflict: 'Об этой камере сообщает агент другой школы',
     },
     sev: { critical: 'Критическая', major: 'Высокая', minor: 'Низкая', info: 'Информация' },
     st: { open: 'Открыта', acknowledged: 'Принята', resolved: 'Закрыта' },

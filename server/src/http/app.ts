@@ -9,6 +9,7 @@ import { adminRoutes } from './admin-routes.ts';
 import { alertRoutes } from './alert-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import type { AppContext } from './context.ts';
+import { integrityRoutes } from './integrity-routes.ts';
 import { overviewRoutes } from './overview-routes.ts';
 import { registryRoutes } from './registry-routes.ts';
 import { loadUser } from './session.ts';
@@ -67,6 +68,7 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
   api.use(overviewRoutes(ctx));
   api.use(alertRoutes(ctx));
   api.use(snapshotRoutes(ctx));
+  api.use(integrityRoutes(ctx));
   app.use('/api/v1', api);
   const doc = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => void res.json(doc));

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { AgentRepository } from '../repositories/agents.ts';
 import type { AlertRepository } from '../repositories/alerts.ts';
 import type { AuditRepository } from '../repositories/audit.ts';
+import type { ClaimRepository } from '../repositories/claims.ts';
+import type { MeasurementRepository } from '../repositories/measurements.ts';
 import type { ObjectStore } from '../repositories/object-store.ts';
 import type { Keys } from '../repositories/redis.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
@@ -11,6 +13,7 @@ import type { UserRepository } from '../repositories/users.ts';
 import type { AlertService } from '../services/alerts.ts';
 import type { DeltaBus } from '../services/bus.ts';
 import type { GridCache } from '../services/grid-cache.ts';
+import type { IntegrityService } from '../services/integrity.ts';
 import type { Metrics } from '../services/metrics.ts';
 
 export interface AppContext {
@@ -18,6 +21,9 @@ export interface AppContext {
   keys: Keys;
   registry: RegistryRepository;
   state: StateRepository;
+  measurements: MeasurementRepository;
+  claims: ClaimRepository;
+  integrity: IntegrityService;
   users: UserRepository;
   agents: AgentRepository;
   metrics: Metrics;

@@ -246,7 +246,7 @@ export function registryRoutes(ctx: AppContext): Router {
     async (req, res) => {
       const id = (res.locals.params as { id: string }).id;
       if (!(await camera(req, id))) return void res.status(404).json({ error: 'no such camera' });
-      res.json(await ctx.state.measurementSeries(id, (res.locals.query as { limit: number }).limit));
+      res.json(await ctx.measurements.series(id, (res.locals.query as { limit: number }).limit));
     },
   );
 

@@ -57,6 +57,7 @@ export interface OpenRequest {
   cameraId?: string;
   reasons: Alert['reasons'];
   cameras?: number;
+  detail?: string;
   suppressed: boolean;
   at: string;
 }
@@ -84,6 +85,7 @@ export class AlertRepository {
       ...(r.cameraId ? { cameraId: r.cameraId } : {}),
       reasons: r.reasons,
       ...(r.cameras !== undefined ? { cameras: r.cameras } : {}),
+      ...(r.detail ? { detail: r.detail.slice(0, 500) } : {}),
       openedAt: r.at,
       updatedAt: r.at,
       repeats: 0,

@@ -31,6 +31,8 @@ export class Keys {
   lock = (name: string) => `${this.prefix}lock:${name}`;
   deltas = () => `${this.prefix}deltas`;
   audit = () => `${this.prefix}audit`;
+  quarantine = () => `${this.prefix}quarantine`;
+  rollupReport = () => `${this.prefix}rollups:report`;
   alertsChannel = () => `${this.prefix}alerts`;
   alert = (id: string) => `${this.prefix}alert:${id}`;
   alertOpen = (rule: string, subject: string) => `${this.prefix}alertopen:${rule}:${subject}`;

@@ -4,7 +4,6 @@ import {
   type CameraState,
   type CameraView,
   type CentreStatus,
-  type MeasurementEntry,
   type Reason,
   type ReasonCounts,
   STATUS_CODE,
@@ -21,7 +20,11 @@ import type { Keys } from './redis.ts';
  * {previous status ('' for a new camera), reasons counted before, reasons counted now}.
  * KEYS: cam, count:school, count:district, count:region, count:country, hist:cam, hist:school,
  *       rcount:school, rcount:district, rcount:region, rcount:country, grid:region, trouble:region, trouble:country
- * ARGV: status, reasons, at, since, maxlen, cameraId, statusCode+schoolId (grid value), schoolId
+ * ARGV: status, reasons, since, since, maxlen, cameraId, statusCode+schoolId (grid value), schoolId, observed at,
+ *       received at, history cut (minimum id: the oldest time kept)
+ * History entries carry the time the agent observed the change (`at`: the new status's `since` when the status
+ * changed, else the state's own time) and the time the centre received it (`rx`): after a link outage the journal's
+ * replay shows each episode when it happened, not when it arrived.
  * The trouble sorted sets rank schools by their counts (offline + link down first, then degraded, then unknown),
  * so that "the worst schools" is one ZREVRANGE, never a scan of every school.
  */
@@ -57,9 +60,13 @@ if nowCounted ~= counted then
     for i = 8, 11 do redis.call('HINCRBY', KEYS[i], r, 1) end
   end
 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reasons', ARGV[2], 'since', ARGV[4], 'changedAt', ARGV[3], 'rsn', nowCounted)
-redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[5], '*', 'at', ARGV[3], 'status', ARGV[1], 'reasons', ARGV[2])
-redis.call('XADD', KEYS[7], 'MAXLEN', '~', tonumber(ARGV[5]) * 20, '*', 'at', ARGV[3], 'status', ARGV[1], 'reasons', ARGV[2], 'cam', ARGV[6])
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reasons', ARGV[2], 'since', ARGV[4], 'changedAt', ARGV[10], 'rsn', nowCounted)
+local seen = ARGV[9]
+if old ~= ARGV[1] then seen = ARGV[3] end
+redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[5], '*', 'at', seen, 'status', ARGV[1], 'reasons', ARGV[2], 'rx', ARGV[10])
+redis.call('XADD', KEYS[7], 'MAXLEN', '~', tonumber(ARGV[5]) * 10, '*', 'at', seen, 'status', ARGV[1], 'reasons', ARGV[2], 'cam', ARGV[6], 'rx', ARGV[10])
+redis.call('XTRIM', KEYS[6], 'MINID', '~', ARGV[11])
+redis.call('XTRIM', KEYS[7], 'MINID', '~', ARGV[11])
 return {old or '', counted, nowCounted}
 `;
 
@@ -70,22 +77,31 @@ return {old or '', counted, nowCounted}
  * The samples travel as one packed argument ("cameraId TAB tier TAB at" lines) and the script names the cameras'
  * keys itself: three arguments per camera cost the server more to encode than the script's work (profiled). Kuzet
  * runs on one Redis (or a replicated one), not Redis Cluster: the transition script spans many slots anyway.
- * KEYS: agent, agents:seen  ARGV: seq, now, nowMs, agentId, nAgentFields, (field, value)*n, camera key prefix, samples
+ * Samples about another school's camera are not written (counted in the reply's second number; see claims.ts).
+ * KEYS: agent, agents:seen
+ * ARGV: seq, now, nowMs, agentId, nAgentFields, (field, value)*n, camera key prefix, samples, schoolId
  */
 const HEALTH_BATCH = `
 local last = tonumber(redis.call('HGET', KEYS[1], 'lastSeq') or '0')
-if tonumber(ARGV[1]) <= last then return 0 end
+if tonumber(ARGV[1]) <= last then return {0, 0} end
 local n = tonumber(ARGV[5])
 local pre = ARGV[6 + n * 2]
+local school = ARGV[8 + n * 2]
+local foreign = 0
 for id, tier, at in string.gmatch(ARGV[7 + n * 2], '([^\\t\\n]+)\\t([^\\t\\n]+)\\t([^\\t\\n]+)') do
-  redis.call('HSET', pre .. id, 'tier:' .. tier, at, 'lastCheck', at)
+  local owner = redis.call('HGET', pre .. id, 'schoolId')
+  if owner and owner ~= '' and owner ~= school then
+    foreign = foreign + 1
+  else
+    redis.call('HSET', pre .. id, 'tier:' .. tier, at, 'lastCheck', at)
+  end
 end
 local f = {'lastSeq', ARGV[1], 'lastSeen', ARGV[2]}
 for i = 6, 5 + n * 2 do f[#f + 1] = ARGV[i] end
 redis.call('HSET', KEYS[1], unpack(f))
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-if redis.call('HGET', KEYS[1], 'linkDown') == '1' then return 2 end
-return 1
+if redis.call('HGET', KEYS[1], 'linkDown') == '1' then return {2, foreign} end
+return {1, foreign}
 `;
 
 export interface Placement {
@@ -95,14 +111,32 @@ export interface Placement {
   agentId: string;
 }
 
-export const HISTORY_MAXLEN = 500;
-/** measurements (stream, retention, clock) kept per camera for its charts */
-export const MEASUREMENTS_MAXLEN = 1000;
+/** status changes kept per camera (ten times as many per school), and for at most HISTORY_DAYS */
+export const HISTORY_MAXLEN = 200;
+export const HISTORY_DAYS = 7;
+/** an agent's observation time is believed within this window before the receipt (a week-long outage's journal) */
+const MAX_OBSERVATION_AGE_MS = 8 * 86_400_000;
+
+/** The agent's time of an observation, bounded by the receipt: never in the future, never older than a journal. */
+export function boundedTime(observed: string, received: Date): string {
+  const t = Date.parse(observed);
+  const rx = received.getTime();
+  if (!Number.isFinite(t) || t > rx || t < rx - MAX_OBSERVATION_AGE_MS) return received.toISOString();
+  return new Date(t).toISOString();
+}
+
+/** When a transition happened: since (status changes), at (other changes), rx (received; the same for the centre's own). */
+export interface TransitionTimes {
+  since: string;
+  at: string;
+  rx: string;
+}
+export const centreTimes = (at: string): TransitionTimes => ({ since: at, at, rx: at });
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     kuzetTransition(...args: (string | number)[]): Result<0 | [string, string, string], Context>;
-    kuzetHealthBatch(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
+    kuzetHealthBatch(numKeys: number, ...args: (string | number)[]): Result<[number, number], Context>;
   }
 }
 
@@ -121,18 +155,20 @@ export class StateRepository {
    */
   async healthBatch(
     agentId: string,
+    schoolId: string,
     seq: number,
     now: Date,
     /** one line per sample: "cameraId \t tier \t at \n" (see services/frame-decode.ts) */
     packed: string,
     agentFields: Record<string, string | number>,
-  ): Promise<0 | 1 | 2> {
+  ): Promise<{ result: 0 | 1 | 2; foreign: number }> {
     const k = this.keys;
     const fields = Object.entries(agentFields);
     const args: (string | number)[] = [seq, now.toISOString(), now.getTime(), agentId, fields.length];
     for (const [f, v] of fields) args.push(f, v);
-    args.push(k.cam(''), packed);
-    return (await this.redis.kuzetHealthBatch(2, k.agent(agentId), k.agentSeen(), ...args)) as 0 | 1 | 2;
+    args.push(k.cam(''), packed, schoolId);
+    const [result, foreign] = await this.redis.kuzetHealthBatch(2, k.agent(agentId), k.agentSeen(), ...args);
+    return { result: result as 0 | 1 | 2, foreign };
   }
 
   /** Queues a status transition on a pipeline/multi. */
@@ -142,8 +178,7 @@ export class StateRepository {
     at: Placement,
     status: CentreStatus,
     reasons: Reason[],
-    when: string,
-    since = when,
+    t: TransitionTimes,
   ): void {
     const k = this.keys;
     p.kuzetTransition(
@@ -163,12 +198,15 @@ export class StateRepository {
       k.trouble('country'),
       status,
       reasons.join(','),
-      when,
-      since,
+      t.since,
+      t.since,
       HISTORY_MAXLEN,
       cameraId,
       STATUS_CODE[status] + at.schoolId,
       at.schoolId,
+      t.at,
+      t.rx,
+      Date.parse(t.rx) - HISTORY_DAYS * 86_400_000,
     );
   }
 
@@ -268,22 +306,6 @@ export class StateRepository {
     return out;
   }
 
-  /** Appends a measurement to the camera's bounded series. */
-  appendMeasurement(p: ChainableCommander, cameraId: string, e: MeasurementEntry): void {
-    const fields: (string | number)[] = [];
-    for (const [k, v] of Object.entries(e)) if (v !== undefined) fields.push(k, v);
-    p.xadd(this.keys.measurements(cameraId), 'MAXLEN', '~', MEASUREMENTS_MAXLEN, '*', ...fields);
-  }
-
-  async measurementSeries(cameraId: string, limit: number): Promise<MeasurementEntry[]> {
-    const entries = await this.redis.xrevrange(this.keys.measurements(cameraId), '+', '-', 'COUNT', limit);
-    return entries.reverse().map(([, f]) => {
-      const o: Record<string, string | number> = {};
-      for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i] === 'at' || f[i] === 'kind' ? f[i + 1]! : Number(f[i + 1]);
-      return o as MeasurementEntry;
-    });
-  }
-
   async cameras(ids: string[]): Promise<CameraView[]> {
     if (ids.length === 0) return [];
     const p = this.redis.pipeline();
@@ -305,7 +327,7 @@ export class StateRepository {
   async history(
     key: string,
     limit: number,
-  ): Promise<{ at: string; status: CentreStatus; reasons: Reason[]; cameraId?: string }[]> {
+  ): Promise<{ at: string; status: CentreStatus; reasons: Reason[]; cameraId?: string; receivedAt?: string }[]> {
     const entries = await this.redis.xrevrange(key, '+', '-', 'COUNT', limit);
     return entries.map(([, fields]) => {
       const f: Record<string, string> = {};
@@ -315,6 +337,7 @@ export class StateRepository {
         status: f.status as CentreStatus,
         reasons: (f.reasons ? f.reasons.split(',') : []) as Reason[],
         ...(f.cam ? { cameraId: f.cam } : {}),
+        ...(f.rx && f.rx !== f.at ? { receivedAt: f.rx } : {}),
       };
     });
   }

@@ -23,6 +23,7 @@ export const RULE_DEFAULTS: Record<AlertRule, EffectiveRule> = {
   link_down: { enabled: true, severity: 'critical', openAfterSeconds: 0, resolveAfterSeconds: 0 },
   camera_gone: { enabled: true, severity: 'major', openAfterSeconds: 0, resolveAfterSeconds: 0 },
   camera_new: { enabled: true, severity: 'info', openAfterSeconds: 0, resolveAfterSeconds: 0 },
+  camera_conflict: { enabled: true, severity: 'major', openAfterSeconds: 0, resolveAfterSeconds: 0 },
 };
 
 /** The camera rules a camera's current status and reasons raise (link_down raises none: the school's alert does). */

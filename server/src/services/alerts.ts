@@ -16,12 +16,15 @@ export interface Place {
   districtId: string;
   regionCode: string;
 }
+/** Rules raised by one event (not by a camera's lasting state). */
+export type EventRule = 'camera_gone' | 'camera_new' | 'camera_conflict';
+
 export type AlertJob =
   | ({ kind: 'camera'; cameraId: string } & Place)
   | ({ kind: 'confirm-open'; rule: AlertRule; cameraId: string; since: string } & Place)
   | { kind: 'confirm-resolve'; alertId: string; since: string }
   | ({ kind: 'link'; agentId: string; down: boolean; at: string; cameras: number } & Place)
-  | ({ kind: 'event'; rule: 'camera_gone' | 'camera_new'; cameraId: string; at: string } & Place)
+  | ({ kind: 'event'; rule: EventRule; cameraId: string; at: string; detail?: string } & Place)
   | { kind: 'escalate'; alertId: string; level: number; renotify: number };
 export interface NotifyJob {
   alertId: string;
@@ -84,7 +87,7 @@ export class AlertService {
     this.queue = queue<AlertJob>('alerts', 5, 1000);
     this.linkQueue = queue<AlertJob>('links', 5, 1000);
     this.notifyQueue = queue<NotifyJob>('notify', 10, o.notifyBackoffMs);
-    o.metrics.queueDepth.setCollector(async () => {
+    o.metrics.queueDepth.addCollector(async () => {
       const out: [string, string, number][] = [];
       for (const q of [this.queue, this.linkQueue, this.notifyQueue]) {
         const c = await q.getJobCounts('waiting', 'delayed', 'active', 'failed');
@@ -159,10 +162,10 @@ export class AlertService {
     );
   }
 
-  async cameraEvent(rule: 'camera_gone' | 'camera_new', cameraId: string, place: Place, at: string): Promise<void> {
+  async cameraEvent(rule: EventRule, cameraId: string, place: Place, at: string, detail?: string): Promise<void> {
     await this.queue.add(
       'event',
-      { kind: 'event', rule, cameraId, at, ...place },
+      { kind: 'event', rule, cameraId, at, ...place, ...(detail ? { detail } : {}) },
       { jobId: `${rule}-${cameraId}-${ms(at)}` },
     );
   }
@@ -186,7 +189,7 @@ export class AlertService {
         }
         return;
       case 'event':
-        await this.open(d.rule, { kind: 'camera', id: d.cameraId }, d, d.at, [], d.cameraId);
+        await this.open(d.rule, { kind: 'camera', id: d.cameraId }, d, d.at, [], d.cameraId, undefined, d.detail);
         return;
       case 'escalate':
         return this.escalate(d.alertId, d.level, d.renotify);
@@ -287,6 +290,7 @@ export class AlertService {
     reasons: Alert['reasons'],
     cameraId?: string,
     cameras?: number,
+    detail?: string,
   ): Promise<Alert> {
     const eff = effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
     const suppressed = await this.o.alerts.inMaintenance(place.schoolId, cameraId, at);
@@ -300,6 +304,7 @@ export class AlertService {
       ...(cameraId ? { cameraId } : {}),
       reasons,
       ...(cameras !== undefined ? { cameras } : {}),
+      ...(detail ? { detail } : {}),
       suppressed,
       at,
     });

@@ -12,7 +12,9 @@ import type { Redis } from 'ioredis';
 /** Orders for every instance: close the links of a revoked token; ask every agent for a full resync. */
 export type ControlMessage =
   | { kind: 'token_revoked'; agentId: string; tokenHash: string }
-  | { kind: 'resync_agents'; reason: string };
+  | { kind: 'resync_agents'; reason: string }
+  /** grid entries changed behind the deltas' back (a camera released, a repair): reload (one region or all) */
+  | { kind: 'grid_changed'; regionCode?: string };
 
 export class DeltaBus extends EventEmitter<{
   deltas: [CameraDelta[]];

@@ -51,6 +51,11 @@ export class GridCache {
     }
   }
 
+  /** One region's grid changed behind the deltas' back: reload it. */
+  invalidate(code: string): void {
+    this.markDirty(code);
+  }
+
   /** Everything may be stale (the bus reconnected): reload every region soon. */
   invalidateAll(): void {
     for (const code of this.regions.keys()) this.markDirty(code);

@@ -1,8 +1,10 @@
 import { type AgentMessage, type CameraDelta, isJpeg } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
+import { ClaimRepository } from '../repositories/claims.ts';
+import { MeasurementRepository } from '../repositories/measurements.ts';
 import type { ObjectStore } from '../repositories/object-store.ts';
 import type { Keys } from '../repositories/redis.ts';
-import { type Placement, StateRepository } from '../repositories/state.ts';
+import { boundedTime, type Placement, StateRepository } from '../repositories/state.ts';
 import { type HealthBatch, packHealth } from './frame-decode.ts';
 
 export interface IngestResult {
@@ -11,10 +13,36 @@ export interface IngestResult {
   deltas: CameraDelta[];
   /** the agent's link was flagged down although it is sending: bring it back up */
   linkWasDown?: boolean;
-  /** cameras seen for the first time, and cameras the agent reports gone */
-  events: { rule: 'camera_new' | 'camera_gone'; cameraId: string; at: string }[];
+  /** cameras seen for the first time, cameras the agent reports gone, reports about another school's camera */
+  events: { rule: 'camera_new' | 'camera_gone' | 'camera_conflict'; cameraId: string; at: string; detail?: string }[];
+  /** cameras of another school this batch reported (refused, quarantined) */
+  foreign?: number;
   /** camera pictures kept, and refused (not a JPEG, not this school's camera, or the object store failed) */
   snapshots?: { stored: number; refused: number };
+}
+
+/** The cameras a message is about (none for agent-level messages). */
+export function cameraOf(m: AgentMessage): string[] {
+  switch (m.type) {
+    case 'camera':
+      return [m.camera.cameraId];
+    case 'state':
+      return [m.state.cameraId];
+    case 'health':
+      return [m.sample.cameraId];
+    case 'stream':
+      return [m.measurement.cameraId];
+    case 'retention':
+      return [m.report.cameraId];
+    case 'clock':
+      return [m.reading.cameraId];
+    case 'camera_gone':
+      return [m.cameraId];
+    case 'snapshot':
+      return [m.snapshot.cameraId];
+    default:
+      return [];
+  }
 }
 
 /** the object key of a camera's latest picture (only the latest is kept) */
@@ -29,6 +57,10 @@ export const snapshotKey = (cameraId: string) => `snapshots/${cameraId}.jpg`;
  */
 export class IngestService {
   readonly state: StateRepository;
+  readonly claims: ClaimRepository;
+  readonly measurements: MeasurementRepository;
+  /** reports refused because the camera belongs to another school */
+  foreignReports = 0;
   /** health-only batches (the bulk) go through their own connection when one is given */
   private readonly health: StateRepository;
   messages = 0;
@@ -43,6 +75,8 @@ export class IngestService {
     healthRedis?: Redis,
   ) {
     this.state = new StateRepository(redis, keys);
+    this.claims = new ClaimRepository(redis, keys);
+    this.measurements = new MeasurementRepository(redis, keys);
     this.health = healthRedis ? new StateRepository(healthRedis, keys) : this.state;
   }
 
@@ -51,10 +85,18 @@ export class IngestService {
   }
 
   /** Stores a batch of health samples (decoded and packed off the event loop: see ws/frame-decoder.ts). */
-  async ingestHealth(place: { agentId: string }, h: HealthBatch): Promise<IngestResult> {
-    const r = await this.health.healthBatch(place.agentId, h.seq, new Date(), h.packed, h.agentFields);
-    if (r) this.messages += h.count;
-    return { applied: r > 0, deltas: [], events: [], linkWasDown: r === 2 };
+  async ingestHealth(place: { agentId: string; schoolId: string }, h: HealthBatch): Promise<IngestResult> {
+    const { result, foreign } = await this.health.healthBatch(
+      place.agentId,
+      place.schoolId,
+      h.seq,
+      new Date(),
+      h.packed,
+      h.agentFields,
+    );
+    if (result) this.messages += h.count;
+    this.foreignReports += foreign;
+    return { applied: result > 0, deltas: [], events: [], linkWasDown: result === 2, ...(foreign ? { foreign } : {}) };
   }
 
   async ingest(
@@ -65,44 +107,74 @@ export class IngestService {
     // the steady state of every agent: one script call, sequence check included
     const health = packHealth(seq, messages);
     if (health) return this.ingestHealth(place, health);
+    const received = new Date();
     // received now: a delta's `at` counts the store's round trips too
-    const now = new Date().toISOString();
+    const now = received.toISOString();
     if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [], events: [] };
     const k = this.keys;
-    const snapshots = await this.storeSnapshots(place.schoolId, messages);
-    const m = this.redis.pipeline();
-    const firstSeen: { idx: number; cameraId: string; at: string }[] = [];
     const events: IngestResult['events'] = [];
+    // reports about another school's camera are refused (quarantined, alerted), never applied
+    const claiming = messages.filter((x) => x.type === 'camera' || x.type === 'state');
+    const foreign = await this.claims.claim(place, claiming.flatMap(cameraOf), messages.flatMap(cameraOf));
+    if (foreign.size) {
+      const refused = new Map<string, { cameraId: string; owner: string; types: string[]; at: string }>();
+      for (const msg of messages)
+        for (const id of cameraOf(msg)) {
+          const owner = foreign.get(id);
+          if (!owner) continue;
+          const r = refused.get(id) ?? { cameraId: id, owner, types: [], at: msg.at };
+          if (!r.types.includes(msg.type)) r.types.push(msg.type);
+          refused.set(id, r);
+        }
+      await this.claims.quarantine(place, [...refused.values()]);
+      for (const r of refused.values())
+        events.push({
+          rule: 'camera_conflict',
+          cameraId: r.cameraId,
+          at: now,
+          detail: `agent ${place.agentId} of school ${place.schoolId} reports a camera of school ${r.owner}`,
+        });
+      this.foreignReports += refused.size;
+      messages = messages.filter((m) => !cameraOf(m).some((id) => foreign.has(id)));
+    }
+    const snapshots = await this.storeSnapshots(place.schoolId, messages);
+    // one transaction: a batch cut short by a crash is either stored whole or not at all (then resent whole)
+    const m = this.redis.multi();
+    const next = () => m.length - 1; // the index in exec()'s answer of the command queued next (MULTI counts)
+    const firstSeen: { idx: number; cameraId: string; at: string }[] = [];
     const transitions: {
       idx: number;
       cameraId: string;
       status: CameraDelta['status'];
       reasons: CameraDelta['reasons'];
       sourceAt: string;
+      observedAt: string;
     }[] = [];
     for (const msg of messages) {
       switch (msg.type) {
         case 'camera':
           // new camera: a school's first inventory is not news; a camera appearing later is
           m.set(k.schoolFirstCamera(place.schoolId), msg.at, 'NX');
-          firstSeen.push({ idx: m.length, cameraId: msg.camera.cameraId, at: msg.at });
+          firstSeen.push({ idx: next(), cameraId: msg.camera.cameraId, at: msg.at });
           m.hsetnx(k.cam(msg.camera.cameraId), 'firstSeen', msg.at);
           m.get(k.schoolFirstCamera(place.schoolId));
           this.state.registerCamera(m, msg.camera, place);
           break;
         case 'state': {
           const s = msg.state;
-          // placement too: a state must land in the right roll-ups even if the identity message was lost
-          this.state.setFields(m, s.cameraId, { ...this.state.stateFields(s), ...place });
+          this.state.setFields(m, s.cameraId, this.state.stateFields(s));
           m.sadd(k.schoolCams(place.schoolId), s.cameraId);
+          const since = boundedTime(s.since, received);
+          const at = boundedTime(s.at, received);
           transitions.push({
-            idx: m.length,
+            idx: next(),
             cameraId: s.cameraId,
             status: s.status,
             reasons: s.reasons,
             sourceAt: msg.at,
+            observedAt: at,
           });
-          this.state.transition(m, s.cameraId, place, s.status, s.reasons, now, s.since);
+          this.state.transition(m, s.cameraId, place, s.status, s.reasons, { since, at, rx: now });
           break;
         }
         case 'health':
@@ -119,7 +191,7 @@ export class IngestService {
             fps: s.fps,
             stream: JSON.stringify(s),
           });
-          this.state.appendMeasurement(m, s.cameraId, {
+          this.measurements.append(m, s.cameraId, {
             at: s.at,
             kind: 'stream',
             width: s.width,
@@ -135,12 +207,12 @@ export class IngestService {
           if (r.state === 'known') f.retainedDays = r.retainedDays;
           this.state.setFields(m, r.cameraId, f);
           if (r.state === 'known')
-            this.state.appendMeasurement(m, r.cameraId, { at: r.at, kind: 'retention', retainedDays: r.retainedDays });
+            this.measurements.append(m, r.cameraId, { at: r.at, kind: 'retention', retainedDays: r.retainedDays });
           break;
         }
         case 'clock':
           this.state.setFields(m, msg.reading.cameraId, { clockDriftSeconds: msg.reading.driftSeconds });
-          this.state.appendMeasurement(m, msg.reading.cameraId, {
+          this.measurements.append(m, msg.reading.cameraId, {
             at: msg.reading.at,
             kind: 'clock',
             driftSeconds: msg.reading.driftSeconds,
@@ -171,7 +243,7 @@ export class IngestService {
     }
     m.hset(k.agent(place.agentId), { lastSeq: seq, lastSeen: now });
     m.zadd(k.agentSeen(), Date.now(), place.agentId);
-    const downIdx = m.length;
+    const downIdx = next();
     m.hget(k.agent(place.agentId), 'linkDown');
     const res = (await m.exec()) ?? [];
     for (const [err] of res) if (err) throw err;
@@ -203,6 +275,7 @@ export class IngestService {
       ...(snapshots.kept.size + snapshots.refused
         ? { snapshots: { stored: snapshots.kept.size, refused: snapshots.refused } }
         : {}),
+      ...(foreign.size ? { foreign: foreign.size } : {}),
     };
   }
 

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Keys } from '../repositories/redis.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
-import { type Placement, StateRepository } from '../repositories/state.ts';
+import { centreTimes, type Placement, StateRepository } from '../repositories/state.ts';
 import type { DeltaBus } from './bus.ts';
 
 /**
@@ -103,7 +103,7 @@ export class LinkMonitor {
     const idx: number[] = [];
     for (const c of mine) {
       idx.push(m.length - 1); // .length counts the MULTI itself
-      this.state.transition(m, c.cameraId, place, 'link_down', [], at);
+      this.state.transition(m, c.cameraId, place, 'link_down', [], centreTimes(at));
     }
     const res = (await m.exec()) ?? [];
     const deltas: CameraDelta[] = [];

@@ -25,6 +25,17 @@ export class Metrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly rollupDrift = new client.Counter({
+    name: 'kuzet_rollup_drift_total',
+    help: 'roll-up values found wrong (and repaired) by the verification',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly foreignReports = new client.Counter({
+    name: 'kuzet_foreign_camera_reports_total',
+    help: 'reports refused (quarantined) because the camera belongs to another school',
+    registers: [this.registry],
+  });
   readonly sequenceResets = new client.Counter({
     name: 'kuzet_agent_sequence_resets_total',
     help: 'agents whose hello named a new journal (reinstalled): their stored sequence restarted at 0',
@@ -122,7 +133,7 @@ class LazyGauge {
 }
 
 class QueueDepth {
-  private collector?: () => Promise<[string, string, number][]>;
+  private readonly collectors: (() => Promise<[string, string, number][]>)[] = [];
   constructor(registry: client.Registry) {
     const self = this;
     new client.Gauge({
@@ -134,14 +145,14 @@ class QueueDepth {
         this.reset();
         // a scrape never hangs on a Redis that is slow to answer: the depths are left out of that one instead
         const depths = await Promise.race([
-          self.collector?.().catch(() => undefined),
+          Promise.all(self.collectors.map((c) => c().catch(() => []))).then((x) => x.flat()),
           new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref()),
         ]);
         for (const [queue, state, n] of depths ?? []) this.set({ queue, state }, n);
       },
     });
   }
-  setCollector(f: () => Promise<[string, string, number][]>): void {
-    this.collector = f;
+  addCollector(f: () => Promise<[string, string, number][]>): void {
+    this.collectors.push(f);
   }
 }

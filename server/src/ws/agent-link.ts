@@ -268,6 +268,10 @@ export class AgentLinkServer {
     this.d.metrics.batches.inc({ result: r.applied ? 'applied' : 'duplicate' });
     if (r.linkWasDown) await this.d.monitor.linkUp(agent.agentId);
     if (r.applied) this.d.metrics.messages.inc(count);
+    if (r.foreign) {
+      this.d.metrics.foreignReports.inc(r.foreign);
+      this.d.log.warn({ agentId: agent.agentId, cameras: r.foreign }, "reports about another school's cameras refused");
+    }
     if (r.snapshots) {
       this.d.metrics.snapshots.inc({ result: 'stored' }, r.snapshots.stored);
       this.d.metrics.snapshots.inc({ result: 'refused' }, r.snapshots.refused);
@@ -276,7 +280,7 @@ export class AgentLinkServer {
     // alerting: state changes and camera events become jobs (idempotent ids; a resend adds nothing)
     if (this.d.alerts) {
       await this.d.alerts.camerasChanged(r.deltas);
-      for (const e of r.events) await this.d.alerts.cameraEvent(e.rule, e.cameraId, place, e.at);
+      for (const e of r.events) await this.d.alerts.cameraEvent(e.rule, e.cameraId, place, e.at, e.detail);
     }
     this.send(ws, { type: 'ack', seq });
   }
