@@ -19,6 +19,8 @@ export async function testServer(
     KUZET_ADMIN_PASSWORD: ADMIN_PASSWORD,
     KUZET_REGISTRY: SMALL_REGISTRY,
     KUZET_LOG_LEVEL: 'silent',
+    // the tests' agents reconnect within 2 s (test/chain.ts)
+    KUZET_AGENT_MAX_BACKOFF_SECONDS: '2',
     // camera pictures of this test's server (kept across a restart with the same prefix)
     KUZET_OBJECT_DIR: join(ROOT, 'var/test-objects', prefix.replace(/:$/, '')),
     ...env,
@@ -63,3 +65,42 @@ export class Api {
 }
 
 export const registryJson = () => JSON.parse(readFileSync(SMALL_REGISTRY, 'utf8'));
+
+/** A server in its own process (to be killed with SIGKILL like a crashed one); resolves once it is ready. */
+export async function spawnServer(env: Record<string, string>): Promise<{
+  url: string;
+  proc: import('node:child_process').ChildProcess;
+  kill: () => Promise<void>;
+}> {
+  const { spawn } = await import('node:child_process');
+  const proc = spawn(join(ROOT, 'server/bin/kuzet-server'), [], {
+    env: {
+      ...process.env,
+      KUZET_PORT: '0',
+      KUZET_LOG_LEVEL: 'silent',
+      KUZET_AGENT_MAX_BACKOFF_SECONDS: '2',
+      KUZET_DASHBOARD_DIR: '',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /"event":"ready","url":"([^"]+)"/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  return {
+    url,
+    proc,
+    kill: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGKILL');
+      }),
+  };
+}

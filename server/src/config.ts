@@ -24,6 +24,8 @@ export const ServerEnv = z.object({
   KUZET_ROLLUP_CHECK_MINUTES: z.coerce.number().positive().default(60),
   /** an agent silent this long has its school marked link-down */
   KUZET_LINK_DOWN_SECONDS: z.coerce.number().positive().default(45),
+  /** the agents' longest reconnect backoff: after an outage of the centre nobody is judged before threshold + this */
+  KUZET_AGENT_MAX_BACKOFF_SECONDS: z.coerce.number().nonnegative().default(60),
   KUZET_ADMIN_USER: z.string().min(1).default('admin'),
   /** bootstrap admin password, used only when no user exists yet */
   KUZET_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),

@@ -111,7 +111,16 @@ export async function startServer(
   await housekeeping.schedule('rollups', { everyMs: cfg.KUZET_ROLLUP_CHECK_MINUTES * 60_000 }, () =>
     integrity.verifyNow(),
   );
-  const monitor = new LinkMonitor(redis, keys, registry, ingest.state, bus, cfg.KUZET_LINK_DOWN_SECONDS * 1000, log);
+  const monitor = new LinkMonitor(
+    redis,
+    keys,
+    registry,
+    ingest.state,
+    bus,
+    cfg.KUZET_LINK_DOWN_SECONDS * 1000,
+    log,
+    cfg.KUZET_AGENT_MAX_BACKOFF_SECONDS * 1000,
+  );
   const alertRepo = new AlertRepository(redis, keys);
   const alerts = new AlertService({
     redisUrl: cfg.KUZET_REDIS_URL,
@@ -212,6 +221,7 @@ export async function startServer(
     if (!h) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     h.handleUpgrade(req, socket, head).catch(() => socket.destroy());
   });
+  await monitor.join();
   await new Promise<void>((resolve) => server.listen(cfg.KUZET_PORT, cfg.KUZET_HOST, () => resolve()));
   monitor.start();
   ready = true;
@@ -236,6 +246,7 @@ export async function startServer(
       live.close();
       grid.stop();
       await link.close();
+      await monitor.leave().catch(() => undefined);
       // graceful: workers finish the jobs they hold; waiting and delayed jobs stay in Redis for the next start
       await alerts.close();
       await housekeeping.close();

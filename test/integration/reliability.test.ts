@@ -2,7 +2,7 @@ import type { RunningServer } from '@kuzet/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolAgent, enrolFakeAgent, FakeAgent } from '../fake-agent.ts';
 import { startRedis, waitFor } from '../helpers.ts';
-import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
+import { ADMIN_PASSWORD, Api, spawnServer, testServer } from '../server-helpers.ts';
 
 /** Defects an independent chaos and security probe found (issue 17), each reproduced here. */
 const A = { school: 'KZ-75-01-0001', agent: 'agent-almaty-1' };
@@ -232,5 +232,51 @@ describe('nothing lost, nobody where they do not belong', () => {
     const m = (await api.get(`/cameras/${cam}/measurements`)).json as { kind: string }[];
     expect(m.map((x) => x.kind).sort()).toEqual(['clock', 'stream']);
     a.ws.close();
+  });
+
+  it('an outage of the centre, or of the instance holding an agent, raises no link_down for agents coming back', async () => {
+    // a deployment of its own (prefix), threshold 2 s, agents back within 2 s of backoff
+    const env = { KUZET_LINK_DOWN_SECONDS: '2', KUZET_AGENT_MAX_BACKOFF_SECONDS: '2' };
+    const { server: first, prefix: p } = await testServer(redis.url, undefined, env);
+    const adm = new Api(first.url);
+    await adm.login('admin', ADMIN_PASSWORD);
+    const a = await enrolFakeAgent(adm, first.url, A.school, A.agent);
+    await a.batch([{ cam: camOf(0xa0), status: 'online' }]);
+    // the only instance goes away for 4 s (twice the threshold); the agent comes back 1.5 s after it is up again
+    await first.close();
+    await new Promise((r) => setTimeout(r, 4000));
+    const { server: again } = await testServer(redis.url, p, { ...env, KUZET_REGISTRY: '' });
+    await new Promise((r) => setTimeout(r, 1500));
+    const back = new FakeAgent(linkUrl(again), a.token, A.agent);
+    back.seq = a.seq;
+    await back.connect();
+    await new Promise((r) => setTimeout(r, 3000)); // several sweeps after the grace
+    const adm2 = new Api(again.url);
+    await adm2.login('admin', ADMIN_PASSWORD);
+    const statuses = async () =>
+      ((await adm2.get(`/cameras/${camOf(0xa0)}/history`)).json as { status: string }[]).map((h) => h.status);
+    expect(await statuses()).not.toContain('link_down');
+    // an instance killed outright: its agent comes back to the other one after its backoff
+    const killed = await spawnServer({ ...env, KUZET_REDIS_URL: redis.url, KUZET_PREFIX: p });
+    const onKilled = new FakeAgent(`${killed.url.replace('http', 'ws')}/agent/link`, a.token, A.agent);
+    onKilled.seq = back.seq;
+    back.ws.close();
+    await onKilled.connect();
+    await onKilled.batch([{ cam: camOf(0xa0), status: 'degraded', reasons: ['clock_drift'] }]);
+    await killed.kill();
+    await new Promise((r) => setTimeout(r, 3000)); // past the threshold
+    const returned = new FakeAgent(linkUrl(again), a.token, A.agent);
+    returned.seq = onKilled.seq;
+    await returned.connect();
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await statuses()).not.toContain('link_down');
+    const links = ((await adm2.get('/alerts?state=all')).json as { rule: string; schoolId: string }[]).filter(
+      (x) => x.rule === 'link_down' && x.schoolId === A.school,
+    );
+    expect(links).toEqual([]);
+    // an agent that really stays away is judged once its grace is over
+    returned.ws.close();
+    await waitFor(async () => (await statuses()).includes('link_down') || undefined, 15_000, 'link_down');
+    await again.close();
   });
 });

@@ -23,6 +23,13 @@ export class Keys {
   agent = (id: string) => `${this.prefix}agent:${id}`;
   agents = () => `${this.prefix}agents`;
   agentSeen = () => `${this.prefix}agents:seen`;
+  /** agents not judged silent before their score (ms): their server went away, they are in reconnect backoff */
+  agentGrace = () => `${this.prefix}agents:grace`;
+  /** live server instances (score: last heartbeat, ms) and the agents each holds */
+  instances = () => `${this.prefix}instances`;
+  instanceAgents = (id: string) => `${this.prefix}instance:${id}:agents`;
+  /** nobody is judged silent before this time (ms): the first instance came up after an outage */
+  linkGrace = () => `${this.prefix}link:grace`;
   agentToken = (sha: string) => `${this.prefix}agenttoken:${sha}`;
   enrol = (code: string) => `${this.prefix}enrol:${code}`;
   user = (name: string) => `${this.prefix}user:${name}`;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CameraDelta } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -9,9 +10,17 @@ import type { DeltaBus } from './bus.ts';
 /**
  * Marks a school's link down when its agent has been silent past the threshold: its cameras become `link_down`
  * (unknown), never `offline` — the centre cannot know. One instance sweeps at a time (Redis lock).
+ *
+ * Nobody is judged for the centre's own absence. Agents reconnect with backoff (up to `maxBackoffMs`) after their
+ * server went away, so: when the first instance of a deployment comes up (no other alive), nobody is judged until
+ * the threshold plus the agents' maximum backoff has passed; when an instance dies (its heartbeat stops), the agents
+ * it held get the same grace. Without it every outage longer than the threshold raised a critical link_down for
+ * every school.
  */
 export class LinkMonitor {
   private timer?: NodeJS.Timeout;
+  private beat?: NodeJS.Timeout;
+  readonly instanceId = randomUUID();
 
   constructor(
     private readonly redis: Redis,
@@ -21,7 +30,58 @@ export class LinkMonitor {
     private readonly bus: DeltaBus,
     private readonly thresholdMs: number,
     private readonly log?: Logger,
+    /** the agents' longest reconnect backoff */
+    private readonly maxBackoffMs = 60_000,
   ) {}
+
+  private get graceMs(): number {
+    return this.thresholdMs + this.maxBackoffMs;
+  }
+
+  /**
+   * An instance whose heartbeat is this old is dead: early enough that its agents are given their grace before the
+   * sweep would judge them (half the threshold, at most 15 s); instances beat three times as often.
+   */
+  private get deadMs(): number {
+    return Math.min(15_000, this.thresholdMs / 2);
+  }
+
+  /** This instance holds an agent's link now (a killed instance's agents get grace: see above). */
+  async linked(agentId: string): Promise<void> {
+    await this.redis.sadd(this.keys.instanceAgents(this.instanceId), agentId);
+  }
+
+  async unlinked(agentId: string): Promise<void> {
+    await this.redis.srem(this.keys.instanceAgents(this.instanceId), agentId);
+  }
+
+  /** Joins the deployment: the first instance up gives every agent time to come back before judging any. */
+  async join(): Promise<void> {
+    const now = Date.now();
+    const alive = await this.redis.zrangebyscore(this.keys.instances(), now - this.deadMs, '+inf');
+    if (alive.filter((id) => id !== this.instanceId).length === 0) {
+      await this.redis.set(this.keys.linkGrace(), String(now + this.graceMs));
+      this.log?.info({ graceSeconds: this.graceMs / 1000 }, 'first instance up: agents get time to reconnect');
+    }
+    await this.redis.zadd(this.keys.instances(), now, this.instanceId);
+  }
+
+  /** Leaves the deployment (graceful shutdown): the agents it held get time to reconnect elsewhere. */
+  async leave(): Promise<void> {
+    await this.graceFor(this.instanceId);
+  }
+
+  /** Gives the agents an instance held the grace, and forgets the instance. */
+  private async graceFor(instanceId: string): Promise<void> {
+    const key = this.keys.instanceAgents(instanceId);
+    const agents = await this.redis.smembers(key);
+    const until = Date.now() + this.graceMs;
+    const p = this.redis.multi();
+    for (const a of agents) p.zadd(this.keys.agentGrace(), 'GT', until, a);
+    p.del(key).zrem(this.keys.instances(), instanceId);
+    await p.exec();
+    if (agents.length) this.log?.info({ instanceId, agents: agents.length }, 'instance gone: its agents get time');
+  }
 
   /** told when a school's link goes down (with its cameras now unknown) and when it comes back */
   onLink?: (e: {
@@ -70,10 +130,19 @@ export class LinkMonitor {
       intervalMs,
     );
     this.timer.unref();
+    this.beat = setInterval(
+      () =>
+        void this.redis
+          .zadd(this.keys.instances(), Date.now(), this.instanceId)
+          .catch((err) => this.log?.warn({ err }, 'instance heartbeat failed')),
+      this.deadMs / 3,
+    );
+    this.beat.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.beat) clearInterval(this.beat);
   }
 
   /**
@@ -129,7 +198,13 @@ export class LinkMonitor {
     const lock = await this.redis.set(this.keys.lock('link-sweep'), String(process.pid), 'PX', 120_000, 'NX');
     if (!lock) return [];
     try {
-      const silent = await this.redis.zrangebyscore(this.keys.agentSeen(), '-inf', Date.now() - this.thresholdMs);
+      const now = Date.now();
+      if (now < Number((await this.redis.get(this.keys.linkGrace())) ?? 0)) return [];
+      for (const dead of await this.redis.zrangebyscore(this.keys.instances(), '-inf', now - this.deadMs))
+        await this.graceFor(dead);
+      const quiet = await this.redis.zrangebyscore(this.keys.agentSeen(), '-inf', now - this.thresholdMs);
+      const grace = quiet.length ? await this.redis.zmscore(this.keys.agentGrace(), ...quiet) : [];
+      const silent = quiet.filter((_, i) => !(Number(grace[i] ?? 0) > now));
       // a whole region may go dark at once: first every school's link and alert (the root cause, fast), then
       // their cameras (thousands of transitions), in parallel a few dozen at a time
       const at = new Date().toISOString();

@@ -124,6 +124,7 @@ export class AgentLinkServer {
     this.sockets.get(agent.agentId)?.close(4000, 'replaced by a newer connection');
     this.sockets.set(agent.agentId, ws);
     metrics.agentsConnected.set(this.sockets.size);
+    void this.d.monitor.linked(agent.agentId).catch(() => undefined);
     let bad = 0;
     let lastHeard = Date.now();
     let pingedAt = 0;
@@ -187,7 +188,10 @@ export class AgentLinkServer {
     ws.on('close', () => {
       clearTimeout(ping); // the first timeout or the interval after it (Node clears both alike)
       this.paused.delete(ws);
-      if (this.sockets.get(agent.agentId) === ws) this.sockets.delete(agent.agentId);
+      if (this.sockets.get(agent.agentId) === ws) {
+        this.sockets.delete(agent.agentId);
+        if (!this.closing) void this.d.monitor.unlinked(agent.agentId).catch(() => undefined);
+      }
       metrics.agentsConnected.set(this.sockets.size);
     });
     ws.on('error', () => ws.terminate());
