@@ -103,11 +103,26 @@ async function main() {
   writeFileSync(join(VAR, 'registry.json'), JSON.stringify(registry));
   const schools = registry.schools.filter((s) => s.regionCode === 'KZ-75').slice(0, 3);
 
-  say(`==> Redis on 127.0.0.1:${REDIS_PORT}`);
+  // persistence like production: an append-only file (fsync every second) in var/demo/redis
+  say(`==> Redis on 127.0.0.1:${REDIS_PORT} (append-only file in var/demo/redis)`);
+  mkdirSync(join(VAR, 'redis'), { recursive: true });
   await start(
     'redis',
     'redis-server',
-    ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [
+      '--port',
+      String(REDIS_PORT),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      join(VAR, 'redis'),
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+    ],
     {},
     /Ready to accept/,
   );

@@ -107,6 +107,7 @@ export async function startRedis(): Promise<{
     proc,
     stop: () =>
       new Promise((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
         proc.once('exit', () => resolve());
         proc.kill('SIGTERM');
       }),

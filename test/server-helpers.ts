@@ -32,13 +32,17 @@ export async function testServer(
 /** A logged-in API client (cookie session). */
 export class Api {
   cookie = '';
+  /** sent with every request (e.g. X-Forwarded-For through a trusted proxy, an Origin) */
+  headers: Record<string, string> = {};
+  lastHeaders?: Headers;
   constructor(readonly base: string) {}
   async login(username: string, password: string): Promise<number> {
     const res = await fetch(`${this.base}/api/v1/auth/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...this.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ username, password }),
     });
+    this.lastHeaders = res.headers;
     const set = res.headers.get('set-cookie');
     if (set) this.cookie = set.split(';')[0]!;
     await res.text();
@@ -52,7 +56,11 @@ export class Api {
   ): Promise<{ status: number; json: any; bytes?: Buffer; headers: Headers }> {
     const res = await fetch(`${this.base}/api/v1${path}`, {
       method,
-      headers: { cookie: this.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...this.headers,
+        cookie: this.cookie,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!(res.headers.get('content-type') ?? 'json').includes('json'))

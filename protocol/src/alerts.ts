@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTime, Reason } from './common.ts';
+import { CameraId, IsoTime, Reason } from './common.ts';
 
 /** What an alert is about. Camera rules have a camera subject; link_down has the school as its subject. */
 export const AlertRule = z.enum([
@@ -84,17 +84,29 @@ export type AlertAction = z.infer<typeof AlertAction>;
 /** Planned works: conditions are recorded but nobody is paged. A window covers a school or one camera. */
 export const MaintenanceWindow = z.object({
   id: z.string(),
-  schoolId: z.string().min(1),
-  cameraId: z.string().optional(),
+  schoolId: z.string().min(1).max(64),
+  cameraId: CameraId.optional(),
   from: IsoTime,
   to: IsoTime,
   reason: z.string().min(1).max(500),
   by: z.string(),
+  /** the role of who planned it: school staff may end only their own school staff's windows */
+  byRole: z.string().optional(),
 });
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
-export const NewMaintenanceWindow = MaintenanceWindow.omit({ id: true, by: true }).refine((w) => w.to > w.from, {
-  message: 'to must be after from',
-});
+export const NewMaintenanceWindow = MaintenanceWindow.omit({ id: true, by: true, byRole: true }).refine(
+  (w) => Date.parse(w.to) > Date.parse(w.from),
+  { message: 'to must be after from' },
+);
+
+/**
+ * Bounds of planned works. School staff may silence only their own school, briefly and a little ahead (a window of
+ * theirs pages nobody — the very people who would see a fault); operators and admins plan longer works.
+ */
+export const MAINTENANCE_LIMITS = {
+  school: { maxHours: 8, maxAheadDays: 7, maxOpen: 2 },
+  staff: { maxHours: 24 * 30, maxAheadDays: 90, maxOpen: 20 },
+} as const;
 
 /** Notification channels: a webhook (HMAC-signed JSON), e-mail (SMTP) or a Telegram chat. */
 export const NotifyTarget = z.discriminatedUnion('channel', [

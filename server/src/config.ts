@@ -31,7 +31,26 @@ export const ServerEnv = z.object({
   KUZET_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
   /** registry imported at start when given: JSON (protocol Registry) or a schools CSV (see registry-csv.ts) */
   KUZET_REGISTRY: z.string().optional(),
-  KUZET_SECURE_COOKIES: Bool.default(false),
+  /** Secure session cookies; unset: when the request came over TLS (directly or through a trusted proxy) */
+  KUZET_SECURE_COOKIES: Bool.optional(),
+  /** the reverse proxy in front (express "trust proxy": addresses, CIDRs or loopback); none: X-Forwarded-* ignored */
+  KUZET_TRUST_PROXY: z.string().optional(),
+  /** origins (besides the server's own and KUZET_PUBLIC_URL's) from which the dashboard may change state */
+  KUZET_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url())),
+  /** /metrics wants this bearer token; without it (and without KUZET_METRICS_PORT) only loopback may scrape */
+  KUZET_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** serve /metrics on its own listener (KUZET_METRICS_HOST, default 127.0.0.1) instead of the main port */
+  KUZET_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  KUZET_METRICS_HOST: z.string().default('127.0.0.1'),
   KUZET_SESSION_HOURS: z.coerce.number().positive().default(12),
   KUZET_TLS_CERT: z.string().optional(),
   KUZET_TLS_KEY: z.string().optional(),

@@ -5,15 +5,18 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AlertingConfig } from '@kuzet/protocol';
+import express from 'express';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { type ServerConfig, ServerConfigError } from './config.ts';
-import { createApp } from './http/app.ts';
+import { createApp, metricsHandler } from './http/app.ts';
+import { allowedOrigins } from './http/origin.ts';
+import { AccountBackup } from './repositories/accounts-backup.ts';
 import { AgentRepository } from './repositories/agents.ts';
 import { AlertRepository } from './repositories/alerts.ts';
 import { AuditRepository } from './repositories/audit.ts';
 import { DiskObjectStore, type ObjectStore, S3ObjectStore } from './repositories/object-store.ts';
-import { connectRedis, Keys } from './repositories/redis.ts';
+import { connectRedis, Keys, whenReady } from './repositories/redis.ts';
 import { RegistryRepository } from './repositories/registry.ts';
 import { StateRepository } from './repositories/state.ts';
 import { UserRepository } from './repositories/users.ts';
@@ -27,6 +30,7 @@ import { LinkMonitor } from './services/link-monitor.ts';
 import { Metrics } from './services/metrics.ts';
 import { Notifier } from './services/notifier.ts';
 import { registryFromCsv } from './services/registry-csv.ts';
+import { StoreGuard } from './services/store-guard.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
 import { FrameDecoder } from './ws/frame-decoder.ts';
 import { LiveServer } from './ws/live.ts';
@@ -74,25 +78,34 @@ function objectStore(cfg: ServerConfig): ObjectStore {
   });
 }
 
+/** Waits for a step of a shutdown, at most `ms` (its failure is not the shutdown's). */
+const bounded = (p: Promise<unknown>, ms = 3000): Promise<unknown> =>
+  Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
+
 /** Starts one stateless server instance: everything it knows lives in Redis under the configured prefix. */
 export async function startServer(
   cfg: ServerConfig,
   log: Logger = pino({ level: cfg.KUZET_LOG_LEVEL }),
 ): Promise<RunningServer> {
-  const redis = connectRedis(cfg.KUZET_REDIS_URL);
+  // the API's connection fails fast while Redis is away (REST answers 503 instead of hanging)
+  const redis = connectRedis(cfg.KUZET_REDIS_URL, { failFast: true });
   const sub = connectRedis(cfg.KUZET_REDIS_URL);
+  if (redis.status !== 'ready') log.info('waiting for Redis');
+  await whenReady(redis);
   const keys = new Keys(cfg.KUZET_PREFIX);
   const metrics = new Metrics();
   const registry = new RegistryRepository(redis, keys);
-  const users = new UserRepository(redis, keys);
-  const agents = new AgentRepository(redis, keys);
+  const store = objectStore(cfg);
+  const backup = new AccountBackup(store);
+  const backupFailed = (err: unknown) => log.error({ err }, 'copying an account to the object store failed');
+  const users = new UserRepository(redis, keys, backup, backupFailed);
+  const agents = new AgentRepository(redis, keys, backup, backupFailed);
   // ingest has its own connection: a burst of agent batches (every agent resyncing after a restart) must not
   // queue the API's and the live push's reads behind it on one socket
   const ingestRedis = connectRedis(cfg.KUZET_REDIS_URL);
   // and the steady flood of health batches has one more: a state change (a camera going offline) must not wait
   // behind hundreds of queued health scripts before it is stored and pushed
   const healthRedis = connectRedis(cfg.KUZET_REDIS_URL);
-  const store = objectStore(cfg);
   const ingest = new IngestService(ingestRedis, keys, cfg.KUZET_NEW_CAMERA_GRACE_SECONDS * 1000, store, healthRedis);
   const state = new StateRepository(redis, keys);
   const bus = new DeltaBus(redis, sub, keys.deltas());
@@ -145,22 +158,37 @@ export async function startServer(
   });
   monitor.onLink = (e) => alerts.linkChanged(e.agentId, e.place, e.down, e.at, e.cameras);
 
-  if (cfg.KUZET_REGISTRY) {
-    const text = readFileSync(cfg.KUZET_REGISTRY, 'utf8');
-    const counts = await registry.import(
-      cfg.KUZET_REGISTRY.endsWith('.csv') ? registryFromCsv(text) : JSON.parse(text),
-    );
-    log.info(counts, 'registry imported');
-  }
-  if ((await users.count()) === 0 && cfg.KUZET_ADMIN_PASSWORD) {
-    await users.create({
-      username: cfg.KUZET_ADMIN_USER,
-      password: cfg.KUZET_ADMIN_PASSWORD,
-      role: 'admin',
-      regions: [],
-    });
-    log.info({ user: cfg.KUZET_ADMIN_USER }, 'bootstrap admin created');
-  }
+  const guard = new StoreGuard(
+    redis,
+    keys,
+    {
+      registry: async () => {
+        if (!cfg.KUZET_REGISTRY) return;
+        const text = readFileSync(cfg.KUZET_REGISTRY, 'utf8');
+        const counts = await registry.import(
+          cfg.KUZET_REGISTRY.endsWith('.csv') ? registryFromCsv(text) : JSON.parse(text),
+        );
+        log.info(counts, 'registry imported');
+      },
+      admin: async () => {
+        if ((await users.count()) > 0 || !cfg.KUZET_ADMIN_PASSWORD) return;
+        await users.create({
+          username: cfg.KUZET_ADMIN_USER,
+          password: cfg.KUZET_ADMIN_PASSWORD,
+          role: 'admin',
+          regions: [],
+        });
+        log.info({ user: cfg.KUZET_ADMIN_USER }, 'bootstrap admin created');
+      },
+    },
+    users,
+    agents,
+    backup,
+    bus,
+    metrics,
+    log,
+  );
+  await guard.init();
 
   void registry.regions().then((rs) => grid.warm(rs.map((r) => r.code)));
   let ready = false;
@@ -184,11 +212,31 @@ export async function startServer(
       bus,
       log,
       secureCookies: cfg.KUZET_SECURE_COOKIES,
+      trustProxy: cfg.KUZET_TRUST_PROXY,
+      allowedOrigins: allowedOrigins(cfg.KUZET_PUBLIC_URL, cfg.KUZET_ALLOWED_ORIGINS),
+      metricsElsewhere: cfg.KUZET_METRICS_PORT !== undefined,
+      metricsToken: cfg.KUZET_METRICS_TOKEN,
       sessionHours: cfg.KUZET_SESSION_HOURS,
       dashboardDir: dashboardDir(cfg.KUZET_DASHBOARD_DIR),
     },
-    () => ready,
+    async () => {
+      const r = await guard.readiness();
+      return { ok: r.redis && !r.storeLost && ready, ...r, ready };
+    },
   );
+  // /metrics on an internal listener of its own, when configured
+  const metricsServer =
+    cfg.KUZET_METRICS_PORT === undefined
+      ? undefined
+      : http.createServer(
+          express()
+            .get('/metrics', metricsHandler({ metrics, metricsToken: cfg.KUZET_METRICS_TOKEN }))
+            .use((_req, res) => void res.status(404).end()),
+        );
+  if (metricsServer)
+    await new Promise<void>((resolve) =>
+      metricsServer.listen(cfg.KUZET_METRICS_PORT, cfg.KUZET_METRICS_HOST, () => resolve()),
+    );
   const server =
     cfg.KUZET_TLS_CERT && cfg.KUZET_TLS_KEY
       ? https.createServer({ cert: readFileSync(cfg.KUZET_TLS_CERT), key: readFileSync(cfg.KUZET_TLS_KEY) }, app)
@@ -213,6 +261,7 @@ export async function startServer(
     bus,
     metrics,
     pushMs: cfg.KUZET_LIVE_PUSH_MS,
+    allowedOrigins: allowedOrigins(cfg.KUZET_PUBLIC_URL, cfg.KUZET_ALLOWED_ORIGINS),
     heartbeatSeconds: cfg.KUZET_HEARTBEAT_SECONDS,
   });
   server.on('upgrade', (req, socket, head) => {
@@ -224,6 +273,7 @@ export async function startServer(
   await monitor.join();
   await new Promise<void>((resolve) => server.listen(cfg.KUZET_PORT, cfg.KUZET_HOST, () => resolve()));
   monitor.start();
+  guard.start();
   ready = true;
   const port = (server.address() as AddressInfo).port;
   const scheme = cfg.KUZET_TLS_CERT ? 'https' : 'http';
@@ -242,20 +292,24 @@ export async function startServer(
     alerts,
     async close() {
       ready = false;
+      guard.stop();
+      metricsServer?.close();
       monitor.stop();
       live.close();
       grid.stop();
       await link.close();
-      await monitor.leave().catch(() => undefined);
+      // each step that needs Redis is bounded: with Redis gone, a graceful close must still end
+      await bounded(monitor.leave());
       // graceful: workers finish the jobs they hold; waiting and delayed jobs stay in Redis for the next start
-      await alerts.close();
-      await housekeeping.close();
+      await bounded(alerts.close(), 10_000);
+      await bounded(housekeeping.close());
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       sub.disconnect();
-      await redis.quit().catch(() => undefined);
-      await ingestRedis.quit().catch(() => undefined);
-      await healthRedis.quit().catch(() => undefined);
+      for (const r of [redis, ingestRedis, healthRedis]) {
+        if (r.status === 'ready') await bounded(r.quit());
+        r.disconnect();
+      }
     },
   };
 }

@@ -2,6 +2,7 @@ import {
   Alert,
   AlertAction,
   AlertState,
+  MAINTENANCE_LIMITS,
   MaintenanceWindow,
   NewMaintenanceWindow,
   RegionCode,
@@ -164,17 +165,44 @@ export function alertRoutes(ctx: AppContext): Router {
     validate({
       method: 'post',
       path: '/maintenance',
-      summary: 'plan works: conditions of the school (or camera) are recorded but nobody is paged',
+      summary:
+        'plan works: conditions of the school (or one of its cameras) are recorded but nobody is paged. School staff: ' +
+        `at most ${MAINTENANCE_LIMITS.school.maxHours} h, starting within ${MAINTENANCE_LIMITS.school.maxAheadDays} days, ` +
+        `${MAINTENANCE_LIMITS.school.maxOpen} open per school; others: ${MAINTENANCE_LIMITS.staff.maxHours / 24} days`,
       roles: 'admin, operator (own regions), school staff (own school)',
       body: NewMaintenanceWindow,
       response: MaintenanceWindow,
     }),
     async (req, res) => {
       const b = res.locals.body as z.infer<typeof NewMaintenanceWindow>;
+      const u = req.user!;
       const s = await ctx.registry.school(b.schoolId);
-      if (!s || !schoolAllowed(req.user!, s)) return void res.status(404).json({ error: 'no such school' });
-      const w: MaintenanceWindow = { ...b, id: crypto.randomUUID(), by: req.user!.username };
+      if (!s || !schoolAllowed(u, s)) return void res.status(404).json({ error: 'no such school' });
+      if (b.cameraId && (await ctx.redis.hget(ctx.keys.cam(b.cameraId), 'schoolId')) !== s.id)
+        return void res.status(400).json({ error: 'no such camera in this school' });
+      const lim = u.role === 'school' ? MAINTENANCE_LIMITS.school : MAINTENANCE_LIMITS.staff;
+      const now = Date.now();
+      const [from, to] = [Date.parse(b.from), Date.parse(b.to)];
+      const problems: string[] = [];
+      if (to <= now) problems.push('the window is over already');
+      if (to - from > lim.maxHours * 3_600_000) problems.push(`at most ${lim.maxHours} hours`);
+      if (from > now + lim.maxAheadDays * 86_400_000) problems.push(`starts at most ${lim.maxAheadDays} days ahead`);
+      const open = (await ctx.alertRepo.schoolWindows(s.id)).filter(
+        (w) => Date.parse(w.to) > now && (u.role !== 'school' || w.byRole === 'school'),
+      );
+      if (open.length >= lim.maxOpen) problems.push(`at most ${lim.maxOpen} windows planned at a time for a school`);
+      if (problems.length) return void res.status(400).json({ error: 'invalid maintenance window', problems });
+      const w: MaintenanceWindow = { ...b, id: crypto.randomUUID(), by: u.username, byRole: u.role };
       await ctx.alertRepo.addWindow(w);
+      await ctx.audit.record({
+        username: u.username,
+        role: u.role,
+        action: 'maintenance_created',
+        schoolId: s.id,
+        cameraId: b.cameraId,
+        ip: req.ip,
+        detail: `${b.from} – ${b.to}: ${b.reason}`.slice(0, 500),
+      });
       res.json(w);
     },
   );
@@ -184,16 +212,28 @@ export function alertRoutes(ctx: AppContext): Router {
     validate({
       method: 'delete',
       path: '/maintenance/:id',
-      summary: 'end a maintenance window',
+      summary: "end a maintenance window (school staff: only their own school staff's)",
       roles: 'as for creating',
       params: Id,
     }),
     async (req, res) => {
+      const u = req.user!;
       const id = (res.locals.params as { id: string }).id;
       const w = (await ctx.alertRepo.windows()).find((x) => x.id === id);
       const s = w ? await ctx.registry.school(w.schoolId) : undefined;
-      if (!w || !s || !schoolAllowed(req.user!, s)) return void res.status(404).json({ error: 'no such window' });
-      await ctx.alertRepo.removeWindow(id);
+      if (!w || !s || !schoolAllowed(u, s)) return void res.status(404).json({ error: 'no such window' });
+      if (u.role === 'school' && w.byRole !== 'school')
+        return void res.status(403).json({ error: "an operator's maintenance window: ask the RRC to end it" });
+      await ctx.alertRepo.removeWindow(w.schoolId, id);
+      await ctx.audit.record({
+        username: u.username,
+        role: u.role,
+        action: 'maintenance_deleted',
+        schoolId: s.id,
+        cameraId: w.cameraId,
+        ip: req.ip,
+        detail: `${w.from} – ${w.to} by ${w.by}`,
+      });
       res.json({ deleted: true });
     },
   );

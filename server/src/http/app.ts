@@ -8,8 +8,9 @@ import helmet from 'helmet';
 import { adminRoutes } from './admin-routes.ts';
 import { alertRoutes } from './alert-routes.ts';
 import { authRoutes } from './auth-routes.ts';
-import type { AppContext } from './context.ts';
+import type { AppContext, Readiness } from './context.ts';
 import { integrityRoutes } from './integrity-routes.ts';
+import { sameOriginOnly } from './origin.ts';
 import { overviewRoutes } from './overview-routes.ts';
 import { registryRoutes } from './registry-routes.ts';
 import { loadUser } from './session.ts';
@@ -17,10 +18,11 @@ import { snapshotRoutes } from './snapshot-routes.ts';
 import { openApiDocument } from './validate.ts';
 
 /** The express app: /api/v1 (zod-validated, role-scoped), OpenAPI, health, readiness and metrics. */
-export function createApp(ctx: AppContext, ready: () => boolean) {
+export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-* only from the configured proxy: otherwise any client could pick its own address (login limits)
+  app.set('trust proxy', ctx.trustProxy ?? false);
   app.use(
     helmet({
       // served over plain HTTP inside a school network or behind a TLS proxy: never rewrite to https by itself
@@ -31,15 +33,10 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
   app.use(cookieParser());
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.get('/readyz', async (_req, res) => {
-    const redisOk = await ctx.redis.ping().then(
-      () => true,
-      () => false,
-    );
-    res.status(redisOk && ready() ? 200 : 503).json({ redis: redisOk, ready: ready() });
+    const r = await ready();
+    res.status(r.ok ? 200 : 503).json(r);
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
-  });
+  if (!ctx.metricsElsewhere) app.get('/metrics', metricsHandler(ctx));
   // the jobs UI (bull-board), for admins only; its page needs inline scripts, so it gets its own CSP
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
@@ -49,6 +46,7 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
   });
   app.use(
     '/admin/queues',
+    sameOriginOnly(ctx.allowedOrigins),
     loadUser(ctx.users),
     (req, res, next) => {
       if (req.user?.role !== 'admin') return void res.status(req.user ? 403 : 401).json({ error: 'admin only' });
@@ -61,6 +59,7 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
     board.getRouter(),
   );
   const api = express.Router();
+  api.use(sameOriginOnly(ctx.allowedOrigins));
   api.use(loadUser(ctx.users));
   api.use(authRoutes(ctx));
   api.use(adminRoutes(ctx));
@@ -82,10 +81,45 @@ export function createApp(ctx: AppContext, ready: () => boolean) {
     );
   }
   app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
-  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
-    if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });
-    if (err.type === 'entity.too.large') return void res.status(413).json({ error: 'body too large' });
-    res.status(500).json({ error: 'internal error' });
-  });
+  app.use(
+    (
+      err: Error & { status?: number; statusCode?: number; type?: string },
+      req: Request,
+      res: Response,
+      _next: NextFunction,
+    ) => {
+      if (res.headersSent) return void res.end();
+      if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });
+      if (err.type === 'entity.too.large') return void res.status(413).json({ error: 'body too large' });
+      if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported')
+        return void res.status(415).json({ error: err.message });
+      if (err instanceof URIError) return void res.status(400).json({ error: 'malformed percent-encoding' });
+      // the client's mistakes (bad encodings, a missing asset, …) say so, with their own status
+      const status = err.status ?? err.statusCode;
+      if (status && status >= 400 && status < 500)
+        return void res.status(status).json({ error: status === 404 ? 'not found' : err.message });
+      // the store is unreachable: say so quickly (see /readyz), never hang
+      if (isUnavailable(err)) return void res.status(503).json({ error: 'service unavailable, try again shortly' });
+      ctx.log?.error({ err, path: req.path }, 'request failed');
+      res.status(500).json({ error: 'internal error' });
+    },
+  );
   return app;
+}
+
+/** Errors of a store that is down or refusing writes (ioredis offline queue off, connection lost, OOM…). */
+export function isUnavailable(err: Error): boolean {
+  return /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|LOADING|MISCONF|OOM|timed out|store is empty/i.test(
+    err.message,
+  );
+}
+
+/** /metrics: with a token, only for its bearer; without, only for loopback clients (Prometheus next to it). */
+export function metricsHandler(ctx: Pick<AppContext, 'metrics' | 'metricsToken'>) {
+  return async (req: Request, res: Response) => {
+    const loopback = /^(127\.|::1$|::ffff:127\.)/.test(req.socket.remoteAddress ?? '');
+    const ok = ctx.metricsToken ? req.headers.authorization === `Bearer ${ctx.metricsToken}` : loopback;
+    if (!ok) return void res.status(ctx.metricsToken ? 401 : 403).json({ error: 'metrics are not public' });
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  };
 }

@@ -5,10 +5,20 @@ import type { AppContext } from './context.ts';
 import { SESSION_COOKIE } from './session.ts';
 import { validate } from './validate.ts';
 
-const WINDOW_S = 300;
-/** failed logins per user name, and attempts per address (an RRC office shares one address) per window */
-const MAX_PER_USER = 10;
-const MAX_PER_ADDRESS = 100;
+/**
+ * Guessing passwords is slowed per user name *and* address: after FREE_FAILURES failures from one address for one
+ * name, that address waits 2, 4, 8 … s (at most MAX_WAIT_S) before trying that name again. The right password from
+ * anywhere else is never refused (a lockout per user name let anyone lock `admin` out by failing ten times). An
+ * address failing for many names at once is slowed as a whole. Failures are forgotten after FORGET_S.
+ */
+const FREE_FAILURES = 5;
+const MAX_WAIT_S = 300;
+const FORGET_S = 900;
+const MAX_FAILURES_PER_ADDRESS = 100;
+
+/** seconds to wait before the next attempt after `failures` failures */
+export const loginWait = (failures: number) =>
+  failures < FREE_FAILURES ? 0 : Math.min(MAX_WAIT_S, 2 ** (failures - FREE_FAILURES + 1));
 
 export function authRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -24,28 +34,52 @@ export function authRoutes(ctx: AppContext): Router {
     }),
     async (req, res) => {
       const { username, password } = res.locals.body as { username: string; password: string };
-      // rate limit per address and per user name, shared by all instances
-      const keys = [ctx.keys.lock(`login:ip:${req.ip}`), ctx.keys.lock(`login:user:${username}`)];
-      const counts = await Promise.all(
-        keys.map(async (k) => {
-          const n = await ctx.redis.incr(k);
-          if (n === 1) await ctx.redis.expire(k, WINDOW_S);
-          return n;
-        }),
-      );
-      if (counts[0]! > MAX_PER_ADDRESS || counts[1]! > MAX_PER_USER)
-        return void res.status(429).json({ error: 'too many login attempts, wait a few minutes' });
+      const ip = req.ip ?? '';
+      // failures per (name, address) and per address, shared by all instances
+      const pair = ctx.keys.lock(`login:fail:${ip}:${username}`);
+      const addr = ctx.keys.lock(`login:fail:${ip}`);
+      const [[, f], [, lastAt], [, a]] = (await ctx.redis
+        .multi()
+        .hget(pair, 'n')
+        .hget(pair, 'at')
+        .get(addr)
+        .exec()) as [[unknown, string | null], [unknown, string | null], [unknown, string | null]];
+      const failures = Number(f ?? 0);
+      const waitMs = loginWait(failures) * 1000 - (Date.now() - Number(lastAt ?? 0));
+      const audit = (action: 'login' | 'login_failed' | 'login_throttled', detail?: string) =>
+        ctx.audit.record({ username: username.slice(0, 40), role: '-', action, ip, detail });
+      if (waitMs > 0 || Number(a ?? 0) >= MAX_FAILURES_PER_ADDRESS) {
+        const retry = Math.max(1, Math.ceil(waitMs > 0 ? waitMs / 1000 : FORGET_S));
+        await audit('login_throttled', `${failures} failures; retry after ${retry} s`);
+        ctx.log?.warn({ username, ip, failures }, 'login throttled');
+        res.setHeader('Retry-After', String(retry));
+        return void res.status(429).json({ error: `too many failed logins from here: try again in ${retry} s` });
+      }
       const user = await ctx.users.checkPassword(username, password);
-      if (!user) return void res.status(401).json({ error: 'wrong user name or password' });
-      await ctx.redis.del(keys[1]!);
+      if (!user) {
+        await ctx.redis
+          .multi()
+          .hincrby(pair, 'n', 1)
+          .hset(pair, 'at', Date.now())
+          .expire(pair, FORGET_S)
+          .incr(addr)
+          .expire(addr, FORGET_S)
+          .exec();
+        await audit('login_failed');
+        ctx.log?.warn({ username, ip, failures: failures + 1 }, 'login failed');
+        return void res.status(401).json({ error: 'wrong user name or password' });
+      }
+      await ctx.redis.del(pair);
       const sid = await ctx.users.createSession(user.username, ctx.sessionHours);
       res.cookie(SESSION_COOKIE, sid, {
         httpOnly: true,
         sameSite: 'strict',
-        secure: ctx.secureCookies,
+        // Secure whenever the request came over TLS (directly, or through the trusted proxy), unless configured
+        secure: ctx.secureCookies ?? req.secure,
         maxAge: ctx.sessionHours * 3600_000,
         path: '/',
       });
+      await ctx.audit.record({ username: user.username, role: user.role, action: 'login', ip });
       res.json(user);
     },
   );
@@ -54,6 +88,8 @@ export function authRoutes(ctx: AppContext): Router {
     validate({ method: 'post', path: '/auth/logout', summary: 'log out', roles: 'any logged-in user' }),
     async (req, res) => {
       if (req.sessionId) await ctx.users.endSession(req.sessionId);
+      if (req.user)
+        await ctx.audit.record({ username: req.user.username, role: req.user.role, action: 'logout', ip: req.ip });
       res.clearCookie(SESSION_COOKIE, { path: '/' });
       res.json({ ok: true });
     },

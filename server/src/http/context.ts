@@ -36,8 +36,24 @@ export interface AppContext {
   /** live fan-out and orders to every instance (e.g. close a revoked agent's link) */
   bus: DeltaBus;
   log?: Logger;
-  secureCookies: boolean;
+  /** Secure cookies always, never, or (undefined) when the request came over TLS */
+  secureCookies?: boolean;
+  trustProxy?: string;
+  /** origins besides the request's own from which state may be changed (see origin.ts) */
+  allowedOrigins: ReadonlySet<string>;
+  /** /metrics is served by its own listener, not here */
+  metricsElsewhere: boolean;
+  metricsToken?: string;
   sessionHours: number;
   /** directory of the built dashboard, if it is served */
   dashboardDir?: string;
+}
+
+/** What /readyz answers: ready only when the store is reachable, holds its data, and the instance has started. */
+export interface Readiness {
+  ok: boolean;
+  redis: boolean;
+  /** the store answered but had lost its data (its sentinel key was gone): being rebuilt */
+  storeLost?: boolean;
+  ready: boolean;
 }

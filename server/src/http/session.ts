@@ -8,7 +8,12 @@ export function sessionIdFrom(cookieHeader: string | undefined): string | undefi
   if (!cookieHeader) return undefined;
   for (const part of cookieHeader.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === SESSION_COOKIE) return decodeURIComponent(v.join('='));
+    if (k !== SESSION_COOKIE) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined; // a malformed cookie is no session
+    }
   }
   return undefined;
 }

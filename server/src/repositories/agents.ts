@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
+import type { AccountBackup, AgentAccount } from './accounts-backup.ts';
 import type { Keys } from './redis.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -53,8 +54,44 @@ export class AgentRepository {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** enrolments copied outside Redis (restored if it comes back empty) */
+    private readonly backup?: AccountBackup,
+    private readonly onBackupError?: (err: unknown) => void,
   ) {
     redis.defineCommand('kuzetReconcile', { numberOfKeys: 1, lua: RECONCILE });
+  }
+
+  private async saveBackup(agentId: string): Promise<void> {
+    if (!this.backup) return;
+    const h = await this.redis.hgetall(this.keys.agent(agentId));
+    if (!h.tokenHash) return;
+    await this.backup
+      .saveAgent({
+        agentId,
+        tokenHash: h.tokenHash,
+        schoolId: h.schoolId ?? '',
+        revoked: h.revoked === '1',
+        enrolledAt: h.enrolledAt,
+        hostname: h.hostname,
+      })
+      .catch((err) => this.onBackupError?.(err));
+  }
+
+  /** Puts back an enrolment from the backup unless the agent has a token already. */
+  async restore(a: AgentAccount): Promise<boolean> {
+    if (await this.redis.hget(this.keys.agent(a.agentId), 'tokenHash')) return false;
+    const p = this.redis.multi();
+    if (!a.revoked) p.set(this.keys.agentToken(a.tokenHash), a.agentId);
+    p.hset(this.keys.agent(a.agentId), {
+      tokenHash: a.tokenHash,
+      schoolId: a.schoolId,
+      revoked: a.revoked ? 1 : 0,
+      enrolledAt: a.enrolledAt ?? '',
+      hostname: a.hostname ?? '',
+    });
+    p.sadd(this.keys.agents(), a.agentId);
+    await p.exec();
+    return true;
   }
 
   /** The sequence to acknowledge in the welcome, after reconciling it with the agent's hello (see RECONCILE). */
@@ -117,6 +154,7 @@ export class AgentRepository {
     p.hdel(this.keys.agent(agentId), 'journalId', 'enrolCode');
     p.sadd(this.keys.agents(), agentId);
     await p.exec();
+    await this.saveBackup(agentId);
     return { agentId, token, ...(old ? { replaced: old } : {}) };
   }
 
@@ -144,6 +182,7 @@ export class AgentRepository {
     const p = this.redis.multi().del(this.keys.agentToken(hash)).hset(this.keys.agent(agentId), { revoked: 1 });
     if (code) p.del(this.keys.enrol(code)).hdel(this.keys.agent(agentId), 'enrolCode');
     await p.exec();
+    await this.saveBackup(agentId);
     return hash;
   }
 

@@ -196,20 +196,58 @@ export class AlertRepository {
     throw new Error(`alert ${id}: too much contention`);
   }
 
-  // maintenance windows: few, read whole
+  // maintenance windows: per school (an alert decision reads only its school's), with a global index by end time
+  /** Every window not yet over (ended ones are pruned as they are met). */
   async windows(): Promise<MaintenanceWindow[]> {
-    return Object.values(await this.redis.hgetall(this.keys.maintenance())).map((x) => JSON.parse(x));
+    const k = this.keys;
+    await this.pruneWindows();
+    const index = await this.redis.zrange(k.maintenanceEnds(), 0, -1);
+    const bySchool = new Map<string, string[]>();
+    for (const entry of index) {
+      const [school, id] = entry.split('\u0000') as [string, string];
+      bySchool.set(school, [...(bySchool.get(school) ?? []), id]);
+    }
+    const out: MaintenanceWindow[] = [];
+    for (const [school, ids] of bySchool)
+      for (const v of await this.redis.hmget(k.maintenanceOf(school), ...ids)) if (v) out.push(JSON.parse(v));
+    return out;
+  }
+  async schoolWindows(schoolId: string): Promise<MaintenanceWindow[]> {
+    return Object.values(await this.redis.hgetall(this.keys.maintenanceOf(schoolId))).map((x) => JSON.parse(x));
+  }
+  async window(schoolId: string, id: string): Promise<MaintenanceWindow | undefined> {
+    const v = await this.redis.hget(this.keys.maintenanceOf(schoolId), id);
+    return v ? JSON.parse(v) : undefined;
   }
   async addWindow(w: MaintenanceWindow): Promise<void> {
-    await this.redis.hset(this.keys.maintenance(), w.id, JSON.stringify(w));
+    await this.redis
+      .multi()
+      .hset(this.keys.maintenanceOf(w.schoolId), w.id, JSON.stringify(w))
+      .zadd(this.keys.maintenanceEnds(), Date.parse(w.to), `${w.schoolId}\u0000${w.id}`)
+      .exec();
   }
-  async removeWindow(id: string): Promise<boolean> {
-    return (await this.redis.hdel(this.keys.maintenance(), id)) === 1;
+  async removeWindow(schoolId: string, id: string): Promise<boolean> {
+    const [[, n]] = (await this.redis
+      .multi()
+      .hdel(this.keys.maintenanceOf(schoolId), id)
+      .zrem(this.keys.maintenanceEnds(), `${schoolId}\u0000${id}`)
+      .exec()) as [[unknown, number]];
+    return n === 1;
   }
-  /** Whether planned works cover this school (or this camera of it) at `at`. */
+  /** Drops windows that ended more than a day ago. */
+  private async pruneWindows(): Promise<void> {
+    const k = this.keys;
+    const old = await this.redis.zrangebyscore(k.maintenanceEnds(), '-inf', Date.now() - 86_400_000);
+    for (const entry of old) {
+      const [school, id] = entry.split('\u0000') as [string, string];
+      await this.removeWindow(school, id);
+    }
+  }
+  /** Whether planned works cover this school (or this camera of it) at `at`: one read of the school's windows. */
   async inMaintenance(schoolId: string, cameraId: string | undefined, at: string): Promise<boolean> {
-    return (await this.windows()).some(
-      (w) => w.schoolId === schoolId && (!w.cameraId || w.cameraId === cameraId) && w.from <= at && at < w.to,
+    const t = Date.parse(at);
+    return (await this.schoolWindows(schoolId)).some(
+      (w) => (!w.cameraId || w.cameraId === cameraId) && Date.parse(w.from) <= t && t < Date.parse(w.to),
     );
   }
 }

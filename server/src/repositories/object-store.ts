@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Client } from 'minio';
 
@@ -11,6 +11,14 @@ export interface ObjectStore {
   /** undefined when there is no such object */
   get(key: string): Promise<{ body: Buffer; contentType: string } | undefined>;
   delete(key: string): Promise<void>;
+  /** Every object whose key starts with `prefix` (a folder such as `agents/`), in key order. */
+  list(prefix: string): Promise<ObjectInfo[]>;
+}
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  lastModified: Date;
 }
 
 const KEY = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/i;
@@ -56,6 +64,31 @@ export class DiskObjectStore implements ObjectStore {
     const p = this.path(key);
     await rm(p, { force: true });
     await rm(`${p}.type`, { force: true });
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const out: ObjectInfo[] = [];
+    const walk = async (dir: string, rel: string): Promise<void> => {
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      for (const e of entries) {
+        const key = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) await walk(join(dir, e.name), key);
+        else if (!e.name.endsWith('.type') && !e.name.endsWith('.tmp') && key.startsWith(prefix)) {
+          const st = await stat(join(dir, e.name));
+          out.push({ key, size: st.size, lastModified: st.mtime });
+        }
+      }
+    };
+    // only the folders that can hold the prefix
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    await walk(folder ? join(this.root, folder) : this.root, folder);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }
 
@@ -119,5 +152,17 @@ export class S3ObjectStore implements ObjectStore {
   async delete(key: string): Promise<void> {
     await this.bucket();
     await this.client.removeObject(this.o.bucket, checkKey(key));
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    await this.bucket();
+    const out: ObjectInfo[] = [];
+    for await (const o of this.client.listObjectsV2(this.o.bucket, prefix, true) as AsyncIterable<{
+      name?: string;
+      size?: number;
+      lastModified?: Date;
+    }>)
+      if (o.name) out.push({ key: o.name, size: o.size ?? 0, lastModified: o.lastModified ?? new Date(0) });
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }

@@ -50,10 +50,33 @@ export class Keys {
   alertSeq = () => `${this.prefix}alerts:seq`;
   pending = (rule: string, subject: string) => `${this.prefix}alertpending:${rule}:${subject}`;
   clearing = (alertId: string) => `${this.prefix}alertclearing:${alertId}`;
-  maintenance = () => `${this.prefix}maintenance`;
+  maintenanceOf = (schoolId: string) => `${this.prefix}maintenance:school:${schoolId}`;
+  maintenanceEnds = () => `${this.prefix}maintenance:ends`;
   bullPrefix = () => `${this.prefix}bull`;
+  /** written at bootstrap: a Redis that answers without it has lost the deployment's data */
+  sentinel = () => `${this.prefix}sentinel`;
 }
 
-export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true, lazyConnect: false });
+/**
+ * A connection. `failFast` (the API's): while Redis is unreachable commands fail at once, and a command unanswered
+ * for 3 s fails, so that REST calls answer 503 instead of hanging; otherwise (agents' ingest) commands wait for
+ * Redis to come back — the agents wait for their acknowledgements, their journals hold the rest.
+ */
+export function connectRedis(url: string, o: { failFast?: boolean } = {}): Redis {
+  const r = new Redis(url, {
+    enableAutoPipelining: true,
+    lazyConnect: false,
+    ...(o.failFast
+      ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 3000 }
+      : { maxRetriesPerRequest: null }),
+  });
+  // a lost connection shows in the failing commands and in readiness (StoreGuard logs it), not as an unhandled event
+  r.on('error', () => undefined);
+  return r;
+}
+
+/** Resolves once a connection is ready (a fail-fast one refuses commands before that). */
+export function whenReady(r: Redis): Promise<void> {
+  if (r.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => r.once('ready', () => resolve()));
 }

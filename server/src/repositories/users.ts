@@ -1,26 +1,41 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { User } from '@kuzet/protocol';
 import { hash, verify } from '@node-rs/argon2';
 import type { Redis } from 'ioredis';
+import type { AccountBackup, UserRecord } from './accounts-backup.ts';
 import type { Keys } from './redis.ts';
 
-/** Users with argon2id password hashes, and their sessions (random ids, TTL in Redis). */
+/** Session ids are stored hashed: a copy of the store (a backup, a replica) lets nobody take over a session. */
+const sessionHash = (sid: string) => createHash('sha256').update(sid).digest('base64url');
+
+/** Users with argon2id password hashes, and their sessions (random ids, stored hashed, TTL in Redis). */
 export class UserRepository {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** accounts copied outside Redis (restored if it comes back empty) */
+    private readonly backup?: AccountBackup,
+    private readonly onBackupError?: (err: unknown) => void,
   ) {}
 
   async create(u: User & { password: string }): Promise<boolean> {
     const passwordHash = await hash(u.password);
-    const created = await this.redis.hsetnx(this.keys.user(u.username), 'passwordHash', passwordHash);
-    if (!created) return false;
-    await this.redis.hset(this.keys.user(u.username), {
+    return this.restore({
+      username: u.username,
+      passwordHash,
       role: u.role,
       regions: u.regions.join(','),
       schoolId: u.schoolId ?? '',
     });
-    await this.redis.sadd(this.keys.users(), u.username);
+  }
+
+  /** Adds a user from its record (password already hashed) unless it exists; copied to the backup. */
+  async restore(r: UserRecord, backup = true): Promise<boolean> {
+    const created = await this.redis.hsetnx(this.keys.user(r.username), 'passwordHash', r.passwordHash);
+    if (!created) return false;
+    await this.redis.hset(this.keys.user(r.username), { role: r.role, regions: r.regions, schoolId: r.schoolId });
+    await this.redis.sadd(this.keys.users(), r.username);
+    if (backup) await this.backup?.saveUser(r).catch((err) => this.onBackupError?.(err));
     return true;
   }
 
@@ -47,6 +62,7 @@ export class UserRepository {
   async delete(username: string): Promise<boolean> {
     const n = await this.redis.del(this.keys.user(username));
     await this.redis.srem(this.keys.users(), username);
+    await this.backup?.deleteUser(username).catch((err) => this.onBackupError?.(err));
     return n > 0;
   }
 
@@ -59,17 +75,17 @@ export class UserRepository {
 
   async createSession(username: string, hours: number): Promise<string> {
     const sid = randomBytes(32).toString('base64url');
-    await this.redis.set(this.keys.session(sid), username, 'EX', Math.round(hours * 3600));
+    await this.redis.set(this.keys.session(sessionHash(sid)), username, 'EX', Math.round(hours * 3600));
     return sid;
   }
 
   async sessionUser(sid: string): Promise<User | undefined> {
-    const name = await this.redis.get(this.keys.session(sid));
+    const name = await this.redis.get(this.keys.session(sessionHash(sid)));
     return name ? this.get(name) : undefined;
   }
 
   async endSession(sid: string): Promise<void> {
-    await this.redis.del(this.keys.session(sid));
+    await this.redis.del(this.keys.session(sessionHash(sid)));
   }
 }
 

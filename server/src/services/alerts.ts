@@ -69,8 +69,8 @@ export class AlertService {
   private workers: Worker[] = [];
 
   constructor(private readonly o: AlertServiceOptions) {
-    this.conn = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
-    this.redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+    this.conn = new Redis(o.redisUrl, { maxRetriesPerRequest: null }).on('error', () => undefined);
+    this.redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null }).on('error', () => undefined);
     const prefix = o.keys.bullPrefix();
     // bounded history in Redis; retries with exponential backoff
     const queue = <T>(name: string, attempts: number, backoffMs: number) =>
@@ -87,6 +87,9 @@ export class AlertService {
     this.queue = queue<AlertJob>('alerts', 5, 1000);
     this.linkQueue = queue<AlertJob>('links', 5, 1000);
     this.notifyQueue = queue<NotifyJob>('notify', 10, o.notifyBackoffMs);
+    // a lost connection surfaces in the failing calls and in readiness, not as unhandled 'error' events
+    for (const q of [this.queue, this.linkQueue, this.notifyQueue])
+      q.on('error', (err) => o.log.debug({ err, queue: q.name }, 'queue connection error'));
     o.metrics.queueDepth.addCollector(async () => {
       const out: [string, string, number][] = [];
       for (const q of [this.queue, this.linkQueue, this.notifyQueue]) {

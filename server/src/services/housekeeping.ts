@@ -24,7 +24,7 @@ export class Housekeeping {
     metrics: Metrics,
     runWorker: boolean,
   ) {
-    this.conn = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.conn = new Redis(redisUrl, { maxRetriesPerRequest: null }).on('error', () => undefined);
     const prefix = keys.bullPrefix();
     this.queue = new Queue('housekeeping', {
       connection: this.conn,
@@ -36,6 +36,7 @@ export class Housekeeping {
         removeOnFail: { count: 500, age: 30 * 24 * 3600 },
       },
     });
+    this.queue.on('error', (err) => this.log.debug({ err }, 'housekeeping queue connection error'));
     metrics.queueDepth.addCollector(async () => {
       const c = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
       return Object.entries(c).map(([state, n]) => ['housekeeping', state, n] as [string, string, number]);

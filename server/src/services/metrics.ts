@@ -25,6 +25,11 @@ export class Metrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly storeLost = new client.Counter({
+    name: 'kuzet_store_lost_total',
+    help: 'times Redis answered without the deployment data (its sentinel gone): the server rebuilt it',
+    registers: [this.registry],
+  });
   readonly rollupDrift = new client.Counter({
     name: 'kuzet_rollup_drift_total',
     help: 'roll-up values found wrong (and repaired) by the verification',

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type CameraDelta, LiveClientFrame, type LiveScope, type User } from '@kuzet/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
+import { originAllowed } from '../http/origin.ts';
 import { sessionIdFrom } from '../http/session.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { StateRepository } from '../repositories/state.ts';
@@ -38,6 +39,8 @@ export class LiveServer {
       metrics: Metrics;
       pushMs: number;
       heartbeatSeconds: number;
+      /** origins besides the request's own (see http/origin.ts) */
+      allowedOrigins: ReadonlySet<string>;
     },
   ) {
     d.bus.on('deltas', (deltas) => this.fanOut(deltas));
@@ -53,6 +56,11 @@ export class LiveServer {
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // a page of another origin (another port of this host included) must not read the live feed with the cookie
+    if (!originAllowed(req, this.d.allowedOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     const sid = sessionIdFrom(req.headers.cookie);
     const user = sid ? await this.d.users.sessionUser(sid) : undefined;
     if (!user) {
