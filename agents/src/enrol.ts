@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import { EnrolResponse } from '@kuzet/protocol';
+import { readCapped } from './http-body.ts';
 
 /** The HTTP(S) base of the server from its link URL (ws://host/agent/link → http://host). */
 export function httpBase(linkUrl: string): string {
@@ -19,7 +20,9 @@ export async function enrol(linkUrl: string, code: string, tokenFile: string): P
     body: JSON.stringify({ code, hostname: os.hostname() }),
     signal: AbortSignal.timeout(15_000),
   });
-  const body = await res.json().catch(() => ({}));
+  const body = await readCapped(res, 64 * 1024, 'enrolment')
+    .then((t) => JSON.parse(t) as unknown)
+    .catch(() => ({}));
   if (!res.ok) throw new Error(`enrolment refused: HTTP ${res.status} ${(body as { error?: string }).error ?? ''}`);
   const r = EnrolResponse.parse(body);
   mkdirSync(dirname(tokenFile), { recursive: true });

@@ -65,6 +65,9 @@ export class SimCamera extends SimDevice<SimCameraConfig> implements OnvifDevice
   slowMs(): number {
     return this.faults.slowMs;
   }
+  endlessBody(): boolean {
+    return this.faults.endlessBody;
+  }
   malformedXml(): boolean {
     return this.faults.malformedXml;
   }

@@ -25,6 +25,8 @@ export const Faults = z.object({
   slowMs: z.int().nonnegative().default(0),
   /** SOAP answers are broken XML */
   malformedXml: z.boolean().default(false),
+  /** SOAP answers never end: the body streams on without a length (a firmware bug, or something hostile) */
+  endlessBody: z.boolean().default(false),
 });
 export type Faults = z.infer<typeof Faults>;
 export const FaultPatch = Faults.partial().strict();

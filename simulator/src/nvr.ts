@@ -29,6 +29,9 @@ export class SimNvr extends SimDevice<SimNvrConfig> implements OnvifDeviceModel 
   slowMs() {
     return 0;
   }
+  endlessBody() {
+    return false;
+  }
   malformedXml() {
     return false;
   }

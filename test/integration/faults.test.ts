@@ -23,6 +23,7 @@ const SPECS: CamSpec[] = [
   { name: 'pw' },
   { name: 'slow' },
   { name: 'xml' },
+  { name: 'endless' },
 ];
 
 describe('every injected fault shows up in the agent reports with the right reason', () => {
@@ -171,7 +172,8 @@ describe('every injected fault shows up in the agent reports with the right reas
   });
 
   it('reports faults injected at run time, each with its reason', async () => {
-    for (const n of ['off', 'rtspdown', 'drift', 'pw', 'slow', 'xml']) await waitStatus(n, 'online');
+    for (const n of ['off', 'rtspdown', 'drift', 'pw', 'slow', 'xml', 'endless']) await waitStatus(n, 'online');
+    const rssBefore = process.memoryUsage().rss;
     const t0 = Date.now();
     await Promise.all([
       sim.setFaults('off', { offline: true }),
@@ -180,6 +182,7 @@ describe('every injected fault shows up in the agent reports with the right reas
       sim.setFaults('pw', { wrongPassword: true }),
       sim.setFaults('slow', { slowMs: 1000 }),
       sim.setFaults('xml', { malformedXml: true }),
+      sim.setFaults('endless', { endlessBody: true }),
     ]);
     await waitStatus('off', 'offline', 15_000);
     expect(Date.now() - t0).toBeLessThan(15_000);
@@ -190,7 +193,15 @@ describe('every injected fault shows up in the agent reports with the right reas
       waitReasons('pw', ['auth_failed']),
       waitReasons('slow', ['slow_response']),
       waitReasons('xml', ['onvif_error']),
+      waitReasons('endless', ['onvif_error']),
     ]);
+    // an answer that never ends is cut at the size limit: it costs the agent a few MB, not all its memory
+    const cut = sink.messages.findLast(
+      (m) =>
+        m.type === 'health' && m.sample.cameraId === ids.get('endless') && m.sample.reasons.includes('onvif_error'),
+    );
+    expect(cut?.type === 'health' && cut.sample.detail).toMatch(/larger than/);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(200 * 1024 * 1024);
     expect(state('rtspdown')?.status).toBe('degraded');
     expect(state('xml')?.status).toBe('degraded');
     const clock = sink.messages.filter((m) => m.type === 'clock' && m.reading.cameraId === ids.get('drift')).at(-1);
@@ -211,7 +222,8 @@ describe('every injected fault shows up in the agent reports with the right reas
         undefined,
       10_000,
     );
-    for (const n of ['off', 'rtspdown', 'pw', 'slow', 'xml', 'drift']) await sim.setFaults(n, 'clear');
-    await Promise.all(['off', 'rtspdown', 'pw', 'slow', 'xml', 'drift'].map((n) => waitStatus(n, 'online', 30_000)));
+    const faulty = ['off', 'rtspdown', 'pw', 'slow', 'xml', 'drift', 'endless'];
+    for (const n of faulty) await sim.setFaults(n, 'clear');
+    await Promise.all(faulty.map((n) => waitStatus(n, 'online', 40_000)));
   });
 });

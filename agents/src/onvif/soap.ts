@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AuthMode } from '@kuzet/protocol';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { BodyTooLarge, readCapped } from '../http-body.ts';
 import { DigestSession, parseDigestChallenge } from './digest.ts';
 import { networkError, OnvifError } from './errors.ts';
 
@@ -108,10 +109,10 @@ export class SoapSession {
         await res.body?.cancel();
         throw new OnvifError('bad_response', `${url}: answer of ${len} bytes is too large`);
       }
-      const text = await res.text();
-      if (text.length > max) throw new OnvifError('bad_response', `${url}: answer is too large`);
+      const text = await readCapped(res, max, url);
       return { status: res.status, text, wwwAuthenticate: res.headers.get('www-authenticate') };
     } catch (err) {
+      if (err instanceof BodyTooLarge) throw new OnvifError('bad_response', err.message);
       throw networkError(err, url);
     }
   }

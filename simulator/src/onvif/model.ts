@@ -36,6 +36,7 @@ export interface OnvifDeviceModel {
   nowMs(): number;
   slowMs(): number;
   malformedXml(): boolean;
+  endlessBody(): boolean;
   online(): boolean;
   scopes(): string[];
   mediaProfiles(): MediaProfileModel[];

@@ -112,6 +112,7 @@ export class OnvifHttpServer {
     this.stats.requests++;
     try {
       const body = this.handleSoap(xml, req);
+      if (this.device.endlessBody()) return this.endless(res, body);
       if (this.device.malformedXml()) {
         // a firmware bug: truncated, unbalanced XML
         res.writeHead(200, { 'Content-Type': 'application/soap+xml; charset=utf-8' });
@@ -128,6 +129,21 @@ export class OnvifHttpServer {
       const fault = err instanceof SoapFault ? err : new SoapFault(500, 'Receiver', 'Action', String(err));
       res.writeHead(fault.httpStatus, { 'Content-Type': 'application/soap+xml; charset=utf-8' }).end(fault.toXml());
     }
+  }
+
+  /** The answer's start, then whitespace and comments for as long as the client keeps reading. */
+  private endless(res: http.ServerResponse, body: string): void {
+    res.writeHead(200, { 'Content-Type': 'application/soap+xml; charset=utf-8' });
+    res.write(body.slice(0, body.indexOf('<s:Body>') + 8));
+    const chunk = `<!-- ${'x'.repeat(64 * 1024)} -->`;
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk)) {
+        /* until the socket's buffer is full */
+      }
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    res.once('close', () => res.removeAllListeners('drain'));
+    pump();
   }
 
   private handleSoap(xml: string, req: http.IncomingMessage): string {
