@@ -5,6 +5,7 @@
 #   npm run bench -- server  7,500 agents / 250,000 cameras against the server (issue 4)
 #   npm run bench -- dashboard  the dashboard in Chromium with 7,500 schools / 250,000 cameras (issue 5)
 #   npm run bench -- alerts  alert storm: a region of 1,000+ schools loses every link, then recovers (issue 6)
+#   npm run bench -- journal  the agent's journal through a week-long outage of a 33-camera school (issue 17)
 source "$(dirname "$0")/lib.sh"
 ensure_node
 ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server chromium:chromium
@@ -15,3 +16,4 @@ if [ "$which" = all ] || [ "$which" = agent ]; then node --import tsx bench/agen
 if [ "$which" = all ] || [ "$which" = server ]; then node --import tsx bench/server-bench.ts; fi
 if [ "$which" = all ] || [ "$which" = dashboard ]; then node --import tsx bench/dashboard-bench.ts; fi
 if [ "$which" = all ] || [ "$which" = alerts ]; then node --import tsx bench/alert-bench.ts; fi
+if [ "$which" = all ] || [ "$which" = journal ]; then node --expose-gc --import tsx bench/journal-bench.ts; fi

@@ -94,7 +94,8 @@ export const AgentConfig = z.object({
       /** file with the token from `kuzet-agent enrol` (0600) */
       tokenFile: z.string().min(1),
       journalDir: z.string().min(1),
-      journalMaxMb: z.number().positive().default(64),
+      /** the journal's bound: a week-long outage of a 33-camera school takes ~45 MB (bench/RESULTS.md) */
+      journalMaxMb: z.number().positive().default(128),
       /** CA certificate (PEM file) for wss with a private CA */
       caFile: z.string().optional(),
     })

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,5 +44,17 @@ describe('journal identity and numbering', () => {
       lastSeq: 43,
       ackedSeq: 40,
     });
+  });
+
+  it("reads an older agent's plain JSON lines and keeps them, compressed", () => {
+    const d = dir();
+    const old = { seq: 7, messages: [hb(), hb()] };
+    writeFileSync(join(d, 'journal.ndjson'), `${JSON.stringify(old)}\n{"seq": 8, "messages": [tor`);
+    writeFileSync(join(d, 'journal.state.json'), JSON.stringify({ lastSeq: 8, ackedSeq: 6 }));
+    const j = new Journal(d);
+    expect(j.pending.map((b) => [b.seq, b.messages.length])).toEqual([[7, 2]]);
+    expect(j.unreadable).toBe(1);
+    expect(readFileSync(join(d, 'journal.ndjson'), 'utf8')).toMatch(/^z7 /);
+    expect(new Journal(d).pending[0]!.messages).toEqual(old.messages);
   });
 });

@@ -18,6 +18,8 @@ export interface LinkOptions {
   journal: Journal;
   /** messages are batched for at most this long */
   flushMs?: number;
+  /** while the centre is unreachable, for at most this long (larger batches compress better in the journal) */
+  offlineFlushMs?: number;
   /** batches sent but not yet acknowledged, at most */
   window?: number;
   backoffMinMs?: number;
@@ -68,7 +70,11 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
     }
     this.buffer.push(msg);
     if (this.buffer.length >= MAX_BATCH) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), this.o.flushMs ?? 500);
+    else
+      this.flushTimer ??= setTimeout(
+        () => this.flush(),
+        this.connected ? (this.o.flushMs ?? 500) : (this.o.offlineFlushMs ?? 30_000),
+      );
   }
 
   /** Pictures are taken only while the centre is reachable: a stale picture is worth nothing later. */
@@ -170,7 +176,7 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
         this.attempts = 0;
         this.startHeartbeat();
         this.emit('connected');
-        this.pump();
+        this.flush(); // what waited for an offline batch goes now
         break;
       }
       case 'resync':
