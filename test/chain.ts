@@ -39,6 +39,7 @@ export async function startChain(o: {
     agentId: o.agentId,
     journal,
     flushMs: 100,
+    offlineFlushMs: 2000,
     backoffMinMs: 200,
     backoffMaxMs: 2000,
   });

@@ -40,3 +40,12 @@ describe('agent configuration', () => {
     expect(c.credentials.at(-1)).toEqual({ hosts: ['*'], username: 'x', password: 'y' });
   });
 });
+
+describe('the example configuration', () => {
+  it('is valid, with the server given as a list of instances', async () => {
+    const { loadConfig } = await import('./config.ts');
+    const c = loadConfig(new URL('../../config/agent.example.yaml', import.meta.url).pathname);
+    expect(c.server?.url).toHaveLength(2);
+    expect(c.server?.journalMaxMb).toBe(128);
+  });
+});

@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 
 const Seconds = z.number().positive();
+const WsUrl = z.string().regex(/^wss?:\/\//, 'ws:// or wss:// URL of the server (…/agent/link)');
 
 export const CredentialRule = z.object({
   /** IPv4 addresses, ranges (a.b.c.d-e.f.g.h), CIDRs or '*'; the first rule that matches a camera's address wins */
@@ -90,7 +91,8 @@ export const AgentConfig = z.object({
   /** the centre: one outbound websocket; messages wait in the on-disk journal while it is unreachable */
   server: z
     .object({
-      url: z.string().regex(/^wss?:\/\//, 'ws:// or wss:// URL of the server (…/agent/link)'),
+      /** the server's link URL, or several (instances of one deployment): the agent moves to the next when one is gone */
+      url: z.union([WsUrl, z.array(WsUrl).min(1)]).transform((u) => (Array.isArray(u) ? u : [u])),
       /** file with the token from `kuzet-agent enrol` (0600) */
       tokenFile: z.string().min(1),
       journalDir: z.string().min(1),

@@ -119,3 +119,35 @@ describe('agent link sequence', () => {
     expect(rebased).toEqual([3]);
   });
 });
+
+describe('agent link with several servers', () => {
+  it('moves to the next server when the one it uses is gone', async () => {
+    const a = await centre();
+    const b = await centre();
+    const dir = mkdtempSync(join(tmpdir(), 'kuzet-link-'));
+    const port = (c: { wss: WebSocketServer }) => (c.wss.address() as AddressInfo).port;
+    const link = new ServerLink({
+      urls: [`ws://127.0.0.1:${port(a)}`, `ws://127.0.0.1:${port(b)}`],
+      token: 't',
+      agentId: 'agent-1',
+      journal: new Journal(dir),
+      flushMs: 10,
+      backoffMinMs: 50,
+      backoffMaxMs: 100,
+    });
+    link.start();
+    await new Promise<void>((r) => link.once('connected', () => r()));
+    expect(link.url).toContain(String(port(a)));
+    for (const ws of a.wss.clients) ws.terminate();
+    a.wss.close();
+    await new Promise<void>((r) => link.once('connected', () => r()));
+    expect(link.url).toContain(String(port(b)));
+    const m = new MessageFactory('agent-1');
+    link.send(m.make('heartbeat', { uptimeSeconds: 1, cameras: 0, checksInFlight: 0, rssMb: 1 }));
+    for (let i = 0; i < 40 && b.batches === 0; i++) await sleep(25);
+    expect(b.batches).toBe(1);
+    await link.stop();
+    b.wss.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -12,7 +12,9 @@ import type { Journal } from './journal.ts';
 import type { MessageSink } from './output.ts';
 
 export interface LinkOptions {
-  url: string;
+  /** the server's link URL, or several: after a failed or dropped connection the next one is tried */
+  url?: string;
+  urls?: string[];
   token: string;
   agentId: string;
   journal: Journal;
@@ -49,6 +51,8 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
   private heartbeat?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
   private attempts = 0;
+  private readonly urls: string[];
+  private urlIndex = 0;
   private sentUpTo = 0;
   private lastHeard = 0;
   private lastSent = 0;
@@ -58,6 +62,13 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
 
   constructor(private readonly o: LinkOptions) {
     super();
+    this.urls = o.urls?.length ? o.urls : o.url ? [o.url] : [];
+    if (!this.urls.length) throw new Error('the link needs a server URL');
+  }
+
+  /** the server URL in use (or tried next) */
+  get url(): string {
+    return this.urls[this.urlIndex]!;
   }
 
   send(msg: AgentMessage): void {
@@ -126,7 +137,7 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
   }
 
   private connect(): void {
-    const ws = new WebSocket(this.o.url, {
+    const ws = new WebSocket(this.url, {
       headers: { authorization: `Bearer ${this.o.token}` },
       maxPayload: MAX_FRAME_BYTES,
       handshakeTimeout: 10_000,
@@ -214,6 +225,8 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (was) this.emit('disconnected', reason);
     if (this.stopped) return;
+    // that server is gone (or never answered): the next one of the deployment
+    this.urlIndex = (this.urlIndex + 1) % this.urls.length;
     // exponential backoff with full jitter
     const min = this.o.backoffMinMs ?? 1000;
     const max = this.o.backoffMaxMs ?? 60_000;

@@ -128,7 +128,7 @@ program
     const config = configOrDie(() => loadConfig(o.config));
     if (!config.server) die('the config has no server section');
     try {
-      const { agentId } = await enrol(config.server.url, o.code, config.server.tokenFile);
+      const { agentId } = await enrol(config.server.url[0]!, o.code, config.server.tokenFile);
       if (agentId !== config.agentId) die(`the code is for agent ${agentId}, this config is ${config.agentId}`);
       process.stdout.write(`enrolled as ${agentId}; token saved to ${config.server.tokenFile}\n`);
     } catch (err) {
@@ -167,7 +167,7 @@ program
       redactor.add(token);
       const journal = new Journal(s.journalDir, s.journalMaxMb * 1024 * 1024);
       link = new ServerLink({
-        url: s.url,
+        urls: s.url,
         token,
         agentId: config.agentId,
         journal,
