@@ -6,15 +6,17 @@ import type { Keys } from './redis.ts';
 export const MEASUREMENT_HOURS = 72;
 /** a steady value is stored at most this often; a change of its signature is stored at once */
 export const MEASUREMENT_EVERY_MS = 3_600_000;
-const KIND_INDEX = { stream: 0, retention: 1, clock: 2 } as const;
+/** at most this many entries (three kinds, one an hour each, and some changes) */
+const MAX_ENTRIES = 3 * MEASUREMENT_HOURS + 100;
 
 /**
- * Appends one measurement to a camera's series, idempotently and downsampled. The entry id is the measurement's
- * own time (`<ms>-<kind>`), so the same measurement sent twice (a batch resent after a crash, a journal replayed)
- * is stored once: anything at or before the kind's last stored time is a duplicate. A value whose signature (its
- * figures, rounded to what a chart shows) did not change is stored at most once an hour; the series is cut to
- * MEASUREMENT_HOURS by time. Returns 1 stored, 0 skipped as a repeat of a steady value, -1 a duplicate.
- * KEYS: series, cam  ARGV: kind, atMs, kindIndex, signature, everyMs, minId, field/value pairs...
+ * Appends one measurement to a camera's series, idempotently and downsampled. Each kind's last stored time is kept
+ * on the camera, so the same measurement sent twice (a batch resent after a crash, a journal replayed) is stored
+ * once: anything at or before it is a duplicate. A value whose signature (its figures, rounded to what a chart
+ * shows) did not change is stored at most once an hour; the series (a list of "atMs|kind|field=value,…", newest
+ * first: a stream key costs ~4.7 KB however few its entries) is cut by count and to MEASUREMENT_HOURS by time.
+ * Returns 1 stored, 0 skipped as a repeat of a steady value, -1 a duplicate.
+ * KEYS: series, cam  ARGV: kind, atMs, max entries, signature, everyMs, oldest kept (ms), entry
  */
 const APPEND = `
 local last = redis.call('HGET', KEYS[2], 'mk:' .. ARGV[1])
@@ -25,17 +27,14 @@ if last then
   if at <= lastAt then return -1 end
   if string.sub(last, sep + 1) == ARGV[4] and at - lastAt < tonumber(ARGV[5]) then return 0 end
 end
-local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
-local id = ARGV[2] .. '-' .. ARGV[3]
-if top then
-  local tms, tseq = string.match(top[1], '(%d+)-(%d+)')
-  if tonumber(tms) > at or (tonumber(tms) == at and tonumber(tseq) >= tonumber(ARGV[3])) then
-    id = tms .. '-' .. (tonumber(tseq) + 1)
-  end
+redis.call('LPUSH', KEYS[1], ARGV[7])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+for _ = 1, 8 do
+  local tail = redis.call('LINDEX', KEYS[1], -1)
+  if not tail then break end
+  local sep = string.find(tail, '|', 1, true)
+  if tonumber(string.sub(tail, 1, sep - 1)) < tonumber(ARGV[6]) then redis.call('RPOP', KEYS[1]) else break end
 end
-local f = {}
-for i = 7, #ARGV do f[#f + 1] = ARGV[i] end
-redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[6], id, unpack(f))
 redis.call('HSET', KEYS[2], 'mk:' .. ARGV[1], ARGV[2] .. '|' .. ARGV[4])
 return 1
 `;
@@ -70,27 +69,35 @@ export class MeasurementRepository {
 
   /** Queues an idempotent, downsampled append (see APPEND) on a pipeline or transaction. */
   append(p: ChainableCommander, cameraId: string, e: MeasurementEntry, now = Date.now()): void {
-    const fields: (string | number)[] = [];
-    for (const [k, v] of Object.entries(e)) if (v !== undefined) fields.push(k, v);
+    const at = Date.parse(e.at);
+    const fields: string[] = [];
+    for (const [k, v] of Object.entries(e)) if (v !== undefined && k !== 'at' && k !== 'kind') fields.push(`${k}=${v}`);
     p.kuzetMeasure(
       this.keys.measurements(cameraId),
       this.keys.cam(cameraId),
       e.kind,
-      Date.parse(e.at),
-      KIND_INDEX[e.kind],
+      at,
+      MAX_ENTRIES,
       signature(e),
       MEASUREMENT_EVERY_MS,
       now - MEASUREMENT_HOURS * 3_600_000,
-      ...fields,
+      `${at}|${e.kind}|${fields.join(',')}`,
     );
   }
 
+  /** The newest `limit` measurements, oldest first. */
   async series(cameraId: string, limit: number): Promise<MeasurementEntry[]> {
-    const entries = await this.redis.xrevrange(this.keys.measurements(cameraId), '+', '-', 'COUNT', limit);
-    return entries.reverse().map(([, f]) => {
-      const o: Record<string, string | number> = {};
-      for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i] === 'at' || f[i] === 'kind' ? f[i + 1]! : Number(f[i + 1]);
-      return o as MeasurementEntry;
-    });
+    const entries = await this.redis.lrange(this.keys.measurements(cameraId), 0, limit - 1);
+    return entries
+      .map((x) => {
+        const [ms, kind, fields] = x.split('|') as [string, MeasurementEntry['kind'], string];
+        const o: Record<string, string | number> = { at: new Date(Number(ms)).toISOString(), kind };
+        for (const f of fields ? fields.split(',') : []) {
+          const eq = f.indexOf('=');
+          o[f.slice(0, eq)] = Number(f.slice(eq + 1));
+        }
+        return o as MeasurementEntry;
+      })
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 }

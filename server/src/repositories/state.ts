@@ -21,7 +21,7 @@ import type { Keys } from './redis.ts';
  * KEYS: cam, count:school, count:district, count:region, count:country, hist:cam, hist:school,
  *       rcount:school, rcount:district, rcount:region, rcount:country, grid:region, trouble:region, trouble:country
  * ARGV: status, reasons, since, since, maxlen, cameraId, statusCode+schoolId (grid value), schoolId, observed at,
- *       received at, history cut (minimum id: the oldest time kept)
+ *       received at, history cut (the oldest time kept, ISO)
  * History entries carry the time the agent observed the change (`at`: the new status's `since` when the status
  * changed, else the state's own time) and the time the centre received it (`rx`): after a link outage the journal's
  * replay shows each episode when it happened, not when it arrived.
@@ -63,10 +63,19 @@ end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reasons', ARGV[2], 'since', ARGV[4], 'changedAt', ARGV[10], 'rsn', nowCounted)
 local seen = ARGV[9]
 if old ~= ARGV[1] then seen = ARGV[3] end
-redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[5], '*', 'at', seen, 'status', ARGV[1], 'reasons', ARGV[2], 'rx', ARGV[10])
-redis.call('XADD', KEYS[7], 'MAXLEN', '~', tonumber(ARGV[5]) * 10, '*', 'at', seen, 'status', ARGV[1], 'reasons', ARGV[2], 'cam', ARGV[6], 'rx', ARGV[10])
-redis.call('XTRIM', KEYS[6], 'MINID', '~', ARGV[11])
-redis.call('XTRIM', KEYS[7], 'MINID', '~', ARGV[11])
+-- history as lists of "at|status|reasons|rx[|camera]" (a stream key costs ~4.7 KB however few its entries), newest
+-- pushed first, cut by count and by time (the oldest sit at the tail)
+local entry = seen .. '|' .. ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[10]
+redis.call('LPUSH', KEYS[6], entry)
+redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[5]) - 1)
+redis.call('LPUSH', KEYS[7], entry .. '|' .. ARGV[6])
+redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[5]) * 5 - 1)
+for k = 6, 7 do
+  for _ = 1, 8 do
+    local tail = redis.call('LINDEX', KEYS[k], -1)
+    if tail and tail < ARGV[11] then redis.call('RPOP', KEYS[k]) else break end
+  end
+end
 return {old or '', counted, nowCounted}
 `;
 
@@ -111,7 +120,7 @@ export interface Placement {
   agentId: string;
 }
 
-/** status changes kept per camera (ten times as many per school), and for at most HISTORY_DAYS */
+/** status changes kept per camera (five times as many per school), and for at most HISTORY_DAYS */
 export const HISTORY_MAXLEN = 200;
 export const HISTORY_DAYS = 7;
 /** an agent's observation time is believed within this window before the receipt (a week-long outage's journal) */
@@ -206,7 +215,7 @@ export class StateRepository {
       at.schoolId,
       t.at,
       t.rx,
-      Date.parse(t.rx) - HISTORY_DAYS * 86_400_000,
+      new Date(Date.parse(t.rx) - HISTORY_DAYS * 86_400_000).toISOString(),
     );
   }
 
@@ -324,22 +333,24 @@ export class StateRepository {
     return (await this.redis.smembers(this.keys.schoolCams(schoolId))).sort();
   }
 
+  /** The newest status changes of a camera's or school's history, newest first (by the agent's time). */
   async history(
     key: string,
     limit: number,
   ): Promise<{ at: string; status: CentreStatus; reasons: Reason[]; cameraId?: string; receivedAt?: string }[]> {
-    const entries = await this.redis.xrevrange(key, '+', '-', 'COUNT', limit);
-    return entries.map(([, fields]) => {
-      const f: Record<string, string> = {};
-      for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
-      return {
-        at: f.at!,
-        status: f.status as CentreStatus,
-        reasons: (f.reasons ? f.reasons.split(',') : []) as Reason[],
-        ...(f.cam ? { cameraId: f.cam } : {}),
-        ...(f.rx && f.rx !== f.at ? { receivedAt: f.rx } : {}),
-      };
-    });
+    const entries = await this.redis.lrange(key, 0, limit - 1);
+    return entries
+      .map((e) => {
+        const [at, status, reasons, rx, cam] = e.split('|') as [string, string, string, string, string?];
+        return {
+          at,
+          status: status as CentreStatus,
+          reasons: (reasons ? reasons.split(',') : []) as Reason[],
+          ...(cam ? { cameraId: cam } : {}),
+          ...(rx && rx !== at ? { receivedAt: rx } : {}),
+        };
+      })
+      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   }
 }
 
