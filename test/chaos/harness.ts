@@ -249,9 +249,10 @@ export async function verify(
     for (const cam of a.cams) {
       const want = a.sent.get(cam) ?? [];
       sent += want.length;
-      const got = (await redis.lrange(`${PREFIX}meas:cam:${cam}`, 0, -1)).map((e) =>
-        Number(/driftSeconds=([\d.-]+)/.exec(e)?.[1]),
-      );
+      // entries "<ms base 36>|c|<drift>" (server/src/repositories/measurements.ts)
+      const got = (await redis.lrange(`${PREFIX}meas:cam:${cam}`, 0, -1))
+        .filter((e) => e.split('|')[1] === 'c')
+        .map((e) => Number(e.split('|')[2]));
       const seen = new Set(got);
       duplicated += got.length - seen.size;
       for (const v of want) if (!seen.has(v)) lost++;

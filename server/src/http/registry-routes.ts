@@ -208,12 +208,11 @@ export function registryRoutes(ctx: AppContext): Router {
       const id = (res.locals.params as { id: string }).id;
       const c = await camera(req, id);
       if (!c) return void res.status(404).json({ error: 'no such camera' });
-      const [identity, stream, retention] = await ctx.redis.hmget(ctx.keys.cam(id), 'identity', 'stream', 'retention');
-      const parse = (v: string | null) => (v ? JSON.parse(v) : null);
-      const ident = parse(identity);
+      const docs = await ctx.state.docs(id);
+      const ident = (docs.identity ?? null) as { media?: { streamUri?: string }[] } | null;
       // camera credentials never reach the centre; stream URIs are the school's business
       if (ident) for (const m of ident.media ?? []) delete m.streamUri;
-      res.json({ ...c, identity: ident, stream: parse(stream), retention: parse(retention) });
+      res.json({ ...c, identity: ident, stream: docs.stream ?? null, retention: docs.retention ?? null });
     },
   );
   r.get(

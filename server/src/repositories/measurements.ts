@@ -5,15 +5,23 @@ import type { Keys } from './redis.ts';
 /** measurements kept per camera for its charts; older ones live in the daily archive */
 export const MEASUREMENT_HOURS = 72;
 /** a steady value is stored at most this often; a change of its signature is stored at once */
-export const MEASUREMENT_EVERY_MS = 3_600_000;
-/** at most this many entries (three kinds, one an hour each, and some changes) */
-const MAX_ENTRIES = 3 * MEASUREMENT_HOURS + 100;
+export const MEASUREMENT_EVERY_MS = 3 * 3_600_000;
+/** entries are compact: "<ms base 36>|<kind letter>|<figures, positional>" */
+const KIND_LETTER = { stream: 's', retention: 'r', clock: 'c' } as const;
+const KIND_OF: Record<string, MeasurementEntry['kind']> = { s: 'stream', r: 'retention', c: 'clock' };
+const FIGURES: Record<MeasurementEntry['kind'], (keyof MeasurementEntry)[]> = {
+  stream: ['width', 'height', 'fps', 'bitrateKbps'],
+  retention: ['retainedDays'],
+  clock: ['driftSeconds'],
+};
+/** at most this many entries (three kinds, a steady value every three hours each, and changes) */
+const MAX_ENTRIES = 3 * (MEASUREMENT_HOURS / 3) + 150;
 
 /**
  * Appends one measurement to a camera's series, idempotently and downsampled. Each kind's last stored time is kept
  * on the camera, so the same measurement sent twice (a batch resent after a crash, a journal replayed) is stored
  * once: anything at or before it is a duplicate. A value whose signature (its figures, rounded to what a chart
- * shows) did not change is stored at most once an hour; the series (a list of "atMs|kind|field=value,…", newest
+ * shows) did not change is stored at most every three hours; the series (a list of compact entries, newest
  * first: a stream key costs ~4.7 KB however few its entries) is cut by count and to MEASUREMENT_HOURS by time.
  * Returns 1 stored, 0 skipped as a repeat of a steady value, -1 a duplicate.
  * KEYS: series, cam  ARGV: kind, atMs, max entries, signature, everyMs, oldest kept (ms), entry
@@ -33,7 +41,7 @@ for _ = 1, 8 do
   local tail = redis.call('LINDEX', KEYS[1], -1)
   if not tail then break end
   local sep = string.find(tail, '|', 1, true)
-  if tonumber(string.sub(tail, 1, sep - 1)) < tonumber(ARGV[6]) then redis.call('RPOP', KEYS[1]) else break end
+  if tonumber(string.sub(tail, 1, sep - 1), 36) < tonumber(ARGV[6]) then redis.call('RPOP', KEYS[1]) else break end
 end
 redis.call('HSET', KEYS[2], 'mk:' .. ARGV[1], ARGV[2] .. '|' .. ARGV[4])
 return 1
@@ -70,8 +78,7 @@ export class MeasurementRepository {
   /** Queues an idempotent, downsampled append (see APPEND) on a pipeline or transaction. */
   append(p: ChainableCommander, cameraId: string, e: MeasurementEntry, now = Date.now()): void {
     const at = Date.parse(e.at);
-    const fields: string[] = [];
-    for (const [k, v] of Object.entries(e)) if (v !== undefined && k !== 'at' && k !== 'kind') fields.push(`${k}=${v}`);
+    const figures = FIGURES[e.kind].map((k) => (e[k] === undefined ? '' : String(e[k]))).join(',');
     p.kuzetMeasure(
       this.keys.measurements(cameraId),
       this.keys.cam(cameraId),
@@ -81,7 +88,7 @@ export class MeasurementRepository {
       signature(e),
       MEASUREMENT_EVERY_MS,
       now - MEASUREMENT_HOURS * 3_600_000,
-      `${at}|${e.kind}|${fields.join(',')}`,
+      `${at.toString(36)}|${KIND_LETTER[e.kind]}|${figures}`,
     );
   }
 
@@ -89,14 +96,16 @@ export class MeasurementRepository {
   async series(cameraId: string, limit: number): Promise<MeasurementEntry[]> {
     const entries = await this.redis.lrange(this.keys.measurements(cameraId), 0, limit - 1);
     return entries
-      .map((x) => {
-        const [ms, kind, fields] = x.split('|') as [string, MeasurementEntry['kind'], string];
-        const o: Record<string, string | number> = { at: new Date(Number(ms)).toISOString(), kind };
-        for (const f of fields ? fields.split(',') : []) {
-          const eq = f.indexOf('=');
-          o[f.slice(0, eq)] = Number(f.slice(eq + 1));
-        }
-        return o as MeasurementEntry;
+      .flatMap((x) => {
+        const [ms, letter, figures] = x.split('|') as [string, string, string];
+        const kind = KIND_OF[letter];
+        if (!kind) return [];
+        const o: Record<string, string | number> = { at: new Date(Number.parseInt(ms, 36)).toISOString(), kind };
+        const values = figures ? figures.split(',') : [];
+        FIGURES[kind].forEach((k, i) => {
+          if (values[i]) o[k] = Number(values[i]);
+        });
+        return [o as MeasurementEntry];
       })
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }

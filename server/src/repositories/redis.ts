@@ -4,6 +4,9 @@ import { Redis } from 'ioredis';
 export class Keys {
   constructor(readonly prefix: string) {}
   cam = (id: string) => `${this.prefix}cam:${id}`;
+  /** a camera's documents (identity, last stream measurement, last retention report): large values kept apart, so
+   * that the camera's own hash stays small enough for Redis's compact encoding */
+  camDocs = (id: string) => `${this.prefix}camdocs:${id}`;
   schoolCams = (id: string) => `${this.prefix}school:${id}:cams`;
   schoolFirstCamera = (id: string) => `${this.prefix}school:${id}:firstcam`;
   school = (id: string) => `${this.prefix}school:${id}`;

@@ -7,6 +7,7 @@ import {
   type Reason,
   type ReasonCounts,
   STATUS_CODE,
+  STATUS_OF_CODE,
   type StatusCounts,
 } from '@kuzet/protocol';
 import type { ChainableCommander, Redis, Result } from 'ioredis';
@@ -21,7 +22,7 @@ import type { Keys } from './redis.ts';
  * KEYS: cam, count:school, count:district, count:region, count:country, hist:cam, hist:school,
  *       rcount:school, rcount:district, rcount:region, rcount:country, grid:region, trouble:region, trouble:country
  * ARGV: status, reasons, since, since, maxlen, cameraId, statusCode+schoolId (grid value), schoolId, observed at,
- *       received at, history cut (the oldest time kept, ISO)
+ *       received at, history cut (the oldest time kept, ms), since/at/received in ms base 36
  * History entries carry the time the agent observed the change (`at`: the new status's `since` when the status
  * changed, else the state's own time) and the time the centre received it (`rx`): after a link outage the journal's
  * replay shows each episode when it happened, not when it arrived.
@@ -61,19 +62,21 @@ if nowCounted ~= counted then
   end
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reasons', ARGV[2], 'since', ARGV[4], 'changedAt', ARGV[10], 'rsn', nowCounted)
-local seen = ARGV[9]
-if old ~= ARGV[1] then seen = ARGV[3] end
--- history as lists of "at|status|reasons|rx[|camera]" (a stream key costs ~4.7 KB however few its entries), newest
--- pushed first, cut by count and by time (the oldest sit at the tail)
-local entry = seen .. '|' .. ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[10]
+local seen = ARGV[13]
+if old ~= ARGV[1] then seen = ARGV[12] end
+-- history as lists of compact entries "at|status code|reasons|rx[|camera]" (times in ms, base 36; a stream key costs
+-- ~4.7 KB however few its entries), newest pushed first, cut by count and by time (the oldest sit at the tail)
+local entry = seen .. '|' .. string.sub(ARGV[7], 1, 1) .. '|' .. ARGV[2] .. '|' .. ARGV[14]
 redis.call('LPUSH', KEYS[6], entry)
 redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[5]) - 1)
-redis.call('LPUSH', KEYS[7], entry .. '|' .. ARGV[6])
+redis.call('LPUSH', KEYS[7], entry .. '|' .. string.sub(ARGV[6], 5))
 redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[5]) * 5 - 1)
 for k = 6, 7 do
   for _ = 1, 8 do
     local tail = redis.call('LINDEX', KEYS[k], -1)
-    if tail and tail < ARGV[11] then redis.call('RPOP', KEYS[k]) else break end
+    if not tail then break end
+    local sep = string.find(tail, '|', 1, true)
+    if tonumber(string.sub(tail, 1, sep - 1), 36) < tonumber(ARGV[11]) then redis.call('RPOP', KEYS[k]) else break end
   end
 end
 return {old or '', counted, nowCounted}
@@ -215,7 +218,10 @@ export class StateRepository {
       at.schoolId,
       t.at,
       t.rx,
-      new Date(Date.parse(t.rx) - HISTORY_DAYS * 86_400_000).toISOString(),
+      Date.parse(t.rx) - HISTORY_DAYS * 86_400_000,
+      Date.parse(t.since).toString(36),
+      Date.parse(t.at).toString(36),
+      Date.parse(t.rx).toString(36),
     );
   }
 
@@ -242,13 +248,32 @@ export class StateRepository {
       serial: c.serial,
       firmware: c.firmware,
       host: c.host,
-      identity: JSON.stringify(c),
     });
+    p.hset(this.keys.camDocs(c.cameraId), 'identity', JSON.stringify(c));
     p.sadd(this.keys.schoolCams(at.schoolId), c.cameraId);
   }
 
   setFields(p: ChainableCommander, cameraId: string, fields: Record<string, string | number>): void {
     p.hset(this.keys.cam(cameraId), fields);
+  }
+
+  /** Sets a camera's documents (see Keys.camDocs). */
+  setDocs(p: ChainableCommander, cameraId: string, docs: { stream?: unknown; retention?: unknown }): void {
+    const f: Record<string, string> = {};
+    for (const [k, v] of Object.entries(docs)) if (v !== undefined) f[k] = JSON.stringify(v);
+    p.hset(this.keys.camDocs(cameraId), f);
+  }
+
+  async docs(cameraId: string): Promise<{ identity?: unknown; stream?: unknown; retention?: unknown }> {
+    const h = await this.redis.hgetall(this.keys.camDocs(cameraId));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(h))
+      try {
+        out[k] = JSON.parse(v);
+      } catch {
+        /* a damaged document is left out */
+      }
+    return out;
   }
 
   stateFields(s: CameraState): Record<string, string | number> {
@@ -339,15 +364,16 @@ export class StateRepository {
     limit: number,
   ): Promise<{ at: string; status: CentreStatus; reasons: Reason[]; cameraId?: string; receivedAt?: string }[]> {
     const entries = await this.redis.lrange(key, 0, limit - 1);
+    const time = (b36: string) => new Date(Number.parseInt(b36, 36)).toISOString();
     return entries
       .map((e) => {
-        const [at, status, reasons, rx, cam] = e.split('|') as [string, string, string, string, string?];
+        const [at, code, reasons, rx, cam] = e.split('|') as [string, string, string, string, string?];
         return {
-          at,
-          status: status as CentreStatus,
+          at: time(at),
+          status: (STATUS_OF_CODE[code] ?? 'unknown') as CentreStatus,
           reasons: (reasons ? reasons.split(',') : []) as Reason[],
-          ...(cam ? { cameraId: cam } : {}),
-          ...(rx && rx !== at ? { receivedAt: rx } : {}),
+          ...(cam ? { cameraId: `cam-${cam}` } : {}),
+          ...(rx && rx !== at ? { receivedAt: time(rx) } : {}),
         };
       })
       .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));

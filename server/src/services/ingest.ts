@@ -185,12 +185,8 @@ export class IngestService {
           break;
         case 'stream': {
           const s = msg.measurement;
-          this.state.setFields(m, s.cameraId, {
-            width: s.width,
-            height: s.height,
-            fps: s.fps,
-            stream: JSON.stringify(s),
-          });
+          this.state.setFields(m, s.cameraId, { width: s.width, height: s.height, fps: s.fps });
+          this.state.setDocs(m, s.cameraId, { stream: s });
           this.measurements.append(m, s.cameraId, {
             at: s.at,
             kind: 'stream',
@@ -203,9 +199,8 @@ export class IngestService {
         }
         case 'retention': {
           const r = msg.report;
-          const f: Record<string, string | number> = { retention: JSON.stringify(r) };
-          if (r.state === 'known') f.retainedDays = r.retainedDays;
-          this.state.setFields(m, r.cameraId, f);
+          if (r.state === 'known') this.state.setFields(m, r.cameraId, { retainedDays: r.retainedDays });
+          this.state.setDocs(m, r.cameraId, { retention: r });
           if (r.state === 'known')
             this.measurements.append(m, r.cameraId, { at: r.at, kind: 'retention', retainedDays: r.retainedDays });
           break;
