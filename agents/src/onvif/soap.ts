@@ -121,7 +121,15 @@ export class SoapSession {
     const header = attempt === 'usernameToken' ? usernameToken(this.creds, this.clockOffsetMs) : '';
     const xml = `<?xml version="1.0" encoding="UTF-8"?><s:Envelope ${NAMESPACES}><s:Header>${header}</s:Header><s:Body>${body}</s:Body></s:Envelope>`;
     const headers: Record<string, string> = {};
-    const path = new URL(url).pathname;
+    let path: string;
+    try {
+      // a service address comes from the device's own answers: a broken one is the device's error, not ours
+      const u = new URL(url);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(u.protocol);
+      path = u.pathname;
+    } catch {
+      throw new OnvifError('bad_response', `the device gave an unusable service address: ${url.slice(0, 200)}`);
+    }
     if (attempt === 'httpDigest' && this.digest) headers.Authorization = this.digest.authorization('POST', path);
     let reply = await this.post(url, xml, headers, timeoutMs);
     if (attempt === 'httpDigest' && reply.status === 401) {
