@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { Alert } from './alerts.ts';
-import { AgentId, CameraStatus, IsoTime, Reason, RequirementProfile } from './common.ts';
+import { AgentId, CameraStatus, IsoTime, Reason, RegionCode, RequirementProfile } from './common.ts';
+
+export { RegionCode };
 
 /** Version of the REST and live-push contract (path prefix /api/v1). */
 export const API_VERSION = 1 as const;
 
-export const RegionCode = z.string().regex(/^KZ-\d{2}$/);
 export const Region = z.object({ code: RegionCode, nameEn: z.string(), nameRu: z.string(), nameKk: z.string() });
 export const District = z.object({
   id: z.string().min(1),

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const PROTOCOL_VERSION = 1 as const;
 
 export const IsoTime = z.iso.datetime({ offset: true });
+/** ISO 3166-2 code of a first-level region of Kazakhstan */
+export const RegionCode = z.string().regex(/^KZ-\d{2}$/);
 export const CameraId = z.string().regex(/^cam-[0-9a-f]{16}$/, 'camera id is cam-<16 hex>');
 export const AgentId = z
   .string()

@@ -1,0 +1,384 @@
+import { z } from 'zod';
+import { IsoTime, RegionCode } from './common.ts';
+
+/**
+ * Compliance with the programme's requirements, decided in one place: what each camera and school must meet (the
+ * requirement profiles, from config/requirements.json, editable by admins) and whether it does (evaluateCamera,
+ * evaluateSchool). The server, the dashboard, alerts, reports and exports all use these functions; agents only
+ * measure facts.
+ */
+
+const ZoneId = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'zone ids: lowercase letters, digits, _');
+const ProfileName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
+const Day = z.iso.date();
+
+/** A place in a school where a camera is (or must be): main entrance, perimeter, canteen, … */
+export const Zone = z.object({
+  id: ZoneId,
+  nameEn: z.string().min(1),
+  nameRu: z.string().min(1),
+  nameKk: z.string().min(1),
+  /** words in a camera's ONVIF name or location that suggest this zone (any language, lowercase) */
+  hints: z.array(z.string().min(2)).default([]),
+  /** never a place for a camera (toilets, changing rooms): a camera assigned here is itself a finding */
+  forbidden: z.boolean().default(false),
+});
+export type Zone = z.infer<typeof Zone>;
+
+/** What every camera of a school, and the school as a whole, must meet. */
+export const Profile = z.object({
+  name: ProfileName,
+  /** recording days kept */
+  minRetentionDays: z.number().positive(),
+  minWidth: z.int().positive(),
+  minHeight: z.int().positive(),
+  minFps: z.number().positive(),
+  maxClockDriftSeconds: z.number().positive(),
+  /** a gap in the recordings longer than this, within the gap window, breaks continuity */
+  maxGapMinutes: z.number().positive(),
+  /** the days back from the newest recording searched for gaps */
+  gapWindowDays: z.number().positive().max(90).default(7),
+  /** zones that must be watched, each by at least this many compliant cameras */
+  requiredZones: z.array(z.object({ zone: ZoneId, minCameras: z.int().positive().default(1) })).default([]),
+  /** cameras a school must have in all (besides the zones' minimums) */
+  minCameras: z.int().nonnegative().default(1),
+});
+export type Profile = z.infer<typeof Profile>;
+
+/** The whole requirement document: versioned; every change makes a new version (and an audit entry). */
+export const RequirementsDoc = z
+  .object({
+    version: z.int().positive(),
+    zones: z.array(Zone).min(1),
+    profiles: z.array(Profile).min(1),
+    /** which profile applies: the most specific assignment wins (school, then district, then region, then country) */
+    assign: z.object({
+      country: ProfileName,
+      regions: z.record(RegionCode, ProfileName).default({}),
+      districts: z.record(z.string(), ProfileName).default({}),
+      schools: z.record(z.string(), ProfileName).default({}),
+    }),
+    /** the day each akimat (region or district) must reach 100% compliant schools */
+    deadlines: z
+      .object({
+        country: Day.optional(),
+        regions: z.record(RegionCode, Day).default({}),
+        districts: z.record(z.string(), Day).default({}),
+      })
+      .prefault({}),
+  })
+  .superRefine((d, ctx) => {
+    const profiles = new Set<string>();
+    for (const [i, p] of d.profiles.entries()) {
+      if (profiles.has(p.name))
+        ctx.addIssue({ code: 'custom', path: ['profiles', i, 'name'], message: `profile ${p.name} is defined twice` });
+      profiles.add(p.name);
+    }
+    const zones = new Map<string, Zone>();
+    for (const [i, z] of d.zones.entries()) {
+      if (zones.has(z.id)) ctx.addIssue({ code: 'custom', path: ['zones', i, 'id'], message: `zone ${z.id} twice` });
+      zones.set(z.id, z);
+    }
+    for (const [i, p] of d.profiles.entries())
+      for (const [j, r] of p.requiredZones.entries()) {
+        const z = zones.get(r.zone);
+        if (!z)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['profiles', i, 'requiredZones', j, 'zone'],
+            message: `no zone ${r.zone} in the catalogue`,
+          });
+        else if (z.forbidden)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['profiles', i, 'requiredZones', j, 'zone'],
+            message: `zone ${r.zone} is forbidden for cameras`,
+          });
+      }
+    const check = (path: (string | number)[], name: string) => {
+      if (!profiles.has(name)) ctx.addIssue({ code: 'custom', path, message: `no profile named ${name}` });
+    };
+    check(['assign', 'country'], d.assign.country);
+    for (const kind of ['regions', 'districts', 'schools'] as const)
+      for (const [k, v] of Object.entries(d.assign[kind])) check(['assign', kind, k], v);
+  });
+export type RequirementsDoc = z.infer<typeof RequirementsDoc>;
+
+/** The profile that applies to a school: the most specific assignment wins. */
+export function profileFor(doc: RequirementsDoc, s: { id: string; districtId: string; regionCode: string }): Profile {
+  const a = doc.assign;
+  const name = a.schools[s.id] ?? a.districts[s.districtId] ?? a.regions[s.regionCode] ?? a.country;
+  return doc.profiles.find((p) => p.name === name) ?? doc.profiles[0]!;
+}
+
+/** The deadline of a school's akimat (its district's, else its region's, else the country's). */
+export function deadlineFor(doc: RequirementsDoc, s: { districtId?: string; regionCode?: string }): string | undefined {
+  const d = doc.deadlines;
+  return (s.districtId && d.districts[s.districtId]) || (s.regionCode && d.regions[s.regionCode]) || d.country;
+}
+
+/** Zone suggested by a camera's ONVIF name or location (the catalogue's hints), if any. */
+export function suggestZone(doc: RequirementsDoc, words: (string | undefined)[]): string | undefined {
+  const text = words.filter(Boolean).join(' ').toLocaleLowerCase();
+  if (!text) return undefined;
+  for (const z of doc.zones) if (z.hints.some((h) => text.includes(h.toLocaleLowerCase()))) return z.id;
+  return undefined;
+}
+
+/** Why a camera does not comply. */
+export const ComplianceReason = z.enum([
+  'no_signal', // offline, or its stream cannot be opened: nothing reaches the RRC
+  'link_down', // the school's link to the centre is down: nothing reaches the RRC
+  'retention_short', // fewer recording days kept than required
+  'retention_unknown', // nobody could tell how many days are kept (no recording search, or it failed)
+  'recording_gaps', // a gap longer than allowed within the gap window
+  'resolution_below_required',
+  'fps_below_required',
+  'resolution_unknown', // no measurement of the real stream yet
+  'clock_drift',
+  'forbidden_zone', // placed where cameras are not allowed
+]);
+export type ComplianceReason = z.infer<typeof ComplianceReason>;
+
+/** Facts about a camera, as measured by its agent (the centre adds its status and the camera's zone). */
+export interface CameraFacts {
+  status: 'online' | 'degraded' | 'offline' | 'unknown' | 'link_down';
+  /** the agent's health reasons (rtsp_down, no_video… mean no signal) */
+  healthReasons?: string[];
+  retention?:
+    | { state: 'known'; retainedDays: number; gaps: { seconds: number; start?: string }[]; gapWindowDays: number }
+    | { state: 'unknown'; reason?: string };
+  /** the real stream, measured */
+  measured?: { width: number; height: number; fps: number };
+  /** what the camera's encoder is configured to (used only until a measurement exists, and labelled so) */
+  configured?: { width: number; height: number; fps: number };
+  clockDriftSeconds?: number;
+  zone?: string;
+}
+
+export const CameraVerdict = z.object({
+  compliant: z.boolean(),
+  reasons: z.array(ComplianceReason),
+  retention: z.object({
+    state: z.enum(['ok', 'short', 'unknown']),
+    days: z.number().optional(),
+    required: z.number(),
+  }),
+  continuity: z.object({
+    state: z.enum(['ok', 'gaps', 'unknown']),
+    longGaps: z.int().nonnegative(),
+    longestMinutes: z.number().optional(),
+    maxGapMinutes: z.number(),
+    windowDays: z.number(),
+  }),
+  resolution: z.object({
+    state: z.enum(['ok', 'low', 'unknown']),
+    width: z.int().optional(),
+    height: z.int().optional(),
+    fps: z.number().optional(),
+    /** measured from the real stream, or only what the camera is configured to */
+    source: z.enum(['measured', 'configured', 'none']),
+    required: z.object({ width: z.int(), height: z.int(), fps: z.number() }),
+  }),
+  clock: z.object({
+    state: z.enum(['ok', 'drift', 'unknown']),
+    driftSeconds: z.number().optional(),
+    maxSeconds: z.number(),
+  }),
+  signal: z.enum(['ok', 'none', 'link_down', 'unknown']),
+});
+export type CameraVerdict = z.infer<typeof CameraVerdict>;
+
+const NO_SIGNAL = new Set(['rtsp_down', 'no_video', 'unreachable', 'onvif_timeout']);
+
+/** Whether one camera meets its school's profile, and every reason why not. */
+export function evaluateCamera(
+  f: CameraFacts,
+  p: Profile,
+  forbiddenZones: ReadonlySet<string> = new Set(),
+): CameraVerdict {
+  const reasons: ComplianceReason[] = [];
+  // the fourth requirement: the signal reaches the RRC
+  let signal: CameraVerdict['signal'] = 'ok';
+  if (f.status === 'link_down') signal = 'link_down';
+  else if (f.status === 'offline' || (f.healthReasons ?? []).some((r) => NO_SIGNAL.has(r))) signal = 'none';
+  else if (f.status === 'unknown') signal = 'unknown';
+  if (signal === 'none' || signal === 'unknown') reasons.push('no_signal');
+  if (signal === 'link_down') reasons.push('link_down');
+  // recording days
+  const r = f.retention;
+  const retention: CameraVerdict['retention'] =
+    r?.state === 'known'
+      ? {
+          state: r.retainedDays >= p.minRetentionDays ? 'ok' : 'short',
+          days: r.retainedDays,
+          required: p.minRetentionDays,
+        }
+      : { state: 'unknown', required: p.minRetentionDays };
+  if (retention.state === 'short') reasons.push('retention_short');
+  if (retention.state === 'unknown') reasons.push('retention_unknown');
+  // continuity: gaps longer than allowed (the agent searched the window it was told)
+  let continuity: CameraVerdict['continuity'] = {
+    state: 'unknown',
+    longGaps: 0,
+    maxGapMinutes: p.maxGapMinutes,
+    windowDays: p.gapWindowDays,
+  };
+  if (r?.state === 'known') {
+    const long = r.gaps.filter((g) => g.seconds > p.maxGapMinutes * 60);
+    const longest = Math.max(0, ...r.gaps.map((g) => g.seconds)) / 60;
+    continuity = {
+      state: long.length ? 'gaps' : 'ok',
+      longGaps: long.length,
+      ...(r.gaps.length ? { longestMinutes: Math.round(longest * 10) / 10 } : {}),
+      maxGapMinutes: p.maxGapMinutes,
+      windowDays: p.gapWindowDays,
+    };
+    if (long.length) reasons.push('recording_gaps');
+  }
+  // resolution and frame rate: measured, else configured (labelled), else unknown
+  const req = { width: p.minWidth, height: p.minHeight, fps: p.minFps };
+  const m = f.measured ?? f.configured;
+  const source = f.measured ? 'measured' : f.configured ? 'configured' : 'none';
+  let resolution: CameraVerdict['resolution'] = { state: 'unknown', source, required: req };
+  if (m) {
+    // a measured frame rate within 15 % of the requirement passes (jitter of a live stream over a few seconds)
+    const lowRes = m.width < p.minWidth || m.height < p.minHeight;
+    const lowFps = m.fps < p.minFps * (f.measured ? 0.85 : 1);
+    resolution = { state: lowRes || lowFps ? 'low' : 'ok', ...m, source, required: req };
+    if (lowRes) reasons.push('resolution_below_required');
+    if (lowFps) reasons.push('fps_below_required');
+  } else reasons.push('resolution_unknown');
+  // clock
+  const clock: CameraVerdict['clock'] =
+    f.clockDriftSeconds === undefined
+      ? { state: 'unknown', maxSeconds: p.maxClockDriftSeconds }
+      : {
+          state: Math.abs(f.clockDriftSeconds) > p.maxClockDriftSeconds ? 'drift' : 'ok',
+          driftSeconds: f.clockDriftSeconds,
+          maxSeconds: p.maxClockDriftSeconds,
+        };
+  if (clock.state === 'drift') reasons.push('clock_drift');
+  if (f.zone && forbiddenZones.has(f.zone)) reasons.push('forbidden_zone');
+  return { compliant: reasons.length === 0, reasons, retention, continuity, resolution, clock, signal };
+}
+
+/** Why a school does not comply. */
+export const SchoolReason = z.enum([
+  'no_agent', // nothing watches it: not covered
+  'no_cameras', // an agent, but no camera: not covered
+  'too_few_cameras',
+  'zone_missing', // a required zone without enough compliant cameras
+  'cameras_non_compliant', // at least one camera fails a requirement
+]);
+export type SchoolReason = z.infer<typeof SchoolReason>;
+
+export const SchoolVerdict = z.object({
+  schoolId: z.string(),
+  profile: z.string(),
+  compliant: z.boolean(),
+  /** covered: a working agent and at least one camera (the 100% target counts this first) */
+  covered: z.boolean(),
+  reasons: z.array(SchoolReason),
+  cameras: z.object({ present: z.int(), required: z.int(), compliant: z.int() }),
+  zones: z.array(
+    z.object({ zone: z.string(), required: z.int(), present: z.int(), compliant: z.int(), ok: z.boolean() }),
+  ),
+  /** cameras failing each requirement (a camera may fail several) */
+  failing: z.partialRecord(ComplianceReason, z.int()),
+  deadline: Day.optional(),
+  at: IsoTime,
+});
+export type SchoolVerdict = z.infer<typeof SchoolVerdict>;
+
+/** Whether a school complies: covered, enough cameras, every required zone watched, every camera compliant. */
+export function evaluateSchool(
+  s: { id: string },
+  p: Profile,
+  cameras: { verdict: CameraVerdict; zone?: string }[],
+  hasAgent: boolean,
+  at: string,
+  deadline?: string,
+): SchoolVerdict {
+  const reasons: SchoolReason[] = [];
+  const compliantCams = cameras.filter((c) => c.verdict.compliant).length;
+  const zones = p.requiredZones.map((rz) => {
+    const here = cameras.filter((c) => c.zone === rz.zone);
+    const ok = here.filter((c) => c.verdict.compliant).length;
+    return { zone: rz.zone, required: rz.minCameras, present: here.length, compliant: ok, ok: ok >= rz.minCameras };
+  });
+  const required = Math.max(
+    p.minCameras,
+    p.requiredZones.reduce((n, z) => n + z.minCameras, 0),
+  );
+  if (!hasAgent) reasons.push('no_agent');
+  else if (cameras.length === 0) reasons.push('no_cameras');
+  if (cameras.length > 0 && cameras.length < required) reasons.push('too_few_cameras');
+  if (zones.some((z) => !z.ok)) reasons.push('zone_missing');
+  if (compliantCams < cameras.length) reasons.push('cameras_non_compliant');
+  const failing: SchoolVerdict['failing'] = {};
+  for (const c of cameras) for (const r of c.verdict.reasons) failing[r] = (failing[r] ?? 0) + 1;
+  return {
+    schoolId: s.id,
+    profile: p.name,
+    compliant: reasons.length === 0,
+    covered: hasAgent && cameras.length > 0,
+    reasons,
+    cameras: { present: cameras.length, required, compliant: compliantCams },
+    zones,
+    failing,
+    ...(deadline ? { deadline } : {}),
+    at,
+  };
+}
+
+/** What one school adds to its district's, region's and country's compliance figures. */
+export function contribution(v: SchoolVerdict): Record<string, number> {
+  const out: Record<string, number> = {
+    schools: 1,
+    covered: v.covered ? 1 : 0,
+    withCompliantCamera: v.cameras.compliant > 0 ? 1 : 0,
+    compliant: v.compliant ? 1 : 0,
+    cameras: v.cameras.present,
+    camerasCompliant: v.cameras.compliant,
+  };
+  for (const [r, n] of Object.entries(v.failing)) out[`f:${r}`] = n ?? 0;
+  for (const r of v.reasons) out[`s:${r}`] = 1;
+  return out;
+}
+
+/** The compliance figures of a district, region or the country (sums of contributions). */
+export const ComplianceFigures = z.object({
+  schools: z.int(),
+  covered: z.int(),
+  withCompliantCamera: z.int(),
+  compliant: z.int(),
+  cameras: z.int(),
+  camerasCompliant: z.int(),
+  /** cameras failing each requirement */
+  failing: z.partialRecord(ComplianceReason, z.int()),
+  /** schools with each school-level reason */
+  schoolReasons: z.partialRecord(SchoolReason, z.int()),
+});
+export type ComplianceFigures = z.infer<typeof ComplianceFigures>;
+
+export function figuresOf(h: Record<string, number>): ComplianceFigures {
+  const failing: ComplianceFigures['failing'] = {};
+  const schoolReasons: ComplianceFigures['schoolReasons'] = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (v <= 0) continue;
+    if (k.startsWith('f:')) failing[k.slice(2) as ComplianceReason] = v;
+    if (k.startsWith('s:')) schoolReasons[k.slice(2) as SchoolReason] = v;
+  }
+  const n = (k: string) => Math.max(0, h[k] ?? 0);
+  return {
+    schools: n('schools'),
+    covered: n('covered'),
+    withCompliantCamera: n('withCompliantCamera'),
+    compliant: n('compliant'),
+    cameras: n('cameras'),
+    camerasCompliant: n('camerasCompliant'),
+    failing,
+    schoolReasons,
+  };
+}
