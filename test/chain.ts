@@ -3,11 +3,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from '@kuzet/agent';
 import type { RunningServer } from '@kuzet/server';
-import type { Simulator } from '@kuzet/simulator';
+import type { SimCameraConfigInput, Simulator } from '@kuzet/simulator';
 import { enrol } from '../agents/src/enrol.ts';
 import { Journal } from '../agents/src/journal.ts';
 import { ServerLink } from '../agents/src/link.ts';
-import { agentConfig, generatedSimulator, startRedis } from './helpers.ts';
+import { agentConfig, freePortRange, generatedSimulator, runTag, startRedis, startSimulator } from './helpers.ts';
+
+/** A simulator with the given cameras (serials tagged for this run, ports free). */
+async function ownSimulator(cameras: (Partial<SimCameraConfigInput> & { name: string })[]) {
+  const base = await freePortRange(2 * cameras.length + 2);
+  const tag = runTag();
+  const sim = await startSimulator({
+    discoveryMaxDelayMs: 100,
+    cameras: cameras.map((c, i) => ({
+      personality: 'hikvista' as const,
+      serial: `${tag}-${c.name}`,
+      onvifPort: base + 2 * i,
+      rtspPort: base + 2 * i + 1,
+      password: 'camera-pass',
+      width: 640,
+      height: 360,
+      fps: 15,
+      ...c,
+    })),
+  });
+  return { sim, tag };
+}
+
 import { ADMIN_PASSWORD, Api, testServer } from './server-helpers.ts';
 
 /**
@@ -20,11 +42,17 @@ export async function startChain(o: {
   agentId: string;
   cameras: number;
   env?: Record<string, string>;
+  /** cameras of their own (name, resolution, recording, faults…) instead of `cameras` generated ones */
+  simCameras?: (Partial<SimCameraConfigInput> & { name: string })[];
+  /** the agent's check intervals, over the chain's fast defaults */
+  intervals?: Record<string, number>;
 }) {
   const redis = await startRedis();
   let { server, prefix } = await testServer(redis.url, undefined, o.env);
   const port = server.port;
-  const { sim, tag } = await generatedSimulator({ count: o.cameras, personalities: ['hikvista'] });
+  const { sim, tag } = o.simCameras
+    ? await ownSimulator(o.simCameras)
+    : await generatedSimulator({ count: o.cameras, personalities: ['hikvista'] });
   const dir = mkdtempSync(join(tmpdir(), 'kuzet-agent-'));
   const api = new Api(server.url);
   if ((await api.login('admin', ADMIN_PASSWORD)) !== 200) throw new Error('admin login failed');
@@ -46,7 +74,13 @@ export async function startChain(o: {
   const agent = new Agent(
     agentConfig({
       agentId: o.agentId,
-      intervals: { reachabilitySeconds: 2, streamSeconds: 3600, retentionSeconds: 3600, rtspSeconds: 5 },
+      intervals: {
+        reachabilitySeconds: 2,
+        streamSeconds: 3600,
+        retentionSeconds: 3600,
+        rtspSeconds: 5,
+        ...o.intervals,
+      },
       // the whole suite shares two cores with a browser: "slow" here is not what a school's LAN calls slow
       timeouts: { slowMs: 5000, rtspMs: 8000 },
     }),
@@ -54,6 +88,7 @@ export async function startChain(o: {
   );
   link.on('connected', () => agent.resync());
   link.on('resync', () => agent.resync());
+  link.on('requirements', (r) => agent.setThresholds(r));
   link.start();
   await agent.start();
   const chain = {

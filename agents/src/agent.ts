@@ -9,6 +9,7 @@ import { resolveInterfaces } from './net.ts';
 import { NvrIndex } from './nvr.ts';
 import { MessageFactory, type MessageSink } from './output.ts';
 import { configSecrets, RedactingSink, Redactor } from './redact.ts';
+import type { RetentionThresholds } from './retention.ts';
 import { Scheduler } from './scheduler.ts';
 
 export const AGENT_VERSION = '0.1.0';
@@ -30,12 +31,17 @@ export class Agent {
   /** every message goes out through the redactor: no camera or NVR password in any text (details, errors, URLs) */
   private readonly sink: MessageSink;
 
+  /** what the centre said of the school's profile for retention searches (or, without a centre, the config's) */
+  private thresholds?: RetentionThresholds;
+
   constructor(
     readonly config: AgentConfig,
     sink: MessageSink,
     private readonly log?: Logger,
     redactor = new Redactor(configSecrets(config)),
+    thresholds?: RetentionThresholds,
   ) {
+    this.thresholds = thresholds;
     this.sink = new RedactingSink(sink, redactor);
     this.messages = new MessageFactory(config.agentId);
     this.ctx = {
@@ -46,6 +52,7 @@ export class Agent {
       nvrs: new NvrIndex(config.nvrs, { timeoutMs: config.timeouts.onvifMs }),
       limits: makeLimits(config),
       log,
+      thresholds: () => this.thresholds,
     };
   }
 
@@ -93,6 +100,15 @@ export class Agent {
     const c = this.cameras.get(cameraId);
     c?.runNow(tier);
     return c !== undefined;
+  }
+
+  /** The centre's thresholds arrived (or changed): retention searches run now with them. */
+  setThresholds(t: RetentionThresholds): void {
+    const first = !this.thresholds;
+    const changed =
+      first || t.maxGapMinutes !== this.thresholds!.maxGapMinutes || t.gapWindowDays !== this.thresholds!.gapWindowDays;
+    this.thresholds = t;
+    if (changed) for (const c of this.cameras.values()) c.runNow('retention');
   }
 
   resync(): void {

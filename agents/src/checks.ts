@@ -10,7 +10,7 @@ import type { Credentials } from './onvif/soap.ts';
 import type { MessageFactory, MessageSink } from './output.ts';
 import { describeStream } from './probe/rtsp.ts';
 import { checkStream } from './probe/stream.ts';
-import { measureRetention, type RetentionSource, retentionReasons } from './retention.ts';
+import { measureRetention, type RetentionSource, type RetentionThresholds, retentionReasons } from './retention.ts';
 import type { Scheduler } from './scheduler.ts';
 import { CameraStateTracker } from './state.ts';
 
@@ -25,6 +25,8 @@ export interface CheckContext {
   limits: { onvif: Limit; rtsp: Limit; stream: Limit };
   /** the process's logger (its lines are redacted before they are written) */
   log?: Logger;
+  /** what the centre said of the school's profile for retention searches; undefined until it has */
+  thresholds: () => RetentionThresholds | undefined;
 }
 
 export function makeLimits(config: AgentConfig): CheckContext['limits'] {
@@ -177,8 +179,8 @@ export class CameraChecks {
           reading: { cameraId: this.id, at: new Date().toISOString(), driftSeconds: drift, ntp: c.ntp },
         }),
       );
-      const limit = this.ctx.config.requirements.maxClockDriftSeconds;
-      this.record('clock', Math.abs(drift) > limit ? ['clock_drift'] : [], c.rttMs, `drift ${drift} s`);
+      // how much drift is too much is the centre's decision (it has the reading)
+      this.record('clock', [], c.rttMs, `drift ${drift} s`);
     } catch (err) {
       if (err instanceof OnvifError && err.kind === 'bad_response')
         this.record('clock', ['onvif_error'], undefined, errText(err));
@@ -203,18 +205,13 @@ export class CameraChecks {
       return;
     }
     const cfg = this.ctx.config;
-    const r = await checkStream(
-      p,
-      this.creds,
-      {
-        transport: cfg.stream.transport,
-        analyseSeconds: cfg.stream.analyseSeconds,
-        timeoutMs: cfg.timeouts.streamMs,
-        // a picture only when the centre can take it now (pictures are not kept for later: only the latest counts)
-        snapshot: cfg.stream.snapshots && (this.ctx.sink.wantsSnapshots?.() ?? false),
-      },
-      cfg.requirements,
-    );
+    const r = await checkStream(p, this.creds, {
+      transport: cfg.stream.transport,
+      analyseSeconds: cfg.stream.analyseSeconds,
+      timeoutMs: cfg.timeouts.streamMs,
+      // a picture only when the centre can take it now (pictures are not kept for later: only the latest counts)
+      snapshot: cfg.stream.snapshots && (this.ctx.sink.wantsSnapshots?.() ?? false),
+    });
     if (r.measurement) {
       const m = { cameraId: this.id, at: new Date().toISOString(), ...r.measurement };
       Object.assign(this.tracker.measured, { width: m.width, height: m.height, fps: m.fps });
@@ -247,6 +244,9 @@ export class CameraChecks {
   async retention(): Promise<void> {
     const t0 = Date.now();
     const cfg = this.ctx.config;
+    // the gap size worth reporting and the window come from the centre (the school's profile): not yet known, no search
+    const thresholds = this.ctx.thresholds();
+    if (!thresholds) return;
     let report: Parameters<typeof retentionReasons>[0];
     try {
       const src = await this.retentionSource();
@@ -254,7 +254,7 @@ export class CameraChecks {
         report = { state: 'unknown', cameraId: this.id, at: new Date().toISOString(), reason: src.reason };
       } else {
         const deviceNow = Date.now() + src.device.soap.clockOffsetMs;
-        report = await measureRetention(this.id, src, cfg.requirements, cfg.retention.maxGapWindowDays, deviceNow);
+        report = await measureRetention(this.id, src, thresholds, cfg.retention.maxGapWindowDays, deviceNow);
       }
     } catch (err) {
       report = {
@@ -268,7 +268,7 @@ export class CameraChecks {
     this.ctx.sink.send(this.ctx.messages.make('retention', { report }));
     this.record(
       'retention',
-      retentionReasons(report, cfg.requirements),
+      retentionReasons(report),
       Date.now() - t0,
       report.state === 'unknown' ? report.reason : undefined,
     );

@@ -38,6 +38,8 @@ export interface LinkEvents {
   resync: [string];
   /** pending batches renumbered above what the centre has stored */
   rebased: [number];
+  /** the school's requirement profile, as far as the agent's own work needs it */
+  requirements: [{ profile: string; version: number; maxGapMinutes: number; gapWindowDays: number }];
 }
 
 /**
@@ -192,6 +194,9 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
       }
       case 'resync':
         this.emit('resync', frame.reason);
+        break;
+      case 'requirements':
+        this.emit('requirements', frame);
         break;
       case 'ack':
         this.o.journal.ack(frame.seq);

@@ -181,7 +181,20 @@ program
       );
       sink = link;
     }
-    const agent = new Agent(config, sink, log, redactor);
+    // without a centre (--stdout) the configuration's profile says which gaps to report; with one, the centre does
+    const agent = new Agent(
+      config,
+      sink,
+      log,
+      redactor,
+      o.stdout
+        ? { maxGapMinutes: config.requirements.maxGapMinutes, gapWindowDays: config.retention.maxGapWindowDays }
+        : undefined,
+    );
+    link?.on('requirements', (r) => {
+      log.info({ profile: r.profile, version: r.version }, 'requirements from the centre');
+      agent.setThresholds(r);
+    });
     link?.on('connected', () => agent.resync());
     link?.on('resync', (why) => {
       log.warn({ why }, 'the centre asked for a full resync');

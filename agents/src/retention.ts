@@ -1,4 +1,4 @@
-import type { Reason, RecordingGap, RequirementProfile, RetentionReport } from '@kuzet/protocol';
+import type { Reason, RecordingGap, RetentionReport } from '@kuzet/protocol';
 import type { OnvifDevice, TrackStateChange } from './onvif/client.ts';
 
 const DAY_MS = 86_400_000;
@@ -25,13 +25,24 @@ export function gapsFrom(
   return gaps.filter((g) => g.endMs > g.startMs);
 }
 
-export function retentionReasons(r: RetentionReport, req: RequirementProfile): Reason[] {
-  if (r.state === 'unknown') return ['retention_unknown'];
-  const reasons: Reason[] = [];
-  if (r.retainedDays < req.minRetentionDays) reasons.push('retention_short');
-  if (r.gaps.some((g) => g.seconds > req.maxGapMinutes * 60)) reasons.push('recording_gaps');
-  return reasons;
+/**
+ * The agent's own finding about retention is only whether it could be measured: how many days are enough, and
+ * which gaps are too long, the centre decides from the report (protocol: evaluateCamera).
+ */
+export function retentionReasons(r: RetentionReport): Reason[] {
+  return r.state === 'unknown' ? ['retention_unknown'] : [];
 }
+
+/** What the centre tells the agent of its school's profile for this work (never the agent's own defaults). */
+export interface RetentionThresholds {
+  /** gaps longer than this are reported */
+  maxGapMinutes: number;
+  /** searched this many days back from the newest recording */
+  gapWindowDays: number;
+}
+
+/** reported gaps at most (the longest ones): a camera that records in bits does not make an endless report */
+const MAX_GAPS = 50;
 
 export interface RetentionSource {
   device: OnvifDevice;
@@ -48,7 +59,7 @@ export interface RetentionSource {
 export async function measureRetention(
   cameraId: string,
   src: RetentionSource,
-  req: RequirementProfile,
+  t: RetentionThresholds,
   maxGapWindowDays: number,
   deviceNowMs: number,
 ): Promise<RetentionReport> {
@@ -80,14 +91,19 @@ export async function measureRetention(
     };
   }
   const retainedDays = Math.max(0, (rec.to - rec.from) / DAY_MS);
-  const windowDays = Math.min(retainedDays, maxGapWindowDays, Math.max(req.minRetentionDays, 1));
+  const windowDays = Math.min(retainedDays, maxGapWindowDays, t.gapWindowDays);
   const windowFrom = rec.to - windowDays * DAY_MS;
   const changes = await src.device.trackStateChanges(src.searchUrl, rec.token, windowFrom, rec.to);
   const gaps = gapsFrom(changes, windowFrom, rec.to);
   // recording stopped: from the newest recording to the device's now
-  if (deviceNowMs - rec.to > req.maxGapMinutes * 60_000 && deviceNowMs - rec.to > 60_000)
+  if (deviceNowMs - rec.to > t.maxGapMinutes * 60_000 && deviceNowMs - rec.to > 60_000)
     gaps.push({ startMs: rec.to, endMs: deviceNowMs });
-  const out: RecordingGap[] = gaps.map((g) => ({
+  const worth = gaps
+    .filter((g) => g.endMs - g.startMs > t.maxGapMinutes * 60_000)
+    .sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs))
+    .slice(0, MAX_GAPS)
+    .sort((a, b) => a.startMs - b.startMs);
+  const out: RecordingGap[] = worth.map((g) => ({
     start: new Date(g.startMs).toISOString(),
     end: new Date(g.endMs).toISOString(),
     seconds: Math.round((g.endMs - g.startMs) / 1000),

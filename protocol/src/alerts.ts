@@ -15,6 +15,8 @@ export const AlertRule = z.enum([
   'camera_new',
   /** another school's agent reports this camera (refused and quarantined): overlapping ranges or a shared LAN */
   'camera_conflict',
+  /** a covered school fails its requirement profile (recording days, resolution, zones, signal…): the detail says how */
+  'non_compliant',
 ]);
 export type AlertRule = z.infer<typeof AlertRule>;
 export const Severity = z.enum(['critical', 'major', 'minor', 'info']);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Alert } from './alerts.ts';
 import { AgentId, CameraStatus, IsoTime, Reason, RegionCode, RequirementProfile } from './common.ts';
+import { ComplianceDelta, ComplianceReason, VerdictSummary } from './compliance.ts';
 
 export { RegionCode };
 
@@ -55,7 +56,12 @@ export const STATUS_OF_CODE = Object.fromEntries(Object.entries(STATUS_CODE).map
 >;
 
 /** A school row of the tables: registry entry, counts by status and compliance (reason) counts. */
-export const SchoolSummary = School.extend({ counts: StatusCounts, reasons: ReasonCounts });
+export const SchoolSummary = School.extend({
+  counts: StatusCounts,
+  reasons: ReasonCounts,
+  /** the school's compliance verdict (absent until it was first evaluated) */
+  compliance: VerdictSummary.optional(),
+});
 export type SchoolSummary = z.infer<typeof SchoolSummary>;
 export const RegionSummary = Region.extend({ counts: StatusCounts, reasons: ReasonCounts, schools: z.int() });
 export type RegionSummary = z.infer<typeof RegionSummary>;
@@ -110,6 +116,11 @@ export const CameraView = z.object({
   clockDriftSeconds: z.number().optional(),
   /** when the latest picture was taken (the picture itself: GET /cameras/:id/snapshot, for the roles allowed) */
   snapshotAt: IsoTime.optional(),
+  /** the name people use (set by staff, else what the camera announces) and the zone it watches */
+  name: z.string().optional(),
+  zone: z.string().optional(),
+  /** why it does not comply with its school's profile ([] compliant; absent: not evaluated yet) */
+  compliance: z.array(ComplianceReason).optional(),
 });
 export type CameraView = z.infer<typeof CameraView>;
 
@@ -128,6 +139,8 @@ export const AuditAction = z.enum([
   'maintenance_created',
   'maintenance_deleted',
   'camera_released',
+  'requirements_changed',
+  'camera_placed',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -226,6 +239,8 @@ export const LiveServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), scope: LiveScope, counts: StatusCounts, cameras: z.array(CameraView) }),
   z.object({ type: z.literal('deltas'), deltas: z.array(CameraDelta) }),
   z.object({ type: z.literal('alerts'), alerts: z.array(Alert) }),
+  /** schools whose compliance verdict changed */
+  z.object({ type: z.literal('compliance'), changes: z.array(ComplianceDelta) }),
   z.object({ type: z.literal('error'), message: z.string() }),
   z.object({ type: z.literal('pong') }),
 ]);

@@ -37,6 +37,9 @@ export const CameraIdentity = z.object({
   hardwareId: z.string(),
   /** WS-Discovery endpoint reference (urn:uuid:...), when discovered over WS-Discovery */
   endpointRef: z.string().optional(),
+  /** the name and location the device announces (ONVIF scopes onvif://www.onvif.org/name/… and …/location/…) */
+  name: z.string().max(200).optional(),
+  location: z.string().max(200).optional(),
   /** device service address actually used (fixed up: no 0.0.0.0, IPv4 preferred) */
   xaddr: z.string(),
   host: z.string(),

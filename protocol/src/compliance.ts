@@ -382,3 +382,21 @@ export function figuresOf(h: Record<string, number>): ComplianceFigures {
     schoolReasons,
   };
 }
+
+/** A school's verdict in the tables: compliant or not, covered, every reason and how many cameras fail what. */
+export const VerdictSummary = SchoolVerdict.pick({
+  compliant: true,
+  covered: true,
+  reasons: true,
+  cameras: true,
+  failing: true,
+});
+export type VerdictSummary = z.infer<typeof VerdictSummary>;
+
+/** A school's verdict changed: what the live push carries (the summary the tables show). */
+export const ComplianceDelta = VerdictSummary.extend({
+  schoolId: z.string(),
+  districtId: z.string(),
+  regionCode: RegionCode,
+});
+export type ComplianceDelta = z.infer<typeof ComplianceDelta>;

@@ -43,6 +43,18 @@ export const ServerFrame = z.discriminatedUnion('type', [
    * restored from an older copy) renumbers its pending batches above it: it never numbers below what is stored.
    */
   z.object({ type: z.literal('welcome'), ackedSeq: z.int().nonnegative(), heartbeatSeconds: z.number().positive() }),
+  /**
+   * what the agent needs of its school's requirement profile for its own work (sent after welcome and whenever the
+   * profile changes): recording gaps longer than this are worth reporting, searched this many days back. The agent
+   * judges nothing against requirements itself: the centre does.
+   */
+  z.object({
+    type: z.literal('requirements'),
+    profile: z.string(),
+    version: z.int().positive(),
+    maxGapMinutes: z.number().positive(),
+    gapWindowDays: z.number().positive(),
+  }),
   /** the centre lost state (its store came back empty): send every camera's identity and state again */
   z.object({ type: z.literal('resync'), reason: z.string() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),

@@ -20,6 +20,8 @@ export const ServerEnv = z.object({
   KUZET_AGENT_FRAMES_IN_FLIGHT: z.coerce.number().int().positive().default(2000),
   /** worker threads that parse and validate agents' frames; 0: on the event loop */
   KUZET_DECODE_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  /** how often covered, non-compliant schools are checked for their alert's debounce */
+  KUZET_COMPLIANCE_SWEEP_SECONDS: z.coerce.number().positive().default(30),
   /** how often the roll-ups are verified against the cameras (and repaired, reported) */
   KUZET_ROLLUP_CHECK_MINUTES: z.coerce.number().positive().default(60),
   /** an agent silent this long has its school marked link-down */
@@ -29,6 +31,11 @@ export const ServerEnv = z.object({
   KUZET_ADMIN_USER: z.string().min(1).default('admin'),
   /** bootstrap admin password, used only when no user exists yet */
   KUZET_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
+  /**
+   * the requirement profiles, zones, assignments and deadlines (JSON, protocol RequirementsDoc): seeds the stored
+   * document, and replaces it when its version is higher. Default: the repository's config/requirements.json
+   */
+  KUZET_REQUIREMENTS: z.string().optional(),
   /** registry imported at start when given: JSON (protocol Registry) or a schools CSV (see registry-csv.ts) */
   KUZET_REGISTRY: z.string().optional(),
   /** Secure session cookies; unset: when the request came over TLS (directly or through a trusted proxy) */

@@ -1,2 +1,2 @@
-export { loadServerConfig, ServerEnv } from './config.ts';
+export { loadServerConfig, ServerConfigError, ServerEnv } from './config.ts';
 export { type RunningServer, startServer } from './server.ts';

@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AlertingConfig } from '@kuzet/protocol';
+import { AlertingConfig, type RequirementsDoc } from '@kuzet/protocol';
 import express from 'express';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
@@ -18,10 +18,13 @@ import { AuditRepository } from './repositories/audit.ts';
 import { DiskObjectStore, type ObjectStore, S3ObjectStore } from './repositories/object-store.ts';
 import { connectRedis, Keys, whenReady } from './repositories/redis.ts';
 import { RegistryRepository } from './repositories/registry.ts';
+import { RequirementsError, RequirementsRepository, readRequirementsFile } from './repositories/requirements.ts';
 import { StateRepository } from './repositories/state.ts';
 import { UserRepository } from './repositories/users.ts';
 import { AlertService } from './services/alerts.ts';
 import { DeltaBus } from './services/bus.ts';
+import { ComplianceService } from './services/compliance.ts';
+import { ComplianceAlerts } from './services/compliance-alerts.ts';
 import { GridCache } from './services/grid-cache.ts';
 import { Housekeeping } from './services/housekeeping.ts';
 import { IngestService } from './services/ingest.ts';
@@ -42,6 +45,11 @@ function loadAlertingConfig(file: string | undefined): AlertingConfig {
   if (!r.success)
     throw new ServerConfigError(r.error.issues.map((i) => `KUZET_ALERTING ${i.path.join('.')}: ${i.message}`));
   return r.data;
+}
+
+/** The repository's requirement document (config/requirements.json). */
+function defaultRequirementsFile(): string {
+  return fileURLToPath(new URL('../../config/requirements.json', import.meta.url));
 }
 
 /** The dashboard to serve: the configured directory, else the repository's build when there is one. */
@@ -87,6 +95,14 @@ export async function startServer(
   cfg: ServerConfig,
   log: Logger = pino({ level: cfg.KUZET_LOG_LEVEL }),
 ): Promise<RunningServer> {
+  // the requirement document first: a bad file stops the start with every problem listed
+  let requirementsFile: RequirementsDoc;
+  try {
+    requirementsFile = readRequirementsFile(cfg.KUZET_REQUIREMENTS ?? defaultRequirementsFile());
+  } catch (err) {
+    if (err instanceof RequirementsError) throw new ServerConfigError(err.problems);
+    throw err;
+  }
   // the API's connection fails fast while Redis is away (REST answers 503 instead of hanging)
   const redis = connectRedis(cfg.KUZET_REDIS_URL, { failFast: true });
   const sub = connectRedis(cfg.KUZET_REDIS_URL);
@@ -156,13 +172,22 @@ export async function startServer(
     notifyBackoffMs: cfg.KUZET_NOTIFY_BACKOFF_MS,
     dashboardUrl: cfg.KUZET_PUBLIC_URL,
   });
-  monitor.onLink = (e) => alerts.linkChanged(e.agentId, e.place, e.down, e.at, e.cameras);
+  const requirements = new RequirementsRepository(redis, keys, store);
+  const compliance = new ComplianceService(redis, keys, registry, requirements, bus, log);
+  const complianceAlerts = new ComplianceAlerts(compliance, alerts, registry);
+  compliance.onChanged = (changes) => complianceAlerts.changed(changes);
+  monitor.onLink = async (e) => {
+    compliance.markDirty(e.place.schoolId); // its signal, and whether it has a working agent, changed
+    await alerts.linkChanged(e.agentId, e.place, e.down, e.at, e.cameras);
+  };
 
   const guard = new StoreGuard(
     redis,
     keys,
     {
       registry: async () => {
+        const r = await requirements.seed(requirementsFile);
+        log.info({ version: r.doc.version, source: r.source }, 'requirement profiles');
         if (!cfg.KUZET_REGISTRY) return;
         const text = readFileSync(cfg.KUZET_REGISTRY, 'utf8');
         const counts = await registry.import(
@@ -189,6 +214,25 @@ export async function startServer(
     log,
   );
   await guard.init();
+  await compliance.reload();
+  await housekeeping.schedule('compliance', { everyMs: 3_600_000 }, () => compliance.evaluateAll());
+  await housekeeping.schedule('compliance-alerts', { everyMs: cfg.KUZET_COMPLIANCE_SWEEP_SECONDS * 1000 }, () =>
+    complianceAlerts.sweep(),
+  );
+  // a profile changed on any instance: every instance uses it (and tells its agents); the changing one re-evaluates
+  bus.on('control', (m) => {
+    if (m.kind !== 'requirements_changed') return;
+    void compliance
+      .reload()
+      .then(() => link.requirementsChanged())
+      .catch((err) => log.error({ err }, 'reloading the requirements failed'));
+  });
+  // verdicts for every school of the registry when there are none yet (a first start, a rebuilt store)
+  if (Object.keys(await compliance.figures('country')).length === 0)
+    void compliance.evaluateAll().then(
+      (r) => log.info(r, 'compliance evaluated for every school'),
+      (err) => log.error({ err }, 'evaluating compliance failed'),
+    );
 
   void registry.regions().then((rs) => grid.warm(rs.map((r) => r.code)));
   let ready = false;
@@ -201,6 +245,7 @@ export async function startServer(
       measurements: ingest.measurements,
       claims: ingest.claims,
       integrity,
+      compliance,
       users,
       agents,
       metrics,
@@ -246,6 +291,7 @@ export async function startServer(
     registry,
     ingest,
     decoder: new FrameDecoder(cfg.KUZET_DECODE_THREADS, log),
+    compliance,
     alerts,
     bus,
     monitor,
@@ -293,6 +339,7 @@ export async function startServer(
     async close() {
       ready = false;
       guard.stop();
+      compliance.stop();
       metricsServer?.close();
       monitor.stop();
       live.close();

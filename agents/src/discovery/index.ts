@@ -39,10 +39,31 @@ export async function identifyHeard(h: Heard, config: AgentConfig): Promise<Foun
       { timeoutMs: config.timeouts.onvifMs },
       h.endpointRef,
     );
-    return { device: { ...base, identity: identified.identity }, identified };
+    // what the device calls itself and where it says it is (ONVIF scopes): staff recognise their cameras by it
+    const named = { ...identified.identity, ...scopeNames(h.scopes) };
+    return { device: { ...base, identity: named }, identified: { ...identified, identity: named } };
   } catch (err) {
     return { device: { ...base, error: (err as Error).message.slice(0, 500) } };
   }
+}
+
+/** The name and location a device announces in its scopes (onvif://www.onvif.org/name/…, …/location/…). */
+export function scopeNames(scopes: string[]): { name?: string; location?: string } {
+  const out: { name?: string; location?: string } = {};
+  for (const s of scopes) {
+    const m = /^onvif:\/\/www\.onvif\.org\/(name|location)\/(.+)$/i.exec(s.trim());
+    if (!m) continue;
+    let v = m[2]!;
+    try {
+      v = decodeURIComponent(v);
+    } catch {
+      /* as announced */
+    }
+    const key = m[1]!.toLowerCase() as 'name' | 'location';
+    // several location scopes (country/…, city/…): joined
+    out[key] = (out[key] ? `${out[key]} ` : '') + v.replace(/[_/]+/g, ' ').trim().slice(0, 100);
+  }
+  return out;
 }
 
 /** Static device URLs from the config, as if heard. */

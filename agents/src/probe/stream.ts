@@ -1,4 +1,4 @@
-import type { MediaProfile, Reason, RequirementProfile, StreamMeasurement } from '@kuzet/protocol';
+import type { MediaProfile, Reason, StreamMeasurement } from '@kuzet/protocol';
 import { analyseStream, probeStream, ToolError, withCredentials } from './ffmpeg.ts';
 
 /** A picture counts as black/frozen when it is so for most of the analysed time. */
@@ -6,15 +6,17 @@ const PICTURE_SHARE = 0.8;
 /** Measured frame rate may fall this far below the configured one before it is a fault (jitter, clock). */
 const FPS_TOLERANCE = 0.85;
 
-export function streamReasons(m: Omit<StreamMeasurement, 'cameraId' | 'at'>, req: RequirementProfile): Reason[] {
+/**
+ * The health findings of a deep check: the picture, and a stream below the camera's own configuration. Whether the
+ * resolution and frame rate meet the school's requirements, the centre decides from the measurement.
+ */
+export function streamReasons(m: Omit<StreamMeasurement, 'cameraId' | 'at'>): Reason[] {
   const reasons: Reason[] = [];
   const c = m.configured;
   if (m.picture?.black) reasons.push('black_picture');
   else if (m.picture?.frozen) reasons.push('frozen_picture');
   if (c && m.width * m.height < c.width * c.height) reasons.push('resolution_below_configured');
   if (c && c.fps > 0 && m.fps < c.fps * FPS_TOLERANCE) reasons.push('fps_below_configured');
-  if (m.width < req.minWidth || m.height < req.minHeight) reasons.push('resolution_below_required');
-  if (m.fps < req.minFps * FPS_TOLERANCE) reasons.push('fps_below_required');
   return reasons;
 }
 
@@ -31,7 +33,6 @@ export async function checkStream(
   profile: MediaProfile,
   creds: { username: string; password: string },
   opts: { transport: 'tcp' | 'udp'; analyseSeconds: number; timeoutMs: number; snapshot?: boolean },
-  req: RequirementProfile,
 ): Promise<StreamCheckResult> {
   if (!profile.streamUri) return { reasons: ['rtsp_down'], detail: 'the camera gave no stream URI' };
   const url = withCredentials(profile.streamUri, creds.username, creds.password);
@@ -57,7 +58,7 @@ export async function checkStream(
       },
       durationMs: Date.now() - t0,
     };
-    return { measurement, reasons: streamReasons(measurement, req), snapshot: a.snapshot };
+    return { measurement, reasons: streamReasons(measurement), snapshot: a.snapshot };
   } catch (err) {
     if (err instanceof ToolError) {
       const reason: Reason = err.kind === 'unreachable' || err.kind === 'timeout' ? 'rtsp_down' : 'no_video';

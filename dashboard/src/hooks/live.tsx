@@ -1,4 +1,4 @@
-import type { Alert, CameraDelta, StatusCounts } from '@kuzet/protocol';
+import type { Alert, CameraDelta, ComplianceDelta, StatusCounts } from '@kuzet/protocol';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { type LinkState, LiveClient } from '../ws/live.ts';
 
@@ -90,4 +90,12 @@ export function useDeltas(f: (d: CameraDelta[]) => void): void {
   const ref = useRef(f);
   ref.current = f;
   useEffect(() => client.on('deltas', (d) => ref.current(d)), [client]);
+}
+
+/** Calls `f` with schools whose compliance verdict changed, while the component is mounted. */
+export function useComplianceUpdates(f: (c: ComplianceDelta[]) => void): void {
+  const { client } = useLive();
+  const ref = useRef(f);
+  ref.current = f;
+  useEffect(() => client.on('compliance', (c) => ref.current(c)), [client]);
 }

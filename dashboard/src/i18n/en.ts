@@ -172,6 +172,7 @@ export const en = {
       camera_gone: 'Camera disappeared',
       camera_new: 'New unknown camera',
       camera_conflict: "Another school's agent reports this camera",
+      non_compliant: 'School does not meet its requirements',
     },
     sev: { critical: 'Critical', major: 'Major', minor: 'Minor', info: 'Info' },
     st: { open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved' },

@@ -176,6 +176,7 @@ export const kk: typeof en = {
       camera_gone: 'Камера жоғалды',
       camera_new: 'Жаңа белгісіз камера',
       camera_conflict: 'Бұл камера туралы басқа мектептің агенті хабарлайды',
+      non_compliant: 'Мектеп талаптарға сай емес',
     },
     sev: { critical: 'Шұғыл', major: 'Жоғары', minor: 'Төмен', info: 'Ақпарат' },
     st: { open: 'Ашық', acknowledged: 'Қабылданды', resolved: 'Жабылды' },

@@ -173,6 +173,7 @@ export const ru: typeof en = {
       camera_gone: 'Камера пропала',
       camera_new: 'Новая неизвестная камера',
       camera_conflict: 'Об этой камере сообщает агент другой школы',
+      non_compliant: 'Школа не соответствует требованиям',
     },
     sev: { critical: 'Критическая', major: 'Высокая', minor: 'Низкая', info: 'Информация' },
     st: { open: 'Открыта', acknowledged: 'Принята', resolved: 'Закрыта' },

@@ -1,4 +1,4 @@
-import type { Alert, CameraDelta, LiveScope, StatusCounts } from '@kuzet/protocol';
+import type { Alert, CameraDelta, ComplianceDelta, LiveScope, StatusCounts } from '@kuzet/protocol';
 import { LiveServerFrame } from '@kuzet/protocol';
 
 export type LinkState = 'connecting' | 'open' | 'lost';
@@ -10,6 +10,8 @@ export interface LiveEvents {
   deltas(d: CameraDelta[]): void;
   /** alerts that were opened or changed */
   alerts(a: Alert[]): void;
+  /** schools whose compliance verdict changed */
+  compliance(c: ComplianceDelta[]): void;
 }
 
 interface SocketLike {
@@ -58,6 +60,7 @@ export class LiveClient {
     snapshot: new Set(),
     deltas: new Set(),
     alerts: new Set(),
+    compliance: new Set(),
   };
 
   constructor(private readonly o: LiveOptions) {}
@@ -117,6 +120,7 @@ export class LiveClient {
         this.emit('snapshot', frame.counts, ++this.epoch);
       } else if (frame.type === 'deltas') this.emit('deltas', frame.deltas);
       else if (frame.type === 'alerts') this.emit('alerts', frame.alerts);
+      else if (frame.type === 'compliance') this.emit('compliance', frame.changes);
     };
     ws.onerror = () => {};
     ws.onclose = () => {

@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import { adminRoutes } from './admin-routes.ts';
 import { alertRoutes } from './alert-routes.ts';
 import { authRoutes } from './auth-routes.ts';
+import { complianceRoutes } from './compliance-routes.ts';
 import type { AppContext, Readiness } from './context.ts';
 import { integrityRoutes } from './integrity-routes.ts';
 import { sameOriginOnly } from './origin.ts';
@@ -68,6 +69,7 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
   api.use(alertRoutes(ctx));
   api.use(snapshotRoutes(ctx));
   api.use(integrityRoutes(ctx));
+  api.use(complianceRoutes(ctx));
   app.use('/api/v1', api);
   const doc = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => void res.json(doc));

@@ -12,6 +12,7 @@ import type { StateRepository } from '../repositories/state.ts';
 import type { UserRepository } from '../repositories/users.ts';
 import type { AlertService } from '../services/alerts.ts';
 import type { DeltaBus } from '../services/bus.ts';
+import type { ComplianceService } from '../services/compliance.ts';
 import type { GridCache } from '../services/grid-cache.ts';
 import type { IntegrityService } from '../services/integrity.ts';
 import type { Metrics } from '../services/metrics.ts';
@@ -24,6 +25,7 @@ export interface AppContext {
   measurements: MeasurementRepository;
   claims: ClaimRepository;
   integrity: IntegrityService;
+  compliance: ComplianceService;
   users: UserRepository;
   agents: AgentRepository;
   metrics: Metrics;

@@ -110,8 +110,11 @@ export function registryRoutes(ctx: AppContext): Router {
       }
       const page = ids.slice(q.offset, q.offset + q.limit);
       const schools = await ctx.registry.schools(page);
-      const sums = await ctx.state.summaries(schools.map((s) => `school:${s.id}`));
-      const items = schools.map((s, i) => ({ ...s, ...sums[i]! }));
+      const [sums, verdicts] = await Promise.all([
+        ctx.state.summaries(schools.map((s) => `school:${s.id}`)),
+        ctx.compliance.summaries(schools.map((s) => s.id)),
+      ]);
+      const items = schools.map((s, i) => ({ ...s, ...sums[i]!, ...(verdicts[i] ? { compliance: verdicts[i] } : {}) }));
       res.json({ total: ids.length, offset: q.offset, items });
     },
   );
@@ -212,7 +215,9 @@ export function registryRoutes(ctx: AppContext): Router {
       const ident = (docs.identity ?? null) as { media?: { streamUri?: string }[] } | null;
       // camera credentials never reach the centre; stream URIs are the school's business
       if (ident) for (const m of ident.media ?? []) delete m.streamUri;
-      res.json({ ...c, identity: ident, stream: docs.stream ?? null, retention: docs.retention ?? null });
+      const school = await ctx.registry.school(c.schoolId);
+      const compliance = school ? await ctx.compliance.cameraNow(id, school) : undefined;
+      res.json({ ...c, identity: ident, stream: docs.stream ?? null, retention: docs.retention ?? null, compliance });
     },
   );
   r.get(

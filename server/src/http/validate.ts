@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /** Every route declares its inputs as zod schemas; they also feed the OpenAPI document. */
 export interface RouteSpec {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   summary: string;
   roles: string;

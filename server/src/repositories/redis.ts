@@ -43,6 +43,13 @@ export class Keys {
   audit = () => `${this.prefix}audit`;
   quarantine = () => `${this.prefix}quarantine`;
   rollupReport = () => `${this.prefix}rollups:report`;
+  requirements = () => `${this.prefix}requirements`;
+  /** a school's compliance verdict (JSON) and what it adds to the figures above it */
+  compliance = (schoolId: string) => `${this.prefix}compliance:school:${schoolId}`;
+  /** compliance figures of a scope ('district:<id>', 'region:<code>', 'country') */
+  complianceFigures = (scope: string) => `${this.prefix}ccount:${scope}`;
+  /** covered schools that are not compliant, since when (ms): their alert opens after the rule's debounce */
+  compliancePending = () => `${this.prefix}compliance:pending`;
   alertsChannel = () => `${this.prefix}alerts`;
   alert = (id: string) => `${this.prefix}alert:${id}`;
   alertOpen = (rule: string, subject: string) => `${this.prefix}alertopen:${rule}:${subject}`;

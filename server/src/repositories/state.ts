@@ -4,6 +4,7 @@ import {
   type CameraState,
   type CameraView,
   type CentreStatus,
+  type ComplianceReason,
   type Reason,
   type ReasonCounts,
   STATUS_CODE,
@@ -248,6 +249,8 @@ export class StateRepository {
       serial: c.serial,
       firmware: c.firmware,
       host: c.host,
+      onvifName: c.name ?? '',
+      onvifLocation: c.location ?? '',
     });
     p.hset(this.keys.camDocs(c.cameraId), 'identity', JSON.stringify(c));
     p.sadd(this.keys.schoolCams(at.schoolId), c.cameraId);
@@ -407,5 +410,8 @@ export function toView(id: string, h: Record<string, string>): CameraView {
     retainedDays: num(h.retainedDays),
     clockDriftSeconds: num(h.clockDriftSeconds),
     snapshotAt: h.snapshotAt,
+    ...(h.name || h.onvifName ? { name: h.name || h.onvifName } : {}),
+    ...(h.zone ? { zone: h.zone } : {}),
+    ...(h.comp !== undefined ? { compliance: (h.comp ? h.comp.split(',') : []) as ComplianceReason[] } : {}),
   };
 }

@@ -24,6 +24,8 @@ export const RULE_DEFAULTS: Record<AlertRule, EffectiveRule> = {
   camera_gone: { enabled: true, severity: 'major', openAfterSeconds: 0, resolveAfterSeconds: 0 },
   camera_new: { enabled: true, severity: 'info', openAfterSeconds: 0, resolveAfterSeconds: 0 },
   camera_conflict: { enabled: true, severity: 'major', openAfterSeconds: 0, resolveAfterSeconds: 0 },
+  // a school's verdict must hold this long before it pages (a camera rebooting is not a compliance finding)
+  non_compliant: { enabled: true, severity: 'major', openAfterSeconds: 600, resolveAfterSeconds: 0 },
 };
 
 /** The camera rules a camera's current status and reasons raise (link_down raises none: the school's alert does). */

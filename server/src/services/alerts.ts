@@ -173,6 +173,37 @@ export class AlertService {
     );
   }
 
+  /** The settings of a rule for a school (defaults and the configuration's overrides). */
+  rule(rule: AlertRule, place: Place) {
+    return effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
+  }
+
+  /** A school-level condition decided elsewhere (compliance), already debounced: opens or repeats its alert. */
+  async raiseSchool(rule: AlertRule, place: Place, at: string, detail: string): Promise<void> {
+    if (!this.rule(rule, place).enabled) return;
+    await this.open(rule, { kind: 'school', id: place.schoolId }, placeOf(place), at, [], undefined, undefined, detail);
+  }
+
+  async isOpen(rule: AlertRule, subject: string): Promise<boolean> {
+    return Boolean(await this.o.alerts.openFor(rule, subject));
+  }
+
+  /** The open alert's condition changed in its details (what fails now): its detail follows, nobody is paged. */
+  async updateDetail(rule: AlertRule, subject: string, detail: string): Promise<void> {
+    const open = await this.o.alerts.openFor(rule, subject);
+    if (!open || open.detail === detail) return;
+    const a = await this.o.alerts.update(open.id, (x) =>
+      x.state === 'resolved' ? undefined : { ...x, detail: detail.slice(0, 500), updatedAt: new Date().toISOString() },
+    );
+    if (a) await this.o.bus.publishAlerts([a]);
+  }
+
+  /** The school-level condition is gone: its alert (if any) resolves. */
+  async clearSchool(rule: AlertRule, schoolId: string, why: string): Promise<void> {
+    const a = await this.o.alerts.openFor(rule, schoolId);
+    if (a) await this.resolve(a.id, 'auto', why);
+  }
+
   // ---- workers ----
 
   private async process(job: Job<AlertJob>): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Alert, CameraDelta } from '@kuzet/protocol';
+import type { Alert, CameraDelta, ComplianceDelta } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 
 /**
@@ -14,11 +14,14 @@ export type ControlMessage =
   | { kind: 'token_revoked'; agentId: string; tokenHash: string }
   | { kind: 'resync_agents'; reason: string }
   /** grid entries changed behind the deltas' back (a camera released, a repair): reload (one region or all) */
-  | { kind: 'grid_changed'; regionCode?: string };
+  | { kind: 'grid_changed'; regionCode?: string }
+  /** the requirement document has a new version: reload it, tell the agents */
+  | { kind: 'requirements_changed'; version: number };
 
 export class DeltaBus extends EventEmitter<{
   deltas: [CameraDelta[]];
   alerts: [Alert[]];
+  compliance: [ComplianceDelta[]];
   control: [ControlMessage];
   resubscribed: [];
 }> {
@@ -33,12 +36,13 @@ export class DeltaBus extends EventEmitter<{
     private readonly channel: string,
     private readonly alertChannel = `${channel}:alerts`,
     private readonly controlChannel = `${channel}:control`,
+    private readonly complianceChannel = `${channel}:compliance`,
   ) {
     super();
   }
 
   async start(): Promise<void> {
-    await this.sub.subscribe(this.channel, this.alertChannel, this.controlChannel);
+    await this.sub.subscribe(this.channel, this.alertChannel, this.controlChannel, this.complianceChannel);
     // after a reconnect (ioredis resubscribes by itself) messages of the gap are lost: listeners resync
     let first = this.sub.status !== 'ready';
     this.sub.on('ready', () => {
@@ -55,11 +59,12 @@ export class DeltaBus extends EventEmitter<{
         }
         return;
       }
-      if (ch !== this.channel && ch !== this.alertChannel) return;
+      if (ch !== this.channel && ch !== this.alertChannel && ch !== this.complianceChannel) return;
       try {
         const m = JSON.parse(text) as { o: string; d: unknown[] };
         if (m.o === this.origin || !Array.isArray(m.d)) return;
         if (ch === this.alertChannel) this.emit('alerts', m.d as Alert[]);
+        else if (ch === this.complianceChannel) this.emit('compliance', m.d as ComplianceDelta[]);
         else this.emit('deltas', m.d as CameraDelta[]);
       } catch {
         /* not ours */
@@ -85,6 +90,17 @@ export class DeltaBus extends EventEmitter<{
       this.onListenerError?.(err);
     }
     await this.pub.publish(this.controlChannel, JSON.stringify({ o: this.origin, c: m }));
+  }
+
+  /** Schools whose compliance verdict changed (to every instance's live clients). */
+  async publishCompliance(changes: ComplianceDelta[]): Promise<void> {
+    if (!changes.length) return;
+    try {
+      this.emit('compliance', changes);
+    } catch (err) {
+      this.onListenerError?.(err);
+    }
+    await this.pub.publish(this.complianceChannel, JSON.stringify({ o: this.origin, d: changes }));
   }
 
   async publishAlerts(alerts: Alert[]): Promise<void> {

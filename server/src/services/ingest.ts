@@ -17,9 +17,14 @@ export interface IngestResult {
   events: { rule: 'camera_new' | 'camera_gone' | 'camera_conflict'; cameraId: string; at: string; detail?: string }[];
   /** cameras of another school this batch reported (refused, quarantined) */
   foreign?: number;
+  /** the batch brought facts a compliance verdict depends on (identities, states, measurements) */
+  touched?: boolean;
   /** camera pictures kept, and refused (not a JPEG, not this school's camera, or the object store failed) */
   snapshots?: { stored: number; refused: number };
 }
+
+/** messages carrying facts a compliance verdict depends on */
+const FACTS = new Set(['camera', 'state', 'stream', 'retention', 'clock', 'camera_gone']);
 
 /** The cameras a message is about (none for agent-level messages). */
 export function cameraOf(m: AgentMessage): string[] {
@@ -271,6 +276,7 @@ export class IngestService {
         ? { snapshots: { stored: snapshots.kept.size, refused: snapshots.refused } }
         : {}),
       ...(foreign.size ? { foreign: foreign.size } : {}),
+      touched: messages.some((x) => FACTS.has(x.type)),
     };
   }
 

@@ -6,6 +6,7 @@ import type { AgentRecord, AgentRepository } from '../repositories/agents.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { AlertService } from '../services/alerts.ts';
 import type { DeltaBus } from '../services/bus.ts';
+import type { ComplianceService } from '../services/compliance.ts';
 import type { DecodedFrame } from '../services/frame-decode.ts';
 import type { IngestResult, IngestService } from '../services/ingest.ts';
 import type { LinkMonitor } from '../services/link-monitor.ts';
@@ -31,6 +32,8 @@ export interface AgentLinkDeps {
   heartbeatSeconds: number;
   /** frames read but not yet handled, over all links, before the server stops reading (default 2,000) */
   maxFramesInFlight?: number;
+  /** decides compliance: told of schools whose facts changed; gives the agents their profile's thresholds */
+  compliance?: ComplianceService;
 }
 
 /** The agents' websocket endpoint (/agent/link): bearer-token auth, batches with acks, heartbeats. */
@@ -63,6 +66,29 @@ export class AgentLinkServer {
     });
     // a revocation published while this instance's subscription was down is missed: check every open link's token
     d.bus.on('resubscribed', () => void this.revalidate().catch((err) => d.log.error({ err }, 'token check failed')));
+  }
+
+  /** What the agent needs of its school's profile for its own work (the gap size worth reporting, the window). */
+  private async sendRequirements(ws: WebSocket, agent: Pick<AgentRecord, 'agentId' | 'schoolId'>): Promise<void> {
+    const school = agent.schoolId ? await this.d.registry.school(agent.schoolId) : undefined;
+    if (!school || !this.d.compliance) return;
+    const doc = await this.d.compliance.current();
+    const p = await this.d.compliance.profileOf(school);
+    this.send(ws, {
+      type: 'requirements',
+      profile: p.name,
+      version: doc.version,
+      maxGapMinutes: p.maxGapMinutes,
+      gapWindowDays: p.gapWindowDays,
+    });
+  }
+
+  /** The requirement document changed: every agent linked here gets its school's thresholds again. */
+  async requirementsChanged(): Promise<void> {
+    for (const [agentId, ws] of this.sockets) {
+      const rec = await this.d.agents.get(agentId);
+      if (rec) await this.sendRequirements(ws, rec);
+    }
   }
 
   private revoked(ws: WebSocket, agentId: string): void {
@@ -230,6 +256,7 @@ export class AgentLinkServer {
           );
         }
         this.send(ws, { type: 'welcome', ackedSeq: seq.ackedSeq, heartbeatSeconds: this.d.heartbeatSeconds });
+        await this.sendRequirements(ws, agent);
         return;
       }
       case 'ping':
@@ -281,6 +308,8 @@ export class AgentLinkServer {
       this.d.metrics.snapshots.inc({ result: 'refused' }, r.snapshots.refused);
     }
     await this.d.bus.publish(r.deltas);
+    // the school's facts changed: its compliance verdict is decided again (within a second, batched)
+    if (r.touched || r.deltas.length) this.d.compliance?.markDirty(place.schoolId);
     // alerting: state changes and camera events become jobs (idempotent ids; a resend adds nothing)
     if (this.d.alerts) {
       await this.d.alerts.camerasChanged(r.deltas);

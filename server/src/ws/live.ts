@@ -52,6 +52,14 @@ export class LiveServer {
         if (mine.length) this.sendJson(c.ws, { type: 'alerts', alerts: mine });
       }
     });
+    // verdicts change rarely (a new measurement, a profile change): at once, to whoever may see the school
+    d.bus.on('compliance', (changes) => {
+      for (const c of this.clients) {
+        if (!c.scope) continue;
+        const mine = changes.filter((x) => deltaVisible(c.user, x));
+        if (mine.length) this.sendJson(c.ws, { type: 'compliance', changes: mine });
+      }
+    });
     this.pingTimer = setInterval(() => this.heartbeat(), d.heartbeatSeconds * 1000);
   }
 

@@ -1,0 +1,355 @@
+import {
+  CameraId,
+  ComplianceFigures,
+  deadlineFor,
+  figuresOf,
+  RegionCode,
+  RequirementsDoc,
+  SchoolVerdict,
+  VerdictSummary,
+} from '@kuzet/protocol';
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import { parseRequirements, RequirementsError } from '../repositories/requirements.ts';
+import { countryAllowed, regionAllowed, regionFilter, schoolAllowed } from '../services/access.ts';
+import type { AppContext } from './context.ts';
+import { requireRole, requireUser } from './session.ts';
+import { validate } from './validate.ts';
+
+const READ = 'admin, operator (own regions), auditor (own regions or all), school (own school)';
+
+const Unit = z.object({
+  id: z.string(),
+  nameEn: z.string().optional(),
+  nameRu: z.string(),
+  nameKk: z.string(),
+  figures: ComplianceFigures,
+  deadline: z.string().optional(),
+});
+const SchoolRow = z.object({
+  id: z.string(),
+  nameRu: z.string(),
+  nameKk: z.string(),
+  districtId: z.string(),
+  regionCode: z.string(),
+  compliance: VerdictSummary.optional(),
+  deadline: z.string().optional(),
+});
+const Overview = z.object({
+  scope: z.object({ kind: z.enum(['country', 'region', 'district']), id: z.string() }),
+  version: z.int(),
+  figures: ComplianceFigures,
+  deadline: z.string().optional(),
+  /** regions of the country, districts of a region */
+  units: z.array(Unit),
+  /** schools of a district (or, with `state`, the scope's schools in that state) */
+  schools: z.array(SchoolRow),
+});
+
+const Placement = z
+  .object({
+    name: z.string().trim().min(1).max(80).optional(),
+    /** a zone of the catalogue, or null to clear it */
+    zone: z.string().max(40).nullable().optional(),
+  })
+  .refine((p) => p.name !== undefined || p.zone !== undefined, { message: 'name or zone' });
+
+/** Compliance: the requirement document (read; admins change it), the verdicts and figures, cameras' placement. */
+export function complianceRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.use(requireUser);
+
+  r.get(
+    '/requirements',
+    validate({
+      method: 'get',
+      path: '/requirements',
+      summary: 'the requirement document in force: profiles, zones, assignments, deadlines (versioned)',
+      roles: 'any logged-in user',
+      response: RequirementsDoc,
+    }),
+    async (_req, res) => void res.json(await ctx.compliance.current()),
+  );
+
+  r.get(
+    '/requirements/versions/:n',
+    requireRole('admin', 'auditor'),
+    validate({
+      method: 'get',
+      path: '/requirements/versions/:n',
+      summary: 'an earlier version of the requirement document (what applied then)',
+      roles: 'admin, auditor',
+      params: z.object({ n: z.coerce.number().int().positive() }),
+      response: RequirementsDoc,
+    }),
+    async (_req, res) => {
+      const doc = await ctx.compliance.requirements.version((res.locals.params as { n: number }).n);
+      if (!doc) return void res.status(404).json({ error: 'no such version' });
+      res.json(doc);
+    },
+  );
+
+  r.put(
+    '/requirements',
+    requireRole('admin'),
+    validate({
+      method: 'put',
+      path: '/requirements',
+      summary:
+        'replace the requirement document: its version must be the current one + 1 (409 otherwise); every problem ' +
+        'is listed (400); every camera and school is evaluated again at once',
+      roles: 'admin',
+      body: z.unknown(),
+      response: z.object({ version: z.int(), schools: z.int() }),
+    }),
+    async (req, res) => {
+      let doc: RequirementsDoc;
+      try {
+        doc = parseRequirements(req.body, 'body');
+      } catch (err) {
+        if (err instanceof RequirementsError)
+          return void res.status(400).json({ error: 'invalid requirements', problems: err.problems });
+        throw err;
+      }
+      const current = await ctx.compliance.current();
+      if (!(await ctx.compliance.requirements.replace(doc, current.version)))
+        return void res
+          .status(409)
+          .json({ error: `the document is at version ${current.version}: send version ${current.version + 1}` });
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'requirements_changed',
+        ip: req.ip,
+        detail: describeChange(current, doc),
+      });
+      await ctx.bus.publishControl({ kind: 'requirements_changed', version: doc.version });
+      await ctx.compliance.reload();
+      const r = await ctx.compliance.evaluateAll();
+      res.json({ version: doc.version, schools: r.schools });
+    },
+  );
+
+  const overview = async (req: Request, res: import('express').Response) => {
+    const q = res.locals.query as { region?: string; district?: string; state?: string; limit: number };
+    const u = req.user!;
+    const doc = await ctx.compliance.current();
+    const lang = (s: { nameRu: string; nameKk: string; nameEn?: string }) => s;
+    if (q.district) {
+      const d = await ctx.registry.district(q.district);
+      if (!d || !regionAllowed(u, d.regionCode)) return void res.status(404).json({ error: 'no such district' });
+      const ids = await ctx.registry.schoolIds({ districtId: d.id });
+      const schools = await rows(ids, doc, q.state, q.limit);
+      return void res.json({
+        scope: { kind: 'district', id: d.id },
+        version: doc.version,
+        figures: figuresOf(await ctx.compliance.figures(`district:${d.id}`)),
+        deadline: deadlineFor(doc, { districtId: d.id, regionCode: d.regionCode }),
+        units: [],
+        schools,
+      });
+    }
+    if (q.region) {
+      if (!regionAllowed(u, q.region)) return void res.status(404).json({ error: 'no such region' });
+      const ds = await ctx.registry.districts(q.region);
+      const figs = await Promise.all(ds.map((d) => ctx.compliance.figures(`district:${d.id}`)));
+      return void res.json({
+        scope: { kind: 'region', id: q.region },
+        version: doc.version,
+        figures: figuresOf(await ctx.compliance.figures(`region:${q.region}`)),
+        deadline: deadlineFor(doc, { regionCode: q.region }),
+        units: ds.map((d, i) => ({
+          id: d.id,
+          ...lang(d),
+          figures: figuresOf(figs[i]!),
+          deadline: deadlineFor(doc, { districtId: d.id, regionCode: d.regionCode }),
+        })),
+        schools: q.state
+          ? await rows(await ctx.registry.schoolIds({ regionCode: q.region }), doc, q.state, q.limit)
+          : [],
+      });
+    }
+    if (u.role === 'school') {
+      const s = u.schoolId ? await ctx.registry.school(u.schoolId) : undefined;
+      return void res.json({
+        scope: { kind: 'district', id: s?.districtId ?? '' },
+        version: doc.version,
+        figures: figuresOf({}),
+        units: [],
+        schools: s ? await rows([s.id], doc, undefined, 1) : [],
+      });
+    }
+    const allowed = regionFilter(u);
+    const regions = (await ctx.registry.regions()).filter((x) => !allowed || allowed.includes(x.code));
+    const figs = await Promise.all(regions.map((x) => ctx.compliance.figures(`region:${x.code}`)));
+    const national = countryAllowed(u);
+    const sum: Record<string, number> = {};
+    if (!national) for (const f of figs) for (const [k, v] of Object.entries(f)) sum[k] = (sum[k] ?? 0) + v;
+    res.json({
+      scope: { kind: 'country', id: 'KZ' },
+      version: doc.version,
+      figures: figuresOf(national ? await ctx.compliance.figures('country') : sum),
+      deadline: deadlineFor(doc, {}),
+      units: regions.map((x, i) => ({
+        id: x.code,
+        ...lang(x),
+        figures: figuresOf(figs[i]!),
+        deadline: deadlineFor(doc, { regionCode: x.code }),
+      })),
+      schools: q.state
+        ? await rows(
+            (await Promise.all(regions.map((x) => ctx.registry.schoolIds({ regionCode: x.code })))).flat(),
+            doc,
+            q.state,
+            q.limit,
+          )
+        : [],
+    });
+  };
+
+  /** schools with their verdict summaries; `state` keeps only the non-compliant, uncovered or compliant ones */
+  const rows = async (ids: string[], doc: RequirementsDoc, state: string | undefined, limit: number) => {
+    const out: z.infer<typeof SchoolRow>[] = [];
+    for (let i = 0; i < ids.length && out.length < limit; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      const [schools, verdicts] = await Promise.all([ctx.registry.schools(chunk), ctx.compliance.summaries(chunk)]);
+      schools.forEach((s, k) => {
+        const v = verdicts[k];
+        const keep =
+          !state ||
+          (state === 'noncompliant' && v && v.covered && !v.compliant) ||
+          (state === 'notcovered' && (!v || !v.covered)) ||
+          (state === 'compliant' && v?.compliant);
+        if (keep && out.length < limit)
+          out.push({
+            id: s.id,
+            nameRu: s.nameRu,
+            nameKk: s.nameKk,
+            districtId: s.districtId,
+            regionCode: s.regionCode,
+            ...(v ? { compliance: v } : {}),
+            ...(deadlineFor(doc, s) ? { deadline: deadlineFor(doc, s) } : {}),
+          });
+      });
+    }
+    return out;
+  };
+
+  r.get(
+    '/compliance',
+    validate({
+      method: 'get',
+      path: '/compliance',
+      summary:
+        'compliance of the country, a region or a district: figures (schools covered, compliant, cameras failing each ' +
+        "requirement), the akimat's deadline, the units below, and the schools (of a district, or in `state`)",
+      roles: READ,
+      query: z.object({
+        region: RegionCode.optional(),
+        district: z.string().max(64).optional(),
+        state: z.enum(['noncompliant', 'notcovered', 'compliant']).optional(),
+        limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+      }),
+      response: Overview,
+    }),
+    overview,
+  );
+
+  r.get(
+    '/schools/:id/compliance',
+    validate({
+      method: 'get',
+      path: '/schools/:id/compliance',
+      summary: "a school's verdict (every reason, zones, cameras required vs present) and each camera's verdict",
+      roles: READ,
+      params: z.object({ id: z.string().min(1).max(64) }),
+      response: z.object({ verdict: SchoolVerdict, cameras: z.array(z.unknown()) }),
+    }),
+    async (req, res) => {
+      const s = await ctx.registry.school((res.locals.params as { id: string }).id);
+      if (!s || !schoolAllowed(req.user!, s)) return void res.status(404).json({ error: 'no such school' });
+      const { verdict, cameras } = await ctx.compliance.schoolNow(s);
+      res.json({
+        verdict,
+        cameras: cameras.map((c) => ({
+          cameraId: c.cameraId,
+          name: c.name,
+          zone: c.zone,
+          suggestedZone: c.suggestedZone,
+          status: c.facts.status,
+          verdict: c.verdict,
+        })),
+      });
+    },
+  );
+
+  r.put(
+    '/cameras/:id/placement',
+    requireRole('admin', 'operator', 'school'),
+    validate({
+      method: 'put',
+      path: '/cameras/:id/placement',
+      summary: "name a camera and say which zone it watches (the school's staff, operators of its region, admins)",
+      roles: 'admin, operator (own regions), school staff (own school)',
+      params: z.object({ id: CameraId }),
+      body: Placement,
+      response: z.object({ name: z.string().optional(), zone: z.string().nullable().optional() }),
+    }),
+    async (req, res) => {
+      const id = (res.locals.params as { id: string }).id;
+      const b = res.locals.body as z.infer<typeof Placement>;
+      const schoolId = await ctx.redis.hget(ctx.keys.cam(id), 'schoolId');
+      const s = schoolId ? await ctx.registry.school(schoolId) : undefined;
+      if (!s || !schoolAllowed(req.user!, s)) return void res.status(404).json({ error: 'no such camera' });
+      const doc = await ctx.compliance.current();
+      if (b.zone && !doc.zones.some((z) => z.id === b.zone))
+        return void res.status(400).json({ error: `no zone ${b.zone} in the catalogue` });
+      const p = ctx.redis.multi();
+      if (b.name !== undefined) p.hset(ctx.keys.cam(id), 'name', b.name);
+      if (b.zone) p.hset(ctx.keys.cam(id), 'zone', b.zone);
+      if (b.zone === null) p.hdel(ctx.keys.cam(id), 'zone');
+      await p.exec();
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'camera_placed',
+        cameraId: id,
+        schoolId: s.id,
+        ip: req.ip,
+        detail: [b.name !== undefined ? `name "${b.name}"` : '', b.zone !== undefined ? `zone ${b.zone ?? 'none'}` : '']
+          .filter(Boolean)
+          .join(', '),
+      });
+      await ctx.compliance.evaluate([s.id]);
+      res.json({
+        ...(b.name !== undefined ? { name: b.name } : {}),
+        ...(b.zone !== undefined ? { zone: b.zone } : {}),
+      });
+    },
+  );
+  return r;
+}
+
+/** What a new version changed, in a line for the audit log. */
+function describeChange(a: RequirementsDoc, b: RequirementsDoc): string {
+  const parts: string[] = [`v${a.version} → v${b.version}`];
+  for (const p of b.profiles) {
+    const old = a.profiles.find((x) => x.name === p.name);
+    if (!old) parts.push(`profile ${p.name} added`);
+    else
+      for (const k of [
+        'minRetentionDays',
+        'minWidth',
+        'minHeight',
+        'minFps',
+        'maxClockDriftSeconds',
+        'maxGapMinutes',
+      ] as const)
+        if (old[k] !== p[k]) parts.push(`${p.name}.${k} ${old[k]} → ${p[k]}`);
+  }
+  for (const p of a.profiles) if (!b.profiles.some((x) => x.name === p.name)) parts.push(`profile ${p.name} removed`);
+  if (JSON.stringify(a.assign) !== JSON.stringify(b.assign)) parts.push('assignments changed');
+  if (JSON.stringify(a.deadlines) !== JSON.stringify(b.deadlines)) parts.push('deadlines changed');
+  if (JSON.stringify(a.zones) !== JSON.stringify(b.zones)) parts.push('zones changed');
+  return parts.join('; ').slice(0, 500);
+}

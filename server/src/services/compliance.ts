@@ -1,0 +1,328 @@
+import {
+  type CameraFacts,
+  type CameraVerdict,
+  contribution,
+  deadlineFor,
+  evaluateCamera,
+  evaluateSchool,
+  type Profile,
+  profileFor,
+  type RequirementsDoc,
+  type School,
+  type SchoolVerdict,
+  suggestZone,
+  type VerdictSummary,
+} from '@kuzet/protocol';
+import type { Redis, Result } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Keys } from '../repositories/redis.ts';
+import type { RegistryRepository } from '../repositories/registry.ts';
+import type { RequirementsRepository } from '../repositories/requirements.ts';
+import type { DeltaBus } from './bus.ts';
+
+/**
+ * Stores a school's verdict and moves the figures of its district, region and country by the difference of what it
+ * adds (atomic: figures never drift). A covered, non-compliant school enters the pending set (from when) that the
+ * compliance alert is raised from; a compliant or uncovered one leaves it.
+ * KEYS: verdict, figures district/region/country, pending
+ * ARGV: verdict JSON, summary JSON, contribution ("k=v,…"), schoolId, pending since (ms) or '' (not pending)
+ * → 1 when the summary changed
+ */
+const STORE_VERDICT = `
+local before, after = {}, {}
+for k, v in string.gmatch(redis.call('HGET', KEYS[1], 'contrib') or '', '([^=,]+)=(-?%d+)') do before[k] = tonumber(v) end
+for k, v in string.gmatch(ARGV[3], '([^=,]+)=(-?%d+)') do after[k] = tonumber(v) end
+for k, v in pairs(after) do
+  local d = v - (before[k] or 0)
+  if d ~= 0 then for i = 2, 4 do redis.call('HINCRBY', KEYS[i], k, d) end end
+end
+for k, v in pairs(before) do
+  if after[k] == nil and v ~= 0 then for i = 2, 4 do redis.call('HINCRBY', KEYS[i], k, -v) end end
+end
+local changed = redis.call('HGET', KEYS[1], 'summary') ~= ARGV[2]
+redis.call('HSET', KEYS[1], 'json', ARGV[1], 'summary', ARGV[2], 'contrib', ARGV[3])
+if ARGV[5] == '' then redis.call('ZREM', KEYS[5], ARGV[4]) else redis.call('ZADD', KEYS[5], 'NX', ARGV[5], ARGV[4]) end
+if changed then return 1 end
+return 0
+`;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    kuzetStoreVerdict(...args: string[]): Result<number, Context>;
+  }
+}
+
+/** The fields of a camera's hash a verdict needs. */
+const FACT_FIELDS = [
+  'status',
+  'reasons',
+  'zone',
+  'name',
+  'onvifName',
+  'onvifLocation',
+  'clockDriftSeconds',
+  'comp',
+] as const;
+
+export interface CameraFactsRow {
+  cameraId: string;
+  facts: CameraFacts;
+  name?: string;
+  zone?: string;
+  suggestedZone?: string;
+  /** the reasons stored with the camera at its last evaluation ('' compliant) */
+  stored?: string;
+}
+
+export const summaryOf = (v: SchoolVerdict): VerdictSummary => ({
+  compliant: v.compliant,
+  covered: v.covered,
+  reasons: v.reasons,
+  cameras: v.cameras,
+  failing: v.failing,
+});
+
+/**
+ * Decides compliance for schools from what their agents measured, with the requirement document in force, and keeps
+ * the verdicts and the figures of every district, region and the country. The decision itself is protocol's
+ * evaluateCamera / evaluateSchool: nothing here judges.
+ */
+export class ComplianceService {
+  private doc?: RequirementsDoc;
+  private readonly dirty = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  /** told the summaries that changed (live push, alerts) */
+  onChanged?: (changes: { school: School; verdict: SchoolVerdict }[]) => Promise<void>;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly registry: RegistryRepository,
+    readonly requirements: RequirementsRepository,
+    private readonly bus: DeltaBus,
+    private readonly log?: Logger,
+  ) {
+    redis.defineCommand('kuzetStoreVerdict', { numberOfKeys: 5, lua: STORE_VERDICT });
+  }
+
+  async reload(): Promise<RequirementsDoc> {
+    const doc = await this.requirements.current();
+    if (!doc) throw new Error('no requirement document stored');
+    this.doc = doc;
+    return doc;
+  }
+
+  async current(): Promise<RequirementsDoc> {
+    return this.doc ?? this.reload();
+  }
+
+  async profileOf(s: Pick<School, 'id' | 'districtId' | 'regionCode'>): Promise<Profile> {
+    return profileFor(await this.current(), s);
+  }
+
+  /** A school needs a new verdict (its cameras' facts changed): evaluated within a second, in a batch. */
+  markDirty(schoolId: string): void {
+    this.dirty.add(schoolId);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      const ids = [...this.dirty];
+      this.dirty.clear();
+      this.running = (this.running ?? Promise.resolve())
+        .then(async () => {
+          await this.evaluate(ids);
+        })
+        .catch((err) => {
+          this.log?.error({ err }, 'compliance evaluation failed');
+          for (const id of ids) this.dirty.add(id);
+        });
+    }, 1000);
+  }
+
+  /** The facts of cameras as the centre holds them, in one round trip. */
+  async cameraFacts(ids: string[]): Promise<CameraFactsRow[]> {
+    if (!ids.length) return [];
+    const doc = await this.current();
+    const p = this.redis.pipeline();
+    for (const id of ids)
+      p.hmget(this.keys.cam(id), ...FACT_FIELDS).hmget(this.keys.camDocs(id), 'retention', 'stream');
+    const res = (await p.exec()) ?? [];
+    return ids.map((cameraId, i) => {
+      const [status, reasons, zone, name, onvifName, onvifLocation, drift, comp] = (res[2 * i]?.[1] ?? []) as (
+        | string
+        | null
+      )[];
+      const [retention, stream] = (res[2 * i + 1]?.[1] ?? []) as (string | null)[];
+      const r = retention ? (JSON.parse(retention) as Record<string, unknown>) : undefined;
+      const st = stream ? (JSON.parse(stream) as Record<string, unknown>) : undefined;
+      const facts: CameraFacts = {
+        status: (status ?? 'unknown') as CameraFacts['status'],
+        healthReasons: reasons ? reasons.split(',') : [],
+        ...(r
+          ? {
+              retention:
+                r.state === 'known'
+                  ? {
+                      state: 'known' as const,
+                      retainedDays: Number(r.retainedDays),
+                      gaps: (r.gaps as { seconds: number }[]) ?? [],
+                      gapWindowDays: Number(r.gapWindowDays ?? 0),
+                    }
+                  : { state: 'unknown' as const, reason: String(r.reason ?? '') },
+            }
+          : {}),
+        ...(st ? { measured: { width: Number(st.width), height: Number(st.height), fps: Number(st.fps) } } : {}),
+        ...(st?.configured ? { configured: st.configured as CameraFacts['configured'] } : {}),
+        ...(drift !== null && drift !== undefined && drift !== '' ? { clockDriftSeconds: Number(drift) } : {}),
+        ...(zone ? { zone } : {}),
+      };
+      return {
+        cameraId,
+        facts,
+        ...(name ? { name } : onvifName ? { name: onvifName } : {}),
+        ...(zone ? { zone } : {}),
+        ...(zone ? {} : { suggestedZone: suggestZone(doc, [onvifName ?? undefined, onvifLocation ?? undefined]) }),
+        ...(comp !== null && comp !== undefined ? { stored: comp } : {}),
+      };
+    });
+  }
+
+  /** A school's cameras with their verdicts (computed now, by the one function), and the school's verdict. */
+  async schoolNow(
+    school: School,
+  ): Promise<{ verdict: SchoolVerdict; cameras: (CameraFactsRow & { verdict: CameraVerdict })[] }> {
+    const doc = await this.current();
+    const profile = profileFor(doc, school);
+    const forbidden = new Set(doc.zones.filter((z) => z.forbidden).map((z) => z.id));
+    const ids = (await this.redis.smembers(this.keys.schoolCams(school.id))).sort();
+    const rows = await this.cameraFacts(ids);
+    const cameras = rows.map((r) => ({ ...r, verdict: evaluateCamera(r.facts, profile, forbidden) }));
+    const agents = await Promise.all(
+      school.agents.map((a) => this.redis.hmget(this.keys.agent(a), 'enrolledAt', 'linkDown', 'revoked')),
+    );
+    const hasAgent = agents.some(([enrolled, down, revoked]) => Boolean(enrolled) && down !== '1' && revoked !== '1');
+    const verdict = evaluateSchool(
+      school,
+      profile,
+      cameras.map((c) => ({ verdict: c.verdict, zone: c.zone })),
+      hasAgent,
+      new Date().toISOString(),
+      deadlineFor(doc, school),
+    );
+    return { verdict, cameras };
+  }
+
+  /** One camera's facts and verdict now (the camera page), with its name and zone. */
+  async cameraNow(
+    cameraId: string,
+    school: Pick<School, 'id' | 'districtId' | 'regionCode'>,
+  ): Promise<(CameraFactsRow & { verdict: CameraVerdict; profile: string }) | undefined> {
+    const doc = await this.current();
+    const profile = profileFor(doc, school);
+    const [row] = await this.cameraFacts([cameraId]);
+    if (!row) return undefined;
+    const forbidden = new Set(doc.zones.filter((z) => z.forbidden).map((z) => z.id));
+    return { ...row, verdict: evaluateCamera(row.facts, profile, forbidden), profile: profile.name };
+  }
+
+  /** Evaluates schools and stores their verdicts (and their cameras' reasons), in chunks. */
+  async evaluate(ids: string[]): Promise<number> {
+    let changed = 0;
+    for (let i = 0; i < ids.length; i += 100) {
+      const schools = await this.registry.schools(ids.slice(i, i + 100));
+      const out: { school: School; verdict: SchoolVerdict; idx: number }[] = [];
+      const p = this.redis.pipeline();
+      for (const school of schools) {
+        const { verdict, cameras } = await this.schoolNow(school);
+        for (const c of cameras) {
+          const comp = c.verdict.reasons.join(',');
+          if (c.stored !== comp) p.hset(this.keys.cam(c.cameraId), 'comp', comp);
+        }
+        const pendingSince = verdict.covered && !verdict.compliant ? String(Date.now()) : '';
+        const contrib = Object.entries(contribution(verdict))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+        const idx = p.length;
+        p.kuzetStoreVerdict(
+          this.keys.compliance(school.id),
+          this.keys.complianceFigures(`district:${school.districtId}`),
+          this.keys.complianceFigures(`region:${school.regionCode}`),
+          this.keys.complianceFigures('country'),
+          this.keys.compliancePending(),
+          JSON.stringify(verdict),
+          JSON.stringify(summaryOf(verdict)),
+          contrib,
+          school.id,
+          pendingSince,
+        );
+        out.push({ school, verdict, idx });
+      }
+      const res = (await p.exec()) ?? [];
+      for (const [err] of res) if (err) throw err;
+      const changes = out.filter((o) => res[o.idx]?.[1] === 1);
+      changed += changes.length;
+      if (changes.length) {
+        await this.bus.publishCompliance(
+          changes.map(({ school, verdict }) => ({
+            schoolId: school.id,
+            districtId: school.districtId,
+            regionCode: school.regionCode,
+            ...summaryOf(verdict),
+          })),
+        );
+        await this.onChanged?.(changes);
+      }
+    }
+    return changed;
+  }
+
+  /** Every school of the registry (a profile changed, the registry changed, or the hourly check). */
+  async evaluateAll(): Promise<{ schools: number; changed: number; ms: number }> {
+    const t0 = Date.now();
+    const ids = await this.registry.schoolIds({});
+    const changed = await this.evaluate(ids);
+    return { schools: ids.length, changed, ms: Date.now() - t0 };
+  }
+
+  async verdict(schoolId: string): Promise<SchoolVerdict | undefined> {
+    const v = await this.redis.hget(this.keys.compliance(schoolId), 'json');
+    return v ? (JSON.parse(v) as SchoolVerdict) : undefined;
+  }
+
+  /** Summaries of many schools' verdicts, in one round trip. */
+  async summaries(ids: string[]): Promise<(VerdictSummary | undefined)[]> {
+    if (!ids.length) return [];
+    const p = this.redis.pipeline();
+    for (const id of ids) p.hget(this.keys.compliance(id), 'summary');
+    const res = (await p.exec()) ?? [];
+    return res.map(([, v]) => (v ? (JSON.parse(v as string) as VerdictSummary) : undefined));
+  }
+
+  async figures(scope: string): Promise<Record<string, number>> {
+    const h = await this.redis.hgetall(this.keys.complianceFigures(scope));
+    return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Number(v)]));
+  }
+
+  /** Schools covered but non-compliant since before `beforeMs` (the compliance alert's debounce). */
+  async pendingSince(beforeMs: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.compliancePending(), '-inf', beforeMs);
+  }
+
+  async pendingScore(schoolId: string): Promise<number | undefined> {
+    const v = await this.redis.zscore(this.keys.compliancePending(), schoolId);
+    return v === null ? undefined : Number(v);
+  }
+
+  async idle(): Promise<void> {
+    while (this.timer || this.running) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (!this.timer) await this.running;
+      this.running = undefined;
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

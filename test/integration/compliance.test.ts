@@ -1,0 +1,235 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServerConfigError, ServerEnv, startServer } from '@kuzet/server';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type Chain, startChain } from '../chain.ts';
+import { ROOT, waitFor } from '../helpers.ts';
+import { ADMIN_PASSWORD, Api } from '../server-helpers.ts';
+
+/**
+ * Compliance through the real agent and server: simulated cameras with known retention, gaps and resolution in an
+ * Almaty school (profile almaty-city: 45 days, 1280×720, zones), every verdict, reason, alert and figure checked,
+ * a profile change flipping them live, bad documents refused with every problem and changing nothing.
+ */
+const SCHOOL = 'KZ-75-01-0001';
+const dir = mkdtempSync(join(tmpdir(), 'kuzet-compliance-'));
+const alerting = join(dir, 'alerting.json');
+writeFileSync(alerting, JSON.stringify({ rules: { non_compliant: { openAfterSeconds: 1 } } }));
+
+interface CameraRow {
+  cameraId: string;
+  name?: string;
+  zone?: string;
+  suggestedZone?: string;
+  verdict: { compliant: boolean; reasons: string[]; retention: { days?: number; required: number } };
+}
+
+describe('compliance: one requirement profile, enforced everywhere', () => {
+  let chain: Chain;
+  let api: Api;
+  const byName = async () => {
+    const r = (await api.get(`/schools/${SCHOOL}/compliance`)).json as {
+      verdict: Record<string, unknown> & { reasons: string[]; compliant: boolean };
+      cameras: CameraRow[];
+    };
+    return { ...r, cams: new Map(r.cameras.map((c) => [c.name ?? '', c])) };
+  };
+
+  beforeAll(async () => {
+    chain = await startChain({
+      school: SCHOOL,
+      agentId: 'agent-almaty-1',
+      cameras: 0,
+      env: { KUZET_ALERTING: alerting, KUZET_COMPLIANCE_SWEEP_SECONDS: '1' },
+      intervals: { streamSeconds: 20, retentionSeconds: 3600 },
+      simCameras: [
+        { name: 'main-entrance', width: 1280, height: 720, recording: { on: 'camera', days: 50, gaps: [] } },
+        { name: 'perimeter-gate', width: 1280, height: 720, recording: { on: 'camera', days: 20, gaps: [] } },
+        {
+          name: 'corridor-2',
+          width: 1280,
+          height: 720,
+          recording: { on: 'camera', days: 50, gaps: [{ startHoursAgo: 6, hours: 3 }] },
+        },
+        { name: 'yard-east', width: 640, height: 360, recording: { on: 'camera', days: 50, gaps: [] } },
+        { name: 'cam005', width: 1280, height: 720, recording: { on: 'camera', days: 50, gaps: [] } },
+      ],
+    });
+    api = new Api(chain.server.url);
+    expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
+  });
+  afterAll(async () => {
+    await chain?.stop();
+  });
+
+  it('decides each camera from what the agent measured, with the numbers of the profile', async () => {
+    const r = await waitFor(
+      async () => {
+        const x = await byName();
+        const measured = x.cameras.filter(
+          (c) => !c.verdict.reasons.includes('resolution_unknown') && !c.verdict.reasons.includes('retention_unknown'),
+        );
+        return measured.length === 5 ? x : undefined;
+      },
+      90_000,
+      'every camera measured (stream and retention)',
+    );
+    expect(r.cams.get('main-entrance')!.verdict).toMatchObject({ compliant: true, reasons: [] });
+    const perimeter = r.cams.get('perimeter-gate')!.verdict;
+    expect(perimeter.reasons).toEqual(['retention_short']);
+    expect(perimeter.retention.required).toBe(45);
+    expect(perimeter.retention.days).toBeCloseTo(20, 0);
+    expect(r.cams.get('corridor-2')!.verdict.reasons).toEqual(['recording_gaps']);
+    expect(r.cams.get('yard-east')!.verdict.reasons).toEqual(['resolution_below_required']);
+    // zones suggested from the names the cameras announce; one without a telling name gets none
+    expect(r.cams.get('main-entrance')!.suggestedZone).toBe('main_entrance');
+    expect(r.cams.get('yard-east')!.suggestedZone).toBe('yard');
+    expect(r.cams.get('cam005')!.suggestedZone).toBeUndefined();
+    expect(r.verdict).toMatchObject({ compliant: false, covered: true, profile: 'almaty-city' });
+    expect(r.verdict.reasons).toEqual(['zone_missing', 'cameras_non_compliant']); // no zone set yet
+  });
+
+  it('zones set by staff; the school verdict, its alert with the numbers, and the figures of every level', async () => {
+    const { cameras } = await byName();
+    for (const c of cameras)
+      if (c.suggestedZone)
+        expect((await api.call('PUT', `/cameras/${c.cameraId}/placement`, { zone: c.suggestedZone })).status).toBe(200);
+    const cam5 = cameras.find((c) => c.name === 'cam005')!;
+    expect(
+      (await api.call('PUT', `/cameras/${cam5.cameraId}/placement`, { name: 'Lobby west', zone: 'lobby' })).status,
+    ).toBe(200);
+    expect((await api.call('PUT', `/cameras/${cam5.cameraId}/placement`, { zone: 'roof' })).status).toBe(400);
+    const v = (await byName()).verdict as unknown as {
+      reasons: string[];
+      zones: { zone: string; ok: boolean; compliant: number }[];
+      cameras: Record<string, number>;
+    };
+    expect(v.cameras).toEqual({ present: 5, required: 4, compliant: 2 });
+    expect(
+      v.zones
+        .filter((z) => !z.ok)
+        .map((z) => z.zone)
+        .sort(),
+    ).toEqual(['corridor', 'perimeter', 'yard']);
+    expect(v.reasons).toEqual(['zone_missing', 'cameras_non_compliant']);
+    // the alert: its own rule, with the profile's numbers (and what fails now)
+    const alert = await waitFor(
+      async () =>
+        ((await api.get('/alerts')).json as { rule: string; schoolId: string; detail?: string }[]).find(
+          (a) => a.rule === 'non_compliant' && a.schoolId === SCHOOL && /zones not watched/.test(a.detail ?? ''),
+        ),
+      20_000,
+      'the non_compliant alert',
+    );
+    expect(alert.detail).toMatch(/almaty-city v1/);
+    expect(alert.detail).toMatch(/recording days under 45: 1/);
+    expect(alert.detail).toMatch(/1280×720: 1/);
+    // figures: the district has this school covered (and another not covered), none compliant
+    const district = (await api.get('/compliance?district=KZ-75-01')).json;
+    expect(district.figures).toMatchObject({ schools: 2, covered: 1, withCompliantCamera: 1, compliant: 0 });
+    expect(district.figures.failing).toMatchObject({
+      retention_short: 1,
+      recording_gaps: 1,
+      resolution_below_required: 1,
+    });
+    expect(district.deadline).toBe('2027-06-01');
+    const region = (await api.get('/compliance?region=KZ-75')).json;
+    expect(region.figures).toMatchObject({ covered: 1, compliant: 0 });
+    const country = (await api.get('/compliance')).json;
+    expect(country.figures).toMatchObject({ schools: 3, covered: 1 });
+    expect(
+      (await api.get('/compliance?state=notcovered')).json.schools.map((s: { id: string }) => s.id).sort(),
+    ).toEqual(['KZ-71-01-0001', 'KZ-75-01-0002']);
+    // the schools table carries the same verdict
+    const row = ((await api.get('/schools?region=KZ-75')).json.items as { id: string; compliance?: unknown }[]).find(
+      (s) => s.id === SCHOOL,
+    );
+    expect(row?.compliance).toMatchObject({ compliant: false, covered: true });
+  });
+
+  it('a profile change flips the verdicts live, reaches the agent, and resolves the alert', async () => {
+    const live = new WebSocket(`${chain.server.url.replace('http', 'ws')}/api/v1/live`, {
+      headers: { cookie: api.cookie, origin: new URL(chain.server.url).origin },
+    });
+    const frames: { type: string; changes?: { schoolId: string; compliant: boolean }[] }[] = [];
+    live.on('message', (d) => frames.push(JSON.parse(String(d))));
+    await new Promise((r) => live.once('open', r));
+    live.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'mine' } }));
+    await waitFor(() => frames.find((f) => f.type === 'snapshot'), 5000, 'snapshot');
+    const thresholds: number[] = [];
+    chain.link.on('requirements', (r) => thresholds.push(r.maxGapMinutes));
+    const doc = (await api.get('/requirements')).json;
+    const lenient = {
+      ...doc,
+      version: doc.version + 1,
+      profiles: doc.profiles.map((p: Record<string, unknown>) =>
+        p.name === 'almaty-city'
+          ? { ...p, minRetentionDays: 15, maxGapMinutes: 600, minWidth: 640, minHeight: 360 }
+          : p,
+      ),
+    };
+    const put = await api.call('PUT', '/requirements', lenient);
+    expect(put.status).toBe(200);
+    expect(put.json.version).toBe(2);
+    const flipped = await waitFor(
+      () => frames.flatMap((f) => f.changes ?? []).find((c) => c.schoolId === SCHOOL && c.compliant),
+      10_000,
+      'a live compliance change',
+    );
+    expect(flipped.compliant).toBe(true);
+    expect((await byName()).verdict).toMatchObject({ compliant: true, reasons: [] });
+    await waitFor(() => (thresholds.includes(600) ? true : undefined), 10_000, 'the agent to get the new threshold');
+    await waitFor(
+      async () =>
+        ((await api.get('/alerts?state=all')).json as { rule: string; schoolId: string; state: string }[]).find(
+          (a) => a.rule === 'non_compliant' && a.schoolId === SCHOOL && a.state === 'resolved',
+        ),
+      10_000,
+      'the alert resolved',
+    );
+    const audit = (await api.get('/audit?limit=100')).json as { action: string; detail?: string }[];
+    expect(audit.find((e) => e.action === 'requirements_changed')?.detail).toMatch(/minRetentionDays 45 → 15/);
+    live.close();
+  });
+
+  it('refuses a bad document with every problem and changes nothing; a stale version is a conflict', async () => {
+    const doc = (await api.get('/requirements')).json;
+    const bad = await api.call('PUT', '/requirements', {
+      ...doc,
+      version: doc.version + 1,
+      profiles: [...doc.profiles, { ...doc.profiles[0], minFps: -1, requiredZones: [{ zone: 'roof' }] }],
+      assign: { ...doc.assign, regions: { 'KZ-75': 'missing' } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.problems.join('\n')).toMatch(/minFps/);
+    expect(bad.json.problems.join('\n')).toMatch(/no zone roof/);
+    expect(bad.json.problems.join('\n')).toMatch(/no profile named missing/);
+    expect(bad.json.problems.join('\n')).toMatch(/defined twice/);
+    expect((await api.call('PUT', '/requirements', { ...doc, version: doc.version })).status).toBe(409);
+    expect((await api.get('/requirements')).json.version).toBe(doc.version);
+    const staff = new Api(chain.server.url);
+    await api.post('/users', { username: 'aud1', role: 'auditor', regions: [], password: 'auditor-password-1' });
+    await staff.login('aud1', 'auditor-password-1');
+    expect((await staff.call('PUT', '/requirements', { ...doc, version: doc.version + 1 })).status).toBe(403);
+  });
+
+  it('a server with a bad requirements file does not start, and says every problem', async () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ version: 0, zones: [], profiles: [], assign: { country: 'x' } }));
+    const cfg = ServerEnv.parse({
+      KUZET_PORT: '0',
+      KUZET_REDIS_URL: chain.redis.url,
+      KUZET_PREFIX: 'badreq:',
+      KUZET_REQUIREMENTS: file,
+      KUZET_DASHBOARD_DIR: '',
+      KUZET_OBJECT_DIR: join(ROOT, 'var/test-objects/badreq'),
+    });
+    const err = await startServer(cfg, pino({ level: 'silent' })).catch((e) => e);
+    expect(err).toBeInstanceOf(ServerConfigError);
+    const text = (err as ServerConfigError).problems.join('\n');
+    for (const p of ['version', 'zones', 'profiles', 'assign.country']) expect(text).toContain(p);
+  });
+});
