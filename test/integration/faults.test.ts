@@ -94,6 +94,10 @@ describe('every injected fault shows up in the agent reports with the right reas
         stream: { analyseSeconds: 3 },
       }),
       sink,
+      undefined,
+      undefined,
+      // what the centre would send for the school's profile: gaps over 10 min, searched 31 days back
+      { maxGapMinutes: 10, gapWindowDays: 31 },
     );
     await agent.start();
     for (const s of SPECS) {
@@ -115,12 +119,21 @@ describe('every injected fault shows up in the agent reports with the right reas
       waitReasons('black', ['black_picture']),
       waitReasons('frozen', ['frozen_picture']),
       waitReasons('lowres', ['resolution_below_configured']),
-      waitReasons('lowfps', ['fps_below_configured', 'fps_below_required']),
-      waitReasons('shortret', ['retention_short']),
-      waitReasons('gappy', ['recording_gaps']),
+      waitReasons('lowfps', ['fps_below_configured']),
       waitReasons('nosearch', ['retention_unknown']),
     ]);
     expect(reasonsOf('frozen')).not.toContain('black_picture');
+    // requirements are the centre's to judge: the agent reports the facts (retention_short, recording_gaps and
+    // the like come from the server's verdicts, test/integration/compliance.test.ts)
+    for (const n of ['shortret', 'gappy', 'lowfps', 'skewed'])
+      expect(reasonsOf(n).filter((r) => /required|retention_short|recording_gaps|clock_drift/.test(r))).toEqual([]);
+    const short = await waitFor(() => {
+      const m = sink.messages.find(
+        (x) => x.type === 'retention' && x.report.cameraId === ids.get('shortret') && x.report.state === 'known',
+      );
+      return m?.type === 'retention' && m.report.state === 'known' ? m.report : undefined;
+    }, 40_000);
+    expect(short.retainedDays).toBeCloseTo(7, 0);
     const gap = sink.messages.find(
       (m) => m.type === 'retention' && m.report.cameraId === ids.get('gappy') && m.report.state === 'known',
     );
@@ -153,7 +166,7 @@ describe('every injected fault shows up in the agent reports with the right reas
     expect(m.measurement.bitrateKbps).toBeGreaterThan(50);
     expect(m.measurement.picture).toMatchObject({ black: false, frozen: false });
     await waitStatus('healthy', 'online');
-    expect(reasonsOf('skewed').filter((r) => r !== 'clock_drift')).toEqual([]);
+    expect(reasonsOf('skewed')).toEqual([]);
   });
 
   it('reads retention of a camera from the NVR that records it', async () => {
@@ -189,7 +202,17 @@ describe('every injected fault shows up in the agent reports with the right reas
     expect(reasonsOf('off')).toEqual(['unreachable']);
     await Promise.all([
       waitReasons('rtspdown', ['rtsp_down']),
-      waitReasons('drift', ['clock_drift']),
+      waitFor(
+        () =>
+          sink.messages.some(
+            (m) =>
+              m.type === 'clock' &&
+              m.reading.cameraId === ids.get('drift') &&
+              Math.abs(m.reading.driftSeconds - 120) < 2,
+          ) || undefined,
+        40_000,
+        'the drift measured',
+      ),
       waitReasons('pw', ['auth_failed']),
       waitReasons('slow', ['slow_response']),
       waitReasons('xml', ['onvif_error']),

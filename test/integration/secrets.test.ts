@@ -74,7 +74,12 @@ describe('no camera credential leaves the school', () => {
         const text = String(d);
         received.push(text);
         const f = JSON.parse(text) as { type: string; seq?: number; t?: number };
-        if (f.type === 'hello') ws.send(JSON.stringify({ type: 'welcome', ackedSeq: acked, heartbeatSeconds: 15 }));
+        if (f.type === 'hello') {
+          ws.send(JSON.stringify({ type: 'welcome', ackedSeq: acked, heartbeatSeconds: 15 }));
+          ws.send(
+            JSON.stringify({ type: 'requirements', profile: 'p', version: 1, maxGapMinutes: 10, gapWindowDays: 7 }),
+          );
+        }
         if (f.type === 'batch') {
           acked = f.seq!;
           ws.send(JSON.stringify({ type: 'ack', seq: f.seq }));
@@ -161,7 +166,11 @@ describe('no camera credential leaves the school', () => {
     await waitFor(() => sampleWith('auth_failed', 'rtsp'), 40_000, 'RTSP refused with the old password');
     await waitFor(() => sampleWith('onvif_error'), 40_000, 'malformed XML');
     await waitFor(() => sampleWith('unreachable'), 40_000, 'a camera gone offline');
-    await waitFor(() => sampleWith('retention_short', 'retention', false), 40_000, 'a short retention');
+    await waitFor(
+      () => messages().some((m) => m.type === 'retention') || undefined,
+      40_000,
+      'a retention report (the short one)',
+    );
     // a device that reflects what it was sent: a static URL with the credentials in it (technicians do this)
     const scan = await promisify(execFile)(
       AGENT,
