@@ -16,6 +16,7 @@ const pages = {
   camera: () => import('./pages/CameraPage.tsx'),
   alerts: () => import('./pages/AlertsPage.tsx'),
   admin: () => import('./pages/AdminPage.tsx'),
+  compliance: () => import('./pages/CompliancePage.tsx'),
 };
 const SchoolsPage = lazy(() => pages.schools().then((m) => ({ default: m.SchoolsPage })));
 const SchoolPage = lazy(() => pages.school().then((m) => ({ default: m.SchoolPage })));
@@ -23,6 +24,7 @@ const CameraPage = lazy(() => pages.camera().then((m) => ({ default: m.CameraPag
 const AlertsPage = lazy(() => pages.alerts().then((m) => ({ default: m.AlertsPage })));
 const AlertPage = lazy(() => pages.alerts().then((m) => ({ default: m.AlertPage })));
 const AdminPage = lazy(() => pages.admin().then((m) => ({ default: m.AdminPage })));
+const CompliancePage = lazy(() => pages.compliance().then((m) => ({ default: m.CompliancePage })));
 
 /** a prefetch waits until the user has not scrolled, clicked or typed for this long */
 const PREFETCH_QUIET_MS = 1500;
@@ -36,7 +38,7 @@ const INPUT_EVENTS = ['scroll', 'wheel', 'pointerdown', 'keydown', 'touchstart']
  */
 function usePrefetchPages() {
   useEffect(() => {
-    const queue = [pages.schools, pages.school, pages.alerts, pages.admin];
+    const queue = [pages.schools, pages.school, pages.alerts, pages.compliance, pages.admin];
     let stopped = false;
     let lastInput = performance.now();
     const mark = () => {
@@ -86,6 +88,7 @@ function Routed() {
             <Route path="/schools/:id" element={<SchoolPage />} />
             <Route path="/cameras/:id" element={<CameraPage />} />
             <Route path="/alerts" element={<AlertsPage />} />
+            <Route path="/compliance" element={<CompliancePage />} />
             <Route path="/alerts/:id" element={<AlertPage />} />
             {user.role === 'admin' && <Route path="/admin" element={<AdminPage />} />}
             <Route path="*" element={<Navigate to="/" replace />} />

@@ -400,3 +400,49 @@ export const ComplianceDelta = VerdictSummary.extend({
   regionCode: RegionCode,
 });
 export type ComplianceDelta = z.infer<typeof ComplianceDelta>;
+
+/** A unit (region or district) in the compliance view: its figures and its akimat's deadline. */
+export const ComplianceUnit = z.object({
+  id: z.string(),
+  nameEn: z.string().optional(),
+  nameRu: z.string(),
+  nameKk: z.string(),
+  figures: ComplianceFigures,
+  deadline: z.string().optional(),
+});
+/** A school in the compliance view: its verdict (absent: never evaluated) and deadline. */
+export const ComplianceSchoolRow = z.object({
+  id: z.string(),
+  nameRu: z.string(),
+  nameKk: z.string(),
+  districtId: z.string(),
+  regionCode: z.string(),
+  compliance: VerdictSummary.optional(),
+  deadline: z.string().optional(),
+});
+export type ComplianceSchoolRow = z.infer<typeof ComplianceSchoolRow>;
+/** GET /compliance: a scope's figures, the units below it, and schools (a district's, or those in a state). */
+export const ComplianceOverview = z.object({
+  scope: z.object({ kind: z.enum(['country', 'region', 'district']), id: z.string() }),
+  version: z.int(),
+  figures: ComplianceFigures,
+  deadline: z.string().optional(),
+  units: z.array(ComplianceUnit),
+  schools: z.array(ComplianceSchoolRow),
+});
+export type ComplianceOverview = z.infer<typeof ComplianceOverview>;
+/** GET /schools/:id/compliance: the school's verdict and each camera's, with names and zones. */
+export const SchoolCompliance = z.object({
+  verdict: SchoolVerdict,
+  cameras: z.array(
+    z.object({
+      cameraId: z.string(),
+      name: z.string().optional(),
+      zone: z.string().optional(),
+      suggestedZone: z.string().optional(),
+      status: z.string(),
+      verdict: CameraVerdict,
+    }),
+  ),
+});
+export type SchoolCompliance = z.infer<typeof SchoolCompliance>;

@@ -5,6 +5,7 @@ import {
   CameraGrid,
   CameraGridIds,
   CameraView,
+  ComplianceOverview,
   District,
   EnrolmentCode,
   HistoryEntry,
@@ -14,6 +15,8 @@ import {
   ReasonCounts,
   RegionSummary,
   RequirementProfile,
+  RequirementsDoc,
+  SchoolCompliance,
   SchoolSummary,
   StatusCounts,
   User,
@@ -180,6 +183,17 @@ export const api = {
   users: () => call(z.array(User), '/users'),
   createUser: (u: unknown) => call(User, '/users', { method: 'POST', body: u }),
   deleteUser: (name: string) => call(Ok, `/users/${encodeURIComponent(name)}`, { method: 'DELETE' }),
+  compliance: (q: { region?: string; district?: string; state?: string } = {}) =>
+    call(
+      ComplianceOverview,
+      `/compliance?${new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => Boolean(e[1]))).toString()}`,
+    ),
+  schoolCompliance: (id: string) => call(SchoolCompliance, `/schools/${encodeURIComponent(id)}/compliance`),
+  placeCamera: (id: string, body: { name?: string; zone?: string | null }) =>
+    call(Ok, `/cameras/${encodeURIComponent(id)}/placement`, { method: 'PUT', body }),
+  requirements: () => call(RequirementsDoc, '/requirements'),
+  saveRequirements: (doc: unknown) =>
+    call(z.object({ version: z.number(), schools: z.number() }), '/requirements', { method: 'PUT', body: doc }),
 };
 
 export { LiveServerFrame };

@@ -28,6 +28,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <NavLink to={`/schools/${user.schoolId}`}>{t('nav.schools')}</NavLink>
           )}
           <NavLink to="/alerts">{t('nav.alerts')}</NavLink>
+          {user.role !== 'school' && <NavLink to="/compliance">{t('nav.compliance')}</NavLink>}
           {user.role === 'admin' && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
         </nav>
         <div className="top-right">

@@ -37,6 +37,7 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
       status: Object.fromEntries(STATUSES.map((x) => [x, t(`status.${x}`)])),
       compliant: t('table.compliant'),
       short: (n: number) => t('table.short', { n }),
+      notCovered: t('compliance.notCovered'),
     }),
     [lang],
   );
@@ -173,10 +174,12 @@ interface RowText {
   status: Record<string, string>;
   compliant: string;
   short: (n: number) => string;
+  notCovered: string;
 }
 
-function Compliance({ n, cams, text }: { n: number; cams: number; text: RowText }) {
-  if (cams === 0) return <span className="muted">—</span>;
+/** A requirement's column: the centre's verdict (a school without a working agent or cameras is "not covered"). */
+function Compliance({ n, covered, text }: { n: number; covered: boolean; text: RowText }) {
+  if (!covered) return <span className="bad">✕ {text.notCovered}</span>;
   if (n === 0) return <span className="ok">✓ {text.compliant}</span>;
   return <span className="bad">✕ {text.short(n)}</span>;
 }
@@ -239,10 +242,10 @@ const SchoolRow = memo(function SchoolRow({
         )}
       </div>
       <div role="cell" className="td">
-        <Compliance n={columns.retentionShort(s)} cams={cams} text={text} />
+        <Compliance n={columns.retentionShort(s)} covered={s.compliance?.covered ?? false} text={text} />
       </div>
       <div role="cell" className="td">
-        <Compliance n={columns.resolutionLow(s)} cams={cams} text={text} />
+        <Compliance n={columns.resolutionLow(s)} covered={s.compliance?.covered ?? false} text={text} />
       </div>
     </div>
   );

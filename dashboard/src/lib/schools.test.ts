@@ -1,8 +1,14 @@
 import type { CameraDelta, SchoolSummary } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
-import { applyDeltas, filterSchools, sortSchools } from './schools.ts';
+import { applyCompliance, applyDeltas, filterSchools, sortSchools } from './schools.ts';
 
-const school = (id: string, nameRu: string, counts: SchoolSummary['counts'], reasons: SchoolSummary['reasons'] = {}) =>
+const school = (
+  id: string,
+  nameRu: string,
+  counts: SchoolSummary['counts'],
+  reasons: SchoolSummary['reasons'] = {},
+  failing: NonNullable<SchoolSummary['compliance']>['failing'] = {},
+) =>
   ({
     id,
     nameRu,
@@ -16,12 +22,19 @@ const school = (id: string, nameRu: string, counts: SchoolSummary['counts'], rea
     profile: 'national',
     counts,
     reasons,
+    compliance: {
+      compliant: Object.keys(failing).length === 0,
+      covered: true,
+      reasons: [],
+      cameras: { present: 1, required: 1, compliant: 1 },
+      failing,
+    },
   }) satisfies SchoolSummary;
 
 const rows = [
   school('S1', 'Бета', { online: 10 }),
-  school('S2', 'Альфа', { online: 8, offline: 2 }, { retention_short: 1 }),
-  school('S3', 'Гамма', { online: 5, degraded: 1 }, { resolution_below_required: 1 }),
+  school('S2', 'Альфа', { online: 8, offline: 2 }, {}, { retention_short: 1 }),
+  school('S3', 'Гамма', { online: 5, degraded: 1 }, {}, { resolution_below_required: 1 }),
   school('S4', 'Дельта', {}),
 ];
 
@@ -70,5 +83,22 @@ describe('school table logic', () => {
       reasons: { retention_short: 1 },
     });
     expect(applyDeltas(rows, [{ ...d, previous: undefined }])).toBe(rows);
+  });
+
+  it("applies live changes of the centre's compliance verdicts", () => {
+    const out = applyCompliance(rows, [
+      {
+        schoolId: 'S2',
+        districtId: 'KZ-75-01',
+        regionCode: 'KZ-75',
+        compliant: true,
+        covered: true,
+        reasons: [],
+        cameras: { present: 10, required: 4, compliant: 10 },
+        failing: {},
+      },
+    ]);
+    expect(out[1]!.compliance).toMatchObject({ compliant: true, failing: {} });
+    expect(out[0]).toBe(rows[0]);
   });
 });

@@ -1,4 +1,4 @@
-import type { CameraDelta, ReasonCounts, SchoolSummary } from '@kuzet/protocol';
+import type { CameraDelta, ComplianceDelta, ReasonCounts, SchoolSummary } from '@kuzet/protocol';
 import { moveCount, STATUSES, total, trouble, worstStatus } from './status.ts';
 
 export type SortKey = 'name' | 'district' | 'cameras' | 'status' | 'retention' | 'resolution';
@@ -7,9 +7,15 @@ export interface SchoolFilter {
   onlyTrouble: boolean;
 }
 
-const retentionShort = (s: SchoolSummary) => s.reasons.retention_short ?? 0;
-const resolutionLow = (s: SchoolSummary) =>
-  (s.reasons.resolution_below_required ?? 0) + (s.reasons.fps_below_required ?? 0);
+/** cameras failing the recording-days requirements, and the resolution ones (the centre's verdicts) */
+const retentionShort = (s: SchoolSummary) => {
+  const f = s.compliance?.failing ?? {};
+  return (f.retention_short ?? 0) + (f.retention_unknown ?? 0) + (f.recording_gaps ?? 0);
+};
+const resolutionLow = (s: SchoolSummary) => {
+  const f = s.compliance?.failing ?? {};
+  return (f.resolution_below_required ?? 0) + (f.fps_below_required ?? 0) + (f.resolution_unknown ?? 0);
+};
 /** severity rank of a school: worst status first, then how many cameras are in trouble */
 const severity = (s: SchoolSummary) => {
   const w = worstStatus(s.counts);
@@ -85,6 +91,20 @@ export function applyDeltas(rows: SchoolSummary[], deltas: CameraDelta[]): Schoo
       counts: moveCount(s.counts, d.previous.status, d.status),
       reasons: moveReasons(s.reasons, d.previous.counted, d.previous.countedNow),
     };
+  }
+  return out ?? rows;
+}
+
+/** Applies live compliance changes (the centre's verdicts) to the rows. */
+export function applyCompliance(rows: SchoolSummary[], changes: ComplianceDelta[]): SchoolSummary[] {
+  let out: SchoolSummary[] | undefined;
+  const index = new Map(rows.map((s, i) => [s.id, i]));
+  for (const c of changes) {
+    const i = index.get(c.schoolId);
+    if (i === undefined) continue;
+    out ??= [...rows];
+    const { schoolId: _s, districtId: _d, regionCode: _r, ...summary } = c;
+    out[i] = { ...out[i]!, compliance: summary };
   }
   return out ?? rows;
 }

@@ -5,9 +5,10 @@ import { api, type SchoolDetail } from '../api/client.ts';
 import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
+import { retentionText, SchoolCompliance } from '../components/SchoolCompliance.tsx';
 import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
-import { useAlertUpdates, useDeltas } from '../hooks/live.tsx';
+import { useAlertUpdates, useComplianceUpdates, useDeltas } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
 import { moveCount } from '../lib/status.ts';
@@ -21,6 +22,11 @@ export function SchoolPage() {
   const cameras = useResource(() => api.schoolCameras(id), [id]);
   const history = useResource(() => api.schoolHistory(id), [id]);
   const alerts = useResource(() => api.schoolAlerts(id), [id]);
+  const compliance = useResource(() => api.schoolCompliance(id), [id]);
+  const requirements = useResource(() => api.requirements(), []);
+  useComplianceUpdates((cs) => {
+    if (cs.some((c) => c.schoolId === id)) compliance.reload();
+  });
   useAlertUpdates((updates) => {
     if (updates.some((a) => a.schoolId === id)) alerts.reload();
   });
@@ -43,6 +49,7 @@ export function SchoolPage() {
       return { ...s, counts };
     });
     history.reload();
+    compliance.reload();
   });
   // pictures show children: only the roles that act on a camera see them (the server enforces it and records views)
   const pictures = picturesAllowed(user);
@@ -89,6 +96,19 @@ export function SchoolPage() {
               ))}
             </ul>
           </>
+        )}
+      </Async>
+      <Async r={compliance}>
+        {(c) => (
+          <SchoolCompliance
+            data={c}
+            zones={requirements.data?.zones ?? []}
+            profile={requirements.data?.profiles.find((p) => p.name === c.verdict.profile)}
+            onChanged={() => {
+              compliance.reload();
+              cameras.reload();
+            }}
+          />
         )}
       </Async>
       <section className="panel">
@@ -160,9 +180,9 @@ function CameraTable({
         {sorted.map((c) => (
           <tr key={c.cameraId} data-camera={c.cameraId} data-status={c.status}>
             <td>
-              <Link to={`/cameras/${c.cameraId}`}>{c.host ?? c.cameraId}</Link>
+              <Link to={`/cameras/${c.cameraId}`}>{c.name ?? c.host ?? c.cameraId}</Link>
               <div className="muted small">
-                {[c.manufacturer, c.model].filter(Boolean).join(' ')} · {c.cameraId}
+                {[c.host, c.manufacturer, c.model].filter(Boolean).join(' · ')} · {c.cameraId}
               </div>
             </td>
             <td>
@@ -176,7 +196,7 @@ function CameraTable({
               {c.retainedDays !== undefined ? (
                 <span className={minDays !== undefined && c.retainedDays < minDays ? 'bad' : 'ok'}>
                   {minDays !== undefined && c.retainedDays < minDays ? '✕ ' : '✓ '}
-                  {c.retainedDays.toFixed(1)} / {minDays ?? '?'}
+                  {retentionText(c.retainedDays, t)} / {minDays ?? '?'}
                 </span>
               ) : (
                 '—'

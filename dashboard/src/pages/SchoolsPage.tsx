@@ -7,9 +7,9 @@ import { Async } from '../components/Async.tsx';
 import { regionName } from '../components/RegionMap.tsx';
 import { SchoolTable } from '../components/SchoolTable.tsx';
 import { CountsBar } from '../components/Status.tsx';
-import { useDeltas } from '../hooks/live.tsx';
+import { useComplianceUpdates, useDeltas } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
-import { applyDeltas } from '../lib/schools.ts';
+import { applyCompliance, applyDeltas } from '../lib/schools.ts';
 
 /** A region (its districts and schools), or with no region every school the user may see. */
 export function SchoolsPage() {
@@ -23,6 +23,9 @@ export function SchoolsPage() {
   }, [code, regions.data]);
   useDeltas((ds) => {
     schools.setData((p) => p && { ...p, items: applyDeltas(p.items, ds) });
+  });
+  useComplianceUpdates((cs) => {
+    schools.setData((p) => p && { ...p, items: applyCompliance(p.items, cs) });
   });
   const districtMap = useMemo(
     () => new Map<string, District>((districts.data ?? []).map((d) => [d.id, d])),

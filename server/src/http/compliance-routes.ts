@@ -1,12 +1,12 @@
 import {
   CameraId,
-  ComplianceFigures,
+  ComplianceOverview,
+  type ComplianceSchoolRow,
   deadlineFor,
   figuresOf,
   RegionCode,
   RequirementsDoc,
-  SchoolVerdict,
-  VerdictSummary,
+  SchoolCompliance,
 } from '@kuzet/protocol';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
@@ -18,33 +18,8 @@ import { validate } from './validate.ts';
 
 const READ = 'admin, operator (own regions), auditor (own regions or all), school (own school)';
 
-const Unit = z.object({
-  id: z.string(),
-  nameEn: z.string().optional(),
-  nameRu: z.string(),
-  nameKk: z.string(),
-  figures: ComplianceFigures,
-  deadline: z.string().optional(),
-});
-const SchoolRow = z.object({
-  id: z.string(),
-  nameRu: z.string(),
-  nameKk: z.string(),
-  districtId: z.string(),
-  regionCode: z.string(),
-  compliance: VerdictSummary.optional(),
-  deadline: z.string().optional(),
-});
-const Overview = z.object({
-  scope: z.object({ kind: z.enum(['country', 'region', 'district']), id: z.string() }),
-  version: z.int(),
-  figures: ComplianceFigures,
-  deadline: z.string().optional(),
-  /** regions of the country, districts of a region */
-  units: z.array(Unit),
-  /** schools of a district (or, with `state`, the scope's schools in that state) */
-  schools: z.array(SchoolRow),
-});
+const Overview = ComplianceOverview;
+type Row = z.infer<typeof ComplianceSchoolRow>;
 
 const Placement = z
   .object({
@@ -209,7 +184,7 @@ export function complianceRoutes(ctx: AppContext): Router {
 
   /** schools with their verdict summaries; `state` keeps only the non-compliant, uncovered or compliant ones */
   const rows = async (ids: string[], doc: RequirementsDoc, state: string | undefined, limit: number) => {
-    const out: z.infer<typeof SchoolRow>[] = [];
+    const out: Row[] = [];
     for (let i = 0; i < ids.length && out.length < limit; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
       const [schools, verdicts] = await Promise.all([ctx.registry.schools(chunk), ctx.compliance.summaries(chunk)]);
@@ -263,7 +238,7 @@ export function complianceRoutes(ctx: AppContext): Router {
       summary: "a school's verdict (every reason, zones, cameras required vs present) and each camera's verdict",
       roles: READ,
       params: z.object({ id: z.string().min(1).max(64) }),
-      response: z.object({ verdict: SchoolVerdict, cameras: z.array(z.unknown()) }),
+      response: SchoolCompliance,
     }),
     async (req, res) => {
       const s = await ctx.registry.school((res.locals.params as { id: string }).id);

@@ -147,7 +147,8 @@ export function registryRoutes(ctx: AppContext): Router {
         ...s,
         ...(await ctx.state.summaries([`school:${s.id}`]))[0]!,
         agentLinks: agents,
-        requirements: await ctx.registry.profile(s.profile),
+        // the profile that applies (requirement document: most specific assignment), with its numbers
+        requirements: await ctx.compliance.profileOf(s),
       });
     },
   );

@@ -1,0 +1,267 @@
+import type { ComplianceFigures, ComplianceOverview, ComplianceSchoolRow } from '@kuzet/protocol';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { api } from '../api/client.ts';
+import { Async } from '../components/Async.tsx';
+import { useComplianceUpdates } from '../hooks/live.tsx';
+import { useResource } from '../hooks/resource.ts';
+import { formatNumber } from '../lib/format.ts';
+
+const pct = (n: number, total: number) => (total ? Math.round((100 * n) / total) : 0);
+
+/** Cameras failing each of the four requirements, and schools whose required zones are not watched. */
+export function requirementCounts(f: ComplianceFigures) {
+  const c = (k: keyof ComplianceFigures['failing']) => f.failing[k] ?? 0;
+  return {
+    signal: c('no_signal') + c('link_down'),
+    retention: c('retention_short') + c('retention_unknown') + c('recording_gaps'),
+    resolution: c('resolution_below_required') + c('fps_below_required') + c('resolution_unknown'),
+    zones: f.schoolReasons.zone_missing ?? 0,
+  };
+}
+
+function Deadline({ day }: { day?: string }) {
+  const { t, i18n } = useTranslation();
+  if (!day) return <span className="muted">{t('compliance.noDeadline')}</span>;
+  const left = Math.ceil((Date.parse(`${day}T00:00:00+05:00`) - Date.now()) / 86_400_000);
+  return (
+    <span className={left < 0 ? 'bad' : left < 90 ? 'warn' : ''}>
+      {new Date(`${day}T00:00:00+05:00`).toLocaleDateString(i18n.language, { timeZone: 'Asia/Almaty' })}
+      {' · '}
+      {left < 0 ? t('compliance.overdue', { n: -left }) : t('compliance.daysLeft', { n: left })}
+    </span>
+  );
+}
+
+/** covered and compliant as a share of the schools, as bars with the numbers (colour is never the only signal) */
+function Progress({ f }: { f: ComplianceFigures }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const bar = (label: string, n: number, cls: string) => (
+    <div className="progress-row">
+      <span className="progress-label">{label}</span>
+      <span className="progress" role="img" aria-label={`${label}: ${pct(n, f.schools)}%`}>
+        <span className={`progress-fill ${cls}`} style={{ width: `${pct(n, f.schools)}%` }} />
+      </span>
+      <span className="progress-value">
+        {pct(n, f.schools)}% ·{' '}
+        {t('compliance.share', { n: formatNumber(n, lang), total: formatNumber(f.schools, lang) })}
+      </span>
+    </div>
+  );
+  return (
+    <div className="progress-block">
+      {bar(t('compliance.covered'), f.covered, 'fill-covered')}
+      {bar(t('compliance.withCamera'), f.withCompliantCamera, 'fill-camera')}
+      {bar(t('compliance.compliant'), f.compliant, 'fill-ok')}
+    </div>
+  );
+}
+
+function Figures({ f }: { f: ComplianceFigures }) {
+  const { t } = useTranslation();
+  const r = requirementCounts(f);
+  const cell = (n: number, key: 'failingCams' | 'failingSchools') =>
+    n ? <span className="bad">✕ {t(`compliance.${key}`, { n })}</span> : <span className="ok">✓</span>;
+  return (
+    <dl className="requirements4" data-testid="requirements4">
+      <div>
+        <dt>{t('compliance.signal')}</dt>
+        <dd>{cell(r.signal, 'failingCams')}</dd>
+      </div>
+      <div>
+        <dt>{t('compliance.retention')}</dt>
+        <dd>{cell(r.retention, 'failingCams')}</dd>
+      </div>
+      <div>
+        <dt>{t('compliance.resolution')}</dt>
+        <dd>{cell(r.resolution, 'failingCams')}</dd>
+      </div>
+      <div>
+        <dt>{t('compliance.zones')}</dt>
+        <dd>{cell(r.zones, 'failingSchools')}</dd>
+      </div>
+    </dl>
+  );
+}
+
+function SchoolRows({ rows, title, testid }: { rows: ComplianceSchoolRow[]; title: string; testid: string }) {
+  const { t, i18n } = useTranslation();
+  if (!rows.length) return null;
+  return (
+    <section className="panel" data-testid={testid}>
+      <h2>
+        {title} ({formatNumber(rows.length, i18n.language)})
+      </h2>
+      <table className="cams">
+        <thead>
+          <tr>
+            <th scope="col">{t('compliance.schoolList')}</th>
+            <th scope="col">{t('compliance.verdict')}</th>
+            <th scope="col">{t('compliance.toFix')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((s) => (
+            <tr key={s.id} data-school={s.id}>
+              <td>
+                <Link to={`/schools/${s.id}`}>{i18n.language === 'kk' ? s.nameKk : s.nameRu}</Link>
+                <div className="muted small">{s.id}</div>
+              </td>
+              <td>
+                <Verdict v={s.compliance} />
+              </td>
+              <td className="small">
+                <FixList v={s.compliance} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function Verdict({ v }: { v?: ComplianceSchoolRow['compliance'] }) {
+  const { t } = useTranslation();
+  if (!v || !v.covered) return <span className="bad">✕ {t('compliance.notCovered')}</span>;
+  return v.compliant ? (
+    <span className="ok">✓ {t('compliance.ok')}</span>
+  ) : (
+    <span className="bad">✕ {t('compliance.camerasReq', v.cameras)}</span>
+  );
+}
+
+function FixList({ v }: { v?: ComplianceSchoolRow['compliance'] }) {
+  const { t } = useTranslation();
+  if (!v) return <>{t('compliance.schoolReason.no_agent')}</>;
+  const items = [
+    ...v.reasons.filter((r) => r !== 'cameras_non_compliant').map((r) => t(`compliance.schoolReason.${r}`)),
+    ...Object.entries(v.failing).map(([r, n]) => `${t(`compliance.reason.${r}`)}: ${n}`),
+  ];
+  return <>{items.join('; ')}</>;
+}
+
+/** Compliance for auditors and operators: country → region → district → school, the four requirements side by side. */
+export function CompliancePage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [params] = useSearchParams();
+  const region = params.get('region') ?? undefined;
+  const district = params.get('district') ?? undefined;
+  const view = useResource(() => api.compliance({ region, district }), [region, district]);
+  const todo = useResource(() => api.compliance({ region, district, state: 'noncompliant' }), [region, district]);
+  useComplianceUpdates(() => {
+    view.reload();
+    todo.reload();
+  });
+  const name = (u: { nameEn?: string; nameRu: string; nameKk: string }) =>
+    lang === 'kk' ? u.nameKk : lang === 'en' && u.nameEn ? u.nameEn : u.nameRu;
+  return (
+    <div className="page compliance">
+      <Async r={view}>
+        {(o: ComplianceOverview) => (
+          <>
+            <p className="crumbs">
+              <Link to="/compliance">{t('compliance.country')}</Link>
+              {region && (
+                <>
+                  {' › '}
+                  <Link to={`/compliance?region=${region}`}>{region}</Link>
+                </>
+              )}
+              {district && ` › ${district}`}
+            </p>
+            <h1>
+              {t('compliance.title')}
+              {o.scope.kind !== 'country' ? `: ${o.scope.id}` : ''}{' '}
+              <span className="muted small">{t('compliance.version', { v: o.version })}</span>
+            </h1>
+            <section className="panel compliance-head">
+              <Progress f={o.figures} />
+              <div>
+                <p>
+                  {t('compliance.deadline')}: <Deadline day={o.deadline} />
+                </p>
+                <p className="small">
+                  {t('compliance.cameras')}: {formatNumber(o.figures.camerasCompliant, lang)} /{' '}
+                  {formatNumber(o.figures.cameras, lang)}
+                </p>
+                <Figures f={o.figures} />
+              </div>
+            </section>
+            {o.units.length > 0 && (
+              <section className="panel">
+                <h2>{o.scope.kind === 'country' ? t('compliance.regions') : t('compliance.districts')}</h2>
+                <table className="cams units" data-testid="compliance-units">
+                  <thead>
+                    <tr>
+                      <th scope="col">
+                        {o.scope.kind === 'country' ? t('compliance.regions') : t('compliance.districts')}
+                      </th>
+                      <th scope="col">{t('compliance.schools')}</th>
+                      <th scope="col">{t('compliance.covered')}</th>
+                      <th scope="col">{t('compliance.compliant')}</th>
+                      <th scope="col">{t('compliance.signal')}</th>
+                      <th scope="col">{t('compliance.retention')}</th>
+                      <th scope="col">{t('compliance.resolution')}</th>
+                      <th scope="col">{t('compliance.zones')}</th>
+                      <th scope="col">{t('compliance.deadline')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {o.units.map((u) => {
+                      const r = requirementCounts(u.figures);
+                      const q = o.scope.kind === 'country' ? `region=${u.id}` : `district=${u.id}`;
+                      return (
+                        <tr key={u.id} data-unit={u.id}>
+                          <td>
+                            <Link to={`/compliance?${q}`}>{name(u)}</Link>
+                          </td>
+                          <td>{formatNumber(u.figures.schools, lang)}</td>
+                          <td>{pct(u.figures.covered, u.figures.schools)}%</td>
+                          <td>{pct(u.figures.compliant, u.figures.schools)}%</td>
+                          <td>{r.signal || '✓'}</td>
+                          <td>{r.retention || '✓'}</td>
+                          <td>{r.resolution || '✓'}</td>
+                          <td>{r.zones || '✓'}</td>
+                          <td className="small">
+                            <Deadline day={u.deadline} />
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </section>
+            )}
+            {o.scope.kind === 'district' && (
+              <>
+                <SchoolRows
+                  rows={o.schools.filter((s) => s.compliance?.covered && !s.compliance.compliant)}
+                  title={t('compliance.nonCompliant')}
+                  testid="noncompliant"
+                />
+                <SchoolRows
+                  rows={o.schools.filter((s) => !s.compliance?.covered)}
+                  title={t('compliance.notCoveredList')}
+                  testid="notcovered"
+                />
+                <SchoolRows
+                  rows={o.schools.filter((s) => s.compliance?.compliant)}
+                  title={t('compliance.compliant')}
+                  testid="compliant"
+                />
+              </>
+            )}
+          </>
+        )}
+      </Async>
+      {!district && (
+        <Async r={todo}>
+          {(o) => <SchoolRows rows={o.schools} title={t('compliance.nonCompliant')} testid="noncompliant" />}
+        </Async>
+      )}
+    </div>
+  );
+}
