@@ -313,8 +313,9 @@ export function evaluateSchool(
   );
   if (!hasAgent) reasons.push('no_agent');
   else if (cameras.length === 0) reasons.push('no_cameras');
+  // a school without cameras misses every zone: "not covered" says it, not a list of zones
   if (cameras.length > 0 && cameras.length < required) reasons.push('too_few_cameras');
-  if (zones.some((z) => !z.ok)) reasons.push('zone_missing');
+  if (cameras.length > 0 && zones.some((z) => !z.ok)) reasons.push('zone_missing');
   if (compliantCams < cameras.length) reasons.push('cameras_non_compliant');
   const failing: SchoolVerdict['failing'] = {};
   for (const c of cameras) for (const r of c.verdict.reasons) failing[r] = (failing[r] ?? 0) + 1;

@@ -9,7 +9,7 @@ import { Verdict } from '../pages/CompliancePage.tsx';
 const zoneName = (zones: Zone[], id: string | undefined, lang: string) => {
   const z = zones.find((x) => x.id === id);
   if (!z) return id ?? '';
-  return lang === 'kk' ? z.nameKk : lang === 'ru' ? z.nameRu : z.nameEn;
+  return lang.startsWith('kk') ? z.nameKk : lang.startsWith('ru') ? z.nameRu : z.nameEn;
 };
 
 /** Recording days kept, in hours below a day (one hour of recordings is not "0.0 days"). */

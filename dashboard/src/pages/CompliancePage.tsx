@@ -105,7 +105,7 @@ function SchoolRows({ rows, title, testid }: { rows: ComplianceSchoolRow[]; titl
           {rows.map((s) => (
             <tr key={s.id} data-school={s.id}>
               <td>
-                <Link to={`/schools/${s.id}`}>{i18n.language === 'kk' ? s.nameKk : s.nameRu}</Link>
+                <Link to={`/schools/${s.id}`}>{i18n.language.startsWith('kk') ? s.nameKk : s.nameRu}</Link>
                 <div className="muted small">{s.id}</div>
               </td>
               <td>
@@ -156,7 +156,7 @@ export function CompliancePage() {
     todo.reload();
   });
   const name = (u: { nameEn?: string; nameRu: string; nameKk: string }) =>
-    lang === 'kk' ? u.nameKk : lang === 'en' && u.nameEn ? u.nameEn : u.nameRu;
+    lang.startsWith('kk') ? u.nameKk : lang.startsWith('en') && u.nameEn ? u.nameEn : u.nameRu;
   return (
     <div className="page compliance">
       <Async r={view}>

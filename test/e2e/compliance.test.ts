@@ -1,0 +1,146 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConsoleGuard, ensureDashboardBuilt, launch, login, screenshot } from '../browser.ts';
+import { type Chain, startChain } from '../chain.ts';
+import { waitFor } from '../helpers.ts';
+import { ADMIN_PASSWORD, Api } from '../server-helpers.ts';
+
+/** The compliance view in Chromium, as an auditor (read-only, the country) and an operator (their region). */
+const SCHOOL = 'KZ-75-01-0001';
+const USERS = [
+  { username: 'aud', password: 'auditor-password', role: 'auditor', regions: [] },
+  { username: 'op75', password: 'operator-password', role: 'operator', regions: ['KZ-75'] },
+];
+
+describe('compliance view in Chromium', () => {
+  let chain: Chain;
+  let browser: Browser;
+  let base: string;
+  const guard = new ConsoleGuard();
+  const contexts: BrowserContext[] = [];
+  const as = async (username: string, password: string, locale = 'en-US'): Promise<Page> => {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale });
+    contexts.push(ctx);
+    guard.watch(ctx);
+    const page = await ctx.newPage();
+    await login(page, base, username, password);
+    return page;
+  };
+
+  beforeAll(async () => {
+    ensureDashboardBuilt();
+    chain = await startChain({
+      school: SCHOOL,
+      agentId: 'agent-almaty-1',
+      cameras: 0,
+      intervals: { streamSeconds: 15 },
+      simCameras: [
+        { name: 'main-entrance', width: 1280, height: 720, recording: { on: 'camera', days: 50, gaps: [] } },
+        { name: 'perimeter-gate', width: 1280, height: 720, recording: { on: 'camera', days: 20, gaps: [] } },
+        { name: 'corridor-1', width: 1280, height: 720, recording: { on: 'camera', days: 50, gaps: [] } },
+        { name: 'yard', width: 640, height: 360, recording: { on: 'camera', days: 50, gaps: [] } },
+      ],
+    });
+    base = chain.server.url;
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    for (const u of USERS) expect((await api.post('/users', u)).status).toBe(200);
+    // every camera measured, zones as suggested by their names
+    const cams = await waitFor(
+      async () => {
+        const r = (await api.get(`/schools/${SCHOOL}/compliance`)).json as {
+          cameras: { cameraId: string; suggestedZone?: string; verdict: { reasons: string[] } }[];
+        };
+        return r.cameras.length === 4 && r.cameras.every((c) => !c.verdict.reasons.some((x) => /unknown/.test(x)))
+          ? r.cameras
+          : undefined;
+      },
+      90_000,
+      'every camera measured',
+    );
+    for (const c of cams) await api.call('PUT', `/cameras/${c.cameraId}/placement`, { zone: c.suggestedZone });
+    browser = await launch();
+  });
+  afterEach(() => {
+    expect(guard.errors).toEqual([]);
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await chain?.stop();
+  });
+
+  it('auditor: the country, then Almaty, its district and the school with what to fix (kk, ru, en)', async () => {
+    for (const [locale, lang] of [
+      ['en-US', 'en'],
+      ['ru-RU', 'ru'],
+      ['kk-KZ', 'kk'],
+    ] as const) {
+      const page = await as('aud', 'auditor-password', locale);
+      const t0 = Date.now();
+      await page.goto(`${base}/compliance`);
+      await page.waitForSelector('[data-testid=compliance-units] tr[data-unit="KZ-75"]');
+      const loadMs = Date.now() - t0;
+      expect(await page.locator('[data-testid=requirements4]').count()).toBe(1);
+      await screenshot(page, `compliance-country-auditor-${lang}`);
+      await page.click('tr[data-unit="KZ-75"] a');
+      await page.waitForSelector('[data-testid=compliance-units] tr[data-unit="KZ-75-01"]');
+      await screenshot(page, `compliance-region-auditor-${lang}`);
+      await page.click('tr[data-unit="KZ-75-01"] a');
+      await page.waitForSelector(`[data-testid=noncompliant] tr[data-school="${SCHOOL}"]`);
+      const fix = await page.locator(`[data-testid=noncompliant] tr[data-school="${SCHOOL}"]`).textContent();
+      if (lang === 'en') {
+        expect(fix).toMatch(/too few recording days: 1/);
+        expect(fix).toMatch(/resolution below requirement: 1/);
+        expect(await page.locator('[data-testid=notcovered] tr[data-school]').count()).toBe(1);
+      }
+      await screenshot(page, `compliance-district-auditor-${lang}`);
+      await page.click(`[data-testid=noncompliant] tr[data-school="${SCHOOL}"] a`);
+      await page.waitForSelector('[data-testid=school-compliance] [data-zone="yard"]');
+      // read-only: an auditor names no camera
+      expect(await page.locator('[data-testid=school-compliance] form.placement').count()).toBe(0);
+      await screenshot(page, `compliance-school-auditor-${lang}`);
+      expect(loadMs).toBeGreaterThan(0);
+      await page.context().close();
+    }
+  });
+
+  it('operator: their region only; names a camera and the verdict follows live', async () => {
+    const page = await as('op75', 'operator-password');
+    await page.goto(`${base}/compliance`);
+    await page.waitForSelector('[data-testid=compliance-units] tr[data-unit="KZ-75"]');
+    expect(await page.locator('[data-testid=compliance-units] tr[data-unit]').count()).toBe(1);
+    await page.goto(`${base}/schools/${SCHOOL}`);
+    await page.waitForSelector('[data-testid=school-compliance][data-compliant="false"]');
+    const api0 = new Api(base);
+    await api0.login('admin', ADMIN_PASSWORD);
+    const gate = (
+      (await api0.get(`/schools/${SCHOOL}/compliance`)).json.cameras as { cameraId: string; name?: string }[]
+    ).find((c) => c.name === 'perimeter-gate')!;
+    const row = page.locator(`[data-testid=camera-verdicts] tr[data-verdict-camera="${gate.cameraId}"]`);
+    await row.locator('input').fill('Gate, north fence');
+    await row.locator('button').click();
+    await waitFor(
+      async () =>
+        ((await api0.get(`/schools/${SCHOOL}/compliance`)).json.cameras as { cameraId: string; name?: string }[]).some(
+          (c) => c.cameraId === gate.cameraId && c.name === 'Gate, north fence',
+        ) || undefined,
+      10_000,
+      'the name saved',
+    );
+    // the admin relaxes Almaty's profile: the school complies, live
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    const doc = (await api.get('/requirements')).json;
+    const lenient = {
+      ...doc,
+      version: doc.version + 1,
+      profiles: doc.profiles.map((p: Record<string, unknown>) =>
+        p.name === 'almaty-city' ? { ...p, minRetentionDays: 15, minWidth: 640, minHeight: 360 } : p,
+      ),
+    };
+    expect((await api.call('PUT', '/requirements', lenient)).status).toBe(200);
+    await page.waitForSelector('[data-testid=school-compliance][data-compliant="true"]', { timeout: 15_000 });
+    await screenshot(page, 'compliance-school-operator-en');
+  });
+});
