@@ -119,7 +119,10 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
     const alert = await waitFor(
       async () =>
         ((await api.get('/alerts')).json as { rule: string; schoolId: string; detail?: string }[]).find(
-          (a) => a.rule === 'non_compliant' && a.schoolId === SCHOOL && /zones not watched/.test(a.detail ?? ''),
+          (a) =>
+            a.rule === 'non_compliant' &&
+            a.schoolId === SCHOOL &&
+            [/zones not watched/, /recording days under 45: 1/, /1280×720: 1/].every((re) => re.test(a.detail ?? '')),
         ),
       20_000,
       'the non_compliant alert',

@@ -191,25 +191,44 @@ export class ComplianceService {
   async schoolNow(
     school: School,
   ): Promise<{ verdict: SchoolVerdict; cameras: (CameraFactsRow & { verdict: CameraVerdict })[] }> {
+    return (await this.schoolsNow([school]))[0]!;
+  }
+
+  /** The same for many schools, in three round trips (cameras, their facts, the agents). */
+  async schoolsNow(
+    schools: School[],
+  ): Promise<{ verdict: SchoolVerdict; cameras: (CameraFactsRow & { verdict: CameraVerdict })[] }[]> {
     const doc = await this.current();
-    const profile = profileFor(doc, school);
     const forbidden = new Set(doc.zones.filter((z) => z.forbidden).map((z) => z.id));
-    const ids = (await this.redis.smembers(this.keys.schoolCams(school.id))).sort();
-    const rows = await this.cameraFacts(ids);
-    const cameras = rows.map((r) => ({ ...r, verdict: evaluateCamera(r.facts, profile, forbidden) }));
-    const agents = await Promise.all(
-      school.agents.map((a) => this.redis.hmget(this.keys.agent(a), 'enrolledAt', 'linkDown', 'revoked')),
-    );
-    const hasAgent = agents.some(([enrolled, down, revoked]) => Boolean(enrolled) && down !== '1' && revoked !== '1');
-    const verdict = evaluateSchool(
-      school,
-      profile,
-      cameras.map((c) => ({ verdict: c.verdict, zone: c.zone })),
-      hasAgent,
-      new Date().toISOString(),
-      deadlineFor(doc, school),
-    );
-    return { verdict, cameras };
+    const p = this.redis.pipeline();
+    for (const s of schools) p.smembers(this.keys.schoolCams(s.id));
+    for (const s of schools) for (const a of s.agents) p.hmget(this.keys.agent(a), 'enrolledAt', 'linkDown', 'revoked');
+    const res = (await p.exec()) ?? [];
+    const camIds = schools.map((_, i) => ((res[i]?.[1] as string[] | undefined) ?? []).sort());
+    const rows = await this.cameraFacts(camIds.flat());
+    const at = new Date().toISOString();
+    let row = 0;
+    let agentIdx = schools.length;
+    return schools.map((school, i) => {
+      const profile = profileFor(doc, school);
+      const mine = rows.slice(row, row + camIds[i]!.length);
+      row += camIds[i]!.length;
+      const cameras = mine.map((r) => ({ ...r, verdict: evaluateCamera(r.facts, profile, forbidden) }));
+      let hasAgent = false;
+      for (const _ of school.agents) {
+        const [enrolled, down, revoked] = (res[agentIdx++]?.[1] ?? []) as (string | null)[];
+        if (enrolled && down !== '1' && revoked !== '1') hasAgent = true;
+      }
+      const verdict = evaluateSchool(
+        school,
+        profile,
+        cameras.map((c) => ({ verdict: c.verdict, zone: c.zone })),
+        hasAgent,
+        at,
+        deadlineFor(doc, school),
+      );
+      return { verdict, cameras };
+    });
   }
 
   /** One camera's facts and verdict now (the camera page), with its name and zone. */
@@ -232,8 +251,9 @@ export class ComplianceService {
       const schools = await this.registry.schools(ids.slice(i, i + 100));
       const out: { school: School; verdict: SchoolVerdict; idx: number }[] = [];
       const p = this.redis.pipeline();
-      for (const school of schools) {
-        const { verdict, cameras } = await this.schoolNow(school);
+      const now = await this.schoolsNow(schools);
+      for (const [k, school] of schools.entries()) {
+        const { verdict, cameras } = now[k]!;
         for (const c of cameras) {
           const comp = c.verdict.reasons.join(',');
           if (c.stored !== comp) p.hset(this.keys.cam(c.cameraId), 'comp', comp);
