@@ -14,7 +14,12 @@ export interface Resource<T> {
  * Loads data for a view once the live subscription stands, and again after every live resync (a reconnect may have
  * missed changes). While the link is lost the last data stays on screen; nothing is fetched until the centre is back.
  */
-export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resource<T> {
+export function useResource<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+  /** false: load at once, without waiting for the live subscription (data that only its own live events change) */
+  waitForLive = true,
+): Resource<T> {
   const { epoch, state } = useLive();
   const [data, setDataState] = useState<T | undefined>(undefined);
   const [error, setError] = useState<Error | undefined>(undefined);
@@ -25,7 +30,7 @@ export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resourc
   // biome-ignore lint/correctness/useExhaustiveDependencies: deps are the caller's; epoch/tick force reloads
   useEffect(() => {
     // first subscribe (epoch 1 = the live snapshot came), then load: no change can fall between the two
-    if (lost || epoch === 0) return;
+    if (lost || (epoch === 0 && waitForLive)) return;
     const mine = ++seq.current;
     setLoading(true);
     load().then(

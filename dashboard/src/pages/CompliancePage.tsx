@@ -149,8 +149,13 @@ export function CompliancePage() {
   const [params] = useSearchParams();
   const region = params.get('region') ?? undefined;
   const district = params.get('district') ?? undefined;
-  const view = useResource(() => api.compliance({ region, district }), [region, district]);
-  const todo = useResource(() => api.compliance({ region, district, state: 'noncompliant' }), [region, district]);
+  // verdicts change only by their own live events: shown at once, not after the camera snapshot
+  const view = useResource(() => api.compliance({ region, district }), [region, district], false);
+  const todo = useResource(
+    () => api.compliance({ region, district, state: 'noncompliant' }),
+    [region, district],
+    false,
+  );
   useComplianceUpdates(() => {
     view.reload();
     todo.reload();
