@@ -18,6 +18,8 @@ export const ServerEnv = z.object({
   KUZET_HEARTBEAT_SECONDS: z.coerce.number().positive().default(15),
   /** agent frames read but not yet stored, over all links; past it the server stops reading links until half are */
   KUZET_AGENT_FRAMES_IN_FLIGHT: z.coerce.number().int().positive().default(2000),
+  /** and their size: past it too every link stops being read (every agent's resync at once must not exhaust memory) */
+  KUZET_AGENT_MB_IN_FLIGHT: z.coerce.number().positive().default(32),
   /** worker threads that parse and validate agents' frames; 0: on the event loop */
   KUZET_DECODE_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   /** how often covered, non-compliant schools are checked for their alert's debounce */

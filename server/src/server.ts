@@ -299,6 +299,7 @@ export async function startServer(
     log,
     heartbeatSeconds: cfg.KUZET_HEARTBEAT_SECONDS,
     maxFramesInFlight: cfg.KUZET_AGENT_FRAMES_IN_FLIGHT,
+    maxBytesInFlight: cfg.KUZET_AGENT_MB_IN_FLIGHT * 1024 * 1024,
   });
   const live = new LiveServer({
     users,

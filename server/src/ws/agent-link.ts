@@ -32,6 +32,8 @@ export interface AgentLinkDeps {
   heartbeatSeconds: number;
   /** frames read but not yet handled, over all links, before the server stops reading (default 2,000) */
   maxFramesInFlight?: number;
+  /** their bytes, at most (default 32 MB): past either bound every link stops being read until half are done */
+  maxBytesInFlight?: number;
   /** decides compliance: told of schools whose facts changed; gives the agents their profile's thresholds */
   compliance?: ComplianceService;
 }
@@ -49,12 +51,17 @@ export class AgentLinkServer {
    * (measured: 14 s stalls at 6x nominal load), dashboards and health checks included.
    */
   private inFlight = 0;
+  /** bytes of the frames in flight: thousands of links each sending one large frame at once (every agent's resync
+   * after a restart) would otherwise all be read, parsed and held — gigabytes — before any is stored */
+  private bytesInFlight = 0;
+  private readonly maxBytesInFlight: number;
   private readonly paused = new Set<WebSocket>();
   private readonly maxInFlight: number;
   private closing = false;
 
   constructor(private readonly d: AgentLinkDeps) {
     this.maxInFlight = d.maxFramesInFlight ?? 2000;
+    this.maxBytesInFlight = d.maxBytesInFlight ?? 32 * 1024 * 1024;
     d.metrics.agentFrames.collect = () => ({ inFlight: this.inFlight, paused: this.paused.size });
     d.bus.on('control', (m) => {
       if (m.kind === 'token_revoked') {
@@ -106,11 +113,23 @@ export class AgentLinkServer {
     }
   }
 
-  private frameDone(): void {
+  private frameDone(bytes: number): void {
     this.inFlight--;
+    this.bytesInFlight -= bytes;
     if (this.paused.size === 0 || this.inFlight > this.maxInFlight / 2) return;
+    if (this.bytesInFlight > this.maxBytesInFlight / 2) return;
     for (const ws of this.paused) ws.resume();
     this.paused.clear();
+  }
+
+  /** Over a bound: no link is read (TCP and the agents' journals hold the rest) until half the backlog is done. */
+  private pauseAll(): void {
+    for (const ws of this.sockets.values())
+      if (!ws.isPaused) {
+        ws.pause();
+        this.paused.add(ws);
+      }
+    this.d.metrics.linkPauses.inc();
   }
 
   /** Called from the HTTP server's upgrade event. */
@@ -193,13 +212,11 @@ export class AgentLinkServer {
     ws.on('message', (data, isBinary) => {
       lastHeard = Date.now();
       if (isBinary) return refuse('binary', 'frames are JSON text');
-      if (++this.inFlight >= this.maxInFlight && !ws.isPaused) {
-        ws.pause();
-        this.paused.add(ws);
-        metrics.linkPauses.inc();
-      }
+      const buf = asBuffer(data);
+      this.bytesInFlight += buf.length;
+      if (++this.inFlight >= this.maxInFlight || this.bytesInFlight >= this.maxBytesInFlight) this.pauseAll();
       // decoded off the event loop, possibly out of order; handled strictly in order, frame after frame
-      const decoded = this.d.decoder.decode(agent.agentId, asBuffer(data));
+      const decoded = this.d.decoder.decode(agent.agentId, buf);
       decoded.catch(() => undefined); // handled in turn below, however long the queue
       queue = queue
         .then(() => decoded)
@@ -209,7 +226,7 @@ export class AgentLinkServer {
           if (!this.closing) log.error({ err, agentId: agent.agentId }, 'agent frame failed');
           ws.close(1011, 'server error');
         })
-        .finally(() => this.frameDone());
+        .finally(() => this.frameDone(buf.length));
     });
     ws.on('close', () => {
       clearTimeout(ping); // the first timeout or the interval after it (Node clears both alike)
