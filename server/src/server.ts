@@ -25,6 +25,7 @@ import { AlertService } from './services/alerts.ts';
 import { DeltaBus } from './services/bus.ts';
 import { ComplianceService } from './services/compliance.ts';
 import { ComplianceAlerts } from './services/compliance-alerts.ts';
+import { ComplianceThread } from './services/compliance-offthread.ts';
 import { GridCache } from './services/grid-cache.ts';
 import { Housekeeping } from './services/housekeeping.ts';
 import { IngestService } from './services/ingest.ts';
@@ -174,6 +175,8 @@ export async function startServer(
   });
   const requirements = new RequirementsRepository(redis, keys, store);
   const compliance = new ComplianceService(redis, keys, registry, requirements, bus, log);
+  const complianceThread = new ComplianceThread(cfg.KUZET_REDIS_URL, cfg.KUZET_PREFIX, log);
+  compliance.thread = complianceThread;
   const complianceAlerts = new ComplianceAlerts(compliance, alerts, registry);
   compliance.onChanged = (changes) => complianceAlerts.changed(changes);
   monitor.onLink = async (e) => {
@@ -341,6 +344,7 @@ export async function startServer(
       ready = false;
       guard.stop();
       compliance.stop();
+      await bounded(complianceThread.close());
       metricsServer?.close();
       monitor.stop();
       live.close();

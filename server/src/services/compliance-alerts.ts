@@ -1,7 +1,7 @@
 import type { Profile, SchoolVerdict } from '@kuzet/protocol';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { AlertService } from './alerts.ts';
-import type { ComplianceService } from './compliance.ts';
+import type { ComplianceService, VerdictChange } from './compliance.ts';
 
 /** The compliance alert's text: what fails, with the profile's numbers. */
 export function complianceDetail(v: SchoolVerdict, p: Profile, version: number): string {
@@ -65,13 +65,13 @@ export class ComplianceAlerts {
   }
 
   /** Verdicts changed: a school that complies again (or is no longer covered) has its alert resolved. */
-  async changed(changes: { school: { id: string }; verdict: SchoolVerdict }[]): Promise<void> {
-    for (const { school, verdict } of changes)
-      if (verdict.compliant || !verdict.covered)
+  async changed(changes: VerdictChange[]): Promise<void> {
+    for (const c of changes)
+      if (c.compliant || !c.covered)
         await this.alerts.clearSchool(
           'non_compliant',
-          school.id,
-          verdict.compliant ? 'the school meets its requirements' : 'the school is not covered any more',
+          c.schoolId,
+          c.compliant ? 'the school meets its requirements' : 'the school is not covered any more',
         );
   }
 }

@@ -52,7 +52,14 @@ declare module 'ioredis' {
   }
 }
 
-/** The fields of a camera's hash a verdict needs. */
+/** A school whose verdict changed, as far as its alert is concerned. */
+export interface VerdictChange {
+  schoolId: string;
+  compliant: boolean;
+  covered: boolean;
+}
+
+/** The fields of a camera's hash a verdict needs (plain fields: no document is parsed for a verdict). */
 const FACT_FIELDS = [
   'status',
   'reasons',
@@ -62,6 +69,16 @@ const FACT_FIELDS = [
   'onvifLocation',
   'clockDriftSeconds',
   'comp',
+  'rstate',
+  'retainedDays',
+  'rgaps',
+  'rwin',
+  'width',
+  'height',
+  'fps',
+  'cw',
+  'ch',
+  'cfps',
 ] as const;
 
 export interface CameraFactsRow {
@@ -92,8 +109,10 @@ export class ComplianceService {
   private readonly dirty = new Set<string>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  /** told the summaries that changed (live push, alerts) */
-  onChanged?: (changes: { school: School; verdict: SchoolVerdict }[]) => Promise<void>;
+  /** told the schools whose verdict changed (alerts) */
+  onChanged?: (changes: VerdictChange[]) => Promise<void>;
+  /** where large evaluations run (every school): a worker thread, off the event loop; none: here */
+  thread?: { evaluate(ids?: string[]): Promise<{ schools: number; changed: number; changes: VerdictChange[] }> };
 
   constructor(
     private readonly redis: Redis,
@@ -144,36 +163,50 @@ export class ComplianceService {
     if (!ids.length) return [];
     const doc = await this.current();
     const p = this.redis.pipeline();
-    for (const id of ids)
-      p.hmget(this.keys.cam(id), ...FACT_FIELDS).hmget(this.keys.camDocs(id), 'retention', 'stream');
+    for (const id of ids) p.hmget(this.keys.cam(id), ...FACT_FIELDS);
     const res = (await p.exec()) ?? [];
+    const num = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? undefined : Number(v));
     return ids.map((cameraId, i) => {
-      const [status, reasons, zone, name, onvifName, onvifLocation, drift, comp] = (res[2 * i]?.[1] ?? []) as (
-        | string
-        | null
-      )[];
-      const [retention, stream] = (res[2 * i + 1]?.[1] ?? []) as (string | null)[];
-      const r = retention ? (JSON.parse(retention) as Record<string, unknown>) : undefined;
-      const st = stream ? (JSON.parse(stream) as Record<string, unknown>) : undefined;
+      const [
+        status,
+        reasons,
+        zone,
+        name,
+        onvifName,
+        onvifLocation,
+        drift,
+        comp,
+        rstate,
+        days,
+        gaps,
+        win,
+        w,
+        h,
+        fps,
+        cw,
+        ch,
+        cfps,
+      ] = (res[i]?.[1] ?? []) as (string | null)[];
       const facts: CameraFacts = {
         status: (status ?? 'unknown') as CameraFacts['status'],
         healthReasons: reasons ? reasons.split(',') : [],
-        ...(r
+        ...(rstate === 'known'
           ? {
-              retention:
-                r.state === 'known'
-                  ? {
-                      state: 'known' as const,
-                      retainedDays: Number(r.retainedDays),
-                      gaps: (r.gaps as { seconds: number }[]) ?? [],
-                      gapWindowDays: Number(r.gapWindowDays ?? 0),
-                    }
-                  : { state: 'unknown' as const, reason: String(r.reason ?? '') },
+              retention: {
+                state: 'known' as const,
+                retainedDays: Number(days),
+                gaps: gaps ? gaps.split(',').map((x) => ({ seconds: Number(x) })) : [],
+                gapWindowDays: Number(win ?? 0),
+              },
             }
+          : rstate === 'unknown'
+            ? { retention: { state: 'unknown' as const } }
+            : {}),
+        ...(num(w) !== undefined ? { measured: { width: num(w)!, height: num(h) ?? 0, fps: num(fps) ?? 0 } } : {}),
+        ...(num(cw) !== undefined
+          ? { configured: { width: num(cw)!, height: num(ch) ?? 0, fps: num(cfps) ?? 0 } }
           : {}),
-        ...(st ? { measured: { width: Number(st.width), height: Number(st.height), fps: Number(st.fps) } } : {}),
-        ...(st?.configured ? { configured: st.configured as CameraFacts['configured'] } : {}),
-        ...(drift !== null && drift !== undefined && drift !== '' ? { clockDriftSeconds: Number(drift) } : {}),
+        ...(num(drift) !== undefined ? { clockDriftSeconds: num(drift)! } : {}),
         ...(zone ? { zone } : {}),
       };
       return {
@@ -290,7 +323,13 @@ export class ComplianceService {
             ...summaryOf(verdict),
           })),
         );
-        await this.onChanged?.(changes);
+        await this.onChanged?.(
+          changes.map(({ school, verdict }) => ({
+            schoolId: school.id,
+            compliant: verdict.compliant,
+            covered: verdict.covered,
+          })),
+        );
       }
     }
     return changed;
@@ -299,6 +338,12 @@ export class ComplianceService {
   /** Every school of the registry (a profile changed, the registry changed, or the hourly check). */
   async evaluateAll(): Promise<{ schools: number; changed: number; ms: number }> {
     const t0 = Date.now();
+    if (this.thread) {
+      // seconds of work for a whole country: in the thread, never on the event loop that acknowledges agents
+      const r = await this.thread.evaluate();
+      await this.onChanged?.(r.changes);
+      return { schools: r.schools, changed: r.changed, ms: Date.now() - t0 };
+    }
     const ids = await this.registry.schoolIds({});
     const changed = await this.evaluate(ids);
     return { schools: ids.length, changed, ms: Date.now() - t0 };

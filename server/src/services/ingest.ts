@@ -190,7 +190,13 @@ export class IngestService {
           break;
         case 'stream': {
           const s = msg.measurement;
-          this.state.setFields(m, s.cameraId, { width: s.width, height: s.height, fps: s.fps });
+          // the facts a compliance verdict reads, as plain fields (the document is for the camera page)
+          this.state.setFields(m, s.cameraId, {
+            width: s.width,
+            height: s.height,
+            fps: s.fps,
+            ...(s.configured ? { cw: s.configured.width, ch: s.configured.height, cfps: s.configured.fps } : {}),
+          });
           this.state.setDocs(m, s.cameraId, { stream: s });
           this.measurements.append(m, s.cameraId, {
             at: s.at,
@@ -204,7 +210,18 @@ export class IngestService {
         }
         case 'retention': {
           const r = msg.report;
-          if (r.state === 'known') this.state.setFields(m, r.cameraId, { retainedDays: r.retainedDays });
+          this.state.setFields(
+            m,
+            r.cameraId,
+            r.state === 'known'
+              ? {
+                  rstate: 'known',
+                  retainedDays: r.retainedDays,
+                  rgaps: r.gaps.map((g) => g.seconds).join(','),
+                  rwin: r.gapWindowDays,
+                }
+              : { rstate: 'unknown' },
+          );
           this.state.setDocs(m, r.cameraId, { retention: r });
           if (r.state === 'known')
             this.measurements.append(m, r.cameraId, { at: r.at, kind: 'retention', retainedDays: r.retainedDays });

@@ -1,0 +1,51 @@
+/**
+ * The compliance thread (see services/compliance-offthread.ts): evaluates schools with its own Redis connections,
+ * so that re-evaluating every school after a profile change (seconds of work) never holds up the event loop that
+ * acknowledges agents' batches. Verdict changes go out over Redis pub/sub like any instance's; the thread hands
+ * back which schools changed and how, for the compliance alerts.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ObjectStore } from '../repositories/object-store.ts';
+import { connectRedis, Keys, whenReady } from '../repositories/redis.ts';
+import { RegistryRepository } from '../repositories/registry.ts';
+import { RequirementsRepository } from '../repositories/requirements.ts';
+import { DeltaBus } from '../services/bus.ts';
+import { ComplianceService, type VerdictChange } from '../services/compliance.ts';
+
+const { redisUrl, prefix } = workerData as { redisUrl: string; prefix: string };
+const redis = connectRedis(redisUrl);
+const pub = connectRedis(redisUrl);
+const keys = new Keys(prefix);
+/** the thread only reads the document in force (from Redis); versions and archives are the main thread's */
+const noStore: ObjectStore = {
+  put: () => Promise.reject(new Error('no object store in the compliance thread')),
+  get: () => Promise.resolve(undefined),
+  delete: () => Promise.resolve(),
+  list: () => Promise.resolve([]),
+};
+// publishes only: nothing here listens to the bus
+const bus = new DeltaBus(pub, pub, keys.deltas());
+const compliance = new ComplianceService(
+  redis,
+  keys,
+  new RegistryRepository(redis, keys),
+  new RequirementsRepository(redis, keys, noStore),
+  bus,
+);
+
+parentPort!.on('message', async (m: { id: number; ids?: string[] }) => {
+  try {
+    await whenReady(redis);
+    await compliance.reload();
+    const changes: VerdictChange[] = [];
+    compliance.onChanged = async (cs) => {
+      changes.push(...cs);
+    };
+    const t0 = Date.now();
+    const ids = m.ids ?? (await new RegistryRepository(redis, keys).schoolIds({}));
+    const changed = await compliance.evaluate(ids);
+    parentPort!.postMessage({ id: m.id, result: { schools: ids.length, changed, ms: Date.now() - t0, changes } });
+  } catch (err) {
+    parentPort!.postMessage({ id: m.id, error: String((err as Error).stack ?? err) });
+  }
+});
