@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Alert } from './alerts.ts';
-import { AgentId, CameraStatus, IsoTime, Reason, RegionCode, RequirementProfile } from './common.ts';
+import { AgentId, Bin, CameraStatus, IsoTime, Kato, Reason, RegionCode, RequirementProfile } from './common.ts';
 import { ComplianceDelta, ComplianceReason, VerdictSummary } from './compliance.ts';
 
 export { RegionCode };
@@ -8,12 +8,20 @@ export { RegionCode };
 /** Version of the REST and live-push contract (path prefix /api/v1). */
 export const API_VERSION = 1 as const;
 
-export const Region = z.object({ code: RegionCode, nameEn: z.string(), nameRu: z.string(), nameKk: z.string() });
+export const Region = z.object({
+  code: RegionCode,
+  nameEn: z.string(),
+  nameRu: z.string(),
+  nameKk: z.string(),
+  kato: Kato.optional(),
+});
 export const District = z.object({
   id: z.string().min(1),
   regionCode: RegionCode,
   nameRu: z.string(),
   nameKk: z.string(),
+  /** the district's official KATO code */
+  kato: Kato.optional(),
 });
 export const School = z.object({
   id: z.string().min(1).max(64),
@@ -26,6 +34,8 @@ export const School = z.object({
   lon: z.number().min(46).max(88),
   agents: z.array(AgentId),
   profile: z.string(),
+  /** the school's official business identification number (12 digits, check digit verified) */
+  bin: Bin.optional(),
 });
 export type Region = z.infer<typeof Region>;
 export type District = z.infer<typeof District>;
@@ -141,6 +151,7 @@ export const AuditAction = z.enum([
   'camera_released',
   'requirements_changed',
   'camera_placed',
+  'registry_imported',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

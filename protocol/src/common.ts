@@ -52,3 +52,22 @@ export const RequirementProfile = z.object({
   maxGapMinutes: z.number().nonnegative(),
 });
 export type RequirementProfile = z.infer<typeof RequirementProfile>;
+
+/**
+ * Whether a 12-digit BIN (business identification number) carries a valid check digit: the sum of the first eleven
+ * digits weighted 1…11, modulo 11; when that is 10, weighted 3…11, 1, 2 instead; 10 again means no valid number.
+ */
+export function binValid(bin: string): boolean {
+  if (!/^\d{12}$/.test(bin)) return false;
+  const d = [...bin].map(Number);
+  const sum = (w: number[]) => w.reduce((a, x, i) => a + x * d[i]!, 0) % 11;
+  let c = sum([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  if (c === 10) c = sum([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]);
+  return c !== 10 && c === d[11];
+}
+export const Bin = z
+  .string()
+  .regex(/^\d{12}$/, 'a BIN has 12 digits')
+  .refine(binValid, 'the BIN check digit is wrong');
+/** KATO: the official 9-digit code of an administrative unit (region, district) */
+export const Kato = z.string().regex(/^\d{9}$/, 'a KATO code has 9 digits');

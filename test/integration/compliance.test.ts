@@ -1,10 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { binValid } from '@kuzet/protocol';
 import { ServerConfigError, ServerEnv, startServer } from '@kuzet/server';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { CSV_COLUMNS } from '../../server/src/services/registry-csv.ts';
 import { type Chain, startChain } from '../chain.ts';
 import { ROOT, waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api } from '../server-helpers.ts';
@@ -234,5 +236,40 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
     expect(err).toBeInstanceOf(ServerConfigError);
     const text = (err as ServerConfigError).problems.join('\n');
     for (const p of ['version', 'zones', 'profiles', 'assign.country']) expect(text).toContain(p);
+  });
+
+  it('imports the registry from a CSV export: every bad row listed with its line, nothing half-applied', async () => {
+    const head = [...CSV_COLUMNS, 'bin', 'district_kato'].join(',');
+    const line = (id: string, bin: string, lat = '43.2') =>
+      `${id},KZ-75,KZ-75-01,Алмалинский,Алмалы,Мектеп ${id},Школа ${id},"ул. 1",${lat},76.9,agent-${id},national,${bin},751110000`;
+    let good = '';
+    for (let c = 0; c < 10 && !good; c++) if (binValid(`18024000077${c}`)) good = `18024000077${c}`;
+    const bad = `${good.slice(0, 11)}${(Number(good[11]) + 1) % 10}`;
+    const before = (await api.get('/compliance')).json.figures.schools;
+    const csv = (rows: string[]) =>
+      fetch(`${chain.server.url}/api/v1/registry`, {
+        method: 'POST',
+        headers: { cookie: api.cookie, 'content-type': 'text/csv', origin: new URL(chain.server.url).origin },
+        body: [head, ...rows].join('\n'),
+      });
+    const refused = await csv([
+      line('KZ-75-01-0101', good),
+      line('KZ-75-01-0102', bad),
+      line('KZ-75-01-0103', '', 'x'),
+    ]);
+    expect(refused.status).toBe(400);
+    const problems = ((await refused.json()) as { problems: string[] }).problems;
+    expect(problems).toEqual(['line 3: bin: the BIN check digit is wrong', expect.stringMatching(/^line 4: lat:/)]);
+    expect((await api.get('/schools/KZ-75-01-0101')).status).toBe(404); // the good row was not applied either
+    const ok = await csv([line('KZ-75-01-0101', good)]);
+    expect(ok.status).toBe(200);
+    expect((await api.get('/schools/KZ-75-01-0101')).json.bin).toBe(good);
+    await waitFor(
+      async () => ((await api.get('/compliance')).json.figures.schools === before + 1 ? true : undefined),
+      10_000,
+      'the new school counted (not covered)',
+    );
+    const audit = (await api.get('/audit?limit=200')).json as { action: string }[];
+    expect(audit.some((e) => e.action === 'registry_imported')).toBe(true);
   });
 });

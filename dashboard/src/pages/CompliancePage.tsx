@@ -1,4 +1,5 @@
 import type { ComplianceFigures, ComplianceOverview, ComplianceSchoolRow } from '@kuzet/protocol';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
@@ -151,9 +152,14 @@ export function CompliancePage() {
   const district = params.get('district') ?? undefined;
   // verdicts change only by their own live events: shown at once, not after the camera snapshot
   const view = useResource(() => api.compliance({ region, district }), [region, district], false);
+  // the country's or a region's non-compliant schools: thousands of rows, loaded when asked for
+  const [showTodo, setShowTodo] = useState(false);
   const todo = useResource(
-    () => api.compliance({ region, district, state: 'noncompliant' }),
-    [region, district],
+    () =>
+      showTodo && !district
+        ? api.compliance({ region, district, state: 'noncompliant' })
+        : Promise.resolve({ schools: [] } as unknown as ComplianceOverview),
+    [region, district, showTodo],
     false,
   );
   useComplianceUpdates(() => {
@@ -262,7 +268,14 @@ export function CompliancePage() {
           </>
         )}
       </Async>
-      {!district && (
+      {!district && !showTodo && (
+        <p>
+          <button type="button" className="secondary" onClick={() => setShowTodo(true)} data-testid="show-noncompliant">
+            {t('compliance.nonCompliant')}
+          </button>
+        </p>
+      )}
+      {!district && showTodo && (
         <Async r={todo}>
           {(o) => <SchoolRows rows={o.schools} title={t('compliance.nonCompliant')} testid="noncompliant" />}
         </Async>

@@ -13,6 +13,7 @@ import type { AppContext, Readiness } from './context.ts';
 import { integrityRoutes } from './integrity-routes.ts';
 import { sameOriginOnly } from './origin.ts';
 import { overviewRoutes } from './overview-routes.ts';
+import { registryImportRoutes } from './registry-import-routes.ts';
 import { registryRoutes } from './registry-routes.ts';
 import { loadUser } from './session.ts';
 import { snapshotRoutes } from './snapshot-routes.ts';
@@ -29,6 +30,12 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
       // served over plain HTTP inside a school network or behind a TLS proxy: never rewrite to https by itself
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     }),
+  );
+  // the registry (a national export) is the one large body: its own limits, parsed before the default parser
+  app.use(
+    '/api/v1/registry',
+    express.json({ limit: '20mb' }),
+    express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }),
   );
   app.use(express.json({ limit: '256kb' }));
   app.use(cookieParser());
@@ -70,6 +77,7 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
   api.use(snapshotRoutes(ctx));
   api.use(integrityRoutes(ctx));
   api.use(complianceRoutes(ctx));
+  api.use(registryImportRoutes(ctx));
   app.use('/api/v1', api);
   const doc = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => void res.json(doc));

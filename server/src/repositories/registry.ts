@@ -9,11 +9,12 @@ export class RegistryRepository {
     private readonly keys: Keys,
   ) {}
 
-  /** Imports (or updates) a registry; validated as a whole first. Returns counts. */
+  /** Imports (or updates) a registry; validated as a whole first, written in one transaction. Returns counts. */
   async import(raw: unknown): Promise<{ regions: number; districts: number; schools: number }> {
     const reg = Registry.parse(raw);
     const k = this.keys;
-    const p = this.redis.pipeline();
+    // one transaction: a file is applied whole or not at all
+    const p = this.redis.multi();
     for (const r of reg.regions) p.hset(k.regions(), r.code, JSON.stringify(r));
     for (const d of reg.districts) p.hset(k.districts(), d.id, JSON.stringify(d));
     for (const pr of reg.profiles) p.hset(k.profiles(), pr.name, JSON.stringify(pr));

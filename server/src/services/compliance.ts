@@ -278,10 +278,22 @@ export class ComplianceService {
   }
 
   /** Evaluates schools and stores their verdicts (and their cameras' reasons), in chunks. */
-  async evaluate(ids: string[]): Promise<number> {
+  async evaluate(ids: string[], parallel = 1): Promise<number> {
     let changed = 0;
-    for (let i = 0; i < ids.length; i += 100) {
-      const schools = await this.registry.schools(ids.slice(i, i + 100));
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
+    // a few chunks at once (in the thread): Redis answers one while the next is being judged
+    const next = async (): Promise<void> => {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) changed += await this.evaluateChunk(chunk);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, parallel) }, next));
+    return changed;
+  }
+
+  private async evaluateChunk(ids: string[]): Promise<number> {
+    let changed = 0;
+    {
+      const schools = await this.registry.schools(ids);
       const out: { school: School; verdict: SchoolVerdict; idx: number }[] = [];
       const p = this.redis.pipeline();
       const now = await this.schoolsNow(schools);

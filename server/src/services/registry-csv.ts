@@ -1,4 +1,4 @@
-import { KZ_REGIONS, NATIONAL_DEFAULT_PROFILE, type Registry } from '@kuzet/protocol';
+import { KZ_REGIONS, NATIONAL_DEFAULT_PROFILE, Registry, School } from '@kuzet/protocol';
 
 /** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. */
 export function parseCsv(text: string): string[][] {
@@ -45,6 +45,100 @@ export const CSV_COLUMNS = [
   'agents',
   'profile',
 ] as const;
+/** columns a file may have besides: the school's BIN and its district's KATO code (an education database export) */
+export const OPTIONAL_COLUMNS = ['bin', 'district_kato'] as const;
+
+/** A problem of an imported file: the line it is on (1 is the header) and what is wrong. */
+export interface RowError {
+  line: number;
+  reason: string;
+}
+
+/**
+ * A registry from a schools CSV, checked row by row: every bad row is reported with its line number and reason
+ * (a missing column, a field the schema refuses, a BIN whose check digit is wrong, a school or BIN twice, a
+ * district given two regions), and nothing is returned when any row is bad — a file is applied whole or not at all.
+ */
+export function importRegistryCsv(text: string): { registry?: Registry; errors: RowError[] } {
+  const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
+  if (!header) return { errors: [{ line: 1, reason: 'the file is empty' }] };
+  const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) return { errors: [{ line: 1, reason: `missing columns: ${missing.join(', ')}` }] };
+  const at = (name: string) => header.indexOf(name);
+  const errors: RowError[] = [];
+  const schools: Registry['schools'] = [];
+  const districts = new Map<string, Registry['districts'][number] & { line: number }>();
+  const seenIds = new Map<string, number>();
+  const seenBins = new Map<string, number>();
+  for (const [i, r] of rows.entries()) {
+    const line = i + 2;
+    const get = (c: string) => (at(c) >= 0 ? (r[at(c)] ?? '').trim() : '');
+    if (r.length < header.length) {
+      errors.push({ line, reason: `${r.length} fields, the header has ${header.length}` });
+      continue;
+    }
+    const row = {
+      id: get('school_id'),
+      districtId: get('district_id'),
+      regionCode: get('region_code'),
+      nameKk: get('name_kk'),
+      nameRu: get('name_ru'),
+      address: get('address'),
+      lat: Number(get('lat')),
+      lon: Number(get('lon')),
+      agents: get('agents').split(/\s+/).filter(Boolean),
+      profile: get('profile') || NATIONAL_DEFAULT_PROFILE.name,
+      ...(get('bin') ? { bin: get('bin') } : {}),
+    };
+    const v = School.safeParse(row);
+    if (!v.success) {
+      for (const issue of v.error.issues)
+        errors.push({ line, reason: `${issue.path.join('.') || 'row'}: ${issue.message}` });
+      continue;
+    }
+    if (!KZ_REGIONS.some((x) => x.code === row.regionCode))
+      errors.push({ line, reason: `region_code ${row.regionCode} is not a region of Kazakhstan` });
+    if (!row.districtId.startsWith(`${row.regionCode}-`) && !row.districtId.startsWith(row.regionCode))
+      errors.push({ line, reason: `district_id ${row.districtId} is not in region ${row.regionCode}` });
+    const dupe = seenIds.get(row.id);
+    if (dupe) errors.push({ line, reason: `school_id ${row.id} is already on line ${dupe}` });
+    seenIds.set(row.id, line);
+    if (row.bin) {
+      const b = seenBins.get(row.bin);
+      if (b) errors.push({ line, reason: `BIN ${row.bin} is already on line ${b}` });
+      seenBins.set(row.bin, line);
+    }
+    let kato = get('district_kato');
+    if (kato && !/^\d{9}$/.test(kato)) {
+      errors.push({ line, reason: `district_kato ${kato}: a KATO code has 9 digits` });
+      kato = '';
+    }
+    const d = districts.get(row.districtId);
+    if (d && d.regionCode !== row.regionCode)
+      errors.push({ line, reason: `district ${row.districtId} is in ${d.regionCode} on line ${d.line}` });
+    if (d && kato && d.kato && d.kato !== kato)
+      errors.push({ line, reason: `district ${row.districtId} has KATO ${d.kato} on line ${d.line}` });
+    if (!d)
+      districts.set(row.districtId, {
+        id: row.districtId,
+        regionCode: row.regionCode,
+        nameRu: get('district_name_ru'),
+        nameKk: get('district_name_kk'),
+        ...(kato ? { kato } : {}),
+        line,
+      });
+    schools.push(v.data);
+  }
+  if (!rows.length) errors.push({ line: 2, reason: 'no school in the file' });
+  if (errors.length) return { errors };
+  const registry = Registry.parse({
+    regions: KZ_REGIONS,
+    districts: [...districts.values()].map(({ line: _l, ...d }) => d),
+    schools,
+    profiles: [NATIONAL_DEFAULT_PROFILE],
+  });
+  return { registry, errors: [] };
+}
 
 /**
  * A registry from a schools CSV (one row per school, columns CSV_COLUMNS; `agents` separated by spaces). Regions

@@ -43,7 +43,7 @@ parentPort!.on('message', async (m: { id: number; ids?: string[] }) => {
     };
     const t0 = Date.now();
     const ids = m.ids ?? (await new RegistryRepository(redis, keys).schoolIds({}));
-    const changed = await compliance.evaluate(ids);
+    const changed = await compliance.evaluate(ids, 3);
     parentPort!.postMessage({ id: m.id, result: { schools: ids.length, changed, ms: Date.now() - t0, changes } });
   } catch (err) {
     parentPort!.postMessage({ id: m.id, error: String((err as Error).stack ?? err) });

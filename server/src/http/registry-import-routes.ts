@@ -1,0 +1,62 @@
+import { Registry } from '@kuzet/protocol';
+import { Router } from 'express';
+import { z } from 'zod';
+import { importRegistryCsv, type RowError } from '../services/registry-csv.ts';
+import type { AppContext } from './context.ts';
+import { requireRole } from './session.ts';
+import { validate } from './validate.ts';
+
+/**
+ * The school registry from an export of the national education database: a CSV (text/csv; columns as
+ * services/registry-csv.ts, BIN and district KATO optional) or the JSON registry. Every bad row is listed with its
+ * line number and reason and nothing is applied; a good file is applied whole (one transaction) and every school is
+ * evaluated for compliance (new schools count as not covered until an agent reports).
+ */
+export function registryImportRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.post(
+    '/registry',
+    requireRole('admin'),
+    validate({
+      method: 'post',
+      path: '/registry',
+      summary: 'import (or update) the school registry: CSV (text/csv) or JSON; all or nothing, every bad row listed',
+      roles: 'admin',
+      body: z.unknown(),
+      response: z.object({ regions: z.int(), districts: z.int(), schools: z.int() }),
+    }),
+    async (req, res) => {
+      let registry: Registry | undefined;
+      let errors: RowError[] = [];
+      if (typeof req.body === 'string') ({ registry, errors } = importRegistryCsv(req.body));
+      else {
+        const v = Registry.safeParse(req.body);
+        if (v.success) registry = v.data;
+        else
+          errors = v.error.issues.slice(0, 1000).map((i) => ({
+            line: 0,
+            reason: `${i.path
+              .map((x) => (typeof x === 'number' ? `[${x}]` : `.${String(x)}`))
+              .join('')
+              .slice(1)}: ${i.message}`,
+          }));
+      }
+      if (!registry)
+        return void res.status(400).json({
+          error: `the registry was not imported: ${errors.length} problem(s)`,
+          problems: errors.slice(0, 1000).map((e) => (e.line ? `line ${e.line}: ${e.reason}` : e.reason)),
+        });
+      const counts = await ctx.registry.import(registry);
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'registry_imported',
+        ip: req.ip,
+        detail: `${counts.schools} schools, ${counts.districts} districts`,
+      });
+      void ctx.compliance.evaluateAll().catch((err) => ctx.log?.error({ err }, 'evaluating compliance failed'));
+      res.json(counts);
+    },
+  );
+  return r;
+}
