@@ -57,6 +57,7 @@ export class ConsoleGuard {
   readonly errors: string[] = [];
   private outage = false;
   private notFound = false;
+  private refused = false;
   watch(ctx: BrowserContext): void {
     ctx.on('page', (p) => this.watchPage(p));
     for (const p of ctx.pages()) this.watchPage(p);
@@ -69,12 +70,17 @@ export class ConsoleGuard {
         /ERR_CONNECTION_REFUSED|WebSocket connection to .* failed|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE/;
       if (this.outage && refused.test(text)) return;
       if (this.notFound && /status of 404 \(Not Found\)/.test(text)) return;
+      if (this.refused && /status of 400 \(Bad Request\)/.test(text)) return;
       this.errors.push(`${p.url()}: ${text}`);
     });
     p.on('pageerror', (e) => this.errors.push(`${p.url()}: page error: ${e.message}`));
   }
   expectOutage(on: boolean): void {
     this.outage = on;
+  }
+  /** while a test submits something invalid on purpose, the API's 400 is the expected answer */
+  expectRefusal(on: boolean): void {
+    this.refused = on;
   }
   /** while a test visits a page outside the user's scope on purpose, the API's 404s are the expected answer */
   expectNotFound(on: boolean): void {

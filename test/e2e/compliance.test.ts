@@ -143,4 +143,31 @@ describe('compliance view in Chromium', () => {
     await page.waitForSelector('[data-testid=school-compliance][data-compliant="true"]', { timeout: 15_000 });
     await screenshot(page, 'compliance-school-operator-en');
   });
+
+  it('admin: edits a profile in the dashboard; a bad value shows every problem and saves nothing', async () => {
+    const page = await as('admin', ADMIN_PASSWORD);
+    await page.goto(`${base}/admin`);
+    await page.waitForSelector('[data-testid=requirements-editor] tr[data-profile="national"]');
+    const before = new Api(base);
+    await before.login('admin', ADMIN_PASSWORD);
+    const v0 = (await before.get('/requirements')).json.version as number;
+    await page.fill('input[name="national.minFps"]', '-3');
+    guard.expectRefusal(true); // the server's 400 is the answer this step wants
+    await page.click('[data-testid=save-requirements]');
+    await page.waitForSelector('[data-testid=requirements-editor] ul[role=alert] li');
+    guard.expectRefusal(false);
+    expect(await page.locator('[data-testid=requirements-editor] ul[role=alert]').textContent()).toMatch(/minFps/);
+    expect((await before.get('/requirements')).json.version).toBe(v0);
+    await page.fill('input[name="national.minFps"]', '10');
+    await page.fill('input[name="national.minRetentionDays"]', '31');
+    await page.click('[data-testid=save-requirements]');
+    await page.waitForSelector(`[data-testid=requirements-editor] >> text=v${v0 + 1}`);
+    const doc = (await before.get('/requirements')).json as {
+      version: number;
+      profiles: { name: string; minRetentionDays: number }[];
+    };
+    expect(doc.version).toBe(v0 + 1);
+    expect(doc.profiles.find((p) => p.name === 'national')?.minRetentionDays).toBe(31);
+    await screenshot(page, 'requirements-editor-en');
+  });
 });

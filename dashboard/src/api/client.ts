@@ -28,6 +28,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** every problem the server listed (an invalid document, a refused import) */
+    readonly problems: string[] = [],
   ) {
     super(message);
   }
@@ -53,13 +55,16 @@ async function request(path: string, init: Init): Promise<Response> {
   if (res.ok) return res;
   const text = await res.text();
   let error = res.statusText;
+  let problems: string[] = [];
   try {
-    error = (JSON.parse(text) as { error?: string }).error ?? error;
+    const j = JSON.parse(text) as { error?: string; problems?: unknown };
+    error = j.error ?? error;
+    if (Array.isArray(j.problems)) problems = j.problems.map(String);
   } catch {
     /* not JSON: the status text says it */
   }
   if (res.status === 401 && path !== '/auth/login') onUnauthorized();
-  throw new ApiError(res.status, error);
+  throw new ApiError(res.status, error, problems);
 }
 
 const unexpected = (path: string, problem: string | undefined) =>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
+import { RequirementsEditor } from '../components/RequirementsEditor.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
 
@@ -52,6 +53,7 @@ export function AdminPage() {
           {msg}
         </p>
       )}
+      <RequirementsEditor />
       <section className="panel">
         <h2>{t('admin.agents')}</h2>
         <Async r={agents}>
