@@ -177,6 +177,7 @@ export async function startServer(
   const compliance = new ComplianceService(redis, keys, registry, requirements, bus, log);
   const complianceThread = new ComplianceThread(cfg.KUZET_REDIS_URL, cfg.KUZET_PREFIX, log);
   compliance.thread = complianceThread;
+  compliance.threadAbove = cfg.KUZET_COMPLIANCE_THREAD_ABOVE;
   const complianceAlerts = new ComplianceAlerts(compliance, alerts, registry);
   compliance.onChanged = (changes) => complianceAlerts.changed(changes);
   monitor.onLink = async (e) => {

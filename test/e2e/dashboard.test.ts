@@ -105,6 +105,15 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await page.locator('.tilemap a.tile').count()).toBe(2); // the small registry's two regions
     expect(await page.textContent('h1')).toBe('Country overview');
     await page.waitForFunction(() => document.querySelector('.count-total strong')?.textContent === '3');
+    // the compliance card shows the compliance view's own figures (one computation for every view)
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    const f = (await api.get('/compliance')).json.figures as { schools: number; covered: number };
+    expect(f.schools).toBe(3);
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid=compliance-card]')?.parentElement?.textContent?.includes(want),
+      `Covered: ${Math.round((100 * f.covered) / f.schools)}%`,
+    );
     await screenshot(page, 'admin-overview');
     // the grid follows live changes (its cameras' ids come after the first draw): a camera taken offline in the
     // simulator turns its pixel red without a reload, and hovering names it
@@ -120,6 +129,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[2]!;
     await chain.sim.setFaults(cam.name, { offline: true });
     await expect.poll(offlinePixels, { timeout: 30_000, interval: 250 }).toBe(1);
+    await page.locator('[data-testid=camera-grid]').scrollIntoViewIfNeeded();
     const box = (await page.locator('[data-testid=camera-grid]').boundingBox())!;
     await page.mouse.move(box.x + 1, box.y + box.height / 2);
     await page.waitForSelector('.grid-tip');

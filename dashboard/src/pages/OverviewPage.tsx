@@ -8,11 +8,13 @@ import { CameraGridCanvas } from '../components/CameraGridCanvas.tsx';
 import { RegionMap } from '../components/RegionMap.tsx';
 import { CountsBar, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
-import { useDeltas, useLive } from '../hooks/live.tsx';
+import { useComplianceUpdates, useDeltas, useLive } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatNumber, formatPercent } from '../lib/format.ts';
 import { GridModel } from '../lib/grid.ts';
 import { moveCount, total, troubleShare, worstStatus } from '../lib/status.ts';
+
+const pct = (n: number, total: number) => (total ? Math.round((100 * n) / total) : 0);
 
 export function OverviewPage() {
   const user = useUser();
@@ -27,6 +29,13 @@ function Overview() {
   const live = useLive();
   const regions = useResource(() => api.regions(), []);
   const worst = useResource(() => api.worstSchools(10), []);
+  // the user's scope's compliance figures (the same verdicts as the compliance view), without waiting for the grid
+  const compliance = useResource(
+    () => (user.role === 'school' ? Promise.resolve(undefined) : api.compliance()),
+    [user.role],
+    false,
+  );
+  useComplianceUpdates(() => compliance.reload());
   const gridRes = useResource(() => api.grid(), []);
   const model = useMemo(() => (gridRes.data ? new GridModel(gridRes.data) : undefined), [gridRes.data]);
   const [version, setVersion] = useState(0);
@@ -79,6 +88,23 @@ function Overview() {
             {model ? formatNumber(model.schools(), lang) : '…'} / {formatNumber(schoolsTotal, lang)}
           </p>
         </div>
+        {user.role !== 'school' && (
+          <div className="card">
+            <h2>
+              <Link to="/compliance">{t('compliance.title')}</Link>
+            </h2>
+            <p className="big" data-testid="compliance-card">
+              {compliance.data ? `${pct(compliance.data.figures.compliant, compliance.data.figures.schools)}%` : '…'}
+            </p>
+            {compliance.data && (
+              <p className="small muted">
+                {t('compliance.covered')}: {pct(compliance.data.figures.covered, compliance.data.figures.schools)}% ·{' '}
+                {t('compliance.withCamera')}:{' '}
+                {pct(compliance.data.figures.withCompliantCamera, compliance.data.figures.schools)}%
+              </p>
+            )}
+          </div>
+        )}
         <div className="card">
           <h2>{t('overview.linkDownSchools')}</h2>
           <p className="big" data-testid="link-down-schools">
