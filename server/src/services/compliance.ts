@@ -152,7 +152,8 @@ export class ComplianceService {
       this.running = (this.running ?? Promise.resolve())
         .then(async () => {
           // a handful here; a flood (every agent resyncing after a restart) in the thread, off the event loop
-          if (this.thread && ids.length > this.threadAbove) await this.onChanged?.((await this.thread.evaluate(ids)).changes);
+          if (this.thread && ids.length > this.threadAbove)
+            await this.onChanged?.((await this.thread.evaluate(ids)).changes);
           else await this.evaluate(ids);
         })
         .catch((err) => {
