@@ -49,6 +49,12 @@ export class FakeAgent {
     const w = this.frames.find((f) => f.type === 'welcome');
     return w?.type === 'welcome' ? w.ackedSeq : undefined;
   }
+  /** Any agent messages (the envelope's v, agentId and at added), as one batch; resolves on its ack. */
+  async messages(msgs: ({ type: string; at?: string } & Record<string, unknown>)[], seq = ++this.seq): Promise<void> {
+    const now = new Date().toISOString();
+    this.send({ type: 'batch', seq, messages: msgs.map((m) => ({ v: 1, agentId: this.agentId, at: now, ...m })) });
+    await waitFor(() => this.frames.find((f) => f.type === 'ack' && f.seq === seq), 5000, `ack ${seq}`);
+  }
   async batch(
     states: { cam: string; status: string; reasons?: string[]; at?: string; since?: string }[],
     seq = ++this.seq,

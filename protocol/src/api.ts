@@ -152,6 +152,10 @@ export const AuditAction = z.enum([
   'requirements_changed',
   'camera_placed',
   'registry_imported',
+  'archive_verified',
+  'export',
+  'api_token_created',
+  'api_token_revoked',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -237,6 +241,8 @@ export const CameraDelta = z.object({
   at: IsoTime,
   /** when the agent produced the change (for latency measurement) */
   sourceAt: IsoTime.optional(),
+  /** when the agent observed it (a journal replayed after an outage: hours before `at`) */
+  observedAt: IsoTime.optional(),
   /**
    * What the roll-ups held before, so that a client can keep its own counts right: the previous status (none for a
    * new camera) and the reasons counted for compliance before and after (kept while a link is down).

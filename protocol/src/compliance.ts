@@ -10,7 +10,7 @@ import { IsoTime, RegionCode } from './common.ts';
 
 const ZoneId = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'zone ids: lowercase letters, digits, _');
 const ProfileName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/);
-const Day = z.iso.date();
+export const Day = z.iso.date();
 
 /** A place in a school where a camera is (or must be): main entrance, perimeter, canteen, … */
 export const Zone = z.object({

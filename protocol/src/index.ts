@@ -1,5 +1,6 @@
 export * from './alerts.ts';
 export * from './api.ts';
+export * from './archive.ts';
 export * from './camera.ts';
 export * from './common.ts';
 export * from './compliance.ts';

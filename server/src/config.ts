@@ -88,6 +88,25 @@ export const ServerEnv = z.object({
   KUZET_NEW_CAMERA_GRACE_SECONDS: z.coerce.number().nonnegative().default(3600),
   /** camera pictures: a directory on this server (default), or an S3 bucket when KUZET_S3_ENDPOINT is set */
   KUZET_OBJECT_DIR: z.string().default('var/objects'),
+  /** the deployment's time zone: days of the compliance archive end at its midnight */
+  KUZET_TIMEZONE: z
+    .string()
+    .default('Asia/Almaty')
+    .refine(
+      (tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'not a time zone (e.g. Asia/Almaty)' },
+    ),
+  /** when the day that ended is archived (cron, in KUZET_TIMEZONE) */
+  KUZET_ARCHIVE_CRON: z.string().default('15 0 * * *'),
+  /** how often days that got late status changes (journals replayed after outages) are re-judged */
+  KUZET_ARCHIVE_LATE_SECONDS: z.coerce.number().positive().default(300),
   KUZET_S3_ENDPOINT: z.url().optional(),
   KUZET_S3_BUCKET: z
     .string()

@@ -2,6 +2,12 @@ import pino from 'pino';
 import { loadServerConfig, ServerConfigError } from './config.ts';
 import { startServer } from './server.ts';
 
+// `kuzet-server archive verify …`: a command, not the server
+if (process.argv[2] === 'archive') {
+  const { archiveCli } = await import('./archive-cli.ts');
+  process.exit(await archiveCli(process.argv.slice(3)));
+}
+
 let cfg: ReturnType<typeof loadServerConfig>;
 try {
   cfg = loadServerConfig();

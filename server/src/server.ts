@@ -14,6 +14,7 @@ import { allowedOrigins } from './http/origin.ts';
 import { AccountBackup } from './repositories/accounts-backup.ts';
 import { AgentRepository } from './repositories/agents.ts';
 import { AlertRepository } from './repositories/alerts.ts';
+import { ArchiveRepository } from './repositories/archive.ts';
 import { AuditRepository } from './repositories/audit.ts';
 import { DiskObjectStore, type ObjectStore, S3ObjectStore } from './repositories/object-store.ts';
 import { connectRedis, Keys, whenReady } from './repositories/redis.ts';
@@ -22,6 +23,8 @@ import { RequirementsError, RequirementsRepository, readRequirementsFile } from 
 import { StateRepository } from './repositories/state.ts';
 import { UserRepository } from './repositories/users.ts';
 import { AlertService } from './services/alerts.ts';
+import { ArchiveService } from './services/archive.ts';
+import { addDays } from './services/archive-day.ts';
 import { DeltaBus } from './services/bus.ts';
 import { ComplianceService } from './services/compliance.ts';
 import { ComplianceAlerts } from './services/compliance-alerts.ts';
@@ -72,11 +75,12 @@ export interface RunningServer {
   monitor: LinkMonitor;
   bus: DeltaBus;
   alerts: AlertService;
+  archive: ArchiveService;
   close(): Promise<void>;
 }
 
 /** Camera pictures go to S3 (MinIO) when configured, else to a directory on this server. */
-function objectStore(cfg: ServerConfig): ObjectStore {
+export function objectStore(cfg: ServerConfig): ObjectStore {
   if (!cfg.KUZET_S3_ENDPOINT) return new DiskObjectStore(cfg.KUZET_OBJECT_DIR);
   return new S3ObjectStore({
     endpoint: cfg.KUZET_S3_ENDPOINT,
@@ -231,6 +235,28 @@ export async function startServer(
       .then(() => link.requirementsChanged())
       .catch((err) => log.error({ err }, 'reloading the requirements failed'));
   });
+  const archive = new ArchiveService({
+    redis,
+    keys,
+    registry,
+    compliance,
+    repo: new ArchiveRepository(store, redis, keys),
+    timeZone: cfg.KUZET_TIMEZONE,
+    log,
+  });
+  // the day that ended, once (one instance runs it; a day already archived is skipped, so a rerun changes nothing);
+  // then the chain is verified (its links, and the objects of the last month)
+  const archiveDaily = async () => {
+    const r = await archive.runDaily();
+    const v = await archive.verify(addDays(archive.today(), -31));
+    return { ...r, verified: v.ok };
+  };
+  await housekeeping.schedule('archive', { pattern: cfg.KUZET_ARCHIVE_CRON, tz: cfg.KUZET_TIMEZONE }, archiveDaily);
+  // and at start, a day missed while no instance was up (one job per day: its id)
+  await housekeeping.queue.add('archive', {}, { jobId: `archive-start-${archive.today()}` });
+  await housekeeping.schedule('archive-late', { everyMs: cfg.KUZET_ARCHIVE_LATE_SECONDS * 1000 }, () =>
+    archive.reviseLate(),
+  );
   // verdicts for every school of the registry when there are none yet (a first start, a rebuilt store)
   if (Object.keys(await compliance.figures('country')).length === 0)
     void compliance.evaluateAll().then(
@@ -250,6 +276,7 @@ export async function startServer(
       claims: ingest.claims,
       integrity,
       compliance,
+      archive,
       users,
       agents,
       metrics,
@@ -296,6 +323,7 @@ export async function startServer(
     ingest,
     decoder: new FrameDecoder(cfg.KUZET_DECODE_THREADS, log),
     compliance,
+    archive,
     alerts,
     bus,
     monitor,
@@ -341,6 +369,7 @@ export async function startServer(
     monitor,
     bus,
     alerts,
+    archive,
     async close() {
       ready = false;
       guard.stop();

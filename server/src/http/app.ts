@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { adminRoutes } from './admin-routes.ts';
 import { alertRoutes } from './alert-routes.ts';
+import { archiveRoutes } from './archive-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { complianceRoutes } from './compliance-routes.ts';
 import type { AppContext, Readiness } from './context.ts';
@@ -78,6 +79,7 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
   api.use(integrityRoutes(ctx));
   api.use(complianceRoutes(ctx));
   api.use(registryImportRoutes(ctx));
+  api.use(archiveRoutes(ctx));
   app.use('/api/v1', api);
   const doc = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => void res.json(doc));

@@ -11,6 +11,7 @@ import type { RegistryRepository } from '../repositories/registry.ts';
 import type { StateRepository } from '../repositories/state.ts';
 import type { UserRepository } from '../repositories/users.ts';
 import type { AlertService } from '../services/alerts.ts';
+import type { ArchiveService } from '../services/archive.ts';
 import type { DeltaBus } from '../services/bus.ts';
 import type { ComplianceService } from '../services/compliance.ts';
 import type { GridCache } from '../services/grid-cache.ts';
@@ -26,6 +27,8 @@ export interface AppContext {
   claims: ClaimRepository;
   integrity: IntegrityService;
   compliance: ComplianceService;
+  /** the daily compliance archive (hash chain in the object store) */
+  archive: ArchiveService;
   users: UserRepository;
   agents: AgentRepository;
   metrics: Metrics;

@@ -72,12 +72,13 @@ redis.call('LPUSH', KEYS[6], entry)
 redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[5]) - 1)
 redis.call('LPUSH', KEYS[7], entry .. '|' .. string.sub(ARGV[6], 5))
 redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[5]) * 5 - 1)
+-- the newest entry older than the cut stays: it is the status the window starts with (the daily archive reads it)
 for k = 6, 7 do
   for _ = 1, 8 do
-    local tail = redis.call('LINDEX', KEYS[k], -1)
-    if not tail then break end
-    local sep = string.find(tail, '|', 1, true)
-    if tonumber(string.sub(tail, 1, sep - 1), 36) < tonumber(ARGV[11]) then redis.call('RPOP', KEYS[k]) else break end
+    local before = redis.call('LINDEX', KEYS[k], -2)
+    if not before then break end
+    local sep = string.find(before, '|', 1, true)
+    if tonumber(string.sub(before, 1, sep - 1), 36) < tonumber(ARGV[11]) then redis.call('RPOP', KEYS[k]) else break end
   end
 end
 return {old or '', counted, nowCounted}
@@ -381,6 +382,18 @@ export class StateRepository {
       })
       .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   }
+}
+
+/** A camera's history entries as points in time (ms), status and reasons, in the list's order. */
+export function historyPoints(entries: string[]): { at: number; status: CentreStatus; reasons: string[] }[] {
+  return entries.map((e) => {
+    const [at, code, reasons] = e.split('|') as [string, string, string];
+    return {
+      at: Number.parseInt(at, 36),
+      status: (STATUS_OF_CODE[code] ?? 'unknown') as CentreStatus,
+      reasons: reasons ? reasons.split(',') : [],
+    };
+  });
 }
 
 function positive(raw: Record<string, string> | undefined): Record<string, number> {

@@ -5,6 +5,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { AgentRecord, AgentRepository } from '../repositories/agents.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { AlertService } from '../services/alerts.ts';
+import type { ArchiveService } from '../services/archive.ts';
 import type { DeltaBus } from '../services/bus.ts';
 import type { ComplianceService } from '../services/compliance.ts';
 import type { DecodedFrame } from '../services/frame-decode.ts';
@@ -36,6 +37,8 @@ export interface AgentLinkDeps {
   maxBytesInFlight?: number;
   /** decides compliance: told of schools whose facts changed; gives the agents their profile's thresholds */
   compliance?: ComplianceService;
+  /** the daily compliance archive: told of changes observed on days it already holds */
+  archive?: ArchiveService;
 }
 
 /** The agents' websocket endpoint (/agent/link): bearer-token auth, batches with acks, heartbeats. */
@@ -327,6 +330,12 @@ export class AgentLinkServer {
     await this.d.bus.publish(r.deltas);
     // the school's facts changed: its compliance verdict is decided again (within a second, batched)
     if (r.touched || r.deltas.length) this.d.compliance?.markDirty(place.schoolId);
+    // changes observed on a day already archived (a journal replayed after an outage): that day is judged again
+    if (r.deltas.length && this.d.archive)
+      await this.d.archive.noticeLate(r.deltas.flatMap((x) => (x.observedAt ? [x.observedAt] : []))).catch((err) => {
+        this.d.log.error({ err }, 'noting late changes for the archive failed');
+        return false;
+      });
     // alerting: state changes and camera events become jobs (idempotent ids; a resend adds nothing)
     if (this.d.alerts) {
       await this.d.alerts.camerasChanged(r.deltas);

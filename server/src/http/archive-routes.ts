@@ -1,0 +1,167 @@
+import { once } from 'node:events';
+import { ArchiveSeries, ArchiveVerification, Day, type Region, RegionCode } from '@kuzet/protocol';
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { countryAllowed, regionAllowed, regionFilter, schoolAllowed } from '../services/access.ts';
+import { csvExport, type ExportScope } from '../services/archive-export.ts';
+import type { AppContext } from './context.ts';
+import { requireRole, requireUser } from './session.ts';
+import { HttpError, validate } from './validate.ts';
+
+const READ = 'admin, operator (own regions), auditor (own regions or all), school (own school), API tokens';
+const MAX_DAYS = 366;
+
+const Range = z.object({
+  region: RegionCode.optional(),
+  district: z.string().max(40).optional(),
+  school: z.string().max(60).optional(),
+  from: Day,
+  to: Day,
+});
+/** what a query's schema (a plain object, for the OpenAPI document) cannot say */
+const rangeProblem = (q: Range): string | undefined =>
+  q.from > q.to
+    ? 'from must not be after to'
+    : Date.parse(q.to) - Date.parse(q.from) > MAX_DAYS * 86_400_000
+      ? `at most ${MAX_DAYS} days`
+      : undefined;
+type Range = z.infer<typeof Range>;
+
+/** The compliance archive: day-by-day figures, its verification, and exports (CSV; PDF in archive-pdf-routes). */
+export function archiveRoutes(ctx: AppContext): Router {
+  const r = Router();
+  r.use(requireUser);
+
+  /** the scope the query names, if the user may see it (404 otherwise, as for any unit they may not see) */
+  const scopeOf = async (req: Request, q: Range): Promise<ExportScope | undefined> => {
+    const u = req.user!;
+    const bad = rangeProblem(q);
+    if (bad) throw new HttpError(400, bad);
+    const regions = await ctx.registry.regions();
+    if (q.school) {
+      const s = await ctx.registry.school(q.school);
+      if (!s || !schoolAllowed(u, s)) return undefined;
+      return { kind: 'school', id: s.id, regions: regions.filter((x) => x.code === s.regionCode) };
+    }
+    if (q.district) {
+      const d = await ctx.registry.district(q.district);
+      if (!d || !regionAllowed(u, d.regionCode)) return undefined;
+      return { kind: 'district', id: d.id, regions: regions.filter((x) => x.code === d.regionCode) };
+    }
+    if (q.region) {
+      if (!regionAllowed(u, q.region)) return undefined;
+      return { kind: 'region', id: q.region, regions: regions.filter((x) => x.code === q.region) };
+    }
+    if (!countryAllowed(u)) return undefined;
+    const allowed = regionFilter(u);
+    return { kind: 'country', id: 'KZ', regions: regions.filter((x: Region) => !allowed || allowed.includes(x.code)) };
+  };
+
+  r.get(
+    '/archive/days',
+    validate({
+      method: 'get',
+      path: '/archive/days',
+      summary:
+        "a scope's compliance day by day from the archive (country without region/district/school): each day's " +
+        'figures (coverage, compliance, failing requirements, availability minutes), or a school its verdict and ' +
+        'availability; a day re-evaluated after late data is marked revised. With the latest verification.',
+      roles: READ,
+      query: Range,
+      response: ArchiveSeries,
+    }),
+    async (req, res) => {
+      const q = res.locals.query as Range;
+      const scope = await scopeOf(req, q);
+      if (!scope) return void res.status(404).json({ error: 'no such scope, or not yours' });
+      const series = await ctx.archive.series(
+        scope.kind === 'country' ? { kind: 'country' } : { kind: scope.kind, id: scope.id },
+        q.from,
+        q.to,
+        scope.regions[0]?.code,
+      );
+      const v = await ctx.redis.get(`${ctx.keys.prefix}archive:verification`);
+      res.json({ ...series, ...(v ? { verification: JSON.parse(v) } : {}) });
+    },
+  );
+
+  r.post(
+    '/archive/verify',
+    requireRole('admin', 'auditor'),
+    validate({
+      method: 'post',
+      path: '/archive/verify',
+      summary:
+        're-reads the archive: every link of the hash chain, no entry missing, every object of the days asked for ' +
+        '(all without from/to) against its SHA-256; lists every problem, first the first',
+      roles: 'admin, auditor',
+      body: z.object({ from: Day.optional(), to: Day.optional() }),
+      response: ArchiveVerification,
+    }),
+    async (req, res) => {
+      const b = res.locals.body as { from?: string; to?: string };
+      const v = await ctx.archive.verify(b.from, b.to);
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'archive_verified',
+        ip: req.ip,
+        detail: v.ok ? `ok: ${v.entries} entries, ${v.objects} objects` : v.problems[0]!.problem.slice(0, 400),
+      });
+      res.json(v);
+    },
+  );
+
+  r.get(
+    '/exports/compliance.csv',
+    validate({
+      method: 'get',
+      path: '/exports/compliance.csv',
+      summary:
+        'CSV (UTF-8 with BOM) of every school of the scope, one row per day from the archive: verdict, reasons, ' +
+        'cameras, availability, zones not watched, archive entry. Streamed. Recorded in the audit log.',
+      roles: READ,
+      query: Range.extend({ lang: z.enum(['kk', 'ru', 'en']).default('ru') }),
+    }),
+    async (req, res) => {
+      const q = res.locals.query as Range & { lang: 'kk' | 'ru' | 'en' };
+      const scope = await scopeOf(req, q);
+      if (!scope) return void res.status(404).json({ error: 'no such scope, or not yours' });
+      await record(req, 'csv', scope, q);
+      const districts = new Map((await ctx.registry.districts()).map((d) => [d.id, d]));
+      const dname = (id: string) => {
+        const d = districts.get(id);
+        return !d ? id : q.lang === 'kk' ? d.nameKk : q.lang === 'en' ? (d.nameEn ?? d.nameRu) : d.nameRu;
+      };
+      res.setHeader('content-type', 'text/csv; charset=utf-8');
+      res.setHeader('content-disposition', `attachment; filename="kuzet-compliance-${scope.id}-${q.from}-${q.to}.csv"`);
+      await stream(res, csvExport(ctx.archive, scope, q.from, q.to, q.lang, dname));
+    },
+  );
+
+  const record = async (req: Request, format: string, scope: ExportScope, q: Range) =>
+    ctx.audit.record({
+      username: req.user!.username,
+      role: req.user!.role,
+      action: 'export',
+      ip: req.ip,
+      ...(scope.kind === 'school' ? { schoolId: scope.id } : {}),
+      detail: `${format} ${scope.kind} ${scope.id} ${q.from}..${q.to}`,
+    });
+
+  return r;
+}
+
+/** Writes chunks as the client takes them (a slow client holds the generator, not the server's memory). */
+export async function stream(res: Response, chunks: AsyncIterable<string | Buffer>): Promise<void> {
+  try {
+    for await (const c of chunks) {
+      if (res.destroyed) return;
+      if (!res.write(c)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+    res.end();
+  } catch (err) {
+    // headers are gone: the client sees a cut download, the log says why
+    res.destroy(err as Error);
+  }
+}

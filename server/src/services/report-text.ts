@@ -1,0 +1,138 @@
+/** The words of the exports (CSV and PDF), in the three languages of the dashboard. */
+export type Lang = 'kk' | 'ru' | 'en';
+
+const T = {
+  en: {
+    title: 'Video surveillance compliance',
+    generated: 'Generated',
+    period: 'Period',
+    scope: 'Scope',
+    country: 'Kazakhstan',
+    day: 'Day',
+    region: 'Region',
+    district: 'District',
+    schoolId: 'School ID',
+    school: 'School',
+    compliant: 'Compliant',
+    covered: 'Covered',
+    reasons: 'Reasons',
+    cameras: 'Cameras',
+    required: 'Required',
+    camerasCompliant: 'Compliant cameras',
+    availability: 'Availability, %',
+    linkDown: 'Link down, min',
+    offline: 'Cameras offline, min',
+    zonesMissing: 'Zones not watched',
+    yes: 'yes',
+    no: 'no',
+    schools: 'Schools',
+    compliantPct: 'Compliant, %',
+    coveredPct: 'Covered, %',
+    daysNonCompliant: 'Days not compliant',
+    revised: 'revised after late data',
+    chain: 'Archive entry',
+    verified: 'Archive verified',
+    notVerified: 'Archive verification failed',
+    page: 'Page',
+  },
+  ru: {
+    title: 'Соответствие видеонаблюдения',
+    generated: 'Сформировано',
+    period: 'Период',
+    scope: 'Охват',
+    country: 'Казахстан',
+    day: 'День',
+    region: 'Регион',
+    district: 'Район',
+    schoolId: 'ID школы',
+    school: 'Школа',
+    compliant: 'Соответствует',
+    covered: 'Охвачена',
+    reasons: 'Причины',
+    cameras: 'Камеры',
+    required: 'Требуется',
+    camerasCompliant: 'Камеры в норме',
+    availability: 'Доступность, %',
+    linkDown: 'Нет связи, мин',
+    offline: 'Камеры недоступны, мин',
+    zonesMissing: 'Зоны без наблюдения',
+    yes: 'да',
+    no: 'нет',
+    schools: 'Школы',
+    compliantPct: 'Соответствуют, %',
+    coveredPct: 'Охвачены, %',
+    daysNonCompliant: 'Дней несоответствия',
+    revised: 'пересмотрено по поздним данным',
+    chain: 'Запись архива',
+    verified: 'Архив проверен',
+    notVerified: 'Проверка архива не пройдена',
+    page: 'Стр.',
+  },
+  kk: {
+    title: 'Бейнебақылаудың талаптарға сәйкестігі',
+    generated: 'Жасалған',
+    period: 'Кезең',
+    scope: 'Қамту',
+    country: 'Қазақстан',
+    day: 'Күн',
+    region: 'Өңір',
+    district: 'Аудан',
+    schoolId: 'Мектеп ID',
+    school: 'Мектеп',
+    compliant: 'Сәйкес',
+    covered: 'Қамтылған',
+    reasons: 'Себептер',
+    cameras: 'Камералар',
+    required: 'Талап етіледі',
+    camerasCompliant: 'Сәйкес камералар',
+    availability: 'Қолжетімділік, %',
+    linkDown: 'Байланыс жоқ, мин',
+    offline: 'Камералар қолжетімсіз, мин',
+    zonesMissing: 'Бақыланбайтын аймақтар',
+    yes: 'иә',
+    no: 'жоқ',
+    schools: 'Мектептер',
+    compliantPct: 'Сәйкес, %',
+    coveredPct: 'Қамтылған, %',
+    daysNonCompliant: 'Сәйкес емес күндер',
+    revised: 'кешіккен деректер бойынша қайта қаралды',
+    chain: 'Мұрағат жазбасы',
+    verified: 'Мұрағат тексерілді',
+    notVerified: 'Мұрағатты тексеру сәтсіз',
+    page: 'Бет',
+  },
+} as const;
+
+const REASONS: Record<string, Record<Lang, string>> = {
+  no_agent: { en: 'no agent', ru: 'нет агента', kk: 'агент жоқ' },
+  no_cameras: { en: 'no cameras', ru: 'нет камер', kk: 'камера жоқ' },
+  too_few_cameras: { en: 'too few cameras', ru: 'мало камер', kk: 'камера аз' },
+  zone_missing: { en: 'zone not watched', ru: 'зона без наблюдения', kk: 'аймақ бақыланбайды' },
+  cameras_non_compliant: { en: 'cameras not compliant', ru: 'камеры не соответствуют', kk: 'камералар сәйкес емес' },
+  retention_short: { en: 'recording days short', ru: 'мало дней записи', kk: 'жазба күндері аз' },
+  retention_unknown: { en: 'recording unknown', ru: 'запись неизвестна', kk: 'жазба белгісіз' },
+  recording_gaps: { en: 'recording gaps', ru: 'пропуски записи', kk: 'жазбада үзілістер' },
+  resolution_below_required: { en: 'resolution too low', ru: 'низкое разрешение', kk: 'ажыратымдылық төмен' },
+  resolution_unknown: { en: 'resolution unknown', ru: 'разрешение неизвестно', kk: 'ажыратымдылық белгісіз' },
+  fps_below_required: { en: 'frame rate too low', ru: 'низкая частота кадров', kk: 'кадр жиілігі төмен' },
+  clock_drift: { en: 'clock off', ru: 'часы сбиты', kk: 'сағат қате' },
+  no_signal: { en: 'no signal', ru: 'нет сигнала', kk: 'сигнал жоқ' },
+  link_down: { en: 'link down', ru: 'нет связи', kk: 'байланыс жоқ' },
+  forbidden_zone: { en: 'forbidden zone', ru: 'запрещённая зона', kk: 'тыйым салынған аймақ' },
+};
+
+export function text(lang: Lang): (typeof T)['en'] {
+  return T[lang];
+}
+
+export function reasonText(code: string, lang: Lang): string {
+  return REASONS[code]?.[lang] ?? code;
+}
+
+/** A CSV field: quoted when it must be (RFC 4180), formula-looking text defused for spreadsheets. */
+export function csvField(v: string | number | boolean | undefined): string {
+  if (v === undefined) return '';
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n;]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}

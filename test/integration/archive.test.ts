@@ -1,0 +1,301 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { RunningServer } from '@kuzet/server';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3ObjectStore } from '../../server/src/repositories/object-store.ts';
+import { addDays, dayBounds, dayOf } from '../../server/src/services/archive-day.ts';
+import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
+import { freePortRange, ROOT, startRedis } from '../helpers.ts';
+import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
+
+const run = promisify(execFile);
+const TZ = 'Asia/Almaty';
+const SCHOOL = 'KZ-75-01-0001';
+const H = 3_600_000;
+const cam = (n: number) => `cam-${n.toString(16).padStart(16, '0')}`;
+
+/** RFC 4180, enough to read our export back */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  return rows;
+}
+
+describe('the daily compliance archive: a simulated week, its hash chain, late data, exports', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let s3: S3rver;
+  let server: RunningServer;
+  let prefix: string;
+  let env: Record<string, string>;
+  let api: Api;
+  let agent: FakeAgent;
+  const today = dayOf(Date.now(), TZ);
+  const days = [6, 5, 4, 3, 2, 1].map((n) => addDays(today, -n)); // D1 … D6, the six days before today
+  const at = (day: string, hours: number) => new Date(dayBounds(day, TZ).start + hours * H).toISOString();
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    const port = await freePortRange(1);
+    s3 = new S3rver({
+      port,
+      address: '127.0.0.1',
+      directory: mkdtempSync(join(tmpdir(), 'kuzet-s3rver-')),
+      silent: true,
+    });
+    await s3.run();
+    env = {
+      KUZET_S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      KUZET_S3_BUCKET: 'kuzet-archive',
+      KUZET_S3_ACCESS_KEY: 'S3RVER',
+      KUZET_S3_SECRET_KEY: 'S3RVER',
+      // no housekeeping worker: the test runs the archive's days itself, with its clock
+      KUZET_WORKERS: 'false',
+    };
+    ({ server, prefix } = await testServer(redis.url, undefined, env));
+    api = new Api(server.url);
+    expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
+    agent = await enrolFakeAgent(api, server.url, SCHOOL, 'agent-almaty-1');
+    // the week as the agent saw it: three cameras online from before D1; camera 2 offline on D3 10:00–16:00 and
+    // from D5 23:00 to D6 01:00; camera 3 keeps 20 days of recordings where the profile asks for 45
+    const before = at(days[0]!, -1);
+    await agent.batch([1, 2, 3].map((n) => ({ cam: cam(n), status: 'online', since: before, at: before })));
+    const change = (status: string, t: string) =>
+      agent.batch([
+        { cam: cam(2), status, since: t, at: t, ...(status === 'offline' ? { reasons: ['unreachable'] } : {}) },
+      ]);
+    await change('offline', at(days[2]!, 10));
+    await change('online', at(days[2]!, 16));
+    await change('offline', at(days[4]!, 23));
+    await change('online', at(days[5]!, 1));
+    const now = new Date().toISOString();
+    await agent.messages(
+      [1, 2, 3].flatMap((n) => [
+        {
+          type: 'stream',
+          measurement: {
+            cameraId: cam(n),
+            at: now,
+            profileToken: 'main',
+            codec: 'H264',
+            width: 1920,
+            height: 1080,
+            fps: 25,
+            durationMs: 900,
+          },
+        },
+        {
+          type: 'retention',
+          report: {
+            state: 'known',
+            cameraId: cam(n),
+            at: now,
+            source: 'camera',
+            recordingToken: 'rec',
+            oldest: new Date(Date.now() - (n === 3 ? 20 : 50) * 24 * H).toISOString(),
+            newest: now,
+            retainedDays: n === 3 ? 20 : 50,
+            gaps: [],
+            gapWindowDays: 7,
+          },
+        },
+        { type: 'clock', reading: { cameraId: cam(n), at: now, driftSeconds: 0.4 } },
+      ]),
+    );
+    // each night after the day ended (its clock moved there), the day is archived
+    for (const d of days) {
+      server.archive.clock = () => dayBounds(addDays(d, 1), TZ).start + 20 * 60_000;
+      expect((await server.archive.runDaily()).archived).toEqual([d]);
+    }
+    server.archive.clock = Date.now;
+  });
+  afterAll(async () => {
+    agent?.ws.close();
+    await server?.close();
+    await s3?.close();
+    await redis?.stop();
+  });
+
+  const schoolDays = async (from = days[0]!, to = days[5]!) =>
+    (await api.get(`/archive/days?school=${SCHOOL}&from=${from}&to=${to}`)).json.days as {
+      day: string;
+      n: number;
+      revised: boolean;
+      school: {
+        availablePct: number;
+        verdict: { compliant: boolean; failing: Record<string, number>; cameras: { compliant: number } };
+      };
+    }[];
+
+  it('judges each day from what happened that day: availability, outages at its end, recording days', async () => {
+    const week = await schoolDays();
+    expect(week.map((d) => d.day)).toEqual(days);
+    expect(week.map((d) => d.n)).toEqual([1, 2, 3, 4, 5, 6]);
+    // camera 2 lost 6 of 24 hours on D3 (mean of three cameras: (100 + 75 + 100) / 3), 1 hour on D5 and on D6
+    expect(week.map((d) => d.school.availablePct)).toEqual([100, 100, 91.7, 100, 98.6, 98.6]);
+    // camera 3's recording days fall short every day; camera 2 was offline when D5 ended: no signal that day
+    for (const d of week) expect(d.school.verdict.failing.retention_short).toBe(1);
+    expect(week.map((d) => d.school.verdict.failing.no_signal ?? 0)).toEqual([0, 0, 0, 0, 1, 0]);
+    expect(week.map((d) => d.school.verdict.cameras.compliant)).toEqual([2, 2, 2, 2, 1, 2]);
+    expect(week.every((d) => !d.school.verdict.compliant)).toBe(true);
+    // the region's and the country's figures of a day
+    const region = (await api.get(`/archive/days?region=KZ-75&from=${days[2]}&to=${days[2]}`)).json.days[0];
+    expect(region.figures).toMatchObject({ schools: 2, covered: 1, compliant: 0, cameras: 3, camerasCompliant: 2 });
+    expect(region.figures.offlineMin).toBe(360);
+    expect((await api.get(`/archive/days?from=${days[0]}&to=${days[5]}`)).json.days).toHaveLength(6);
+    // the archive run again changes nothing (a day is archived once)
+    server.archive.clock = () => dayBounds(today, TZ).start + 30 * 60_000;
+    expect((await server.archive.runDaily()).archived).toEqual([]);
+    server.archive.clock = Date.now;
+  });
+
+  it('late data (a journal replayed after an outage) re-judges its day in a superseding entry', async () => {
+    // camera 1 was offline on D4 12:00–13:00; the centre hears of it only now
+    await agent.batch([
+      { cam: cam(1), status: 'offline', reasons: ['unreachable'], since: at(days[3]!, 12), at: at(days[3]!, 12) },
+    ]);
+    await agent.batch([{ cam: cam(1), status: 'online', since: at(days[3]!, 13), at: at(days[3]!, 13) }]);
+    expect(await server.archive.reviseLate()).toEqual({ revised: [days[3]] });
+    const week = await schoolDays();
+    const d4 = week.find((d) => d.day === days[3])!;
+    expect(d4).toMatchObject({ n: 7, revised: true });
+    expect(d4.school.availablePct).toBe(98.6);
+    expect(week.filter((d) => d.revised)).toHaveLength(1);
+    // nothing new: nothing written
+    expect(await server.archive.reviseLate()).toEqual({ revised: [] });
+  });
+
+  const cli = async (...args: string[]) => {
+    try {
+      const r = await run(join(ROOT, 'server/bin/kuzet-server'), ['archive', 'verify', ...args], {
+        env: { ...process.env, ...env, KUZET_REDIS_URL: redis.url, KUZET_PREFIX: prefix, KUZET_LOG_LEVEL: 'silent' },
+      });
+      return { code: 0, out: r.stdout };
+    } catch (err) {
+      const e = err as { code: number; stdout: string };
+      return { code: e.code, out: e.stdout };
+    }
+  };
+
+  it('archive verify proves the chain, and names a changed byte and a deleted manifest', async () => {
+    const ok = await cli();
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.out).toMatch(/archive verified: 7 entries, 14 objects/);
+    expect((await api.post('/archive/verify', {})).json).toMatchObject({ ok: true, entries: 7 });
+    const store = new S3ObjectStore({
+      endpoint: env.KUZET_S3_ENDPOINT!,
+      bucket: 'kuzet-archive',
+      accessKey: 'S3RVER',
+      secretKey: 'S3RVER',
+      region: 'us-east-1',
+    });
+    // one byte of one school's figures in D2's Almaty object, re-compressed so that it still reads
+    const key = `archive/days/${days[1]}/2/KZ-75.json.gz`;
+    const original = (await store.get(key))!.body;
+    const text = gunzipSync(original).toString();
+    await store.put(
+      key,
+      gzipSync(Buffer.from(text.replace('"availablePct":100', '"availablePct":101'))),
+      'application/gzip',
+    );
+    const changed = await cli();
+    expect(changed.code).toBe(1);
+    expect(changed.out).toContain(`first broken day ${days[1]}, entry 2, object ${key}`);
+    // outside the range asked for, the object is not read (the chain's links are)
+    expect((await cli('--from', days[2]!)).code).toBe(0);
+    await store.put(key, original, 'application/gzip');
+    expect((await cli()).code).toBe(0);
+    // a deleted manifest breaks the chain where it was
+    const manifest = 'archive/manifests/00000003.json';
+    const m3 = (await store.get(manifest))!.body;
+    await store.delete(manifest);
+    const deleted = await cli();
+    expect(deleted.code).toBe(1);
+    expect(deleted.out).toContain('manifest 3 is missing');
+    expect(deleted.out).toContain(`after day ${days[1]} (entry 2)`);
+    const v = (await api.post('/archive/verify', {})).json;
+    expect(v.ok).toBe(false);
+    // and no entry can be added to a broken chain's end unnoticed: the newest deleted is found too
+    await store.put(manifest, m3, 'application/json');
+    const m7 = (await store.get('archive/manifests/00000007.json'))!.body;
+    await store.delete('archive/manifests/00000007.json');
+    expect((await cli()).out).toContain('the newest entry 7 is missing');
+    await store.put('archive/manifests/00000007.json', m7, 'application/json');
+    expect((await cli()).code).toBe(0);
+    expect((await cli('--from', 'yesterday')).code).toBe(2);
+  });
+
+  it('exports the days as CSV an auditor opens in Excel, in kk, ru and en; each export audited', async () => {
+    const heads = { kk: 'Күн', ru: 'День', en: 'Day' } as const;
+    for (const lang of ['kk', 'ru', 'en'] as const) {
+      const res = await api.get(`/exports/compliance.csv?school=${SCHOOL}&from=${days[0]}&to=${days[5]}&lang=${lang}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/csv; charset=utf-8/);
+      const text = res.bytes!.toString('utf8');
+      expect(text.charCodeAt(0)).toBe(0xfeff);
+      const rows = parseCsv(text.slice(1));
+      expect(rows[0]![0]).toBe(heads[lang]);
+      expect(rows).toHaveLength(7);
+      const col = (name: string) => rows[0]!.indexOf(name);
+      expect(rows.slice(1).map((r) => r[0])).toEqual(days);
+      const avail = rows
+        .slice(1)
+        .map((r) =>
+          Number(r[col(lang === 'en' ? 'Availability, %' : lang === 'ru' ? 'Доступность, %' : 'Қолжетімділік, %')]),
+        );
+      expect(avail).toEqual([100, 100, 91.7, 98.6, 98.6, 98.6]);
+      expect(rows[1]![4]).toBe(lang === 'kk' ? 'Тест мектебі №1 (синтетикалық)' : 'Тестовая школа №1 (синтетическая)');
+    }
+    const region = parseCsv(
+      (await api.get(`/exports/compliance.csv?region=KZ-75&from=${days[0]}&to=${days[5]}&lang=en`))
+        .bytes!.toString('utf8')
+        .slice(1),
+    );
+    expect(region).toHaveLength(1 + 6 * 2); // both Almaty schools, every day
+    const audit = (await api.get('/audit?limit=20')).json as { action: string; detail?: string }[];
+    expect(audit.filter((a) => a.action === 'export')).toHaveLength(4);
+    expect(audit.find((a) => a.action === 'export')?.detail).toMatch(/^csv region KZ-75 /);
+  });
+
+  it('shows each user only their scope', async () => {
+    for (const u of [
+      { username: 'auditor-ast', password: 'auditor-password-1', role: 'auditor', regions: ['KZ-71'] },
+      { username: 'staff-1', password: 'staff-password-01', role: 'school', regions: [], schoolId: SCHOOL },
+    ])
+      expect((await api.post('/users', u)).status).toBe(200);
+    const auditor = new Api(server.url);
+    await auditor.login('auditor-ast', 'auditor-password-1');
+    expect((await auditor.get(`/archive/days?school=${SCHOOL}&from=${days[0]}&to=${days[5]}`)).status).toBe(404);
+    expect((await auditor.get(`/exports/compliance.csv?region=KZ-75&from=${days[0]}&to=${days[5]}`)).status).toBe(404);
+    expect((await auditor.get(`/archive/days?region=KZ-71&from=${days[0]}&to=${days[5]}`)).json.days).toHaveLength(6);
+    expect((await auditor.get(`/archive/days?from=${days[0]}&to=${days[5]}`)).status).toBe(404);
+    const staff = new Api(server.url);
+    await staff.login('staff-1', 'staff-password-01');
+    expect((await staff.get(`/archive/days?school=${SCHOOL}&from=${days[0]}&to=${days[5]}`)).json.days).toHaveLength(6);
+    expect((await staff.get(`/archive/days?region=KZ-75&from=${days[0]}&to=${days[5]}`)).status).toBe(404);
+    expect((await staff.post('/archive/verify', {})).status).toBe(403);
+    expect((await api.get(`/archive/days?from=${days[5]}&to=${days[0]}`)).status).toBe(400);
+  });
+});
