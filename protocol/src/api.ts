@@ -261,3 +261,18 @@ export const LiveServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: z.string() }),
   z.object({ type: z.literal('pong') }),
 ]);
+
+/** A read-only API token for another state system: scoped to regions (none: the whole country), revocable. */
+export const NewApiToken = z.object({
+  name: z.string().trim().min(2).max(80),
+  regions: z.array(RegionCode).max(20).default([]),
+});
+export const ApiTokenInfo = NewApiToken.extend({
+  id: z.string(),
+  createdBy: z.string(),
+  createdAt: IsoTime,
+  lastUsedAt: IsoTime.optional(),
+});
+export type ApiTokenInfo = z.infer<typeof ApiTokenInfo>;
+/** shown once, when made: only its hash is kept */
+export const CreatedApiToken = ApiTokenInfo.extend({ token: z.string() });

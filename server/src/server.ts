@@ -14,6 +14,7 @@ import { allowedOrigins } from './http/origin.ts';
 import { AccountBackup } from './repositories/accounts-backup.ts';
 import { AgentRepository } from './repositories/agents.ts';
 import { AlertRepository } from './repositories/alerts.ts';
+import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { ArchiveRepository } from './repositories/archive.ts';
 import { AuditRepository } from './repositories/audit.ts';
 import { DiskObjectStore, type ObjectStore, S3ObjectStore } from './repositories/object-store.ts';
@@ -278,6 +279,7 @@ export async function startServer(
       compliance,
       archive,
       users,
+      apiTokens: new ApiTokenRepository(redis, keys),
       agents,
       metrics,
       grid,

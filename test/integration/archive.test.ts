@@ -298,4 +298,39 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
     expect((await staff.post('/archive/verify', {})).status).toBe(403);
     expect((await api.get(`/archive/days?from=${days[5]}&to=${days[0]}`)).status).toBe(400);
   });
+
+  it('API tokens for other state systems: read-only, scoped to their regions, revocable, audited', async () => {
+    const made = await api.post('/api-tokens', { name: 'Akimat of Almaty (reporting system)', regions: ['KZ-75'] });
+    expect(made.status).toBe(200);
+    const token = made.json.token as string;
+    expect(token).toMatch(/^kzt_/);
+    expect((await api.post('/api-tokens', { name: 'nobody', regions: ['KZ-99'] })).status).toBe(400);
+    const bearer = (path: string, method = 'GET') =>
+      fetch(`${server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+    const q = `from=${days[0]}&to=${days[5]}`;
+    const own = await bearer(`/archive/days?region=KZ-75&${q}`);
+    expect(own.status).toBe(200);
+    expect(((await own.json()) as { days: unknown[] }).days).toHaveLength(6);
+    expect((await bearer(`/exports/compliance.csv?district=KZ-75-01&${q}&lang=en`)).status).toBe(200);
+    expect((await bearer(`/archive/days?region=KZ-71&${q}`)).status).toBe(404);
+    expect((await bearer(`/archive/days?${q}`)).status).toBe(404);
+    expect((await bearer('/compliance?region=KZ-75')).status).toBe(200);
+    expect((await bearer('/archive/verify', 'POST')).status).toBe(403);
+    expect((await bearer('/api-tokens')).status).toBe(403);
+    // the list shows it (used just now), never the token
+    const listed = (await api.get('/api-tokens')).json as { id: string; lastUsedAt?: string; token?: string }[];
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.lastUsedAt).toBeDefined();
+    expect(JSON.stringify(listed)).not.toContain(token);
+    expect((await api.call('DELETE', `/api-tokens/${listed[0]!.id}`)).status).toBe(200);
+    expect((await bearer(`/archive/days?region=KZ-75&${q}`)).status).toBe(401);
+    expect(
+      (await fetch(`${server.url}/api/v1/summary`, { headers: { authorization: 'Bearer kzt_forged' } })).status,
+    ).toBe(401);
+    const audit = (await api.get('/audit?limit=50')).json as { action: string; username: string; detail?: string }[];
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['api_token_created', 'api_token_revoked']));
+    expect(audit.find((a) => a.action === 'export' && a.username === `api.${listed[0]!.id}`)?.detail).toMatch(
+      /^csv district KZ-75-01 /,
+    );
+  });
 });

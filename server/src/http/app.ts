@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { adminRoutes } from './admin-routes.ts';
 import { alertRoutes } from './alert-routes.ts';
+import { apiTokenRoutes } from './api-token-routes.ts';
 import { archiveRoutes } from './archive-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { complianceRoutes } from './compliance-routes.ts';
@@ -69,7 +70,7 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
   );
   const api = express.Router();
   api.use(sameOriginOnly(ctx.allowedOrigins));
-  api.use(loadUser(ctx.users));
+  api.use(loadUser(ctx.users, ctx.apiTokens));
   api.use(authRoutes(ctx));
   api.use(adminRoutes(ctx));
   api.use(registryRoutes(ctx));
@@ -80,6 +81,7 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
   api.use(complianceRoutes(ctx));
   api.use(registryImportRoutes(ctx));
   api.use(archiveRoutes(ctx));
+  api.use(apiTokenRoutes(ctx));
   app.use('/api/v1', api);
   const doc = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => void res.json(doc));

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AgentRepository } from '../repositories/agents.ts';
+import type { ApiTokenRepository } from '../repositories/api-tokens.ts';
 import type { AlertRepository } from '../repositories/alerts.ts';
 import type { AuditRepository } from '../repositories/audit.ts';
 import type { ClaimRepository } from '../repositories/claims.ts';
@@ -30,6 +31,8 @@ export interface AppContext {
   /** the daily compliance archive (hash chain in the object store) */
   archive: ArchiveService;
   users: UserRepository;
+  /** read-only tokens of other state systems */
+  apiTokens: ApiTokenRepository;
   agents: AgentRepository;
   metrics: Metrics;
   grid: GridCache;

@@ -1,5 +1,6 @@
 import type { User } from '@kuzet/protocol';
 import type { NextFunction, Request, Response } from 'express';
+import type { ApiTokenRepository } from '../repositories/api-tokens.ts';
 import type { UserRepository } from '../repositories/users.ts';
 
 export const SESSION_COOKIE = 'kuzet_session';
@@ -23,17 +24,32 @@ declare global {
     interface Request {
       user?: User;
       sessionId?: string;
+      /** the request came with an API token (read-only) */
+      apiToken?: string;
     }
   }
 }
 
-/** Loads the session user (if any) for every request. */
-export function loadUser(users: UserRepository) {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+/**
+ * Loads the session user (if any) for every request; without a session, an API token (`Authorization: Bearer
+ * kzt_…`) acts as a read-only auditor of its regions: anything but GET with one is refused.
+ */
+export function loadUser(users: UserRepository, tokens?: ApiTokenRepository) {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const sid = sessionIdFrom(req.headers.cookie);
     if (sid) {
       req.user = await users.sessionUser(sid);
       req.sessionId = sid;
+    }
+    const auth = req.headers.authorization;
+    if (!req.user && tokens && auth?.startsWith('Bearer ')) {
+      const t = await tokens.user(auth.slice(7).trim());
+      if (!t) return void res.status(401).json({ error: 'unknown or revoked API token' });
+      const { tokenId, ...user } = t;
+      req.user = user;
+      req.apiToken = tokenId;
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return void res.status(403).json({ error: 'API tokens are read-only' });
     }
     next();
   };

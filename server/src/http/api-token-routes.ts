@@ -1,0 +1,80 @@
+import { ApiTokenInfo, CreatedApiToken, NewApiToken } from '@kuzet/protocol';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from './context.ts';
+import { requireRole } from './session.ts';
+import { validate } from './validate.ts';
+
+/** Read-only API tokens for other state systems (admins make, list and revoke them; each change audited). */
+export function apiTokenRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const admin = requireRole('admin');
+
+  r.get(
+    '/api-tokens',
+    admin,
+    validate({
+      method: 'get',
+      path: '/api-tokens',
+      summary: 'the API tokens (never the tokens themselves: only their hashes are kept)',
+      roles: 'admin',
+      response: z.array(ApiTokenInfo),
+    }),
+    async (_req, res) => void res.json(await ctx.apiTokens.list()),
+  );
+
+  r.post(
+    '/api-tokens',
+    admin,
+    validate({
+      method: 'post',
+      path: '/api-tokens',
+      summary:
+        'make a read-only token for another system, scoped to regions (none: the whole country); it is sent as ' +
+        '`Authorization: Bearer <token>`, acts as an auditor of those regions, and is shown only in this answer',
+      roles: 'admin',
+      body: NewApiToken,
+      response: CreatedApiToken,
+    }),
+    async (req, res) => {
+      const b = res.locals.body as z.infer<typeof NewApiToken>;
+      const known = new Set((await ctx.registry.regions()).map((x) => x.code));
+      const unknown = b.regions.filter((x) => !known.has(x));
+      if (unknown.length) return void res.status(400).json({ error: `no such region: ${unknown.join(', ')}` });
+      const t = await ctx.apiTokens.create({ ...b, createdBy: req.user!.username });
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'api_token_created',
+        ip: req.ip,
+        detail: `${t.id} "${t.name}" ${t.regions.length ? t.regions.join(',') : 'country'}`,
+      });
+      res.json(t);
+    },
+  );
+
+  r.delete(
+    '/api-tokens/:id',
+    admin,
+    validate({
+      method: 'delete',
+      path: '/api-tokens/:id',
+      summary: 'revoke a token: refused from the next request on',
+      roles: 'admin',
+      params: z.object({ id: z.string().regex(/^[0-9a-f]{12}$/) }),
+    }),
+    async (req, res) => {
+      const t = await ctx.apiTokens.revoke((res.locals.params as { id: string }).id);
+      if (!t) return void res.status(404).json({ error: 'no such token' });
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'api_token_revoked',
+        ip: req.ip,
+        detail: `${t.id} "${t.name}"`,
+      });
+      res.json({ ok: true });
+    },
+  );
+  return r;
+}
