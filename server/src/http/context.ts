@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AgentRepository } from '../repositories/agents.ts';
-import type { ApiTokenRepository } from '../repositories/api-tokens.ts';
 import type { AlertRepository } from '../repositories/alerts.ts';
+import type { ApiTokenRepository } from '../repositories/api-tokens.ts';
 import type { AuditRepository } from '../repositories/audit.ts';
 import type { ClaimRepository } from '../repositories/claims.ts';
 import type { MeasurementRepository } from '../repositories/measurements.ts';
