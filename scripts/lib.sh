@@ -6,13 +6,15 @@ cd "$ROOT"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
-# ensure_packages cmd:debian-package ... — apt-get install the packages whose command is missing.
+# ensure_packages cmd:debian-package ... — apt-get install the packages whose command is missing (a cmd that is an
+# absolute path is a file the package provides, e.g. a font).
 ensure_packages() {
   local missing=() pair cmd pkg
   for pair in "$@"; do
     cmd=${pair%%:*}
     pkg=${pair#*:}
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    if [[ $cmd == /* ]]; then [ -e "$cmd" ] || missing+=("$pkg")
+    else command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg"); fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""

@@ -105,6 +105,8 @@ export const ServerEnv = z.object({
     ),
   /** when the day that ended is archived (cron, in KUZET_TIMEZONE) */
   KUZET_ARCHIVE_CRON: z.string().default('15 0 * * *'),
+  /** the fonts of PDF reports (DejaVu Sans, with Cyrillic and Kazakh letters: Debian's fonts-dejavu-core) */
+  KUZET_PDF_FONT_DIR: z.string().default('/usr/share/fonts/truetype/dejavu'),
   /** how often days that got late status changes (journals replayed after outages) are re-judged */
   KUZET_ARCHIVE_LATE_SECONDS: z.coerce.number().positive().default(300),
   KUZET_S3_ENDPOINT: z.url().optional(),

@@ -37,6 +37,7 @@ import { IntegrityService } from './services/integrity.ts';
 import { LinkMonitor } from './services/link-monitor.ts';
 import { Metrics } from './services/metrics.ts';
 import { Notifier } from './services/notifier.ts';
+import { PdfThread } from './services/pdf-offthread.ts';
 import { registryFromCsv } from './services/registry-csv.ts';
 import { StoreGuard } from './services/store-guard.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
@@ -236,6 +237,12 @@ export async function startServer(
       .then(() => link.requirementsChanged())
       .catch((err) => log.error({ err }, 'reloading the requirements failed'));
   });
+  const pdf = new PdfThread(cfg.KUZET_PDF_FONT_DIR);
+  if (!existsSync(join(cfg.KUZET_PDF_FONT_DIR, 'DejaVuSans.ttf')))
+    log.error(
+      { dir: cfg.KUZET_PDF_FONT_DIR },
+      'no DejaVuSans.ttf there: PDF reports will fail (apt-get install fonts-dejavu-core)',
+    );
   const archive = new ArchiveService({
     redis,
     keys,
@@ -278,6 +285,7 @@ export async function startServer(
       integrity,
       compliance,
       archive,
+      pdf,
       users,
       apiTokens: new ApiTokenRepository(redis, keys),
       agents,
@@ -377,6 +385,7 @@ export async function startServer(
       guard.stop();
       compliance.stop();
       await bounded(complianceThread.close());
+      await bounded(pdf.close());
       metricsServer?.close();
       monitor.stop();
       live.close();

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -275,8 +275,52 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
     );
     expect(region).toHaveLength(1 + 6 * 2); // both Almaty schools, every day
     const audit = (await api.get('/audit?limit=20')).json as { action: string; detail?: string }[];
-    expect(audit.filter((a) => a.action === 'export')).toHaveLength(4);
-    expect(audit.find((a) => a.action === 'export')?.detail).toMatch(/^csv region KZ-75 /);
+    expect(audit.filter((a) => a.action === 'export' && a.detail?.startsWith('csv'))).toHaveLength(4);
+    expect(audit.find((a) => a.action === 'export' && a.detail?.startsWith('csv'))?.detail).toMatch(
+      /^csv region KZ-75 /,
+    );
+  });
+
+  it('renders the PDF report in kk, ru and en with Cyrillic text, laid out in a thread; pdftoppm draws it', async () => {
+    const words = {
+      kk: ['Бейнебақылаудың талаптарға сәйкестігі', 'Тест мектебі №1', 'агент жоқ (6)', 'сәйкестігі: Алматы'],
+      ru: ['Соответствие видеонаблюдения', 'Тестовая школа №1', 'нет агента (6)'],
+      en: ['Video surveillance compliance', 'Тестовая школа №1', 'no agent (6)'],
+    } as const;
+    const dir = join(ROOT, 'test/artifacts/screenshots');
+    mkdirSync(dir, { recursive: true });
+    for (const lang of ['kk', 'ru', 'en'] as const) {
+      const res = await api.get(`/exports/compliance.pdf?region=KZ-75&from=${days[0]}&to=${days[5]}&lang=${lang}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      expect(res.bytes!.subarray(0, 5).toString()).toBe('%PDF-');
+      const file = join(dir, `archive-report-${lang}.pdf`);
+      writeFileSync(file, res.bytes!);
+      const txt = (await run('pdftotext', ['-layout', file, '-'])).stdout;
+      for (const w of words[lang]) expect(txt).toContain(w);
+      for (const d of days) expect(txt).toContain(d);
+      expect(txt).toContain(`${days[3]} *`); // the revised day, marked
+      await run('pdftoppm', [
+        '-png',
+        '-r',
+        '80',
+        '-f',
+        '1',
+        '-l',
+        '1',
+        '-singlefile',
+        file,
+        file.replace(/\.pdf$/, ''),
+      ]);
+      expect(statSync(file.replace(/\.pdf$/, '.png')).size).toBeGreaterThan(10_000);
+    }
+    // a school's own report: its days
+    const school = await api.get(`/exports/compliance.pdf?school=${SCHOOL}&from=${days[0]}&to=${days[5]}&lang=en`);
+    const file = join(dir, 'archive-report-school.pdf');
+    writeFileSync(file, school.bytes!);
+    const txt = (await run('pdftotext', ['-layout', file, '-'])).stdout;
+    expect(txt).toContain('recording days short');
+    expect(txt).toContain('no signal');
   });
 
   it('shows each user only their scope', async () => {

@@ -3,7 +3,8 @@ import { ArchiveSeries, ArchiveVerification, Day, type Region, RegionCode } from
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { countryAllowed, regionAllowed, regionFilter, schoolAllowed } from '../services/access.ts';
-import { csvExport, type ExportScope } from '../services/archive-export.ts';
+import { csvExport, type ExportScope, pdfReport } from '../services/archive-export.ts';
+import { text } from '../services/report-text.ts';
 import type { AppContext } from './context.ts';
 import { requireRole, requireUser } from './session.ts';
 import { HttpError, validate } from './validate.ts';
@@ -138,6 +139,54 @@ export function archiveRoutes(ctx: AppContext): Router {
       await stream(res, csvExport(ctx.archive, scope, q.from, q.to, q.lang, dname));
     },
   );
+
+  r.get(
+    '/exports/compliance.pdf',
+    validate({
+      method: 'get',
+      path: '/exports/compliance.pdf',
+      summary:
+        'PDF report of the scope over the period from the archive (kk/ru/en): each day, and the regions (country) or ' +
+        'schools (region, district) below it with their days not compliant, availability and main reasons; laid out ' +
+        'in a worker thread and streamed. Recorded in the audit log.',
+      roles: READ,
+      query: Range.extend({ lang: z.enum(['kk', 'ru', 'en']).default('ru') }),
+    }),
+    async (req, res) => {
+      const q = res.locals.query as Range & { lang: 'kk' | 'ru' | 'en' };
+      const scope = await scopeOf(req, q);
+      if (!scope) return void res.status(404).json({ error: 'no such scope, or not yours' });
+      await record(req, 'pdf', scope, q);
+      const name = await scopeName(scope, q.lang);
+      const v = await ctx.redis.get(`${ctx.keys.prefix}archive:verification`);
+      const verification = v ? (JSON.parse(v) as { ok: boolean; checkedAt: string }) : undefined;
+      const report = await pdfReport(
+        ctx.archive,
+        { ...scope, name },
+        q.from,
+        q.to,
+        q.lang,
+        req.user!.username,
+        verification,
+      );
+      res.setHeader('content-type', 'application/pdf');
+      res.setHeader('content-disposition', `attachment; filename="kuzet-compliance-${scope.id}-${q.from}-${q.to}.pdf"`);
+      await stream(res, ctx.pdf.render(report));
+    },
+  );
+
+  const scopeName = async (scope: ExportScope, lang: 'kk' | 'ru' | 'en'): Promise<string> => {
+    const pick = (x: { nameRu: string; nameKk: string; nameEn?: string }) =>
+      lang === 'kk' ? x.nameKk : lang === 'en' ? (x.nameEn ?? x.nameRu) : x.nameRu;
+    if (scope.kind === 'country') return text(lang).country;
+    if (scope.kind === 'region') return pick(scope.regions[0]!);
+    if (scope.kind === 'district') {
+      const d = await ctx.registry.district(scope.id);
+      return d ? `${pick(d)}, ${pick(scope.regions[0]!)}` : scope.id;
+    }
+    const s = await ctx.registry.school(scope.id);
+    return s ? `${lang === 'kk' ? s.nameKk : s.nameRu} (${s.id})` : scope.id;
+  };
 
   const record = async (req: Request, format: string, scope: ExportScope, q: Range) =>
     ctx.audit.record({

@@ -18,6 +18,7 @@ import type { ComplianceService } from '../services/compliance.ts';
 import type { GridCache } from '../services/grid-cache.ts';
 import type { IntegrityService } from '../services/integrity.ts';
 import type { Metrics } from '../services/metrics.ts';
+import type { PdfThread } from '../services/pdf-offthread.ts';
 
 export interface AppContext {
   redis: Redis;
@@ -30,6 +31,8 @@ export interface AppContext {
   compliance: ComplianceService;
   /** the daily compliance archive (hash chain in the object store) */
   archive: ArchiveService;
+  /** PDF reports, laid out in a worker thread */
+  pdf: PdfThread;
   users: UserRepository;
   /** read-only tokens of other state systems */
   apiTokens: ApiTokenRepository;

@@ -1,5 +1,6 @@
 import type { ArchiveSchool, Region } from '@kuzet/protocol';
 import type { ArchiveService } from './archive.ts';
+import type { PdfReport } from './archive-pdf.ts';
 import { csvField, type Lang, reasonText, text } from './report-text.ts';
 
 /** What an export covers: a region, a district or one school (with the region it is in), and the regions allowed. */
@@ -104,4 +105,116 @@ export async function* csvExport(
     }
   }
   if (chunk) yield chunk;
+}
+
+const mean = (sum: number, n: number) => (n ? Math.round((10 * sum) / n) / 10 : undefined);
+const topReasons = (counts: Map<string, number>, lang: Lang) =>
+  [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([r, n]) => `${reasonText(r, lang)} (${n})`)
+    .join('; ');
+
+/**
+ * The data of a PDF report (read from the archive here; laid out in the PDF thread): the scope's days and, below
+ * it, the regions (of the country) or the schools (of a region or district) over the period.
+ */
+export async function pdfReport(
+  archive: ArchiveService,
+  scope: ExportScope & { name: string },
+  from: string,
+  to: string,
+  lang: Lang,
+  generatedBy: string,
+  verification?: { ok: boolean; checkedAt: string },
+): Promise<PdfReport> {
+  const days: PdfReport['days'] = [];
+  const units = new Map<
+    string,
+    PdfReport['units'][number] & { availSum: number; availN: number; counts: Map<string, number> }
+  >();
+  const unit = (label: string, name: string) => {
+    let u = units.get(label);
+    if (!u) {
+      u = { label, name, days: 0, daysNonCompliant: 0, reasons: '', availSum: 0, availN: 0, counts: new Map() };
+      units.set(label, u);
+    }
+    return u;
+  };
+  const count = (m: Map<string, number>, keys: string[]) => {
+    for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  };
+  if (scope.kind !== 'school') {
+    for (const m of await archive.entries(from, to)) {
+      const f =
+        scope.kind === 'country'
+          ? m.figures.country
+          : scope.kind === 'region'
+            ? m.figures.regions[scope.id]
+            : m.figures.districts[scope.id];
+      if (!f) continue;
+      const reasons = new Map(Object.entries({ ...f.schoolReasons, ...f.failing }) as [string, number][]);
+      days.push({
+        day: m.day,
+        n: m.n,
+        revised: m.kind === 'late',
+        ...f,
+        ...(f.observedMin ? { availablePct: Math.round((1000 * f.availableMin) / f.observedMin) / 10 } : {}),
+        reasons: topReasons(reasons, lang),
+      });
+      if (scope.kind === 'country')
+        for (const r of scope.regions) {
+          const rf = m.figures.regions[r.code];
+          if (!rf) continue;
+          const u = unit(r.code, regionName(r, lang));
+          u.days++;
+          if (rf.compliant < rf.schools) u.daysNonCompliant++;
+          if (rf.observedMin) (u.availSum += (100 * rf.availableMin) / rf.observedMin), u.availN++;
+          for (const [k, n] of Object.entries({ ...rf.schoolReasons, ...rf.failing }))
+            u.counts.set(k, (u.counts.get(k) ?? 0) + (n ?? 0));
+        }
+    }
+  }
+  if (scope.kind !== 'country')
+    for await (const row of schoolDays(archive, scope, from, to)) {
+      const s = row.school;
+      const v = s.verdict;
+      const reasons = [...v.reasons, ...Object.keys(v.failing)];
+      if (scope.kind === 'school')
+        days.push({
+          day: row.day,
+          n: row.n,
+          revised: row.revised,
+          schools: 1,
+          covered: v.covered ? 1 : 0,
+          compliant: v.compliant ? 1 : 0,
+          cameras: v.cameras.present,
+          camerasCompliant: v.cameras.compliant,
+          ...(s.availablePct !== undefined ? { availablePct: s.availablePct } : {}),
+          reasons: reasons.map((r) => reasonText(r, lang)).join('; '),
+        });
+      else {
+        const u = unit(s.id, lang === 'kk' ? s.nameKk : s.nameRu);
+        u.days++;
+        if (!v.compliant) u.daysNonCompliant++;
+        if (s.availablePct !== undefined) (u.availSum += s.availablePct), u.availN++;
+        count(u.counts, reasons);
+      }
+    }
+  return {
+    lang,
+    scopeName: scope.name,
+    from,
+    to,
+    generatedAt: new Date().toISOString(),
+    generatedBy,
+    ...(verification ? { verification } : {}),
+    days,
+    units: [...units.values()].map(({ availSum, availN, counts, ...u }) => ({
+      ...u,
+      ...(availN ? { availablePct: mean(availSum, availN) } : {}),
+      reasons: topReasons(counts, lang),
+    })),
+    unitKind: scope.kind === 'country' ? 'region' : scope.kind === 'school' ? 'none' : 'school',
+  };
 }

@@ -1,11 +1,7 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { tsWorker } from '../threads/boot.ts';
 import type { VerdictChange } from './compliance.ts';
-
-const BOOT = `require(${JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'))}).register();
-require(${JSON.stringify(fileURLToPath(new URL('../threads/compliance-thread.ts', import.meta.url)))});`;
 
 export interface OffThreadResult {
   schools: number;
@@ -33,11 +29,9 @@ export class ComplianceThread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    // like the frame decoder's threads: TypeScript through tsx's in-thread require hook
-    const w = new Worker(BOOT, {
-      eval: true,
-      execArgv: [],
-      workerData: { redisUrl: this.redisUrl, prefix: this.prefix },
+    const w = tsWorker(new URL('../threads/compliance-thread.ts', import.meta.url), {
+      redisUrl: this.redisUrl,
+      prefix: this.prefix,
     });
     w.on('message', (m: { id: number; result?: OffThreadResult; error?: string }) => {
       const p = this.pending.get(m.id);
@@ -55,7 +49,6 @@ export class ComplianceThread {
       fail(err);
     });
     w.on('exit', () => fail(new Error('the compliance thread ended')));
-    w.unref();
     this.worker = w;
     return w;
   }

@@ -1,11 +1,7 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { type DecodedFrame, decodeAgentFrame } from '../services/frame-decode.ts';
-
-const WORKER_BOOT = `require(${JSON.stringify(createRequire(import.meta.url).resolve('tsx/cjs/api'))}).register();
-require(${JSON.stringify(fileURLToPath(new URL('./frame-decoder-worker.ts', import.meta.url)))});`;
+import { tsWorker } from '../threads/boot.ts';
 
 interface Pending {
   resolve: (r: DecodedFrame) => void;
@@ -38,10 +34,7 @@ export class FrameDecoder {
   }
 
   private spawn(): Thread {
-    // The thread runs TypeScript too. On Node 20 a worker does not get the parent's ESM loader (tsx's --import: see
-    // nodejs/node#47747), so the thread loads its code through tsx's in-thread require hook; none of the parent's
-    // V8 flags either.
-    const worker = new Worker(WORKER_BOOT, { eval: true, execArgv: [] });
+    const worker = tsWorker(new URL('./frame-decoder-worker.ts', import.meta.url));
     const t: Thread = { worker, pending: new Map() };
     worker.on('message', (m: { id: number; r: DecodedFrame }) => {
       const p = t.pending.get(m.id);
@@ -60,7 +53,6 @@ export class FrameDecoder {
     worker.on('exit', (code) => {
       if (this.threads.includes(t)) fail(new Error(`frame decoder thread exited with code ${code}`));
     });
-    worker.unref();
     return t;
   }
 

@@ -1,0 +1,180 @@
+import { join } from 'node:path';
+import PDFDocument from 'pdfkit';
+import { type Lang, text } from './report-text.ts';
+
+/** What a PDF report shows: prepared from the archive on the event loop (I/O), laid out in a thread (CPU). */
+export interface PdfReport {
+  lang: Lang;
+  scopeName: string;
+  from: string;
+  to: string;
+  generatedAt: string;
+  generatedBy: string;
+  verification?: { ok: boolean; checkedAt: string };
+  /** each archived day of the scope */
+  days: {
+    day: string;
+    n: number;
+    revised: boolean;
+    schools: number;
+    covered: number;
+    compliant: number;
+    cameras: number;
+    camerasCompliant: number;
+    availablePct?: number;
+    reasons?: string;
+  }[];
+  /** the units below the scope (regions, districts or schools) over the period */
+  units: {
+    label: string;
+    name: string;
+    days: number;
+    daysNonCompliant: number;
+    availablePct?: number;
+    reasons: string;
+  }[];
+  unitKind: 'region' | 'district' | 'school' | 'none';
+}
+
+const pct = (n: number, of: number) => (of ? `${Math.round((1000 * n) / of) / 10}` : '—');
+
+/**
+ * Lays a report out as a PDF: the Kuzet header (no state emblem), the period and scope, the archive's verification,
+ * a table of days and a table of the units below, with Cyrillic (DejaVu, from Debian's fonts-dejavu-core).
+ * Calls `onChunk` with the bytes as they are produced.
+ */
+export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) => void): Promise<void> {
+  const t = text(r.lang);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: 48, bottom: 48, left: 40, right: 40 },
+    bufferPages: false,
+    info: { Title: `${t.title} — ${r.scopeName}`, Author: 'Kuzet', Subject: `${r.from} … ${r.to}` },
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    doc.on('data', onChunk);
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+  doc.registerFont('body', join(fontDir, 'DejaVuSans.ttf'));
+  doc.registerFont('bold', join(fontDir, 'DejaVuSans-Bold.ttf'));
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+
+  const header = () => {
+    doc.save().rect(0, 0, doc.page.width, 34).fill('#10243f').restore();
+    doc.font('bold').fontSize(13).fillColor('#ffffff').text('◉ Kuzet', left, 11, { lineBreak: false });
+    doc
+      .font('body')
+      .fontSize(8)
+      .fillColor('#ffffff')
+      .text(t.title, left, 14, { width, align: 'right', lineBreak: false });
+    doc.fillColor('#000000');
+    doc.y = 48;
+  };
+  doc.on('pageAdded', header);
+  header();
+
+  doc.font('bold').fontSize(16).text(`${t.title}: ${r.scopeName}`, left, doc.y, { width });
+  doc.moveDown(0.3);
+  doc.font('body').fontSize(9).fillColor('#333333');
+  doc.text(`${t.period}: ${r.from} — ${r.to}`);
+  doc.text(`${t.generated}: ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC · ${r.generatedBy}`);
+  if (r.verification)
+    doc
+      .fillColor(r.verification.ok ? '#1b6e2a' : '#b3261e')
+      .text(
+        `${r.verification.ok ? t.verified : t.notVerified}: ${r.verification.checkedAt.slice(0, 16).replace('T', ' ')} UTC`,
+      );
+  doc.fillColor('#000000').moveDown(0.8);
+
+  const table = (cols: { title: string; w: number; align?: 'left' | 'right' }[], rows: string[][]) => {
+    const total = cols.reduce((a, c) => a + c.w, 0);
+    const ws = cols.map((c) => (c.w / total) * width);
+    const line = (cells: string[], bold: boolean, shade: boolean) => {
+      doc.font(bold ? 'bold' : 'body').fontSize(bold ? 7 : 8);
+      const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: ws[i]! - 6 }))) + 6;
+      if (doc.y + h > doc.page.height - doc.page.margins.bottom) {
+        doc.addPage();
+        if (!bold)
+          line(
+            cols.map((c) => c.title),
+            true,
+            true,
+          );
+        doc.font(bold ? 'bold' : 'body').fontSize(bold ? 7 : 8);
+      }
+      const y = doc.y;
+      if (shade)
+        doc
+          .save()
+          .rect(left, y, width, h)
+          .fill(bold ? '#dfe6ef' : '#f4f6f9')
+          .restore();
+      let x = left;
+      cells.forEach((c, i) => {
+        doc.fillColor('#000000').text(c, x + 3, y + 3, { width: ws[i]! - 6, align: cols[i]!.align ?? 'left' });
+        x += ws[i]!;
+      });
+      doc.y = y + h;
+      doc.x = left;
+    };
+    line(
+      cols.map((c) => c.title),
+      true,
+      true,
+    );
+    for (const [i, row] of rows.entries()) line(row, false, i % 2 === 1);
+    doc.moveDown(1);
+  };
+
+  doc.font('bold').fontSize(11).text(t.day);
+  doc.moveDown(0.3);
+  table(
+    [
+      { title: t.day, w: 11 },
+      { title: t.schools, w: 9, align: 'right' },
+      { title: t.coveredPct, w: 10, align: 'right' },
+      { title: t.compliantPct, w: 10, align: 'right' },
+      { title: t.camerasCompliant, w: 11, align: 'right' },
+      { title: t.availability, w: 13, align: 'right' },
+      { title: t.reasons, w: 30 },
+    ],
+    r.days.map((d) => [
+      d.revised ? `${d.day} *` : d.day,
+      String(d.schools),
+      pct(d.covered, d.schools),
+      pct(d.compliant, d.schools),
+      `${d.camerasCompliant} / ${d.cameras}`,
+      d.availablePct === undefined ? '—' : String(d.availablePct),
+      d.reasons ?? '',
+    ]),
+  );
+  if (r.days.some((d) => d.revised)) {
+    doc.font('body').fontSize(8).fillColor('#555555').text(`* ${t.revised}`, left);
+    doc.fillColor('#000000').moveDown(0.8);
+  }
+  if (r.unitKind !== 'none' && r.units.length) {
+    const unitTitle = r.unitKind === 'region' ? t.region : r.unitKind === 'district' ? t.district : t.school;
+    doc.font('bold').fontSize(11).text(unitTitle, left);
+    doc.moveDown(0.3);
+    table(
+      [
+        { title: r.unitKind === 'school' ? t.schoolId : unitTitle, w: r.unitKind === 'school' ? 14 : 8 },
+        { title: unitTitle, w: 30 },
+        { title: t.daysNonCompliant, w: 12, align: 'right' },
+        { title: t.availability, w: 13, align: 'right' },
+        { title: t.reasons, w: 29 },
+      ],
+      r.units.map((u) => [
+        u.label,
+        u.name,
+        `${u.daysNonCompliant} / ${u.days}`,
+        u.availablePct === undefined ? '—' : String(u.availablePct),
+        u.reasons,
+      ]),
+    );
+  }
+  doc.end();
+  return done;
+}
