@@ -17,6 +17,7 @@ const pages = {
   alerts: () => import('./pages/AlertsPage.tsx'),
   admin: () => import('./pages/AdminPage.tsx'),
   compliance: () => import('./pages/CompliancePage.tsx'),
+  archive: () => import('./pages/ArchivePage.tsx'),
 };
 const SchoolsPage = lazy(() => pages.schools().then((m) => ({ default: m.SchoolsPage })));
 const SchoolPage = lazy(() => pages.school().then((m) => ({ default: m.SchoolPage })));
@@ -25,6 +26,7 @@ const AlertsPage = lazy(() => pages.alerts().then((m) => ({ default: m.AlertsPag
 const AlertPage = lazy(() => pages.alerts().then((m) => ({ default: m.AlertPage })));
 const AdminPage = lazy(() => pages.admin().then((m) => ({ default: m.AdminPage })));
 const CompliancePage = lazy(() => pages.compliance().then((m) => ({ default: m.CompliancePage })));
+const ArchivePage = lazy(() => pages.archive().then((m) => ({ default: m.ArchivePage })));
 
 /** a prefetch waits until the user has not scrolled, clicked or typed for this long */
 const PREFETCH_QUIET_MS = 1500;
@@ -89,6 +91,7 @@ function Routed() {
             <Route path="/cameras/:id" element={<CameraPage />} />
             <Route path="/alerts" element={<AlertsPage />} />
             <Route path="/compliance" element={<CompliancePage />} />
+            <Route path="/archive" element={<ArchivePage />} />
             <Route path="/alerts/:id" element={<AlertPage />} />
             {user.role === 'admin' && <Route path="/admin" element={<AdminPage />} />}
             <Route path="*" element={<Navigate to="/" replace />} />

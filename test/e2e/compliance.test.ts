@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, dayBounds, dayOf } from '../../server/src/services/archive-day.ts';
 import { ConsoleGuard, ensureDashboardBuilt, launch, login, screenshot } from '../browser.ts';
 import { type Chain, startChain } from '../chain.ts';
 import { waitFor } from '../helpers.ts';
@@ -169,5 +170,64 @@ describe('compliance view in Chromium', () => {
     expect(doc.version).toBe(v0 + 1);
     expect(doc.profiles.find((p) => p.name === 'national')?.minRetentionDays).toBe(31);
     await screenshot(page, 'requirements-editor-en');
+  });
+
+  it("archive: the days of the country and a school, the chain verified, exports in the user's language", async () => {
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    const today = dayOf(Date.now(), 'Asia/Almaty');
+    const yesterday = addDays(today, -1);
+    // yesterday is archived when the server starts (a day missed while it was down); today, with the clock moved on
+    await waitFor(
+      async () => (await api.get(`/archive/days?from=${yesterday}&to=${yesterday}`)).json.days?.length === 1,
+      30_000,
+      'yesterday archived at start',
+    );
+    chain.server.archive.clock = () => dayBounds(addDays(today, 1), 'Asia/Almaty').start + 20 * 60_000;
+    expect((await chain.server.archive.runDaily()).archived).toEqual([today]);
+    chain.server.archive.clock = Date.now;
+    expect(
+      (
+        await api.post('/users', {
+          username: 'staff',
+          password: 'staff-password',
+          role: 'school',
+          schoolId: SCHOOL,
+          regions: [],
+        })
+      ).status,
+    ).toBe(200);
+    const words = {
+      en: ['Compliance archive', 'Verify now', 'Archive verified'],
+      ru: ['Архив соответствия', 'Проверить сейчас', 'Архив проверен'],
+      kk: ['Сәйкестік мұрағаты', 'Қазір тексеру', 'Мұрағат тексерілді'],
+    } as const;
+    for (const [locale, lang] of [
+      ['en-US', 'en'],
+      ['ru-RU', 'ru'],
+      ['kk-KZ', 'kk'],
+    ] as const) {
+      const page = await as('aud', 'auditor-password', locale);
+      await page.goto(`${base}/archive?from=${yesterday}&to=${today}`);
+      await page.waitForSelector('[data-testid=archive-days] tbody tr >> nth=1');
+      expect(await page.textContent('h1')).toBe(words[lang][0]);
+      expect(await page.locator('[data-testid=archive-trend] polyline').count()).toBe(3);
+      await page.click(`button:has-text("${words[lang][1]}")`);
+      await page.waitForSelector(`[data-testid=archive-verification]:has-text("${words[lang][2]}")`);
+      const csv = await page.getAttribute(`a[href*="compliance.csv"]`, 'href');
+      expect(csv).toContain(`lang=${lang}`);
+      // the download is the archive's own CSV, with the page's session
+      const body = await page.evaluate(async (u) => (await fetch(u!)).text(), csv);
+      expect(body.split('\r\n').filter(Boolean)).toHaveLength(1 + 2 * 3); // every school of the registry, both days
+      await screenshot(page, `archive-country-${lang}`);
+      await page.selectOption('[data-testid=archive-region]', 'KZ-75');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=archive-days] tbody tr').length === 2);
+    }
+    const page = await as('staff', 'staff-password', 'ru-RU');
+    await page.goto(`${base}/archive?from=${yesterday}&to=${today}`);
+    await page.waitForSelector('[data-testid=archive-school-summary]');
+    expect(await page.textContent('[data-testid=archive-school-summary]')).toMatch(/из 2 дней/);
+    expect(await page.locator('button:has-text("Проверить сейчас")').count()).toBe(0);
+    await screenshot(page, 'archive-school-ru');
   });
 });

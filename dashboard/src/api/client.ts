@@ -2,6 +2,8 @@ import {
   AgentInfo,
   Alert,
   type AlertAction,
+  ArchiveSeries,
+  ArchiveVerification,
   CameraGrid,
   CameraGridIds,
   CameraView,
@@ -197,8 +199,24 @@ export const api = {
   placeCamera: (id: string, body: { name?: string; zone?: string | null }) =>
     call(Ok, `/cameras/${encodeURIComponent(id)}/placement`, { method: 'PUT', body }),
   requirements: () => call(RequirementsDoc, '/requirements'),
+  archiveDays: (q: ArchiveQuery) => call(ArchiveSeries, `/archive/days?${archiveParams(q)}`),
+  verifyArchive: () => call(ArchiveVerification, '/archive/verify', { method: 'POST', body: {} }),
   saveRequirements: (doc: unknown) =>
     call(z.object({ version: z.number(), schools: z.number() }), '/requirements', { method: 'PUT', body: doc }),
 };
+
+/** a scope (none: the country) and a period of the compliance archive */
+export interface ArchiveQuery {
+  region?: string;
+  district?: string;
+  school?: string;
+  from: string;
+  to: string;
+}
+export const archiveParams = (q: ArchiveQuery & { lang?: string }) =>
+  new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => Boolean(e[1]))).toString();
+/** where an export of the archive downloads from (a plain link: the browser streams it to a file) */
+export const exportUrl = (format: 'csv' | 'pdf', q: ArchiveQuery & { lang: string }) =>
+  `/api/v1/exports/compliance.${format}?${archiveParams(q)}`;
 
 export { LiveServerFrame };

@@ -29,6 +29,7 @@ export function Layout({ children }: { children: ReactNode }) {
           )}
           <NavLink to="/alerts">{t('nav.alerts')}</NavLink>
           {user.role !== 'school' && <NavLink to="/compliance">{t('nav.compliance')}</NavLink>}
+          <NavLink to="/archive">{t('nav.archive')}</NavLink>
           {user.role === 'admin' && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
         </nav>
         <div className="top-right">

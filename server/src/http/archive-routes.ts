@@ -132,7 +132,7 @@ export function archiveRoutes(ctx: AppContext): Router {
       const districts = new Map((await ctx.registry.districts()).map((d) => [d.id, d]));
       const dname = (id: string) => {
         const d = districts.get(id);
-        return !d ? id : q.lang === 'kk' ? d.nameKk : q.lang === 'en' ? (d.nameEn ?? d.nameRu) : d.nameRu;
+        return !d ? id : q.lang === 'kk' ? d.nameKk : d.nameRu;
       };
       res.setHeader('content-type', 'text/csv; charset=utf-8');
       res.setHeader('content-disposition', `attachment; filename="kuzet-compliance-${scope.id}-${q.from}-${q.to}.csv"`);

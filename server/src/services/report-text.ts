@@ -121,7 +121,7 @@ const REASONS: Record<string, Record<Lang, string>> = {
   forbidden_zone: { en: 'forbidden zone', ru: 'запрещённая зона', kk: 'тыйым салынған аймақ' },
 };
 
-export function text(lang: Lang): (typeof T)['en'] {
+export function text(lang: Lang): Record<keyof (typeof T)['en'], string> {
   return T[lang];
 }
 
