@@ -17,7 +17,7 @@ import { AlertRepository } from './repositories/alerts.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { ArchiveRepository } from './repositories/archive.ts';
 import { AuditRepository } from './repositories/audit.ts';
-import { DiskObjectStore, type ObjectStore, S3ObjectStore } from './repositories/object-store.ts';
+import { type ObjectStore, objectStoreFor, type S3Options } from './repositories/object-store.ts';
 import { connectRedis, Keys, whenReady } from './repositories/redis.ts';
 import { RegistryRepository } from './repositories/registry.ts';
 import { RequirementsError, RequirementsRepository, readRequirementsFile } from './repositories/requirements.ts';
@@ -81,17 +81,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Camera pictures go to S3 (MinIO) when configured, else to a directory on this server. */
-export function objectStore(cfg: ServerConfig): ObjectStore {
-  if (!cfg.KUZET_S3_ENDPOINT) return new DiskObjectStore(cfg.KUZET_OBJECT_DIR);
-  return new S3ObjectStore({
-    endpoint: cfg.KUZET_S3_ENDPOINT,
-    bucket: cfg.KUZET_S3_BUCKET,
-    accessKey: cfg.KUZET_S3_ACCESS_KEY!,
-    secretKey: cfg.KUZET_S3_SECRET_KEY!,
-    region: cfg.KUZET_S3_REGION,
-  });
+/** Where objects are kept (camera pictures, the archive): S3 (MinIO) when configured, else a directory here. */
+export function storeConfig(cfg: ServerConfig): { dir: string; s3?: S3Options } {
+  return {
+    dir: cfg.KUZET_OBJECT_DIR,
+    ...(cfg.KUZET_S3_ENDPOINT
+      ? {
+          s3: {
+            endpoint: cfg.KUZET_S3_ENDPOINT,
+            bucket: cfg.KUZET_S3_BUCKET,
+            accessKey: cfg.KUZET_S3_ACCESS_KEY!,
+            secretKey: cfg.KUZET_S3_SECRET_KEY!,
+            region: cfg.KUZET_S3_REGION,
+          },
+        }
+      : {}),
+  };
 }
+export const objectStore = (cfg: ServerConfig): ObjectStore => objectStoreFor(storeConfig(cfg));
 
 /** Waits for a step of a shutdown, at most `ms` (its failure is not the shutdown's). */
 const bounded = (p: Promise<unknown>, ms = 3000): Promise<unknown> =>
@@ -181,7 +188,10 @@ export async function startServer(
   });
   const requirements = new RequirementsRepository(redis, keys, store);
   const compliance = new ComplianceService(redis, keys, registry, requirements, bus, log);
-  const complianceThread = new ComplianceThread(cfg.KUZET_REDIS_URL, cfg.KUZET_PREFIX, log);
+  const complianceThread = new ComplianceThread(cfg.KUZET_REDIS_URL, cfg.KUZET_PREFIX, log, {
+    store: storeConfig(cfg),
+    timeZone: cfg.KUZET_TIMEZONE,
+  });
   compliance.thread = complianceThread;
   compliance.threadAbove = cfg.KUZET_COMPLIANCE_THREAD_ABOVE;
   const complianceAlerts = new ComplianceAlerts(compliance, alerts, registry);
@@ -252,6 +262,8 @@ export async function startServer(
     timeZone: cfg.KUZET_TIMEZONE,
     log,
   });
+  // a day of every camera is seconds of work at full size: in the compliance thread, off the event loop
+  archive.offThread = (kind, now) => complianceThread.archive(kind, now);
   // the day that ended, once (one instance runs it; a day already archived is skipped, so a rerun changes nothing);
   // then the chain is verified (its links, and the objects of the last month)
   const archiveDaily = async () => {

@@ -166,3 +166,8 @@ export class S3ObjectStore implements ObjectStore {
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }
+
+/** The store a configuration names: an S3 bucket when it has an endpoint, else a directory on this server. */
+export function objectStoreFor(o: { dir: string; s3?: S3Options }): ObjectStore {
+  return o.s3 ? new S3ObjectStore(o.s3) : new DiskObjectStore(o.dir);
+}

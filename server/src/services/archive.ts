@@ -52,6 +52,11 @@ export class ArchiveService {
     },
   ) {}
 
+  /** where the day's work runs instead (the compliance thread), told this instance's clock */
+  offThread?: (
+    kind: 'archive-daily' | 'archive-late',
+    now: number,
+  ) => Promise<{ archived?: string[]; revised?: string[] }>;
   /** the clock (tests move it over simulated days) */
   clock: () => number = Date.now;
   private now = () => this.clock();
@@ -63,6 +68,7 @@ export class ArchiveService {
 
   /** Archives every ended day not archived yet (yesterday; after downtime, the days missed that history still has). */
   async runDaily(): Promise<{ archived: string[] }> {
+    if (this.offThread) return { archived: (await this.offThread('archive-daily', this.now())).archived ?? [] };
     const yesterday = addDays(this.today(), -1);
     const days = await this.d.repo.days();
     const newest = [...days.keys()].sort().at(-1);
@@ -223,6 +229,7 @@ export class ArchiveService {
 
   /** Re-judges the archived days that got late status changes; each that changed gets a superseding entry. */
   async reviseLate(): Promise<{ revised: string[] }> {
+    if (this.offThread) return { revised: (await this.offThread('archive-late', this.now())).revised ?? [] };
     const days = (await this.d.redis.spop(this.lateKey(), 1000)).sort();
     const index = await this.d.repo.days();
     const revised: string[] = [];

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import type { S3Options } from '../repositories/object-store.ts';
 import { tsWorker } from '../threads/boot.ts';
 import type { VerdictChange } from './compliance.ts';
 
@@ -18,13 +19,15 @@ export interface OffThreadResult {
 export class ComplianceThread {
   private worker?: Worker;
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: (r: OffThreadResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly redisUrl: string,
     private readonly prefix: string,
     private readonly log?: Logger,
+    /** for the archive's work: where objects are kept, and the deployment's time zone */
+    private readonly archiveCfg?: { store: { dir: string; s3?: S3Options }; timeZone: string },
   ) {}
 
   private start(): Worker {
@@ -32,8 +35,9 @@ export class ComplianceThread {
     const w = tsWorker(new URL('../threads/compliance-thread.ts', import.meta.url), {
       redisUrl: this.redisUrl,
       prefix: this.prefix,
+      ...this.archiveCfg,
     });
-    w.on('message', (m: { id: number; result?: OffThreadResult; error?: string }) => {
+    w.on('message', (m: { id: number; result?: unknown; error?: string }) => {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
       if (m.error) p?.reject(new Error(m.error));
@@ -55,12 +59,21 @@ export class ComplianceThread {
 
   /** Evaluates the given schools (all of the registry without ids) in the thread; one run at a time. */
   evaluate(ids?: string[]): Promise<OffThreadResult> {
+    return this.run<OffThreadResult>({ kind: 'evaluate', ids });
+  }
+
+  /** The archive's daily run, or its revision of days with late changes, with the caller's clock. */
+  archive(kind: 'archive-daily' | 'archive-late', now: number): Promise<{ archived?: string[]; revised?: string[] }> {
+    return this.run({ kind, now });
+  }
+
+  private run<T>(msg: Record<string, unknown>): Promise<T> {
     const run = this.queue.then(
       () =>
-        new Promise<OffThreadResult>((resolve, reject) => {
+        new Promise<T>((resolve, reject) => {
           const id = ++this.seq;
-          this.pending.set(id, { resolve, reject });
-          this.start().postMessage({ id, ids });
+          this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
+          this.start().postMessage({ id, ...msg });
         }),
     );
     this.queue = run.catch(() => undefined);

@@ -5,14 +5,21 @@
  * back which schools changed and how, for the compliance alerts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ObjectStore } from '../repositories/object-store.ts';
+import { ArchiveRepository } from '../repositories/archive.ts';
+import { type ObjectStore, objectStoreFor, type S3Options } from '../repositories/object-store.ts';
 import { connectRedis, Keys, whenReady } from '../repositories/redis.ts';
 import { RegistryRepository } from '../repositories/registry.ts';
 import { RequirementsRepository } from '../repositories/requirements.ts';
+import { ArchiveService } from '../services/archive.ts';
 import { DeltaBus } from '../services/bus.ts';
 import { ComplianceService, type VerdictChange } from '../services/compliance.ts';
 
-const { redisUrl, prefix } = workerData as { redisUrl: string; prefix: string };
+const { redisUrl, prefix, store, timeZone } = workerData as {
+  redisUrl: string;
+  prefix: string;
+  store?: { dir: string; s3?: S3Options };
+  timeZone?: string;
+};
 const redis = connectRedis(redisUrl);
 const pub = connectRedis(redisUrl);
 const keys = new Keys(prefix);
@@ -33,16 +40,40 @@ const compliance = new ComplianceService(
   bus,
 );
 
-parentPort!.on('message', async (m: { id: number; ids?: string[] }) => {
+const registry = new RegistryRepository(redis, keys);
+/** the archive's days are judged here too (seconds of work at full size); it writes to the object store itself */
+const archive =
+  store && timeZone
+    ? new ArchiveService({
+        redis,
+        keys,
+        registry,
+        compliance,
+        repo: new ArchiveRepository(objectStoreFor(store), redis, keys),
+        timeZone,
+      })
+    : undefined;
+
+type Message = { id: number; kind?: 'evaluate' | 'archive-daily' | 'archive-late'; ids?: string[]; now?: number };
+
+parentPort!.on('message', async (m: Message) => {
   try {
     await whenReady(redis);
     await compliance.reload();
+    if (m.kind === 'archive-daily' || m.kind === 'archive-late') {
+      if (!archive) throw new Error("the compliance thread was started without the archive's configuration");
+      const now = m.now ?? Date.now();
+      archive.clock = () => now;
+      const result = m.kind === 'archive-daily' ? await archive.runDaily() : await archive.reviseLate();
+      parentPort!.postMessage({ id: m.id, result });
+      return;
+    }
     const changes: VerdictChange[] = [];
     compliance.onChanged = async (cs) => {
       changes.push(...cs);
     };
     const t0 = Date.now();
-    const ids = m.ids ?? (await new RegistryRepository(redis, keys).schoolIds({}));
+    const ids = m.ids ?? (await registry.schoolIds({}));
     const changed = await compliance.evaluate(ids, 3);
     parentPort!.postMessage({ id: m.id, result: { schools: ids.length, changed, ms: Date.now() - t0, changes } });
   } catch (err) {
