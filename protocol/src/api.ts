@@ -153,6 +153,7 @@ export const AuditAction = z.enum([
   'camera_placed',
   'registry_imported',
   'archive_verified',
+  'archive_rejudged',
   'export',
   'api_token_created',
   'api_token_revoked',

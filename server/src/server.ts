@@ -263,7 +263,7 @@ export async function startServer(
     log,
   });
   // a day of every camera is seconds of work at full size: in the compliance thread, off the event loop
-  archive.offThread = (kind, now) => complianceThread.archive(kind, now);
+  archive.offThread = (kind, now, day) => complianceThread.archive(kind, now, day);
   // the day that ended, once (one instance runs it; a day already archived is skipped, so a rerun changes nothing);
   // then the chain is verified (its links, and the objects of the last month)
   const archiveDaily = async () => {

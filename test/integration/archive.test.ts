@@ -377,4 +377,18 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
       /^csv district KZ-75-01 /,
     );
   });
+
+  it('an admin re-judges an ended day: a superseding entry, the chain still whole', async () => {
+    const r = await api.post(`/archive/days/${days[1]}/rejudge`, {});
+    expect(r.status).toBe(200);
+    expect(r.json.n).toBe(8);
+    const d2 = (await schoolDays(days[1], days[1]))[0]!;
+    expect(d2).toMatchObject({ n: 8, revised: true });
+    expect(d2.school.availablePct).toBe(100);
+    expect((await api.post(`/archive/days/${today}/rejudge`, {})).status).toBe(400);
+    const auditor = new Api(server.url);
+    await auditor.login('auditor-ast', 'auditor-password-1');
+    expect((await auditor.post(`/archive/days/${days[1]}/rejudge`, {})).status).toBe(403);
+    expect((await api.post('/archive/verify', {})).json).toMatchObject({ ok: true, entries: 8 });
+  });
 });

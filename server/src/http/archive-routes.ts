@@ -113,6 +113,35 @@ export function archiveRoutes(ctx: AppContext): Router {
     },
   );
 
+  r.post(
+    '/archive/days/:day/rejudge',
+    requireRole('admin'),
+    validate({
+      method: 'post',
+      path: '/archive/days/:day/rejudge',
+      summary:
+        'judge an ended day again from what the centre holds now (after a registry correction, or a day archived ' +
+        "before its data arrived): a new entry of the chain supersedes the day's current one; nothing is rewritten",
+      roles: 'admin',
+      params: z.object({ day: Day }),
+      response: z.object({ n: z.int(), ms: z.int() }),
+    }),
+    async (req, res) => {
+      const { day } = res.locals.params as { day: string };
+      if (day >= ctx.archive.today()) return void res.status(400).json({ error: `${day} has not ended yet` });
+      const t0 = Date.now();
+      const n = await ctx.archive.rejudge(day);
+      await ctx.audit.record({
+        username: req.user!.username,
+        role: req.user!.role,
+        action: 'archive_rejudged',
+        ip: req.ip,
+        detail: `${day}: entry ${n}`,
+      });
+      res.json({ n, ms: Date.now() - t0 });
+    },
+  );
+
   r.get(
     '/exports/compliance.csv',
     validate({

@@ -54,9 +54,10 @@ export class ArchiveService {
 
   /** where the day's work runs instead (the compliance thread), told this instance's clock */
   offThread?: (
-    kind: 'archive-daily' | 'archive-late',
+    kind: 'archive-daily' | 'archive-late' | 'archive-day',
     now: number,
-  ) => Promise<{ archived?: string[]; revised?: string[] }>;
+    day?: string,
+  ) => Promise<{ archived?: string[]; revised?: string[]; n?: number }>;
   /** the clock (tests move it over simulated days) */
   clock: () => number = Date.now;
   private now = () => this.clock();
@@ -84,6 +85,21 @@ export class ArchiveService {
       archived.push(day);
     }
     return { archived };
+  }
+
+  /**
+   * Judges an ended day again from what the centre holds now (an administrator corrected the registry, or a day
+   * was archived before its data had arrived), as an entry superseding the day's current one. Returns its number.
+   */
+  async rejudge(day: string): Promise<number> {
+    if (this.offThread) return (await this.offThread('archive-day', this.now(), day)).n!;
+    if (day >= this.today()) throw new ArchiveDayError(`${day} has not ended yet`);
+    const n = (await this.d.repo.days()).get(day);
+    const regions = await this.evaluateDay(day);
+    const m = n
+      ? await this.append(day, 'late', regions, { manifest: await this.manifest(n), all: regions })
+      : await this.append(day, 'daily', regions);
+    return m.n;
   }
 
   /** Judges one ended day of every region from what Redis holds now. */
@@ -333,6 +349,8 @@ export class ArchiveService {
     return this.d.repo.region(m, regionCode);
   }
 }
+
+export class ArchiveDayError extends Error {}
 
 function dayStartOf(day: string, tz: string): number {
   return dayBounds(day, tz).start;

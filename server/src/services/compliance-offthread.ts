@@ -63,8 +63,12 @@ export class ComplianceThread {
   }
 
   /** The archive's daily run, or its revision of days with late changes, with the caller's clock. */
-  archive(kind: 'archive-daily' | 'archive-late', now: number): Promise<{ archived?: string[]; revised?: string[] }> {
-    return this.run({ kind, now });
+  archive(
+    kind: 'archive-daily' | 'archive-late' | 'archive-day',
+    now: number,
+    day?: string,
+  ): Promise<{ archived?: string[]; revised?: string[]; n?: number }> {
+    return this.run({ kind, now, day });
   }
 
   private run<T>(msg: Record<string, unknown>): Promise<T> {

@@ -54,17 +54,28 @@ const archive =
       })
     : undefined;
 
-type Message = { id: number; kind?: 'evaluate' | 'archive-daily' | 'archive-late'; ids?: string[]; now?: number };
+type Message = {
+  id: number;
+  kind?: 'evaluate' | 'archive-daily' | 'archive-late' | 'archive-day';
+  ids?: string[];
+  now?: number;
+  day?: string;
+};
 
 parentPort!.on('message', async (m: Message) => {
   try {
     await whenReady(redis);
     await compliance.reload();
-    if (m.kind === 'archive-daily' || m.kind === 'archive-late') {
+    if (m.kind === 'archive-daily' || m.kind === 'archive-late' || m.kind === 'archive-day') {
       if (!archive) throw new Error("the compliance thread was started without the archive's configuration");
       const now = m.now ?? Date.now();
       archive.clock = () => now;
-      const result = m.kind === 'archive-daily' ? await archive.runDaily() : await archive.reviseLate();
+      const result =
+        m.kind === 'archive-daily'
+          ? await archive.runDaily()
+          : m.kind === 'archive-late'
+            ? await archive.reviseLate()
+            : { n: await archive.rejudge(m.day!) };
       parentPort!.postMessage({ id: m.id, result });
       return;
     }
