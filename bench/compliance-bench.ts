@@ -7,6 +7,7 @@
  * Writes the "Compliance" section of bench/RESULTS.md. Env: BENCH_AGENTS (7,500), BENCH_CAMERAS (250,000).
  */
 import { launch } from '../test/browser.ts';
+import { storeFacts } from './facts.ts';
 import { ADMIN_PW, log, sleep, startFleet } from './fleet.ts';
 import { machine, percentile } from './proc.ts';
 import { writeSection } from './results.ts';
@@ -19,52 +20,7 @@ const fleet = await startFleet({ agents: AGENTS, cameras: CAMERAS });
 const { sims, send, ackLag, port } = fleet;
 const base = `http://127.0.0.1:${port}`;
 try {
-  // every camera: its state, a measurement of its stream, a retention report (a quarter short of 30 days)
-  const at = new Date().toISOString();
-  for (const sim of sims) {
-    const m = (x: object) => ({ v: 1, agentId: sim.agentId, at, ...x });
-    send(
-      sim,
-      sim.cams.flatMap((c, i) => [
-        m({ type: 'state', state: { cameraId: c, at, status: 'online', reasons: [], since: at } }),
-        m({
-          type: 'stream',
-          measurement: {
-            cameraId: c,
-            at,
-            profileToken: 'main',
-            codec: 'h264',
-            width: i % 7 === 0 ? 1280 : 1920,
-            height: i % 7 === 0 ? 720 : 1080,
-            fps: 15,
-            durationMs: 5000,
-          },
-        }),
-        m({
-          type: 'retention',
-          report: {
-            state: 'known',
-            cameraId: c,
-            at,
-            source: 'camera',
-            recordingToken: 'r',
-            oldest: at,
-            newest: at,
-            retainedDays: i % 4 === 0 ? 20 : 35,
-            gaps: [],
-            gapWindowDays: 7,
-          },
-        }),
-      ]),
-    );
-  }
-  for (let i = 0; i < 3000 && fleet.unacked() > 0; i++) {
-    await sleep(100);
-    if (i % 100 === 99) log(`unacked ${fleet.unacked()}, errors ${JSON.stringify([...fleet.errors])}`);
-  }
-  log(
-    `facts of ${fleet.camNo} cameras stored (unacked ${fleet.unacked()}, errors ${JSON.stringify([...fleet.errors])})`,
-  );
+  await storeFacts(fleet);
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { ArchiveSeries, ArchiveVerification, Day, type Region, RegionCode } from '@kuzet/protocol';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
@@ -235,7 +234,16 @@ export async function stream(res: Response, chunks: AsyncIterable<string | Buffe
   try {
     for await (const c of chunks) {
       if (res.destroyed) return;
-      if (!res.write(c)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(c))
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            res.off('drain', go);
+            res.off('close', go);
+            resolve();
+          };
+          res.on('drain', go);
+          res.on('close', go);
+        });
     }
     res.end();
   } catch (err) {
