@@ -198,6 +198,11 @@ export function ArchivePage() {
   const key = JSON.stringify(q);
   const series = useResource(() => api.archiveDays(q), [key], false);
   const regions = useResource(() => (user.role === 'school' ? Promise.resolve([]) : api.regions()), [user.role], false);
+  const districts = useResource(
+    () => (q.region ? api.districts(q.region) : Promise.resolve([])),
+    [q.region ?? ''],
+    false,
+  );
   const [verified, setVerified] = useState<ArchiveVerification>();
   const set = (k: string, v: string) => {
     const next = new URLSearchParams(params);
@@ -230,6 +235,24 @@ export function ArchivePage() {
             </select>
           </label>
         )}
+        {q.region && (
+          <label>
+            <select
+              value={q.district ?? ''}
+              onChange={(e) => set('district', e.target.value)}
+              data-testid="archive-district"
+              aria-label={t('compliance.districts')}
+            >
+              <option value="">{t('archive.allDistricts')}</option>
+              {(districts.data ?? []).map((d) => (
+                <option key={d.id} value={d.id}>
+                  {i18n.language === 'kk' ? d.nameKk : d.nameRu}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {q.school && <span className="muted">{q.school}</span>}
         <label>
           {t('archive.from')}{' '}
           <input type="date" value={q.from} max={q.to} onChange={(e) => set('from', e.target.value)} />

@@ -66,7 +66,8 @@ export function SchoolPage() {
             )}
             <h1>{lang === 'kk' ? s.nameKk : s.nameRu}</h1>
             <p className="muted">
-              {s.id} · {s.address}
+              {s.id} · {s.address} ·{' '}
+              <Link to={`/archive?school=${encodeURIComponent(s.id)}`}>{t('archive.title')}</Link>
             </p>
             <CountsBar counts={s.counts} />
             {s.requirements && (

@@ -112,6 +112,8 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
       const status = err.status ?? err.statusCode;
       if (status && status >= 400 && status < 500)
         return void res.status(status).json({ error: status === 404 ? 'not found' : err.message });
+      // the archive found a missing or altered object: say which (an auditor must know), never hide it
+      if (err.name === 'ArchiveError') return void res.status(500).json({ error: err.message });
       // the store is unreachable: say so quickly (see /readyz), never hang
       if (isUnavailable(err)) return void res.status(503).json({ error: 'service unavailable, try again shortly' });
       ctx.log?.error({ err, path: req.path }, 'request failed');

@@ -12,7 +12,9 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MANIFESTS = 'archive/manifests/';
 const manifestKey = (n: number) => `${MANIFESTS}${String(n).padStart(8, '0')}.json`;
 
-export class ArchiveError extends Error {}
+export class ArchiveError extends Error {
+  override name = 'ArchiveError';
+}
 
 /**
  * The compliance archive in the object store: per entry, one gzipped object per region (written first) and a
