@@ -67,7 +67,11 @@ try {
   const redis = new Redis(fleet.redis.url);
   const repo = new ArchiveRepository(new DiskObjectStore(objects), redis, new Keys('bench:'));
   const current = (await repo.entry(loaded.n))!.manifest;
-  const regions = await Promise.all(current.objects.map((o) => repo.region(current, o.regionCode)));
+  const regions = await Promise.all(
+    current.objects
+      .filter((o) => o.part === 'schools')
+      .map((o) => repo.region(current, o.regionCode, { cameras: true })),
+  );
   const from = addDays(yesterday, -29);
   for (let d = from; d < yesterday; d = addDays(d, 1)) {
     await repo.append(

@@ -110,7 +110,16 @@ export const ArchiveManifest = z.object({
     .nullable(),
   createdAt: IsoTime,
   requirementsVersion: z.int(),
-  objects: z.array(z.object({ key: z.string(), regionCode: RegionCode, sha256: z.string(), bytes: z.int() })),
+  /** per region two objects: its schools' day (what views and exports read), its cameras' day (for re-judging) */
+  objects: z.array(
+    z.object({
+      key: z.string(),
+      regionCode: RegionCode,
+      part: z.enum(['schools', 'cameras']),
+      sha256: z.string(),
+      bytes: z.int(),
+    }),
+  ),
   figures: z.object({
     country: DayFigures,
     regions: z.record(z.string(), DayFigures),

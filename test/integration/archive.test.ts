@@ -202,7 +202,7 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
   it('archive verify proves the chain, and names a changed byte and a deleted manifest', async () => {
     const ok = await cli();
     expect(ok).toMatchObject({ code: 0 });
-    expect(ok.out).toMatch(/archive verified: 7 entries, 14 objects/);
+    expect(ok.out).toMatch(/archive verified: 7 entries, 28 objects/);
     expect((await api.post('/archive/verify', {})).json).toMatchObject({ ok: true, entries: 7 });
     const store = new S3ObjectStore({
       endpoint: env.KUZET_S3_ENDPOINT!,
@@ -212,7 +212,7 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
       region: 'us-east-1',
     });
     // one byte of one school's figures in D2's Almaty object, re-compressed so that it still reads
-    const key = `archive/days/${days[1]}/2/KZ-75.json.gz`;
+    const key = `archive/days/${days[1]}/2/KZ-75.schools.json.gz`;
     const original = (await store.get(key))!.body;
     const text = gunzipSync(original).toString();
     await store.put(

@@ -78,12 +78,19 @@ export class ArchiveRepository {
       const n = head.n + 1;
       const objects: ArchiveManifest['objects'] = [...reused];
       for (const r of regions) {
-        const body = await gz(Buffer.from(JSON.stringify(r)));
-        const key = `archive/days/${m.day}/${n}/${r.regionCode}.json.gz`;
-        await this.store.put(key, body, 'application/gzip');
-        objects.push({ key, regionCode: r.regionCode, sha256: sha256(body), bytes: body.length });
+        // the schools' part (every view and export reads it) apart from the cameras' (only re-judging does)
+        const { cameras, ...schools } = r;
+        for (const [part, value] of [
+          ['schools', schools],
+          ['cameras', { cameras }],
+        ] as const) {
+          const body = await gz(Buffer.from(JSON.stringify(value)));
+          const key = `archive/days/${m.day}/${n}/${r.regionCode}.${part}.json.gz`;
+          await this.store.put(key, body, 'application/gzip');
+          objects.push({ key, regionCode: r.regionCode, part, sha256: sha256(body), bytes: body.length });
+        }
       }
-      objects.sort((a, b) => (a.regionCode < b.regionCode ? -1 : 1));
+      objects.sort((a, b) => (a.key < b.key ? -1 : 1));
       const manifest: ArchiveManifest = {
         v: 1,
         n,
@@ -127,14 +134,32 @@ export class ArchiveRepository {
     return out;
   }
 
-  /** A region's object of an entry, checked against the manifest's hash. */
-  async region(m: ArchiveManifest, regionCode: string): Promise<RegionDay | undefined> {
-    const o = m.objects.find((x) => x.regionCode === regionCode);
-    if (!o) return undefined;
+  /** One object of an entry, checked against the manifest's hash, unzipped and parsed. */
+  private async part(m: ArchiveManifest, o: ArchiveManifest['objects'][number]): Promise<unknown> {
     const got = await this.store.get(o.key);
     if (!got) throw new ArchiveError(`object ${o.key} of day ${m.day} is missing`);
     if (sha256(got.body) !== o.sha256) throw new ArchiveError(`object ${o.key} of day ${m.day} was altered`);
-    return RegionDay.parse(JSON.parse((await gunz(got.body)).toString('utf8')));
+    return JSON.parse((await gunz(got.body)).toString('utf8'));
+  }
+
+  /**
+   * A region's day of an entry: its schools, and with `cameras` its cameras too (else an empty list). Each object is
+   * checked against the manifest's hash first, then against the schema.
+   */
+  async region(m: ArchiveManifest, regionCode: string, o: { cameras?: boolean } = {}): Promise<RegionDay | undefined> {
+    const schools = m.objects.find((x) => x.regionCode === regionCode && x.part === 'schools');
+    if (!schools) return undefined;
+    const head = (await this.part(m, schools)) as Omit<RegionDay, 'cameras'>;
+    let cameras: unknown[] = [];
+    if (o.cameras) {
+      const c = m.objects.find((x) => x.regionCode === regionCode && x.part === 'cameras');
+      if (!c) throw new ArchiveError(`day ${m.day} has no cameras' object for ${regionCode}`);
+      cameras = ((await this.part(m, c)) as { cameras: unknown[] }).cameras;
+    }
+    const r = RegionDay.safeParse({ ...head, cameras });
+    if (!r.success)
+      throw new ArchiveError(`the ${regionCode} objects of day ${m.day} do not read: ${r.error.issues[0]?.message}`);
+    return r.data;
   }
 
   /**

@@ -266,7 +266,8 @@ export class ArchiveService {
     const manifest = await this.manifest(n);
     const { start, end } = dayBounds(day, this.d.timeZone);
     const all: RegionDay[] = [];
-    for (const o of manifest.objects) all.push((await this.d.repo.region(manifest, o.regionCode))!);
+    for (const o of manifest.objects)
+      if (o.part === 'schools') all.push((await this.d.repo.region(manifest, o.regionCode, { cameras: true }))!);
     const changed: RegionDay[] = [];
     for (const r of all) {
       const hist = await this.histories(r.cameras.map((c) => c.id));
