@@ -138,8 +138,14 @@ function DaysTable({ days }: { days: Day[] }) {
         </tr>
       </thead>
       <tbody>
-        {days.map((d) => {
+        {days.map((d, i) => {
           const s = seriesOf(d);
+          // the change against the day before (the auditor's first question about a trend)
+          const before = i > 0 ? seriesOf(days[i - 1]!).compliant : undefined;
+          const change =
+            before === undefined || s.compliant === undefined
+              ? undefined
+              : Math.round((s.compliant - before) * 10) / 10;
           const v = d.school?.verdict;
           const f = d.figures;
           return (
@@ -155,7 +161,12 @@ function DaysTable({ days }: { days: Day[] }) {
               </td>
               {!school && <td className="num">{formatNumber(f?.schools ?? 0, lang)}</td>}
               <td className="num">{v ? (v.covered ? '✓' : '✕') : `${s.covered ?? '—'}%`}</td>
-              <td className="num">{v ? (v.compliant ? '✓' : '✕') : `${s.compliant ?? '—'}%`}</td>
+              <td className="num">
+                {v ? (v.compliant ? '✓' : '✕') : `${s.compliant ?? '—'}%`}
+                {!v && change ? (
+                  <span className={`small ${change > 0 ? 'ok' : 'bad'}`}> ({change > 0 ? `+${change}` : change})</span>
+                ) : null}
+              </td>
               <td className="num">
                 {v ? `${v.cameras.compliant} / ${v.cameras.present}` : `${f?.camerasCompliant} / ${f?.cameras}`}
               </td>
