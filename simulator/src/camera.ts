@@ -45,6 +45,7 @@ export class SimCamera extends SimDevice<SimCameraConfig> implements OnvifDevice
       host: this.config.host,
       port: this.config.rtspPort,
       realm: `${this.behaviour.manufacturer} ${this.config.serial}`,
+      digestAlgorithms: this.behaviour.rtspDigestAlgorithms,
       credentials: () => this.credentials(),
       resolveStream: (path) => this.streamFor(path),
     });
@@ -67,6 +68,10 @@ export class SimCamera extends SimDevice<SimCameraConfig> implements OnvifDevice
   }
   endlessBody(): boolean {
     return this.faults.endlessBody;
+  }
+  quirks() {
+    const f = this.faults;
+    return { clockNeedsAuth: f.clockNeedsAuth, legacyTime: f.legacyTime, servicesBroken: f.servicesBroken };
   }
   malformedXml(): boolean {
     return this.faults.malformedXml;

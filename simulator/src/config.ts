@@ -27,6 +27,12 @@ export const Faults = z.object({
   malformedXml: z.boolean().default(false),
   /** SOAP answers never end: the body streams on without a length (a firmware bug, or something hostile) */
   endlessBody: z.boolean().default(false),
+  /** GetSystemDateAndTime wants credentials too (some vendors) */
+  clockNeedsAuth: z.boolean().default(false),
+  /** pre-2.0 firmware: GetSystemDateAndTime gives LocalDateTime and a POSIX TimeZone, no UTCDateTime */
+  legacyTime: z.boolean().default(false),
+  /** GetServices fails without a SOAP fault: an HTTP error status, an HTML page or an empty body */
+  servicesBroken: z.enum(['no', 'http500', 'http404', 'http400', 'html', 'empty']).default('no'),
 });
 export type Faults = z.infer<typeof Faults>;
 export const FaultPatch = Faults.partial().strict();

@@ -32,6 +32,9 @@ export class SimNvr extends SimDevice<SimNvrConfig> implements OnvifDeviceModel 
   endlessBody() {
     return false;
   }
+  quirks() {
+    return { clockNeedsAuth: false, legacyTime: false, servicesBroken: 'no' };
+  }
   malformedXml() {
     return false;
   }

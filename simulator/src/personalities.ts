@@ -1,3 +1,4 @@
+import type { DigestAlgorithm } from './auth.ts';
 import type { Personality } from './config.ts';
 
 /** How a vendor's firmware behaves: the differences an agent must cope with. */
@@ -9,6 +10,11 @@ export interface VendorBehaviour {
   usernameToken: boolean;
   /** accepts HTTP Digest */
   httpDigest: boolean;
+  /** the Digest challenges of an HTTP 401, in this order; default MD5 only */
+  digestAlgorithms?: DigestAlgorithm[];
+  /** the same for RTSP (ffmpeg answers only MD5 and takes the last challenge: real firmware that put SHA-256 last
+   * would fail every ffprobe; those seen in the field put it first) */
+  rtspDigestAlgorithms?: DigestAlgorithm[];
   /** UsernameToken Created must be within this of the device's own clock */
   tokenMaxSkewMs: number;
   /** XAddrs as announced in ProbeMatch/Hello (may be broken, as on real devices) */
@@ -29,6 +35,9 @@ export const behaviours: Record<Personality, VendorBehaviour> = {
     firmware: 'V5.7.3 build 220112',
     usernameToken: true,
     httpDigest: true,
+    // newer firmware: MD5 first, then SHA-256 (the client must take the stronger)
+    digestAlgorithms: ['MD5', 'SHA-256'],
+    rtspDigestAlgorithms: ['SHA-256', 'MD5'],
     tokenMaxSkewMs: 5 * 60_000,
     xaddrs: (host, port) => [
       `http://[fe80::a00:27ff:fe4e:66a1]:${port}${devicePath}`,
@@ -44,6 +53,9 @@ export const behaviours: Record<Personality, VendorBehaviour> = {
     firmware: '2.800.0000000.25.R',
     usernameToken: false,
     httpDigest: true,
+    // SHA-256 first, MD5 second; the session variant of MD5 too
+    digestAlgorithms: ['SHA-256', 'MD5-sess'],
+    rtspDigestAlgorithms: ['SHA-256', 'MD5'],
     tokenMaxSkewMs: 0,
     xaddrs: (_host, port) => [`http://0.0.0.0:${port}${devicePath}`],
     scopesInProbeMatch: true,

@@ -182,7 +182,8 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
     expect(put.json.version).toBe(2);
     const flipped = await waitFor(
       () => frames.flatMap((f) => f.changes ?? []).find((c) => c.schoolId === SCHOOL && c.compliant),
-      10_000,
+      // on a loaded machine a camera's deep check can fail once (no signal for a check): the next one restores it
+      30_000,
       'a live compliance change',
     );
     expect(flipped.compliant).toBe(true);

@@ -5,6 +5,7 @@ import {
   check,
   DeviceInformation,
   deviceTime,
+  deviceUtcMs,
   EventSearchResults,
   MediaUri,
   Profiles,
@@ -58,14 +59,23 @@ export class OnvifDevice {
     this.soap = new SoapSession(creds, opts);
   }
 
-  /** GetSystemDateAndTime (no auth needed); also sets the clock offset used for UsernameToken. */
+  /**
+   * GetSystemDateAndTime, without credentials as the standard says, and with them when the device insists (some
+   * vendors do); also sets the clock offset used for UsernameToken.
+   */
   async clock(timeoutMs?: number): Promise<ClockSample> {
-    const t0 = Date.now();
-    const r = await this.soap.call(this.xaddr, 'GetSystemDateAndTime', '<tds:GetSystemDateAndTime/>', false, timeoutMs);
+    let t0 = Date.now();
+    let r: Record<string, unknown>;
+    try {
+      r = await this.soap.call(this.xaddr, 'GetSystemDateAndTime', '<tds:GetSystemDateAndTime/>', false, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof OnvifError) || err.kind !== 'auth') throw err;
+      t0 = Date.now();
+      r = await this.soap.call(this.xaddr, 'GetSystemDateAndTime', '<tds:GetSystemDateAndTime/>', true, timeoutMs);
+    }
     const t1 = Date.now();
     const v = check(SystemDateAndTime, r, 'GetSystemDateAndTime').SystemDateAndTime;
-    const { Time: tm, Date: d } = v.UTCDateTime;
-    const deviceMs = Date.UTC(d.Year, d.Month - 1, d.Day, tm.Hour, tm.Minute, tm.Second);
+    const deviceMs = deviceUtcMs(v);
     if (Number.isNaN(deviceMs)) throw new OnvifError('bad_response', 'GetSystemDateAndTime: invalid date');
     const rttMs = t1 - t0;
     // device seconds are truncated: its true time is on average 500 ms later than shown
@@ -94,14 +104,19 @@ export class OnvifDevice {
         search: list.find((s) => s.Namespace === NS_SEARCH)?.XAddr,
       };
     } catch (err) {
-      if (!(err instanceof OnvifError) || err.kind !== 'fault') throw err;
-      const r = await this.soap.call(
-        this.xaddr,
-        'GetCapabilities',
-        '<tds:GetCapabilities><tds:Category>All</tds:Category></tds:GetCapabilities>',
-      );
-      const c = check(Capabilities, r, 'GetCapabilities').Capabilities;
-      this.services = { device: this.xaddr, media: c.Media?.XAddr, search: c.Extension?.Search?.XAddr };
+      // older firmware has no GetServices, and some fail it without a SOAP fault (an HTTP error, an HTML page, an
+      // empty body): GetCapabilities says the same; when that fails too, the first failure is the one to report
+      try {
+        const r = await this.soap.call(
+          this.xaddr,
+          'GetCapabilities',
+          '<tds:GetCapabilities><tds:Category>All</tds:Category></tds:GetCapabilities>',
+        );
+        const c = check(Capabilities, r, 'GetCapabilities').Capabilities;
+        this.services = { device: this.xaddr, media: c.Media?.XAddr, search: c.Extension?.Search?.XAddr };
+      } catch {
+        throw err;
+      }
     }
     return this.services;
   }

@@ -23,15 +23,43 @@ export function check<T extends z.ZodType>(schema: T, value: unknown, what: stri
   throw new OnvifError('bad_response', `${what}: unexpected answer (${issues})`);
 }
 
-export const SystemDateAndTime = z.object({
-  SystemDateAndTime: z.object({
-    DateTimeType: OptText,
-    UTCDateTime: z.object({
-      Time: z.object({ Hour: Num, Minute: Num, Second: Num }),
-      Date: z.object({ Year: Num, Month: Num, Day: Num }),
-    }),
-  }),
+const DateTime = z.object({
+  Time: z.object({ Hour: Num, Minute: Num, Second: Num }),
+  Date: z.object({ Year: Num, Month: Num, Day: Num }),
 });
+/** ONVIF 2.0+ gives UTCDateTime; earlier firmware only LocalDateTime with a POSIX TimeZone (both are optional). */
+export const SystemDateAndTime = z.object({
+  SystemDateAndTime: z
+    .object({
+      DateTimeType: OptText,
+      TimeZone: z.object({ TZ: OptText }).optional().catch(undefined),
+      UTCDateTime: DateTime.optional(),
+      LocalDateTime: DateTime.optional(),
+    })
+    .refine((v) => v.UTCDateTime || (v.LocalDateTime && v.TimeZone?.TZ), {
+      message: 'neither UTCDateTime nor LocalDateTime with a TimeZone',
+    }),
+});
+
+/**
+ * The UTC offset of a POSIX TZ string's standard time, in ms (local = UTC + result): "UTC-5", "ALMT-5", "<+05>-5",
+ * "CET-1CEST,M3.5.0,M10.5.0/3" (POSIX counts hours west of Greenwich, hence the sign). Undefined when it has none.
+ */
+export function posixOffsetMs(tz: string): number | undefined {
+  const m = /^(?:<[^>]+>|[A-Za-z]{3,})([+-]?)(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?/.exec(tz.trim());
+  if (!m) return undefined;
+  const west = (Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000;
+  return m[1] === '-' ? west : -west;
+}
+
+/** The device's time as UTC ms from a SystemDateAndTime answer (NaN when it cannot be read). */
+export function deviceUtcMs(v: z.infer<typeof SystemDateAndTime>['SystemDateAndTime']): number {
+  const at = (x: z.infer<typeof DateTime>) =>
+    Date.UTC(x.Date.Year, x.Date.Month - 1, x.Date.Day, x.Time.Hour, x.Time.Minute, x.Time.Second);
+  if (v.UTCDateTime) return at(v.UTCDateTime);
+  const offset = posixOffsetMs(v.TimeZone?.TZ ?? '');
+  return v.LocalDateTime && offset !== undefined ? at(v.LocalDateTime) - offset : Number.NaN;
+}
 
 export const DeviceInformation = z.object({
   Manufacturer: Text,

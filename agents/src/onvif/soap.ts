@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AuthMode } from '@kuzet/protocol';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { BodyTooLarge, readCapped } from '../http-body.ts';
-import { DigestSession, parseDigestChallenge } from './digest.ts';
+import { DigestError, DigestSession, parseDigestChallenge } from './digest.ts';
 import { networkError, OnvifError } from './errors.ts';
 
 export interface Credentials {
@@ -130,14 +130,23 @@ export class SoapSession {
     } catch {
       throw new OnvifError('bad_response', `the device gave an unusable service address: ${url.slice(0, 200)}`);
     }
-    if (attempt === 'httpDigest' && this.digest) headers.Authorization = this.digest.authorization('POST', path);
+    // an algorithm the device asks for that we do not speak is an authentication failure, said as such
+    const authorize = (d: DigestSession) => {
+      try {
+        return d.authorization('POST', path);
+      } catch (err) {
+        if (err instanceof DigestError) throw new OnvifError('auth', err.message);
+        throw err;
+      }
+    };
+    if (attempt === 'httpDigest' && this.digest) headers.Authorization = authorize(this.digest);
     let reply = await this.post(url, xml, headers, timeoutMs);
     if (attempt === 'httpDigest' && reply.status === 401) {
       const challenge = parseDigestChallenge(reply.wwwAuthenticate);
       if (!challenge) return reply;
       if (this.digest) this.digest.update(challenge);
       else this.digest = new DigestSession(challenge, this.creds.username, this.creds.password);
-      reply = await this.post(url, xml, { Authorization: this.digest.authorization('POST', path) }, timeoutMs);
+      reply = await this.post(url, xml, { Authorization: authorize(this.digest) }, timeoutMs);
     }
     return reply;
   }

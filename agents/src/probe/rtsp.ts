@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Reason } from '@kuzet/protocol';
-import { DigestSession, parseDigestChallenge } from '../onvif/digest.ts';
+import { DigestError, DigestSession, parseDigestChallenge } from '../onvif/digest.ts';
 import type { Credentials } from '../onvif/soap.ts';
 import { stripUserinfo } from '../redact.ts';
 
@@ -42,7 +42,11 @@ class RtspConnection {
     const headers: Record<string, string> = {};
     for (const l of head.slice(1)) {
       const i = l.indexOf(':');
-      if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      if (i <= 0) continue;
+      // a header sent twice (two WWW-Authenticate challenges) is joined as HTTP does
+      const k = l.slice(0, i).trim().toLowerCase();
+      const v = l.slice(i + 1).trim();
+      headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`;
     }
     const len = Number(headers['content-length'] ?? 0);
     if (this.buf.length < end + 4 + len) return;
@@ -102,6 +106,8 @@ export async function describeStream(streamUri: string, creds: Credentials, time
     return { ok: true, latencyMs };
   } catch (err) {
     const msg = (err as Error).message;
+    if (err instanceof DigestError)
+      return { ok: false, reason: 'auth_failed', latencyMs: Date.now() - t0, detail: msg };
     return { ok: false, reason: 'rtsp_down', latencyMs: Date.now() - t0, detail: `RTSP ${url.host}: ${msg}` };
   } finally {
     clearTimeout(timer);

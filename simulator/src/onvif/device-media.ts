@@ -43,6 +43,9 @@ export function deviceMediaAction(
 ): string | undefined {
   switch (action) {
     case 'GetSystemDateAndTime':
+      // pre-2.0 firmware: the local time and a POSIX zone ("UTC-5" is five hours east of UTC), no UTC time
+      if (d.quirks().legacyTime)
+        return `<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>Manual</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>ALMT-5</tt:TZ></tt:TimeZone><tt:LocalDateTime>${dateTimeXml(d.nowMs() + 5 * 3_600_000)}</tt:LocalDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`;
       return `<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>UTC-5</tt:TZ></tt:TimeZone><tt:UTCDateTime>${dateTimeXml(d.nowMs())}</tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`;
     case 'GetDeviceInformation':
       return `<tds:GetDeviceInformationResponse><tds:Manufacturer>${esc(d.behaviour.manufacturer)}</tds:Manufacturer><tds:Model>${esc(d.behaviour.model)}</tds:Model><tds:FirmwareVersion>${esc(d.behaviour.firmware)}</tds:FirmwareVersion><tds:SerialNumber>${esc(d.serial)}</tds:SerialNumber><tds:HardwareId>${esc(`${d.behaviour.model}-HW`)}</tds:HardwareId></tds:GetDeviceInformationResponse>`;

@@ -37,6 +37,8 @@ export interface OnvifDeviceModel {
   slowMs(): number;
   malformedXml(): boolean;
   endlessBody(): boolean;
+  /** firmware quirks (see Faults) */
+  quirks(): { clockNeedsAuth: boolean; legacyTime: boolean; servicesBroken: string };
   online(): boolean;
   scopes(): string[];
   mediaProfiles(): MediaProfileModel[];

@@ -61,7 +61,10 @@ export class OnvifHttpServer {
   readonly stats: SoapStats = { requests: 0, faults: 0, byAction: {} };
 
   constructor(private readonly device: OnvifDeviceModel) {
-    this.digest = new DigestVerifier(`${device.behaviour.manufacturer}-${device.serial}`);
+    this.digest = new DigestVerifier(
+      `${device.behaviour.manufacturer}-${device.serial}`,
+      device.behaviour.digestAlgorithms,
+    );
   }
 
   async start(): Promise<void> {
@@ -110,6 +113,15 @@ export class OnvifHttpServer {
     const slow = this.device.slowMs();
     if (slow) await sleep(slow);
     this.stats.requests++;
+    // firmware that fails GetServices without a SOAP fault (the client must fall back to GetCapabilities)
+    const broken = this.device.quirks().servicesBroken;
+    if (broken !== 'no' && /GetServices\b/.test(xml) && !/GetServiceCapabilities/.test(xml)) {
+      this.stats.faults++;
+      if (broken === 'html')
+        return void res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html><body>Not Found</body></html>');
+      if (broken === 'empty') return void res.writeHead(200, { 'Content-Type': 'application/soap+xml' }).end();
+      return void res.writeHead(Number(broken.slice(4)), { 'Content-Type': 'text/plain' }).end('error');
+    }
     try {
       const body = this.handleSoap(xml, req);
       if (this.device.endlessBody()) return this.endless(res, body);
@@ -123,7 +135,7 @@ export class OnvifHttpServer {
     } catch (err) {
       this.stats.faults++;
       if (err instanceof Unauthorized) {
-        res.writeHead(401, { 'WWW-Authenticate': this.digest.challenge(), 'Content-Type': 'text/plain' }).end('401');
+        res.writeHead(401, { 'WWW-Authenticate': this.digest.challenges(), 'Content-Type': 'text/plain' }).end('401');
         return;
       }
       const fault = err instanceof SoapFault ? err : new SoapFault(500, 'Receiver', 'Action', String(err));
@@ -172,7 +184,8 @@ export class OnvifHttpServer {
         `action ${action} is not supported`,
         'ActionNotSupported',
       );
-    if (!PRE_AUTH.has(action)) this.authenticate(doc.Envelope?.Header, req);
+    if (!PRE_AUTH.has(action) || (action === 'GetSystemDateAndTime' && this.device.quirks().clockNeedsAuth))
+      this.authenticate(doc.Envelope?.Header, req);
     const out = deviceMediaAction(this.device, action, args) ?? this.search.handle(this.device, action, args);
     // a listed action without a handler is a simulator bug, not the client's fault
     if (out === undefined) throw new SoapFault(500, 'Receiver', 'Action', `action ${action} has no handler`);
@@ -219,7 +232,7 @@ export class OnvifHttpServer {
       ? this.digest.verify(req.headers.authorization, 'GET', creds)
       : req.headers.authorization === basic;
     if (!ok) {
-      const challenge = b.httpDigest ? this.digest.challenge() : `Basic realm="${b.manufacturer}"`;
+      const challenge = b.httpDigest ? this.digest.challenges() : `Basic realm="${b.manufacturer}"`;
       res.writeHead(401, { 'WWW-Authenticate': challenge }).end();
       return;
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { type Credentials, DigestVerifier } from '../auth.ts';
+import { type Credentials, type DigestAlgorithm, DigestVerifier } from '../auth.ts';
 import type { Clip } from '../clips.ts';
 import { RTP_PAYLOAD_TYPE, RtpPacketizer } from './rtp.ts';
 
@@ -9,6 +9,8 @@ export interface RtspServerOptions {
   host: string;
   port: number;
   realm: string;
+  /** the Digest challenges of a 401, in order (default MD5 only) */
+  digestAlgorithms?: DigestAlgorithm[];
   credentials: () => Credentials;
   /** the clip a stream path serves right now, or null for 404 */
   resolveStream: (path: string) => Promise<Clip | null>;
@@ -42,7 +44,7 @@ export class RtspServer {
   private reaper?: NodeJS.Timeout;
 
   constructor(private readonly opts: RtspServerOptions) {
-    this.digest = new DigestVerifier(opts.realm);
+    this.digest = new DigestVerifier(opts.realm, opts.digestAlgorithms);
   }
 
   get playing(): number {
@@ -130,10 +132,10 @@ export class RtspServer {
       if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
     }
     const cseq = headers.cseq ?? '0';
-    const reply = (status: string, extra: Record<string, string> = {}, body = '') => {
+    const reply = (status: string, extra: Record<string, string | string[]> = {}, body = '') => {
       if (socket.destroyed) return;
       let out = `RTSP/1.0 ${status}\r\nCSeq: ${cseq}\r\nServer: kuzet-sim\r\n`;
-      for (const [k, v] of Object.entries(extra)) out += `${k}: ${v}\r\n`;
+      for (const [k, v] of Object.entries(extra)) for (const one of [v].flat()) out += `${k}: ${one}\r\n`;
       if (body) out += `Content-Length: ${Buffer.byteLength(body)}\r\n`;
       socket.write(`${out}\r\n${body}`);
     };
@@ -142,7 +144,7 @@ export class RtspServer {
       return;
     }
     if (!this.digest.verify(headers.authorization, method, this.opts.credentials())) {
-      reply('401 Unauthorized', { 'WWW-Authenticate': this.digest.challenge() });
+      reply('401 Unauthorized', { 'WWW-Authenticate': this.digest.challenges() });
       return;
     }
     let path: string;

@@ -1,0 +1,72 @@
+import type { Simulator } from '@kuzet/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identify, mainProfile } from '../../agents/src/identify.ts';
+import { OnvifDevice } from '../../agents/src/onvif/client.ts';
+import { describeStream } from '../../agents/src/probe/rtsp.ts';
+import { generatedSimulator } from '../helpers.ts';
+
+const creds = { username: 'admin', password: 'camera-pass' };
+const opts = { timeoutMs: 4000 };
+
+/**
+ * Quirks of real cameras' firmware (issue 15), each reproduced by the simulator: two Digest challenges in one
+ * answer (MD5 and SHA-256, either order), GetSystemDateAndTime behind credentials, pre-2.0 local time with a POSIX
+ * zone, GetServices failing without a SOAP fault.
+ */
+describe('real cameras quirks, reproduced by the simulator', () => {
+  let sim: Simulator;
+  const xaddr = (name: string) => {
+    const c = sim.camera(name);
+    return `http://${c.host}:${c.onvifPort}/onvif/device_service`;
+  };
+
+  beforeAll(async () => {
+    // cam001 hikvista (Digest MD5 then SHA-256), cam002 dahuan (SHA-256 then MD5-sess, HTTP Digest only),
+    // cam003 budgetcam (UsernameToken only)
+    ({ sim } = await generatedSimulator({ count: 3 }));
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it('answers two Digest challenges in either order with the strongest, over HTTP and RTSP', async () => {
+    for (const name of ['cam001', 'cam002']) {
+      const { identity } = await identify(xaddr(name), creds, opts);
+      expect(identity.media.length).toBeGreaterThan(0);
+      const stream = mainProfile(identity)!.streamUri!;
+      expect(await describeStream(stream, creds, 4000)).toMatchObject({ ok: true });
+      // a wrong password is still an authentication failure, not a stream that is down
+      expect(await describeStream(stream, { ...creds, password: 'wrong' }, 4000)).toMatchObject({
+        ok: false,
+        reason: 'auth_failed',
+      });
+    }
+    const dahuan = await identify(xaddr('cam002'), creds, opts);
+    expect(dahuan.identity.auth).toBe('httpDigest');
+  });
+
+  it('measures the clock of a camera that wants credentials for GetSystemDateAndTime', async () => {
+    // (within the camera's own 10 s tolerance for a token's time: the offset is not known before this answer)
+    await sim.setFaults('cam003', { clockNeedsAuth: true, clockDriftSeconds: 6 });
+    const sample = await new OnvifDevice(xaddr('cam003'), creds, opts).clock();
+    expect(Math.abs(sample.offsetMs - 6000)).toBeLessThan(1500);
+    await sim.setFaults('cam003', 'clear');
+  });
+
+  it('reads a pre-2.0 answer: local time and a POSIX zone, no UTC time', async () => {
+    await sim.setFaults('cam001', { legacyTime: true, clockDriftSeconds: -90 });
+    const sample = await new OnvifDevice(xaddr('cam001'), creds, opts).clock();
+    expect(Math.abs(sample.offsetMs + 90_000)).toBeLessThan(2000);
+    await sim.setFaults('cam001', 'clear');
+  });
+
+  it('identifies a camera whose GetServices fails without a SOAP fault, through GetCapabilities', async () => {
+    for (const broken of ['http500', 'http404', 'http400', 'html', 'empty'] as const) {
+      await sim.setFaults('cam001', { servicesBroken: broken });
+      const { identity } = await identify(xaddr('cam001'), creds, opts);
+      expect(identity.profiles, broken).toContain('S');
+      expect(identity.media.length, broken).toBeGreaterThan(0);
+    }
+    await sim.setFaults('cam001', 'clear');
+  });
+});
