@@ -145,7 +145,9 @@ export class Agent {
     for (const id of this.cameras.keys()) {
       if (seen.has(id)) {
         this.missing.delete(id);
-        this.goneReported.delete(id);
+        const cam = this.cameras.get(id);
+        // reported missing, answering again: announced again (the centre clears "gone" and its alert)
+        if (this.goneReported.delete(id) && cam) this.sink.send(this.messages.make('camera', { camera: cam.identity }));
         continue;
       }
       const n = (this.missing.get(id) ?? 0) + 1;
@@ -163,6 +165,15 @@ export class Agent {
   }
 
   private async onHello(h: Heard): Promise<void> {
+    // a camera reported gone that says Hello again (it rebooted): announced again, so that the centre clears it
+    const known = this.byEndpoint.get(h.endpointRef);
+    if (known && this.goneReported.has(known) && this.isKnownAt(h)) {
+      this.goneReported.delete(known);
+      this.missing.delete(known);
+      const cam = this.cameras.get(known);
+      if (cam) this.sink.send(this.messages.make('camera', { camera: cam.identity }));
+      return;
+    }
     if (this.isKnownAt(h) || this.identifying.has(h.endpointRef)) return;
     this.identifying.add(h.endpointRef);
     try {
@@ -189,9 +200,13 @@ export class Agent {
     if (identity.media.length === 0) return; // a recorder (NVR), not a camera
     if (identity.endpointRef) this.byEndpoint.set(identity.endpointRef, identity.cameraId);
     this.missing.delete(identity.cameraId);
-    this.goneReported.delete(identity.cameraId);
+    const wasGone = this.goneReported.delete(identity.cameraId);
     const existing = this.cameras.get(identity.cameraId);
-    if (existing && existing.identity.xaddr === identity.xaddr) return;
+    if (existing && existing.identity.xaddr === identity.xaddr) {
+      // reported gone, heard again where it was (a reboot): announced again, so that the centre clears it
+      if (wasGone) this.sink.send(this.messages.make('camera', { camera: existing.identity }));
+      return;
+    }
     existing?.stop();
     const checks = new CameraChecks(identity, idf.device, idf.device.soap.creds, this.ctx);
     this.cameras.set(identity.cameraId, checks);

@@ -239,6 +239,15 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
       ],
     });
     await waitFor(async () => (await ofCamera(6)).find((x) => x.rule === 'camera_gone'), 5000, 'camera_gone');
+    // it rebooted (Bye, then Hello): announced again, the alert resolves and the camera is no longer gone
+    announce(6);
+    const back = await waitFor(
+      async () => (await ofCamera(6)).find((x) => x.rule === 'camera_gone' && x.state === 'resolved'),
+      5000,
+      'camera_gone resolved',
+    );
+    expect(back.state).toBe('resolved');
+    expect(await server.redis.hget(server.keys.cam(cam(6)), 'gone')).toBeNull();
   });
 
   it('exposes queue depth and job latency; refuses actions to auditors', async () => {

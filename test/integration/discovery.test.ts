@@ -2,7 +2,7 @@ import { Agent, discoverAll, identify, MemorySink, WsDiscovery } from '@kuzet/ag
 import type { AgentMessage } from '@kuzet/protocol';
 import type { Simulator } from '@kuzet/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentConfig, generatedSimulator } from '../helpers.ts';
+import { agentConfig, generatedSimulator, waitFor } from '../helpers.ts';
 
 const N = 48;
 
@@ -100,6 +100,14 @@ describe('discovery of simulated cameras over real WS-Discovery on lo', () => {
       await sink.waitFor((m) => m.type === 'state' && m.state.cameraId === id && m.state.status === 'online', 15_000);
       sim.discovery.bye(sim.camera('cam005'));
       await sink.waitFor((m) => m.type === 'camera_gone' && m.cameraId === id && m.how === 'bye', 5_000);
+      // a reboot: Hello again seconds later, at the same address — announced again (the centre clears "gone")
+      const announced = sink.messages.filter((m) => m.type === 'camera' && m.camera.cameraId === id).length;
+      sim.discovery.hello(sim.camera('cam005'));
+      await waitFor(
+        () => sink.messages.filter((m) => m.type === 'camera' && m.camera.cameraId === id).length > announced,
+        5_000,
+        'the camera announced again',
+      );
     } finally {
       await agent.stop();
     }

@@ -17,7 +17,8 @@ export interface Place {
   regionCode: string;
 }
 /** Rules raised by one event (not by a camera's lasting state). */
-export type EventRule = 'camera_gone' | 'camera_new' | 'camera_conflict';
+/** camera_back is no alert: it resolves the camera's camera_gone (the camera was announced again) */
+export type EventRule = 'camera_gone' | 'camera_new' | 'camera_conflict' | 'camera_back';
 
 export type AlertJob =
   | ({ kind: 'camera'; cameraId: string } & Place)
@@ -222,9 +223,15 @@ export class AlertService {
           if (a) await this.resolve(a.id, 'auto', 'the school is back online', d.at);
         }
         return;
-      case 'event':
+      case 'event': {
+        if (d.rule === 'camera_back') {
+          const gone = (await this.o.alerts.activeOf(d.cameraId)).find((a) => a.rule === 'camera_gone');
+          if (gone) await this.resolve(gone.id, 'auto', 'the camera was announced again', d.at);
+          return;
+        }
         await this.open(d.rule, { kind: 'camera', id: d.cameraId }, d, d.at, [], d.cameraId, undefined, d.detail);
         return;
+      }
       case 'escalate':
         return this.escalate(d.alertId, d.level, d.renotify);
     }

@@ -14,7 +14,12 @@ export interface IngestResult {
   /** the agent's link was flagged down although it is sending: bring it back up */
   linkWasDown?: boolean;
   /** cameras seen for the first time, cameras the agent reports gone, reports about another school's camera */
-  events: { rule: 'camera_new' | 'camera_gone' | 'camera_conflict'; cameraId: string; at: string; detail?: string }[];
+  events: {
+    rule: 'camera_new' | 'camera_gone' | 'camera_back' | 'camera_conflict';
+    cameraId: string;
+    at: string;
+    detail?: string;
+  }[];
   /** cameras of another school this batch reported (refused, quarantined) */
   foreign?: number;
   /** the batch brought facts a compliance verdict depends on (identities, states, measurements) */
@@ -147,6 +152,7 @@ export class IngestService {
     const m = this.redis.multi();
     const next = () => m.length - 1; // the index in exec()'s answer of the command queued next (MULTI counts)
     const firstSeen: { idx: number; cameraId: string; at: string }[] = [];
+    const back: { idx: number; cameraId: string; at: string }[] = [];
     const transitions: {
       idx: number;
       cameraId: string;
@@ -163,6 +169,10 @@ export class IngestService {
           firstSeen.push({ idx: next(), cameraId: msg.camera.cameraId, at: msg.at });
           m.hsetnx(k.cam(msg.camera.cameraId), 'firstSeen', msg.at);
           m.get(k.schoolFirstCamera(place.schoolId));
+          // a camera reported gone and announced again (a reboot: Bye, then Hello): no longer gone
+          back.push({ idx: next(), cameraId: msg.camera.cameraId, at: msg.at });
+          m.hget(k.cam(msg.camera.cameraId), 'gone');
+          m.hdel(k.cam(msg.camera.cameraId), 'gone', 'goneAt');
           this.state.registerCamera(m, msg.camera, place);
           break;
         case 'state': {
@@ -279,6 +289,7 @@ export class IngestService {
           previous,
         });
     }
+    for (const b of back) if (res[b.idx]?.[1]) events.push({ rule: 'camera_back', cameraId: b.cameraId, at: b.at });
     for (const f of firstSeen) {
       const schoolFirst = Date.parse(String(res[f.idx + 1]?.[1] ?? f.at));
       if (res[f.idx]?.[1] === 1 && Date.parse(f.at) - schoolFirst > this.newCameraGraceMs)
