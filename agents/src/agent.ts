@@ -1,10 +1,11 @@
 import os from 'node:os';
+import type { CameraIdentity } from '@kuzet/protocol';
 import type { Logger } from 'pino';
 import { CameraChecks, type CheckContext, makeLimits } from './checks.ts';
 import type { AgentConfig } from './config.ts';
 import { discoverAll, type Found, identifyHeard, WsDiscovery } from './discovery/index.ts';
 import type { Heard } from './discovery/wsd.ts';
-import type { Identified } from './identify.ts';
+import { cameraIdFor, type Identified } from './identify.ts';
 import { resolveInterfaces } from './net.ts';
 import { NvrIndex } from './nvr.ts';
 import { MessageFactory, type MessageSink } from './output.ts';
@@ -192,12 +193,38 @@ export class Agent {
     this.sink.send(this.messages.make('camera_gone', { cameraId: id, how: 'bye' }));
   }
 
+  /**
+   * Two devices that give the same id (the same serial number: cloned firmware) are two cameras, never one: the
+   * newcomer's id is made from its MAC address (else its endpoint reference), and it says which camera it collides
+   * with; the agent's log says it too. The same device at another address (same MAC or endpoint) is not a collision.
+   */
+  private unmerged(identity: CameraIdentity): CameraIdentity {
+    const other = this.cameras.get(identity.cameraId)?.identity;
+    if (!other) return identity;
+    const differ = (a?: string, b?: string) => a !== undefined && b !== undefined && a !== b;
+    const same =
+      (identity.mac !== undefined && identity.mac === other.mac) ||
+      (identity.endpointRef !== undefined && identity.endpointRef === other.endpointRef);
+    if (same || !(differ(identity.mac, other.mac) || differ(identity.endpointRef, other.endpointRef))) return identity;
+    const id = cameraIdFor(identity.manufacturer, identity.serial, identity.endpointRef, {
+      mac: identity.mac,
+      host: identity.host,
+      avoidSerial: true,
+    });
+    this.log?.warn(
+      { serial: identity.serial, host: identity.host, other: other.host, cameraId: id.cameraId },
+      'two cameras give the same serial number: kept apart',
+    );
+    return { ...identity, cameraId: id.cameraId, idBasis: id.basis, collidesWith: other.cameraId };
+  }
+
   /** Starts watching an identified camera, or updates one that came back at another address. */
   private adopt(f: Found): void {
     const idf: Identified | undefined = f.identified;
     if (!idf) return;
-    const { identity } = idf;
-    if (identity.media.length === 0) return; // a recorder (NVR), not a camera
+    if (idf.identity.media.length === 0) return; // a recorder (NVR), not a camera
+    const identity = this.unmerged(idf.identity);
+    idf.identity = identity;
     if (identity.endpointRef) this.byEndpoint.set(identity.endpointRef, identity.cameraId);
     this.missing.delete(identity.cameraId);
     const wasGone = this.goneReported.delete(identity.cameraId);

@@ -3,13 +3,54 @@ import type { CameraIdentity, RecordingSearchSource } from '@kuzet/protocol';
 import { OnvifDevice } from './onvif/client.ts';
 import type { Credentials, SoapOptions } from './onvif/soap.ts';
 
+const PLACEHOLDERS = new Set([
+  'unknown',
+  'none',
+  'null',
+  'n/a',
+  'na',
+  'default',
+  'serial',
+  'serialnumber',
+  'sn',
+  'test',
+  '123456',
+  '1234567',
+  '12345678',
+  '123456789',
+  '1234567890',
+  '0123456789',
+  'abcdef',
+]);
+
+/** Whether a serial number can tell a camera apart (cheap firmware gives every unit 00000000, 123456, "unknown"…). */
+export function credibleSerial(serial: string): boolean {
+  const s = serial.trim().toLowerCase();
+  return s.length >= 4 && !PLACEHOLDERS.has(s) && !/^(.)\1+$/.test(s);
+}
+
+export type IdBasis = NonNullable<CameraIdentity['idBasis']>;
+
 /**
  * A stable camera id from what does not change when the camera gets another IP address: manufacturer and serial
- * number (else the WS-Discovery endpoint reference, which firmware keeps across reboots).
+ * number when the serial is credible; else its MAC address, else the WS-Discovery endpoint reference (which firmware
+ * keeps across reboots), else its address.
  */
-export function cameraIdFor(manufacturer: string, serial: string, endpointRef?: string): string {
-  const basis = serial.trim() ? `${manufacturer.trim().toLowerCase()}|${serial.trim()}` : `epr|${endpointRef ?? ''}`;
-  return `cam-${createHash('sha256').update(basis).digest('hex').slice(0, 16)}`;
+export function cameraIdFor(
+  manufacturer: string,
+  serial: string,
+  endpointRef?: string,
+  o: { mac?: string; host?: string; avoidSerial?: boolean } = {},
+): { cameraId: string; basis: IdBasis } {
+  const [basis, value]: [IdBasis, string] =
+    credibleSerial(serial) && !o.avoidSerial
+      ? ['serial', `${manufacturer.trim().toLowerCase()}|${serial.trim()}`]
+      : o.mac
+        ? ['mac', `mac|${o.mac}`]
+        : endpointRef
+          ? ['endpoint', `epr|${endpointRef}`]
+          : ['address', `host|${o.host ?? ''}`];
+  return { cameraId: `cam-${createHash('sha256').update(value).digest('hex').slice(0, 16)}`, basis };
 }
 
 export interface Identified {
@@ -36,6 +77,11 @@ export async function identify(
     // a few devices refuse even GetSystemDateAndTime without auth: go on with offset 0
   }
   const info = await device.deviceInformation();
+  // the MAC: the id's basis when the serial is a placeholder (and the tie-breaker when two devices share one)
+  const mac = await device
+    .macAddresses()
+    .then((m) => m[0])
+    .catch(() => undefined);
   const services = await device.serviceAddresses();
   const media = services.media ? await device.mediaProfiles() : [];
   const profiles: CameraIdentity['profiles'] = [];
@@ -44,8 +90,12 @@ export async function identify(
   const recordingSearch: RecordingSearchSource = services.search
     ? { kind: 'camera', xaddr: services.search }
     : { kind: 'none', reason: 'the camera offers no ONVIF recording search (no Profile G search service)' };
+  const host = new URL(xaddr).hostname;
+  const id = cameraIdFor(info.Manufacturer, info.SerialNumber, endpointRef, { mac, host });
   const identity: CameraIdentity = {
-    cameraId: cameraIdFor(info.Manufacturer, info.SerialNumber, endpointRef),
+    cameraId: id.cameraId,
+    idBasis: id.basis,
+    ...(mac ? { mac } : {}),
     manufacturer: info.Manufacturer,
     model: info.Model,
     firmware: info.FirmwareVersion,
@@ -53,7 +103,7 @@ export async function identify(
     hardwareId: info.HardwareId ?? '',
     endpointRef,
     xaddr,
-    host: new URL(xaddr).hostname,
+    host,
     profiles,
     auth: device.soap.auth === 'unknown' ? 'none' : device.soap.auth,
     media,

@@ -37,6 +37,15 @@ export const CameraIdentity = z.object({
   hardwareId: z.string(),
   /** WS-Discovery endpoint reference (urn:uuid:...), when discovered over WS-Discovery */
   endpointRef: z.string().optional(),
+  /** the device's MAC address (GetNetworkInterfaces), when it gives one */
+  mac: z.string().max(40).optional(),
+  /**
+   * what the camera id is made from: the serial number, or — when the serial is a placeholder (00000000, 123456,
+   * empty, "unknown") or another device already has it — the MAC address, the endpoint reference, the address
+   */
+  idBasis: z.enum(['serial', 'mac', 'endpoint', 'address']).optional(),
+  /** another camera of this school reports the same serial number: this one's id is made from something else */
+  collidesWith: z.string().optional(),
   /** the name and location the device announces (ONVIF scopes onvif://www.onvif.org/name/… and …/location/…) */
   name: z.string().max(200).optional(),
   location: z.string().max(200).optional(),

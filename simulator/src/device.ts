@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Credentials } from './auth.ts';
 import type { VendorBehaviour } from './personalities.ts';
 
-/** A deterministic urn:uuid from a serial, as a device's EndpointReference stays the same across reboots. */
-export function endpointRefFor(serial: string): string {
-  const h = createHash('sha1').update(`kuzet-sim:${serial}`).digest('hex');
+/** A deterministic urn:uuid from a MAC address, as a device's EndpointReference stays the same across reboots. */
+export function endpointRefFor(mac: string): string {
+  const h = createHash('sha1').update(`kuzet-sim:${mac}`).digest('hex');
   return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -19,6 +19,12 @@ export function onvifScopes(kind: string, b: VendorBehaviour, name: string): str
   ];
 }
 
+/** A locally administered MAC address from a device's name and serial (stable, and unique per simulated device). */
+export function macFor(name: string, serial: string): string {
+  const h = createHash('sha1').update(`kuzet-sim-mac:${name}|${serial}`).digest();
+  return ['02', ...[...h.subarray(0, 5)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
 interface DeviceConfig {
   name: string;
   serial: string;
@@ -31,9 +37,12 @@ interface DeviceConfig {
 /** What every simulated ONVIF device (camera or NVR) has: its identity from the config and its credentials. */
 export abstract class SimDevice<C extends DeviceConfig> {
   readonly endpointRef: string;
+  readonly mac: string;
 
   constructor(public config: C) {
-    this.endpointRef = endpointRefFor(config.serial);
+    this.mac = macFor(config.name, config.serial);
+    // real devices make it from their MAC (two cameras with the same placeholder serial still differ)
+    this.endpointRef = endpointRefFor(this.mac);
   }
 
   get name() {

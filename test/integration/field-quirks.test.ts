@@ -1,9 +1,11 @@
-import type { Simulator } from '@kuzet/simulator';
+import { Agent, MemorySink } from '@kuzet/agent';
+import type { AgentMessage } from '@kuzet/protocol';
+import { generateCameras, type Simulator } from '@kuzet/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identify, mainProfile } from '../../agents/src/identify.ts';
 import { OnvifDevice } from '../../agents/src/onvif/client.ts';
 import { describeStream } from '../../agents/src/probe/rtsp.ts';
-import { generatedSimulator } from '../helpers.ts';
+import { agentConfig, freePortRange, generatedSimulator, runTag, startSimulator, waitFor } from '../helpers.ts';
 
 const creds = { username: 'admin', password: 'camera-pass' };
 const opts = { timeoutMs: 4000 };
@@ -68,5 +70,71 @@ describe('real cameras quirks, reproduced by the simulator', () => {
       expect(identity.media.length, broken).toBeGreaterThan(0);
     }
     await sim.setFaults('cam001', 'clear');
+  });
+});
+
+describe('placeholder and cloned serial numbers: every camera its own id', () => {
+  let sim: Simulator;
+  const xaddr = (name: string) => {
+    const c = sim.camera(name);
+    return `http://${c.host}:${c.onvifPort}/onvif/device_service`;
+  };
+  beforeAll(async () => {
+    const basePort = await freePortRange(10);
+    const gen = generateCameras({ count: 4, width: 640, height: 360, basePort, personalities: ['hikvista'] });
+    // two units of cheap firmware with the same placeholder serial; two with a cloned, credible-looking one
+    const clone = `${runTag()}-CLONE`;
+    const serials = ['00000000', '00000000', clone, clone];
+    gen.cameras.forEach((c, i) => {
+      c.serial = serials[i]!;
+    });
+    sim = await startSimulator({ ...gen, discoveryMaxDelayMs: 200 });
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it('a placeholder serial is not an identity: the MAC address is', async () => {
+    const [a, b] = await Promise.all(['cam001', 'cam002'].map((n) => identify(xaddr(n), creds, opts)));
+    expect(a!.identity.idBasis).toBe('mac');
+    expect(a!.identity.mac).toMatch(/^02(:[0-9a-f]{2}){5}$/);
+    expect(a!.identity.cameraId).not.toBe(b!.identity.cameraId);
+    // and it stays the same when identified again
+    expect((await identify(xaddr('cam001'), creds, opts)).identity.cameraId).toBe(a!.identity.cameraId);
+  });
+
+  it('a running agent keeps two cameras with the same serial apart and reports the collision', async () => {
+    const sink = new MemorySink();
+    const agent = new Agent(
+      agentConfig({
+        discovery: {
+          interfaces: ['lo'],
+          multicast: false,
+          static: ['cam001', 'cam002', 'cam003', 'cam004'].map(xaddr),
+        },
+        intervals: { streamSeconds: 3600, retentionSeconds: 3600 },
+      }),
+      sink,
+    );
+    await agent.start();
+    try {
+      const cams = await waitFor(
+        () => {
+          const ids = new Map<string, Extract<AgentMessage, { type: 'camera' }>['camera']>();
+          for (const m of sink.messages) if (m.type === 'camera') ids.set(m.camera.cameraId, m.camera);
+          return ids.size === 4 ? [...ids.values()] : undefined;
+        },
+        20_000,
+        'four cameras',
+      );
+      const clones = cams.filter((c) => c.serial.endsWith('-CLONE'));
+      expect(clones).toHaveLength(2);
+      const [first, second] = clones.sort((x, y) => (x.collidesWith ? 1 : -1));
+      expect(first!.idBasis).toBe('serial');
+      expect(second!.collidesWith).toBe(first!.cameraId);
+      expect(second!.idBasis).toBe('mac');
+    } finally {
+      await agent.stop();
+    }
   });
 });

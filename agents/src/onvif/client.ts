@@ -8,6 +8,8 @@ import {
   deviceUtcMs,
   EventSearchResults,
   MediaUri,
+  NetworkInterfaces,
+  normaliseMac,
   Profiles,
   type RecordingInformation,
   RecordingSearchResults,
@@ -82,6 +84,14 @@ export class OnvifDevice {
     const offsetMs = deviceMs + 500 - (t0 + rttMs / 2);
     this.soap.clockOffsetMs = offsetMs;
     return { offsetMs, rttMs, ntp: v.DateTimeType ? v.DateTimeType === 'NTP' : undefined };
+  }
+
+  /** The MAC addresses of the device's network interfaces (GetNetworkInterfaces), normalised (aa:bb:…). */
+  async macAddresses(): Promise<string[]> {
+    const r = await this.soap.call(this.xaddr, 'GetNetworkInterfaces', '<tds:GetNetworkInterfaces/>');
+    return check(NetworkInterfaces, r, 'GetNetworkInterfaces')
+      .NetworkInterfaces.map((n) => normaliseMac(n.Info?.HwAddress ?? ''))
+      .filter((m): m is string => m !== undefined);
   }
 
   async deviceInformation() {

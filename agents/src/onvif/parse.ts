@@ -69,6 +69,12 @@ export const DeviceInformation = z.object({
   HardwareId: OptText,
 });
 
+export const NetworkInterfaces = z.object({
+  NetworkInterfaces: z
+    .array(z.object({ Info: z.object({ HwAddress: OptText }).optional().catch(undefined) }).catch({}))
+    .default([]),
+});
+
 export const Services = z.object({
   Service: z.array(z.object({ Namespace: Text, XAddr: Text })).default([]),
 });
@@ -152,4 +158,11 @@ export function deviceTime(s: string | undefined, what: string): number {
   const t = s ? Date.parse(s) : Number.NaN;
   if (Number.isNaN(t)) throw new OnvifError('bad_response', `${what}: invalid date/time "${s ?? ''}"`);
   return t;
+}
+
+/** A MAC address as aa:bb:cc:dd:ee:ff, or undefined when it is not one (or is all zeros, as some firmware says). */
+export function normaliseMac(raw: string): string | undefined {
+  const hex = raw.replace(/[^0-9a-fA-F]/g, '').toLowerCase();
+  if (hex.length !== 12 || /^0+$/.test(hex) || /^f+$/.test(hex)) return undefined;
+  return hex.match(/../g)!.join(':');
 }

@@ -21,6 +21,7 @@ const ARRAY_TAGS = new Set([
   'Result',
   'SimpleItem',
   'ProbeMatch',
+  'NetworkInterfaces',
 ]);
 
 export const xmlParser = new XMLParser({

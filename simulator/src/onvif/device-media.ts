@@ -49,6 +49,8 @@ export function deviceMediaAction(
       return `<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>NTP</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>UTC-5</tt:TZ></tt:TimeZone><tt:UTCDateTime>${dateTimeXml(d.nowMs())}</tt:UTCDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`;
     case 'GetDeviceInformation':
       return `<tds:GetDeviceInformationResponse><tds:Manufacturer>${esc(d.behaviour.manufacturer)}</tds:Manufacturer><tds:Model>${esc(d.behaviour.model)}</tds:Model><tds:FirmwareVersion>${esc(d.behaviour.firmware)}</tds:FirmwareVersion><tds:SerialNumber>${esc(d.serial)}</tds:SerialNumber><tds:HardwareId>${esc(`${d.behaviour.model}-HW`)}</tds:HardwareId></tds:GetDeviceInformationResponse>`;
+    case 'GetNetworkInterfaces':
+      return `<tds:GetNetworkInterfacesResponse><tds:NetworkInterfaces token="eth0"><tt:Enabled>true</tt:Enabled><tt:Info><tt:Name>eth0</tt:Name><tt:HwAddress>${d.mac}</tt:HwAddress><tt:MTU>1500</tt:MTU></tt:Info><tt:IPv4><tt:Enabled>true</tt:Enabled><tt:Config><tt:Manual><tt:Address>${esc(d.host)}</tt:Address><tt:PrefixLength>24</tt:PrefixLength></tt:Manual><tt:DHCP>false</tt:DHCP></tt:Config></tt:IPv4></tds:NetworkInterfaces></tds:GetNetworkInterfacesResponse>`;
     case 'GetScopes':
       return `<tds:GetScopesResponse>${d
         .scopes()

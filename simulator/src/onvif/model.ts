@@ -31,6 +31,8 @@ export interface OnvifDeviceModel {
   readonly onvifPort: number;
   readonly behaviour: VendorBehaviour;
   readonly endpointRef: string;
+  /** its network interface's MAC address (GetNetworkInterfaces) */
+  readonly mac: string;
   credentials(): Credentials;
   /** the device's own clock, drift included */
   nowMs(): number;

@@ -13,6 +13,7 @@ const DEVICE_MEDIA = new Set([
   'GetSystemDateAndTime',
   'GetDeviceInformation',
   'GetScopes',
+  'GetNetworkInterfaces',
   'GetCapabilities',
   'GetServices',
   'GetProfiles',
