@@ -44,6 +44,11 @@ export const AgentConfig = z.object({
       /** device service URLs used without discovery */
       static: z.array(z.url()).default([]),
       listenHello: z.boolean().default(true),
+      /**
+       * service addresses a camera gives that point elsewhere (0.0.0.0, stale, behind NAT): 'auto' uses the address
+       * the camera answered on when its own does not answer, 'always' always, 'off' never
+       */
+      serviceAddresses: z.enum(['auto', 'always', 'off']).default('auto'),
     })
     .prefault({}),
   credentials: z.array(CredentialRule).min(1, 'at least one credentials rule is needed'),

@@ -71,7 +71,12 @@ export class SimCamera extends SimDevice<SimCameraConfig> implements OnvifDevice
   }
   quirks() {
     const f = this.faults;
-    return { clockNeedsAuth: f.clockNeedsAuth, legacyTime: f.legacyTime, servicesBroken: f.servicesBroken };
+    return {
+      clockNeedsAuth: f.clockNeedsAuth,
+      legacyTime: f.legacyTime,
+      servicesBroken: f.servicesBroken,
+      serviceAddress: f.serviceAddress,
+    };
   }
   malformedXml(): boolean {
     return this.faults.malformedXml;

@@ -62,6 +62,23 @@ describe('real cameras quirks, reproduced by the simulator', () => {
     await sim.setFaults('cam001', 'clear');
   });
 
+  it('reaches services whose addresses point elsewhere (0.0.0.0, stale, port forwarding) where the device answered', async () => {
+    for (const where of ['zero', 'stale', 'forwarded'] as const) {
+      await sim.setFaults('cam001', { serviceAddress: where });
+      const { identity } = await identify(xaddr('cam001'), creds, opts);
+      expect(identity.media.length, where).toBeGreaterThan(0);
+      expect(identity.recordingSearch, where).toMatchObject({
+        kind: 'camera',
+        xaddr: expect.stringContaining(new URL(xaddr('cam001')).host),
+      });
+      // as given when told so: the camera is then unusable, as it was before (0.0.0.0 happens to mean this host to
+      // the kernel, so only the others)
+      if (where !== 'zero')
+        await expect(identify(xaddr('cam001'), creds, { ...opts, serviceAddresses: 'off' }), where).rejects.toThrow();
+    }
+    await sim.setFaults('cam001', 'clear');
+  });
+
   it('identifies a camera whose GetServices fails without a SOAP fault, through GetCapabilities', async () => {
     for (const broken of ['http500', 'http404', 'http400', 'html', 'empty'] as const) {
       await sim.setFaults('cam001', { servicesBroken: broken });

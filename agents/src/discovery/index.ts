@@ -36,7 +36,7 @@ export async function identifyHeard(h: Heard, config: AgentConfig): Promise<Foun
     const identified = await identify(
       xaddr,
       credentialsFor(new URL(xaddr).hostname, config),
-      { timeoutMs: config.timeouts.onvifMs },
+      { timeoutMs: config.timeouts.onvifMs, serviceAddresses: config.discovery.serviceAddresses },
       h.endpointRef,
     );
     // what the device calls itself and where it says it is (ONVIF scopes): staff recognise their cameras by it

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { MediaProfile } from '@kuzet/protocol';
 import { OnvifError } from './errors.ts';
 import {
@@ -56,7 +57,7 @@ export class OnvifDevice {
   constructor(
     readonly xaddr: string,
     creds: Credentials,
-    opts: SoapOptions,
+    private readonly opts: SoapOptions,
   ) {
     this.soap = new SoapSession(creds, opts);
   }
@@ -128,7 +129,34 @@ export class OnvifDevice {
         throw err;
       }
     }
+    this.services = {
+      device: this.xaddr,
+      media: await this.fixedUp(this.services.media),
+      search: await this.fixedUp(this.services.search),
+    };
     return this.services;
+  }
+
+  /**
+   * A service address as usable: one that points nowhere useful (0.0.0.0, a stale address, the inside of a NAT,
+   * another port) is moved to the host and port the device service answered on, its path kept.
+   */
+  private async fixedUp(url: string | undefined): Promise<string | undefined> {
+    const mode = this.opts.serviceAddresses ?? 'auto';
+    if (!url || mode === 'off') return url;
+    let u: URL;
+    const device = new URL(this.xaddr);
+    try {
+      u = new URL(url);
+    } catch {
+      return url; // the call itself says it is unusable
+    }
+    if (u.host === device.host) return url;
+    const placeholder = ['0.0.0.0', '', 'localhost', '[::]'].includes(u.hostname);
+    if (mode === 'auto' && !placeholder && (await tcpAnswers(u.hostname, Number(u.port || 80), 1500))) return url;
+    u.protocol = device.protocol;
+    u.host = device.host;
+    return u.toString();
   }
 
   private async mediaUrl(): Promise<string> {
@@ -245,4 +273,18 @@ export class OnvifDevice {
     }
     return changes.sort((a, b) => a.atMs - b.atMs);
   }
+}
+
+/** Whether something accepts a TCP connection at host:port within `ms`. */
+function tcpAnswers(host: string, port: number, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(ms, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }

@@ -78,6 +78,12 @@ interface RawReply {
 export interface SoapOptions {
   timeoutMs: number;
   maxBytes?: number;
+  /**
+   * service addresses a device gives (GetServices/GetCapabilities) that point elsewhere (0.0.0.0, a stale address,
+   * the inside of a NAT): 'auto' reaches a service at the address the device answered on when its own does not
+   * answer (0.0.0.0 at once), 'always' always does, 'off' uses them as given
+   */
+  serviceAddresses?: 'auto' | 'always' | 'off';
 }
 
 type Attempt = 'none' | 'usernameToken' | 'httpDigest';

@@ -1,8 +1,18 @@
 import type { OnvifDeviceModel } from './model.ts';
 import { esc, SoapFault } from './xml.ts';
 
+/** A service's address as the device gives it (a quirk may make it point elsewhere, as real firmware does). */
 export function serviceUrl(d: OnvifDeviceModel, service: 'device' | 'media' | 'search'): string {
-  return `http://${d.host}:${d.onvifPort}/onvif/${service}_service`;
+  const where = d.quirks().serviceAddress;
+  const hostPort =
+    where === 'zero'
+      ? `0.0.0.0:${d.onvifPort}`
+      : where === 'stale'
+        ? `127.0.99.99:${d.onvifPort}` // its old address: nothing answers there
+        : where === 'forwarded'
+          ? `${d.host}:9` // the port inside the NAT, not the one forwarded to it
+          : `${d.host}:${d.onvifPort}`;
+  return `http://${hostPort}/onvif/${service}_service`;
 }
 
 function dateTimeXml(ms: number): string {

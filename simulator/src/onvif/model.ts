@@ -40,7 +40,7 @@ export interface OnvifDeviceModel {
   malformedXml(): boolean;
   endlessBody(): boolean;
   /** firmware quirks (see Faults) */
-  quirks(): { clockNeedsAuth: boolean; legacyTime: boolean; servicesBroken: string };
+  quirks(): { clockNeedsAuth: boolean; legacyTime: boolean; servicesBroken: string; serviceAddress: string };
   online(): boolean;
   scopes(): string[];
   mediaProfiles(): MediaProfileModel[];
