@@ -105,7 +105,7 @@ export async function identify(
     xaddr,
     host,
     profiles,
-    auth: device.soap.auth === 'unknown' ? 'none' : device.soap.auth,
+    auth: (await device.checksCredentials()) ? (device.soap.auth === 'unknown' ? 'none' : device.soap.auth) : 'none',
     media,
     recordingSearch,
     identifiedAt: new Date().toISOString(),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { DiscoveredDevice } from '@kuzet/protocol';
 import { Command } from 'commander';
 import pino from 'pino';
 import { Agent } from './agent.ts';
@@ -33,6 +34,27 @@ function configOrDie(load: () => AgentConfig): AgentConfig {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+/**
+ * A device found several ways (multicast and a --static URL, or two announced addresses) is listed once: the same
+ * camera id, else the same address; an identified finding wins over a failed one.
+ */
+function uniqueDevices(devices: DiscoveredDevice[]): DiscoveredDevice[] {
+  const byKey = new Map<string, DiscoveredDevice>();
+  for (const d of devices) {
+    let key = d.identity?.cameraId;
+    if (!key) {
+      try {
+        key = new URL(d.xaddr).host;
+      } catch {
+        key = d.endpointRef;
+      }
+    }
+    const had = byKey.get(key);
+    if (!had || (!had.identity && d.identity)) byKey.set(key, d);
+  }
+  return [...byKey.values()];
+}
+
 const program = new Command('kuzet-agent').description('Kuzet school agent: finds and watches ONVIF cameras');
 
 program
@@ -64,9 +86,13 @@ program
       const credentials = o.user ? [{ hosts: ['*'], username: o.user, password: o.password ?? '' }] : base.credentials;
       return parseConfig({ ...base, discovery: d, credentials }, process.env);
     });
-    let interfaces: ReturnType<typeof resolveInterfaces>;
+    // multicast only when the config allows it, and not when the command names only addresses (--static,
+    // --unicast) and no interface: a scan of given addresses must not probe every network the machine is on
+    const onlyAddresses = (o.static.length || o.unicast.length) && !o.interface.length;
+    const multicast = config.discovery.multicast && !onlyAddresses;
+    let interfaces: ReturnType<typeof resolveInterfaces> = [];
     try {
-      interfaces = resolveInterfaces(config.discovery.interfaces);
+      if (multicast) interfaces = resolveInterfaces(config.discovery.interfaces);
     } catch (err) {
       die((err as Error).message);
     }
@@ -74,9 +100,9 @@ program
     await wsd.start();
     const { found, durationMs } = await discoverAll(wsd, config);
     wsd.stop();
-    const devices = found
-      .map((f) => redactor.deep(f.device))
-      .sort((a, b) => a.xaddr.localeCompare(b.xaddr, 'en', { numeric: true }));
+    const devices = uniqueDevices(found.map((f) => redactor.deep(f.device))).sort((a, b) =>
+      a.xaddr.localeCompare(b.xaddr, 'en', { numeric: true }),
+    );
     if (o.json) {
       process.stdout.write(`${JSON.stringify({ durationMs, devices }, null, 2)}\n`);
     } else {
@@ -92,7 +118,7 @@ program
           id?.profiles.join('+') ?? '',
           main ? `${main.width}x${main.height}@${main.fps}` : '',
           id ? (id.recordingSearch.kind === 'none' ? '-' : id.recordingSearch.kind) : '',
-          id ? id.auth : (d.error ?? ''),
+          id ? id.auth : (d.error ?? ''), // the error starts with its reason (auth_failed: …)
         ];
       });
       const head = [

@@ -76,6 +76,7 @@ export class SimCamera extends SimDevice<SimCameraConfig> implements OnvifDevice
       legacyTime: f.legacyTime,
       servicesBroken: f.servicesBroken,
       serviceAddress: f.serviceAddress,
+      noAuth: f.noAuth,
     };
   }
   malformedXml(): boolean {

@@ -33,6 +33,8 @@ export const Faults = z.object({
   legacyTime: z.boolean().default(false),
   /** GetServices fails without a SOAP fault: an HTTP error status, an HTML page or an empty body */
   servicesBroken: z.enum(['no', 'http500', 'http404', 'http400', 'html', 'empty']).default('no'),
+  /** checks no credentials at all (factory firmware left open) */
+  noAuth: z.boolean().default(false),
   /** the service addresses it gives point elsewhere: 0.0.0.0, a stale address, another port (port forwarding) */
   serviceAddress: z.enum(['right', 'zero', 'stale', 'forwarded']).default('right'),
 });

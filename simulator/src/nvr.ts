@@ -33,7 +33,7 @@ export class SimNvr extends SimDevice<SimNvrConfig> implements OnvifDeviceModel 
     return false;
   }
   quirks() {
-    return { clockNeedsAuth: false, legacyTime: false, servicesBroken: 'no', serviceAddress: 'right' };
+    return { clockNeedsAuth: false, legacyTime: false, servicesBroken: 'no', serviceAddress: 'right', noAuth: false };
   }
   malformedXml() {
     return false;

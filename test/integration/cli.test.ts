@@ -97,7 +97,64 @@ describe('command line tools', () => {
     const port = sim.camera('cam001').onvifPort;
     const cam1 = devices.find((d) => d.xaddr.includes(`:${port}/`));
     expect(cam1?.identity).toBeUndefined();
-    expect(cam1?.error).toMatch(/credentials refused/);
+    expect(cam1?.error).toMatch(/^auth_failed: .*credentials refused/); // the reason first
+  });
+
+  it('kuzet-agent scan of given addresses: no multicast, each device once, "none" for a device that checks nothing', async () => {
+    const cam = (n: string) => `http://127.0.0.1:${sim.camera(n).onvifPort}/onvif/device_service`;
+    await sim.setFaults('cam003', { noAuth: true });
+    try {
+      // a config that says no multicast (its interface is lo, where all six cameras would answer): only the addresses
+      const cfg = join(mkdtempSync(join(tmpdir(), 'kuzet-scan-')), 'agent.json');
+      writeFileSync(
+        cfg,
+        JSON.stringify({
+          agentId: 'scan-test',
+          discovery: { interfaces: ['lo'], multicast: false },
+          credentials: [{ hosts: ['*'], username: 'admin', password: 'camera-pass' }],
+        }),
+      );
+      const only = await exec(AGENT, [
+        'scan',
+        '-c',
+        cfg,
+        '--static',
+        cam('cam001'),
+        '--static',
+        cam('cam003'),
+        '--json',
+      ]);
+      expect(only.code).toBe(0);
+      const devices = (JSON.parse(only.stdout) as { devices: { identity?: { serial: string; auth: string } }[] })
+        .devices;
+      expect(devices.map((d) => d.identity?.serial).sort()).toEqual(
+        [sim.camera('cam001').serial, sim.camera('cam003').serial].sort(),
+      );
+      expect(devices.find((d) => d.identity?.serial === sim.camera('cam003').serial)?.identity?.auth).toBe('none');
+      expect(devices.find((d) => d.identity?.serial === sim.camera('cam001').serial)?.identity?.auth).not.toBe('none');
+      // found by multicast and named by address too: listed once
+      const both = await exec(AGENT, [
+        'scan',
+        '-i',
+        'lo',
+        '--static',
+        cam('cam001'),
+        '-u',
+        'admin',
+        '-p',
+        'camera-pass',
+        '--json',
+        '--wait',
+        '1500',
+      ]);
+      const serials = (JSON.parse(both.stdout) as { devices: { identity?: { serial: string } }[] }).devices
+        .map((d) => d.identity?.serial)
+        .filter((x) => x?.startsWith(tag));
+      expect(serials).toHaveLength(6);
+      expect(new Set(serials).size).toBe(6);
+    } finally {
+      await sim.setFaults('cam003', 'clear');
+    }
   });
 
   it('kuzet-sim fault / clear / list drive the running simulator', async () => {

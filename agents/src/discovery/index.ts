@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import type { AgentConfig } from '../config.ts';
 import { type Identified, identify } from '../identify.ts';
 import { expandRanges, hostMatches } from '../net.ts';
+import { OnvifError } from '../onvif/errors.ts';
 import type { Credentials } from '../onvif/soap.ts';
 import type { Heard, WsDiscovery } from './wsd.ts';
 import { chooseXAddr } from './xaddr.ts';
@@ -43,7 +44,9 @@ export async function identifyHeard(h: Heard, config: AgentConfig): Promise<Foun
     const named = { ...identified.identity, ...scopeNames(h.scopes) };
     return { device: { ...base, identity: named }, identified: { ...identified, identity: named } };
   } catch (err) {
-    return { device: { ...base, error: (err as Error).message.slice(0, 500) } };
+    // the reason first (a table cuts long messages): "auth_failed: GetDeviceInformation at http://…: …"
+    const msg = (err as Error).message;
+    return { device: { ...base, error: (err instanceof OnvifError ? `${err.reason}: ${msg}` : msg).slice(0, 500) } };
   }
 }
 

@@ -95,6 +95,16 @@ export class OnvifDevice {
       .filter((m): m is string => m !== undefined);
   }
 
+  /** Whether the device refuses GetDeviceInformation without credentials (some check none at all). */
+  async checksCredentials(): Promise<boolean> {
+    try {
+      await this.soap.call(this.xaddr, 'GetDeviceInformation', '<tds:GetDeviceInformation/>', false);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
   async deviceInformation() {
     const r = await this.soap.call(this.xaddr, 'GetDeviceInformation', '<tds:GetDeviceInformation/>');
     return check(DeviceInformation, r, 'GetDeviceInformation');

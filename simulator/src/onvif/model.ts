@@ -40,7 +40,13 @@ export interface OnvifDeviceModel {
   malformedXml(): boolean;
   endlessBody(): boolean;
   /** firmware quirks (see Faults) */
-  quirks(): { clockNeedsAuth: boolean; legacyTime: boolean; servicesBroken: string; serviceAddress: string };
+  quirks(): {
+    clockNeedsAuth: boolean;
+    legacyTime: boolean;
+    servicesBroken: string;
+    serviceAddress: string;
+    noAuth: boolean;
+  };
   online(): boolean;
   scopes(): string[];
   mediaProfiles(): MediaProfileModel[];

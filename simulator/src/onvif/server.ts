@@ -194,6 +194,7 @@ export class OnvifHttpServer {
   }
 
   private authenticate(header: Record<string, unknown> | undefined, req: http.IncomingMessage): void {
+    if (this.device.quirks().noAuth) return;
     const b = this.device.behaviour;
     const creds = this.device.credentials();
     if (b.httpDigest && this.digest.verify(req.headers.authorization, 'POST', creds)) return;
