@@ -1,3 +1,4 @@
+import { MAX_ENTRIES } from '../../server/src/repositories/measurements.ts';
 /**
  * The chaos probe's scenarios (issue 17), each returning what it counted. `npm run chaos` runs them at full size
  * and writes bench/RESULTS.md; `test/chaos/chaos.test.ts` runs a short version in `npm test`.
@@ -14,8 +15,12 @@ export interface Outcome {
 }
 
 /** Readings a camera may hold is bounded (its measurement list): spread a run over enough cameras. */
+/**
+ * Enough cameras that none gets more readings than its series keeps (MAX_ENTRIES, 222: a designed bound, older
+ * entries give way), with room to spare: a count above it would read as loss.
+ */
 const camerasFor = (seconds: number, everyMs: number, agents: number) =>
-  Math.max(5, Math.ceil((seconds * 1000) / everyMs / agents / 250));
+  Math.max(5, Math.ceil((seconds * 1000) / everyMs / agents / Math.floor(MAX_ENTRIES / 2)));
 
 async function linkDowns(d: Deployment): Promise<number> {
   const api = await d.api(d.ports.find((p) => d.servers.has(p)));

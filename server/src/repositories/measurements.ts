@@ -15,7 +15,7 @@ const FIGURES: Record<MeasurementEntry['kind'], (keyof MeasurementEntry)[]> = {
   clock: ['driftSeconds'],
 };
 /** at most this many entries (three kinds, a steady value every three hours each, and changes) */
-const MAX_ENTRIES = 3 * (MEASUREMENT_HOURS / 3) + 150;
+export const MAX_ENTRIES = 3 * (MEASUREMENT_HOURS / 3) + 150;
 
 /**
  * Appends one measurement to a camera's series, idempotently and downsampled. Each kind's last stored time is kept
