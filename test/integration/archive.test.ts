@@ -9,6 +9,7 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../server/src/repositories/object-store.ts';
 import { addDays, dayBounds, dayOf } from '../../server/src/services/archive-day.ts';
+import { parseCsv } from '../../server/src/services/registry-csv.ts';
 import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
 import { freePortRange, ROOT, startRedis } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
@@ -18,31 +19,6 @@ const TZ = 'Asia/Almaty';
 const SCHOOL = 'KZ-75-01-0001';
 const H = 3_600_000;
 const cam = (n: number) => `cam-${n.toString(16).padStart(16, '0')}`;
-
-/** RFC 4180, enough to read our export back */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 describe('the daily compliance archive: a simulated week, its hash chain, late data, exports', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
