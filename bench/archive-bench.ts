@@ -15,7 +15,7 @@ import { DiskObjectStore } from '../server/src/repositories/object-store.ts';
 import { Keys } from '../server/src/repositories/redis.ts';
 import { addDays, dayOf } from '../server/src/services/archive-day.ts';
 import { storeFacts } from './facts.ts';
-import { ADMIN_PW, log, sleep, startFleet } from './fleet.ts';
+import { adminApi, log, sleep, startFleet } from './fleet.ts';
 import { machine, percentile, rssMb } from './proc.ts';
 import { writeSection } from './results.ts';
 
@@ -26,20 +26,9 @@ const objects = mkdtempSync(join(tmpdir(), 'kuzet-archive-bench-'));
 
 const fleet = await startFleet({ agents: AGENTS, cameras: CAMERAS, env: { KUZET_OBJECT_DIR: objects } });
 const { sims, ackLag, port, server } = fleet;
-const base = `http://127.0.0.1:${port}`;
 try {
   await storeFacts(fleet);
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PW }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${base}/api/v1${path}`, {
-      ...init,
-      headers: { cookie, origin: base, 'content-type': 'application/json', ...(init.headers ?? {}) },
-    });
+  const api = await adminApi(port);
   const yesterday = addDays(dayOf(Date.now(), 'Asia/Almaty'), -1);
   // the day is judged from what is stored now (every camera online since the facts came)
   const rejudge = async () => {

@@ -8,7 +8,7 @@
  */
 import { launch } from '../test/browser.ts';
 import { storeFacts } from './facts.ts';
-import { ADMIN_PW, log, sleep, startFleet } from './fleet.ts';
+import { ADMIN_PW, adminApi, log, sleep, startFleet } from './fleet.ts';
 import { machine, percentile } from './proc.ts';
 import { writeSection } from './results.ts';
 
@@ -17,21 +17,11 @@ const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 250_000);
 const PERIOD_MS = 10_000;
 
 const fleet = await startFleet({ agents: AGENTS, cameras: CAMERAS });
-const { sims, send, ackLag, port } = fleet;
+const { sims, ackLag, port } = fleet;
 const base = `http://127.0.0.1:${port}`;
 try {
   await storeFacts(fleet);
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PW }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${base}/api/v1${path}`, {
-      ...init,
-      headers: { cookie, origin: base, 'content-type': 'application/json', ...(init.headers ?? {}) },
-    });
+  const api = await adminApi(port);
   // the verdicts of the first load settle (each school was marked when its facts came)
   await sleep(15_000);
   const change = async (days: number) => {

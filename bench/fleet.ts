@@ -234,3 +234,52 @@ export async function startFleet(o: {
   };
 }
 export type Fleet = Awaited<ReturnType<typeof startFleet>>;
+
+/** Logs in as the fleet's admin: a fetch of `/api/v1{path}` with the session cookie and a same-origin header. */
+export async function adminApi(port: number) {
+  const base = `http://127.0.0.1:${port}`;
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PW }),
+  });
+  if (login.status !== 200) throw new Error(`admin login: HTTP ${login.status}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  return (path: string, init: RequestInit = {}) =>
+    fetch(`${base}/api/v1${path}`, {
+      ...init,
+      headers: { cookie, origin: base, 'content-type': 'application/json', ...(init.headers ?? {}) },
+    });
+}
+
+/** A camera's identity as a real agent reports it (two H.264 profiles, Profile S and G, recording search). */
+export function identity(cameraId: string, i: number, identifiedAt: string) {
+  const host = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  const media = (token: string, w: number, h: number) => ({
+    token,
+    name: token,
+    encoding: 'H264',
+    width: w,
+    height: h,
+    fps: 15,
+    bitrateKbps: 4096,
+    streamUri: `rtsp://${host}:554/Streaming/Channels/${token === 'main' ? 101 : 102}`,
+    snapshotUri: `http://${host}/onvif/snapshot/${token}`,
+  });
+  return {
+    cameraId,
+    manufacturer: 'Hikvista',
+    model: 'DS-2CD2143G2-I',
+    firmware: 'V5.7.3 build 220112',
+    serial: `DS-2CD2143G2-I20221015AAWRJ${String(i).padStart(8, '0')}`,
+    hardwareId: '88',
+    endpointRef: `urn:uuid:${cameraId.slice(4)}-0000-4000-a000-000000000000`,
+    xaddr: `http://${host}/onvif/device_service`,
+    host,
+    profiles: ['S', 'G'],
+    auth: 'usernameToken',
+    media: [media('main', 1920, 1080), media('sub', 640, 360)],
+    recordingSearch: { kind: 'camera', xaddr: `http://${host}/onvif/search_service` },
+    identifiedAt,
+  };
+}

@@ -13,6 +13,7 @@ import { Keys } from '../server/src/repositories/redis.ts';
 import { RegistryRepository } from '../server/src/repositories/registry.ts';
 import { IngestService } from '../server/src/services/ingest.ts';
 import { startRedis } from '../test/helpers.ts';
+import { identity as fleetIdentity } from './fleet.ts';
 import { machine } from './proc.ts';
 import { writeSection } from './results.ts';
 
@@ -24,36 +25,7 @@ const HOUR = 3_600_000;
 const now = Date.now();
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function identity(cameraId: string, i: number) {
-  const host = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-  const media = (token: string, w: number, h: number) => ({
-    token,
-    name: token,
-    encoding: 'H264',
-    width: w,
-    height: h,
-    fps: 15,
-    bitrateKbps: 4096,
-    streamUri: `rtsp://${host}:554/Streaming/Channels/${token === 'main' ? 101 : 102}`,
-    snapshotUri: `http://${host}/onvif/snapshot/${token}`,
-  });
-  return {
-    cameraId,
-    manufacturer: 'Hikvista',
-    model: 'DS-2CD2143G2-I',
-    firmware: 'V5.7.3 build 220112',
-    serial: `DS-2CD2143G2-I20221015AAWRJ${String(i).padStart(8, '0')}`,
-    hardwareId: '88',
-    endpointRef: `urn:uuid:${cameraId.slice(4)}-0000-4000-a000-000000000000`,
-    xaddr: `http://${host}/onvif/device_service`,
-    host,
-    profiles: ['S', 'G'],
-    auth: 'usernameToken',
-    media: [media('main', 1920, 1080), media('sub', 640, 360)],
-    recordingSearch: { kind: 'camera', xaddr: `http://${host}/onvif/search_service` },
-    identifiedAt: iso(now - 7 * 24 * HOUR),
-  };
-}
+const identity = (cameraId: string, i: number) => fleetIdentity(cameraId, i, iso(now - 7 * 24 * HOUR));
 
 async function steadyState(redis: Redis, keys: Keys): Promise<void> {
   const registry = new RegistryRepository(redis, keys);

@@ -1,26 +1,11 @@
 import { STATUS_CODE } from '@kuzet/protocol';
 import type { Redis, Result } from 'ioredis';
+import { TROUBLE_LUA } from './camera-ops.ts';
 import type { Keys } from './redis.ts';
 
 const CODES = Object.entries(STATUS_CODE)
   .map(([s, c]) => `${s}=${c}`)
   .join(',');
-
-/** The trouble score of a school's counts (the same formula as the transition script's). */
-const TROUBLE = `
-local function trouble(key, school, zr, zc)
-  local c = redis.call('HMGET', key, 'offline', 'link_down', 'degraded', 'unknown')
-  local n = function(i) return tonumber(c[i] or '0') or 0 end
-  local score = (n(1) + n(2)) * 1000000 + n(3) * 1000 + n(4)
-  if score > 0 then
-    redis.call('ZADD', zr, score, school)
-    redis.call('ZADD', zc, score, school)
-  else
-    redis.call('ZREM', zr, school)
-    redis.call('ZREM', zc, school)
-  end
-end
-`;
 
 /**
  * Recomputes one school's roll-ups from its cameras, atomically (so a transition cannot fall in between), and
@@ -32,7 +17,7 @@ end
  *       trouble region, trouble country
  * ARGV: camera key prefix, schoolId, status=code pairs
  */
-const REPAIR_SCHOOL = `${TROUBLE}
+const REPAIR_SCHOOL = `${TROUBLE_LUA}
 local code = {}
 for s, c in string.gmatch(ARGV[3], '([%w_]+)=(%w)') do code[s] = c end
 local counts, reasons, out, misplaced = {}, {}, {}, 0
@@ -113,7 +98,7 @@ return out
  *       trouble region, trouble country
  * ARGV: cameraId, schoolId
  */
-const RELEASE = `${TROUBLE}
+const RELEASE = `${TROUBLE_LUA}
 local h = redis.call('HMGET', KEYS[1], 'schoolId', 'status', 'rsn')
 if h[1] ~= ARGV[2] then return false end
 if h[2] then for k = 3, 6 do redis.call('HINCRBY', KEYS[k], h[2], -1) end end

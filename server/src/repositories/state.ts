@@ -1,88 +1,16 @@
 import {
-  type CameraDelta,
-  type CameraIdentity,
   type CameraState,
   type CameraView,
   type CentreStatus,
   type ComplianceReason,
   type Reason,
   type ReasonCounts,
-  STATUS_CODE,
   STATUS_OF_CODE,
   type StatusCounts,
 } from '@kuzet/protocol';
 import type { ChainableCommander, Redis, Result } from 'ioredis';
+import { type CameraOp, defineCameraOps, type Placement, queueCameraOps } from './camera-ops.ts';
 import type { Keys } from './redis.ts';
-
-/**
- * Moves a camera to a status and keeps the roll-ups right, incrementally: counts by status and counts of the
- * agent's reasons (compliance: retention_short, resolution_below_required...) per school, district, region and
- * country, and the camera's slot in its region's status grid. History gets an entry only on a real change. While
- * the link is down the last known reasons stay counted. Returns 0 when nothing changed, else
- * {previous status ('' for a new camera), reasons counted before, reasons counted now}.
- * KEYS: cam, count:school, count:district, count:region, count:country, hist:cam, hist:school,
- *       rcount:school, rcount:district, rcount:region, rcount:country, grid:region, trouble:region, trouble:country
- * ARGV: status, reasons, since, since, maxlen, cameraId, statusCode+schoolId (grid value), schoolId, observed at,
- *       received at, history cut (the oldest time kept, ms), since/at/received in ms base 36
- * History entries carry the time the agent observed the change (`at`: the new status's `since` when the status
- * changed, else the state's own time) and the time the centre received it (`rx`): after a link outage the journal's
- * replay shows each episode when it happened, not when it arrived.
- * The trouble sorted sets rank schools by their counts (offline + link down first, then degraded, then unknown),
- * so that "the worst schools" is one ZREVRANGE, never a scan of every school.
- */
-const TRANSITION = `
-local old = redis.call('HGET', KEYS[1], 'status')
-local oldReasons = redis.call('HGET', KEYS[1], 'reasons')
-if old == ARGV[1] and oldReasons == ARGV[2] then return 0 end
-if old ~= ARGV[1] then
-  for i = 2, 5 do
-    if old then redis.call('HINCRBY', KEYS[i], old, -1) end
-    redis.call('HINCRBY', KEYS[i], ARGV[1], 1)
-  end
-  redis.call('HSET', KEYS[12], ARGV[6], ARGV[7])
-  local c = redis.call('HMGET', KEYS[2], 'offline', 'link_down', 'degraded', 'unknown')
-  local n = function(i) return tonumber(c[i] or '0') or 0 end
-  local score = (n(1) + n(2)) * 1000000 + n(3) * 1000 + n(4)
-  if score > 0 then
-    redis.call('ZADD', KEYS[13], score, ARGV[8])
-    redis.call('ZADD', KEYS[14], score, ARGV[8])
-  else
-    redis.call('ZREM', KEYS[13], ARGV[8])
-    redis.call('ZREM', KEYS[14], ARGV[8])
-  end
-end
-local counted = redis.call('HGET', KEYS[1], 'rsn') or ''
-local nowCounted = ARGV[2]
-if ARGV[1] == 'link_down' then nowCounted = counted end
-if nowCounted ~= counted then
-  for r in string.gmatch(counted, '[^,]+') do
-    for i = 8, 11 do redis.call('HINCRBY', KEYS[i], r, -1) end
-  end
-  for r in string.gmatch(nowCounted, '[^,]+') do
-    for i = 8, 11 do redis.call('HINCRBY', KEYS[i], r, 1) end
-  end
-end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reasons', ARGV[2], 'since', ARGV[4], 'changedAt', ARGV[10], 'rsn', nowCounted)
-local seen = ARGV[13]
-if old ~= ARGV[1] then seen = ARGV[12] end
--- history as lists of compact entries "at|status code|reasons|rx[|camera]" (times in ms, base 36; a stream key costs
--- ~4.7 KB however few its entries), newest pushed first, cut by count and by time (the oldest sit at the tail)
-local entry = seen .. '|' .. string.sub(ARGV[7], 1, 1) .. '|' .. ARGV[2] .. '|' .. ARGV[14]
-redis.call('LPUSH', KEYS[6], entry)
-redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[5]) - 1)
-redis.call('LPUSH', KEYS[7], entry .. '|' .. string.sub(ARGV[6], 5))
-redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[5]) * 5 - 1)
--- the newest entry older than the cut stays: it is the status the window starts with (the daily archive reads it)
-for k = 6, 7 do
-  for _ = 1, 8 do
-    local before = redis.call('LINDEX', KEYS[k], -2)
-    if not before then break end
-    local sep = string.find(before, '|', 1, true)
-    if tonumber(string.sub(before, 1, sep - 1), 36) < tonumber(ARGV[11]) then redis.call('RPOP', KEYS[k]) else break end
-  end
-end
-return {old or '', counted, nowCounted}
-`;
 
 /**
  * A whole batch of health samples in one call: checks the agent's sequence number (0 = stale, nothing written),
@@ -118,16 +46,8 @@ if redis.call('HGET', KEYS[1], 'linkDown') == '1' then return {2, foreign} end
 return {1, foreign}
 `;
 
-export interface Placement {
-  schoolId: string;
-  districtId: string;
-  regionCode: string;
-  agentId: string;
-}
+export { HISTORY_DAYS, HISTORY_MAXLEN, type Placement } from './camera-ops.ts';
 
-/** status changes kept per camera (five times as many per school), and for at most HISTORY_DAYS */
-export const HISTORY_MAXLEN = 200;
-export const HISTORY_DAYS = 7;
 /** an agent's observation time is believed within this window before the receipt (a week-long outage's journal) */
 const MAX_OBSERVATION_AGE_MS = 8 * 86_400_000;
 
@@ -139,17 +59,8 @@ export function boundedTime(observed: string, received: Date): string {
   return new Date(t).toISOString();
 }
 
-/** When a transition happened: since (status changes), at (other changes), rx (received; the same for the centre's own). */
-export interface TransitionTimes {
-  since: string;
-  at: string;
-  rx: string;
-}
-export const centreTimes = (at: string): TransitionTimes => ({ since: at, at, rx: at });
-
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    kuzetTransition(...args: (string | number)[]): Result<0 | [string, string, string], Context>;
     kuzetHealthBatch(numKeys: number, ...args: (string | number)[]): Result<[number, number], Context>;
   }
 }
@@ -159,7 +70,7 @@ export class StateRepository {
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {
-    redis.defineCommand('kuzetTransition', { numberOfKeys: 14, lua: TRANSITION });
+    defineCameraOps(redis);
     redis.defineCommand('kuzetHealthBatch', { lua: HEALTH_BATCH });
   }
 
@@ -185,76 +96,12 @@ export class StateRepository {
     return { result: result as 0 | 1 | 2, foreign };
   }
 
-  /** Queues a status transition on a pipeline/multi. */
-  transition(
-    p: ChainableCommander,
-    cameraId: string,
-    at: Placement,
-    status: CentreStatus,
-    reasons: Reason[],
-    t: TransitionTimes,
-  ): void {
-    const k = this.keys;
-    p.kuzetTransition(
-      k.cam(cameraId),
-      k.counts(`school:${at.schoolId}`),
-      k.counts(`district:${at.districtId}`),
-      k.counts(`region:${at.regionCode}`),
-      k.counts('country'),
-      k.histCam(cameraId),
-      k.histSchool(at.schoolId),
-      k.reasonCounts(`school:${at.schoolId}`),
-      k.reasonCounts(`district:${at.districtId}`),
-      k.reasonCounts(`region:${at.regionCode}`),
-      k.reasonCounts('country'),
-      k.grid(at.regionCode),
-      k.trouble(`region:${at.regionCode}`),
-      k.trouble('country'),
-      status,
-      reasons.join(','),
-      t.since,
-      t.since,
-      HISTORY_MAXLEN,
-      cameraId,
-      STATUS_CODE[status] + at.schoolId,
-      at.schoolId,
-      t.at,
-      t.rx,
-      Date.parse(t.rx) - HISTORY_DAYS * 86_400_000,
-      Date.parse(t.since).toString(36),
-      Date.parse(t.at).toString(36),
-      Date.parse(t.rx).toString(36),
-    );
-  }
-
-  /** The `previous` of a delta from a transition's reply, or undefined when nothing changed. */
-  static changed(reply: unknown): CameraDelta['previous'] | undefined {
-    if (!Array.isArray(reply)) return undefined;
-    const [status, before, now] = reply as [string, string, string];
-    const split = (x: string) => (x ? x.split(',') : []) as Reason[];
-    return {
-      status: (status || undefined) as CentreStatus | undefined,
-      counted: split(before),
-      countedNow: split(now),
-    };
-  }
-
-  registerCamera(p: ChainableCommander, c: CameraIdentity, at: Placement): void {
-    p.hset(this.keys.cam(c.cameraId), {
-      schoolId: at.schoolId,
-      districtId: at.districtId,
-      regionCode: at.regionCode,
-      agentId: at.agentId,
-      manufacturer: c.manufacturer,
-      model: c.model,
-      serial: c.serial,
-      firmware: c.firmware,
-      host: c.host,
-      onvifName: c.name ?? '',
-      onvifLocation: c.location ?? '',
-    });
-    p.hset(this.keys.camDocs(c.cameraId), 'identity', JSON.stringify(c));
-    p.sadd(this.keys.schoolCams(at.schoolId), c.cameraId);
+  /**
+   * Queues one call with camera identities and status transitions of one school, in order, on a pipeline/multi
+   * (see camera-ops.ts); read its reply with cameraOpResults.
+   */
+  cameraOps(p: ChainableCommander, place: Placement, received: string, ops: CameraOp[]): void {
+    queueCameraOps(p, this.keys, place, received, ops);
   }
 
   setFields(p: ChainableCommander, cameraId: string, fields: Record<string, string | number>): void {

@@ -1,5 +1,6 @@
 import { type AgentMessage, type CameraDelta, isJpeg } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
+import { type CameraOp, cameraOpResults } from '../repositories/camera-ops.ts';
 import { ClaimRepository } from '../repositories/claims.ts';
 import { MeasurementRepository } from '../repositories/measurements.ts';
 import type { ObjectStore } from '../repositories/object-store.ts';
@@ -151,47 +152,40 @@ export class IngestService {
     // one transaction: a batch cut short by a crash is either stored whole or not at all (then resent whole)
     const m = this.redis.multi();
     const next = () => m.length - 1; // the index in exec()'s answer of the command queued next (MULTI counts)
-    const firstSeen: { idx: number; cameraId: string; at: string }[] = [];
-    const back: { idx: number; cameraId: string; at: string }[] = [];
-    const transitions: {
-      idx: number;
-      cameraId: string;
-      status: CameraDelta['status'];
-      reasons: CameraDelta['reasons'];
-      sourceAt: string;
-      observedAt: string;
-    }[] = [];
+    // identities and states go in one script call per run of them (a resync: the whole batch in one call), in order
+    const calls: { idx: number; ops: CameraOp[]; sent: string[] }[] = [];
+    let ops: CameraOp[] = [];
+    /** each operation's message time (a delta's sourceAt: the push latency is measured from it) */
+    let sent: string[] = [];
+    const flush = () => {
+      if (!ops.length) return;
+      calls.push({ idx: next(), ops, sent });
+      this.state.cameraOps(m, place, now, ops);
+      ops = [];
+      sent = [];
+    };
     for (const msg of messages) {
+      if (msg.type === 'camera') {
+        ops.push({ op: 'camera', camera: msg.camera, at: msg.at });
+        sent.push(msg.at);
+        continue;
+      }
+      if (msg.type === 'state') {
+        const s = msg.state;
+        ops.push({
+          op: 'state',
+          cameraId: s.cameraId,
+          status: s.status,
+          reasons: s.reasons,
+          since: boundedTime(s.since, received),
+          at: boundedTime(s.at, received),
+          fields: this.state.stateFields(s),
+        });
+        sent.push(msg.at);
+        continue;
+      }
+      flush();
       switch (msg.type) {
-        case 'camera':
-          // new camera: a school's first inventory is not news; a camera appearing later is
-          m.set(k.schoolFirstCamera(place.schoolId), msg.at, 'NX');
-          firstSeen.push({ idx: next(), cameraId: msg.camera.cameraId, at: msg.at });
-          m.hsetnx(k.cam(msg.camera.cameraId), 'firstSeen', msg.at);
-          m.get(k.schoolFirstCamera(place.schoolId));
-          // a camera reported gone and announced again (a reboot: Bye, then Hello): no longer gone
-          back.push({ idx: next(), cameraId: msg.camera.cameraId, at: msg.at });
-          m.hget(k.cam(msg.camera.cameraId), 'gone');
-          m.hdel(k.cam(msg.camera.cameraId), 'gone', 'goneAt');
-          this.state.registerCamera(m, msg.camera, place);
-          break;
-        case 'state': {
-          const s = msg.state;
-          this.state.setFields(m, s.cameraId, this.state.stateFields(s));
-          m.sadd(k.schoolCams(place.schoolId), s.cameraId);
-          const since = boundedTime(s.since, received);
-          const at = boundedTime(s.at, received);
-          transitions.push({
-            idx: next(),
-            cameraId: s.cameraId,
-            status: s.status,
-            reasons: s.reasons,
-            sourceAt: msg.at,
-            observedAt: at,
-          });
-          this.state.transition(m, s.cameraId, place, s.status, s.reasons, { since, at, rx: now });
-          break;
-        }
         case 'health':
           this.state.setFields(m, msg.sample.cameraId, {
             [`tier:${msg.sample.tier}`]: msg.sample.at,
@@ -268,6 +262,7 @@ export class IngestService {
           break;
       }
     }
+    flush();
     m.hset(k.agent(place.agentId), { lastSeq: seq, lastSeen: now });
     m.zadd(k.agentSeen(), Date.now(), place.agentId);
     const downIdx = next();
@@ -277,24 +272,29 @@ export class IngestService {
     this.messages += messages.length;
     // only transitions whose script reported a change become deltas
     const deltas: CameraDelta[] = [];
-    for (const { idx, ...t } of transitions) {
-      const previous = StateRepository.changed(res[idx]?.[1]);
-      if (previous)
-        deltas.push({
-          ...t,
-          schoolId: place.schoolId,
-          districtId: place.districtId,
-          regionCode: place.regionCode,
-          at: now,
-          previous,
-        });
-    }
-    for (const b of back) if (res[b.idx]?.[1]) events.push({ rule: 'camera_back', cameraId: b.cameraId, at: b.at });
-    for (const f of firstSeen) {
-      const schoolFirst = Date.parse(String(res[f.idx + 1]?.[1] ?? f.at));
-      if (res[f.idx]?.[1] === 1 && Date.parse(f.at) - schoolFirst > this.newCameraGraceMs)
-        events.push({ rule: 'camera_new', cameraId: f.cameraId, at: f.at });
-    }
+    for (const call of calls)
+      cameraOpResults(call.ops, res[call.idx]?.[1]).forEach((r, i) => {
+        const o = call.ops[i]!;
+        if (o.op === 'camera' && r.op === 'camera') {
+          // a camera reported gone and announced again (a reboot: Bye, then Hello): no longer gone
+          if (r.wasGone) events.push({ rule: 'camera_back', cameraId: o.camera.cameraId, at: o.at });
+          // new camera: a school's first inventory is not news; a camera appearing later is
+          if (r.firstSeen && Date.parse(o.at) - Date.parse(r.schoolFirst || o.at) > this.newCameraGraceMs)
+            events.push({ rule: 'camera_new', cameraId: o.camera.cameraId, at: o.at });
+        } else if (o.op === 'state' && r.op === 'state' && r.previous)
+          deltas.push({
+            cameraId: o.cameraId,
+            status: o.status,
+            reasons: o.reasons,
+            sourceAt: call.sent[i]!,
+            observedAt: o.at,
+            schoolId: place.schoolId,
+            districtId: place.districtId,
+            regionCode: place.regionCode,
+            at: now,
+            previous: r.previous,
+          });
+      });
     return {
       applied: true,
       deltas,

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { CameraDelta } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { type CameraOp, cameraOpResults } from '../repositories/camera-ops.ts';
 import type { Keys } from '../repositories/redis.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
-import { centreTimes, type Placement, StateRepository } from '../repositories/state.ts';
+import type { Placement, StateRepository } from '../repositories/state.ts';
 import type { DeltaBus } from './bus.ts';
 
 /**
@@ -168,26 +169,29 @@ export class LinkMonitor {
     if ((await this.redis.hget(this.keys.agent(place.agentId), 'linkDown')) !== '1') return;
     const cams = await this.state.cameras(await this.state.schoolCameraIds(place.schoolId));
     const mine = cams.filter((c) => c.agentId === place.agentId && c.status !== 'link_down');
+    const ops: CameraOp[] = mine.map((c) => ({
+      op: 'state',
+      cameraId: c.cameraId,
+      status: 'link_down',
+      reasons: [],
+      since: at,
+      at,
+    }));
     const m = this.redis.multi();
-    const idx: number[] = [];
-    for (const c of mine) {
-      idx.push(m.length - 1); // .length counts the MULTI itself
-      this.state.transition(m, c.cameraId, place, 'link_down', [], centreTimes(at));
-    }
+    this.state.cameraOps(m, place, at, ops);
     const res = (await m.exec()) ?? [];
     const deltas: CameraDelta[] = [];
-    mine.forEach((c, i) => {
-      const previous = StateRepository.changed(res[idx[i]!]?.[1]);
-      if (previous)
+    cameraOpResults(ops, res[0]?.[1]).forEach((r, i) => {
+      if (r.op === 'state' && r.previous)
         deltas.push({
-          cameraId: c.cameraId,
+          cameraId: mine[i]!.cameraId,
           schoolId: place.schoolId,
           districtId: place.districtId,
           regionCode: place.regionCode,
           status: 'link_down',
           reasons: [],
           at,
-          previous,
+          previous: r.previous,
         });
     });
     await this.bus.publish(deltas);
