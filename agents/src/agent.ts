@@ -7,7 +7,7 @@ import { discoverAll, type Found, identifyHeard, WsDiscovery } from './discovery
 import type { Heard } from './discovery/wsd.ts';
 import { cameraIdFor, type Identified } from './identify.ts';
 import { resolveInterfaces } from './net.ts';
-import { NvrIndex } from './nvr.ts';
+import { isRecorder, NvrIndex } from './nvr.ts';
 import { MessageFactory, type MessageSink } from './output.ts';
 import { configSecrets, RedactingSink, Redactor } from './redact.ts';
 import type { RetentionThresholds } from './retention.ts';
@@ -222,7 +222,7 @@ export class Agent {
   private adopt(f: Found): void {
     const idf: Identified | undefined = f.identified;
     if (!idf) return;
-    if (idf.identity.media.length === 0) return; // a recorder (NVR), not a camera
+    if (isRecorder(f.device, idf.identity)) return; // a recorder (NVR), not a camera
     const identity = this.unmerged(idf.identity);
     idf.identity = identity;
     if (identity.endpointRef) this.byEndpoint.set(identity.endpointRef, identity.cameraId);

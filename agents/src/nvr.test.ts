@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRecording } from './nvr.ts';
+import { isRecorder, matchRecording } from './nvr.ts';
 
 const rec = (token: string, sourceId: string, name = '') => ({
   RecordingToken: token,
@@ -25,5 +25,22 @@ describe('matchRecording', () => {
   it('does not guess', () => {
     expect(matchRecording([rec('a', '10.0.0.7'), rec('b', '10.0.0.7')], cam)).toBeUndefined();
     expect(matchRecording([rec('a', 'elsewhere')], cam)).toBeUndefined();
+  });
+});
+
+describe('isRecorder', () => {
+  const camera = {
+    scopes: ['onvif://www.onvif.org/type/NetworkVideoTransmitter'],
+    types: ['dn:NetworkVideoTransmitter'],
+  };
+  it('takes a device without media profiles for a recorder', () => {
+    expect(isRecorder(camera, { media: [] })).toBe(true);
+    expect(isRecorder(camera, { media: [{}] })).toBe(false);
+  });
+  it('knows a recorder that offers a Media service by its scopes or types', () => {
+    for (const scope of ['onvif://www.onvif.org/type/NVR', 'onvif://www.onvif.org/type/Network_Video_Recorder'])
+      expect(isRecorder({ scopes: [scope], types: ['tds:Device'] }, { media: [{}] })).toBe(true);
+    expect(isRecorder({ scopes: [], types: ['tds:Device', 'tr:NetworkVideoStorage'] }, { media: [{}] })).toBe(true);
+    expect(isRecorder({ scopes: ['onvif://www.onvif.org/type/nvrx'], types: [] }, { media: [{}] })).toBe(false);
   });
 });

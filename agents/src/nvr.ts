@@ -100,3 +100,18 @@ export class NvrIndex {
     };
   }
 }
+
+/**
+ * A recorder (NVR/DVR), not a camera: it has no media profiles, or it says what it is in its discovery scopes or
+ * types — real recorders also offer a Media service, one profile per channel, relaying their cameras' streams.
+ */
+export function isRecorder(
+  device: { scopes: readonly string[]; types: readonly string[] },
+  identity: { media: readonly unknown[] },
+): boolean {
+  if (identity.media.length === 0) return true;
+  if (device.types.some((t) => /NetworkVideoStorage|NetworkVideoRecorder/i.test(t))) return true;
+  return device.scopes.some((s) =>
+    /^onvif:\/\/www\.onvif\.org\/type\/(nvr|dvr|nvs|network_video_(recorder|storage)|video_recorder)\b/i.test(s),
+  );
+}

@@ -41,11 +41,28 @@ export class SimNvr extends SimDevice<SimNvrConfig> implements OnvifDeviceModel 
   scopes() {
     return onvifScopes('NVR', this.behaviour, this.config.name);
   }
+  /** one profile per channel (a recorded camera's main stream, relayed as real NVRs do), sources VS1, VS2... */
   mediaProfiles(): MediaProfileModel[] {
-    return [];
+    return this.channels().map(({ camera, n }) => {
+      const main = camera.mediaProfiles()[0]!;
+      return {
+        ...main,
+        token: `ch${n}`,
+        name: `${camera.config.name} main`,
+        sourceToken: `VS${n}`,
+        snapshotPath: `/onvif/snapshot/ch${n}.jpg`,
+      };
+    });
   }
-  async snapshot(): Promise<Buffer | null> {
-    return null;
+  async snapshot(token: string): Promise<Buffer | null> {
+    const ch = this.channels().find(({ n }) => token === `ch${n}`);
+    return ch ? ch.camera.snapshot(ch.camera.mediaProfiles()[0]!.token) : null;
+  }
+  private channels(): { camera: SimCamera; n: number }[] {
+    const names = new Set(this.config.cameras);
+    return this.cameras()
+      .filter((c) => names.has(c.name))
+      .map((camera, i) => ({ camera, n: i + 1 }));
   }
 
   recordings(): RecordingModel[] {

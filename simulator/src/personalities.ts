@@ -53,8 +53,8 @@ export const behaviours: Record<Personality, VendorBehaviour> = {
     firmware: '2.800.0000000.25.R',
     usernameToken: false,
     httpDigest: true,
-    // SHA-256 first, MD5 second; the session variant of MD5 too
-    digestAlgorithms: ['SHA-256', 'MD5-sess'],
+    // SHA-256 first, MD5 second
+    digestAlgorithms: ['SHA-256', 'MD5'],
     rtspDigestAlgorithms: ['SHA-256', 'MD5'],
     tokenMaxSkewMs: 0,
     xaddrs: (_host, port) => [`http://0.0.0.0:${port}${devicePath}`],
@@ -81,6 +81,9 @@ export const nvrBehaviour: VendorBehaviour = {
   firmware: 'V4.30.085',
   usernameToken: true,
   httpDigest: true,
+  // older recorder firmware: the session variant of MD5 first, then SHA-256 (clients that hash every challenge
+  // before choosing one fail on MD5-sess: the `onvif` npm client does; it authenticates here with UsernameToken)
+  digestAlgorithms: ['MD5-sess', 'SHA-256'],
   tokenMaxSkewMs: 5 * 60_000,
   xaddrs: (host, port) => [`http://${host}:${port}${devicePath}`],
   scopesInProbeMatch: true,

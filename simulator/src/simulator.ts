@@ -78,6 +78,12 @@ export class Simulator {
     return c;
   }
 
+  nvr(name: string): SimNvr {
+    const n = this.nvrs.get(name);
+    if (!n) throw new Error(`no NVR ${name}`);
+    return n;
+  }
+
   async setFaults(name: string, patch: FaultPatch | 'clear'): Promise<CameraView> {
     const cam = this.camera(name);
     const wasOnline = cam.online();

@@ -37,15 +37,15 @@ describe('discovery of simulated cameras over real WS-Discovery on lo', () => {
         cams.filter((f) => f.device.identity!.manufacturer === m).map((f) => f.device.identity!);
       expect(byVendor('Dahuan').every((i) => i.auth === 'httpDigest' && i.recordingSearch.kind === 'none')).toBe(true);
       expect(byVendor('Hikvista').every((i) => i.auth === 'usernameToken' && i.profiles.includes('G'))).toBe(true);
-      // BudgetCam answers ProbeMatch without Scopes and only with UsernameToken
+      // BudgetCam answers ProbeMatch without Scopes and only with UsernameToken: its scopes (its name) are asked for
       const budget = cams.filter((f) => f.device.identity!.manufacturer === 'BudgetCam');
       expect(budget.length).toBe(N / 3);
-      expect(budget.every((f) => f.device.scopes.length === 0 && f.device.identity!.auth === 'usernameToken')).toBe(
-        true,
-      );
-      expect(found.some((f) => f.device.identity?.serial === 'NVR0001' && f.device.identity.media.length === 0)).toBe(
-        true,
-      );
+      expect(budget.every((f) => f.device.identity!.auth === 'usernameToken')).toBe(true);
+      expect(budget.every((f) => f.device.identity!.name && sim.camera(f.device.identity!.name))).toBe(true);
+      // the NVR offers a Media service (a profile per channel) and says what it is in its scopes
+      const nvr = found.find((f) => f.device.identity?.serial === 'NVR0001');
+      expect(nvr?.device.identity?.media.length).toBeGreaterThan(0);
+      expect(nvr?.device.scopes).toContain('onvif://www.onvif.org/type/NVR');
       expect(new Set(cams.map((f) => f.device.identity!.cameraId)).size).toBe(N);
     } finally {
       wsd.stop();
@@ -97,6 +97,8 @@ describe('discovery of simulated cameras over real WS-Discovery on lo', () => {
       await sim.setFaults('cam005', { offline: false }); // sends Hello
       const msg = await sink.waitFor<Extract<AgentMessage, { type: 'camera' }>>(isCam5, 10_000);
       const id = msg.camera.cameraId;
+      // the NVR was heard too, and is no camera: its channels are its cameras, watched directly
+      expect(sink.messages.some((m) => m.type === 'camera' && m.camera.serial === 'NVR0001')).toBe(false);
       await sink.waitFor((m) => m.type === 'state' && m.state.cameraId === id && m.state.status === 'online', 15_000);
       sim.discovery.bye(sim.camera('cam005'));
       await sink.waitFor((m) => m.type === 'camera_gone' && m.cameraId === id && m.how === 'bye', 5_000);

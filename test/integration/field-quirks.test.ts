@@ -23,7 +23,7 @@ describe('real cameras quirks, reproduced by the simulator', () => {
   };
 
   beforeAll(async () => {
-    // cam001 hikvista (Digest MD5 then SHA-256), cam002 dahuan (SHA-256 then MD5-sess, HTTP Digest only),
+    // cam001 hikvista (Digest MD5 then SHA-256), cam002 dahuan (SHA-256 then MD5, HTTP Digest only),
     // cam003 budgetcam (UsernameToken only)
     ({ sim } = await generatedSimulator({ count: 3 }));
   });

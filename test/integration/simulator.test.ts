@@ -114,9 +114,27 @@ describe('camera simulator (independent peers: ffprobe, node-onvif, raw HTTP)', 
         body,
         headers: { 'content-type': 'application/soap+xml' },
       });
-    const unknown = await post(base, soap('GetTeleportation'));
-    expect(unknown.status).toBe(400);
-    expect(await unknown.text()).toContain('ter:ActionNotSupported');
+    // credentials before anything else: an unauthenticated client does not learn which actions exist
+    const anonymous = await post(base + 4, soap('GetTeleportation'));
+    expect(anonymous.status).toBe(400);
+    expect(await anonymous.text()).toContain('ter:NotAuthorized');
+    // an unknown action, authenticated: env:Receiver / ter:ActionNotSupported, HTTP 500 (SOAP 1.2 HTTP binding)
+    const { stdout: unknown } = await run('curl', [
+      '-s',
+      '--digest',
+      '-u',
+      'admin:pw',
+      '-H',
+      'content-type: application/soap+xml',
+      '--data-binary',
+      soap('GetTeleportation'),
+      '-w',
+      '\n%{http_code}',
+      `http://127.0.0.1:${base}/onvif/device_service`,
+    ]);
+    expect(unknown).toContain('s:Receiver');
+    expect(unknown).toContain('ter:ActionNotSupported');
+    expect(unknown.trim().endsWith('500')).toBe(true);
     // UsernameToken-only firmware parses first; Digest firmware challenges first (HTTP auth precedes SOAP)
     expect((await post(base, '<broken')).status).toBe(401);
     const bad = await post(base + 4, '<s:Envelope><s:Body><oops></s:Body>');

@@ -40,9 +40,12 @@ export async function identifyHeard(h: Heard, config: AgentConfig): Promise<Foun
       { timeoutMs: config.timeouts.onvifMs, serviceAddresses: config.discovery.serviceAddresses },
       h.endpointRef,
     );
+    // a device added by address, or one whose ProbeMatch carried none, is asked for its scopes: what it is (a
+    // recorder is no camera) and what it calls itself
+    const scopes = h.scopes.length ? h.scopes : await identified.device.scopes().catch(() => []);
     // what the device calls itself and where it says it is (ONVIF scopes): staff recognise their cameras by it
-    const named = { ...identified.identity, ...scopeNames(h.scopes) };
-    return { device: { ...base, identity: named }, identified: { ...identified, identity: named } };
+    const named = { ...identified.identity, ...scopeNames(scopes) };
+    return { device: { ...base, scopes, identity: named }, identified: { ...identified, identity: named } };
   } catch (err) {
     // the reason first (a table cuts long messages): "auth_failed: GetDeviceInformation at http://…: …"
     const msg = (err as Error).message;

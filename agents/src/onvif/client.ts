@@ -15,6 +15,7 @@ import {
   type RecordingInformation,
   RecordingSearchResults,
   RecordingSummary,
+  Scopes,
   SearchToken,
   Services,
   SystemDateAndTime,
@@ -93,6 +94,12 @@ export class OnvifDevice {
     return check(NetworkInterfaces, r, 'GetNetworkInterfaces')
       .NetworkInterfaces.map((n) => normaliseMac(n.Info?.HwAddress ?? ''))
       .filter((m): m is string => m !== undefined);
+  }
+
+  /** The device's scopes (GetScopes): what it is (type/…), its name and location. */
+  async scopes(): Promise<string[]> {
+    const r = await this.soap.call(this.xaddr, 'GetScopes', '<tds:GetScopes/>');
+    return check(Scopes, r, 'GetScopes').Scopes;
   }
 
   /** Whether the device refuses GetDeviceInformation without credentials (some check none at all). */

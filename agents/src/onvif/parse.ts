@@ -75,6 +75,13 @@ export const NetworkInterfaces = z.object({
     .default([]),
 });
 
+export const Scopes = z.object({
+  Scopes: z
+    .array(z.object({ ScopeItem: OptText }).catch({}))
+    .default([])
+    .transform((xs) => xs.flatMap((x) => (x.ScopeItem ? [x.ScopeItem] : []))),
+});
+
 export const Services = z.object({
   Service: z.array(z.object({ Namespace: Text, XAddr: Text })).default([]),
 });

@@ -22,6 +22,7 @@ const ARRAY_TAGS = new Set([
   'SimpleItem',
   'ProbeMatch',
   'NetworkInterfaces',
+  'Scopes',
 ]);
 
 export const xmlParser = new XMLParser({

@@ -20,28 +20,38 @@ function dateTimeXml(ms: number): string {
   return `<tt:Time><tt:Hour>${t.getUTCHours()}</tt:Hour><tt:Minute>${t.getUTCMinutes()}</tt:Minute><tt:Second>${t.getUTCSeconds()}</tt:Second></tt:Time><tt:Date><tt:Year>${t.getUTCFullYear()}</tt:Year><tt:Month>${t.getUTCMonth() + 1}</tt:Month><tt:Day>${t.getUTCDate()}</tt:Day></tt:Date>`;
 }
 
-function profileXml(p: ReturnType<OnvifDeviceModel['mediaProfiles']>[number]): string {
+type Profile = ReturnType<OnvifDeviceModel['mediaProfiles']>[number];
+
+export function profileXml(p: Profile, tag = 'trt:Profiles'): string {
   return (
-    `<trt:Profiles token="${esc(p.token)}" fixed="true"><tt:Name>${esc(p.name)}</tt:Name>` +
-    `<tt:VideoSourceConfiguration token="VSC1"><tt:Name>VSC1</tt:Name><tt:UseCount>2</tt:UseCount><tt:SourceToken>VS1</tt:SourceToken><tt:Bounds x="0" y="0" width="${p.width}" height="${p.height}"/></tt:VideoSourceConfiguration>` +
+    `<${tag} token="${esc(p.token)}" fixed="true"><tt:Name>${esc(p.name)}</tt:Name>` +
+    sourceConfigXml('tt:VideoSourceConfiguration', p) +
     encoderXml('tt:VideoEncoderConfiguration', p) +
-    '</trt:Profiles>'
+    `</${tag}>`
   );
 }
 
-function encoderXml(tag: string, p: ReturnType<OnvifDeviceModel['mediaProfiles']>[number]): string {
+/** A profile's video source configuration (VSC1 for source VS1...); its bounds are the sensor's, the main stream's. */
+export function sourceConfigXml(tag: string, p: Profile, useCount = 2): string {
+  const vs = p.sourceToken ?? 'VS1';
+  return `<${tag} token="VSC${vs.slice(2)}"><tt:Name>VSC${vs.slice(2)}</tt:Name><tt:UseCount>${useCount}</tt:UseCount><tt:SourceToken>${vs}</tt:SourceToken><tt:Bounds x="0" y="0" width="${p.width}" height="${p.height}"/></${tag}>`;
+}
+
+/** An encoder configuration with every element the schema requires, in its order (Multicast included). */
+export function encoderXml(tag: string, p: Profile): string {
   return (
     `<${tag} token="VEC_${esc(p.token)}"><tt:Name>VEC_${esc(p.token)}</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding>` +
     `<tt:Resolution><tt:Width>${p.width}</tt:Width><tt:Height>${p.height}</tt:Height></tt:Resolution><tt:Quality>4</tt:Quality>` +
     `<tt:RateControl><tt:FrameRateLimit>${p.fps}</tt:FrameRateLimit><tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>${p.bitrateKbps}</tt:BitrateLimit></tt:RateControl>` +
-    `<tt:H264><tt:GovLength>${Math.round(p.fps)}</tt:GovLength><tt:H264Profile>Main</tt:H264Profile></tt:H264><tt:SessionTimeout>PT60S</tt:SessionTimeout></${tag}>`
+    `<tt:H264><tt:GovLength>${Math.round(p.fps)}</tt:GovLength><tt:H264Profile>Main</tt:H264Profile></tt:H264>` +
+    '<tt:Multicast><tt:Address><tt:Type>IPv4</tt:Type><tt:IPv4Address>0.0.0.0</tt:IPv4Address></tt:Address><tt:Port>0</tt:Port><tt:TTL>1</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast>' +
+    `<tt:SessionTimeout>PT60S</tt:SessionTimeout></${tag}>`
   );
 }
 
-const profileToken = (body: Record<string, unknown>): string => {
+export const profileToken = (body: Record<string, unknown>): string => {
   const t = body.ProfileToken;
-  if (typeof t !== 'string' || !t)
-    throw new SoapFault(400, 'Sender', 'InvalidArgVal', 'ProfileToken missing', 'NoProfile');
+  if (typeof t !== 'string' || !t) throw new SoapFault('Sender', 'InvalidArgVal', 'ProfileToken missing', 'NoProfile');
   return t;
 };
 
@@ -71,7 +81,7 @@ export function deviceMediaAction(
         ? `<tt:Extension><tt:Search><tt:XAddr>${serviceUrl(d, 'search')}</tt:XAddr><tt:MetadataSearch>false</tt:MetadataSearch></tt:Search></tt:Extension>`
         : '';
       const media =
-        d.kind === 'camera'
+        d.mediaProfiles().length > 0
           ? `<tt:Media><tt:XAddr>${serviceUrl(d, 'media')}</tt:XAddr><tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast><tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities></tt:Media>`
           : '';
       return `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${serviceUrl(d, 'device')}</tt:XAddr></tt:Device>${media}${search}</tds:Capabilities></tds:GetCapabilitiesResponse>`;
@@ -80,12 +90,15 @@ export function deviceMediaAction(
       const svc = (ns: string, url: string) =>
         `<tds:Service><tds:Namespace>${ns}</tds:Namespace><tds:XAddr>${url}</tds:XAddr><tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service>`;
       let out = svc('http://www.onvif.org/ver10/device/wsdl', serviceUrl(d, 'device'));
-      if (d.kind === 'camera') out += svc('http://www.onvif.org/ver10/media/wsdl', serviceUrl(d, 'media'));
+      if (d.mediaProfiles().length > 0) out += svc('http://www.onvif.org/ver10/media/wsdl', serviceUrl(d, 'media'));
       if (d.recordings()) out += svc('http://www.onvif.org/ver10/search/wsdl', serviceUrl(d, 'search'));
       return `<tds:GetServicesResponse>${out}</tds:GetServicesResponse>`;
     }
     case 'GetProfiles':
-      return `<trt:GetProfilesResponse>${d.mediaProfiles().map(profileXml).join('')}</trt:GetProfilesResponse>`;
+      return `<trt:GetProfilesResponse>${d
+        .mediaProfiles()
+        .map((p) => profileXml(p))
+        .join('')}</trt:GetProfilesResponse>`;
     case 'GetVideoEncoderConfigurations':
       return `<trt:GetVideoEncoderConfigurationsResponse>${d
         .mediaProfiles()
@@ -94,13 +107,13 @@ export function deviceMediaAction(
     case 'GetStreamUri': {
       const token = profileToken(body);
       const p = d.mediaProfiles().find((x) => x.token === token);
-      if (!p) throw new SoapFault(400, 'Sender', 'InvalidArgVal', `no profile ${token}`, 'NoProfile');
+      if (!p) throw new SoapFault('Sender', 'InvalidArgVal', `no profile ${token}`, 'NoProfile');
       return `<trt:GetStreamUriResponse><trt:MediaUri><tt:Uri>${esc(p.streamUri)}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetStreamUriResponse>`;
     }
     case 'GetSnapshotUri': {
       const token = profileToken(body);
       const p = d.mediaProfiles().find((x) => x.token === token);
-      if (!p) throw new SoapFault(400, 'Sender', 'InvalidArgVal', `no profile ${token}`, 'NoProfile');
+      if (!p) throw new SoapFault('Sender', 'InvalidArgVal', `no profile ${token}`, 'NoProfile');
       const uri = `http://${d.host}:${d.onvifPort}${p.snapshotPath}`;
       return `<trt:GetSnapshotUriResponse><trt:MediaUri><tt:Uri>${esc(uri)}</tt:Uri><tt:InvalidAfterConnect>false</tt:InvalidAfterConnect><tt:InvalidAfterReboot>false</tt:InvalidAfterReboot><tt:Timeout>PT0S</tt:Timeout></trt:MediaUri></trt:GetSnapshotUriResponse>`;
     }

@@ -10,6 +10,8 @@ export interface MediaProfileModel {
   bitrateKbps: number;
   streamUri: string;
   snapshotPath: string;
+  /** its video source (default VS1: a camera's main and sub stream come from its one sensor) */
+  sourceToken?: string;
 }
 
 export interface RecordingModel {

@@ -60,8 +60,7 @@ export class SearchService {
   private take(kind: Search['kind'], body: Record<string, unknown>): Search {
     const token = str(body.SearchToken);
     const s = token ? this.searches.get(token) : undefined;
-    if (!s || s.kind !== kind)
-      throw new SoapFault(400, 'Sender', 'InvalidArgVal', 'unknown search token', 'InvalidToken');
+    if (!s || s.kind !== kind) throw new SoapFault('Sender', 'InvalidArgVal', 'unknown search token', 'InvalidToken');
     return s;
   }
 
@@ -76,7 +75,7 @@ export class SearchService {
       }
       case 'GetRecordingInformation': {
         const r = recordings.find((x) => x.token === str(body.RecordingToken));
-        if (!r) throw new SoapFault(400, 'Sender', 'InvalidArgVal', 'no such recording', 'NoRecording');
+        if (!r) throw new SoapFault('Sender', 'InvalidArgVal', 'no such recording', 'NoRecording');
         return `<tse:GetRecordingInformationResponse><tse:RecordingInformation>${recordingInfoXml(r)}</tse:RecordingInformation></tse:GetRecordingInformationResponse>`;
       }
       case 'FindRecordings': {
@@ -95,7 +94,7 @@ export class SearchService {
         const endPoint = str(body.EndPoint);
         const toMs = endPoint ? Date.parse(endPoint) : d.nowMs();
         if (Number.isNaN(fromMs) || Number.isNaN(toMs))
-          throw new SoapFault(400, 'Sender', 'InvalidArgVal', 'StartPoint/EndPoint must be xs:dateTime', 'InvalidArgs');
+          throw new SoapFault('Sender', 'InvalidArgVal', 'StartPoint/EndPoint must be xs:dateTime', 'InvalidArgs');
         const scope = body.Scope as { IncludedRecordings?: unknown } | undefined;
         const included = ([] as unknown[]).concat(scope?.IncludedRecordings ?? []).map(String);
         const includeStart = String(body.IncludeStartState) === 'true';
@@ -112,7 +111,7 @@ export class SearchService {
       case 'EndSearch': {
         const token = str(body.SearchToken);
         if (!token || !this.searches.delete(token))
-          throw new SoapFault(400, 'Sender', 'InvalidArgVal', 'unknown search token', 'InvalidToken');
+          throw new SoapFault('Sender', 'InvalidArgVal', 'unknown search token', 'InvalidToken');
         return `<tse:EndSearchResponse><tse:Endpoint>${isoSeconds(d.nowMs())}</tse:Endpoint></tse:EndSearchResponse>`;
       }
       default:

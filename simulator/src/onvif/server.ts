@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DigestVerifier, verifyUsernameToken } from '../auth.ts';
+import { CONFIG_ACTIONS, configAction, MEDIA_ONLY, type OnvifService } from './config-actions.ts';
 import { deviceMediaAction } from './device-media.ts';
 import type { OnvifDeviceModel } from './model.ts';
 import { SearchService } from './search.ts';
@@ -45,6 +46,10 @@ const text = (v: unknown): string | undefined =>
     : v && typeof v === 'object' && '#text' in v
       ? String((v as { '#text': unknown })['#text'])
       : undefined;
+
+/** the service a request was sent to, from its path (/onvif/media_service...) */
+const serviceOf = (url = ''): OnvifService =>
+  url.includes('/media') ? 'media' : url.includes('/search') ? 'search' : 'device';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -139,7 +144,7 @@ export class OnvifHttpServer {
         res.writeHead(401, { 'WWW-Authenticate': this.digest.challenges(), 'Content-Type': 'text/plain' }).end('401');
         return;
       }
-      const fault = err instanceof SoapFault ? err : new SoapFault(500, 'Receiver', 'Action', String(err));
+      const fault = err instanceof SoapFault ? err : new SoapFault('Receiver', 'Action', String(err));
       res.writeHead(fault.httpStatus, { 'Content-Type': 'application/soap+xml; charset=utf-8' }).end(fault.toXml());
     }
   }
@@ -165,31 +170,34 @@ export class OnvifHttpServer {
       const creds = this.device.credentials();
       if (this.device.behaviour.httpDigest && !this.digest.verify(req.headers.authorization, 'POST', creds))
         throw new Unauthorized();
-      throw new SoapFault(400, 'Sender', 'WellFormed', 'the request is not well-formed XML');
+      throw new SoapFault('Sender', 'WellFormed', 'the request is not well-formed XML');
     }
     const doc = parser.parse(xml) as {
       Envelope?: { Header?: Record<string, unknown>; Body?: Record<string, unknown> };
     };
     const bodyEl = doc.Envelope?.Body;
-    if (!bodyEl || typeof bodyEl !== 'object') throw new SoapFault(400, 'Sender', 'WellFormed', 'no SOAP Body');
+    if (!bodyEl || typeof bodyEl !== 'object') throw new SoapFault('Sender', 'WellFormed', 'no SOAP Body');
     const action = Object.keys(bodyEl).find((k) => !k.startsWith('@_'));
-    if (!action) throw new SoapFault(400, 'Sender', 'WellFormed', 'empty SOAP Body');
+    if (!action) throw new SoapFault('Sender', 'WellFormed', 'empty SOAP Body');
     this.stats.byAction[action] = (this.stats.byAction[action] ?? 0) + 1;
     const args = (typeof bodyEl[action] === 'object' ? bodyEl[action] : {}) as Record<string, unknown>;
-    const supported = DEVICE_MEDIA.has(action) || (SEARCH.has(action) && this.device.recordings() !== null);
-    if (!supported)
-      throw new SoapFault(
-        400,
-        'Receiver',
-        'ActionNotSupported',
-        `action ${action} is not supported`,
-        'ActionNotSupported',
-      );
+    const service = serviceOf(req.url);
+    const hasMedia = this.device.mediaProfiles().length > 0;
+    const supported =
+      DEVICE_MEDIA.has(action) ||
+      (CONFIG_ACTIONS.has(action) && (hasMedia || !MEDIA_ONLY.has(action))) ||
+      (SEARCH.has(action) && this.device.recordings() !== null);
+    // credentials first: a device tells an unauthenticated client nothing, not even which actions it lacks
     if (!PRE_AUTH.has(action) || (action === 'GetSystemDateAndTime' && this.device.quirks().clockNeedsAuth))
       this.authenticate(doc.Envelope?.Header, req);
-    const out = deviceMediaAction(this.device, action, args) ?? this.search.handle(this.device, action, args);
+    if (!supported)
+      throw new SoapFault('Receiver', 'ActionNotSupported', `action ${action} is not supported`, 'ActionNotSupported');
+    const out =
+      deviceMediaAction(this.device, action, args) ??
+      configAction(this.device, action, args, service) ??
+      this.search.handle(this.device, action, args);
     // a listed action without a handler is a simulator bug, not the client's fault
-    if (out === undefined) throw new SoapFault(500, 'Receiver', 'Action', `action ${action} has no handler`);
+    if (out === undefined) throw new SoapFault('Receiver', 'Action', `action ${action} has no handler`);
     return envelope(out);
   }
 
@@ -215,7 +223,6 @@ export class OnvifHttpServer {
       );
       if (verdict === 'ok') return;
       throw new SoapFault(
-        400,
         'Sender',
         'NotAuthorized',
         verdict === 'expired' ? 'UsernameToken Created is too far from device time' : 'Sender not Authorized',
@@ -223,7 +230,7 @@ export class OnvifHttpServer {
       );
     }
     if (b.httpDigest) throw new Unauthorized();
-    throw new SoapFault(400, 'Sender', 'NotAuthorized', 'Sender not Authorized', 'Authority');
+    throw new SoapFault('Sender', 'NotAuthorized', 'Sender not Authorized', 'Authority');
   }
 
   private async onSnapshot(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {

@@ -28,16 +28,22 @@ export function envelope(body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><s:Envelope ${nsAttrs}><s:Body>${body}</s:Body></s:Envelope>`;
 }
 
-/** A SOAP 1.2 fault as ONVIF devices send it (Core spec 5.11: ter: subcodes). */
+/**
+ * A SOAP 1.2 fault as ONVIF devices send it (Core spec 5.11: ter: subcodes), with the HTTP status the SOAP 1.2 HTTP
+ * binding gives its code: env:Sender 400 Bad Request, env:Receiver 500 Internal Server Error.
+ */
 export class SoapFault extends Error {
   constructor(
-    readonly httpStatus: number,
     readonly code: 'Sender' | 'Receiver',
     readonly subcode: string,
     readonly reason: string,
     readonly subsubcode?: string,
   ) {
     super(reason);
+  }
+
+  get httpStatus(): 400 | 500 {
+    return this.code === 'Sender' ? 400 : 500;
   }
 
   toXml(): string {
