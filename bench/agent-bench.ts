@@ -90,7 +90,10 @@ async function main() {
       devices: { identity?: { media: unknown[] }; scopes: string[]; types: string[] }[];
     };
     // the NVR answers too (with a Media service): counted are the cameras, as the agent would watch them
-    discovery.push({ ms: j.durationMs, found: j.devices.filter((d) => d.identity && !isRecorder(d, d.identity)).length });
+    discovery.push({
+      ms: j.durationMs,
+      found: j.devices.filter((d) => d.identity && !isRecorder(d, d.identity)).length,
+    });
     log(`discovery ${i + 1}: ${j.durationMs} ms, ${discovery.at(-1)!.found} cameras identified`);
   }
 
