@@ -10,22 +10,6 @@ export type OnvifService = 'device' | 'media' | 'search';
  * drops every profile when it fails): configurations, options, sources, network settings, each service's
  * capabilities. Answers follow the ONVIF schema (ver10), required elements included.
  */
-export const CONFIG_ACTIONS = new Set([
-  'GetServiceCapabilities',
-  'GetHostname',
-  'GetNTP',
-  'GetDNS',
-  'GetNetworkProtocols',
-  'GetProfile',
-  'GetVideoSources',
-  'GetVideoSourceConfigurations',
-  'GetVideoSourceConfiguration',
-  'GetVideoEncoderConfiguration',
-  'GetVideoEncoderConfigurationOptions',
-  'GetAudioSources',
-  'GetAudioEncoderConfigurations',
-]);
-
 /** the actions of the media service, which a device without profiles (an NVR of no channels) does not offer */
 export const MEDIA_ONLY = new Set([
   'GetProfile',
@@ -36,6 +20,15 @@ export const MEDIA_ONLY = new Set([
   'GetVideoEncoderConfigurationOptions',
   'GetAudioSources',
   'GetAudioEncoderConfigurations',
+]);
+
+export const CONFIG_ACTIONS = new Set([
+  'GetServiceCapabilities',
+  'GetHostname',
+  'GetNTP',
+  'GetDNS',
+  'GetNetworkProtocols',
+  ...MEDIA_ONLY,
 ]);
 
 const bool = (b: boolean) => (b ? 'true' : 'false');
