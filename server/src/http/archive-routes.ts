@@ -11,6 +11,8 @@ import { HttpError, validate } from './validate.ts';
 const READ = 'admin, operator (own regions), auditor (own regions or all), school (own school), API tokens';
 const MAX_DAYS = 366;
 
+type ExportQuery = Range & { lang: 'kk' | 'ru' | 'en' };
+
 const Range = z.object({
   region: RegionCode.optional(),
   district: z.string().max(40).optional(),
@@ -80,8 +82,8 @@ export function archiveRoutes(ctx: AppContext): Router {
         q.to,
         scope.regions[0]?.code,
       );
-      const v = await ctx.redis.get(`${ctx.keys.prefix}archive:verification`);
-      res.json({ ...series, ...(v ? { verification: JSON.parse(v) } : {}) });
+      const verification = await ctx.archive.lastVerification();
+      res.json({ ...series, ...(verification ? { verification } : {}) });
     },
   );
 
@@ -141,53 +143,64 @@ export function archiveRoutes(ctx: AppContext): Router {
     },
   );
 
-  r.get(
-    '/exports/compliance.csv',
-    validate({
-      method: 'get',
-      path: '/exports/compliance.csv',
-      summary:
-        'CSV (UTF-8 with BOM) of every school of the scope, one row per day from the archive: verdict, reasons, ' +
-        'cameras, availability, zones not watched, archive entry. Streamed. Recorded in the audit log.',
-      roles: READ,
-      query: Range.extend({ lang: z.enum(['kk', 'ru', 'en']).default('ru') }),
-    }),
-    async (req, res) => {
-      const q = res.locals.query as Range & { lang: 'kk' | 'ru' | 'en' };
-      const scope = await scopeOf(req, q);
-      if (!scope) return void res.status(404).json({ error: 'no such scope, or not yours' });
-      await record(req, 'csv', scope, q);
+  /**
+   * One export route: the scope of the query (404 outside the user's), the audit record, then the file streamed as
+   * an attachment named after scope and period.
+   */
+  const exportRoute = (
+    format: 'csv' | 'pdf',
+    summary: string,
+    contentType: string,
+    body: (req: Request, scope: ExportScope, q: ExportQuery) => Promise<AsyncIterable<string | Buffer>>,
+  ) =>
+    r.get(
+      `/exports/compliance.${format}`,
+      validate({
+        method: 'get',
+        path: `/exports/compliance.${format}`,
+        summary,
+        roles: READ,
+        query: Range.extend({ lang: z.enum(['kk', 'ru', 'en']).default('ru') }),
+      }),
+      async (req, res) => {
+        const q = res.locals.query as ExportQuery;
+        const scope = await scopeOf(req, q);
+        if (!scope) return void res.status(404).json({ error: 'no such scope, or not yours' });
+        await record(req, format, scope, q);
+        const chunks = await body(req, scope, q);
+        res.setHeader('content-type', contentType);
+        res.setHeader(
+          'content-disposition',
+          `attachment; filename="kuzet-compliance-${scope.id}-${q.from}-${q.to}.${format}"`,
+        );
+        await stream(res, chunks);
+      },
+    );
+
+  exportRoute(
+    'csv',
+    'CSV (UTF-8 with BOM) of every school of the scope, one row per day from the archive: verdict, reasons, ' +
+      'cameras, availability, zones not watched, archive entry. Streamed. Recorded in the audit log.',
+    'text/csv; charset=utf-8',
+    async (_req, scope, q) => {
       const districts = new Map((await ctx.registry.districts()).map((d) => [d.id, d]));
       const dname = (id: string) => {
         const d = districts.get(id);
         return !d ? id : q.lang === 'kk' ? d.nameKk : d.nameRu;
       };
-      res.setHeader('content-type', 'text/csv; charset=utf-8');
-      res.setHeader('content-disposition', `attachment; filename="kuzet-compliance-${scope.id}-${q.from}-${q.to}.csv"`);
-      await stream(res, csvExport(ctx.archive, scope, q.from, q.to, q.lang, dname));
+      return csvExport(ctx.archive, scope, q.from, q.to, q.lang, dname);
     },
   );
 
-  r.get(
-    '/exports/compliance.pdf',
-    validate({
-      method: 'get',
-      path: '/exports/compliance.pdf',
-      summary:
-        'PDF report of the scope over the period from the archive (kk/ru/en): each day, and the regions (country) or ' +
-        'schools (region, district) below it with their days not compliant, availability and main reasons; laid out ' +
-        'in a worker thread and streamed. Recorded in the audit log.',
-      roles: READ,
-      query: Range.extend({ lang: z.enum(['kk', 'ru', 'en']).default('ru') }),
-    }),
-    async (req, res) => {
-      const q = res.locals.query as Range & { lang: 'kk' | 'ru' | 'en' };
-      const scope = await scopeOf(req, q);
-      if (!scope) return void res.status(404).json({ error: 'no such scope, or not yours' });
-      await record(req, 'pdf', scope, q);
+  exportRoute(
+    'pdf',
+    'PDF report of the scope over the period from the archive (kk/ru/en): each day, and the regions (country) or ' +
+      'schools (region, district) below it with their days not compliant, availability and main reasons; laid out ' +
+      'in a worker thread and streamed. Recorded in the audit log.',
+    'application/pdf',
+    async (req, scope, q) => {
       const name = await scopeName(scope, q.lang);
-      const v = await ctx.redis.get(`${ctx.keys.prefix}archive:verification`);
-      const verification = v ? (JSON.parse(v) as { ok: boolean; checkedAt: string }) : undefined;
+      const verification = await ctx.archive.lastVerification();
       const report = await pdfReport(
         ctx.archive,
         { ...scope, name },
@@ -197,9 +210,7 @@ export function archiveRoutes(ctx: AppContext): Router {
         req.user!.username,
         verification,
       );
-      res.setHeader('content-type', 'application/pdf');
-      res.setHeader('content-disposition', `attachment; filename="kuzet-compliance-${scope.id}-${q.from}-${q.to}.pdf"`);
-      await stream(res, ctx.pdf.render(report));
+      return ctx.pdf.render(report);
     },
   );
 

@@ -43,6 +43,8 @@ export class Keys {
   audit = () => `${this.prefix}audit`;
   quarantine = () => `${this.prefix}quarantine`;
   rollupReport = () => `${this.prefix}rollups:report`;
+  /** the archive's last verification (JSON: ArchiveVerification) */
+  archiveVerification = () => `${this.prefix}archive:verification`;
   requirements = () => `${this.prefix}requirements`;
   /** a school's compliance verdict (JSON) and what it adds to the figures above it */
   compliance = (schoolId: string) => `${this.prefix}compliance:school:${schoolId}`;

@@ -341,9 +341,15 @@ export class ArchiveService {
   /** Verifies the chain (and the objects of [from, to]); the result is kept for the views. */
   async verify(from?: string, to?: string): Promise<ArchiveVerification> {
     const v = await this.d.repo.verify(from, to);
-    await this.d.redis.set(`${this.d.keys.prefix}archive:verification`, JSON.stringify(v));
+    await this.d.redis.set(this.d.keys.archiveVerification(), JSON.stringify(v));
     if (!v.ok) this.d.log?.error({ problems: v.problems.slice(0, 5) }, 'the compliance archive failed verification');
     return v;
+  }
+
+  /** The last verification's result, if the archive was ever verified. */
+  async lastVerification(): Promise<ArchiveVerification | undefined> {
+    const v = await this.d.redis.get(this.d.keys.archiveVerification());
+    return v ? (JSON.parse(v) as ArchiveVerification) : undefined;
   }
 
   region(m: ArchiveManifest, regionCode: string): Promise<RegionDay | undefined> {
