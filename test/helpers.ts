@@ -1,8 +1,11 @@
+import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AgentConfig, parseConfig } from '@kuzet/agent';
 import { type GenerateOptions, generateCameras, type SimConfigInput, Simulator } from '@kuzet/simulator';
+import S3rver from 's3rver';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLIPS_DIR = resolve(ROOT, '.cache/clips');
@@ -112,4 +115,17 @@ export async function startRedis(): Promise<{
         proc.kill('SIGTERM');
       }),
   };
+}
+
+/** A real S3 endpoint for a test: s3rver on a free loopback port, its data in a fresh temporary directory. */
+export async function startS3rver(): Promise<{ s3: S3rver; endpoint: string }> {
+  const port = await freePortRange(1);
+  const s3 = new S3rver({
+    port,
+    address: '127.0.0.1',
+    directory: mkdtempSync(join(tmpdir(), 'kuzet-s3rver-')),
+    silent: true,
+  });
+  await s3.run();
+  return { s3, endpoint: `http://127.0.0.1:${port}` };
 }

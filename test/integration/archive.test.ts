@@ -1,17 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { RunningServer } from '@kuzet/server';
-import S3rver from 's3rver';
+import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../server/src/repositories/object-store.ts';
 import { addDays, dayBounds, dayOf } from '../../server/src/services/archive-day.ts';
 import { parseCsv } from '../../server/src/services/registry-csv.ts';
 import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
-import { freePortRange, ROOT, startRedis } from '../helpers.ts';
+import { ROOT, startRedis, startS3rver } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
 
 const run = promisify(execFile);
@@ -34,16 +33,10 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
 
   beforeAll(async () => {
     redis = await startRedis();
-    const port = await freePortRange(1);
-    s3 = new S3rver({
-      port,
-      address: '127.0.0.1',
-      directory: mkdtempSync(join(tmpdir(), 'kuzet-s3rver-')),
-      silent: true,
-    });
-    await s3.run();
+    let endpoint: string;
+    ({ s3, endpoint } = await startS3rver());
     env = {
-      KUZET_S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      KUZET_S3_ENDPOINT: endpoint,
       KUZET_S3_BUCKET: 'kuzet-archive',
       KUZET_S3_ACCESS_KEY: 'S3RVER',
       KUZET_S3_SECRET_KEY: 'S3RVER',

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
+import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiskObjectStore, type ObjectStore, S3ObjectStore } from '../../server/src/repositories/object-store.ts';
-import { freePortRange } from '../helpers.ts';
+import { startS3rver } from '../helpers.ts';
 
 const jpeg = (n: number) => Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(n, n % 256)]);
 
@@ -38,15 +38,7 @@ contract('local disk store', () => new DiskObjectStore(dir));
 let s3: S3rver | undefined;
 let endpoint = '';
 beforeAll(async () => {
-  const port = await freePortRange(1);
-  s3 = new S3rver({
-    port,
-    address: '127.0.0.1',
-    directory: mkdtempSync(join(tmpdir(), 'kuzet-s3rver-')),
-    silent: true,
-  });
-  await s3.run();
-  endpoint = `http://127.0.0.1:${port}`;
+  ({ s3, endpoint } = await startS3rver());
 });
 afterAll(async () => {
   await s3?.close();

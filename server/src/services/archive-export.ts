@@ -1,5 +1,5 @@
 import type { ArchiveSchool, Region } from '@kuzet/protocol';
-import type { ArchiveService } from './archive.ts';
+import { type ArchiveService, unitFigures } from './archive.ts';
 import type { PdfReport } from './archive-pdf.ts';
 import { csvField, type Lang, reasonText, text } from './report-text.ts';
 
@@ -146,12 +146,7 @@ export async function pdfReport(
   };
   if (scope.kind !== 'school') {
     for (const m of await archive.entries(from, to)) {
-      const f =
-        scope.kind === 'country'
-          ? m.figures.country
-          : scope.kind === 'region'
-            ? m.figures.regions[scope.id]
-            : m.figures.districts[scope.id];
+      const f = unitFigures(m, scope);
       if (!f) continue;
       const reasons = new Map(Object.entries({ ...f.schoolReasons, ...f.failing }) as [string, number][]);
       days.push({

@@ -29,6 +29,17 @@ const CATCH_UP_DAYS = 6;
 
 export type ArchiveScope = { kind: 'country' } | { kind: 'region' | 'district' | 'school'; id: string };
 
+/** A unit's figures in a day's entry (none for a school: its day is in the region's object). */
+export function unitFigures(
+  m: ArchiveManifest,
+  scope: ArchiveScope,
+): ArchiveManifest['figures']['country'] | undefined {
+  if (scope.kind === 'country') return m.figures.country;
+  if (scope.kind === 'region') return m.figures.regions[scope.id];
+  if (scope.kind === 'district') return m.figures.districts[scope.id];
+  return undefined;
+}
+
 /**
  * The daily compliance archive: after each day ends (in the deployment's time zone) every camera's and school's day
  * is judged — availability from the status history (link outages apart from camera outages), the recording,
@@ -316,12 +327,7 @@ export class ArchiveService {
         if (school) days.push({ day, n, revised, school });
         continue;
       }
-      const figures =
-        scope.kind === 'country'
-          ? m.figures.country
-          : scope.kind === 'region'
-            ? m.figures.regions[scope.id]
-            : m.figures.districts[scope.id];
+      const figures = unitFigures(m, scope);
       days.push({ day, n, revised, ...(figures ? { figures } : {}) });
     }
     return { scope: scope.kind === 'country' ? { kind: 'country', id: 'KZ' } : scope, from, to, days };
