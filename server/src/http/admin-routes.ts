@@ -11,7 +11,7 @@ import {
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
-import { requireRole } from './session.ts';
+import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
 
 export function adminRoutes(ctx: AppContext): Router {
@@ -67,12 +67,10 @@ export function adminRoutes(ctx: AppContext): Router {
         return void res.status(400).json({ error: `agent ${agentId} is not listed for school ${schoolId}` });
       const { code, expiresAt } = await ctx.agents.createEnrolmentCode(agentId, schoolId);
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'enrolment_code',
         agentId,
         schoolId,
-        ip: req.ip,
       });
       res.json({ code, agentId, schoolId, expiresAt });
     },
@@ -110,11 +108,9 @@ export function adminRoutes(ctx: AppContext): Router {
       // its open link closes now, on whichever instance holds it, before this answer goes out
       await ctx.bus.publishControl({ kind: 'token_revoked', agentId, tokenHash });
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'agent_revoked',
         agentId,
-        ip: req.ip,
       });
       ctx.log?.warn({ agentId, by: req.user!.username }, 'agent revoked');
       res.json({ revoked: true });
@@ -149,10 +145,8 @@ export function adminRoutes(ctx: AppContext): Router {
         return void res.status(400).json({ error: 'school staff need an existing schoolId' });
       if (!(await ctx.users.create(u))) return void res.status(409).json({ error: 'user exists' });
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'user_created',
-        ip: req.ip,
         detail: `${u.username} (${u.role}${u.regions.length ? ` ${u.regions.join(',')}` : ''}${u.schoolId ? ` ${u.schoolId}` : ''})`,
       });
       res.json(await ctx.users.get(u.username));
@@ -174,10 +168,8 @@ export function adminRoutes(ctx: AppContext): Router {
       const ok = await ctx.users.delete(name);
       if (!ok) return void res.status(404).json({ error: 'no such user' });
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'user_deleted',
-        ip: req.ip,
         detail: name,
       });
       res.json({ deleted: true });

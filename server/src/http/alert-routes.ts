@@ -13,7 +13,7 @@ import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { regionAllowed, schoolAllowed } from '../services/access.ts';
 import type { AppContext } from './context.ts';
-import { requireRole, requireUser } from './session.ts';
+import { actor, requireRole, requireUser } from './session.ts';
 import { validate } from './validate.ts';
 
 const READ = 'admin, operator (own regions), auditor, school (own school)';
@@ -195,12 +195,10 @@ export function alertRoutes(ctx: AppContext): Router {
       const w: MaintenanceWindow = { ...b, id: crypto.randomUUID(), by: u.username, byRole: u.role };
       await ctx.alertRepo.addWindow(w);
       await ctx.audit.record({
-        username: u.username,
-        role: u.role,
+        ...actor(req),
         action: 'maintenance_created',
         schoolId: s.id,
         cameraId: b.cameraId,
-        ip: req.ip,
         detail: `${b.from} – ${b.to}: ${b.reason}`.slice(0, 500),
       });
       res.json(w);
@@ -226,12 +224,10 @@ export function alertRoutes(ctx: AppContext): Router {
         return void res.status(403).json({ error: "an operator's maintenance window: ask the RRC to end it" });
       await ctx.alertRepo.removeWindow(w.schoolId, id);
       await ctx.audit.record({
-        username: u.username,
-        role: u.role,
+        ...actor(req),
         action: 'maintenance_deleted',
         schoolId: s.id,
         cameraId: w.cameraId,
-        ip: req.ip,
         detail: `${w.from} – ${w.to} by ${w.by}`,
       });
       res.json({ deleted: true });

@@ -2,7 +2,7 @@ import { ApiTokenInfo, CreatedApiToken, NewApiToken } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
-import { requireRole } from './session.ts';
+import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
 
 /** Read-only API tokens for other state systems (admins make, list and revoke them; each change audited). */
@@ -43,10 +43,8 @@ export function apiTokenRoutes(ctx: AppContext): Router {
       if (unknown.length) return void res.status(400).json({ error: `no such region: ${unknown.join(', ')}` });
       const t = await ctx.apiTokens.create({ ...b, createdBy: req.user!.username });
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'api_token_created',
-        ip: req.ip,
         detail: `${t.id} "${t.name}" ${t.regions.length ? t.regions.join(',') : 'country'}`,
       });
       res.json(t);
@@ -67,10 +65,8 @@ export function apiTokenRoutes(ctx: AppContext): Router {
       const t = await ctx.apiTokens.revoke((res.locals.params as { id: string }).id);
       if (!t) return void res.status(404).json({ error: 'no such token' });
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'api_token_revoked',
-        ip: req.ip,
         detail: `${t.id} "${t.name}"`,
       });
       res.json({ ok: true });

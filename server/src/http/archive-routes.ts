@@ -5,7 +5,7 @@ import { countryAllowed, regionAllowed, regionFilter, schoolAllowed } from '../s
 import { csvExport, type ExportScope, pdfReport } from '../services/archive-export.ts';
 import { text } from '../services/report-text.ts';
 import type { AppContext } from './context.ts';
-import { requireRole, requireUser } from './session.ts';
+import { actor, requireRole, requireUser } from './session.ts';
 import { HttpError, validate } from './validate.ts';
 
 const READ = 'admin, operator (own regions), auditor (own regions or all), school (own school), API tokens';
@@ -104,10 +104,8 @@ export function archiveRoutes(ctx: AppContext): Router {
       const b = res.locals.body as { from?: string; to?: string };
       const v = await ctx.archive.verify(b.from, b.to);
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'archive_verified',
-        ip: req.ip,
         detail: v.ok ? `ok: ${v.entries} entries, ${v.objects} objects` : v.problems[0]!.problem.slice(0, 400),
       });
       res.json(v);
@@ -133,10 +131,8 @@ export function archiveRoutes(ctx: AppContext): Router {
       const t0 = Date.now();
       const n = await ctx.archive.rejudge(day);
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'archive_rejudged',
-        ip: req.ip,
         detail: `${day}: entry ${n}`,
       });
       res.json({ n, ms: Date.now() - t0 });
@@ -229,10 +225,8 @@ export function archiveRoutes(ctx: AppContext): Router {
 
   const record = async (req: Request, format: string, scope: ExportScope, q: Range) =>
     ctx.audit.record({
-      username: req.user!.username,
-      role: req.user!.role,
+      ...actor(req),
       action: 'export',
-      ip: req.ip,
       ...(scope.kind === 'school' ? { schoolId: scope.id } : {}),
       detail: `${format} ${scope.kind} ${scope.id} ${q.from}..${q.to}`,
     });

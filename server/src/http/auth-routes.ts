@@ -2,7 +2,7 @@ import { Login, User } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
-import { SESSION_COOKIE } from './session.ts';
+import { actor, SESSION_COOKIE } from './session.ts';
 import { validate } from './validate.ts';
 
 /**
@@ -88,8 +88,7 @@ export function authRoutes(ctx: AppContext): Router {
     validate({ method: 'post', path: '/auth/logout', summary: 'log out', roles: 'any logged-in user' }),
     async (req, res) => {
       if (req.sessionId) await ctx.users.endSession(req.sessionId);
-      if (req.user)
-        await ctx.audit.record({ username: req.user.username, role: req.user.role, action: 'logout', ip: req.ip });
+      if (req.user) await ctx.audit.record({ ...actor(req), action: 'logout' });
       res.clearCookie(SESSION_COOKIE, { path: '/' });
       res.json({ ok: true });
     },

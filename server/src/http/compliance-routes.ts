@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { parseRequirements, RequirementsError } from '../repositories/requirements.ts';
 import { countryAllowed, regionAllowed, regionFilter, schoolAllowed } from '../services/access.ts';
 import type { AppContext } from './context.ts';
-import { requireRole, requireUser } from './session.ts';
+import { actor, requireRole, requireUser } from './session.ts';
 import { validate } from './validate.ts';
 
 const READ = 'admin, operator (own regions), auditor (own regions or all), school (own school)';
@@ -92,10 +92,8 @@ export function complianceRoutes(ctx: AppContext): Router {
           .status(409)
           .json({ error: `the document is at version ${current.version}: send version ${current.version + 1}` });
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'requirements_changed',
-        ip: req.ip,
         detail: describeChange(current, doc),
       });
       await ctx.bus.publishControl({ kind: 'requirements_changed', version: doc.version });
@@ -285,12 +283,10 @@ export function complianceRoutes(ctx: AppContext): Router {
       if (b.zone === null) p.hdel(ctx.keys.cam(id), 'zone');
       await p.exec();
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'camera_placed',
         cameraId: id,
         schoolId: s.id,
-        ip: req.ip,
         detail: [b.name !== undefined ? `name "${b.name}"` : '', b.zone !== undefined ? `zone ${b.zone ?? 'none'}` : '']
           .filter(Boolean)
           .join(', '),

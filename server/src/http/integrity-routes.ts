@@ -2,7 +2,7 @@ import { CameraId } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
-import { requireRole } from './session.ts';
+import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
 
 const Drift = z.object({
@@ -89,12 +89,10 @@ export function integrityRoutes(ctx: AppContext): Router {
       if (!school || !(await ctx.integrity.release(id, school)))
         return void res.status(404).json({ error: 'no such camera in a school' });
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'camera_released',
         cameraId: id,
         schoolId: school.id,
-        ip: req.ip,
       });
       res.json({ released: true, schoolId: school.id });
     },

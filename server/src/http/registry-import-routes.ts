@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { importRegistryCsv, type RowError } from '../services/registry-csv.ts';
 import type { AppContext } from './context.ts';
-import { requireRole } from './session.ts';
+import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
 
 /**
@@ -48,10 +48,8 @@ export function registryImportRoutes(ctx: AppContext): Router {
         });
       const counts = await ctx.registry.import(registry);
       await ctx.audit.record({
-        username: req.user!.username,
-        role: req.user!.role,
+        ...actor(req),
         action: 'registry_imported',
-        ip: req.ip,
         detail: `${counts.schools} schools, ${counts.districts} districts`,
       });
       void ctx.compliance.evaluateAll().catch((err) => ctx.log?.error({ err }, 'evaluating compliance failed'));

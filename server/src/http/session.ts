@@ -30,6 +30,9 @@ declare global {
   }
 }
 
+/** Who made a request, as the audit log records it (for routes behind requireRole: the user is there). */
+export const actor = (req: Request) => ({ username: req.user!.username, role: req.user!.role, ip: req.ip });
+
 /**
  * Loads the session user (if any) for every request; without a session, an API token (`Authorization: Bearer
  * kzt_…`) acts as a read-only auditor of its regions: anything but GET with one is refused.

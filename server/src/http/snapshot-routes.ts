@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { schoolAllowed } from '../services/access.ts';
 import { snapshotKey } from '../services/ingest.ts';
 import type { AppContext } from './context.ts';
-import { requireRole } from './session.ts';
+import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
 
 /**
@@ -38,12 +38,10 @@ export function snapshotRoutes(ctx: AppContext): Router {
       const pic = await ctx.store.get(snapshotKey(id));
       if (!pic) return void res.status(404).json({ error: 'no picture of this camera yet' });
       await ctx.audit.record({
-        username: u.username,
-        role: u.role,
+        ...actor(req),
         action: 'snapshot_view',
         cameraId: id,
         schoolId: school.id,
-        ip: req.ip,
       });
       ctx.metrics.snapshots.inc({ result: 'viewed' });
       res.set({ 'Cache-Control': 'no-store, private', 'Content-Type': pic.contentType });
