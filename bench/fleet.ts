@@ -283,3 +283,25 @@ export function identity(cameraId: string, i: number, identifiedAt: string) {
     identifiedAt,
   };
 }
+
+/**
+ * A benchmark's baseline: seconds to write `n` camera-sized hashes with pipelined HSET (1,000 per round trip) from one
+ * ioredis connection to the same Redis; the keys are deleted afterwards.
+ */
+export async function pipelinedHsetSeconds(url: string, n: number, fields: Record<string, string>): Promise<number> {
+  const r = new Redis(url);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i += 1000) {
+    const p = r.pipeline();
+    for (let j = i; j < Math.min(n, i + 1000); j++) p.hset(`base:cam:${j}`, fields);
+    await p.exec();
+  }
+  const s = (performance.now() - t0) / 1000;
+  for (let i = 0; i < n; i += 1000) {
+    const p = r.pipeline();
+    for (let j = i; j < Math.min(n, i + 1000); j++) p.del(`base:cam:${j}`);
+    await p.exec();
+  }
+  r.disconnect();
+  return s;
+}

@@ -10,7 +10,7 @@
  * Env: BENCH_AGENTS (7,500), BENCH_CAMERAS (250,000).
  */
 import { Redis } from 'ioredis';
-import { identity, log, type Sim, sleep, startFleet } from './fleet.ts';
+import { identity, log, pipelinedHsetSeconds, type Sim, sleep, startFleet } from './fleet.ts';
 import { cpuSeconds, machine } from './proc.ts';
 import { writeSection } from './results.ts';
 
@@ -80,30 +80,16 @@ async function resync(label: string) {
   return { s, serverCpu, redisCpu, settled, unacked: fleet.unacked() };
 }
 
-async function baseline(url: string, n: number): Promise<number> {
-  const r = new Redis(url);
-  const t0 = performance.now();
-  for (let i = 0; i < n; i += 1000) {
-    const p = r.pipeline();
-    for (let j = i; j < Math.min(n, i + 1000); j++)
-      p.hset(`base:cam:${j}`, { status: 'online', reasons: '', since: '2026-11-23T00:00:00.000Z', schoolId: 's' });
-    await p.exec();
-  }
-  const s = (performance.now() - t0) / 1000;
-  for (let i = 0; i < n; i += 1000) {
-    const p = r.pipeline();
-    for (let j = i; j < Math.min(n, i + 1000); j++) p.del(`base:cam:${j}`);
-    await p.exec();
-  }
-  r.disconnect();
-  return s;
-}
-
 try {
   const empty = await resync('into an empty store');
   await sleep(3000);
   const known = await resync('into a store that holds them');
-  const base = await baseline(redis.url, fleet.camNo);
+  const base = await pipelinedHsetSeconds(redis.url, fleet.camNo, {
+    status: 'online',
+    reasons: '',
+    since: '2026-11-23T00:00:00.000Z',
+    schoolId: 's',
+  });
   log(`baseline: ${base.toFixed(1)} s for ${fleet.camNo} pipelined HSET`);
   const n = fleet.camNo.toLocaleString('en');
   const row = (what: string, r: Awaited<ReturnType<typeof resync>>) =>

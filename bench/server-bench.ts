@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { ROOT } from '../test/helpers.ts';
-import { startFleet } from './fleet.ts';
+import { pipelinedHsetSeconds, startFleet } from './fleet.ts';
 import { cpuSeconds, machine, machineCpu, percentile } from './proc.ts';
 import { writeSection } from './results.ts';
 
@@ -13,35 +12,17 @@ const PERIOD_MS = 10_000;
 const log = (s: string) => process.stderr.write(`[server-bench] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function baseline(url: string): Promise<number> {
-  const r = new Redis(url);
-  const n = 200_000;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i += 1000) {
-    const p = r.pipeline();
-    for (let j = i; j < i + 1000; j++)
-      p.hset(`base:cam:${j}`, {
-        lastCheck: '2026-11-23T00:00:00.000Z',
-        'tier:reachability': '2026-11-23T00:00:00.000Z',
-      });
-    await p.exec();
-  }
-  const rate = n / ((performance.now() - t0) / 1000);
-  for (let i = 0; i < n; i += 1000) {
-    const p = r.pipeline();
-    for (let j = i; j < i + 1000; j++) p.del(`base:cam:${j}`);
-    await p.exec();
-  }
-  r.disconnect();
-  return rate;
-}
-
 async function main() {
   const fleet = await startFleet({ agents: AGENTS, cameras: CAMERAS });
   const { redis, server, port, sims, ackLag, errors, send } = fleet;
   const camNo = fleet.camNo;
   const perAgent = Math.round(CAMERAS / sims.length);
-  const base = await baseline(redis.url);
+  const base =
+    200_000 /
+    (await pipelinedHsetSeconds(redis.url, 200_000, {
+      lastCheck: '2026-11-23T00:00:00.000Z',
+      'tier:reachability': '2026-11-23T00:00:00.000Z',
+    }));
   log(`baseline: ${Math.round(base)} pipelined HSET/s from one ioredis connection`);
 
   // first: identities and states of every camera

@@ -82,8 +82,9 @@ export function configAction(
       return `<tds:GetDNSResponse><tds:DNSInformation><tt:FromDHCP>false</tt:FromDHCP><tt:DNSManual><tt:Type>IPv4</tt:Type><tt:IPv4Address>${esc(gateway)}</tt:IPv4Address></tt:DNSManual></tds:DNSInformation></tds:GetDNSResponse>`;
     }
     case 'GetNetworkProtocols': {
-      const rtsp = profiles[0] ? (new URL(profiles[0].streamUri).port ?? '554') : '554';
-      return `<tds:GetNetworkProtocolsResponse><tds:NetworkProtocols><tt:Name>HTTP</tt:Name><tt:Enabled>true</tt:Enabled><tt:Port>${d.onvifPort}</tt:Port></tds:NetworkProtocols><tds:NetworkProtocols><tt:Name>RTSP</tt:Name><tt:Enabled>${bool(profiles.length > 0)}</tt:Enabled><tt:Port>${rtsp || '554'}</tt:Port></tds:NetworkProtocols></tds:GetNetworkProtocolsResponse>`;
+      // URL gives '' for the scheme's default port
+      const rtsp = (profiles[0] && new URL(profiles[0].streamUri).port) || '554';
+      return `<tds:GetNetworkProtocolsResponse><tds:NetworkProtocols><tt:Name>HTTP</tt:Name><tt:Enabled>true</tt:Enabled><tt:Port>${d.onvifPort}</tt:Port></tds:NetworkProtocols><tds:NetworkProtocols><tt:Name>RTSP</tt:Name><tt:Enabled>${bool(profiles.length > 0)}</tt:Enabled><tt:Port>${rtsp}</tt:Port></tds:NetworkProtocols></tds:GetNetworkProtocolsResponse>`;
     }
     case 'GetProfile': {
       const token = profileToken(body);
