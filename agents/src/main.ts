@@ -33,6 +33,8 @@ function configOrDie(load: () => AgentConfig): AgentConfig {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+/** the configuration `enrol` and `run` use without -c (the Debian package's launcher sets /etc/kuzet/agent.yaml) */
+const CONFIG_ENV = process.env.KUZET_AGENT_CONFIG || undefined;
 
 /**
  * A device found several ways (multicast and a --static URL, or two announced addresses) is listed once: the same
@@ -148,7 +150,7 @@ program
 program
   .command('enrol')
   .description("trade a one-time enrolment code for this agent's token (written to the config's server.tokenFile)")
-  .requiredOption('-c, --config <file>', 'agent config with a server section')
+  .requiredOption('-c, --config <file>', 'agent config with a server section ($KUZET_AGENT_CONFIG)', CONFIG_ENV)
   .requiredOption('--code <code>', 'the one-time code from the centre')
   .action(async (o) => {
     const config = configOrDie(() => loadConfig(o.config));
@@ -165,7 +167,7 @@ program
 program
   .command('run')
   .description('watch the cameras continuously and report to the server (or to stdout)')
-  .requiredOption('-c, --config <file>', 'agent config (YAML/JSON)')
+  .requiredOption('-c, --config <file>', 'agent config (YAML/JSON; $KUZET_AGENT_CONFIG)', CONFIG_ENV)
   .option('--stdout', 'write protocol messages to stdout as NDJSON instead of sending them to the server')
   .action(async (o) => {
     const config = configOrDie(() => loadConfig(o.config));
