@@ -12,6 +12,7 @@ import { ServerLink } from './link.ts';
 import { resolveInterfaces } from './net.ts';
 import { type MessageSink, NdjsonSink } from './output.ts';
 import { configSecrets, Redactor } from './redact.ts';
+import { checkStatusFile, keepStatusFile, statusFileOf } from './status-file.ts';
 
 /** what the process prints or logs passes through this (secrets are added as the configuration is read) */
 const redactor = new Redactor();
@@ -201,6 +202,13 @@ program
         journal,
         tls: s.caFile ? { ca: readFileSync(s.caFile, 'utf8') } : undefined,
       });
+      const l = link;
+      const status = keepStatusFile(statusFileOf(s.tokenFile), () => ({
+        link: l.connected ? 'up' : 'down',
+        pending: journal.pending.length,
+      }));
+      link.on('connected', status.changed);
+      link.on('disconnected', status.changed);
       link.on('connected', () => log.info({ pending: journal.pending.length }, 'link up'));
       link.on('disconnected', (why) => log.warn({ why }, 'link down; journaling'));
       link.on('refused', (why) => log.error({ why }, 'server refused the link'));
@@ -242,6 +250,19 @@ program
     } catch (err) {
       die((err as Error).message);
     }
+  });
+
+program
+  .command('health')
+  .description('exit 0 when the agent that runs with this config is alive (its status is current), else 1')
+  .requiredOption('-c, --config <file>', 'agent config with a server section ($KUZET_AGENT_CONFIG)', CONFIG_ENV)
+  .option('--max-age <s>', 'how old the status may be', (v) => Number(v), 90)
+  .action((o) => {
+    const config = configOrDie(() => loadConfig(o.config));
+    if (!config.server) die('the config has no server section (only a linked agent keeps a status)');
+    const r = checkStatusFile(statusFileOf(config.server.tokenFile), o.maxAge * 1000);
+    (r.ok ? process.stdout : process.stderr).write(`${r.text}\n`);
+    process.exitCode = r.ok ? 0 : 1;
   });
 
 program.parseAsync(process.argv).catch((err) => die((err as Error).stack ?? String(err)));

@@ -112,7 +112,8 @@ export const ServerEnv = z.object({
   KUZET_PDF_FONT_DIR: z.string().default('/usr/share/fonts/truetype/dejavu'),
   /** how often days that got late status changes (journals replayed after outages) are re-judged */
   KUZET_ARCHIVE_LATE_SECONDS: z.coerce.number().positive().default(300),
-  KUZET_S3_ENDPOINT: z.url().optional(),
+  /** empty = unset (compose passes empty strings): pictures stay on the local disk */
+  KUZET_S3_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   KUZET_S3_BUCKET: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')

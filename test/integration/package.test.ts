@@ -167,6 +167,12 @@ describe.skipIf(!root)('Debian packages (npm run package)', () => {
     expect(online).toHaveLength(3);
     // the service user wrote its journal where the unit allows it
     expect(statSync('/var/lib/kuzet/journal').uid).toBe(kuzetUid);
+    // its health command (the container's health check) sees the running service's status
+    await waitFor(
+      () => execFileSync('kuzet-agent', ['health'], SYSTEM).startsWith('ok: link up'),
+      10_000,
+      'kuzet-agent health: link up',
+    );
     // and no camera password in what the agent printed
     expect(agentOut).not.toContain('camera-pass');
   }, 240_000);
