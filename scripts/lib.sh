@@ -53,3 +53,14 @@ ensure_node() {
   export PATH="$runtime/node_modules/.bin:$PATH"
   say "using Node.js $(node -v) from scripts/node-runtime"
 }
+
+# promtool (validates and unit-tests the Prometheus alert rules): taken out of Debian's prometheus package into .cache
+# without installing it — installing would start a Prometheus server on this machine.
+ensure_promtool() {
+  local dir="$ROOT/.cache/promtool"
+  [ -x "$dir/usr/bin/promtool" ] && return 0
+  say "fetching promtool (Debian package prometheus, extracted into .cache, not installed)"
+  mkdir -p "$dir"
+  (cd "$dir" && { apt-get download prometheus >/dev/null 2>&1 || { apt-get -o DPkg::Lock::Timeout=300 update -qq && apt-get download prometheus >/dev/null; }; } \
+    && dpkg-deb -x prometheus_*.deb . && rm -f prometheus_*.deb)
+}

@@ -124,6 +124,11 @@ export async function startServer(
   await whenReady(redis);
   const keys = new Keys(cfg.KUZET_PREFIX);
   const metrics = new Metrics();
+  metrics.redisMemory.collect = async () => {
+    const info = String(await redis.info('memory'));
+    const field = (k: string) => Number(new RegExp(`^${k}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+    return { used: field('used_memory'), max: field('maxmemory') };
+  };
   const registry = new RegistryRepository(redis, keys);
   const store = objectStore(cfg);
   const backup = new AccountBackup(store);

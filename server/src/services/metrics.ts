@@ -79,6 +79,17 @@ export class Metrics {
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
     registers: [this.registry],
   });
+  readonly ackSeconds = new client.Histogram({
+    name: 'kuzet_agent_ack_seconds',
+    help: "an agent frame's arrival to its acknowledgement (decoding, queueing behind the link's earlier frames, storing)",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [this.registry],
+  });
+  /** Redis's memory, read from INFO when /metrics is scraped (set by the server with its connection) */
+  readonly redisMemory = new LazyGauge(this.registry, 'kuzet_redis_memory_bytes', "Redis's used and maximum memory", [
+    'used',
+    'max',
+  ]);
 
   readonly alertsOpened = new client.Counter({
     name: 'kuzet_alerts_opened_total',
@@ -119,9 +130,12 @@ const HANDLE_WALKERS = [
   'nodejs_active_resources_total',
 ];
 
-/** A gauge whose values are read from their owner when /metrics is scraped (never set on the hot path). */
+/**
+ * A gauge whose values are read from their owner when /metrics is scraped (never set on the hot path). A reading
+ * that needs Redis is bounded: a scrape never hangs on a slow store (the gauge is left out of that scrape instead).
+ */
 class LazyGauge {
-  collect?: () => Record<string, number>;
+  collect?: () => Record<string, number> | Promise<Record<string, number>>;
   constructor(registry: client.Registry, name: string, help: string, kinds: string[]) {
     const self = this;
     new client.Gauge({
@@ -129,9 +143,13 @@ class LazyGauge {
       help,
       labelNames: ['kind'],
       registers: [registry],
-      collect() {
-        const v = self.collect?.() ?? {};
-        for (const kind of kinds) this.set({ kind }, v[kind] ?? 0);
+      async collect() {
+        this.reset();
+        const v = await Promise.race([
+          Promise.resolve(self.collect?.() ?? {}).catch(() => undefined),
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref()),
+        ]);
+        if (v) for (const kind of kinds) this.set({ kind }, v[kind] ?? 0);
       },
     });
   }

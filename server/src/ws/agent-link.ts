@@ -214,6 +214,7 @@ export class AgentLinkServer {
     };
     ws.on('message', (data, isBinary) => {
       lastHeard = Date.now();
+      const received = performance.now();
       if (isBinary) return refuse('binary', 'frames are JSON text');
       const buf = asBuffer(data);
       this.bytesInFlight += buf.length;
@@ -223,7 +224,7 @@ export class AgentLinkServer {
       decoded.catch(() => undefined); // handled in turn below, however long the queue
       queue = queue
         .then(() => decoded)
-        .then((d) => (d.ok ? this.onFrame(ws, agent, d, place) : refuse(d.code, d.message)))
+        .then((d) => (d.ok ? this.onFrame(ws, agent, d, place, received) : refuse(d.code, d.message)))
         .catch((err) => {
           // while shutting down, frames still being decoded fail with the decoding threads: the agents resend them
           if (!this.closing) log.error({ err, agentId: agent.agentId }, 'agent frame failed');
@@ -248,6 +249,7 @@ export class AgentLinkServer {
     agent: AgentRecord,
     decoded: Exclude<DecodedFrame, { ok: false }>,
     placeP: ReturnType<AgentLinkServer['placement']>,
+    received: number,
   ): Promise<void> {
     const place = await placeP;
     if ('health' in decoded) {
@@ -256,7 +258,7 @@ export class AgentLinkServer {
       const end = this.d.metrics.ingestSeconds.startTimer();
       const r = await this.d.ingest.ingestHealth(place, h);
       end();
-      return this.stored(ws, agent, place, h.seq, h.count, r);
+      return this.stored(ws, agent, place, h.seq, h.count, r, received);
     }
     const frame = decoded.frame;
     switch (frame.type) {
@@ -294,7 +296,7 @@ export class AgentLinkServer {
         const end = this.d.metrics.ingestSeconds.startTimer();
         const r = await this.d.ingest.ingest(place, frame.seq, frame.messages);
         end();
-        return this.stored(ws, agent, place, frame.seq, frame.messages.length, r);
+        return this.stored(ws, agent, place, frame.seq, frame.messages.length, r, received);
       }
     }
   }
@@ -315,6 +317,7 @@ export class AgentLinkServer {
     seq: number,
     count: number,
     r: IngestResult,
+    received: number,
   ): Promise<void> {
     this.d.metrics.batches.inc({ result: r.applied ? 'applied' : 'duplicate' });
     if (r.linkWasDown) await this.d.monitor.linkUp(agent.agentId);
@@ -342,6 +345,7 @@ export class AgentLinkServer {
       for (const e of r.events) await this.d.alerts.cameraEvent(e.rule, e.cameraId, place, e.at, e.detail);
     }
     this.send(ws, { type: 'ack', seq });
+    this.d.metrics.ackSeconds.observe((performance.now() - received) / 1000);
   }
 
   async close(): Promise<void> {
