@@ -2,7 +2,7 @@
 # The README's test command (`npm test`): installs what is missing, then lint, types, cycles, all tests.
 source "$(dirname "$0")/lib.sh"
 ensure_node
-ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server chromium:chromium curl:curl openssl:openssl dpkg-deb:dpkg setpriv:util-linux pdftoppm:poppler-utils /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
+ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server chromium:chromium curl:curl openssl:openssl dpkg-deb:dpkg setpriv:util-linux adduser:adduser systemd-analyze:systemd pdftoppm:poppler-utils /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
 ensure_npm
 
 say "lint + format (biome)"

@@ -82,8 +82,8 @@ export async function waitFor<T>(
   }
 }
 
-/** A real redis-server of our own on a free port, gone when stopped. */
-export async function startRedis(): Promise<{
+/** A real redis-server of our own on a free port, gone when stopped; `args` go after the defaults (and win). */
+export async function startRedis(args: string[] = []): Promise<{
   url: string;
   port: number;
   proc: import('node:child_process').ChildProcess;
@@ -93,7 +93,7 @@ export async function startRedis(): Promise<{
   const port = await freePortRange(1);
   const proc = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
