@@ -39,6 +39,14 @@ describe('command line tools', () => {
     await sim?.stop();
   });
 
+  it('the launchers work from any directory (not only the checkout: tsx is found beside them)', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'kuzet-cwd-'));
+    for (const bin of [AGENT, SIM]) {
+      const r = await run(bin, ['--help'], { cwd: elsewhere, timeout: 60_000 });
+      expect(r.stdout).toMatch(/^Usage: kuzet-(agent|sim)/);
+    }
+  });
+
   it('kuzet-agent run lists every configuration error and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kuzet-cfg-'));
     const file = join(dir, 'agent.yaml');
