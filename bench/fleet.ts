@@ -29,6 +29,8 @@ export interface Sim {
   healthJson?: string;
   /** when it last sent anything (Date.now): like the real agent, only a quiet link pings */
   lastSent?: number;
+  /** its last welcome: when (performance.now), and whether the centre asked for a full resync */
+  welcome?: { at: number; resync: boolean };
 }
 
 const children: ChildProcess[] = [];
@@ -54,30 +56,34 @@ export async function startFleet(o: {
   const prefix = 'bench:';
   // BENCH_PROFILE=dir: run the server under the V8 profiler (same flags as server/bin/kuzet-server)
   const prof = process.env.BENCH_PROFILE;
-  const server = spawn(
-    prof ? 'node' : join(ROOT, 'server/bin/kuzet-server'),
-    prof
-      ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, '--max-semi-space-size=128', '--import', 'tsx', 'server/src/main.ts']
-      : [],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env,
-        KUZET_PORT: String(port),
-        KUZET_REDIS_URL: redis.url,
-        KUZET_PREFIX: prefix,
-        KUZET_REGISTRY: regFile,
-        KUZET_ADMIN_PASSWORD: ADMIN_PW,
-        KUZET_LOG_LEVEL: 'warn',
-        KUZET_LINK_DOWN_SECONDS: '120',
-        ...o.env,
+  const spawnServer = async () => {
+    const p = spawn(
+      prof ? 'node' : join(ROOT, 'server/bin/kuzet-server'),
+      prof
+        ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, '--max-semi-space-size=128', '--import', 'tsx', 'server/src/main.ts']
+        : [],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: {
+          ...process.env,
+          KUZET_PORT: String(port),
+          KUZET_REDIS_URL: redis.url,
+          KUZET_PREFIX: prefix,
+          KUZET_REGISTRY: regFile,
+          KUZET_ADMIN_PASSWORD: ADMIN_PW,
+          KUZET_LOG_LEVEL: 'warn',
+          KUZET_LINK_DOWN_SECONDS: '120',
+          ...o.env,
+        },
       },
-    },
-  );
-  children.push(server);
-  await new Promise<void>((resolve) => server.stdout!.on('data', (d) => String(d).includes('"ready"') && resolve()));
-  log(`server pid ${server.pid} on ${port}`);
+    );
+    children.push(p);
+    await new Promise<void>((resolve) => p.stdout!.on('data', (d) => String(d).includes('"ready"') && resolve()));
+    log(`server pid ${p.pid} on ${port}`);
+    return p;
+  };
+  let server = await spawnServer();
 
   const r = new Redis(redis.url);
   const agentsRepo = new AgentRepository(r, new Keys(prefix));
@@ -101,9 +107,11 @@ export async function startFleet(o: {
   async function connect(sim: Sim): Promise<void> {
     sim.ws = new WebSocket(`ws://127.0.0.1:${port}/agent/link`, { headers: { authorization: `Bearer ${sim.token}` } });
     sim.sent.clear();
+    sim.welcome = undefined;
     sim.ws.on('message', (d) => {
       const f = JSON.parse(String(d));
       if (f.type === 'error') errors.set(f.code, (errors.get(f.code) ?? 0) + 1);
+      if (f.type === 'welcome') sim.welcome = { at: performance.now(), resync: f.resync !== false };
       if (f.type === 'ack') {
         const t = sim.sent.get(f.seq);
         if (t !== undefined) {
@@ -208,6 +216,23 @@ export async function startFleet(o: {
     };
   }
 
+  /**
+   * Stops the server (SIGTERM: it drains its links) and starts it again on the same port and Redis; every agent
+   * reconnects at once (the worst case: real agents spread their reconnects with jittered backoff). Resolves when
+   * every agent has reconnected (sent its hello), with the time the new server was ready; the welcomes come in
+   * afterwards (Sim.welcome).
+   */
+  async function restartServer(): Promise<{ readyAt: number }> {
+    const old = server;
+    old.kill('SIGTERM');
+    await Promise.race([new Promise((r) => old.once('exit', r)), sleep(15_000)]);
+    for (const s of sims) s.ws.terminate();
+    server = await spawnServer();
+    const readyAt = performance.now();
+    await Promise.all(sims.map((s) => connect(s)));
+    return { readyAt };
+  }
+
   async function stop() {
     clearInterval(pinger);
     for (const s of sims) s.ws.terminate();
@@ -218,7 +243,11 @@ export async function startFleet(o: {
 
   return {
     redis,
-    server,
+    /** the server process (another one after restartServer) */
+    get server() {
+      return server;
+    },
+    restartServer,
     port,
     registry,
     sims,

@@ -86,7 +86,9 @@ export async function startChain(o: {
     }),
     link,
   );
-  link.on('connected', () => agent.resync());
+  link.on('connected', (resync) => {
+    if (resync) agent.resync();
+  });
   link.on('resync', () => agent.resync());
   link.on('requirements', (r) => agent.setThresholds(r));
   link.start();

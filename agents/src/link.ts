@@ -32,7 +32,8 @@ export interface LinkOptions {
 }
 
 export interface LinkEvents {
-  connected: [];
+  /** welcomed; true: the centre wants every camera's identity and state again */
+  connected: [resync: boolean];
   disconnected: [string];
   refused: [string];
   /** the centre asked for every camera's identity and state again (it lost its state) */
@@ -189,7 +190,7 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
         this.connected = true;
         this.attempts = 0;
         this.startHeartbeat();
-        this.emit('connected');
+        this.emit('connected', frame.resync !== false);
         this.flush(); // what waited for an offline batch goes now
         break;
       }

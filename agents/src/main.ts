@@ -222,7 +222,7 @@ program
       }));
       link.on('connected', status.changed);
       link.on('disconnected', status.changed);
-      link.on('connected', () => log.info({ pending: journal.pending.length }, 'link up'));
+      link.on('connected', (resync) => log.info({ pending: journal.pending.length, resync }, 'link up'));
       link.on('disconnected', (why) => log.warn({ why }, 'link down; journaling'));
       link.on('refused', (why) => log.error({ why }, 'server refused the link'));
       link.on('rebased', (n) =>
@@ -244,7 +244,9 @@ program
       log.info({ profile: r.profile, version: r.version }, 'requirements from the centre');
       agent.setThresholds(r);
     });
-    link?.on('connected', () => agent.resync());
+    link?.on('connected', (resync) => {
+      if (resync) agent.resync();
+    });
     link?.on('resync', (why) => {
       log.warn({ why }, 'the centre asked for a full resync');
       agent.resync();

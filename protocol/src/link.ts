@@ -42,7 +42,18 @@ export const ServerFrame = z.discriminatedUnion('type', [
    * after hello: everything up to ackedSeq is stored. An agent whose journal numbers below ackedSeq (its state was
    * restored from an older copy) renumbers its pending batches above it: it never numbers below what is stored.
    */
-  z.object({ type: z.literal('welcome'), ackedSeq: z.int().nonnegative(), heartbeatSeconds: z.number().positive() }),
+  z.object({
+    type: z.literal('welcome'),
+    ackedSeq: z.int().nonnegative(),
+    heartbeatSeconds: z.number().positive(),
+    /**
+     * whether the agent must resend every camera's identity and state. false: the centre holds them as last
+     * acknowledged (a server restart or a short drop: the journal carries whatever changed meanwhile); true: its
+     * record is incomplete (a new agent or journal, or the link was marked down and the cameras with it). Absent (an
+     * older server): resend.
+     */
+    resync: z.boolean().optional(),
+  }),
   /**
    * what the agent needs of its school's requirement profile for its own work (sent after welcome and whenever the
    * profile changes): recording gaps longer than this are worth reporting, searched this many days back. The agent
@@ -55,7 +66,10 @@ export const ServerFrame = z.discriminatedUnion('type', [
     maxGapMinutes: z.number().positive(),
     gapWindowDays: z.number().positive(),
   }),
-  /** the centre lost state (its store came back empty): send every camera's identity and state again */
+  /**
+   * send every camera's identity and state again: the centre lost state (its store came back empty), or marked the
+   * link down while it was open (its cameras became link_down)
+   */
   z.object({ type: z.literal('resync'), reason: z.string() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   z.object({ type: z.literal('pong'), t: z.number() }),

@@ -201,7 +201,9 @@ export async function linkOutage(o: { outageSeconds: number }) {
     }),
     link,
   );
-  link.on('connected', () => agent.resync());
+  link.on('connected', (resync) => {
+    if (resync) agent.resync();
+  });
   try {
     link.start();
     await agent.start();

@@ -201,6 +201,20 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
     await a.connect();
   });
 
+  it('a reconnect asks for no full resync when the centre holds what the agent sent; a new agent is asked', async () => {
+    const b = agents[B.agent]!;
+    // enrolled and welcomed with nothing stored yet: everything is wanted
+    const fresh = await enrolFakeAgent(api, s1.url, 'KZ-75-01-0002', 'agent-almaty-2');
+    expect(fresh.frames.find((f) => f.type === 'welcome')).toMatchObject({ ackedSeq: 0, resync: true });
+    fresh.ws.close();
+    // a short drop (or a server restart) of an agent whose batches are acknowledged: its journal is enough
+    expect(b.seq).toBeGreaterThan(0);
+    b.ws.close();
+    await waitFor(() => b.closed !== undefined || undefined, 3000, 'closed');
+    await b.connect();
+    expect(b.frames.find((f) => f.type === 'welcome')).toMatchObject({ resync: false });
+  });
+
   it("marks a silent agent's cameras link_down (not offline), one school only, and restores them on resync", async () => {
     const a = agents[A.agent]!;
     a.ws.terminate(); // the school's uplink dies: no close, no more frames
@@ -218,6 +232,8 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
     expect(b.every((c) => c.status === 'online')).toBe(true);
     expect((await api.get('/summary')).json.link_down).toBe(3);
     await a.connect();
+    // its cameras are link_down: the welcome asks for every identity and state
+    expect(a.frames.find((f) => f.type === 'welcome')).toMatchObject({ resync: true });
     await a.batch([1, 2, 3].map((n) => ({ cam: camOf(n), status: 'online' })));
     const back = (await api.get(`/schools/${A.school}/cameras`)).json as { status: string }[];
     expect(back.every((c) => c.status === 'online')).toBe(true);
@@ -232,6 +248,8 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
       3000,
       'link back up on the next batch',
     );
+    // and the agent is asked to resend its cameras' states (they may have been marked link_down meanwhile)
+    await waitFor(() => a.frames.find((f) => f.type === 'resync'), 3000, 'resync asked');
     r.disconnect();
   });
 });

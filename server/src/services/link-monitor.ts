@@ -106,7 +106,8 @@ export class LinkMonitor {
     if (down === '1') await this.linkUp(agentId);
   }
 
-  async linkUp(agentId: string): Promise<void> {
+  /** The agent's link is up (again); true when it had been marked down (its cameras link_down). */
+  async linkUp(agentId: string): Promise<boolean> {
     await this.redis.zadd(this.keys.agentSeen(), Date.now(), agentId);
     const [was, schoolId] = await this.redis.hmget(this.keys.agent(agentId), 'linkDown', 'schoolId');
     const at = new Date().toISOString();
@@ -123,6 +124,7 @@ export class LinkMonitor {
           cameras: 0,
         });
     }
+    return was === '1';
   }
 
   start(intervalMs = Math.min(5_000, this.thresholdMs / 3)): void {

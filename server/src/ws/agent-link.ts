@@ -268,7 +268,7 @@ export class AgentLinkServer {
           ws.close(4003, 'identity');
           return;
         }
-        await this.d.monitor.linkUp(agent.agentId);
+        const wasDown = await this.d.monitor.linkUp(agent.agentId);
         const seq = await this.d.agents.reconcileSequence(agent.agentId, frame.lastSeq, frame.journalId);
         if (seq.reset) {
           this.d.metrics.sequenceResets.inc();
@@ -277,7 +277,11 @@ export class AgentLinkServer {
             'agent journal is new (reinstalled or reset): its sequence starts afresh',
           );
         }
-        this.send(ws, { type: 'welcome', ackedSeq: seq.ackedSeq, heartbeatSeconds: this.d.heartbeatSeconds });
+        // a full resync only when the centre's record of the agent's cameras is incomplete: after a mere server
+        // restart or a short drop it holds everything acknowledged, and the journal brings the rest (issue 17: the
+        // restart of a 250,000-camera deployment is no longer 250,000 identities and states at once)
+        const resync = wasDown || seq.reset || seq.ackedSeq === 0;
+        this.send(ws, { type: 'welcome', ackedSeq: seq.ackedSeq, heartbeatSeconds: this.d.heartbeatSeconds, resync });
         await this.sendRequirements(ws, agent);
         return;
       }
@@ -320,7 +324,12 @@ export class AgentLinkServer {
     received: number,
   ): Promise<void> {
     this.d.metrics.batches.inc({ result: r.applied ? 'applied' : 'duplicate' });
-    if (r.linkWasDown) await this.d.monitor.linkUp(agent.agentId);
+    if (r.linkWasDown) {
+      await this.d.monitor.linkUp(agent.agentId);
+      // marked down while its link was open (a server too busy to read its frames in time): its cameras became
+      // link_down, and only the agent knows their states — it resends them (the welcome did not ask for it)
+      this.send(ws, { type: 'resync', reason: 'the link was marked down' });
+    }
     if (r.applied) this.d.metrics.messages.inc(count);
     if (r.foreign) {
       this.d.metrics.foreignReports.inc(r.foreign);
