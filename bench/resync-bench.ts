@@ -91,7 +91,6 @@ async function restart() {
   const at = new Date().toISOString();
   const k0 = performance.now();
   const { readyAt } = await fleet.restartServer();
-  const c0 = cpuSeconds(fleet.server.pid!).self;
   let asked = 0;
   // each agent's cameras numbered as in the first resync (same identities)
   const bases = new Map<Sim, number>();
@@ -115,7 +114,8 @@ async function restart() {
   while (fleet.unacked() > 0 && performance.now() - readyAt < 300_000) await sleep(20);
   const lastWelcome = Math.max(...sims.map((x) => x.welcome?.at ?? Number.POSITIVE_INFINITY));
   const s = (Math.max(lastWelcome, performance.now()) - readyAt) / 1000;
-  const serverCpu = cpuSeconds(fleet.server.pid!).self - c0;
+  // since the new process started (its own start included): the hellos are handled while the agents still connect
+  const serverCpu = cpuSeconds(fleet.server.pid!).self;
   log(
     `after a server restart: ${asked} of ${sims.length} agents asked for a resync; back in sync ${s.toFixed(1)} s after ` +
       `the new server was ready (stop + start ${((readyAt - k0) / 1000).toFixed(1)} s), server CPU ${serverCpu.toFixed(1)} s`,
@@ -149,7 +149,7 @@ try {
       '| figure | measured | target | |',
       '|---|---|---|---|',
       row('after Redis came back empty (every camera new)', empty),
-      `| full resync of ${n} cameras after a server restart: the new server ready → every agent welcomed and every resync it asked for acknowledged | ${restarted.s.toFixed(1)} s (${restarted.asked} of ${sims.length.toLocaleString('en')} agents asked for a resync: the centre held the rest; server CPU ${restarted.serverCpu.toFixed(1)} s${restarted.unwelcomed ? `; ${restarted.unwelcomed} agents not welcomed` : ''}) | < ${TARGET_S} s | ${restarted.s < TARGET_S && !restarted.unwelcomed ? 'met' : 'not met'} |`,
+      `| full resync of ${n} cameras after a server restart: the new server ready → every agent welcomed and every resync it asked for acknowledged | ${restarted.s.toFixed(1)} s (${restarted.asked} of ${sims.length.toLocaleString('en')} agents asked for a resync: the centre held the rest; server CPU ${restarted.serverCpu.toFixed(1)} s from its start${restarted.unwelcomed ? `; ${restarted.unwelcomed} agents not welcomed` : ''}) | < ${TARGET_S} s | ${restarted.s < TARGET_S && !restarted.unwelcomed ? 'met' : 'not met'} |`,
       `| the restart itself: SIGTERM (links drained) → the new server ready | ${restarted.restartS.toFixed(1)} s | | |`,
       row(
         'asked by the centre of every agent at once, every camera known and unchanged (what a restart cost before)',

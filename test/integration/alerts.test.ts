@@ -266,6 +266,10 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     // the jobs UI, admins only
     const board = async (cookie: string) => (await fetch(`${server.url}/admin/queues`, { headers: { cookie } })).status;
     expect(await board(api.cookie)).toBe(200);
+    // its page loads nothing from the internet (its web fonts were refused by the CSP: console errors)
+    const page = await (await fetch(`${server.url}/admin/queues`, { headers: { cookie: api.cookie } })).text();
+    expect(page).toContain('<div id="root"');
+    expect(page).not.toMatch(/https?:\/\/(?!localhost)[a-z0-9.-]+\.(com|net|org)/);
     expect(await board(aud.cookie)).toBe(403);
     expect(await board('')).toBe(401);
   });

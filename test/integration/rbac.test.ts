@@ -32,6 +32,7 @@ const MATRIX: [string, string, unknown, number[]][] = [
   ['GET', `/schools/${A}/history`, undefined, [200, 200, 200, 404, 200, 401]],
   ['GET', `/cameras/${CAM}`, undefined, [200, 200, 200, 404, 200, 401]],
   ['GET', `/cameras/${CAM}/history`, undefined, [200, 200, 200, 404, 200, 401]],
+  ['GET', `/cameras/${CAM}/alerts`, undefined, [200, 200, 200, 404, 200, 401]],
   ['GET', '/summary', undefined, [200, 200, 200, 200, 200, 401]],
   ['GET', '/summary?region=KZ-71', undefined, [200, 404, 200, 200, 404, 401]],
   ['GET', `/summary?school=${B}`, undefined, [200, 200, 200, 404, 404, 401]],

@@ -286,6 +286,8 @@ export const en = {
     entry: 'entry {{n}}',
   },
   admin: {
+    queues: 'Job queues',
+    queuesHint: 'Alert, link and notification jobs: waiting, failed (with their errors), retried',
     agents: 'Agents',
     agent: 'Agent',
     school: 'School',

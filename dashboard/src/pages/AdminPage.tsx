@@ -53,6 +53,13 @@ export function AdminPage() {
           {msg}
         </p>
       )}
+      <p className="queues-link">
+        {/* the jobs UI is the server's own page (bull-board), admins only */}
+        <a href="/admin/queues" target="_blank" rel="noopener">
+          {t('admin.queues')}
+        </a>{' '}
+        <span className="muted">{t('admin.queuesHint')}</span>
+      </p>
       <RequirementsEditor />
       <section className="panel">
         <h2>{t('admin.agents')}</h2>

@@ -12,6 +12,7 @@ import {
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { regionAllowed, schoolAllowed } from '../services/access.ts';
+import { cameraSchool } from './camera-scope.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole, requireUser } from './session.ts';
 import { validate } from './validate.ts';
@@ -124,6 +125,9 @@ export function alertRoutes(ctx: AppContext): Router {
         const id = (res.locals.params as { id: string }).id;
         const { state } = res.locals.query as { state?: string };
         let list: Alert[];
+        // outside the user's scope (or unknown): 404, as every other route answers
+        if (kind === 'cameras' && !(await cameraSchool(ctx, req.user!, id)))
+          return void res.status(404).json({ error: 'no such camera' });
         if (kind === 'cameras') list = await ctx.alertRepo.allOf(id, 100);
         else {
           const cams = await ctx.state.schoolCameraIds(id);

@@ -21,6 +21,9 @@ import { loadUser } from './session.ts';
 import { snapshotRoutes } from './snapshot-routes.ts';
 import { openApiDocument } from './validate.ts';
 
+/** the queue view's (bull-board's) web font links, removed from its page */
+const WEB_FONTS = /<link[^>]+fonts\.(googleapis|gstatic)\.com[^>]*>/g;
+
 /** The express app: /api/v1 (zod-validated, role-scoped), OpenAPI, health, readiness and metrics. */
 export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
   const app = express();
@@ -64,6 +67,13 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
         'content-security-policy',
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
       );
+      // its page asks Google for web fonts: refused by that policy (console errors) and a request to the internet
+      // from an operator's browser for nothing; without the link it uses the system's fonts
+      const render = res.render.bind(res);
+      res.render = ((view: string, options?: object) =>
+        render(view, options ?? {}, (err: Error | null, html?: string) =>
+          err ? next(err) : void res.send((html ?? '').replace(WEB_FONTS, '')),
+        )) as typeof res.render;
       next();
     },
     board.getRouter(),

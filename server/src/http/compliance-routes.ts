@@ -12,6 +12,7 @@ import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { parseRequirements, RequirementsError } from '../repositories/requirements.ts';
 import { countryAllowed, regionAllowed, regionFilter, schoolAllowed } from '../services/access.ts';
+import { cameraSchool } from './camera-scope.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole, requireUser } from './session.ts';
 import { validate } from './validate.ts';
@@ -271,9 +272,8 @@ export function complianceRoutes(ctx: AppContext): Router {
     async (req, res) => {
       const id = (res.locals.params as { id: string }).id;
       const b = res.locals.body as z.infer<typeof Placement>;
-      const schoolId = await ctx.redis.hget(ctx.keys.cam(id), 'schoolId');
-      const s = schoolId ? await ctx.registry.school(schoolId) : undefined;
-      if (!s || !schoolAllowed(req.user!, s)) return void res.status(404).json({ error: 'no such camera' });
+      const s = await cameraSchool(ctx, req.user!, id);
+      if (!s) return void res.status(404).json({ error: 'no such camera' });
       const doc = await ctx.compliance.current();
       if (b.zone && !doc.zones.some((z) => z.id === b.zone))
         return void res.status(400).json({ error: `no zone ${b.zone} in the catalogue` });

@@ -1,6 +1,7 @@
 import { CameraId } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
+import { cameraSchool } from './camera-scope.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
@@ -84,8 +85,7 @@ export function integrityRoutes(ctx: AppContext): Router {
     }),
     async (req, res) => {
       const id = (res.locals.params as { id: string }).id;
-      const schoolId = await ctx.redis.hget(ctx.keys.cam(id), 'schoolId');
-      const school = schoolId ? await ctx.registry.school(schoolId) : undefined;
+      const school = await cameraSchool(ctx, undefined, id);
       if (!school || !(await ctx.integrity.release(id, school)))
         return void res.status(404).json({ error: 'no such camera in a school' });
       await ctx.audit.record({

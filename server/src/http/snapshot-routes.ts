@@ -1,8 +1,8 @@
 import { AuditEntry, CameraId, PICTURE_ROLES } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
-import { schoolAllowed } from '../services/access.ts';
 import { snapshotKey } from '../services/ingest.ts';
+import { cameraSchool } from './camera-scope.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
@@ -29,9 +29,8 @@ export function snapshotRoutes(ctx: AppContext): Router {
     async (req, res) => {
       const u = req.user!;
       const id = (res.locals.params as { id: string }).id;
-      const schoolId = await ctx.redis.hget(ctx.keys.cam(id), 'schoolId');
-      const school = schoolId ? await ctx.registry.school(schoolId) : undefined;
-      if (!school || !schoolAllowed(u, school)) {
+      const school = await cameraSchool(ctx, u, id);
+      if (!school) {
         ctx.metrics.snapshots.inc({ result: 'denied' });
         return void res.status(404).json({ error: 'no such camera' });
       }
