@@ -72,6 +72,19 @@ export const Alert = z.object({
   resolvedAt: IsoTime.optional(),
   resolvedBy: z.string().optional(),
   events: z.array(AlertEvent),
+  /**
+   * the names people use, added to every answer (not stored: a camera renamed later shows its new name): the camera's
+   * name (cameraName) and address, its zone's names, the school's names and district
+   */
+  names: z
+    .object({
+      camera: z.string().optional(),
+      host: z.string().optional(),
+      zone: z.object({ en: z.string(), ru: z.string(), kk: z.string() }).optional(),
+      school: z.object({ kk: z.string(), ru: z.string() }).optional(),
+      district: z.object({ kk: z.string(), ru: z.string() }).optional(),
+    })
+    .optional(),
 });
 export type Alert = z.infer<typeof Alert>;
 

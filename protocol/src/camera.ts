@@ -77,3 +77,15 @@ export const DiscoveredDevice = z.object({
   error: z.string().optional(),
 });
 export type DiscoveredDevice = z.infer<typeof DiscoveredDevice>;
+
+/**
+ * The name people use for a camera: the one staff gave it, else the name or location the device announces (ONVIF
+ * scopes); undefined when it has none (then show its address). One rule for every view, alert and export.
+ */
+export function cameraName(c: {
+  name?: string | null;
+  onvifName?: string | null;
+  onvifLocation?: string | null;
+}): string | undefined {
+  return c.name || c.onvifName || c.onvifLocation || undefined;
+}

@@ -23,6 +23,7 @@ import { RegistryRepository } from './repositories/registry.ts';
 import { RequirementsError, RequirementsRepository, readRequirementsFile } from './repositories/requirements.ts';
 import { StateRepository } from './repositories/state.ts';
 import { UserRepository } from './repositories/users.ts';
+import { withNames } from './services/alert-names.ts';
 import { AlertService } from './services/alerts.ts';
 import { ArchiveService } from './services/archive.ts';
 import { addDays } from './services/archive-day.ts';
@@ -363,6 +364,7 @@ export async function startServer(
   const live = new LiveServer({
     users,
     registry,
+    nameAlerts: (a) => withNames({ redis, keys, registry, compliance }, a),
     state,
     bus,
     metrics,

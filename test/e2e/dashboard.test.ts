@@ -259,14 +259,17 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[1]!;
     const cameraId = await cameraIdOf(cam.serial);
     await chain.sim.setFaults(cam.name, { offline: true });
-    const row = page.locator(`li[data-rule="camera_offline"][data-state="open"]`, { hasText: cameraId });
+    // the camera is shown by the name it announces (the simulator's), its id only as the link's tooltip
+    const ofCam = `:has(a[title="${cameraId}"])`;
+    const row = page.locator(`li[data-rule="camera_offline"][data-state="open"]${ofCam}`);
     await row.waitFor({ timeout: 30_000 });
-    await page.waitForSelector('[data-testid=critical-cue]');
+    expect(await row.locator('[data-testid=alert-camera]').textContent()).toBe(cam.name);
+    await page.waitForSelector(`[data-testid=critical-cue] >> text=${cam.name}`);
     await screenshot(page, 'operator-alert-feed');
     await row.locator('input').fill('Охранник проверяет камеру');
     await row.locator('button', { hasText: 'Acknowledge' }).click();
-    await page.locator(`li[data-rule="camera_offline"][data-state="acknowledged"]`, { hasText: cameraId }).waitFor();
-    const id = await page.locator('li[data-rule="camera_offline"]', { hasText: cameraId }).getAttribute('data-alert');
+    await page.locator(`li[data-rule="camera_offline"][data-state="acknowledged"]${ofCam}`).waitFor();
+    const id = await page.locator(`li[data-rule="camera_offline"]${ofCam}`).getAttribute('data-alert');
     const api = new Api(base);
     await api.login('admin', ADMIN_PASSWORD);
     expect((await api.get(`/alerts/${id}`)).json).toMatchObject({ state: 'acknowledged', ackBy: 'op75' });

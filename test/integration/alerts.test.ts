@@ -211,6 +211,7 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
       hardwareId: 'hw',
       xaddr: 'http://10.0.0.7/onvif/device_service',
       host: '10.0.0.7',
+      name: `gate-${n}`,
       profiles: ['S'],
       auth: 'httpDigest',
       media: [],
@@ -231,6 +232,15 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     announce(7);
     const n = await waitFor(async () => (await ofCamera(7)).find((x) => x.rule === 'camera_new'), 5000, 'camera_new');
     expect(n.severity).toBe('info');
+    // shown by the names people use: the camera's announced name and address, the school's and district's names
+    expect(n.names).toMatchObject({
+      camera: 'gate-7',
+      host: '10.0.0.7',
+      school: { ru: expect.stringMatching(/школа/i), kk: expect.any(String) },
+      district: { ru: expect.any(String), kk: expect.any(String) },
+    });
+    const feed = (await api.get('/alerts')).json as Alert[];
+    expect(feed.find((x) => x.id === n.id)?.names?.camera).toBe('gate-7');
     a.send({
       type: 'batch',
       seq: ++a.seq,

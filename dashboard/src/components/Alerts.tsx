@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import { useUser } from '../hooks/auth.tsx';
 import { formatTime } from '../lib/format.ts';
+import { AlertPlace } from './AlertPlace';
 
 export const SEVERITY_META: Record<Severity, { icon: string; cls: string }> = {
   critical: { icon: '‼', cls: 'sev-critical' },
@@ -44,13 +45,7 @@ export function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange?: (a
             <span className="muted small">#{a.id}</span>
           </div>
           <div className="small">
-            <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>
-            {a.cameraId && (
-              <>
-                {' / '}
-                <Link to={`/cameras/${a.cameraId}`}>{a.cameraId}</Link>
-              </>
-            )}
+            <AlertPlace alert={a} />
             {a.cameras ? ` · ${t('alerts.cameras', { n: a.cameras })}` : ''} · {a.regionCode} ·{' '}
             <time dateTime={a.openedAt}>{formatTime(a.openedAt, i18n.language)}</time> ·{' '}
             <strong>{t(`alerts.st.${a.state}`)}</strong>

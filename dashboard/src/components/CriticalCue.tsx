@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAlertUpdates } from '../hooks/live.tsx';
+import { alertPlaceText } from '../lib/alerts';
 import { beep, setSound as setSoundNow, soundOn as soundOnNow } from '../lib/sound.ts';
 
 /**
@@ -9,7 +10,7 @@ import { beep, setSound as setSoundNow, soundOn as soundOnNow } from '../lib/sou
  * the operator switched sound on (alerts page). Alerts during maintenance never cue.
  */
 export function CriticalCue() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [cue, setCue] = useState<{ id: string; text: string }>();
   const seen = useRef(new Set<string>());
   useAlertUpdates((alerts) => {
@@ -19,7 +20,7 @@ export function CriticalCue() {
       seen.current.add(a.id);
       setCue({
         id: a.id,
-        text: `${t(`alerts.rule.${a.rule}`)} — ${a.schoolId}${a.cameraId ? ` / ${a.cameraId}` : ''}`,
+        text: `${t(`alerts.rule.${a.rule}`)} — ${alertPlaceText(a, i18n.language)}`,
       });
       beep();
     }

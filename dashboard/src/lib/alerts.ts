@@ -23,3 +23,27 @@ export function mergeAlerts(list: Alert[], updates: Alert[], keep: (a: Alert) =>
   }
   return out ? sortAlerts(out) : list;
 }
+
+/** the language's key in a names object: Kazakh, else Russian (the registry's school names have no English) */
+const kkOrRu = (lang: string) => (lang.startsWith('kk') ? 'kk' : 'ru');
+
+/**
+ * What an alert is about, in the names people use (the server adds them: Alert.names): the school's and district's
+ * names in the user's language, the camera's name (else its address, else its id) and its zone. Ids stay for links.
+ */
+export function alertPlace(a: Alert, lang: string) {
+  const n = a.names ?? {};
+  const zoneLang = lang.startsWith('kk') ? 'kk' : lang.startsWith('ru') ? 'ru' : 'en';
+  return {
+    school: n.school?.[kkOrRu(lang)] ?? a.schoolId,
+    district: n.district?.[kkOrRu(lang)],
+    camera: a.cameraId ? (n.camera ?? n.host ?? a.cameraId) : undefined,
+    zone: n.zone?.[zoneLang],
+  };
+}
+
+/** the same as one line of text (a notification, a cue): "school / camera (zone)" */
+export function alertPlaceText(a: Alert, lang: string): string {
+  const p = alertPlace(a, lang);
+  return `${p.school}${p.camera ? ` / ${p.camera}${p.zone ? ` (${p.zone})` : ''}` : ''}`;
+}

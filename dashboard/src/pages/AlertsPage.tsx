@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client.ts';
+import { AlertPlace } from '../components/AlertPlace';
 import { AlertActions, AlertList, AlertTimeline, SeverityBadge } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { SoundSwitch } from '../components/CriticalCue.tsx';
@@ -89,15 +90,8 @@ export function AlertPage() {
               <span className="muted">#{a.id}</span>
             </h1>
             <p>
-              <strong data-testid="alert-state">{t(`alerts.st.${a.state}`)}</strong> ·{' '}
-              <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>
-              {a.cameraId && (
-                <>
-                  {' / '}
-                  <Link to={`/cameras/${a.cameraId}`}>{a.cameraId}</Link>
-                </>
-              )}{' '}
-              · {t('alerts.opened')} {formatTime(a.openedAt, i18n.language)}
+              <strong data-testid="alert-state">{t(`alerts.st.${a.state}`)}</strong> · <AlertPlace alert={a} /> ·{' '}
+              {t('alerts.opened')} {formatTime(a.openedAt, i18n.language)}
               {a.assignee && ` · ${t('alerts.assignee', { who: a.assignee })}`}
               {a.suppressed && ` · ${t('alerts.suppressed')}`}
             </p>

@@ -12,6 +12,7 @@ import {
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { regionAllowed, schoolAllowed } from '../services/access.ts';
+import { withNames } from '../services/alert-names.ts';
 import { cameraSchool } from './camera-scope.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole, requireUser } from './session.ts';
@@ -63,7 +64,7 @@ export function alertRoutes(ctx: AppContext): Router {
               : -1,
         )
         .slice(0, q.limit);
-      res.json(out);
+      res.json(await withNames(ctx, out));
     },
   );
 
@@ -80,7 +81,7 @@ export function alertRoutes(ctx: AppContext): Router {
     async (req, res) => {
       const a = await ctx.alertRepo.get((res.locals.params as { id: string }).id);
       if (!a || !visible(req, a)) return void res.status(404).json({ error: 'no such alert' });
-      res.json(a);
+      res.json((await withNames(ctx, [a]))[0]);
     },
   );
 
@@ -137,9 +138,12 @@ export function alertRoutes(ctx: AppContext): Router {
         if (kind === 'schools' && (!school || !schoolAllowed(req.user!, school)))
           return void res.status(404).json({ error: 'no such school' });
         res.json(
-          list
-            .filter((a) => visible(req, a) && (!state || a.state === state))
-            .sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1)),
+          await withNames(
+            ctx,
+            list
+              .filter((a) => visible(req, a) && (!state || a.state === state))
+              .sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1)),
+          ),
         );
       },
     );

@@ -3,6 +3,7 @@ import {
   type CameraView,
   type CentreStatus,
   type ComplianceReason,
+  cameraName,
   type Reason,
   type ReasonCounts,
   STATUS_OF_CODE,
@@ -270,7 +271,7 @@ export function toView(id: string, h: Record<string, string>): CameraView {
     retainedDays: num(h.retainedDays),
     clockDriftSeconds: num(h.clockDriftSeconds),
     snapshotAt: h.snapshotAt,
-    ...(h.name || h.onvifName ? { name: h.name || h.onvifName } : {}),
+    ...(cameraName(h) ? { name: cameraName(h) } : {}),
     ...(h.zone ? { zone: h.zone } : {}),
     ...(h.comp !== undefined ? { compliance: (h.comp ? h.comp.split(',') : []) as ComplianceReason[] } : {}),
   };

@@ -1,6 +1,7 @@
 import {
   type CameraFacts,
   type CameraVerdict,
+  cameraName,
   contribution,
   deadlineFor,
   evaluateCamera,
@@ -217,7 +218,9 @@ export class ComplianceService {
       return {
         cameraId,
         facts,
-        ...(name ? { name } : onvifName ? { name: onvifName } : {}),
+        ...(cameraName({ name, onvifName, onvifLocation })
+          ? { name: cameraName({ name, onvifName, onvifLocation }) }
+          : {}),
         ...(zone ? { zone } : {}),
         ...(zone ? {} : { suggestedZone: suggestZone(doc, [onvifName ?? undefined, onvifLocation ?? undefined]) }),
         ...(comp !== null && comp !== undefined ? { stored: comp } : {}),

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type CameraDelta, LiveClientFrame, type LiveScope, type User } from '@kuzet/protocol';
+import { type Alert, type CameraDelta, LiveClientFrame, type LiveScope, type User } from '@kuzet/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
 import { originAllowed } from '../http/origin.ts';
 import { sessionIdFrom } from '../http/session.ts';
@@ -34,6 +34,8 @@ export class LiveServer {
     private readonly d: {
       users: UserRepository;
       registry: RegistryRepository;
+      /** adds the names people use to alerts before they go out (services/alert-names.ts) */
+      nameAlerts?: (alerts: Alert[]) => Promise<Alert[]>;
       state: StateRepository;
       bus: DeltaBus;
       metrics: Metrics;
@@ -45,12 +47,17 @@ export class LiveServer {
   ) {
     d.bus.on('deltas', (deltas) => this.fanOut(deltas));
     // alert changes go out at once (they are few; an operator must see a new one without delay)
-    d.bus.on('alerts', (alerts) => {
-      for (const c of this.clients) {
-        if (!c.scope) continue;
-        const mine = alerts.filter((a) => deltaVisible(c.user, a));
-        if (mine.length) this.sendJson(c.ws, { type: 'alerts', alerts: mine });
-      }
+    d.bus.on('alerts', (raw) => {
+      const send = (alerts: Alert[]) => {
+        for (const c of this.clients) {
+          if (!c.scope) continue;
+          const mine = alerts.filter((a) => deltaVisible(c.user, a));
+          if (mine.length) this.sendJson(c.ws, { type: 'alerts', alerts: mine });
+        }
+      };
+      // named when the store answers; without names rather than not at all when it does not
+      if (!d.nameAlerts || !this.clients.size) return send(raw);
+      d.nameAlerts(raw).then(send, () => send(raw));
     });
     // verdicts change rarely (a new measurement, a profile change): at once, to whoever may see the school
     d.bus.on('compliance', (changes) => {
