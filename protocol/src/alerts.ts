@@ -88,6 +88,10 @@ export const Alert = z.object({
 });
 export type Alert = z.infer<typeof Alert>;
 
+/** Who an alert can be assigned to: an operator or administrator who may see its school. */
+export const Assignee = z.object({ username: z.string(), role: z.enum(['admin', 'operator']) });
+export type Assignee = z.infer<typeof Assignee>;
+
 export const AlertAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('ack'), comment: z.string().max(2000).optional() }),
   z.object({ action: z.literal('assign'), to: z.string().min(1).max(40) }),

@@ -12,6 +12,7 @@ const SCHOOL = 'KZ-75-01-0001'; // Almaty (KZ-75), the chain's agent reports her
 const OTHER = 'KZ-71-01-0001'; // Astana
 const USERS = [
   { username: 'op75', password: 'operator-password', role: 'operator', regions: ['KZ-75'] },
+  { username: 'op75b', password: 'operator-password-2', role: 'operator', regions: ['KZ-75'] },
   { username: 'aud', password: 'auditor-password', role: 'auditor', regions: [] },
   { username: 'guard1', password: 'guard-password', role: 'school', regions: [], schoolId: SCHOOL },
 ];
@@ -275,6 +276,13 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect((await api.get(`/alerts/${id}`)).json).toMatchObject({ state: 'acknowledged', ackBy: 'op75' });
     await page.click(`li[data-alert="${id}"] a.alert-title`);
     await page.waitForSelector('[data-testid=alert-timeline] >> text=Охранник проверяет камеру');
+    // assigned to a colleague picked from the list of those who may see the school (not free text)
+    await page.focus('[data-testid=assign]');
+    await page.waitForSelector('[data-testid=assign] option[value="op75b"]', { state: 'attached' });
+    expect(await page.locator('[data-testid=assign] option[value="guard1"]').count()).toBe(0);
+    await page.selectOption('[data-testid=assign]', 'op75b');
+    await page.waitForSelector('[data-testid=alert-timeline] >> text=op75b');
+    expect((await api.get(`/alerts/${id}`)).json.assignee).toBe('op75b');
     await screenshot(page, 'operator-alert-detail');
     await chain.sim.setFaults(cam.name, 'clear');
     await waitFor(

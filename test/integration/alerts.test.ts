@@ -241,6 +241,14 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     });
     const feed = (await api.get('/alerts')).json as Alert[];
     expect(feed.find((x) => x.id === n.id)?.names?.camera).toBe('gate-7');
+    // assigned only to somebody who may act on it: operators and admins who may see the school
+    const who = (await api.get(`/alerts/${n.id}/assignees`)).json as { username: string; role: string }[];
+    expect(who.map((x) => x.username)).toContain('admin');
+    expect(who.every((x) => x.role === 'admin' || x.role === 'operator')).toBe(true);
+    expect((await api.post(`/alerts/${n.id}/actions`, { action: 'assign', to: 'nobody-here' })).status).toBe(400);
+    const assigned = await api.post(`/alerts/${n.id}/actions`, { action: 'assign', to: 'admin' });
+    expect(assigned.status).toBe(200);
+    expect(assigned.json).toMatchObject({ assignee: 'admin', names: { camera: 'gate-7' } });
     a.send({
       type: 'batch',
       seq: ++a.seq,

@@ -4,6 +4,7 @@ import {
   type AlertAction,
   ArchiveSeries,
   ArchiveVerification,
+  Assignee,
   CameraGrid,
   CameraGridIds,
   CameraView,
@@ -180,6 +181,7 @@ export const api = {
   alert: (id: string) => call(Alert, `/alerts/${encodeURIComponent(id)}`),
   alertAction: (id: string, action: AlertAction) =>
     call(Alert, `/alerts/${encodeURIComponent(id)}/actions`, { method: 'POST', body: action }),
+  alertAssignees: (id: string) => call(z.array(Assignee), `/alerts/${encodeURIComponent(id)}/assignees`),
   schoolAlerts: (id: string) => call(z.array(Alert), `/schools/${encodeURIComponent(id)}/alerts`),
   cameraAlerts: (id: string) => call(z.array(Alert), `/cameras/${encodeURIComponent(id)}/alerts`),
   maintenance: () => call(z.array(MaintenanceWindow), '/maintenance'),

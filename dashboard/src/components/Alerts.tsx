@@ -1,4 +1,4 @@
-import type { Alert, AlertAction, Severity } from '@kuzet/protocol';
+import type { Alert, AlertAction, Assignee, Severity } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -62,7 +62,11 @@ export function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange?: (a
   );
 }
 
-/** Acknowledge (with an optional comment), assign, comment, resolve (with a reason). */
+/**
+ * The actions on an alert, each with its own input: acknowledge (the note, optional), comment (the note), assign (to a
+ * colleague picked from the list of those who may see the school), resolve (a reason, required, asked for when
+ * resolving). School staff only comment.
+ */
 export function AlertActions({
   alert,
   onChange,
@@ -75,6 +79,8 @@ export function AlertActions({
   const { t } = useTranslation();
   const user = useUser();
   const [text, setText] = useState('');
+  const [reason, setReason] = useState<string>();
+  const [assignees, setAssignees] = useState<Assignee[]>();
   const [error, setError] = useState<string>();
   const canAct = user.role === 'admin' || user.role === 'operator';
   const canComment = canAct || user.role === 'school';
@@ -85,34 +91,89 @@ export function AlertActions({
     api.alertAction(alert.id, action).then(
       (a) => {
         setText('');
+        setReason(undefined);
         onChange(a);
       },
       (err: Error) => setError(err.message),
     );
   };
+  // the list is read when the operator first opens it
+  const loadAssignees = () => {
+    if (!assignees) api.alertAssignees(alert.id).then(setAssignees, (err: Error) => setError(err.message));
+  };
+  const placeholder = canAct ? t('alerts.commentPlaceholder') : t('alerts.staffPlaceholder');
   return (
     <form className={compact ? 'alert-actions compact' : 'alert-actions'} onSubmit={(e) => e.preventDefault()}>
-      <label>
-        <span className="sr-only">{t('alerts.commentPlaceholder')}</span>
-        <input value={text} onChange={(e) => setText(e.target.value)} placeholder={t('alerts.commentPlaceholder')} />
-      </label>
-      {canAct && alert.state === 'open' && (
-        <button type="button" onClick={run({ action: 'ack', ...(text ? { comment: text } : {}) })}>
-          {t('alerts.ack')}
-        </button>
-      )}
-      {canAct && (
-        <button type="button" className="secondary" disabled={!text} onClick={run({ action: 'assign', to: text })}>
-          {t('alerts.assign')}
-        </button>
-      )}
-      <button type="button" className="secondary" disabled={!text} onClick={run({ action: 'comment', text })}>
-        {t('alerts.comment')}
-      </button>
-      {canAct && alert.state !== 'resolved' && (
-        <button type="button" className="danger" disabled={!text} onClick={run({ action: 'resolve', reason: text })}>
-          {t('alerts.resolve')}
-        </button>
+      {reason === undefined ? (
+        <>
+          <label>
+            <span className="sr-only">{placeholder}</span>
+            <input
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              placeholder={placeholder}
+              title={placeholder}
+            />
+          </label>
+          {canAct && alert.state === 'open' && (
+            <button type="button" onClick={run({ action: 'ack', ...(text ? { comment: text } : {}) })}>
+              {t('alerts.ack')}
+            </button>
+          )}
+          <button type="button" className="secondary" disabled={!text} onClick={run({ action: 'comment', text })}>
+            {t('alerts.comment')}
+          </button>
+          {canAct && (
+            <label>
+              <span className="sr-only">{t('alerts.assignTo')}</span>
+              <select
+                value=""
+                onFocus={loadAssignees}
+                onMouseDown={loadAssignees}
+                onChange={(e) => e.target.value && run({ action: 'assign', to: e.target.value })()}
+                data-testid="assign"
+              >
+                <option value="">{t('alerts.assignTo')}</option>
+                {(assignees ?? []).map((a) => (
+                  <option key={a.username} value={a.username} disabled={a.username === alert.assignee}>
+                    {a.username}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {canAct && alert.state !== 'resolved' && (
+            <button type="button" className="danger" onClick={() => setReason('')}>
+              {t('alerts.resolveStart')}
+            </button>
+          )}
+        </>
+      ) : (
+        <>
+          <label>
+            <span className="sr-only">{t('alerts.reasonPlaceholder')}</span>
+            <input
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder={t('alerts.reasonPlaceholder')}
+              title={t('alerts.reasonPlaceholder')}
+              data-testid="resolve-reason"
+              // biome-ignore lint/a11y/noAutofocus: the operator just asked to resolve: the reason is what comes next
+              autoFocus
+            />
+          </label>
+          <button
+            type="button"
+            className="danger"
+            disabled={!reason?.trim()}
+            onClick={run({ action: 'resolve', reason: reason?.trim() ?? '' })}
+          >
+            {t('alerts.resolveConfirm')}
+          </button>
+          <button type="button" className="secondary" onClick={() => setReason(undefined)}>
+            {t('alerts.cancel')}
+          </button>
+        </>
       )}
       {error && (
         <span role="alert" className="error">

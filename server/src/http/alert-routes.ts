@@ -2,6 +2,7 @@ import {
   Alert,
   AlertAction,
   AlertState,
+  Assignee,
   MAINTENANCE_LIMITS,
   MaintenanceWindow,
   NewMaintenanceWindow,
@@ -85,6 +86,37 @@ export function alertRoutes(ctx: AppContext): Router {
     },
   );
 
+  /** the users an alert can be assigned to: operators and admins who may see its school */
+  const assignees = async (a: Alert): Promise<Assignee[]> =>
+    (await ctx.users.list())
+      .filter(
+        (u) =>
+          (u.role === 'operator' || u.role === 'admin') &&
+          schoolAllowed(u, { id: a.schoolId, regionCode: a.regionCode }),
+      )
+      .map((u) => ({ username: u.username, role: u.role as Assignee['role'] }))
+      .sort((x, y) => x.username.localeCompare(y.username));
+
+  r.get(
+    '/alerts/:id/assignees',
+    validate({
+      method: 'get',
+      path: '/alerts/:id/assignees',
+      summary: 'who the alert can be assigned to: operators and admins who may see its school',
+      roles: 'admin, operator (own regions)',
+      params: Id,
+      response: z.array(Assignee),
+    }),
+    async (req, res) => {
+      const u = req.user!;
+      const a = await ctx.alertRepo.get((res.locals.params as { id: string }).id);
+      if (!a || !visible(req, a)) return void res.status(404).json({ error: 'no such alert' });
+      if (u.role !== 'admin' && u.role !== 'operator')
+        return void res.status(403).json({ error: `${u.role} may not assign alerts` });
+      res.json(await assignees(a));
+    },
+  );
+
   r.post(
     '/alerts/:id/actions',
     validate({
@@ -106,7 +138,13 @@ export function alertRoutes(ctx: AppContext): Router {
       if (!allowed) return void res.status(403).json({ error: `${u.role} may not ${action.action} alerts` });
       if (a.state === 'resolved' && action.action !== 'comment')
         return void res.status(409).json({ error: 'the alert is resolved' });
-      res.json(await ctx.alerts.act(a.id, u.username, action));
+      // to a real colleague who can act on it, never free text
+      if (action.action === 'assign' && !(await assignees(a)).some((x) => x.username === action.to))
+        return void res
+          .status(400)
+          .json({ error: `${action.to} is not an operator or administrator who may see this school` });
+      const done = await ctx.alerts.act(a.id, u.username, action);
+      res.json(done ? (await withNames(ctx, [done]))[0] : done);
     },
   );
 
