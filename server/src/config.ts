@@ -91,6 +91,10 @@ export const ServerEnv = z.object({
   KUZET_NEW_CAMERA_GRACE_SECONDS: z.coerce.number().nonnegative().default(3600),
   /** camera pictures: a directory on this server (default), or an S3 bucket when KUZET_S3_ENDPOINT is set */
   KUZET_OBJECT_DIR: z.string().default('var/objects'),
+  /** camera pictures older than this are deleted (children appear in them: kept no longer than needed) */
+  KUZET_PICTURE_DAYS: z.coerce.number().positive().default(7),
+  /** how often the picture lifecycle runs */
+  KUZET_PICTURE_SWEEP_MINUTES: z.coerce.number().positive().default(60),
   /** the deployment's time zone: days of the compliance archive end at its midnight */
   KUZET_TIMEZONE: z
     .string()

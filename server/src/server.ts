@@ -39,6 +39,7 @@ import { LinkMonitor } from './services/link-monitor.ts';
 import { Metrics } from './services/metrics.ts';
 import { Notifier } from './services/notifier.ts';
 import { PdfThread } from './services/pdf-offthread.ts';
+import { expirePictures } from './services/picture-lifecycle.ts';
 import { registryFromCsv } from './services/registry-csv.ts';
 import { StoreGuard } from './services/store-guard.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
@@ -242,6 +243,14 @@ export async function startServer(
   await guard.init();
   await compliance.reload();
   await housekeeping.schedule('compliance', { everyMs: 3_600_000 }, () => compliance.evaluateAll());
+  // the pictures' lifecycle: none older than KUZET_PICTURE_DAYS, in whichever store holds them
+  await housekeeping.schedule('pictures', { everyMs: cfg.KUZET_PICTURE_SWEEP_MINUTES * 60_000 }, () =>
+    expirePictures(store, cfg.KUZET_PICTURE_DAYS * 86_400_000, async (ids) => {
+      const p = redis.pipeline();
+      for (const id of ids) p.hdel(keys.cam(id), 'snapshotAt');
+      await p.exec();
+    }),
+  );
   await housekeeping.schedule('compliance-alerts', { everyMs: cfg.KUZET_COMPLIANCE_SWEEP_SECONDS * 1000 }, () =>
     complianceAlerts.sweep(),
   );

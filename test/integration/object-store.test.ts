@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiskObjectStore, type ObjectStore, S3ObjectStore } from '../../server/src/repositories/object-store.ts';
+import { expirePictures } from '../../server/src/services/picture-lifecycle.ts';
 import { startS3rver } from '../helpers.ts';
 
 const jpeg = (n: number) => Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(n, n % 256)]);
@@ -22,6 +23,26 @@ function contract(name: string, make: () => ObjectStore) {
       expect((await s.get('snapshots/cam-0000000000000001.jpg'))?.body.equals(jpeg(7))).toBe(true);
       await s.delete('snapshots/cam-0000000000000001.jpg');
       expect(await s.get('snapshots/cam-0000000000000001.jpg')).toBeUndefined();
+    });
+
+    it('the pictures lifecycle deletes pictures older than it, keeps newer ones, and says whose went', async () => {
+      const s = make();
+      const key = (n: number) => `snapshots/cam-${n.toString(16).padStart(16, '0')}.jpg`;
+      await s.put(key(0xa1), jpeg(10), 'image/jpeg');
+      await s.put('agents/not-a-picture.json', Buffer.from('{}'), 'application/json');
+      await new Promise((r) => setTimeout(r, 1500));
+      await s.put(key(0xa2), jpeg(11), 'image/jpeg');
+      const forgotten: string[] = [];
+      const r = await expirePictures(s, 1000, async (ids) => void forgotten.push(...ids));
+      expect(r).toEqual({ deleted: 1, kept: 1 });
+      expect(forgotten).toEqual(['cam-00000000000000a1']);
+      expect(await s.get(key(0xa1))).toBeUndefined();
+      expect(await s.get(key(0xa2))).toBeDefined();
+      expect(await s.get('agents/not-a-picture.json')).toBeDefined(); // only pictures have this lifecycle
+      // the default lifecycle (7 days) keeps a fresh picture
+      expect(await expirePictures(s, 7 * 86_400_000, async () => undefined)).toEqual({ deleted: 0, kept: 1 });
+      await s.delete(key(0xa2));
+      await s.delete('agents/not-a-picture.json');
     });
 
     it('refuses keys that could leave its place', async () => {

@@ -7,6 +7,7 @@ import type { ObjectStore } from '../repositories/object-store.ts';
 import type { Keys } from '../repositories/redis.ts';
 import { boundedTime, type Placement, StateRepository } from '../repositories/state.ts';
 import { type HealthBatch, packHealth } from './frame-decode.ts';
+import { PICTURES_PREFIX } from './picture-lifecycle.ts';
 
 export interface IngestResult {
   /** false when the batch had been stored before (a resend): nothing was applied twice */
@@ -57,7 +58,7 @@ export function cameraOf(m: AgentMessage): string[] {
 }
 
 /** the object key of a camera's latest picture (only the latest is kept) */
-export const snapshotKey = (cameraId: string) => `snapshots/${cameraId}.jpg`;
+export const snapshotKey = (cameraId: string) => `${PICTURES_PREFIX}${cameraId}.jpg`;
 
 /**
  * Stores one agent batch: camera identities, states with roll-ups and history, measurements, the agent's liveness,
