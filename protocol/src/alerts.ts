@@ -155,6 +155,14 @@ export const RuleSettings = z.object({
   resolveAfterSeconds: z.number().nonnegative().optional(),
 });
 
+export const AckSla = z.object({
+  critical: z.number().positive(),
+  major: z.number().positive(),
+  minor: z.number().positive(),
+  info: z.number().positive(),
+});
+export type AckSla = z.infer<typeof AckSla>;
+
 /** Alerting configuration (a JSON file): rules with per-region and per-school overrides, escalation, contacts. */
 export const AlertingConfig = z.object({
   rules: z.partialRecord(AlertRule, RuleSettings).default({}),
@@ -170,5 +178,7 @@ export const AlertingConfig = z.object({
     })
     .default({ afterMinutes: [15, 30], renotifyMinutes: 60, maxRenotify: 3 }),
   contacts: z.record(z.string(), Contacts).default({}),
+  /** how long an alert may stay unacknowledged, per severity (minutes): past it the dashboard highlights it */
+  ackSlaMinutes: AckSla.default({ critical: 15, major: 60, minor: 240, info: 1440 }),
 });
 export type AlertingConfig = z.infer<typeof AlertingConfig>;

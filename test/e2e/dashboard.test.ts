@@ -284,6 +284,13 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.waitForSelector('[data-testid=alert-timeline] >> text=op75b');
     expect((await api.get(`/alerts/${id}`)).json.assignee).toBe('op75b');
     await screenshot(page, 'operator-alert-detail');
+    // the colleague finds it among the alerts assigned to them
+    const colleague = await as('op75b', 'operator-password-2');
+    await colleague.click('nav >> text=Alerts');
+    await colleague.check('[data-testid=only-mine]');
+    await colleague.locator(`li[data-alert="${id}"]`).waitFor();
+    expect(await colleague.locator('li[data-alert]').count()).toBe(1);
+    expect((await api.get('/alerts/sla')).json).toEqual({ critical: 15, major: 60, minor: 240, info: 1440 });
     await chain.sim.setFaults(cam.name, 'clear');
     await waitFor(
       async () => ((await api.get(`/alerts/${id}`)).json.state === 'resolved' ? true : undefined),

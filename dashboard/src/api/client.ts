@@ -1,4 +1,5 @@
 import {
+  AckSla,
   AgentInfo,
   Alert,
   type AlertAction,
@@ -181,6 +182,7 @@ export const api = {
   alert: (id: string) => call(Alert, `/alerts/${encodeURIComponent(id)}`),
   alertAction: (id: string, action: AlertAction) =>
     call(Alert, `/alerts/${encodeURIComponent(id)}/actions`, { method: 'POST', body: action }),
+  alertSla: () => call(AckSla, '/alerts/sla'),
   alertAssignees: (id: string) => call(z.array(Assignee), `/alerts/${encodeURIComponent(id)}/assignees`),
   schoolAlerts: (id: string) => call(z.array(Alert), `/schools/${encodeURIComponent(id)}/alerts`),
   cameraAlerts: (id: string) => call(z.array(Alert), `/cameras/${encodeURIComponent(id)}/alerts`),

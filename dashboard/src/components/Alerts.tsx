@@ -1,9 +1,11 @@
 import type { Alert, AlertAction, Assignee, Severity } from '@kuzet/protocol';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import { useUser } from '../hooks/auth.tsx';
+import { useResource } from '../hooks/resource.ts';
+import { overSla } from '../lib/alerts.ts';
 import { formatTime } from '../lib/format.ts';
 import { AlertPlace } from './AlertPlace';
 
@@ -26,16 +28,24 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
 /** Alerts as a list: severity, what, where, when, state; each opens its detail. */
 export function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange?: (a: Alert) => void }) {
   const { t, i18n } = useTranslation();
+  const sla = useResource(() => api.alertSla(), []).data;
+  // the highlight follows the clock, not only new data
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
   if (!alerts.length) return <p className="muted">{t('alerts.none')}</p>;
   return (
     <ul className="alerts" data-testid="alert-list">
       {alerts.map((a) => (
         <li
           key={a.id}
-          className={`alert-row state-${a.state}`}
+          className={`alert-row state-${a.state}${overSla(a, sla, now) ? ' over-sla' : ''}`}
           data-alert={a.id}
           data-state={a.state}
           data-rule={a.rule}
+          data-over-sla={overSla(a, sla, now) || undefined}
         >
           <div className="alert-head">
             <SeverityBadge severity={a.severity} />{' '}
@@ -43,6 +53,9 @@ export function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange?: (a
               {t(`alerts.rule.${a.rule}`)}
             </Link>{' '}
             <span className="muted small">#{a.id}</span>
+            {overSla(a, sla, now) && (
+              <strong className="sla-badge"> {t('alerts.overSla', { n: sla![a.severity] })}</strong>
+            )}
           </div>
           <div className="small">
             <AlertPlace alert={a} />

@@ -1,6 +1,6 @@
 import type { Alert } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
-import { mergeAlerts, sortAlerts } from './alerts.ts';
+import { mergeAlerts, overSla, sortAlerts } from './alerts.ts';
 
 const alert = (id: string, severity: Alert['severity'], openedAt: string, over: Partial<Alert> = {}): Alert => ({
   id,
@@ -50,5 +50,16 @@ describe('alert feed logic', () => {
       active,
     );
     expect(resolved.map((a) => a.id)).toEqual(['1']);
+  });
+
+  it("highlights an alert left unacknowledged past its severity's SLA, never an acknowledged one", () => {
+    const sla = { critical: 15, major: 60, minor: 240, info: 1440 };
+    const opened = '2026-11-23T10:00:00Z';
+    const at = (min: number) => Date.parse(opened) + min * 60_000;
+    expect(overSla(alert('1', 'critical', opened), sla, at(14))).toBe(false);
+    expect(overSla(alert('1', 'critical', opened), sla, at(16))).toBe(true);
+    expect(overSla(alert('2', 'major', opened), sla, at(16))).toBe(false);
+    expect(overSla(alert('1', 'critical', opened, { state: 'acknowledged' }), sla, at(60))).toBe(false);
+    expect(overSla(alert('1', 'critical', opened), undefined, at(60))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { type Alert, SEVERITY_RANK } from '@kuzet/protocol';
+import { type AckSla, type Alert, SEVERITY_RANK } from '@kuzet/protocol';
 
 /** Most severe first, then newest. */
 export function sortAlerts(list: Alert[]): Alert[] {
@@ -46,4 +46,9 @@ export function alertPlace(a: Alert, lang: string) {
 export function alertPlaceText(a: Alert, lang: string): string {
   const p = alertPlace(a, lang);
   return `${p.school}${p.camera ? ` / ${p.camera}${p.zone ? ` (${p.zone})` : ''}` : ''}`;
+}
+
+/** Unacknowledged past its severity's SLA (minutes), at `now`: highlighted in the feed. */
+export function overSla(a: Alert, sla: AckSla | undefined, now = Date.now()): boolean {
+  return !!sla && a.state === 'open' && now - Date.parse(a.openedAt) > sla[a.severity] * 60_000;
 }

@@ -8,6 +8,7 @@ import { AlertActions, AlertList, AlertTimeline, SeverityBadge } from '../compon
 import { Async } from '../components/Async.tsx';
 import { SoundSwitch } from '../components/CriticalCue.tsx';
 import { regionName } from '../components/RegionMap.tsx';
+import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { mergeAlerts } from '../lib/alerts.ts';
@@ -19,12 +20,17 @@ export function AlertsPage() {
   const [state, setState] = useState<'active' | 'all'>('active');
   const [region, setRegion] = useState('');
   const [severity, setSeverity] = useState<Severity | ''>('');
+  const [mine, setMine] = useState(false);
+  const [unacked, setUnacked] = useState(false);
+  const user = useUser();
   const regions = useResource(() => api.regions(), []);
   const feed = useResource(() => api.alerts({ state, region, severity }), [state, region, severity]);
   const keep = (a: Alert) =>
     (state === 'all' || a.state !== 'resolved') &&
     (!region || a.regionCode === region) &&
     (!severity || a.severity === severity);
+  // assigned to me, not yet acknowledged: narrowed here (the feed keeps every alert, a change may bring one back)
+  const shown = (a: Alert) => (!mine || a.assignee === user.username) && (!unacked || a.state === 'open');
   useAlertUpdates((updates) => feed.setData((list) => list && mergeAlerts(list, updates, keep)));
   const changed = (a: Alert) => feed.setData((list) => list && mergeAlerts(list, [a], keep));
   return (
@@ -60,10 +66,18 @@ export function AlertsPage() {
             ))}
           </select>
         </label>
+        <label>
+          <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} data-testid="only-mine" />{' '}
+          {t('alerts.mine')}
+        </label>
+        <label>
+          <input type="checkbox" checked={unacked} onChange={(e) => setUnacked(e.target.checked)} />{' '}
+          {t('alerts.unacked')}
+        </label>
       </div>
       <section className="panel">
         <SoundSwitch />
-        <Async r={feed}>{(list) => <AlertList alerts={list} onChange={changed} />}</Async>
+        <Async r={feed}>{(list) => <AlertList alerts={list.filter(shown)} onChange={changed} />}</Async>
       </section>
     </div>
   );

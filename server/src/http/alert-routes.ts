@@ -1,4 +1,5 @@
 import {
+  AckSla,
   Alert,
   AlertAction,
   AlertState,
@@ -67,6 +68,18 @@ export function alertRoutes(ctx: AppContext): Router {
         .slice(0, q.limit);
       res.json(await withNames(ctx, out));
     },
+  );
+
+  r.get(
+    '/alerts/sla',
+    validate({
+      method: 'get',
+      path: '/alerts/sla',
+      summary: 'how long an alert may stay unacknowledged, per severity (minutes; the alerting configuration)',
+      roles: READ,
+      response: AckSla,
+    }),
+    (_req, res) => void res.json(ctx.alerts.ackSla),
   );
 
   r.get(

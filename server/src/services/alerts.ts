@@ -69,6 +69,11 @@ export class AlertService {
   private readonly redis: Redis;
   private workers: Worker[] = [];
 
+  /** how long an alert may stay unacknowledged, per severity (the alerting configuration's) */
+  get ackSla() {
+    return this.o.config.ackSlaMinutes;
+  }
+
   constructor(private readonly o: AlertServiceOptions) {
     this.conn = new Redis(o.redisUrl, { maxRetriesPerRequest: null }).on('error', () => undefined);
     this.redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null }).on('error', () => undefined);
