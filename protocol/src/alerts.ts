@@ -88,6 +88,13 @@ export const Alert = z.object({
 });
 export type Alert = z.infer<typeof Alert>;
 
+/** A storm acknowledged at once: the alerts (open ones the user may see are acknowledged, the rest left as they are). */
+export const BulkAck = z.object({
+  ids: z.array(z.string().min(1).max(64)).min(1).max(1000),
+  comment: z.string().max(2000).optional(),
+});
+export type BulkAck = z.infer<typeof BulkAck>;
+
 /** Who an alert can be assigned to: an operator or administrator who may see its school. */
 export const Assignee = z.object({ username: z.string(), role: z.enum(['admin', 'operator']) });
 export type Assignee = z.infer<typeof Assignee>;

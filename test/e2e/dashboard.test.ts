@@ -299,6 +299,37 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     );
   });
 
+  it('operator: the feed by keyboard — move, acknowledge, resolve with a reason', async () => {
+    const page = await as('op75', 'operator-password');
+    await page.click('nav >> text=Alerts');
+    await page.waitForSelector('.alerts-page .panel > :is(ul, p)');
+    const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[2]!;
+    const cameraId = await cameraIdOf(cam.serial);
+    await chain.sim.setFaults(cam.name, { offline: true });
+    const row = page.locator(`li[data-rule="camera_offline"]:has(a[title="${cameraId}"])`);
+    await row.waitFor({ timeout: 30_000 });
+    const id = (await row.getAttribute('data-alert'))!;
+    await page.locator('body').click({ position: { x: 5, y: 5 } }); // nothing focused: keys go to the feed
+    // walk down to it (j), then back up if passed: the cursor row carries aria-current
+    for (let i = 0; i < 50 && (await row.getAttribute('aria-current')) !== 'true'; i++) await page.keyboard.press('j');
+    expect(await row.getAttribute('aria-current')).toBe('true');
+    await page.keyboard.press('a');
+    await page.locator(`li[data-alert="${id}"][data-state="acknowledged"]`).waitFor();
+    await page.keyboard.press('r');
+    await page.keyboard.type('Камера заменена');
+    await screenshot(page, 'operator-keyboard-resolve');
+    await page.keyboard.press('Enter');
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    await waitFor(
+      async () => ((await api.get(`/alerts/${id}`)).json.state === 'resolved' ? true : undefined),
+      10_000,
+      'resolved by keyboard',
+    );
+    expect((await api.get(`/alerts/${id}`)).json.events.at(-1)).toMatchObject({ by: 'op75', text: 'Камера заменена' });
+    await chain.sim.setFaults(cam.name, 'clear');
+  });
+
   it('server killed: the banner shows, the page keeps the last state; restored: banner gone, data resynced', async () => {
     const page = await as('op75', 'operator-password');
     await page.goto(`${base}/schools/${SCHOOL}`);

@@ -183,6 +183,11 @@ export const api = {
   alertAction: (id: string, action: AlertAction) =>
     call(Alert, `/alerts/${encodeURIComponent(id)}/actions`, { method: 'POST', body: action }),
   alertSla: () => call(AckSla, '/alerts/sla'),
+  bulkAck: (ids: string[], comment?: string) =>
+    call(z.object({ acknowledged: z.array(z.string()) }), '/alerts/ack', {
+      method: 'POST',
+      body: { ids, ...(comment ? { comment } : {}) },
+    }),
   alertAssignees: (id: string) => call(z.array(Assignee), `/alerts/${encodeURIComponent(id)}/assignees`),
   schoolAlerts: (id: string) => call(z.array(Alert), `/schools/${encodeURIComponent(id)}/alerts`),
   cameraAlerts: (id: string) => call(z.array(Alert), `/cameras/${encodeURIComponent(id)}/alerts`),

@@ -1,5 +1,5 @@
 import type { Alert, AlertAction, Assignee, Severity } from '@kuzet/protocol';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client.ts';
@@ -26,7 +26,16 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
 }
 
 /** Alerts as a list: severity, what, where, when, state; each opens its detail. */
-export function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange?: (a: Alert) => void }) {
+export function AlertList({
+  alerts,
+  onChange,
+  cursorId,
+}: {
+  alerts: Alert[];
+  onChange?: (a: Alert) => void;
+  /** the row the keyboard is on (the feed's j/k) */
+  cursorId?: string;
+}) {
   const { t, i18n } = useTranslation();
   const sla = useResource(() => api.alertSla(), []).data;
   // the highlight follows the clock, not only new data
@@ -41,7 +50,8 @@ export function AlertList({ alerts, onChange }: { alerts: Alert[]; onChange?: (a
       {alerts.map((a) => (
         <li
           key={a.id}
-          className={`alert-row state-${a.state}${overSla(a, sla, now) ? ' over-sla' : ''}`}
+          className={`alert-row state-${a.state}${overSla(a, sla, now) ? ' over-sla' : ''}${a.id === cursorId ? ' cursor' : ''}`}
+          aria-current={a.id === cursorId || undefined}
           data-alert={a.id}
           data-state={a.state}
           data-rule={a.rule}
@@ -93,6 +103,12 @@ export function AlertActions({
   const user = useUser();
   const [text, setText] = useState('');
   const [reason, setReason] = useState<string>();
+  // the operator just asked to resolve: the reason is what comes next (also from the feed's keyboard)
+  const reasonInput = useRef<HTMLInputElement>(null);
+  const asking = reason !== undefined;
+  useEffect(() => {
+    if (asking) reasonInput.current?.focus();
+  }, [asking]);
   const [assignees, setAssignees] = useState<Assignee[]>();
   const [error, setError] = useState<string>();
   const canAct = user.role === 'admin' || user.role === 'operator';
@@ -116,7 +132,14 @@ export function AlertActions({
   };
   const placeholder = canAct ? t('alerts.commentPlaceholder') : t('alerts.staffPlaceholder');
   return (
-    <form className={compact ? 'alert-actions compact' : 'alert-actions'} onSubmit={(e) => e.preventDefault()}>
+    <form
+      className={compact ? 'alert-actions compact' : 'alert-actions'}
+      // Enter in the reason resolves (the keyboard's way through: r, the reason, Enter)
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (reason?.trim()) run({ action: 'resolve', reason: reason.trim() })();
+      }}
+    >
       {reason === undefined ? (
         <>
           <label>
@@ -171,8 +194,7 @@ export function AlertActions({
               placeholder={t('alerts.reasonPlaceholder')}
               title={t('alerts.reasonPlaceholder')}
               data-testid="resolve-reason"
-              // biome-ignore lint/a11y/noAutofocus: the operator just asked to resolve: the reason is what comes next
-              autoFocus
+              ref={reasonInput}
             />
           </label>
           <button

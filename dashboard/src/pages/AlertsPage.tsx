@@ -1,7 +1,7 @@
 import type { Alert, Severity } from '@kuzet/protocol';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client.ts';
 import { AlertPlace } from '../components/AlertPlace';
 import { AlertActions, AlertList, AlertTimeline, SeverityBadge } from '../components/Alerts.tsx';
@@ -33,6 +33,59 @@ export function AlertsPage() {
   const shown = (a: Alert) => (!mine || a.assignee === user.username) && (!unacked || a.state === 'open');
   useAlertUpdates((updates) => feed.setData((list) => list && mergeAlerts(list, updates, keep)));
   const changed = (a: Alert) => feed.setData((list) => list && mergeAlerts(list, [a], keep));
+  const list = (feed.data ?? []).filter(shown);
+  const canAct = user.role === 'admin' || user.role === 'operator';
+  const [cursor, setCursor] = useState(0);
+  const [bulkMsg, setBulkMsg] = useState<string>();
+  const navigate = useNavigate();
+  const at = list[Math.min(cursor, list.length - 1)];
+  // the feed by keyboard: j/k (or arrows) move, Enter opens, a acknowledges, c comments, r resolves
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).closest('input, select, textarea, button') || e.ctrlKey || e.metaKey || e.altKey)
+        return;
+      const row = at && document.querySelector<HTMLElement>(`li[data-alert="${at.id}"]`);
+      switch (e.key) {
+        case 'j':
+        case 'ArrowDown':
+          setCursor((c) => Math.min(list.length - 1, c + 1));
+          break;
+        case 'k':
+        case 'ArrowUp':
+          setCursor((c) => Math.max(0, c - 1));
+          break;
+        case 'Enter':
+          if (at) navigate(`/alerts/${at.id}`);
+          break;
+        case 'a':
+          if (at?.state === 'open' && canAct) api.alertAction(at.id, { action: 'ack' }).then(changed, () => undefined);
+          break;
+        case 'c':
+          row?.querySelector<HTMLInputElement>('.alert-actions input')?.focus();
+          break;
+        case 'r':
+          row?.querySelector<HTMLButtonElement>('.alert-actions button.danger')?.click();
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+  useEffect(() => {
+    if (at) document.querySelector(`li[data-alert="${at.id}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [at]);
+  const openShown = list.filter((a) => a.state === 'open');
+  const ackAll = () =>
+    api.bulkAck(openShown.map((a) => a.id)).then(
+      (r) => {
+        setBulkMsg(t('alerts.bulkDone', { n: r.acknowledged.length }));
+        feed.reload();
+      },
+      (err: Error) => setBulkMsg(err.message),
+    );
   return (
     <div className="page alerts-page">
       <h1>{t('alerts.title')}</h1>
@@ -77,7 +130,16 @@ export function AlertsPage() {
       </div>
       <section className="panel">
         <SoundSwitch />
-        <Async r={feed}>{(list) => <AlertList alerts={list.filter(shown)} onChange={changed} />}</Async>
+        <p className="muted small keys-help">{t('alerts.keys')}</p>
+        {canAct && openShown.length > 1 && (
+          <p>
+            <button type="button" onClick={() => void ackAll()} data-testid="ack-all">
+              {t('alerts.ackAll', { n: openShown.length })}
+            </button>{' '}
+            {bulkMsg && <span role="status">{bulkMsg}</span>}
+          </p>
+        )}
+        <Async r={feed}>{(all) => <AlertList alerts={all.filter(shown)} onChange={changed} cursorId={at?.id} />}</Async>
       </section>
     </div>
   );

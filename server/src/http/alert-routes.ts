@@ -4,6 +4,7 @@ import {
   AlertAction,
   AlertState,
   Assignee,
+  BulkAck,
   MAINTENANCE_LIMITS,
   MaintenanceWindow,
   NewMaintenanceWindow,
@@ -131,6 +132,32 @@ export function alertRoutes(ctx: AppContext): Router {
   );
 
   r.post(
+    '/alerts/ack',
+    validate({
+      method: 'post',
+      path: '/alerts/ack',
+      summary: 'acknowledge many alerts at once (a storm): the open ones the user may see; the rest are left alone',
+      roles: 'admin, operator (own regions)',
+      body: BulkAck,
+      response: z.object({ acknowledged: z.array(z.string()) }),
+    }),
+    async (req, res) => {
+      const u = req.user!;
+      if (u.role !== 'admin' && u.role !== 'operator')
+        return void res.status(403).json({ error: `${u.role} may not acknowledge alerts` });
+      const { ids, comment } = res.locals.body as BulkAck;
+      const acknowledged: string[] = [];
+      for (const id of new Set(ids)) {
+        const a = await ctx.alertRepo.get(id);
+        if (!a || !visible(req, a) || a.state !== 'open') continue;
+        const done = await ctx.alerts.act(a.id, u.username, { action: 'ack', ...(comment ? { comment } : {}) });
+        if (done?.state === 'acknowledged') acknowledged.push(a.id);
+      }
+      res.json({ acknowledged });
+    },
+  );
+
+  r.post(
     '/alerts/:id/actions',
     validate({
       method: 'post',
@@ -177,9 +204,6 @@ export function alertRoutes(ctx: AppContext): Router {
         const id = (res.locals.params as { id: string }).id;
         const { state } = res.locals.query as { state?: string };
         let list: Alert[];
-        // outside the user's scope (or unknown): 404, as every other route answers
-        if (kind === 'cameras' && !(await cameraSchool(ctx, req.user!, id)))
-          return void res.status(404).json({ error: 'no such camera' });
         if (kind === 'cameras') list = await ctx.alertRepo.allOf(id, 100);
         else {
           const cams = await ctx.state.schoolCameraIds(id);
@@ -188,6 +212,9 @@ export function alertRoutes(ctx: AppContext): Router {
         const school = kind === 'schools' ? await ctx.registry.school(id) : undefined;
         if (kind === 'schools' && (!school || !schoolAllowed(req.user!, school)))
           return void res.status(404).json({ error: 'no such school' });
+        // a camera outside the user's scope (or unknown, with no alert they may see): 404, as every camera route
+        if (kind === 'cameras' && !list.some((a) => visible(req, a)) && !(await cameraSchool(ctx, req.user!, id)))
+          return void res.status(404).json({ error: 'no such camera' });
         res.json(
           await withNames(
             ctx,
