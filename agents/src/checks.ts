@@ -119,7 +119,12 @@ export class CameraChecks {
     this.ctx.sink.send(this.ctx.messages.make('health', { sample }));
     if (reasons.length) this.ctx.log?.debug({ cameraId: this.id, tier, reasons, detail }, 'check failed');
     const wasOffline = this.tracker.offline;
-    if (this.tracker.update(tier, reasons)) {
+    const back = (t: CameraStateTracker) => wasOffline && !t.offline;
+    // back from offline: what we knew of its stream and session is stale — forgotten before the state goes out, so
+    // the centre hears "online" at once, not the stale "rtsp_down" until the next periodic state (a minute later)
+    const changed = this.tracker.update(tier, reasons);
+    const forgot = back(this.tracker) && this.forgetStale();
+    if (changed || forgot) {
       const t = this.tracker;
       this.ctx.log?.info(
         { cameraId: this.id, host: this.identity.host, status: t.status, reasons: t.reasons, tier, detail },
@@ -127,14 +132,19 @@ export class CameraChecks {
       );
       this.emitState();
     }
-    if (wasOffline && !this.tracker.offline) this.recovered();
+    if (back(this.tracker)) this.recovered();
   }
 
-  /** Back from offline: what we knew of its stream is stale; look again now. */
+  /** Forgets the tiers whose results went stale while the camera was offline; true if that changed its state. */
+  private forgetStale(): boolean {
+    const rtsp = this.tracker.forget('rtsp');
+    const session = this.tracker.forget('session');
+    return rtsp || session;
+  }
+
+  /** Back from offline: look at its stream and session again now. */
   private recovered(): void {
     const s = this.ctx.scheduler;
-    this.tracker.forget('rtsp');
-    this.tracker.forget('session');
     s.runNow(this.key('session'));
     s.runNow(this.key('rtsp'));
     s.runNow(this.key('clock'));
