@@ -20,7 +20,8 @@ mkdir -p "$OUT"
 # the pinned runtime's own binary (not whatever `node` is first on PATH)
 runtime_node() {
   local runtime="$ROOT/scripts/node-runtime"
-  [ -x "$runtime/node_modules/.bin/node" ] || (cd "$runtime" && npm ci --no-audit --no-fund --loglevel=error)
+  # npm's own output to stderr: this function's stdout is the binary's path
+  [ -x "$runtime/node_modules/.bin/node" ] || (cd "$runtime" && npm ci --no-audit --no-fund --loglevel=error >&2)
   readlink -f "$runtime/node_modules/.bin/node"
 }
 
