@@ -259,6 +259,8 @@ export const LiveServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alerts'), alerts: z.array(Alert) }),
   /** schools whose compliance verdict changed */
   z.object({ type: z.literal('compliance'), changes: z.array(ComplianceDelta) }),
+  /** the requirement document has a new version: what was shown of it (and verdicts computed with it) is stale */
+  z.object({ type: z.literal('requirements'), version: z.int() }),
   z.object({ type: z.literal('error'), message: z.string() }),
   z.object({ type: z.literal('pong') }),
 ]);

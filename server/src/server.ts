@@ -259,7 +259,10 @@ export async function startServer(
     if (m.kind !== 'requirements_changed') return;
     void compliance
       .reload()
-      .then(() => link.requirementsChanged())
+      .then(() => {
+        bus.emit('requirements', m.version);
+        return link.requirementsChanged();
+      })
       .catch((err) => log.error({ err }, 'reloading the requirements failed'));
   });
   const pdf = new PdfThread(cfg.KUZET_PDF_FONT_DIR);

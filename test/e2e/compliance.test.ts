@@ -137,11 +137,28 @@ describe('compliance view in Chromium', () => {
       ...doc,
       version: doc.version + 1,
       profiles: doc.profiles.map((p: Record<string, unknown>) =>
-        p.name === 'almaty-city' ? { ...p, minRetentionDays: 15, minWidth: 640, minHeight: 360 } : p,
+        // (the frame rate too: the simulator's encoder on a loaded machine may fall short of 25 fps)
+        p.name === 'almaty-city' ? { ...p, minRetentionDays: 15, minWidth: 640, minHeight: 360, minFps: 5 } : p,
       ),
     };
     expect((await api.call('PUT', '/requirements', lenient)).status).toBe(200);
-    await page.waitForSelector('[data-testid=school-compliance][data-compliant="true"]', { timeout: 15_000 });
+    // the page is told of the new document: the profile it shows follows
+    await page.waitForSelector('.page.school p.small:has-text("Requirements: 15 recording days, 640×360, 5 fps")', {
+      timeout: 15_000,
+    });
+    await page
+      .waitForSelector('[data-testid=school-compliance][data-compliant="true"]', { timeout: 15_000 })
+      .catch(async (err: Error) => {
+        // say why: the verdict the centre computes now, with its reasons
+        const now = (await api.get(`/schools/${SCHOOL}/compliance`)).json as {
+          verdict: { compliant: boolean; reasons: string[] };
+          cameras: { name?: string; verdict: { reasons: string[] } }[];
+        };
+        throw new Error(
+          `${err.message}\nthe centre's verdict now: ${JSON.stringify(now.verdict.reasons)} compliant=${now.verdict.compliant}; ` +
+            now.cameras.map((c) => `${c.name}: ${c.verdict.reasons.join(',') || 'ok'}`).join('; '),
+        );
+      });
     await screenshot(page, 'compliance-school-operator-en');
   });
 

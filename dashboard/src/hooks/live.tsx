@@ -92,6 +92,14 @@ export function useDeltas(f: (d: CameraDelta[]) => void): void {
   useEffect(() => client.on('deltas', (d) => ref.current(d)), [client]);
 }
 
+/** Calls `f` when the requirement document gets a new version, while the component is mounted. */
+export function useRequirementsUpdates(f: (version: number) => void): void {
+  const { client } = useLive();
+  const ref = useRef(f);
+  ref.current = f;
+  useEffect(() => client.on('requirements', (v) => ref.current(v)), [client]);
+}
+
 /** Calls `f` with schools whose compliance verdict changed, while the component is mounted. */
 export function useComplianceUpdates(f: (c: ComplianceDelta[]) => void): void {
   const { client } = useLive();

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
-import { useComplianceUpdates } from '../hooks/live.tsx';
+import { useComplianceUpdates, useRequirementsUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatNumber } from '../lib/format.ts';
 
@@ -166,6 +166,8 @@ export function CompliancePage() {
     view.reload();
     todo.reload();
   });
+  // a new profile: the deadlines and version shown are stale (the verdicts follow as they are re-judged)
+  useRequirementsUpdates(() => view.reload());
   const name = (u: { nameEn?: string; nameRu: string; nameKk: string }) =>
     lang.startsWith('kk') ? u.nameKk : lang.startsWith('en') && u.nameEn ? u.nameEn : u.nameRu;
   return (

@@ -8,7 +8,7 @@ import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx'
 import { retentionText, SchoolCompliance } from '../components/SchoolCompliance.tsx';
 import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
-import { useAlertUpdates, useComplianceUpdates, useDeltas } from '../hooks/live.tsx';
+import { useAlertUpdates, useComplianceUpdates, useDeltas, useRequirementsUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
 import { moveCount } from '../lib/status.ts';
@@ -26,6 +26,12 @@ export function SchoolPage() {
   const requirements = useResource(() => api.requirements(), []);
   useComplianceUpdates((cs) => {
     if (cs.some((c) => c.schoolId === id)) compliance.reload();
+  });
+  // a new requirement document: the profile shown and the verdicts computed with it change, for every school
+  useRequirementsUpdates(() => {
+    school.reload();
+    requirements.reload();
+    compliance.reload();
   });
   useAlertUpdates((updates) => {
     if (updates.some((a) => a.schoolId === id)) alerts.reload();

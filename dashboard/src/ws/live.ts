@@ -12,6 +12,8 @@ export interface LiveEvents {
   alerts(a: Alert[]): void;
   /** schools whose compliance verdict changed */
   compliance(c: ComplianceDelta[]): void;
+  /** the requirement document has a new version */
+  requirements(version: number): void;
 }
 
 interface SocketLike {
@@ -61,6 +63,7 @@ export class LiveClient {
     deltas: new Set(),
     alerts: new Set(),
     compliance: new Set(),
+    requirements: new Set(),
   };
 
   constructor(private readonly o: LiveOptions) {}
@@ -121,6 +124,7 @@ export class LiveClient {
       } else if (frame.type === 'deltas') this.emit('deltas', frame.deltas);
       else if (frame.type === 'alerts') this.emit('alerts', frame.alerts);
       else if (frame.type === 'compliance') this.emit('compliance', frame.changes);
+      else if (frame.type === 'requirements') this.emit('requirements', frame.version);
     };
     ws.onerror = () => {};
     ws.onclose = () => {

@@ -23,6 +23,8 @@ export class DeltaBus extends EventEmitter<{
   alerts: [Alert[]];
   compliance: [ComplianceDelta[]];
   control: [ControlMessage];
+  /** local only: this instance now judges with this version of the requirement document */
+  requirements: [number];
   resubscribed: [];
 }> {
   /** this instance, as the origin of what it publishes */

@@ -67,6 +67,10 @@ export class LiveServer {
         if (mine.length) this.sendJson(c.ws, { type: 'compliance', changes: mine });
       }
     });
+    // the requirement document changed (and this instance judges with it): pages showing requirements reload them
+    d.bus.on('requirements', (version) => {
+      for (const c of this.clients) if (c.scope) this.sendJson(c.ws, { type: 'requirements', version });
+    });
     this.pingTimer = setInterval(() => this.heartbeat(), d.heartbeatSeconds * 1000);
   }
 
