@@ -1,5 +1,5 @@
 import type { Alert, Severity } from '@kuzet/protocol';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client.ts';
@@ -39,41 +39,44 @@ export function AlertsPage() {
   const [bulkMsg, setBulkMsg] = useState<string>();
   const navigate = useNavigate();
   const at = list[Math.min(cursor, list.length - 1)];
-  // the feed by keyboard: j/k (or arrows) move, Enter opens, a acknowledges, c comments, r resolves
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).closest('input, select, textarea, button') || e.ctrlKey || e.metaKey || e.altKey)
+  // the feed by keyboard: j/k (or arrows) move, Enter opens, a acknowledges, c comments, r resolves (one listener,
+  // registered once; it reads this render's list and cursor through the ref)
+  const onKey = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  onKey.current = (e: KeyboardEvent) => {
+    if ((e.target as HTMLElement).closest('input, select, textarea, button') || e.ctrlKey || e.metaKey || e.altKey)
+      return;
+    const row = at && document.querySelector<HTMLElement>(`li[data-alert="${at.id}"]`);
+    switch (e.key) {
+      case 'j':
+      case 'ArrowDown':
+        setCursor((c) => Math.min(list.length - 1, c + 1));
+        break;
+      case 'k':
+      case 'ArrowUp':
+        setCursor((c) => Math.max(0, c - 1));
+        break;
+      case 'Enter':
+        if (at) navigate(`/alerts/${at.id}`);
+        break;
+      case 'a':
+        if (at?.state === 'open' && canAct) api.alertAction(at.id, { action: 'ack' }).then(changed, () => undefined);
+        break;
+      case 'c':
+        row?.querySelector<HTMLInputElement>('.alert-actions input')?.focus();
+        break;
+      case 'r':
+        row?.querySelector<HTMLButtonElement>('.alert-actions button.danger')?.click();
+        break;
+      default:
         return;
-      const row = at && document.querySelector<HTMLElement>(`li[data-alert="${at.id}"]`);
-      switch (e.key) {
-        case 'j':
-        case 'ArrowDown':
-          setCursor((c) => Math.min(list.length - 1, c + 1));
-          break;
-        case 'k':
-        case 'ArrowUp':
-          setCursor((c) => Math.max(0, c - 1));
-          break;
-        case 'Enter':
-          if (at) navigate(`/alerts/${at.id}`);
-          break;
-        case 'a':
-          if (at?.state === 'open' && canAct) api.alertAction(at.id, { action: 'ack' }).then(changed, () => undefined);
-          break;
-        case 'c':
-          row?.querySelector<HTMLInputElement>('.alert-actions input')?.focus();
-          break;
-        case 'r':
-          row?.querySelector<HTMLButtonElement>('.alert-actions button.danger')?.click();
-          break;
-        default:
-          return;
-      }
-      e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
+    }
+    e.preventDefault();
+  };
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => onKey.current(e);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
   useEffect(() => {
     if (at) document.querySelector(`li[data-alert="${at.id}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [at]);

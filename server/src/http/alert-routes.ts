@@ -102,12 +102,8 @@ export function alertRoutes(ctx: AppContext): Router {
 
   /** the users an alert can be assigned to: operators and admins who may see its school */
   const assignees = async (a: Alert): Promise<Assignee[]> =>
-    (await ctx.users.list())
-      .filter(
-        (u) =>
-          (u.role === 'operator' || u.role === 'admin') &&
-          schoolAllowed(u, { id: a.schoolId, regionCode: a.regionCode }),
-      )
+    (await ctx.users.withRoles(['operator', 'admin']))
+      .filter((u) => schoolAllowed(u, { id: a.schoolId, regionCode: a.regionCode }))
       .map((u) => ({ username: u.username, role: u.role as Assignee['role'] }))
       .sort((x, y) => x.username.localeCompare(y.username));
 

@@ -37,6 +37,10 @@ export class Keys {
   enrol = (code: string) => `${this.prefix}enrol:${code}`;
   user = (name: string) => `${this.prefix}user:${name}`;
   users = () => `${this.prefix}users`;
+  /** the users of one role (an index: assigning an alert looks among operators and admins, not school staff) */
+  usersWithRole = (role: string) => `${this.prefix}users:role:${role}`;
+  /** set once the role index holds every user (stores from before the index are filled in on first use) */
+  usersIndexed = () => `${this.prefix}users:role-index`;
   session = (sid: string) => `${this.prefix}session:${sid}`;
   lock = (name: string) => `${this.prefix}lock:${name}`;
   deltas = () => `${this.prefix}deltas`;

@@ -35,6 +35,7 @@ export class UserRepository {
     if (!created) return false;
     await this.redis.hset(this.keys.user(r.username), { role: r.role, regions: r.regions, schoolId: r.schoolId });
     await this.redis.sadd(this.keys.users(), r.username);
+    await this.redis.sadd(this.keys.usersWithRole(r.role), r.username);
     if (backup) await this.backup?.saveUser(r).catch((err) => this.onBackupError?.(err));
     return true;
   }
@@ -55,13 +56,39 @@ export class UserRepository {
     return (await Promise.all(names.map((n) => this.get(n)))).filter((u): u is User => Boolean(u));
   }
 
+  /** The users of the given roles (the role index: thousands of school staff are not read to find the operators). */
+  async withRoles(roles: User['role'][]): Promise<User[]> {
+    await this.indexRoles();
+    const names = (await this.redis.sunion(...roles.map((r) => this.keys.usersWithRole(r)))).sort();
+    return (await Promise.all(names.map((n) => this.get(n)))).filter((u): u is User => Boolean(u));
+  }
+
+  private indexed?: Promise<void>;
+  /** Fills the role index from the users themselves, once, for a store written before it existed. */
+  private indexRoles(): Promise<void> {
+    this.indexed ??= (async () => {
+      if (await this.redis.exists(this.keys.usersIndexed())) return;
+      const users = await this.list();
+      const p = this.redis.pipeline();
+      for (const u of users) p.sadd(this.keys.usersWithRole(u.role), u.username);
+      p.set(this.keys.usersIndexed(), '1');
+      await p.exec();
+    })().catch((err) => {
+      this.indexed = undefined;
+      throw err;
+    });
+    return this.indexed;
+  }
+
   async count(): Promise<number> {
     return this.redis.scard(this.keys.users());
   }
 
   async delete(username: string): Promise<boolean> {
+    const role = await this.redis.hget(this.keys.user(username), 'role');
     const n = await this.redis.del(this.keys.user(username));
     await this.redis.srem(this.keys.users(), username);
+    if (role) await this.redis.srem(this.keys.usersWithRole(role), username);
     await this.backup?.deleteUser(username).catch((err) => this.onBackupError?.(err));
     return n > 0;
   }
