@@ -253,17 +253,23 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await page.locator('button', { hasText: 'Show picture' }).count()).toBe(0);
   });
 
-  it('operator: a camera goes offline, the alert appears live with the critical cue, and is acknowledged in the browser', async () => {
+  /** op75 on the alert feed; the school's n-th simulated camera taken offline; its alert's row once it is shown */
+  const offlineAlert = async (n: number) => {
     const page = await as('op75', 'operator-password');
     await page.click('nav >> text=Alerts');
     await page.waitForSelector('.alerts-page .panel > :is(ul, p)');
-    const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[1]!;
+    const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[n]!;
     const cameraId = await cameraIdOf(cam.serial);
     await chain.sim.setFaults(cam.name, { offline: true });
     // the camera is shown by the name it announces (the simulator's), its id only as the link's tooltip
     const ofCam = `:has(a[title="${cameraId}"])`;
     const row = page.locator(`li[data-rule="camera_offline"][data-state="open"]${ofCam}`);
     await row.waitFor({ timeout: 30_000 });
+    return { page, cam, ofCam, row, id: (await row.getAttribute('data-alert'))! };
+  };
+
+  it('operator: a camera goes offline, the alert appears live with the critical cue, and is acknowledged in the browser', async () => {
+    const { page, cam, ofCam, row } = await offlineAlert(1);
     expect(await row.locator('[data-testid=alert-camera]').textContent()).toBe(cam.name);
     await page.waitForSelector(`[data-testid=critical-cue] >> text=${cam.name}`);
     await screenshot(page, 'operator-alert-feed');
@@ -299,22 +305,31 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     );
   });
 
-  it('operator: the feed by keyboard — move, acknowledge, resolve with a reason', async () => {
-    const page = await as('op75', 'operator-password');
-    await page.click('nav >> text=Alerts');
-    await page.waitForSelector('.alerts-page .panel > :is(ul, p)');
-    const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[2]!;
-    const cameraId = await cameraIdOf(cam.serial);
-    await chain.sim.setFaults(cam.name, { offline: true });
-    const row = page.locator(`li[data-rule="camera_offline"]:has(a[title="${cameraId}"])`);
-    await row.waitFor({ timeout: 30_000 });
-    const id = (await row.getAttribute('data-alert'))!;
+  it('operator: the whole incident by keyboard — move, acknowledge, comment, resolve with a reason', async () => {
+    const { page, cam, id } = await offlineAlert(2);
+    const row = page.locator(`li[data-alert="${id}"]`);
     await page.locator('body').click({ position: { x: 5, y: 5 } }); // nothing focused: keys go to the feed
-    // walk down to it (j), then back up if passed: the cursor row carries aria-current
+    // walk down to it (j): the cursor row carries aria-current
     for (let i = 0; i < 50 && (await row.getAttribute('aria-current')) !== 'true'; i++) await page.keyboard.press('j');
     expect(await row.getAttribute('aria-current')).toBe('true');
     await page.keyboard.press('a');
     await page.locator(`li[data-alert="${id}"][data-state="acknowledged"]`).waitFor();
+    // c: the note; Enter comments; Escape hands the keys back to the feed
+    await page.keyboard.press('c');
+    await page.keyboard.type('Охранник на месте');
+    await page.keyboard.press('Enter');
+    const api0 = new Api(base);
+    await api0.login('admin', ADMIN_PASSWORD);
+    await waitFor(
+      async () =>
+        (await api0.get(`/alerts/${id}`)).json.events.some(
+          (e: { by?: string; text?: string }) => e.by === 'op75' && e.text === 'Охранник на месте',
+        ) || undefined,
+      10_000,
+      'commented by keyboard',
+    );
+    await page.keyboard.press('Escape');
+    expect(await row.getAttribute('aria-current')).toBe('true');
     await page.keyboard.press('r');
     await page.keyboard.type('Камера заменена');
     await screenshot(page, 'operator-keyboard-resolve');

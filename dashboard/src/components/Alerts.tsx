@@ -134,10 +134,18 @@ export function AlertActions({
   return (
     <form
       className={compact ? 'alert-actions compact' : 'alert-actions'}
-      // Enter in the reason resolves (the keyboard's way through: r, the reason, Enter)
+      // Enter in the reason resolves, Enter in the note comments (the keyboard's way through: c, the note, Enter;
+      // r, the reason, Enter); Escape leaves the field (and the reason) for the feed's keys
       onSubmit={(e) => {
         e.preventDefault();
-        if (reason?.trim()) run({ action: 'resolve', reason: reason.trim() })();
+        if (reason !== undefined) {
+          if (reason.trim()) run({ action: 'resolve', reason: reason.trim() })();
+        } else if (text.trim()) run({ action: 'comment', text: text.trim() })();
+      }}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        if (reason !== undefined) setReason(undefined);
+        (document.activeElement as HTMLElement | null)?.blur();
       }}
     >
       {reason === undefined ? (
