@@ -33,16 +33,21 @@ function resyncOf(sim: Sim, base: number, at: string): object[] {
   ]);
 }
 
+/** where each agent's cameras start in the fleet's numbering (the same identities in every resync) */
+const BASES = new Map<Sim, number>();
+{
+  let n = 0;
+  for (const sim of sims) {
+    BASES.set(sim, n);
+    n += sim.cams.length;
+  }
+}
+
 /** every agent resyncs at once; resolves when the last batch is acknowledged */
 async function resync(label: string) {
   const at = new Date().toISOString();
   // built before the clock starts: the agents' own work is not what is measured
-  let base = 0;
-  const batches = sims.map((sim) => {
-    const b = resyncOf(sim, base, at);
-    base += sim.cams.length;
-    return b;
-  });
+  const batches = sims.map((sim) => resyncOf(sim, BASES.get(sim)!, at));
   const stats = new Redis(redis.url);
   await stats.config('RESETSTAT');
   const c0 = cpuSeconds(fleet.server.pid!).self;
@@ -92,13 +97,6 @@ async function restart() {
   const k0 = performance.now();
   const { readyAt } = await fleet.restartServer();
   let asked = 0;
-  // each agent's cameras numbered as in the first resync (same identities)
-  const bases = new Map<Sim, number>();
-  let n = 0;
-  for (const sim of sims) {
-    bases.set(sim, n);
-    n += sim.cams.length;
-  }
   const pending = new Set(sims);
   while (pending.size && performance.now() - readyAt < 300_000) {
     for (const sim of pending) {
@@ -106,7 +104,7 @@ async function restart() {
       pending.delete(sim);
       if (sim.welcome.resync) {
         asked++;
-        send(sim, resyncOf(sim, bases.get(sim)!, at));
+        send(sim, resyncOf(sim, BASES.get(sim)!, at));
       }
     }
     await sleep(10);
