@@ -90,6 +90,17 @@ export const CameraGrid = z.object({
 });
 export type CameraGrid = z.infer<typeof CameraGrid>;
 
+/**
+ * The schools of a scope where they are (the registry's coordinates), for the map: [id, lat, lon, regionCode,
+ * districtId, nameRu, nameKk] per school, and the districts' names. Their colours come from the grid (a school's
+ * worst camera).
+ */
+export const SchoolMap = z.object({
+  schools: z.array(z.tuple([z.string(), z.number(), z.number(), z.string(), z.string(), z.string(), z.string()])),
+  districts: z.array(z.tuple([z.string(), z.string(), z.string()])),
+});
+export type SchoolMap = z.infer<typeof SchoolMap>;
+
 /** The ids of a CameraGrid's cameras, in its order: the 16 hex digits of each camera id (cam-<hex>), concatenated. */
 export const CameraGridIds = z.object({ version: z.string(), ids: z.string() });
 export type CameraGridIds = z.infer<typeof CameraGridIds>;

@@ -44,6 +44,17 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     page.waitForFunction(() => document.querySelectorAll('tr[data-camera]').length >= 3, undefined, {
       timeout: 45_000,
     });
+  /** where the map drew a school (CSS px in its canvas), once drawn */
+  const dotOf = async (page: Page, id: string) =>
+    (await (
+      await page.waitForFunction(
+        (school) =>
+          (
+            window as unknown as { __kuzetMap?: { at(s: string): { x: number; y: number } | undefined } }
+          ).__kuzetMap?.at(school),
+        id,
+      )
+    ).jsonValue()) as { x: number; y: number };
   const camerasOnline = async (page: Page) => {
     try {
       await page.waitForFunction(
@@ -146,15 +157,33 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
   it('operator: only their region; a fault injected in the simulator appears live on the school page', async () => {
     const page = await as('op75', 'operator-password');
     expect(await page.textContent('h1')).toBe('My scope');
-    await page.waitForSelector('.tilemap a.tile');
-    expect(await page.locator('.tilemap a.tile').getAttribute('data-region')).toBe('KZ-75');
-    expect(await page.locator('.tilemap a.tile').count()).toBe(1);
+    // the home of a regional operator: their region's districts (no country of empty tiles) and their schools' map
+    await page.waitForSelector('.district-tiles a.tile');
+    expect(await page.locator('.tilemap').count()).toBe(0);
+    expect(
+      await page
+        .locator('.district-tiles a.tile')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-district'))),
+    ).toEqual(['KZ-75-01']);
+    const map = page.locator('[data-testid=school-map]');
+    expect(await map.getAttribute('data-schools')).toBe('2'); // Almaty's two schools, not Astana's
+    const box = (await map.boundingBox())!;
+    const at = await dotOf(page, SCHOOL);
+    await page.mouse.move(box.x + at.x, box.y + at.y);
+    expect(await page.textContent('[data-testid=map-tip]')).toContain('Тестовая школа №1');
     await screenshot(page, 'operator-overview');
-    await page.click('.tilemap a.tile');
+    // a district's tile: its schools
+    await page.click('.district-tiles a.tile');
     await page.waitForSelector(`[role=row][data-school="${SCHOOL}"]`);
     expect(await page.locator(`[role=row][data-school="${OTHER}"]`).count()).toBe(0);
+    expect(await page.textContent('h1')).toBe('Алмалинский район');
     await screenshot(page, 'operator-region');
-    await page.click(`[role=row][data-school="${SCHOOL}"] a`);
+    // a school's dot on the map opens the school
+    await page.click('nav >> text=Overview');
+    const at2 = await dotOf(page, SCHOOL);
+    const box2 = (await map.boundingBox())!;
+    await page.mouse.click(box2.x + at2.x, box2.y + at2.y);
+    await page.waitForURL(`**/schools/${SCHOOL}`);
     await camerasListed(page);
     // mark the document: a reload would lose the mark, so the change must arrive live
     await page.evaluate(() => {

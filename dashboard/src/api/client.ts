@@ -126,7 +126,7 @@ async function callHeavy<K extends HeavyKind>(kind: K, path: string): Promise<z.
   if (!w) return call(HEAVY[kind], path) as Promise<z.infer<(typeof HEAVY)[K]>>;
   const body = await (await request(path, {})).arrayBuffer();
   // the worker failed meanwhile: checked here
-  if (checker !== w) return checked(HEAVY[kind], path, new TextDecoder().decode(body));
+  if (checker !== w) return checked(HEAVY[kind], path, new TextDecoder().decode(body)) as z.infer<(typeof HEAVY)[K]>;
   const id = ++checkSeq;
   const a = await new Promise<CheckAnswer>((resolve) => {
     checking.set(id, resolve);
@@ -168,6 +168,7 @@ export const api = {
   summary: () => call(StatusCounts, '/summary'),
   grid: () => call(CameraGrid, '/grid'),
   gridIds: () => call(CameraGridIds, '/grid/ids'),
+  map: (region?: string) => callHeavy('map', `/map${region ? `?region=${encodeURIComponent(region)}` : ''}`),
   school: (id: string) => call(SchoolDetail, `/schools/${encodeURIComponent(id)}`),
   schoolCameras: (id: string) => call(z.array(CameraView), `/schools/${encodeURIComponent(id)}/cameras`),
   schoolHistory: (id: string) => call(z.array(HistoryEntry), `/schools/${encodeURIComponent(id)}/history?limit=50`),

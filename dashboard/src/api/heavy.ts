@@ -1,4 +1,4 @@
-import { Page, SchoolSummary } from '@kuzet/protocol';
+import { Page, SchoolMap, SchoolSummary } from '@kuzet/protocol';
 import type { z } from 'zod';
 
 /**
@@ -10,6 +10,8 @@ import type { z } from 'zod';
  */
 export const HEAVY = {
   schools: Page(SchoolSummary),
+  /** every school's place and names (7,500 tuples) */
+  map: SchoolMap,
 } satisfies Record<string, z.ZodType>;
 export type HeavyKind = keyof typeof HEAVY;
 

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { GridModel } from '../lib/grid.ts';
+import { type GridModel, gridShape } from '../lib/grid.ts';
 
-/** cameras per row: about 4:1, from 40 (a school) to 1,000 (the country: 1000 × 250 for 250,000 cameras) */
-export const gridWidth = (size: number) => Math.min(1000, Math.max(40, Math.round(Math.sqrt(size * 4))));
+/** a camera is never drawn larger than this (a school's handful of cameras stay a small block) */
+const MAX_CELL_PX = 24;
 
 /**
  * All cameras as pixels of one canvas (one per camera). Redraws through ImageData at most once per animation
@@ -15,8 +15,7 @@ export function CameraGridCanvas({ model, version }: { model: GridModel; version
   const navigate = useNavigate();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<{ x: number; y: number; k: number } | undefined>();
-  const WIDTH = gridWidth(model.size);
-  const rows = Math.max(1, Math.ceil(model.size / WIDTH));
+  const { width: WIDTH, rows } = gridShape(model.size);
   useEffect(() => {
     const id = requestAnimationFrame(() => {
       const ctx = canvas.current?.getContext('2d');
@@ -49,7 +48,7 @@ export function CameraGridCanvas({ model, version }: { model: GridModel; version
         className="camgrid"
         data-testid="camera-grid"
         data-cameras={model.size}
-        style={{ aspectRatio: `${WIDTH} / ${rows}` }}
+        style={{ aspectRatio: `${WIDTH} / ${rows}`, width: `min(100%, ${WIDTH * MAX_CELL_PX}px)` }}
         role="img"
         aria-label={t('overview.gridHint')}
         onMouseMove={(e) => setHover(indexAt(e))}

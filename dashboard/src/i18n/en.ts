@@ -74,6 +74,23 @@ export const en = {
     worst: 'Schools in most trouble',
     trouble: '{{pct}} in trouble',
     noTrouble: 'No school in trouble.',
+    districts: 'My districts',
+    districtsHint: 'Share of cameras in trouble per district. Select a district for its schools.',
+    schoolMap: 'Schools on the map',
+    schoolMapHint:
+      "Every school at its place, coloured by its worst camera; a grey ring: no camera yet. Point at a dot for the school's name; click to open it.",
+    noCameras: 'no cameras',
+    cameraCount: 'cameras: {{n}}',
+    wall: 'Wall screen',
+  },
+  wall: {
+    title: 'Kuzet — RRC wall screen',
+    showing: 'Now showing',
+    country: 'all my regions',
+    next: 'next in {{s}} s',
+    alerts: 'Open critical alerts',
+    noAlerts: 'No open critical alert.',
+    exit: 'Leave the wall screen',
   },
   table: {
     school: 'School',

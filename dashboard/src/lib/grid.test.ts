@@ -1,6 +1,6 @@
 import type { CameraDelta, CameraGrid } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
-import { GridModel } from './grid.ts';
+import { GridModel, gridShape } from './grid.ts';
 import { STATUS_META } from './status.ts';
 
 const hex = (n: number) => n.toString(16).padStart(16, '0');
@@ -67,5 +67,31 @@ describe('GridModel', () => {
     expect(m.knows(delta(6, 'online'))).toBe(true);
     // every camera of a school is found by the binary search, first and last included
     for (const n of [1, 2, 3, 4, 5, 6]) expect(m.knows(delta(n, 'online'))).toBe(true);
+  });
+});
+
+describe('the grid drawn', () => {
+  it('is about 4:1 and leaves nearly no cell grey, up to 1,000 cameras a row', () => {
+    expect(gridShape(22)).toEqual({ width: 8, rows: 3 });
+    expect(gridShape(5)).toEqual({ width: 5, rows: 1 });
+    expect(gridShape(250_000)).toEqual({ width: 1000, rows: 250 });
+    for (const n of [1, 7, 22, 60, 333, 12_345, 99_999]) {
+      const { width, rows } = gridShape(n);
+      expect(width * rows).toBeGreaterThanOrEqual(n);
+      expect(width * rows - n).toBeLessThan(rows); // the last row short by less than one cell per row
+      expect(width).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it("gives each school its worst camera's status (offline before link down before degraded)", () => {
+    const m = new GridModel(grid);
+    expect(Object.fromEntries(m.worstBySchool())).toEqual({
+      'KZ-71-01-0001': 'offline',
+      'KZ-75-01-0001': 'online',
+      'KZ-75-01-0002': 'link_down',
+    });
+    m.setIds(ids);
+    m.apply([delta(3, 'degraded')]);
+    expect(m.worstBySchool().get('KZ-75-01-0001')).toBe('degraded');
   });
 });

@@ -6,9 +6,20 @@ import {
   STATUS_CODE,
   STATUS_OF_CODE,
 } from '@kuzet/protocol';
-import { STATUS_META } from './status.ts';
+import { STATUS_META, STATUSES } from './status.ts';
 
 const ID_HEX = 16;
+
+/**
+ * Cameras per row and rows: about 4:1 up to 1,000 per row (the country: 1000 × 250 for 250,000 cameras), the row
+ * length then evened out so that the last row is nearly full (22 cameras: 8 × 3, not 40 × 1 with 45 % left grey).
+ */
+export function gridShape(size: number): { width: number; rows: number } {
+  const first = Math.min(1000, Math.max(1, Math.ceil(Math.sqrt(size * 4))));
+  const rows = Math.max(1, Math.ceil(size / first));
+  return { width: Math.max(1, Math.ceil(size / rows)), rows };
+}
+
 const LINK_DOWN = STATUS_CODE.link_down.charCodeAt(0);
 
 /**
@@ -141,5 +152,24 @@ export class GridModel {
 
   schools(): number {
     return this.schoolIds.length;
+  }
+
+  /**
+   * Each school's worst camera status (STATUSES' order: offline first), by school id: the map's colours. One pass
+   * over the cameras (250,000 character codes: about a millisecond).
+   */
+  worstBySchool(): Map<string, CentreStatus> {
+    const rank = new Uint8Array(128).fill(STATUSES.indexOf('unknown'));
+    for (const [status, c] of Object.entries(STATUS_CODE))
+      rank[c.charCodeAt(0)] = STATUSES.indexOf(status as CentreStatus);
+    const out = new Map<string, CentreStatus>();
+    for (let s = 0; s < this.schoolStarts.length; s++) {
+      const end = this.schoolStarts[s + 1] ?? this.size;
+      let worst = STATUSES.length;
+      for (let k = this.schoolStarts[s]!; k < end && worst > 0; k++)
+        worst = Math.min(worst, rank[this.codes[k]! & 127]!);
+      if (worst < STATUSES.length) out.set(this.schoolIds[s]!, STATUSES[worst]!);
+    }
+    return out;
   }
 }

@@ -1,17 +1,19 @@
-import type { CameraDelta, RegionSummary } from '@kuzet/protocol';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CameraDelta, StatusCounts } from '@kuzet/protocol';
+import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { api } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
 import { CameraGridCanvas } from '../components/CameraGridCanvas.tsx';
+import { DistrictTiles } from '../components/DistrictTiles.tsx';
 import { RegionMap } from '../components/RegionMap.tsx';
+import { SchoolMap } from '../components/SchoolMap.tsx';
 import { CountsBar, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
+import { useGridModel } from '../hooks/grid.ts';
 import { useComplianceUpdates, useDeltas, useLive } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatNumber, formatPercent } from '../lib/format.ts';
-import { GridModel } from '../lib/grid.ts';
 import { moveCount, total, troubleShare, worstStatus } from '../lib/status.ts';
 
 const pct = (n: number, total: number) => (total ? Math.round((100 * n) / total) : 0);
@@ -36,47 +38,36 @@ function Overview() {
     false,
   );
   useComplianceUpdates(() => compliance.reload());
-  const gridRes = useResource(() => api.grid(), []);
-  const model = useMemo(() => (gridRes.data ? new GridModel(gridRes.data) : undefined), [gridRes.data]);
-  const [version, setVersion] = useState(0);
-  const pending = useRef<CameraDelta[]>([]);
+  const national = user.role === 'admin' || (user.role === 'auditor' && user.regions.length === 0);
+  // a regional user's home is their region's districts (not a country of empty tiles)
+  const districts = useResource(
+    () =>
+      national ? Promise.resolve([]) : Promise.all(user.regions.map((r) => api.districts(r))).then((x) => x.flat()),
+    [national, user.regions.join()],
+  );
+  // where the schools are: the registry's, changes rarely (the colours come from the grid)
+  const mapRes = useResource(() => api.map(), [], false);
+  const { grid: gridRes, model, version } = useGridModel();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version marks the model's changes in place
+  const worstOf = useMemo(() => model?.worstBySchool() ?? new Map(), [model, version]);
   const lastWorstReload = useRef(0);
-  useEffect(() => {
-    if (!model) return;
-    // the cameras' ids are needed only to place live changes: fetched once the first draw is out
-    let gone = false;
-    const id = setTimeout(() => {
-      api.gridIds().then(
-        (x) => {
-          if (gone) return;
-          if (!model.setIds(x)) return gridRes.reload(); // the grid changed in between: load both again
-          // deltas that came before: statuses are absolute, replaying them is safe
-          if (model.apply(pending.current.splice(0))) setVersion((v) => v + 1);
-        },
-        () => !gone && setTimeout(() => gridRes.reload(), 5000),
-      );
-    }, 20);
-    return () => {
-      gone = true;
-      clearTimeout(id);
-    };
-  }, [model, gridRes.reload]);
   useDeltas((ds) => {
-    if (model?.placeable) {
-      if (model.apply(ds)) setVersion((v) => v + 1);
-      if (ds.some((d) => !model.knows(d))) gridRes.reload(); // a new camera: its place is in the grid
-    } else pending.current.push(...ds);
-    regions.setData((rs) => rs && applyToRegions(rs, ds));
+    regions.setData((rs) => rs && applyCounts(rs, ds, (r, d) => r.code === d.regionCode));
+    districts.setData((xs) => xs && applyCounts(xs, ds, (x, d) => x.id === d.districtId));
     if (Date.now() - lastWorstReload.current > 5000) {
       lastWorstReload.current = Date.now();
       worst.reload();
     }
   });
-  const national = user.role === 'admin' || (user.role === 'auditor' && user.regions.length === 0);
   const schoolsTotal = regions.data?.reduce((a, r) => a + r.schools, 0) ?? 0;
   return (
     <div className="page overview">
-      <h1>{national ? t('overview.title') : t('overview.titleScoped')}</h1>
+      <div className="title-row">
+        <h1>{national ? t('overview.title') : t('overview.titleScoped')}</h1>
+        <Link to="/wall" className="button secondary" data-testid="wall-link">
+          {t('overview.wall')}
+        </Link>
+      </div>
       <section className="cards" aria-label={t('overview.cameras')}>
         <div className="card wide">
           <h2>{t('overview.cameras')}</h2>
@@ -113,11 +104,19 @@ function Overview() {
         </div>
       </section>
       <div className="two">
-        <section className="panel" aria-labelledby="map-h">
-          <h2 id="map-h">{t('overview.map')}</h2>
-          <p className="muted small">{t('overview.mapHint')}</p>
-          <Async r={regions}>{(rs) => <RegionMap regions={rs} />}</Async>
-        </section>
+        {national ? (
+          <section className="panel" aria-labelledby="map-h">
+            <h2 id="map-h">{t('overview.map')}</h2>
+            <p className="muted small">{t('overview.mapHint')}</p>
+            <Async r={regions}>{(rs) => <RegionMap regions={rs} />}</Async>
+          </section>
+        ) : (
+          <section className="panel" aria-labelledby="districts-h">
+            <h2 id="districts-h">{t('overview.districts')}</h2>
+            <p className="muted small">{t('overview.districtsHint')}</p>
+            <Async r={districts}>{(ds) => <DistrictTiles districts={ds} />}</Async>
+          </section>
+        )}
         <section className="panel" aria-labelledby="worst-h">
           <h2 id="worst-h">{t('overview.worst')}</h2>
           <Async r={worst}>
@@ -145,6 +144,11 @@ function Overview() {
           </Async>
         </section>
       </div>
+      <section className="panel" aria-labelledby="schoolmap-h">
+        <h2 id="schoolmap-h">{t('overview.schoolMap')}</h2>
+        <p className="muted small">{t('overview.schoolMapHint')}</p>
+        <Async r={mapRes}>{(m) => <SchoolMap data={m} worst={worstOf} />}</Async>
+      </section>
       <section className="panel" aria-labelledby="grid-h">
         <h2 id="grid-h">{t('overview.grid')}</h2>
         <p className="muted small">{t('overview.gridHint')}</p>
@@ -154,11 +158,16 @@ function Overview() {
   );
 }
 
-function applyToRegions(rs: RegionSummary[], ds: CameraDelta[]): RegionSummary[] {
-  let out: RegionSummary[] | undefined;
+/** Live deltas applied to the counts of regions or districts (copies; the same list when nothing changed). */
+function applyCounts<T extends { counts: StatusCounts }>(
+  rs: T[],
+  ds: CameraDelta[],
+  holds: (r: T, d: CameraDelta) => boolean,
+): T[] {
+  let out: T[] | undefined;
   for (const d of ds) {
     if (!d.previous) continue;
-    const i = rs.findIndex((r) => r.code === d.regionCode);
+    const i = rs.findIndex((r) => holds(r, d));
     if (i < 0) continue;
     out ??= [...rs];
     out[i] = { ...out[i]!, counts: moveCount(out[i]!.counts, d.previous.status, d.status) };

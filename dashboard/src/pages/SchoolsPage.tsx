@@ -1,7 +1,7 @@
 import type { District } from '@kuzet/protocol';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
 import { regionName } from '../components/RegionMap.tsx';
@@ -15,6 +15,8 @@ import { applyCompliance, applyDeltas } from '../lib/schools.ts';
 export function SchoolsPage() {
   const { t, i18n } = useTranslation();
   const { code } = useParams();
+  // one district of the region (from the regional home's tiles)
+  const district = useSearchParams()[0].get('district') ?? undefined;
   const schools = useResource(() => api.schools(code), [code]);
   const regions = useResource(() => api.regions(), []);
   const districts = useResource(async () => {
@@ -32,14 +34,33 @@ export function SchoolsPage() {
     [districts.data],
   );
   const region = regions.data?.find((r) => r.code === code);
+  const inDistrict = district ? districts.data?.find((d) => d.id === district) : undefined;
   return (
     <div className="page schools">
       <p className="crumbs">
-        <Link to="/">{t('nav.overview')}</Link> › {region ? regionName(region, i18n.language) : t('nav.schools')}
+        <Link to="/">{t('nav.overview')}</Link> ›{' '}
+        {region && inDistrict ? (
+          <>
+            <Link to={`/regions/${region.code}`}>{regionName(region, i18n.language)}</Link> ›{' '}
+            {i18n.language === 'kk' ? inDistrict.nameKk : inDistrict.nameRu}
+          </>
+        ) : region ? (
+          regionName(region, i18n.language)
+        ) : (
+          t('nav.schools')
+        )}
       </p>
-      <h1>{region ? regionName(region, i18n.language) : t('nav.schools')}</h1>
-      {region && <CountsBar counts={region.counts} />}
-      {code && districts.data && districts.data.length > 0 && (
+      <h1>
+        {inDistrict
+          ? i18n.language === 'kk'
+            ? inDistrict.nameKk
+            : inDistrict.nameRu
+          : region
+            ? regionName(region, i18n.language)
+            : t('nav.schools')}
+      </h1>
+      {inDistrict ? <CountsBar counts={inDistrict.counts} /> : region && <CountsBar counts={region.counts} />}
+      {code && !district && districts.data && districts.data.length > 0 && (
         <details className="panel">
           <summary>
             <h2 className="inline">{t('region.districts')}</h2> ({districts.data.length})
@@ -55,7 +76,14 @@ export function SchoolsPage() {
       )}
       <section className="panel">
         <h2>{t('region.schools')}</h2>
-        <Async r={schools}>{(p) => <SchoolTable rows={p.items} districts={districtMap} />}</Async>
+        <Async r={schools}>
+          {(p) => (
+            <SchoolTable
+              rows={district ? p.items.filter((s) => s.districtId === district) : p.items}
+              districts={districtMap}
+            />
+          )}
+        </Async>
       </section>
     </div>
   );

@@ -2,6 +2,7 @@ import {
   CameraGrid,
   CameraGridIds,
   RegionCode,
+  SchoolMap,
   type SchoolSummary,
   SchoolSummary as SchoolSummarySchema,
 } from '@kuzet/protocol';
@@ -69,6 +70,36 @@ export function overviewRoutes(ctx: AppContext): Router {
     async (req, res) => {
       const g = await gridOf(req, res);
       if (g) res.json({ version: g.version, ids: g.ids });
+    },
+  );
+
+  r.get(
+    '/map',
+    validate({
+      method: 'get',
+      path: '/map',
+      summary: "the schools the user may see, where they are (the registry's coordinates), with their names",
+      roles: READ,
+      query: z.object({ region: RegionCode.optional() }),
+      response: SchoolMap,
+    }),
+    async (req, res) => {
+      const u = req.user!;
+      const regions = await regionsOf(u, (res.locals.query as { region?: string }).region);
+      if (!regions) return void res.status(404).json({ error: 'no such region' });
+      const ids =
+        u.role === 'school'
+          ? u.schoolId
+            ? [u.schoolId]
+            : []
+          : (await Promise.all(regions.sort().map((code) => ctx.registry.schoolIds({ regionCode: code })))).flat();
+      const schools = await ctx.registry.schools(ids);
+      const inScope = new Set(regions);
+      const districts = (await ctx.registry.districts()).filter((d) => inScope.has(d.regionCode));
+      res.json({
+        schools: schools.map((s) => [s.id, s.lat, s.lon, s.regionCode, s.districtId, s.nameRu, s.nameKk]),
+        districts: districts.map((d) => [d.id, d.nameRu, d.nameKk]),
+      });
     },
   );
 

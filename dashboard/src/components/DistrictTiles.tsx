@@ -1,0 +1,44 @@
+import type { District, StatusCounts } from '@kuzet/protocol';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { formatNumber, formatPercent } from '../lib/format.ts';
+import { STATUS_META, total, troubleShare, worstStatus } from '../lib/status.ts';
+import { tileText, troubleFill } from '../lib/tiles.ts';
+
+/** A regional user's home: their region's districts as tiles, coloured like the country's region tiles. */
+export function DistrictTiles({ districts }: { districts: (District & { counts: StatusCounts })[] }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  return (
+    <ul className="district-tiles" aria-label={t('region.districts')}>
+      {districts.map((d) => {
+        const share = troubleShare(d.counts);
+        const n = total(d.counts);
+        const worst = worstStatus(d.counts);
+        const name = lang === 'kk' ? d.nameKk : d.nameRu;
+        return (
+          <li key={d.id}>
+            <Link
+              to={`/regions/${d.regionCode}?district=${encodeURIComponent(d.id)}`}
+              className="tile"
+              data-district={d.id}
+              style={{ background: troubleFill(share, n > 0), color: tileText(share) }}
+              title={name}
+            >
+              <span className="tile-name">{name}</span>
+              <span className="tile-share">
+                {worst && worst !== 'online' ? (
+                  <span aria-hidden="true" className="tile-icon" style={{ background: STATUS_META[worst].color }}>
+                    {STATUS_META[worst].icon}
+                  </span>
+                ) : null}
+                {n > 0 ? t('overview.trouble', { pct: formatPercent(share, lang) }) : t('overview.noCameras')}
+              </span>
+              <span className="tile-count">{t('overview.cameraCount', { n: formatNumber(n, lang) })}</span>
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

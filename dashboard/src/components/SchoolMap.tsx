@@ -1,0 +1,143 @@
+import type { CentreStatus, SchoolMap as SchoolMapData } from '@kuzet/protocol';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { projectSchools } from '../lib/map.ts';
+import { STATUS_META, STATUSES } from '../lib/status.ts';
+
+declare global {
+  interface Window {
+    /** for the end-to-end tests and the benchmark: where each school is drawn (CSS px in the canvas), when */
+    __kuzetMap?: { at(id: string): { x: number; y: number } | undefined; drawnAt: number; firstDrawnAt: number };
+  }
+}
+
+/** drawn last, on top: the worst status wins where dots overlap */
+const DRAW_ORDER: readonly CentreStatus[] = [...STATUSES].reverse();
+const NO_CAMERAS = '#9ca3af';
+
+/**
+ * Every school of the user's scope as a dot at its registry coordinates, coloured by its worst camera (grey ring:
+ * no camera reported yet). Canvas, one path per status: 7,500 schools draw in a few milliseconds; a live change
+ * (a new `worst` map) redraws on the next animation frame. Hover names the school, click opens it.
+ */
+export function SchoolMap({
+  data,
+  worst,
+  height = 420,
+  interactive = true,
+}: {
+  data: SchoolMapData;
+  /** each school's worst camera status (schools without cameras absent) */
+  worst: Map<string, CentreStatus>;
+  height?: number;
+  interactive?: boolean;
+}) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const navigate = useNavigate();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [width, setWidth] = useState(0);
+  const [hover, setHover] = useState<{ i: number; x: number; y: number }>();
+  // the canvas follows its box's width (the panel's)
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c) return;
+    const ro = new ResizeObserver(() => setWidth(c.clientWidth));
+    ro.observe(c);
+    setWidth(c.clientWidth);
+    return () => ro.disconnect();
+  }, []);
+  const placed = useMemo(() => (width ? projectSchools(data, width, height) : undefined), [data, width, height]);
+  const districtName = useMemo(
+    () => new Map(data.districts.map(([id, ru, kk]) => [id, lang === 'kk' ? kk : ru])),
+    [data, lang],
+  );
+  useEffect(() => {
+    if (!placed) return;
+    const id = requestAnimationFrame(() => {
+      const c = canvas.current;
+      const ctx = c?.getContext('2d');
+      if (!c || !ctx) return;
+      const dpr = window.devicePixelRatio || 1;
+      c.width = Math.round(width * dpr);
+      c.height = Math.round(height * dpr);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, width, height);
+      const r = placed.radius;
+      // schools without a camera: rings, under everything
+      ctx.beginPath();
+      for (let i = 0; i < placed.n; i++) {
+        if (worst.has(data.schools[i]![0])) continue;
+        ctx.moveTo(placed.x[i]! + r, placed.y[i]!);
+        ctx.arc(placed.x[i]!, placed.y[i]!, r, 0, 2 * Math.PI);
+      }
+      ctx.strokeStyle = NO_CAMERAS;
+      ctx.lineWidth = 1;
+      ctx.stroke();
+      for (const status of DRAW_ORDER) {
+        ctx.beginPath();
+        for (let i = 0; i < placed.n; i++) {
+          if (worst.get(data.schools[i]![0]) !== status) continue;
+          ctx.moveTo(placed.x[i]! + r, placed.y[i]!);
+          ctx.arc(placed.x[i]!, placed.y[i]!, r, 0, 2 * Math.PI);
+        }
+        ctx.fillStyle = STATUS_META[status].color;
+        ctx.fill();
+      }
+      const now = performance.now();
+      const index = new Map(data.schools.map(([sid], i) => [sid, i]));
+      window.__kuzetMap = {
+        at: (sid) => {
+          const i = index.get(sid);
+          return i === undefined ? undefined : { x: placed.x[i]!, y: placed.y[i]! };
+        },
+        drawnAt: now,
+        firstDrawnAt: window.__kuzetMap?.firstDrawnAt ?? now,
+      };
+      c.dataset.drawn = String(now);
+    });
+    return () => cancelAnimationFrame(id);
+  }, [placed, worst, data, width, height]);
+
+  const nearest = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const b = e.currentTarget.getBoundingClientRect();
+    const x = e.clientX - b.left;
+    const y = e.clientY - b.top;
+    const i = placed?.nearest(x, y, Math.max(6, placed.radius * 2)) ?? -1;
+    return { i, x, y };
+  };
+  const h = hover && hover.i >= 0 ? data.schools[hover.i] : undefined;
+  const status = h ? worst.get(h[0]) : undefined;
+  return (
+    <div className="grid-wrap school-map">
+      <canvas
+        ref={canvas}
+        data-testid="school-map"
+        data-schools={data.schools.length}
+        style={{ height: `${height}px`, cursor: h && interactive ? 'pointer' : 'default' }}
+        role="img"
+        aria-label={t('overview.schoolMapHint')}
+        onMouseMove={interactive ? (e) => setHover(nearest(e)) : undefined}
+        onMouseLeave={() => setHover(undefined)}
+        onClick={
+          interactive
+            ? (e) => {
+                const { i } = nearest(e);
+                if (i >= 0) navigate(`/schools/${data.schools[i]![0]}`);
+              }
+            : undefined
+        }
+      />
+      {h && hover && (
+        <div className="grid-tip" style={{ left: hover.x + 12, top: hover.y + 12 }} data-testid="map-tip">
+          <div>
+            <strong>{lang === 'kk' ? h[6] : h[5]}</strong>
+          </div>
+          <div>{districtName.get(h[4]) ?? h[4]}</div>
+          <div>{status ? t(`status.${status}`) : t('overview.noCameras')}</div>
+        </div>
+      )}
+    </div>
+  );
+}
