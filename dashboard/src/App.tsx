@@ -18,6 +18,7 @@ const pages = {
   admin: () => import('./pages/AdminPage.tsx'),
   compliance: () => import('./pages/CompliancePage.tsx'),
   archive: () => import('./pages/ArchivePage.tsx'),
+  wall: () => import('./pages/WallPage.tsx'),
 };
 const SchoolsPage = lazy(() => pages.schools().then((m) => ({ default: m.SchoolsPage })));
 const SchoolPage = lazy(() => pages.school().then((m) => ({ default: m.SchoolPage })));
@@ -27,6 +28,7 @@ const AlertPage = lazy(() => pages.alerts().then((m) => ({ default: m.AlertPage 
 const AdminPage = lazy(() => pages.admin().then((m) => ({ default: m.AdminPage })));
 const CompliancePage = lazy(() => pages.compliance().then((m) => ({ default: m.CompliancePage })));
 const ArchivePage = lazy(() => pages.archive().then((m) => ({ default: m.ArchivePage })));
+const WallPage = lazy(() => pages.wall().then((m) => ({ default: m.WallPage })));
 
 /** a prefetch waits until the user has not scrolled, clicked or typed for this long */
 const PREFETCH_QUIET_MS = 1500;
@@ -81,24 +83,40 @@ function Routed() {
   if (user === null) return <LoginPage />;
   return (
     <LiveProvider key={user.username}>
-      <Layout>
-        <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
-          <Routes>
-            <Route path="/" element={<OverviewPage />} />
-            <Route path="/schools" element={<SchoolsPage />} />
-            <Route path="/regions/:code" element={<SchoolsPage />} />
-            <Route path="/schools/:id" element={<SchoolPage />} />
-            <Route path="/cameras/:id" element={<CameraPage />} />
-            <Route path="/alerts" element={<AlertsPage />} />
-            <Route path="/compliance" element={<CompliancePage />} />
-            <Route path="/archive" element={<ArchivePage />} />
-            <Route path="/alerts/:id" element={<AlertPage />} />
-            {user.role === 'admin' && <Route path="/admin" element={<AdminPage />} />}
-            <Route path="*" element={<Navigate to="/" replace />} />
-          </Routes>
-        </Suspense>
-      </Layout>
+      <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+        <Routes>
+          {/* the wall screen: no navigation, nothing to click */}
+          <Route path="/wall" element={<WallPage />} />
+          <Route path="*" element={<Pages />} />
+        </Routes>
+      </Suspense>
     </LiveProvider>
+  );
+}
+
+/** Every page but the wall screen, inside the navigation. */
+function Pages() {
+  const { t } = useTranslation();
+  const { user } = useAuth();
+  if (!user) return null;
+  return (
+    <Layout>
+      <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+        <Routes>
+          <Route path="/" element={<OverviewPage />} />
+          <Route path="/schools" element={<SchoolsPage />} />
+          <Route path="/regions/:code" element={<SchoolsPage />} />
+          <Route path="/schools/:id" element={<SchoolPage />} />
+          <Route path="/cameras/:id" element={<CameraPage />} />
+          <Route path="/alerts" element={<AlertsPage />} />
+          <Route path="/compliance" element={<CompliancePage />} />
+          <Route path="/archive" element={<ArchivePage />} />
+          <Route path="/alerts/:id" element={<AlertPage />} />
+          {user.role === 'admin' && <Route path="/admin" element={<AdminPage />} />}
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </Suspense>
+    </Layout>
   );
 }
 

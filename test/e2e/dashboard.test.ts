@@ -24,8 +24,8 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
   const guard = new ConsoleGuard();
   const contexts: BrowserContext[] = [];
 
-  const as = async (username: string, password: string): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-US' });
+  const as = async (username: string, password: string, locale = 'en-US', size = { width: 1440, height: 1000 }) => {
+    const ctx = await browser.newContext({ viewport: size, locale });
     contexts.push(ctx);
     guard.watch(ctx);
     const page = await ctx.newPage();
@@ -372,6 +372,42 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     );
     expect((await api.get(`/alerts/${id}`)).json.events.at(-1)).toMatchObject({ by: 'op75', text: 'Камера заменена' });
     await chain.sim.setFaults(cam.name, 'clear');
+  });
+
+  it('operator: the wall screen shows the region in trouble and its critical alerts, live, with nothing to click', async () => {
+    const { page, cam, id } = await offlineAlert(1);
+    await page.click('nav >> text=Overview');
+    await page.click('[data-testid=wall-link]');
+    await page.waitForURL('**/wall');
+    const wall = page.locator('[data-testid=wall]');
+    await page.waitForSelector('[data-testid=wall][data-shown="KZ-75"]');
+    await page.waitForSelector(`[data-testid=wall-alerts] li[data-alert="${id}"]`);
+    expect(await page.textContent(`[data-testid=wall-alerts] li[data-alert="${id}"]`)).toContain(cam.name);
+    expect(await page.locator('nav').count()).toBe(0);
+    expect(await page.locator('[data-testid=wall] :is(button, input, select)').count()).toBe(0);
+    await page.waitForFunction(() => document.querySelector('[data-testid=school-map]')?.getAttribute('data-drawn'));
+    expect(await page.locator('[data-testid=school-map]').getAttribute('data-schools')).toBe('2');
+    await screenshot(page, 'operator-wall-en');
+    for (const locale of ['kk-KZ', 'ru-RU']) {
+      const other = await as('op75', 'operator-password', locale, { width: 1920, height: 1080 });
+      await other.goto(`${base}/wall`);
+      await other.waitForSelector(`[data-testid=wall-alerts] li[data-alert="${id}"]`);
+      await other.waitForFunction(() => document.querySelector('[data-testid=school-map]')?.getAttribute('data-drawn'));
+      // a browser in kk-KZ or ru-RU gets the region's name in its language (not the English one)
+      expect(await other.textContent('[data-testid=wall-region]')).toBe('Алматы');
+      await screenshot(other, `operator-wall-${locale.slice(0, 2)}`);
+      await other.context().close();
+    }
+    // the camera back: its alert leaves the wall, the region is no longer in trouble (the whole scope is shown)
+    await chain.sim.setFaults(cam.name, 'clear');
+    await page.waitForSelector(`[data-testid=wall-alerts] li[data-alert="${id}"]`, {
+      state: 'detached',
+      timeout: 30_000,
+    });
+    await page.waitForSelector('[data-testid=wall][data-shown=""]', { timeout: 30_000 });
+    expect(await wall.getAttribute('data-state')).toBe('open');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('h1 >> text=My scope');
   });
 
   it('server killed: the banner shows, the page keeps the last state; restored: banner gone, data resynced', async () => {

@@ -26,7 +26,14 @@ export function initI18n() {
       load: 'languageOnly',
       fallbackLng: 'kk',
       interpolation: { escapeValue: false },
-      detection: { order: ['localStorage', 'navigator'], lookupLocalStorage: STORAGE_KEY, caches: ['localStorage'] },
+      detection: {
+        order: ['localStorage', 'navigator'],
+        lookupLocalStorage: STORAGE_KEY,
+        caches: ['localStorage'],
+        // a browser in kk-KZ is 'kk' (every view compares i18n.language with the bare code: regions' names were
+        // shown in English to a Kazakh browser)
+        convertDetectedLanguage: (lng: string) => lng.split('-')[0]!,
+      },
       initAsync: false,
     });
   return i18next;

@@ -1,4 +1,4 @@
-import type { CentreStatus, StatusCounts } from '@kuzet/protocol';
+import type { CameraDelta, CentreStatus, StatusCounts } from '@kuzet/protocol';
 
 /** How each status looks: colour plus an icon and a word, never colour alone. Order = severity for sorting. */
 export const STATUSES: readonly CentreStatus[] = ['offline', 'link_down', 'degraded', 'unknown', 'online'];
@@ -30,4 +30,21 @@ export function moveCount(c: StatusCounts, from: CentreStatus | undefined, to: C
   if (from) out[from] = Math.max(0, (out[from] ?? 0) - 1);
   out[to] = (out[to] ?? 0) + 1;
   return out;
+}
+
+/** Live deltas applied to the counts of regions or districts (copies; the same list when nothing changed). */
+export function applyCounts<T extends { counts: StatusCounts }>(
+  rs: T[],
+  ds: CameraDelta[],
+  holds: (r: T, d: CameraDelta) => boolean,
+): T[] {
+  let out: T[] | undefined;
+  for (const d of ds) {
+    if (!d.previous) continue;
+    const i = rs.findIndex((r) => holds(r, d));
+    if (i < 0) continue;
+    out ??= [...rs];
+    out[i] = { ...out[i]!, counts: moveCount(out[i]!.counts, d.previous.status, d.status) };
+  }
+  return out ?? rs;
 }

@@ -1,4 +1,3 @@
-import type { CameraDelta, StatusCounts } from '@kuzet/protocol';
 import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
@@ -14,7 +13,7 @@ import { useGridModel } from '../hooks/grid.ts';
 import { useComplianceUpdates, useDeltas, useLive } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatNumber, formatPercent } from '../lib/format.ts';
-import { moveCount, total, troubleShare, worstStatus } from '../lib/status.ts';
+import { applyCounts, total, troubleShare, worstStatus } from '../lib/status.ts';
 
 const pct = (n: number, total: number) => (total ? Math.round((100 * n) / total) : 0);
 
@@ -156,21 +155,4 @@ function Overview() {
       </section>
     </div>
   );
-}
-
-/** Live deltas applied to the counts of regions or districts (copies; the same list when nothing changed). */
-function applyCounts<T extends { counts: StatusCounts }>(
-  rs: T[],
-  ds: CameraDelta[],
-  holds: (r: T, d: CameraDelta) => boolean,
-): T[] {
-  let out: T[] | undefined;
-  for (const d of ds) {
-    if (!d.previous) continue;
-    const i = rs.findIndex((r) => holds(r, d));
-    if (i < 0) continue;
-    out ??= [...rs];
-    out[i] = { ...out[i]!, counts: moveCount(out[i]!.counts, d.previous.status, d.status) };
-  }
-  return out ?? rs;
 }
