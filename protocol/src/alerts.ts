@@ -38,6 +38,7 @@ export const AlertEvent = z.object({
     'notified',
     'notify_failed',
     'reopened',
+    'snoozed',
   ]),
   by: z.string().optional(),
   text: z.string().max(2000).optional(),
@@ -67,6 +68,8 @@ export const Alert = z.object({
   suppressed: z.boolean(),
   escalationLevel: z.int().nonnegative(),
   assignee: z.string().optional(),
+  /** put off by an operator until then: no escalation, reminder or alarm before (the condition is still shown) */
+  snoozedUntil: IsoTime.optional(),
   ackBy: z.string().optional(),
   ackAt: IsoTime.optional(),
   resolvedAt: IsoTime.optional(),
@@ -99,11 +102,19 @@ export type BulkAck = z.infer<typeof BulkAck>;
 export const Assignee = z.object({ username: z.string(), role: z.enum(['admin', 'operator']) });
 export type Assignee = z.infer<typeof Assignee>;
 
+/** the longest snooze */
+export const MAX_SNOOZE_MINUTES = 240;
+/** Whether an alert is snoozed at a moment. */
+export const snoozed = (a: Pick<Alert, 'snoozedUntil'>, now = Date.now()): boolean =>
+  a.snoozedUntil !== undefined && Date.parse(a.snoozedUntil) > now;
+
 export const AlertAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('ack'), comment: z.string().max(2000).optional() }),
   z.object({ action: z.literal('assign'), to: z.string().min(1).max(40) }),
   z.object({ action: z.literal('comment'), text: z.string().min(1).max(2000) }),
   z.object({ action: z.literal('resolve'), reason: z.string().min(1).max(2000) }),
+  /** put off for a bounded time (at most 4 hours: a snooze never buries an alert); 0 ends a snooze */
+  z.object({ action: z.literal('snooze'), minutes: z.int().min(0).max(MAX_SNOOZE_MINUTES) }),
 ]);
 export type AlertAction = z.infer<typeof AlertAction>;
 

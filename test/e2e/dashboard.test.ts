@@ -318,6 +318,10 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.selectOption('[data-testid=assign]', 'op75b');
     await page.waitForSelector('[data-testid=alert-timeline] >> text=op75b');
     expect((await api.get(`/alerts/${id}`)).json.assignee).toBe('op75b');
+    // snoozed for half an hour (bounded choices): said in the timeline and on the alert
+    await page.selectOption('[data-testid=snooze]', '30');
+    await page.waitForSelector('[data-testid=alert-timeline] >> text=for 30 min');
+    expect(Date.parse((await api.get(`/alerts/${id}`)).json.snoozedUntil) - Date.now()).toBeGreaterThan(29 * 60_000);
     await screenshot(page, 'operator-alert-detail');
     // the colleague finds it among the alerts assigned to them
     const colleague = await as('op75b', 'operator-password-2');

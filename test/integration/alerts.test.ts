@@ -117,7 +117,7 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     expect(smtp.mails[0]!.to).toEqual(['rrc-almaty@example.kz']);
   });
 
-  it('escalates an unacknowledged critical alert to the duty officer, then the akimat; an acknowledged one stays put', async () => {
+  it('escalates an unacknowledged critical alert to the duty officer, then the akimat; an acknowledged one stays put, a snoozed one waits', async () => {
     const [alert] = await ofCamera(2);
     const t0 = Date.parse(alert!.openedAt);
     await waitFor(() => deliveries(duty, alert!.id, 'escalated').length || undefined, 10_000, 'level 1');
@@ -136,6 +136,32 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     expect(ack.json).toMatchObject({ state: 'acknowledged', ackBy: 'admin' });
     await sleep(3500);
     expect(deliveries(duty, third!.id)).toHaveLength(0);
+    // another, snoozed for a minute: nobody above the operators hears of it while it sleeps; woken early, the
+    // steps that fell due in the snooze come at once
+    await a.batch([{ cam: cam(8), status: 'offline', reasons: ['unreachable'] }]);
+    const [fourth] = await waitFor(async () => ((await ofCamera(8)).length ? ofCamera(8) : undefined), 5000, 'alert 8');
+    const snoozed = await api.post(`/alerts/${fourth!.id}/actions`, { action: 'snooze', minutes: 1 });
+    expect(snoozed.status).toBe(200);
+    expect(Date.parse(snoozed.json.snoozedUntil) - Date.now()).toBeGreaterThan(50_000);
+    expect((await api.post(`/alerts/${fourth!.id}/actions`, { action: 'snooze', minutes: 241 })).status).toBe(400);
+    await sleep(5500); // past both levels (2.4 s and 4.8 s after opening)
+    expect(deliveries(duty, fourth!.id)).toHaveLength(0);
+    expect((await api.get(`/alerts/${fourth!.id}`)).json.escalationLevel).toBe(0);
+    const woken = await api.post(`/alerts/${fourth!.id}/actions`, { action: 'snooze', minutes: 0 });
+    expect(woken.json.snoozedUntil).toBeUndefined();
+    await waitFor(() => deliveries(duty, fourth!.id, 'escalated').length || undefined, 5000, 'level 1 once woken');
+    await waitFor(
+      async () => ((await api.get(`/alerts/${fourth!.id}`)).json.escalationLevel === 2 ? true : undefined),
+      8000,
+      'level 2 once woken',
+    );
+    const events = ((await api.get(`/alerts/${fourth!.id}`)).json as Alert).events;
+    expect(events.filter((e) => e.type === 'snoozed').map((e) => [e.by, e.text])).toEqual([
+      ['admin', '1'],
+      ['admin', '0'],
+    ]);
+    expect(events.filter((e) => e.type === 'escalated')).toHaveLength(2); // each step once
+    await a.batch([{ cam: cam(8), status: 'online' }]);
   });
 
   it('resolves by itself when the condition clears, after the hysteresis; a flap keeps one alert', async () => {

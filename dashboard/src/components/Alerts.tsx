@@ -1,4 +1,4 @@
-import type { Alert, AlertAction, Assignee, Severity } from '@kuzet/protocol';
+import { type Alert, type AlertAction, type Assignee, type Severity, snoozed } from '@kuzet/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -8,6 +8,9 @@ import { useResource } from '../hooks/resource.ts';
 import { overSla } from '../lib/alerts.ts';
 import { formatTime } from '../lib/format.ts';
 import { AlertPlace } from './AlertPlace';
+
+/** the snoozes offered (the server allows up to MAX_SNOOZE_MINUTES) */
+const SNOOZE_MINUTES = [15, 30, 60, 120, 240];
 
 export const SEVERITY_META: Record<Severity, { icon: string; cls: string }> = {
   critical: { icon: '‼', cls: 'sev-critical' },
@@ -74,6 +77,12 @@ export function AlertList({
             <strong>{t(`alerts.st.${a.state}`)}</strong>
             {a.repeats > 0 && ` · ${t('alerts.repeats', { n: a.repeats })}`}
             {a.assignee && ` · ${t('alerts.assignee', { who: a.assignee })}`}
+            {snoozed(a, now) && (
+              <span className="snoozed" data-testid="snoozed">
+                {' · '}
+                {t('alerts.snoozedUntil', { time: formatTime(a.snoozedUntil!, i18n.language) })}
+              </span>
+            )}
             {a.escalationLevel > 0 && ` · ${t('alerts.level', { n: a.escalationLevel })}`}
             {a.suppressed && <span className="muted"> · {t('alerts.suppressed')}</span>}
           </div>
@@ -186,6 +195,24 @@ export function AlertActions({
               </select>
             </label>
           )}
+          {canAct && (
+            <label>
+              <span className="sr-only">{t('alerts.snooze')}</span>
+              <select
+                value=""
+                onChange={(e) => e.target.value && run({ action: 'snooze', minutes: Number(e.target.value) })()}
+                data-testid="snooze"
+              >
+                <option value="">{t('alerts.snooze')}</option>
+                {SNOOZE_MINUTES.map((n) => (
+                  <option key={n} value={n}>
+                    {t('alerts.snoozeFor', { n })}
+                  </option>
+                ))}
+                {snoozed(alert) && <option value="0">{t('alerts.unsnooze')}</option>}
+              </select>
+            </label>
+          )}
           {canAct && alert.state !== 'resolved' && (
             <button type="button" className="danger" onClick={() => setReason('')}>
               {t('alerts.resolveStart')}
@@ -237,7 +264,11 @@ export function AlertTimeline({ alert }: { alert: Alert }) {
         <li key={i}>
           <time dateTime={e.at}>{formatTime(e.at, i18n.language)}</time> <strong>{t(`alerts.ev.${e.type}`)}</strong>
           {e.by && ` ${t('alerts.by', { who: e.by })}`}
-          {e.text && <span>: {e.text}</span>}
+          {e.type === 'snoozed' ? (
+            <span>: {Number(e.text) > 0 ? t('alerts.snoozeFor', { n: Number(e.text) }) : t('alerts.snoozeEnded')}</span>
+          ) : (
+            e.text && <span>: {e.text}</span>
+          )}
         </li>
       ))}
     </ol>

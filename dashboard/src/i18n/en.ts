@@ -189,6 +189,12 @@ export const en = {
     assignee: 'assigned to {{who}}',
     level: 'escalation level {{n}}',
     open: 'Active alerts',
+    snooze: 'Snooze…',
+    snoozeFor: 'for {{n}} min',
+    snoozeEnded: 'snooze ended',
+    snoozedUntil: 'snoozed until {{time}}',
+    unsnooze: 'End the snooze',
+    hideSnoozed: 'Hide snoozed',
     rule: {
       camera_offline: 'Camera offline',
       stream_down: 'Stream down',
@@ -216,6 +222,7 @@ export const en = {
       notified: 'notified',
       notify_failed: 'notification failed',
       reopened: 'reopened',
+      snoozed: 'snoozed',
     },
   },
   compliance: {

@@ -193,6 +193,12 @@ export const kk: typeof en = {
     assignee: 'тағайындалды: {{who}}',
     level: 'эскалация деңгейі {{n}}',
     open: 'Белсенді дабылдар',
+    snooze: 'Кейінге қалдыру…',
+    snoozeFor: '{{n}} минутқа',
+    snoozeEnded: 'кейінге қалдыру тоқтатылды',
+    snoozedUntil: '{{time}} дейін кейінге қалдырылды',
+    unsnooze: 'Кейінге қалдыруды тоқтату',
+    hideSnoozed: 'Кейінге қалдырылғандарды жасыру',
     rule: {
       camera_offline: 'Камера желіде емес',
       stream_down: 'Бейне ағыны жоқ',
@@ -220,6 +226,7 @@ export const kk: typeof en = {
       notified: 'хабарлама',
       notify_failed: 'хабарлама жеткізілмеді',
       reopened: 'қайта ашылды',
+      snoozed: 'кейінге қалдырылды',
     },
   },
   compliance: {

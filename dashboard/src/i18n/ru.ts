@@ -190,6 +190,12 @@ export const ru: typeof en = {
     assignee: 'назначена: {{who}}',
     level: 'уровень эскалации {{n}}',
     open: 'Активные тревоги',
+    snooze: 'Отложить…',
+    snoozeFor: 'на {{n}} мин',
+    snoozeEnded: 'отсрочка снята',
+    snoozedUntil: 'отложена до {{time}}',
+    unsnooze: 'Снять отсрочку',
+    hideSnoozed: 'Скрыть отложенные',
     rule: {
       camera_offline: 'Камера не в сети',
       stream_down: 'Нет видеопотока',
@@ -217,6 +223,7 @@ export const ru: typeof en = {
       notified: 'оповещение',
       notify_failed: 'оповещение не доставлено',
       reopened: 'открыта снова',
+      snoozed: 'отложена',
     },
   },
   compliance: {

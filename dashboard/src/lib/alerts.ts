@@ -1,4 +1,4 @@
-import { type AckSla, type Alert, SEVERITY_RANK } from '@kuzet/protocol';
+import { type AckSla, type Alert, SEVERITY_RANK, snoozed } from '@kuzet/protocol';
 
 /** Most severe first, then newest. */
 export function sortAlerts(list: Alert[]): Alert[] {
@@ -48,7 +48,7 @@ export function alertPlaceText(a: Alert, lang: string): string {
   return `${p.school}${p.camera ? ` / ${p.camera}${p.zone ? ` (${p.zone})` : ''}` : ''}`;
 }
 
-/** Unacknowledged past its severity's SLA (minutes), at `now`: highlighted in the feed. */
+/** Unacknowledged past its severity's SLA (minutes), at `now`, and not snoozed: highlighted in the feed. */
 export function overSla(a: Alert, sla: AckSla | undefined, now = Date.now()): boolean {
-  return !!sla && a.state === 'open' && now - Date.parse(a.openedAt) > sla[a.severity] * 60_000;
+  return !!sla && a.state === 'open' && !snoozed(a, now) && now - Date.parse(a.openedAt) > sla[a.severity] * 60_000;
 }

@@ -1,4 +1,4 @@
-import type { Alert, Severity } from '@kuzet/protocol';
+import { type Alert, type Severity, snoozed } from '@kuzet/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -22,6 +22,7 @@ export function AlertsPage() {
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [mine, setMine] = useState(false);
   const [unacked, setUnacked] = useState(false);
+  const [hideSnoozed, setHideSnoozed] = useState(false);
   const user = useUser();
   const regions = useResource(() => api.regions(), []);
   const feed = useResource(() => api.alerts({ state, region, severity }), [state, region, severity]);
@@ -30,7 +31,8 @@ export function AlertsPage() {
     (!region || a.regionCode === region) &&
     (!severity || a.severity === severity);
   // assigned to me, not yet acknowledged: narrowed here (the feed keeps every alert, a change may bring one back)
-  const shown = (a: Alert) => (!mine || a.assignee === user.username) && (!unacked || a.state === 'open');
+  const shown = (a: Alert) =>
+    (!mine || a.assignee === user.username) && (!unacked || a.state === 'open') && (!hideSnoozed || !snoozed(a));
   useAlertUpdates((updates) => feed.setData((list) => list && mergeAlerts(list, updates, keep)));
   const changed = (a: Alert) => feed.setData((list) => list && mergeAlerts(list, [a], keep));
   const list = (feed.data ?? []).filter(shown);
@@ -130,6 +132,15 @@ export function AlertsPage() {
           <input type="checkbox" checked={unacked} onChange={(e) => setUnacked(e.target.checked)} />{' '}
           {t('alerts.unacked')}
         </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={hideSnoozed}
+            onChange={(e) => setHideSnoozed(e.target.checked)}
+            data-testid="hide-snoozed"
+          />{' '}
+          {t('alerts.hideSnoozed')}
+        </label>
       </div>
       <section className="panel">
         <SoundSwitch />
@@ -173,6 +184,12 @@ export function AlertPage() {
               {t('alerts.opened')} {formatTime(a.openedAt, i18n.language)}
               {a.assignee && ` · ${t('alerts.assignee', { who: a.assignee })}`}
               {a.suppressed && ` · ${t('alerts.suppressed')}`}
+              {snoozed(a) && (
+                <span data-testid="snoozed">
+                  {' · '}
+                  {t('alerts.snoozedUntil', { time: formatTime(a.snoozedUntil!, i18n.language) })}
+                </span>
+              )}
             </p>
             {a.state !== 'resolved' && <AlertActions alert={a} onChange={(x) => alert.setData(() => x)} />}
             <section className="panel">

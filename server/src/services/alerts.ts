@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Alert, AlertingConfig, AlertRule, CameraDelta, NotifyTarget } from '@kuzet/protocol';
+import {
+  type Alert,
+  type AlertingConfig,
+  type AlertRule,
+  type CameraDelta,
+  type NotifyTarget,
+  snoozed,
+} from '@kuzet/protocol';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -392,8 +399,19 @@ export class AlertService {
   private async escalate(alertId: string, level: number, renotify: number): Promise<void> {
     const a = await this.o.alerts.get(alertId);
     if (!a || a.state !== 'open' || a.suppressed) return; // acknowledged or resolved in time
+    if (renotify === 0 && a.escalationLevel >= level) return; // done already (a snooze's early end brought it on)
     const now = new Date().toISOString();
     if (await this.o.alerts.inMaintenance(a.schoolId, a.cameraId, now)) return;
+    // snoozed: this step waits for the end of the snooze (a new snooze later moves it again)
+    if (snoozed(a)) {
+      const until = Date.parse(a.snoozedUntil!);
+      await this.queue.add(
+        'escalate',
+        { kind: 'escalate', alertId, level, renotify },
+        { delay: until - Date.now(), jobId: `esc-${alertId}-${level}-${renotify}-s${until}` },
+      );
+      return;
+    }
     const esc = this.o.config.escalation;
     const updated = await this.o.alerts.update(alertId, (x) => ({
       ...x,
@@ -489,10 +507,41 @@ export class AlertService {
           };
         case 'comment':
           return { ...x, updatedAt: at, events: [...x.events, { at, type: 'commented', by, text: action.text }] };
+        case 'snooze': {
+          const { snoozedUntil: _, ...rest } = x;
+          const until = new Date(Date.parse(at) + action.minutes * 60_000).toISOString();
+          return {
+            ...rest,
+            ...(action.minutes > 0 ? { snoozedUntil: until } : {}),
+            updatedAt: at,
+            events: [
+              ...x.events,
+              // the minutes (0: ended); the dashboard words it in the reader's language
+              { at, type: 'snoozed', by, text: String(action.minutes) },
+            ],
+          };
+        }
       }
     });
     if (a) await this.o.bus.publishAlerts([a]);
+    if (a && action.action === 'snooze' && action.minutes === 0) await this.wake(a);
     return a;
+  }
+
+  /**
+   * A snooze ended early: the next escalation step comes when it was due (at once if it fell in the snooze). The
+   * step put off to the snooze's end still runs then, and finds it done.
+   */
+  private async wake(a: Alert): Promise<void> {
+    const level = a.escalationLevel + 1;
+    const after = this.o.config.escalation.afterMinutes[level - 1];
+    if (a.state !== 'open' || a.suppressed || a.severity !== 'critical' || after === undefined) return;
+    const due = Date.parse(a.openedAt) + after * 60_000;
+    await this.queue.add(
+      'escalate',
+      { kind: 'escalate', alertId: a.id, level, renotify: 0 },
+      { delay: Math.max(0, due - Date.now()), jobId: `esc-${a.id}-${level}-0-w${Date.parse(a.updatedAt)}` },
+    );
   }
 
   async close(): Promise<void> {
