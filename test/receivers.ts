@@ -49,9 +49,31 @@ export async function httpReceiver(o: { failFirst?: number } = {}) {
   };
 }
 
-/** A local SMTP server (smtp-server from npm): collects the messages it is given. */
+/** The text of a single-part message, decoded from its transfer encoding (base64 or quoted-printable). */
+export function mailText(data: string): string {
+  const cut = data.indexOf('\r\n\r\n');
+  const head = data.slice(0, cut);
+  const body = data.slice(cut + 4);
+  const enc = /^content-transfer-encoding:\s*(\S+)/im.exec(head)?.[1]?.toLowerCase();
+  if (enc === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (enc === 'quoted-printable') {
+    const s = body.replace(/=\r?\n/g, '');
+    const out: number[] = [];
+    for (let i = 0; i < s.length; i++) {
+      const hex = s.slice(i + 1, i + 3);
+      if (s[i] === '=' && /^[0-9A-F]{2}$/i.test(hex)) {
+        out.push(Number.parseInt(hex, 16));
+        i += 2;
+      } else out.push(s.charCodeAt(i));
+    }
+    return Buffer.from(out).toString('utf8');
+  }
+  return body;
+}
+
+/** A local SMTP server (smtp-server from npm): collects the messages it is given (`text`: the decoded body). */
 export async function smtpReceiver() {
-  const mails: { to: string[]; data: string }[] = [];
+  const mails: { to: string[]; data: string; text: string }[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -62,7 +84,7 @@ export async function smtpReceiver() {
         data += d;
       });
       stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data, text: mailText(data) });
         cb();
       });
     },

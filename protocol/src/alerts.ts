@@ -196,6 +196,8 @@ export const AlertingConfig = z.object({
     })
     .default({ afterMinutes: [15, 30], renotifyMinutes: 60, maxRenotify: 3 }),
   contacts: z.record(z.string(), Contacts).default({}),
+  /** people's own contacts, by username: told when an alert is assigned to them */
+  people: z.record(z.string(), z.array(NotifyTarget)).default({}),
   /** how long an alert may stay unacknowledged, per severity (minutes): past it the dashboard highlights it */
   ackSlaMinutes: AckSla.default({ critical: 15, major: 60, minor: 240, info: 1440 }),
 });

@@ -195,6 +195,8 @@ export async function startServer(
   });
   const requirements = new RequirementsRepository(redis, keys, store);
   const compliance = new ComplianceService(redis, keys, registry, requirements, bus, log);
+  // alerts by the names people use, in live pushes and in what is sent out
+  alerts.nameAlerts = (a) => withNames({ redis, keys, registry, compliance }, a);
   const complianceThread = new ComplianceThread(cfg.KUZET_REDIS_URL, cfg.KUZET_PREFIX, log, {
     store: storeConfig(cfg),
     timeZone: cfg.KUZET_TIMEZONE,
@@ -376,7 +378,7 @@ export async function startServer(
   const live = new LiveServer({
     users,
     registry,
-    nameAlerts: (a) => withNames({ redis, keys, registry, compliance }, a),
+    nameAlerts: alerts.nameAlerts,
     state,
     bus,
     metrics,

@@ -23,6 +23,7 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
   let b: FakeAgent;
   let ops: Awaited<ReturnType<typeof httpReceiver>>; // operators' webhook: fails twice first
   let duty: Awaited<ReturnType<typeof httpReceiver>>;
+  let person: Awaited<ReturnType<typeof httpReceiver>>; // an operator's own contact
   let telegram: Awaited<ReturnType<typeof httpReceiver>>;
   let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
 
@@ -39,6 +40,7 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     redis = await startRedis();
     ops = await httpReceiver({ failFirst: 2 });
     duty = await httpReceiver();
+    person = await httpReceiver();
     telegram = await httpReceiver();
     smtp = await smtpReceiver();
     const cfgFile = join(tmpdir(), `kuzet-alerting-${process.pid}.json`);
@@ -61,6 +63,8 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
             akimat: [{ channel: 'telegram', chatId: '-100123' }],
           },
         },
+        // an operator's own contact: told when an alert is assigned to them
+        people: { 'op-almaty': [{ channel: 'webhook', url: `${person.url}/op-almaty` }] },
       }),
     );
     ({ server } = await testServer(redis.url, undefined, {
@@ -84,7 +88,7 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     a?.ws.close();
     b?.ws.close();
     await server?.close();
-    for (const r of [ops, duty, telegram, smtp]) await r?.close();
+    for (const r of [ops, duty, person, telegram, smtp]) await r?.close();
     await redis?.stop();
   });
 
@@ -113,8 +117,12 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     const i = ops.got.findIndex((g) => (g.body.alert as Alert).id === alert!.id);
     expect(ops.signed(i, SECRET)).toBe(true);
     expect(ops.signed(i, 'another-secret-entirely')).toBe(false);
-    expect(smtp.mails.filter((m) => m.data.includes(`#${alert!.id} `))).toHaveLength(1);
+    expect(smtp.mails.filter((m) => m.text.includes(`#${alert!.id} `))).toHaveLength(1);
     expect(smtp.mails[0]!.to).toEqual(['rrc-almaty@example.kz']);
+    // by the names people use, the ids after them
+    expect(smtp.mails[0]!.text).toMatch(
+      /Тестовая школа №1 \(синтетическая\) \(Алмалинский район\) .*\[KZ-75-01-0001 \/ cam-/,
+    );
   });
 
   it('escalates an unacknowledged critical alert to the duty officer, then the akimat; an acknowledged one stays put, a snoozed one waits', async () => {
@@ -207,7 +215,7 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     expect(m!.suppressed).toBe(true);
     await sleep(1500);
     expect(deliveries(ops, m!.id)).toHaveLength(0);
-    expect(smtp.mails.filter((x) => x.data.includes(`#${m!.id} `))).toHaveLength(0);
+    expect(smtp.mails.filter((x) => x.text.includes(`#${m!.id} `))).toHaveLength(0);
     expect((await api.call('DELETE', `/maintenance/${w.json.id}`)).status).toBe(200);
   });
 
@@ -288,6 +296,12 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     const assigned = await api.post(`/alerts/${n.id}/actions`, { action: 'assign', to: 'admin' });
     expect(assigned.status).toBe(200);
     expect(assigned.json).toMatchObject({ assignee: 'admin', names: { camera: 'gate-7' } });
+    // assigned to a colleague with a contact of their own: they hear of it outside the dashboard, by names
+    expect((await api.post(`/alerts/${n.id}/actions`, { action: 'assign', to: 'op-almaty' })).status).toBe(200);
+    const told = await waitFor(() => person.got.find((g) => g.body.event === 'assigned'), 5000, 'the assignee told');
+    expect(told.body.text).toMatch(/назначено: op-almaty \/ assigned to op-almaty/);
+    expect(told.body.text).toMatch(/школа.*\/ gate-7 \[KZ-75-01-0001 \/ cam-/i);
+    expect((await api.post(`/alerts/${n.id}/actions`, { action: 'assign', to: 'admin' })).status).toBe(200);
     // a storm acknowledged at once: open alerts the user may see; unknown ids are left alone
     const bulk = await api.post('/alerts/ack', { ids: [n.id, 'no-such-alert'], comment: 'storm' });
     expect(bulk.json).toEqual({ acknowledged: [n.id] });

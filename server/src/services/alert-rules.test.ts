@@ -1,8 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { AlertingConfig } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
 import { cameraRules, effectiveRule } from './alert-rules.ts';
 
 describe('alert rules', () => {
+  it('the example and demo configurations are valid (people, SLAs and contacts included)', () => {
+    for (const f of ['config/alerting.example.json', 'config/demo/alerting.json']) {
+      const cfg = AlertingConfig.parse(JSON.parse(readFileSync(new URL(`../../../${f}`, import.meta.url), 'utf8')));
+      expect(Object.keys(cfg.contacts).length).toBeGreaterThan(0);
+    }
+    const ex = AlertingConfig.parse(
+      JSON.parse(readFileSync(new URL('../../../config/alerting.example.json', import.meta.url), 'utf8')),
+    );
+    expect(ex.people['op-almaty-1']).toEqual([{ channel: 'telegram', chatId: '123456789' }]);
+  });
+
   it('maps status and reasons to rules; link down and unknown raise none for the camera', () => {
     expect([...cameraRules('offline', ['unreachable'])]).toEqual(['camera_offline']);
     expect([...cameraRules('degraded', ['rtsp_down', 'clock_drift'])].sort()).toEqual(['clock_drift', 'stream_down']);

@@ -81,6 +81,9 @@ export class AlertService {
     return this.o.config.ackSlaMinutes;
   }
 
+  /** the names people use, added to what is sent (services/alert-names.ts); ids only without it */
+  nameAlerts?: (a: Alert[]) => Promise<Alert[]>;
+
   constructor(private readonly o: AlertServiceOptions) {
     this.conn = new Redis(o.redisUrl, { maxRetriesPerRequest: null }).on('error', () => undefined);
     this.redis = new Redis(o.redisUrl, { maxRetriesPerRequest: null }).on('error', () => undefined);
@@ -457,8 +460,10 @@ export class AlertService {
   }
 
   private async deliver(job: Job<NotifyJob>): Promise<void> {
-    const a = await this.o.alerts.get(job.data.alertId);
-    if (!a) return;
+    const raw = await this.o.alerts.get(job.data.alertId);
+    if (!raw) return;
+    // named when the store answers; by ids rather than not at all when it does not
+    const a = this.nameAlerts ? ((await this.nameAlerts([raw]).catch(() => [raw]))[0] ?? raw) : raw;
     await this.o.notifier.send(
       job.data.target,
       { event: job.data.event, level: job.data.level, alert: a, dashboardUrl: this.o.dashboardUrl },
@@ -525,7 +530,21 @@ export class AlertService {
     });
     if (a) await this.o.bus.publishAlerts([a]);
     if (a && action.action === 'snooze' && action.minutes === 0) await this.wake(a);
+    if (a && action.action === 'assign') await this.tellAssignee(a);
     return a;
+  }
+
+  /** The assignee's own contacts (alerting config `people`) hear that the alert is theirs now. */
+  private async tellAssignee(a: Alert): Promise<void> {
+    const targets = a.assignee ? (this.o.config.people[a.assignee] ?? []) : [];
+    const n = a.events.filter((e) => e.type === 'assigned').length;
+    await this.notifyQueue.addBulk(
+      targets.map((target) => ({
+        name: target.channel,
+        data: { alertId: a.id, event: 'assigned' as const, level: 0, target },
+        opts: { jobId: `n-${a.id}-assigned-${n}-${targetKey(target)}` },
+      })),
+    );
   }
 
   /**

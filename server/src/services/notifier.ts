@@ -13,22 +13,32 @@ export interface NotifierConfig {
 }
 
 export interface Notification {
-  event: 'opened' | 'escalated' | 'renotify' | 'resolved';
+  event: 'opened' | 'escalated' | 'renotify' | 'resolved' | 'assigned';
   level: number;
   alert: Alert;
   dashboardUrl?: string;
 }
 
-/** One line a person can act on, in Russian and English (the recipients' working languages). */
+/**
+ * One line a person can act on, in Russian and English (the recipients' working languages): the place by the names
+ * people use (school, district, camera) when the alert carries them, the ids after them.
+ */
 export function summary(n: Notification): string {
   const a = n.alert;
-  const where = a.cameraId ? `${a.schoolId} / ${a.cameraId}` : a.schoolId;
+  const ids = a.cameraId ? `${a.schoolId} / ${a.cameraId}` : a.schoolId;
+  const nm = a.names;
+  const named = [
+    nm?.school ? `${nm.school.ru}${nm.district ? ` (${nm.district.ru})` : ''}` : undefined,
+    nm?.camera ?? nm?.host,
+  ].filter(Boolean);
+  const where = named.length ? `${named.join(' / ')} [${ids}]` : ids;
   const what = `${a.severity.toUpperCase()} ${a.rule}${a.reasons.length ? ` (${a.reasons.join(', ')})` : ''}`;
   const verb = {
     opened: 'открыто / opened',
     escalated: `эскалация ${n.level} / escalated`,
     renotify: 'напоминание / reminder',
     resolved: 'закрыто / resolved',
+    assigned: `назначено: ${a.assignee ?? '?'} / assigned to ${a.assignee ?? '?'}`,
   }[n.event];
   return `Kuzet #${a.id} ${verb}: ${what} — ${where}, ${a.regionCode}${a.cameras ? `, ${a.cameras} cameras` : ''}${n.dashboardUrl ? ` ${n.dashboardUrl}/alerts/${a.id}` : ''}`;
 }
