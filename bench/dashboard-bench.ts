@@ -2,14 +2,18 @@
  * Dashboard benchmark (issue 5), in Debian's Chromium: 7,500 schools / 250,000 cameras loaded through the real
  * agent link, then (1) how soon the country view (counts, region map, grid of all cameras) shows real data after a
  * navigation, (2) how soon a camera status change sent by an agent is applied in the open page, while the fleet
- * sends its nominal health load, (3) long tasks while the 7,500-row schools table is scrolled.
+ * sends its nominal health load, (3) long tasks while the 7,500-row schools table is scrolled; (issue 19) the map of
+ * every school (first draw, live change) and the alert feed with the fleet's open alerts (long tasks).
  */
+import { Redis } from 'ioredis';
 import { ensureDashboardBuilt, launch, login } from '../test/browser.ts';
 import { ADMIN_PW, log, type Sim, sleep, startFleet } from './fleet.ts';
 import { cpuSeconds, machine, machineCpu, percentile } from './proc.ts';
 import { writeSection } from './results.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 7500);
+/** what the school map leaves on the window for measurement (dashboard/src/components/SchoolMap.tsx) */
+type MapProbe = { __kuzetMap?: { mountedAt: number; firstDrawnAt?: number; draws: { start: number; end: number }[] } };
 const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 250_000);
 const LOADS = 5;
 const CHANGES = 60;
@@ -66,11 +70,25 @@ async function main() {
     return true;
   };
   const fullLoads: number[] = [];
+  /** the map of every school: navigation → first draw, its data in hand → first draw, and that draw's own time */
+  const mapLoads: { first: number; fromData: number; draw: number; schools: number }[] = [];
   for (let i = 0; i < LOADS; i++) {
     await page.goto(`${base}/`);
     await page.waitForFunction(ready, fleet.camNo, { polling: 'raf', timeout: 30_000 });
     fullLoads.push(await page.evaluate(() => (window as unknown as { readyAt: number }).readyAt));
+    await page.waitForFunction(() => (window as unknown as MapProbe).__kuzetMap?.firstDrawnAt, undefined, {
+      timeout: 30_000,
+    });
+    mapLoads.push(
+      await page.evaluate(() => {
+        const m = (window as unknown as MapProbe).__kuzetMap!;
+        const d = m.draws[0]!;
+        const schools = Number(document.querySelector('[data-testid=school-map]')?.getAttribute('data-schools'));
+        return { first: m.firstDrawnAt!, fromData: m.firstDrawnAt! - m.mountedAt, draw: d.end - d.start, schools };
+      }),
+    );
   }
+  log(`school map: ${JSON.stringify(mapLoads.map((m) => [m.first, m.fromData, m.draw].map(Math.round)))}`);
   // where the time of the last load went (resource timing of the page's own requests)
   const phases = (await page.evaluate(() =>
     performance
@@ -123,6 +141,26 @@ async function main() {
       [...sentAt.keys()],
     )) as Applied[]
   ).map((a) => (a?.status === 'offline' ? a : null));
+  // the same changes on the map of schools: applied → the end of the next draw (the school's dot recoloured)
+  const mapLive = (await page.evaluate(
+    (ats) => {
+      const draws = (window as unknown as MapProbe).__kuzetMap?.draws ?? [];
+      return ats.map((abs) => {
+        if (abs === null) return null;
+        const at = abs - performance.timeOrigin;
+        const d = draws.find((x) => x.start >= at);
+        return d ? d.end - at : null;
+      });
+    },
+    applied.map((a) => a?.at ?? null),
+  )) as (number | null)[];
+  const mapLat = mapLive.map((x) => x ?? Number.POSITIVE_INFINITY);
+  const mapDraws = (await page.evaluate(() =>
+    ((window as unknown as MapProbe).__kuzetMap?.draws ?? []).map((d) => d.end - d.start),
+  )) as number[];
+  log(
+    `map live: applied → drawn p50 ${percentile(mapLat, 50).toFixed(0)} / p99 ${percentile(mapLat, 99).toFixed(0)} ms; ${mapDraws.length} draws, p99 ${percentile(mapDraws, 99).toFixed(1)} ms`,
+  );
   for (const [sim, cam] of changed) send(sim, [state(sim, cam, 'online')]);
   const { offeredPerS } = stopLoad();
   const lat = [...sentAt.values()].map((t, i) => (applied[i] ? applied[i]!.at - t : Number.POSITIVE_INFINITY));
@@ -183,6 +221,53 @@ async function main() {
   const rowsInDom = await page.locator('[role=row][data-school]').count();
   log(`table: ${tableMs} ms to rows; long tasks while scrolling: ${JSON.stringify(longTasks)}; ${tableCpu}`);
 
+  // (4) the alert feed with the fleet's open alerts (every degraded and offline camera has one): long tasks while
+  // it is scrolled and while its filters change
+  const counter = new Redis(fleet.redis.url);
+  const openAlerts = await counter.zcard('bench:alerts:active');
+  counter.disconnect();
+  const f0 = Date.now();
+  await page.goto(`${base}/alerts`);
+  await page.waitForSelector('[data-testid=alert-list] li[data-alert]', { timeout: 30_000 });
+  const feedMs = Date.now() - f0;
+  const feedRows = await page.locator('[data-testid=alert-list] li[data-alert]').count();
+  const feedTasks = (await page.evaluate(async () => {
+    const out: Record<string, number[]> = { scroll: [], filter: [] };
+    let phase = 'scroll';
+    const obs = new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) out[phase]!.push(e.duration);
+    });
+    obs.observe({ type: 'longtask', buffered: false });
+    for (let i = 0; i < 100; i++) {
+      window.scrollBy(0, 300);
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    window.scrollTo(0, 0);
+    await new Promise((r) => setTimeout(r, 100));
+    phase = 'filter';
+    // the filters an operator flips through: severity, state, "not acknowledged", back
+    const sel = Array.from(document.querySelectorAll<HTMLSelectElement>('.filters select'));
+    const checks = Array.from(document.querySelectorAll<HTMLInputElement>('.filters input[type=checkbox]'));
+    const pick = (s: HTMLSelectElement | undefined, i: number) => {
+      if (!s?.options[i]) return;
+      s.selectedIndex = i;
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+    };
+    for (const i of [1, 2, 0]) {
+      pick(sel.at(-1), i); // severity
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    for (const c of checks) {
+      c.click();
+      await new Promise((r) => setTimeout(r, 300));
+      c.click();
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    obs.disconnect();
+    return out;
+  })) as Record<'scroll' | 'filter', number[]>;
+  log(`alert feed: ${openAlerts} open, ${feedRows} rows in ${feedMs} ms; long tasks ${JSON.stringify(feedTasks)}`);
+
   await browser.close();
   await fleet.stop();
 
@@ -190,7 +275,7 @@ async function main() {
   const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
   const lt = (xs: number[]) => `${xs.length}${xs.length ? ` (longest ${Math.max(...xs).toFixed(0)} ms)` : ''}`;
   writeSection(
-    'Dashboard: 7,500 schools / 250,000 cameras in Chromium (issue 5)',
+    'Dashboard: 7,500 schools / 250,000 cameras in Chromium (issues 5 and 19)',
     [
       `Run ${new Date().toISOString()} on ${machine()}; Chromium (Debian, headless, software raster) with the built dashboard served by the server; redis-server, the server, the agent fleet (one Node process, ${sims.length} websocket clients) and the browser share the two cores.`,
       '',
@@ -206,6 +291,11 @@ async function main() {
       `| long tasks (> 50 ms) while scrolling it fast: 200 frames of 300 px (≈ 18,000 px/s) | ${lt(longTasks.flick)}; ${rowsInDom} rows in the DOM; ${longTasks.deltas[0]} live changes applied meanwhile | none | ${ok(longTasks.flick.length === 0)} |`,
       `| the same, stress: 100 frames of 600 px / 20 random jumps | ${lt(longTasks.stress)} / ${lt(longTasks.jumps)} | | |`,
       `| the machine from the table's navigation to the end of the scrolling | ${tableCpu} | | |`,
+      `| map of ${mapLoads[0]!.schools.toLocaleString('en')} schools with live colours: first draw after a full page load (navigation → drawn), ${LOADS} runs | ${f(mapLoads.map((m) => m.first))} ms | | |`,
+      `| map: first draw once its data is in hand (mounted → drawn) / the draw itself | ${f(mapLoads.map((m) => m.fromData))} ms / ${f(mapLoads.map((m) => m.draw))} ms | first draw < 200 ms | ${ok(Math.max(...mapLoads.map((m) => m.fromData)) < 200)} |`,
+      `| map: a live change applied → the school's dot redrawn, p50 / p99 / max (the ${CHANGES} changes above; ${mapDraws.length} draws meanwhile, each p99 ${percentile(mapDraws, 99).toFixed(1)} ms) | ${percentile(mapLat, 50).toFixed(0)} / ${percentile(mapLat, 99).toFixed(0)} / ${Math.max(...mapLat).toFixed(0)} ms | p99 < 50 ms | ${ok(percentile(mapLat, 99) < 50)} |`,
+      `| alert feed with ${openAlerts.toLocaleString('en')} open alerts: navigation → list shown (${feedRows} rows: the feed shows the 200 most severe, newest first) | ${feedMs} ms | | |`,
+      `| long tasks (> 50 ms) in the alert feed while scrolling (100 frames of 300 px) / while filtering (severity ×3, each check box on and off) | ${lt(feedTasks.scroll)} / ${lt(feedTasks.filter)} | none | ${ok(feedTasks.scroll.length === 0 && feedTasks.filter.length === 0)} |`,
       `| console errors in the page | ${consoleErrors.length} | 0 | ${ok(consoleErrors.length === 0)} |`,
       '',
       "Server receipt is the delta's `at` (stamped when the server starts storing the batch); the page records when its live handler applied the delta (it is drawn on the next animation frame). Same machine, same clock.",

@@ -5,6 +5,8 @@ export interface PlacedSchools {
   /** CSS px within the map's box, in the order of the map's schools */
   x: Float32Array;
   y: Float32Array;
+  /** school id → its position in the lists */
+  index: Map<string, number>;
   /** a dot's radius (smaller when there are many schools) */
   radius: number;
   /** the school drawn nearest to a point within `maxDist` px, or -1 */
@@ -58,6 +60,7 @@ export function projectSchools(map: SchoolMap, width: number, height: number): P
     n,
     x,
     y,
+    index: new Map(map.schools.map(([id], i) => [id, i])),
     radius,
     nearest(px, py, maxDist) {
       let best = -1;
