@@ -248,13 +248,13 @@ async function main() {
     // the filters an operator flips through: severity, state, "not acknowledged", back
     const sel = Array.from(document.querySelectorAll<HTMLSelectElement>('.filters select'));
     const checks = Array.from(document.querySelectorAll<HTMLInputElement>('.filters input[type=checkbox]'));
-    const pick = (s: HTMLSelectElement | undefined, i: number) => {
-      if (!s?.options[i]) return;
-      s.selectedIndex = i;
-      s.dispatchEvent(new Event('change', { bubbles: true }));
-    };
+    // (inline: a named helper would need the bundler's __name, which the page does not have)
+    const severity = sel.at(-1);
     for (const i of [1, 2, 0]) {
-      pick(sel.at(-1), i); // severity
+      if (severity?.options[i]) {
+        severity.selectedIndex = i;
+        severity.dispatchEvent(new Event('change', { bubbles: true }));
+      }
       await new Promise((r) => setTimeout(r, 400));
     }
     for (const c of checks) {

@@ -2,7 +2,7 @@ import type { CentreStatus, SchoolMap as SchoolMapData } from '@kuzet/protocol';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { projectSchools } from '../lib/map.ts';
+import { projectSchools, stampDots } from '../lib/map.ts';
 import { STATUS_META, STATUSES } from '../lib/status.ts';
 
 declare global {
@@ -23,6 +23,10 @@ declare global {
 /** drawn last, on top: the worst status wins where dots overlap */
 const DRAW_ORDER: readonly CentreStatus[] = [...STATUSES].reverse();
 const NO_CAMERAS = '#9ca3af';
+/** the same as an ABGR word (ImageData) */
+const NO_CAMERAS_RGBA = 0xffafa39c;
+/** more schools than this: dots stamped into pixels rather than drawn as arcs */
+const PIXELS_ABOVE = 1500;
 
 /**
  * Every school of the user's scope as a dot at its registry coordinates, coloured by its worst camera (grey ring:
@@ -66,6 +70,20 @@ export function SchoolMap({
   );
   useEffect(() => {
     if (!placed) return;
+    /** the draw's bookkeeping: where each school is, when it was drawn (tests and the benchmark read it) */
+    const done = (c: HTMLCanvasElement, start: number) => {
+      const end = performance.now();
+      const m = window.__kuzetMap ?? { at: () => undefined, mountedAt: start, draws: [] };
+      m.at = (sid) => {
+        const i = placed.index.get(sid);
+        return i === undefined ? undefined : { x: placed.x[i]!, y: placed.y[i]! };
+      };
+      m.firstDrawnAt ??= end;
+      m.draws.push({ start, end });
+      if (m.draws.length > 2000) m.draws.splice(0, 1000);
+      window.__kuzetMap = m;
+      c.dataset.drawn = String(end);
+    };
     const id = requestAnimationFrame(() => {
       const start = performance.now();
       const c = canvas.current;
@@ -74,6 +92,26 @@ export function SchoolMap({
       const dpr = window.devicePixelRatio || 1;
       c.width = Math.round(width * dpr);
       c.height = Math.round(height * dpr);
+      if (placed.n > PIXELS_ABOVE) {
+        // thousands of schools: stamped into pixels, one putImageData
+        const img = ctx.createImageData(c.width, c.height);
+        const rank = new Map(DRAW_ORDER.map((s, k) => [s, k + 1]));
+        stampDots(
+          new Uint32Array(img.data.buffer),
+          c.width,
+          c.height,
+          placed,
+          dpr,
+          (i) => {
+            const s = worst.get(data.schools[i]![0]);
+            return s ? STATUS_META[s].rgba : undefined;
+          },
+          (i) => rank.get(worst.get(data.schools[i]![0])!) ?? 0,
+          NO_CAMERAS_RGBA,
+        );
+        ctx.putImageData(img, 0, 0);
+        return done(c, start);
+      }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, width, height);
       const r = placed.radius;
@@ -97,17 +135,7 @@ export function SchoolMap({
         ctx.fillStyle = STATUS_META[status].color;
         ctx.fill();
       }
-      const end = performance.now();
-      const m = window.__kuzetMap ?? { at: () => undefined, mountedAt: start, draws: [] };
-      m.at = (sid) => {
-        const i = placed.index.get(sid);
-        return i === undefined ? undefined : { x: placed.x[i]!, y: placed.y[i]! };
-      };
-      m.firstDrawnAt ??= end;
-      m.draws.push({ start, end });
-      if (m.draws.length > 2000) m.draws.splice(0, 1000);
-      window.__kuzetMap = m;
-      c.dataset.drawn = String(end);
+      done(c, start);
     });
     return () => cancelAnimationFrame(id);
   }, [placed, worst, data, width, height]);

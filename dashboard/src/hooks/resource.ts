@@ -17,10 +17,16 @@ export interface Resource<T> {
 export function useResource<T>(
   load: () => Promise<T>,
   deps: unknown[],
-  /** false: load at once, without waiting for the live subscription (data that only its own live events change) */
-  waitForLive = true,
+  /**
+   * false: load at once, without waiting for the live subscription (data that only its own live events change);
+   * 'static': load at once and not again on a live (re)subscription (data no live event changes, e.g. where the
+   * schools are: the overview fetched the map of 7,500 schools twice)
+   */
+  waitForLive: boolean | 'static' = true,
 ): Resource<T> {
-  const { epoch, state } = useLive();
+  const live = useLive();
+  const epoch = waitForLive === 'static' ? 0 : live.epoch;
+  const state = live.state;
   const [data, setDataState] = useState<T | undefined>(undefined);
   const [error, setError] = useState<Error | undefined>(undefined);
   const [loading, setLoading] = useState(true);
@@ -30,7 +36,7 @@ export function useResource<T>(
   // biome-ignore lint/correctness/useExhaustiveDependencies: deps are the caller's; epoch/tick force reloads
   useEffect(() => {
     // first subscribe (epoch 1 = the live snapshot came), then load: no change can fall between the two
-    if (lost || (epoch === 0 && waitForLive)) return;
+    if (lost || (epoch === 0 && waitForLive === true)) return;
     const mine = ++seq.current;
     setLoading(true);
     load().then(

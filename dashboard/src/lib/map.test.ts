@@ -1,6 +1,6 @@
 import type { SchoolMap } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
-import { projectSchools } from './map.ts';
+import { projectSchools, stampDots } from './map.ts';
 
 const school = (id: string, lat: number, lon: number): SchoolMap['schools'][number] => [
   id,
@@ -45,5 +45,34 @@ describe('the schools placed on the map', () => {
   it('gives one school an extent of its own (no division by zero)', () => {
     const p = projectSchools({ schools: [school('only', 43.2, 76.9)], districts: [] }, 300, 200);
     expect([p.x[0], p.y[0]]).toEqual([150, 100]);
+  });
+});
+
+describe('dots stamped into pixels', () => {
+  it('fills a dot in its colour, outlines a school without cameras, and puts the higher rank on top', () => {
+    const map: SchoolMap = {
+      schools: [school('a', 45, 70), school('b', 45, 70.0001), school('c', 46, 71)],
+      districts: [],
+    };
+    const p = projectSchools(map, 40, 40);
+    const buf = new Uint32Array(40 * 40);
+    const colours = [0xff0000ff, 0xff00ff00, undefined];
+    stampDots(
+      buf,
+      40,
+      40,
+      p,
+      1,
+      (i) => colours[i],
+      (i) => [2, 1, 0][i]!,
+      0xffaaaaaa,
+    );
+    const at = (i: number) => buf[Math.round(p.y[i]!) * 40 + Math.round(p.x[i]!)];
+    // a and b overlap: a (rank 2) is on top
+    expect(at(0)).toBe(0xff0000ff);
+    // c has no camera: its centre is empty, its outline grey
+    expect(at(2)).toBe(0);
+    const r = Math.round(p.radius);
+    expect(buf[Math.round(p.y[2]!) * 40 + Math.round(p.x[2]!) + r]).toBe(0xffaaaaaa);
   });
 });

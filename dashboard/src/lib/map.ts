@@ -83,3 +83,49 @@ export function projectSchools(map: SchoolMap, width: number, height: number): P
     },
   };
 }
+
+/** the pixels of a disc of radius r (and of its outline), as offsets from its centre */
+function discOffsets(r: number): { fill: [number, number][]; ring: [number, number][] } {
+  const fill: [number, number][] = [];
+  const ring: [number, number][] = [];
+  for (let dy = -r - 1; dy <= r + 1; dy++)
+    for (let dx = -r - 1; dx <= r + 1; dx++) {
+      const d = Math.sqrt(dx * dx + dy * dy);
+      if (d <= r + 0.35) fill.push([dx, dy]);
+      if (d > r - 0.65 && d <= r + 0.35) ring.push([dx, dy]);
+    }
+  return { fill, ring };
+}
+
+/**
+ * Stamps every school's dot into a pixel buffer (ABGR words, `width` × `height` device pixels): for thousands of
+ * schools, one putImageData instead of thousands of canvas arcs (measured: a draw of 7,500 arcs reached 45 ms at
+ * p99 under load in the software-rastered Chromium here). `colour(i)` is the school's colour word, or undefined for
+ * an outline (no camera). Higher `rank(i)` is stamped later (on top).
+ */
+export function stampDots(
+  buf: Uint32Array,
+  width: number,
+  height: number,
+  placed: PlacedSchools,
+  scale: number,
+  colour: (i: number) => number | undefined,
+  rank: (i: number) => number,
+  outline: number,
+): void {
+  const r = Math.max(1, Math.round(placed.radius * scale));
+  const { fill, ring } = discOffsets(r);
+  const order = Array.from({ length: placed.n }, (_, i) => i).sort((a, b) => rank(a) - rank(b));
+  for (const i of order) {
+    const cx = Math.round(placed.x[i]! * scale);
+    const cy = Math.round(placed.y[i]! * scale);
+    const c = colour(i);
+    const offs = c === undefined ? ring : fill;
+    const word = c ?? outline;
+    for (const [dx, dy] of offs) {
+      const x = cx + dx;
+      const y = cy + dy;
+      if (x >= 0 && y >= 0 && x < width && y < height) buf[y * width + x] = word;
+    }
+  }
+}

@@ -45,7 +45,7 @@ function Overview() {
     [national, user.regions.join()],
   );
   // where the schools are: the registry's, changes rarely (the colours come from the grid)
-  const mapRes = useResource(() => api.map(), [], false);
+  const mapRes = useResource(() => api.map(), [], 'static');
   const { grid: gridRes, model, version } = useGridModel();
   // biome-ignore lint/correctness/useExhaustiveDependencies: version marks the model's changes in place
   const worstOf = useMemo(() => model?.worstBySchool() ?? new Map(), [model, version]);

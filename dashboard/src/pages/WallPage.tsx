@@ -32,7 +32,7 @@ export function WallPage() {
   const cycleS = Math.max(5, Number(params.get('cycle')) || DEFAULT_CYCLE_S);
   const live = useLive();
   const regions = useResource(() => api.regions(), []);
-  const mapRes = useResource(() => api.map(), [], false);
+  const mapRes = useResource(() => api.map(), [], 'static');
   const { model, version } = useGridModel();
   const alerts = useResource(() => api.alerts({ state: 'active', severity: 'critical' }), []);
   const critical = (a: Alert) => a.severity === 'critical' && a.state === 'open';
