@@ -137,7 +137,11 @@ export function SchoolCompliance({
               <td>
                 {c.verdict.resolution.width ? (
                   <span className={c.verdict.resolution.state === 'ok' ? 'ok' : 'bad'}>
-                    {c.verdict.resolution.width}×{c.verdict.resolution.height} @ {c.verdict.resolution.fps}
+                    {t('units.video', {
+                      w: c.verdict.resolution.width,
+                      h: c.verdict.resolution.height,
+                      fps: c.verdict.resolution.fps,
+                    })}
                   </span>
                 ) : (
                   '—'

@@ -2,7 +2,7 @@ import type { CentreStatus, SchoolMap as SchoolMapData } from '@kuzet/protocol';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { projectSchools, stampDots } from '../lib/map.ts';
+import { type PlacedSchools, projectSchools, restampChanged, stampDots } from '../lib/map.ts';
 import { STATUS_META, STATUSES } from '../lib/status.ts';
 
 declare global {
@@ -22,6 +22,8 @@ declare global {
 
 /** drawn last, on top: the worst status wins where dots overlap */
 const DRAW_ORDER: readonly CentreStatus[] = [...STATUSES].reverse();
+/** each status's place in that order, from 1 (0: a school without cameras, under everything) */
+const RANK = Object.fromEntries(DRAW_ORDER.map((s, k) => [s, k + 1])) as Record<CentreStatus, number>;
 const NO_CAMERAS = '#9ca3af';
 /** the same as an ABGR word (ImageData) */
 const NO_CAMERAS_RGBA = 0xffafa39c;
@@ -51,6 +53,8 @@ export function SchoolMap({
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
   const [hover, setHover] = useState<{ i: number; x: number; y: number }>();
+  /** the last full draw in pixels, kept for live changes */
+  const pixels = useRef<{ img: ImageData; colours: Uint32Array; placed: PlacedSchools }>(undefined);
   useEffect(() => {
     window.__kuzetMap = { at: () => undefined, mountedAt: performance.now(), draws: [] };
   }, []);
@@ -90,28 +94,36 @@ export function SchoolMap({
       const ctx = c?.getContext('2d');
       if (!c || !ctx) return;
       const dpr = window.devicePixelRatio || 1;
-      c.width = Math.round(width * dpr);
-      c.height = Math.round(height * dpr);
+      const w = Math.round(width * dpr);
+      const h = Math.round(height * dpr);
+      // (setting a canvas's size clears it: only when it changes)
+      if (c.width !== w) c.width = w;
+      if (c.height !== h) c.height = h;
       if (placed.n > PIXELS_ABOVE) {
-        // thousands of schools: stamped into pixels, one putImageData
-        const img = ctx.createImageData(c.width, c.height);
-        const rank = new Map(DRAW_ORDER.map((s, k) => [s, k + 1]));
-        stampDots(
-          new Uint32Array(img.data.buffer),
-          c.width,
-          c.height,
-          placed,
-          dpr,
-          (i) => {
-            const s = worst.get(data.schools[i]![0]);
-            return s ? STATUS_META[s].rgba : undefined;
-          },
-          (i) => rank.get(worst.get(data.schools[i]![0])!) ?? 0,
-          NO_CAMERAS_RGBA,
-        );
+        // thousands of schools: stamped into pixels; a live change restamps only the changed dots' squares
+        const colours = new Uint32Array(placed.n);
+        const ranks = new Uint8Array(placed.n);
+        for (let i = 0; i < placed.n; i++) {
+          const st = worst.get(data.schools[i]![0]);
+          if (!st) continue;
+          colours[i] = STATUS_META[st].rgba;
+          ranks[i] = RANK[st];
+        }
+        const last = pixels.current;
+        if (last && last.placed === placed && last.img.width === w && last.img.height === h) {
+          const buf = new Uint32Array(last.img.data.buffer);
+          const box = restampChanged(buf, w, h, placed, dpr, last.colours, colours, ranks, NO_CAMERAS_RGBA);
+          last.colours = colours;
+          if (box) ctx.putImageData(last.img, 0, 0, box.x, box.y, box.w, box.h);
+          return done(c, start);
+        }
+        const img = ctx.createImageData(w, h);
+        stampDots(new Uint32Array(img.data.buffer), w, h, placed, dpr, colours, ranks, NO_CAMERAS_RGBA);
         ctx.putImageData(img, 0, 0);
+        pixels.current = { img, colours, placed };
         return done(c, start);
       }
+      pixels.current = undefined;
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, width, height);
       const r = placed.radius;

@@ -52,6 +52,7 @@ export const en = {
     lost: 'Connection to the centre lost: showing the last known state. Reconnecting…',
     connecting: 'Connecting to the centre…',
   },
+  units: { video: '{{w}}×{{h}} @ {{fps}} fps', seconds: '{{n}} s' },
   common: {
     loading: 'Loading…',
     error: 'Could not load: {{message}}',

@@ -53,6 +53,7 @@ export const kk: typeof en = {
     lost: 'Орталықпен байланыс үзілді: соңғы белгілі күй көрсетілген. Қайта қосылуда…',
     connecting: 'Орталыққа қосылуда…',
   },
+  units: { video: '{{w}}×{{h}}, {{fps}} кадр/с', seconds: '{{n}} с' },
   common: {
     loading: 'Жүктелуде…',
     error: 'Жүктеу мүмкін болмады: {{message}}',

@@ -1,6 +1,6 @@
 import type { SchoolMap } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
-import { projectSchools, stampDots } from './map.ts';
+import { projectSchools, restampChanged, stampDots } from './map.ts';
 
 const school = (id: string, lat: number, lon: number): SchoolMap['schools'][number] => [
   id,
@@ -56,23 +56,34 @@ describe('dots stamped into pixels', () => {
     };
     const p = projectSchools(map, 40, 40);
     const buf = new Uint32Array(40 * 40);
-    const colours = [0xff0000ff, 0xff00ff00, undefined];
-    stampDots(
-      buf,
-      40,
-      40,
-      p,
-      1,
-      (i) => colours[i],
-      (i) => [2, 1, 0][i]!,
-      0xffaaaaaa,
-    );
-    const at = (i: number) => buf[Math.round(p.y[i]!) * 40 + Math.round(p.x[i]!)];
-    // a and b overlap: a (rank 2) is on top
-    expect(at(0)).toBe(0xff0000ff);
-    // c has no camera: its centre is empty, its outline grey
-    expect(at(2)).toBe(0);
-    const r = Math.round(p.radius);
-    expect(buf[Math.round(p.y[2]!) * 40 + Math.round(p.x[2]!) + r]).toBe(0xffaaaaaa);
+    stampDots(buf, 40, 40, p, 1, Uint32Array.of(0xff0000ff, 0xff00ff00, 0), Uint8Array.of(2, 1, 0), 0xffaaaaaa);
+  });
+});
+
+describe('a live change restamped', () => {
+  it('leaves exactly the pixels a full draw of the new colours would, in a dense cluster', () => {
+    // 400 schools in a small area: dots overlap in every way
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const schools = Array.from({ length: 400 }, (_, i) => school(`s${i}`, 43 + rand() * 0.3, 76.8 + rand() * 0.4));
+    const p = projectSchools({ schools, districts: [] }, 120, 90);
+    const W = 240; // a device pixel ratio of 2
+    const H = 180;
+    const palette = [0, 0xff000001, 0xff000002, 0xff000003, 0xff000004];
+    const before = Uint32Array.from(schools, () => palette[Math.floor(rand() * 5)]!);
+    const rankOf = (c: Uint32Array) => Uint8Array.from(c, (x) => (x === 0 ? 0 : x & 0xff));
+    const buf = new Uint32Array(W * H);
+    stampDots(buf, W, H, p, 2, before, rankOf(before), 0xffaaaaaa);
+    const after = before.slice();
+    for (const i of [3, 50, 51, 200, 399]) after[i] = palette[(palette.indexOf(after[i]!) + 2) % 5]!;
+    const box = restampChanged(buf, W, H, p, 2, before, after, rankOf(after), 0xffaaaaaa);
+    expect(box).toBeDefined();
+    const full = new Uint32Array(W * H);
+    stampDots(full, W, H, p, 2, after, rankOf(after), 0xffaaaaaa);
+    expect(buf).toEqual(full);
+    expect(restampChanged(buf, W, H, p, 2, after, after, rankOf(after), 0xffaaaaaa)).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import { Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useDeltas } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
-import { formatTime } from '../lib/format.ts';
+import { formatNumber, formatTime } from '../lib/format.ts';
 
 const SERIES = [
   { key: 'fps', kind: 'stream', color: '#1f6feb' },
@@ -66,11 +66,15 @@ export function CameraPage() {
                 <dt>{t('camera.host')}</dt>
                 <dd>{c.host ?? '—'}</dd>
                 <dt>{t('school.measured')}</dt>
-                <dd>{c.width ? `${c.width}×${c.height} @ ${c.fps} fps` : '—'}</dd>
+                <dd>{c.width ? t('units.video', { w: c.width, h: c.height, fps: c.fps ?? '?' }) : '—'}</dd>
                 <dt>{t('school.retained')}</dt>
                 <dd>{c.retainedDays?.toFixed(1) ?? '—'}</dd>
                 <dt>{t('school.drift')}</dt>
-                <dd>{c.clockDriftSeconds !== undefined ? `${c.clockDriftSeconds.toFixed(1)} s` : '—'}</dd>
+                <dd>
+                  {c.clockDriftSeconds !== undefined
+                    ? t('units.seconds', { n: formatNumber(Math.round(c.clockDriftSeconds * 10) / 10, i18n.language) })
+                    : '—'}
+                </dd>
               </dl>
             </section>
             <section className="panel">

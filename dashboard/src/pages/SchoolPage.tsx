@@ -10,7 +10,7 @@ import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useComplianceUpdates, useDeltas, useRequirementsUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
-import { formatTime } from '../lib/format.ts';
+import { formatNumber, formatTime } from '../lib/format.ts';
 import { moveCount } from '../lib/status.ts';
 
 export function SchoolPage() {
@@ -167,7 +167,7 @@ function CameraTable({
   lang: string;
   pictures: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const sorted = [...cameras].sort((a, b) => (a.host ?? a.cameraId).localeCompare(b.host ?? b.cameraId));
   return (
     <table className="cams">
@@ -198,7 +198,7 @@ function CameraTable({
             <td>
               <Reasons reasons={c.reasons} />
             </td>
-            <td>{c.width ? `${c.width}×${c.height} @ ${c.fps ?? '?'} fps` : '—'}</td>
+            <td>{c.width ? t('units.video', { w: c.width, h: c.height, fps: c.fps ?? '?' }) : '—'}</td>
             <td>
               {c.retainedDays !== undefined ? (
                 <span className={minDays !== undefined && c.retainedDays < minDays ? 'bad' : 'ok'}>
@@ -209,7 +209,11 @@ function CameraTable({
                 '—'
               )}
             </td>
-            <td>{c.clockDriftSeconds !== undefined ? `${c.clockDriftSeconds.toFixed(1)} s` : '—'}</td>
+            <td>
+              {c.clockDriftSeconds !== undefined
+                ? t('units.seconds', { n: formatNumber(Math.round(c.clockDriftSeconds * 10) / 10, i18n.language) })
+                : '—'}
+            </td>
             <td>{formatTime(c.since, lang)}</td>
             {pictures && (
               <td>
