@@ -1,5 +1,6 @@
-import { type Alert, type AlertAction, type Assignee, type Severity, snoozed } from '@kuzet/protocol';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type AckSla, type Alert, type AlertAction, type Assignee, type Severity, snoozed } from '@kuzet/protocol';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { type FormEvent, memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client.ts';
@@ -39,7 +40,7 @@ export function AlertList({
   /** the row the keyboard is on (the feed's j/k) */
   cursorId?: string;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const sla = useResource(() => api.alertSla(), []).data;
   // the highlight follows the clock, not only new data
   const [now, setNow] = useState(Date.now());
@@ -47,52 +48,118 @@ export function AlertList({
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
+  // only the rows near the screen are in the page (the feed of a storm holds hundreds, each with its forms: all of
+  // them made every filter change a long task of up to 0.6 s); rows are measured as they render
+  const list = useRef<HTMLUListElement>(null);
+  // where the list starts in the document (what is above it moves it: filters, banners)
+  const [margin, setMargin] = useState(0);
+  useLayoutEffect(() => {
+    const top = Math.round((list.current?.getBoundingClientRect().top ?? 0) + window.scrollY);
+    if (top !== margin) setMargin(top);
+  });
+  const v = useWindowVirtualizer({
+    count: alerts.length,
+    estimateSize: () => (onChange ? 120 : 70),
+    overscan: 6,
+    scrollMargin: margin,
+    getItemKey: (i) => alerts[i]!.id,
+  });
+  const cursorIndex = cursorId ? alerts.findIndex((a) => a.id === cursorId) : -1;
+  useEffect(() => {
+    if (cursorIndex >= 0) v.scrollToIndex(cursorIndex, { align: 'auto' });
+  }, [cursorIndex, v]);
   if (!alerts.length) return <p className="muted">{t('alerts.none')}</p>;
+  const items = v.getVirtualItems();
   return (
-    <ul className="alerts" data-testid="alert-list">
-      {alerts.map((a) => (
-        <li
-          key={a.id}
-          className={`alert-row state-${a.state}${overSla(a, sla, now) ? ' over-sla' : ''}${a.id === cursorId ? ' cursor' : ''}`}
-          aria-current={a.id === cursorId || undefined}
-          data-alert={a.id}
-          data-state={a.state}
-          data-rule={a.rule}
-          data-over-sla={overSla(a, sla, now) || undefined}
-        >
-          <div className="alert-head">
-            <SeverityBadge severity={a.severity} />{' '}
-            <Link to={`/alerts/${a.id}`} className="alert-title">
-              {t(`alerts.rule.${a.rule}`)}
-            </Link>{' '}
-            <span className="muted small">#{a.id}</span>
-            {overSla(a, sla, now) && (
-              <strong className="sla-badge"> {t('alerts.overSla', { n: sla![a.severity] })}</strong>
-            )}
-          </div>
-          <div className="small">
-            <AlertPlace alert={a} />
-            {a.cameras ? ` · ${t('alerts.cameras', { n: a.cameras })}` : ''} · {a.regionCode} ·{' '}
-            <time dateTime={a.openedAt}>{formatTime(a.openedAt, i18n.language)}</time> ·{' '}
-            <strong>{t(`alerts.st.${a.state}`)}</strong>
-            {a.repeats > 0 && ` · ${t('alerts.repeats', { n: a.repeats })}`}
-            {a.assignee && ` · ${t('alerts.assignee', { who: a.assignee })}`}
-            {snoozed(a, now) && (
-              <span className="snoozed" data-testid="snoozed">
-                {' · '}
-                {t('alerts.snoozedUntil', { time: formatTime(a.snoozedUntil!, i18n.language) })}
-              </span>
-            )}
-            {a.escalationLevel > 0 && ` · ${t('alerts.level', { n: a.escalationLevel })}`}
-            {a.suppressed && <span className="muted"> · {t('alerts.suppressed')}</span>}
-          </div>
-          {a.detail && <div className="small muted">{a.detail}</div>}
-          {onChange && a.state !== 'resolved' && <AlertActions alert={a} onChange={onChange} compact />}
-        </li>
-      ))}
+    <ul
+      ref={list}
+      className="alerts"
+      data-testid="alert-list"
+      style={{ height: v.getTotalSize(), position: 'relative' }}
+    >
+      {items.map((row) => {
+        const a = alerts[row.index]!;
+        return (
+          <AlertRow
+            key={a.id}
+            a={a}
+            sla={sla}
+            now={now}
+            cursor={a.id === cursorId}
+            onChange={onChange}
+            index={row.index}
+            measure={v.measureElement}
+            top={row.start - v.options.scrollMargin}
+          />
+        );
+      })}
     </ul>
   );
 }
+
+/** One alert of the feed (memoised: a live change to one alert renders that row only). */
+const AlertRow = memo(function AlertRow({
+  a,
+  sla,
+  now,
+  cursor,
+  onChange,
+  index,
+  measure,
+  top,
+}: {
+  a: Alert;
+  sla: AckSla | undefined;
+  now: number;
+  cursor: boolean;
+  onChange?: (a: Alert) => void;
+  index: number;
+  measure: (el: Element | null) => void;
+  top: number;
+}) {
+  const { t, i18n } = useTranslation();
+  const late = overSla(a, sla, now);
+  return (
+    <li
+      ref={measure}
+      data-index={index}
+      style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${top}px)` }}
+      className={`alert-row state-${a.state}${late ? ' over-sla' : ''}${cursor ? ' cursor' : ''}`}
+      aria-current={cursor || undefined}
+      data-alert={a.id}
+      data-state={a.state}
+      data-rule={a.rule}
+      data-over-sla={late || undefined}
+    >
+      <div className="alert-head">
+        <SeverityBadge severity={a.severity} />{' '}
+        <Link to={`/alerts/${a.id}`} className="alert-title">
+          {t(`alerts.rule.${a.rule}`)}
+        </Link>{' '}
+        <span className="muted small">#{a.id}</span>
+        {late && <strong className="sla-badge"> {t('alerts.overSla', { n: sla![a.severity] })}</strong>}
+      </div>
+      <div className="small">
+        <AlertPlace alert={a} />
+        {a.cameras ? ` · ${t('alerts.cameras', { n: a.cameras })}` : ''} · {a.regionCode} ·{' '}
+        <time dateTime={a.openedAt}>{formatTime(a.openedAt, i18n.language)}</time> ·{' '}
+        <strong>{t(`alerts.st.${a.state}`)}</strong>
+        {a.repeats > 0 && ` · ${t('alerts.repeats', { n: a.repeats })}`}
+        {a.assignee && ` · ${t('alerts.assignee', { who: a.assignee })}`}
+        {snoozed(a, now) && (
+          <span className="snoozed" data-testid="snoozed">
+            {' · '}
+            {t('alerts.snoozedUntil', { time: formatTime(a.snoozedUntil!, i18n.language) })}
+          </span>
+        )}
+        {a.escalationLevel > 0 && ` · ${t('alerts.level', { n: a.escalationLevel })}`}
+        {a.suppressed && <span className="muted"> · {t('alerts.suppressed')}</span>}
+      </div>
+      {a.detail && <div className="small muted">{a.detail}</div>}
+      {onChange && a.state !== 'resolved' && <AlertActions alert={a} onChange={onChange} compact />}
+    </li>
+  );
+});
 
 /**
  * The actions on an alert, each with its own input: acknowledge (the note, optional), comment (the note), assign (to a

@@ -1,5 +1,5 @@
 import { type Alert, type Severity, snoozed } from '@kuzet/protocol';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client.ts';
@@ -34,7 +34,12 @@ export function AlertsPage() {
   const shown = (a: Alert) =>
     (!mine || a.assignee === user.username) && (!unacked || a.state === 'open') && (!hideSnoozed || !snoozed(a));
   useAlertUpdates((updates) => feed.setData((list) => list && mergeAlerts(list, updates, keep)));
-  const changed = (a: Alert) => feed.setData((list) => list && mergeAlerts(list, [a], keep));
+  // stable between renders (the feed's rows are memoised)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keep reads only the filters listed
+  const changed = useCallback(
+    (a: Alert) => feed.setData((list) => list && mergeAlerts(list, [a], keep)),
+    [state, region, severity],
+  );
   const list = (feed.data ?? []).filter(shown);
   const canAct = user.role === 'admin' || user.role === 'operator';
   const [cursor, setCursor] = useState(0);
@@ -79,9 +84,6 @@ export function AlertsPage() {
     window.addEventListener('keydown', listener);
     return () => window.removeEventListener('keydown', listener);
   }, []);
-  useEffect(() => {
-    if (at) document.querySelector(`li[data-alert="${at.id}"]`)?.scrollIntoView({ block: 'nearest' });
-  }, [at]);
   const openShown = list.filter((a) => a.state === 'open');
   const ackAll = () =>
     api.bulkAck(openShown.map((a) => a.id)).then(
