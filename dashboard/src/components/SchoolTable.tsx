@@ -179,9 +179,24 @@ interface RowText {
 
 /** A requirement's column: the centre's verdict (a school without a working agent or cameras is "not covered"). */
 function Compliance({ n, covered, text }: { n: number; covered: boolean; text: RowText }) {
-  if (!covered) return <span className="bad">✕ {text.notCovered}</span>;
-  if (n === 0) return <span className="ok">✓ {text.compliant}</span>;
-  return <span className="bad">✕ {text.short(n)}</span>;
+  // (a title: whatever a narrow column cuts stays readable)
+  if (!covered)
+    return (
+      <span className="bad" title={text.notCovered}>
+        ✕ {text.notCovered}
+      </span>
+    );
+  if (n === 0)
+    return (
+      <span className="ok" title={text.compliant}>
+        ✓ {text.compliant}
+      </span>
+    );
+  return (
+    <span className="bad" title={text.short(n)}>
+      ✕ {text.short(n)}
+    </span>
+  );
 }
 
 /** One row; memoised, so that scrolling renders only the rows that come into view. */
@@ -211,11 +226,11 @@ const SchoolRow = memo(function SchoolRow({
       data-school={s.id}
       style={{ transform: `translateY(${top}px)` }}
     >
-      <div role="cell" className="td td-name">
+      <div role="cell" className="td td-name" title={`${lang === 'kk' ? s.nameKk : s.nameRu} · ${s.id}`}>
         <a href={`/schools/${s.id}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</a>
         <span className="muted small"> {s.id}</span>
       </div>
-      <div role="cell" className="td">
+      <div role="cell" className="td" title={district}>
         {district}
       </div>
       <div role="cell" className="td">
