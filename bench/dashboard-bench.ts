@@ -246,10 +246,9 @@ async function main() {
     await new Promise((r) => setTimeout(r, 100));
     phase = 'filter';
     // the filters an operator flips through: severity, state, "not acknowledged", back
-    const sel = Array.from(document.querySelectorAll<HTMLSelectElement>('.filters select'));
     const checks = Array.from(document.querySelectorAll<HTMLInputElement>('.filters input[type=checkbox]'));
     // (inline: a named helper would need the bundler's __name, which the page does not have)
-    const severity = sel.at(-1);
+    const severity = document.querySelector<HTMLSelectElement>('[data-testid=severity]');
     for (const i of [1, 2, 0]) {
       if (severity?.options[i]) {
         severity.selectedIndex = i;

@@ -338,9 +338,18 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     );
   });
 
-  it('operator: the whole incident by keyboard — move, acknowledge, comment, resolve with a reason', async () => {
+  it('operator: filters, then the whole incident by keyboard — move, acknowledge, comment, assign, resolve with a reason', async () => {
     const { page, cam, id } = await offlineAlert(2);
     const row = page.locator(`li[data-alert="${id}"]`);
+    // the filters narrow the feed: its region and district keep it, an age it has not reached hides it
+    await page.selectOption('[data-testid=region]', 'KZ-75');
+    await page.selectOption('[data-testid=district]', 'KZ-75-01');
+    await row.waitFor();
+    await page.selectOption('[data-testid=age]', '15');
+    await row.waitFor({ state: 'detached' });
+    await page.selectOption('[data-testid=age]', '0');
+    await page.selectOption('[data-testid=region]', '');
+    await row.waitFor();
     await page.locator('body').click({ position: { x: 5, y: 5 } }); // nothing focused: keys go to the feed
     // walk down to it (j): the cursor row carries aria-current
     for (let i = 0; i < 50 && (await row.getAttribute('aria-current')) !== 'true'; i++) await page.keyboard.press('j');
@@ -363,6 +372,19 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     );
     await page.keyboard.press('Escape');
     expect(await row.getAttribute('aria-current')).toBe('true');
+    // g: the list of colleagues who may see the school gets the keys; typing a name picks them
+    await page.keyboard.press('g');
+    await page.waitForSelector(`li[data-alert="${id}"] [data-testid=assign] option[value="op75b"]`, {
+      state: 'attached',
+    });
+    await page.keyboard.type('op75b');
+    await waitFor(
+      async () => ((await api0.get(`/alerts/${id}`)).json.assignee === 'op75b' ? true : undefined),
+      10_000,
+      'assigned by keyboard',
+    );
+    await row.locator('text=assigned to op75b').waitFor();
+    await page.keyboard.press('Escape');
     await page.keyboard.press('r');
     await page.keyboard.type('Камера заменена');
     await screenshot(page, 'operator-keyboard-resolve');

@@ -195,8 +195,10 @@ export function AlertActions({
     setError(undefined);
     api.alertAction(alert.id, action).then(
       (a) => {
-        setText('');
-        setReason(undefined);
+        // only what this action used is cleared: the answer to an earlier action (an assignment) must not wipe a
+        // reason or note being typed meanwhile
+        if (action.action === 'comment' || (action.action === 'ack' && action.comment)) setText('');
+        if (action.action === 'resolve') setReason(undefined);
         onChange(a);
       },
       (err: Error) => setError(err.message),
@@ -229,6 +231,7 @@ export function AlertActions({
           <label>
             <span className="sr-only">{placeholder}</span>
             <input
+              key="note"
               value={text}
               onChange={(e) => setText(e.target.value)}
               placeholder={placeholder}
@@ -291,6 +294,7 @@ export function AlertActions({
           <label>
             <span className="sr-only">{t('alerts.reasonPlaceholder')}</span>
             <input
+              key="reason"
               value={reason}
               onChange={(e) => setReason(e.target.value)}
               placeholder={t('alerts.reasonPlaceholder')}

@@ -23,16 +23,25 @@ export function AlertsPage() {
   const [mine, setMine] = useState(false);
   const [unacked, setUnacked] = useState(false);
   const [hideSnoozed, setHideSnoozed] = useState(false);
+  const [district, setDistrict] = useState('');
+  /** open longer than this many minutes (0: any) */
+  const [age, setAge] = useState(0);
   const user = useUser();
   const regions = useResource(() => api.regions(), []);
+  const districts = useResource(() => (region ? api.districts(region) : Promise.resolve([])), [region]);
   const feed = useResource(() => api.alerts({ state, region, severity }), [state, region, severity]);
   const keep = (a: Alert) =>
     (state === 'all' || a.state !== 'resolved') &&
     (!region || a.regionCode === region) &&
     (!severity || a.severity === severity);
   // assigned to me, not yet acknowledged: narrowed here (the feed keeps every alert, a change may bring one back)
+  const now = Date.now();
   const shown = (a: Alert) =>
-    (!mine || a.assignee === user.username) && (!unacked || a.state === 'open') && (!hideSnoozed || !snoozed(a));
+    (!mine || a.assignee === user.username) &&
+    (!unacked || a.state === 'open') &&
+    (!hideSnoozed || !snoozed(a)) &&
+    (!district || a.districtId === district) &&
+    (!age || now - Date.parse(a.openedAt) > age * 60_000);
   useAlertUpdates((updates) => feed.setData((list) => list && mergeAlerts(list, updates, keep)));
   // stable between renders (the feed's rows are memoised)
   // biome-ignore lint/correctness/useExhaustiveDependencies: keep reads only the filters listed
@@ -74,6 +83,10 @@ export function AlertsPage() {
       case 'r':
         row?.querySelector<HTMLButtonElement>('.alert-actions button.danger')?.click();
         break;
+      case 'g':
+        // assign: the list of colleagues gets the keys (type a name)
+        row?.querySelector<HTMLSelectElement>('.alert-actions select[data-testid=assign]')?.focus();
+        break;
       default:
         return;
     }
@@ -106,7 +119,14 @@ export function AlertsPage() {
         </label>
         <label>
           {t('alerts.region')}{' '}
-          <select value={region} onChange={(e) => setRegion(e.target.value)}>
+          <select
+            value={region}
+            data-testid="region"
+            onChange={(e) => {
+              setRegion(e.target.value);
+              setDistrict('');
+            }}
+          >
             <option value="">{t('alerts.allRegions')}</option>
             {(regions.data ?? []).map((r) => (
               <option key={r.code} value={r.code}>
@@ -115,9 +135,37 @@ export function AlertsPage() {
             ))}
           </select>
         </label>
+        {region && (
+          <label>
+            {t('alerts.district')}{' '}
+            <select value={district} onChange={(e) => setDistrict(e.target.value)} data-testid="district">
+              <option value="">{t('alerts.allDistricts')}</option>
+              {(districts.data ?? []).map((d) => (
+                <option key={d.id} value={d.id}>
+                  {i18n.language === 'kk' ? d.nameKk : d.nameRu}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          {t('alerts.age')}{' '}
+          <select value={age} onChange={(e) => setAge(Number(e.target.value))} data-testid="age">
+            <option value={0}>{t('alerts.anyAge')}</option>
+            {[15, 60, 1440].map((m) => (
+              <option key={m} value={m}>
+                {t(`alerts.older${m}`)}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           {t('alerts.severity')}{' '}
-          <select value={severity} onChange={(e) => setSeverity(e.target.value as Severity | '')}>
+          <select
+            value={severity}
+            onChange={(e) => setSeverity(e.target.value as Severity | '')}
+            data-testid="severity"
+          >
             <option value="">{t('alerts.allSeverities')}</option>
             {(['critical', 'major', 'minor', 'info'] as const).map((s) => (
               <option key={s} value={s}>
