@@ -2,8 +2,9 @@ import type { District, StatusCounts } from '@kuzet/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatNumber, formatPercent } from '../lib/format.ts';
-import { STATUS_META, total, troubleShare, worstStatus } from '../lib/status.ts';
+import { total, troubleShare, worstStatus } from '../lib/status.ts';
 import { tileText, troubleFill } from '../lib/tiles.ts';
+import { WorstIcon } from './Status.tsx';
 
 /** A regional user's home: their region's districts as tiles, coloured like the country's region tiles. */
 export function DistrictTiles({ districts }: { districts: (District & { counts: StatusCounts })[] }) {
@@ -27,11 +28,7 @@ export function DistrictTiles({ districts }: { districts: (District & { counts: 
             >
               <span className="tile-name">{name}</span>
               <span className="tile-share">
-                {worst && worst !== 'online' ? (
-                  <span aria-hidden="true" className="tile-icon" style={{ background: STATUS_META[worst].color }}>
-                    {STATUS_META[worst].icon}
-                  </span>
-                ) : null}
+                <WorstIcon worst={worst} />
                 {n > 0 ? t('overview.trouble', { pct: formatPercent(share, lang) }) : t('overview.noCameras')}
               </span>
               <span className="tile-count">{t('overview.cameraCount', { n: formatNumber(n, lang) })}</span>

@@ -2,8 +2,9 @@ import type { RegionSummary } from '@kuzet/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatPercent } from '../lib/format.ts';
-import { STATUS_META, total, troubleShare, worstStatus } from '../lib/status.ts';
+import { total, troubleShare, worstStatus } from '../lib/status.ts';
 import { REGION_TILES, tileText, troubleFill } from '../lib/tiles.ts';
+import { WorstIcon } from './Status.tsx';
 
 export const regionName = (r: { nameEn: string; nameRu: string; nameKk: string }, lang: string) =>
   lang === 'ru' ? r.nameRu : lang === 'kk' ? r.nameKk : r.nameEn;
@@ -32,11 +33,7 @@ export function RegionMap({ regions }: { regions: RegionSummary[] }) {
               <span className="tile-short">{pos.short}</span>
               <span className="tile-name">{name}</span>
               <span className="tile-share">
-                {worst && worst !== 'online' ? (
-                  <span aria-hidden="true" className="tile-icon" style={{ background: STATUS_META[worst].color }}>
-                    {STATUS_META[worst].icon}
-                  </span>
-                ) : null}
+                <WorstIcon worst={worst} />
                 {n > 0 ? formatPercent(share, i18n.language) : '—'}
               </span>
             </Link>

@@ -17,6 +17,30 @@ export function StatusBadge({ status }: { status: CentreStatus }) {
   );
 }
 
+/** A tile's mark of its worst status (none when all is well). */
+export function WorstIcon({ worst }: { worst: CentreStatus | undefined }) {
+  if (!worst || worst === 'online') return null;
+  return (
+    <span aria-hidden="true" className="tile-icon" style={{ background: STATUS_META[worst].color }}>
+      {STATUS_META[worst].icon}
+    </span>
+  );
+}
+
+/** The options of a district select, named in the user's language. */
+export function DistrictOptions({ districts }: { districts: { id: string; nameRu: string; nameKk: string }[] }) {
+  const { i18n } = useTranslation();
+  return (
+    <>
+      {districts.map((d) => (
+        <option key={d.id} value={d.id}>
+          {i18n.language === 'kk' ? d.nameKk : d.nameRu}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function Reasons({ reasons }: { reasons: Reason[] }) {
   const { t } = useTranslation();
   if (!reasons.length) return <span className="muted">—</span>;

@@ -79,21 +79,14 @@ export function projectSchools(map: SchoolMap, width: number, height: number): P
     },
     nearest(px, py, maxDist) {
       let best = -1;
-      let bestD = maxDist * maxDist;
-      const reach = Math.ceil(maxDist / CELL);
-      const cx = Math.floor(px / CELL);
-      const cy = Math.floor(py / CELL);
-      for (let gy = cy - reach; gy <= cy + reach; gy++)
-        for (let gx = cx - reach; gx <= cx + reach; gx++) {
-          if (gx < 0 || gx >= cols) continue;
-          for (const i of buckets.get(gy * cols + gx) ?? []) {
-            const d = (x[i]! - px) ** 2 + (y[i]! - py) ** 2;
-            if (d <= bestD) {
-              bestD = d;
-              best = i;
-            }
-          }
+      let bestD = Number.POSITIVE_INFINITY;
+      for (const i of this.within(px, py, maxDist)) {
+        const d = (x[i]! - px) ** 2 + (y[i]! - py) ** 2;
+        if (d <= bestD) {
+          bestD = d;
+          best = i;
         }
+      }
       return best;
     },
   };

@@ -8,6 +8,7 @@ import { AlertActions, AlertList, AlertTimeline, SeverityBadge } from '../compon
 import { Async } from '../components/Async.tsx';
 import { SoundSwitch } from '../components/CriticalCue.tsx';
 import { regionName } from '../components/RegionMap.tsx';
+import { DistrictOptions } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
@@ -140,11 +141,7 @@ export function AlertsPage() {
             {t('alerts.district')}{' '}
             <select value={district} onChange={(e) => setDistrict(e.target.value)} data-testid="district">
               <option value="">{t('alerts.allDistricts')}</option>
-              {(districts.data ?? []).map((d) => (
-                <option key={d.id} value={d.id}>
-                  {i18n.language === 'kk' ? d.nameKk : d.nameRu}
-                </option>
-              ))}
+              <DistrictOptions districts={districts.data ?? []} />
             </select>
           </label>
         )}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { type ArchiveQuery, api, exportUrl } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
+import { DistrictOptions } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatNumber } from '../lib/format.ts';
@@ -255,11 +256,7 @@ export function ArchivePage() {
               aria-label={t('compliance.districts')}
             >
               <option value="">{t('archive.allDistricts')}</option>
-              {(districts.data ?? []).map((d) => (
-                <option key={d.id} value={d.id}>
-                  {i18n.language === 'kk' ? d.nameKk : d.nameRu}
-                </option>
-              ))}
+              <DistrictOptions districts={districts.data ?? []} />
             </select>
           </label>
         )}
