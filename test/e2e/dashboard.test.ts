@@ -384,6 +384,13 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       'assigned by keyboard',
     );
     await row.locator('text=assigned to op75b').waitFor();
+    // the colleague sees it among the alerts assigned to them
+    const colleague = await as('op75b', 'operator-password-2');
+    await colleague.click('nav >> text=Alerts');
+    await colleague.check('[data-testid=only-mine]');
+    await colleague.locator(`li[data-alert="${id}"]`).waitFor();
+    await colleague.context().close();
+    await page.bringToFront();
     await page.keyboard.press('Escape');
     await page.keyboard.press('r');
     await page.keyboard.type('Камера заменена');
@@ -422,6 +429,17 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       // a browser in kk-KZ or ru-RU gets the region's name in its language (not the English one)
       expect(await other.textContent('[data-testid=wall-region]')).toBe('Алматы');
       await screenshot(other, `operator-wall-${locale.slice(0, 2)}`);
+      // the operator's screens in that language, to look at for cut text: the feed, the alert, the home
+      await other.goto(`${base}/alerts`);
+      await other.waitForSelector(`li[data-alert="${id}"]`);
+      await screenshot(other, `operator-alerts-${locale.slice(0, 2)}`);
+      await other.goto(`${base}/alerts/${id}`);
+      await other.waitForSelector('[data-testid=alert-timeline]');
+      await screenshot(other, `operator-alert-${locale.slice(0, 2)}`);
+      await other.goto(`${base}/`);
+      await other.waitForSelector('.district-tiles a.tile');
+      await other.waitForFunction(() => document.querySelector('[data-testid=school-map]')?.getAttribute('data-drawn'));
+      await screenshot(other, `operator-overview-${locale.slice(0, 2)}`);
       await other.context().close();
     }
     // the camera back: its alert leaves the wall, the region is no longer in trouble (the whole scope is shown)
