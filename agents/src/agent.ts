@@ -106,6 +106,7 @@ export class Agent {
   /** The centre's thresholds arrived (or changed): retention searches run now with them. */
   setThresholds(t: RetentionThresholds): void {
     const first = !this.thresholds;
+    // (the picture's limits apply from the next deep check on; only the retention search is run again at once)
     const changed =
       first || t.maxGapMinutes !== this.thresholds!.maxGapMinutes || t.gapWindowDays !== this.thresholds!.gapWindowDays;
     this.thresholds = t;

@@ -221,6 +221,7 @@ export class CameraChecks {
       timeoutMs: cfg.timeouts.streamMs,
       // a picture only when the centre can take it now (pictures are not kept for later: only the latest counts)
       snapshot: cfg.stream.snapshots && (this.ctx.sink.wantsSnapshots?.() ?? false),
+      limits: this.ctx.thresholds(),
     });
     if (r.measurement) {
       const m = { cameraId: this.id, at: new Date().toISOString(), ...r.measurement };

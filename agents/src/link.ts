@@ -41,7 +41,16 @@ export interface LinkEvents {
   /** pending batches renumbered above what the centre has stored */
   rebased: [number];
   /** the school's requirement profile, as far as the agent's own work needs it */
-  requirements: [{ profile: string; version: number; maxGapMinutes: number; gapWindowDays: number }];
+  requirements: [
+    {
+      profile: string;
+      version: number;
+      maxGapMinutes: number;
+      gapWindowDays: number;
+      maxBlur?: number;
+      minContrast?: number;
+    },
+  ];
 }
 
 /**

@@ -39,6 +39,9 @@ export interface RetentionThresholds {
   maxGapMinutes: number;
   /** searched this many days back from the newest recording */
   gapWindowDays: number;
+  /** the picture's limits from the school's profile (defaults in probe/stream.ts when the centre sends none) */
+  maxBlur?: number;
+  minContrast?: number;
 }
 
 /** reported gaps at most (the longest ones): a camera that records in bits does not make an endless report */

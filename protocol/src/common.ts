@@ -24,6 +24,8 @@ export const Reason = z.enum([
   'no_video', // RTSP answers but the stream has no decodable video
   'black_picture',
   'frozen_picture',
+  'blurred_picture', // out of focus or smeared: the picture's blur above the profile's maximum
+  'covered_picture', // covered, sprayed or facing a wall: almost no contrast in the picture
   'resolution_below_configured', // stream delivers less than the camera's own encoder configuration says
   'fps_below_configured',
   'resolution_below_required', // less than the school's requirement profile

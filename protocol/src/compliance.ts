@@ -42,6 +42,10 @@ export const Profile = z.object({
   requiredZones: z.array(z.object({ zone: ZoneId, minCameras: z.int().positive().default(1) })).default([]),
   /** cameras a school must have in all (besides the zones' minimums) */
   minCameras: z.int().nonnegative().default(1),
+  /** a picture blurrier than this (ffmpeg blurdetect; sharp scenes measure about 2–8) is out of focus or smeared */
+  maxBlur: z.number().positive().default(15),
+  /** a picture whose luma spread (90th − 10th percentile, 0–255) is below this is covered or facing a wall */
+  minContrast: z.number().nonnegative().default(24),
 });
 export type Profile = z.infer<typeof Profile>;
 

@@ -65,6 +65,9 @@ export const ServerFrame = z.discriminatedUnion('type', [
     version: z.int().positive(),
     maxGapMinutes: z.number().positive(),
     gapWindowDays: z.number().positive(),
+    /** the picture's limits (optional: a centre from before them sends none, the agent keeps its defaults) */
+    maxBlur: z.number().positive().optional(),
+    minContrast: z.number().nonnegative().optional(),
   }),
   /**
    * send every camera's identity and state again: the centre lost state (its store came back empty), or marked the

@@ -22,6 +22,12 @@ export const PictureCheck = z.object({
   frozenSeconds: z.number().nonnegative(),
   black: z.boolean(),
   frozen: z.boolean(),
+  /** ffmpeg blurdetect's median over the analysed frames (sharp scenes ~2–8; out of focus 15+) */
+  blur: z.number().nonnegative().optional(),
+  /** luma spread: the median of the 90th minus the 10th percentile (signalstats YHIGH − YLOW), 0–255 */
+  contrast: z.number().nonnegative().optional(),
+  blurred: z.boolean().optional(),
+  covered: z.boolean().optional(),
 });
 export type PictureCheck = z.infer<typeof PictureCheck>;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
 
 /** What a camera's picture looks like. */
-export type PictureKind = 'normal' | 'black' | 'frozen';
+export type PictureKind = 'normal' | 'black' | 'frozen' | 'blurred' | 'covered';
 
 export interface ClipSpec {
   width: number;
@@ -35,6 +35,12 @@ function lavfiSource(spec: ClipSpec): { input: string; filter?: string } {
     case 'frozen':
       // the first frame of the test pattern, repeated: a camera whose picture stopped moving
       return { input: `testsrc=s=${size}:r=${spec.fps}`, filter: 'loop=loop=-1:size=1:start=0' };
+    case 'blurred':
+      // out of focus (or a smeared lens): the moving test pattern, blurred
+      return { input: `testsrc=s=${size}:r=${spec.fps}`, filter: 'boxblur=12' };
+    case 'covered':
+      // covered or sprayed over: an even grey with the sensor's own noise (still alive, not black, not frozen)
+      return { input: `color=c=0x3a3a3a:s=${size}:r=${spec.fps}`, filter: 'noise=alls=6:allf=t' };
     default:
       return { input: `testsrc=s=${size}:r=${spec.fps}` };
   }

@@ -9,7 +9,7 @@ export const Faults = z.object({
   offline: z.boolean().default(false),
   /** ONVIF answers, RTSP port closed */
   rtspDown: z.boolean().default(false),
-  picture: z.enum(['normal', 'black', 'frozen']).default('normal'),
+  picture: z.enum(['normal', 'black', 'frozen', 'blurred', 'covered']).default('normal'),
   /** what the stream really delivers, when lower than the encoder configuration claims */
   streamWidth: z.int().positive().optional(),
   streamHeight: z.int().positive().optional(),

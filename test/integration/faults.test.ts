@@ -10,6 +10,8 @@ const SPECS: CamSpec[] = [
   { name: 'healthy' },
   { name: 'black', faults: { picture: 'black' } },
   { name: 'frozen', faults: { picture: 'frozen' } },
+  { name: 'blurred', faults: { picture: 'blurred' } },
+  { name: 'covered', faults: { picture: 'covered' } },
   { name: 'lowres', width: 1280, height: 720, faults: { streamWidth: 640, streamHeight: 360 } },
   { name: 'lowfps', faults: { streamFps: 5 } },
   { name: 'shortret', faults: { retentionDays: 7 } },
@@ -114,15 +116,26 @@ describe('every injected fault shows up in the agent reports with the right reas
     expect([...ids.keys()].sort()).toEqual(SPECS.map((s) => s.name).sort());
   });
 
-  it('reports faults present at start: picture, resolution, frame rate, retention, gaps', async () => {
+  it('reports faults present at start: picture (black, frozen, blurred, covered), resolution, frame rate, retention, gaps', async () => {
     await Promise.all([
       waitReasons('black', ['black_picture']),
       waitReasons('frozen', ['frozen_picture']),
+      waitReasons('blurred', ['blurred_picture']),
+      waitReasons('covered', ['covered_picture']),
       waitReasons('lowres', ['resolution_below_configured']),
       waitReasons('lowfps', ['fps_below_configured']),
       waitReasons('nosearch', ['retention_unknown']),
     ]);
     expect(reasonsOf('frozen')).not.toContain('black_picture');
+    // one picture finding each, with the measured values behind it
+    expect(reasonsOf('covered').filter((r) => r.endsWith('_picture'))).toEqual(['covered_picture']);
+    expect(reasonsOf('blurred').filter((r) => r.endsWith('_picture'))).toEqual(['blurred_picture']);
+    const pic = (name: string) => {
+      const m = sink.messages.findLast((x) => x.type === 'stream' && x.measurement.cameraId === ids.get(name));
+      return m?.type === 'stream' ? m.measurement.picture : undefined;
+    };
+    expect(pic('blurred')?.blur).toBeGreaterThan(15);
+    expect(pic('covered')?.contrast).toBeLessThan(24);
     // requirements are the centre's to judge: the agent reports the facts (retention_short, recording_gaps and
     // the like come from the server's verdicts, test/integration/compliance.test.ts)
     for (const n of ['shortret', 'gappy', 'lowfps', 'skewed'])
@@ -164,7 +177,9 @@ describe('every injected fault shows up in the agent reports with the right reas
     expect(m.measurement.fps).toBeGreaterThan(13);
     expect(m.measurement.fps).toBeLessThan(17);
     expect(m.measurement.bitrateKbps).toBeGreaterThan(50);
-    expect(m.measurement.picture).toMatchObject({ black: false, frozen: false });
+    expect(m.measurement.picture).toMatchObject({ black: false, frozen: false, blurred: false, covered: false });
+    expect(m.measurement.picture?.blur).toBeLessThan(10); // the sharp test pattern: about 5
+    expect(m.measurement.picture?.contrast).toBeGreaterThan(100);
     await waitStatus('healthy', 'online');
     expect(reasonsOf('skewed')).toEqual([]);
   });

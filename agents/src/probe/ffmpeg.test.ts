@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDetectLines, parseFrameMd5, ToolError, withCredentials } from './ffmpeg.ts';
+import { parseDetectLines, parseFrameMd5, parsePictureStats, ToolError, withCredentials } from './ffmpeg.ts';
 
 describe('ffmpeg output parsing', () => {
   it('sums black segments and counts an open freeze up to the end', () => {
@@ -45,5 +45,17 @@ describe('ffmpeg output parsing', () => {
     expect(withCredentials('rtsp://10.0.0.1:554/live?x=1', 'ad@min', 'p:w/')).toBe(
       'rtsp://ad%40min:p%3Aw%2F@10.0.0.1:554/live?x=1',
     );
+  });
+});
+
+describe('picture statistics (blurdetect, signalstats via metadata=print)', () => {
+  it('takes the medians over the sampled frames, and none from a uniform picture', () => {
+    const frame = (n: number, blur: string, low: number, high: number) =>
+      `frame:${n}    pts:${n * 10}    pts_time:${n}\nlavfi.blur=${blur}\nlavfi.signalstats.YMIN=16\nlavfi.signalstats.YLOW=${low}\nlavfi.signalstats.YHIGH=${high}\n`;
+    const text = frame(0, '5.1', 16, 235) + frame(1, '30.2', 20, 40) + frame(2, '6.0', 16, 230);
+    expect(parsePictureStats(text)).toEqual({ blur: 6, contrast: 214 });
+    // a uniform picture: blurdetect has nothing to measure (-nan)
+    expect(parsePictureStats(frame(0, '-nan', 69, 73))).toEqual({ contrast: 4 });
+    expect(parsePictureStats('')).toEqual({});
   });
 });

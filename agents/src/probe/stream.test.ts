@@ -28,4 +28,13 @@ describe('streamReasons', () => {
     expect(streamReasons({ ...base, picture: p })).toEqual(['black_picture']);
     expect(streamReasons({ ...base, picture: { ...p, black: false } })).toEqual(['frozen_picture']);
   });
+  it('one picture finding: black, then covered (uniform, maybe also still), then frozen, then blurred', () => {
+    const all = { ...base.picture, black: true, covered: true, frozen: true, blurred: true };
+    expect(streamReasons({ ...base, picture: all })).toEqual(['black_picture']);
+    expect(streamReasons({ ...base, picture: { ...all, black: false } })).toEqual(['covered_picture']);
+    expect(streamReasons({ ...base, picture: { ...all, black: false, covered: false } })).toEqual(['frozen_picture']);
+    expect(streamReasons({ ...base, picture: { ...all, black: false, covered: false, frozen: false } })).toEqual([
+      'blurred_picture',
+    ]);
+  });
 });

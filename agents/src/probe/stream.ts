@@ -5,6 +5,8 @@ import { analyseStream, probeStream, ToolError, withCredentials } from './ffmpeg
 const PICTURE_SHARE = 0.8;
 /** Measured frame rate may fall this far below the configured one before it is a fault (jitter, clock). */
 const FPS_TOLERANCE = 0.85;
+/** the picture's limits when the centre sent none (protocol Profile's defaults) */
+export const PICTURE_LIMITS = { maxBlur: 15, minContrast: 24 };
 
 /**
  * The health findings of a deep check: the picture, and a stream below the camera's own configuration. Whether the
@@ -13,8 +15,11 @@ const FPS_TOLERANCE = 0.85;
 export function streamReasons(m: Omit<StreamMeasurement, 'cameraId' | 'at'>): Reason[] {
   const reasons: Reason[] = [];
   const c = m.configured;
+  // one picture finding, the most telling first: black is also uniform (covered) and still (frozen)
   if (m.picture?.black) reasons.push('black_picture');
+  else if (m.picture?.covered) reasons.push('covered_picture');
   else if (m.picture?.frozen) reasons.push('frozen_picture');
+  else if (m.picture?.blurred) reasons.push('blurred_picture');
   if (c && m.width * m.height < c.width * c.height) reasons.push('resolution_below_configured');
   if (c && c.fps > 0 && m.fps < c.fps * FPS_TOLERANCE) reasons.push('fps_below_configured');
   return reasons;
@@ -32,7 +37,14 @@ export interface StreamCheckResult {
 export async function checkStream(
   profile: MediaProfile,
   creds: { username: string; password: string },
-  opts: { transport: 'tcp' | 'udp'; analyseSeconds: number; timeoutMs: number; snapshot?: boolean },
+  opts: {
+    transport: 'tcp' | 'udp';
+    analyseSeconds: number;
+    timeoutMs: number;
+    snapshot?: boolean;
+    /** the school profile's picture limits (PICTURE_LIMITS when the centre sent none) */
+    limits?: { maxBlur?: number; minContrast?: number };
+  },
 ): Promise<StreamCheckResult> {
   if (!profile.streamUri) return { reasons: ['rtsp_down'], detail: 'the camera gave no stream URI' };
   const url = withCredentials(profile.streamUri, creds.username, creds.password);
@@ -55,6 +67,12 @@ export async function checkStream(
         frozenSeconds: Math.round(a.frozenSeconds * 100) / 100,
         black: a.blackSeconds >= a.analysedSeconds * PICTURE_SHARE,
         frozen: a.frozenSeconds >= a.analysedSeconds * PICTURE_SHARE,
+        ...(a.blur !== undefined
+          ? { blur: a.blur, blurred: a.blur > (opts.limits?.maxBlur ?? PICTURE_LIMITS.maxBlur) }
+          : {}),
+        ...(a.contrast !== undefined
+          ? { contrast: a.contrast, covered: a.contrast < (opts.limits?.minContrast ?? PICTURE_LIMITS.minContrast) }
+          : {}),
       },
       durationMs: Date.now() - t0,
     };

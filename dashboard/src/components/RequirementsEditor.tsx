@@ -14,6 +14,8 @@ const NUMBERS = [
   'maxGapMinutes',
   'gapWindowDays',
   'minCameras',
+  'maxBlur',
+  'minContrast',
 ] as const satisfies readonly (keyof Profile)[];
 
 /**

@@ -90,6 +90,8 @@ export class AgentLinkServer {
       version: doc.version,
       maxGapMinutes: p.maxGapMinutes,
       gapWindowDays: p.gapWindowDays,
+      maxBlur: p.maxBlur,
+      minContrast: p.minContrast,
     });
   }
 
