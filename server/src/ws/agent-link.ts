@@ -42,6 +42,9 @@ export interface AgentLinkDeps {
 }
 
 /** The agents' websocket endpoint (/agent/link): bearer-token auth, batches with acks, heartbeats. */
+/** how long a revoked link may take to close by the handshake before it is cut */
+const REVOKED_GRACE_MS = 2000;
+
 export class AgentLinkServer {
   readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly sockets = new Map<string, WebSocket>();
@@ -74,7 +77,9 @@ export class AgentLinkServer {
         for (const ws of this.sockets.values()) this.send(ws, { type: 'resync', reason: m.reason });
       }
     });
-    // a revocation published while this instance's subscription was down is missed: check every open link's token
+    // a revocation published while this instance's subscription was down is missed: check every open link's token.
+    // (Not on a timer: a Redis that came back empty holds no tokens until the accounts are restored, and a periodic
+    // check then closed every link as revoked — the chaos test caught it.)
     d.bus.on('resubscribed', () => void this.revalidate().catch((err) => d.log.error({ err }, 'token check failed')));
   }
 
@@ -108,14 +113,22 @@ export class AgentLinkServer {
     this.d.metrics.badFrames.inc({ reason: 'revoked' });
     this.send(ws, { type: 'error', code: 'revoked', message: "this agent's token was revoked" });
     ws.close(4001, 'token revoked');
+    // an agent that never completes the closing handshake (or a link paused for backpressure, whose answer is not
+    // read) would otherwise hold the connection until the library's 30 s close timeout
+    setTimeout(() => {
+      if (ws.readyState !== ws.CLOSED) ws.terminate();
+    }, REVOKED_GRACE_MS).unref();
   }
 
-  /** Closes every open link whose token no longer authenticates its agent. */
+  /** Closes every open link whose token no longer authenticates its agent (one pipelined read per link). */
   async revalidate(): Promise<void> {
-    for (const [agentId, ws] of [...this.sockets]) {
+    const links = [...this.sockets].flatMap(([agentId, ws]) => {
       const hash = this.tokenOf.get(ws);
-      if (hash && !(await this.d.agents.tokenValid(agentId, hash))) this.revoked(ws, agentId);
-    }
+      return hash ? [{ agentId, ws, hash }] : [];
+    });
+    const valid = await Promise.all(links.map((l) => this.d.agents.tokenValid(l.agentId, l.hash)));
+    for (const [i, l] of links.entries())
+      if (!valid[i] && this.sockets.get(l.agentId) === l.ws) this.revoked(l.ws, l.agentId);
   }
 
   private frameDone(bytes: number): void {
