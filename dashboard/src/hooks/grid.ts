@@ -1,4 +1,4 @@
-import type { CameraDelta, CameraGrid } from '@kuzet/protocol';
+import type { CameraDelta, CameraGrid, CentreStatus } from '@kuzet/protocol';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../api/client.ts';
 import { GridModel } from '../lib/grid.ts';
@@ -9,7 +9,13 @@ import { type Resource, useResource } from './resource.ts';
  * The user's cameras by status (the grid), kept live: drawn from the grid at once, the cameras' ids fetched after
  * the first draw to place live changes. `version` changes whenever the model changed in place.
  */
-export function useGridModel(): { grid: Resource<CameraGrid>; model: GridModel | undefined; version: number } {
+export function useGridModel(): {
+  grid: Resource<CameraGrid>;
+  model: GridModel | undefined;
+  version: number;
+  /** each school's worst camera status (the map's colours), recomputed when the model changes */
+  worst: Map<string, CentreStatus>;
+} {
   const grid = useResource(() => api.grid(), []);
   const model = useMemo(() => (grid.data ? new GridModel(grid.data) : undefined), [grid.data]);
   const [version, setVersion] = useState(0);
@@ -40,5 +46,7 @@ export function useGridModel(): { grid: Resource<CameraGrid>; model: GridModel |
       if (ds.some((d) => !model.knows(d))) grid.reload(); // a new camera: its place is in the grid
     } else pending.current.push(...ds);
   });
-  return { grid, model, version };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version marks the model's changes in place
+  const worst = useMemo(() => model?.worstBySchool() ?? new Map<string, CentreStatus>(), [model, version]);
+  return { grid, model, version, worst };
 }

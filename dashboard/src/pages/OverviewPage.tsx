@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { api } from '../api/client.ts';
@@ -46,9 +46,7 @@ function Overview() {
   );
   // where the schools are: the registry's, changes rarely (the colours come from the grid)
   const mapRes = useResource(() => api.map(), [], 'static');
-  const { grid: gridRes, model, version } = useGridModel();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: version marks the model's changes in place
-  const worstOf = useMemo(() => model?.worstBySchool() ?? new Map(), [model, version]);
+  const { grid: gridRes, model, version, worst: worstOf } = useGridModel();
   const lastWorstReload = useRef(0);
   useDeltas((ds) => {
     regions.setData((rs) => rs && applyCounts(rs, ds, (r, d) => r.code === d.regionCode));

@@ -21,7 +21,7 @@ const DEFAULT_CYCLE_S = 20;
 
 /**
  * The RRC's wall screen (kiosk): large type, nothing to click, live. It cycles through the user's regions that have
- * cameras in trouble, worst first (all of the user's scope when none has), showing each one's counts and map of
+ * cameras in trouble, in code order (all of the user's scope when none has), showing each one's counts and map of
  * schools; the open critical alerts stay on the side. Escape leaves it.
  */
 export function WallPage() {
@@ -33,15 +33,13 @@ export function WallPage() {
   const live = useLive();
   const regions = useResource(() => api.regions(), []);
   const mapRes = useResource(() => api.map(), [], 'static');
-  const { model, version } = useGridModel();
+  const { worst } = useGridModel();
   const alerts = useResource(() => api.alerts({ state: 'active', severity: 'critical' }), []);
   const critical = (a: Alert) => a.severity === 'critical' && a.state === 'open';
   useAlertUpdates((us) => alerts.setData((list) => list && mergeAlerts(list, us, critical)));
   useDeltas((ds) => {
     regions.setData((rs) => rs && applyCounts(rs, ds, (r, d) => r.code === d.regionCode));
   });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: version marks the model's changes in place
-  const worst = useMemo(() => model?.worstBySchool() ?? new Map(), [model, version]);
   // the clock turns the cycle (and shows the time: a wall screen that froze is seen at once)
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
