@@ -71,13 +71,15 @@ export function agentConfig(over: Record<string, unknown> = {}): AgentConfig {
 export async function waitFor<T>(
   fn: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 30_000,
-  what = 'condition',
+  /** said on timeout; a function to tell what was seen by then */
+  what: string | (() => string) = 'condition',
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > end)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

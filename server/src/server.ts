@@ -150,7 +150,11 @@ export async function startServer(
   await bus.start();
   const grid = new GridCache(state);
   bus.on('deltas', (d) => grid.apply(d));
-  bus.on('resubscribed', () => grid.invalidateAll());
+  bus.on('resubscribed', () => {
+    metrics.busResubscribed.inc();
+    log.warn('the pub/sub connection to Redis came back: changes of the gap reloaded');
+    grid.invalidateAll();
+  });
   bus.on('control', (m) => {
     if (m.kind !== 'grid_changed') return;
     if (m.regionCode) grid.invalidate(m.regionCode);

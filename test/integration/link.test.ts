@@ -48,6 +48,11 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
     await Promise.all([live, live1].map((ws) => new Promise((r) => ws.once('open', r))));
     for (const ws of [live, live1]) ws.send(JSON.stringify({ type: 'subscribe', scope: { kind: 'country' } }));
     await waitFor(() => frames.find((f) => f.type === 'snapshot') && frames1.find((f) => f.type === 'snapshot'), 5000);
+    // what the second instance's bus hands its listeners (tells a lost pub/sub message from a lost push)
+    const busSeen: string[] = [];
+    const onBus = (d: { cameraId: string }[]) => busSeen.push(...d.map((x) => x.cameraId));
+    s2.bus.on('deltas', onBus);
+    onTestFinished(() => void s2.bus.off('deltas', onBus));
     await agents[A.agent]!.batch([1, 2, 3].map((n) => ({ cam: camOf(n), status: 'online' })));
     await agents[B.agent]!.batch([4, 5].map((n) => ({ cam: camOf(n), status: 'online' })));
     const pushed = await waitFor(
@@ -57,7 +62,10 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
       },
       // a busy CI machine (two instances, their threads and the test in one process) has taken seconds here
       15_000,
-      'deltas through the other instance',
+      () =>
+        `deltas through the other instance: its bus had ${busSeen.length} (${busSeen.join(' ')}), its client got ` +
+        `${JSON.stringify(frames.map((f) => [f.type, f.deltas?.length]))} (open: ${live.readyState === WebSocket.OPEN}); ` +
+        `the first instance's client got ${frames1.flatMap((f) => f.deltas ?? []).length} deltas`,
     );
     expect(new Set(pushed)).toEqual(new Set([1, 2, 3, 4, 5].map(camOf)));
     await new Promise((r) => setTimeout(r, 500)); // anything delivered twice would have come by now

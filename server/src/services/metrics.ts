@@ -62,6 +62,11 @@ export class Metrics {
     help: 'times an agent link stopped being read because the server was behind',
     registers: [this.registry],
   });
+  readonly busResubscribed = new client.Counter({
+    name: 'kuzet_bus_resubscribed_total',
+    help: "times this instance's pub/sub connection came back (changes of the gap were missed: caches reloaded)",
+    registers: [this.registry],
+  });
   readonly liveClients = new client.Gauge({
     name: 'kuzet_live_clients',
     help: 'live dashboard sockets',

@@ -46,6 +46,10 @@ export class LiveServer {
     },
   ) {
     d.bus.on('deltas', (deltas) => this.fanOut(deltas));
+    // the pub/sub connection came back: changes of the gap are lost, so every client starts again from a snapshot
+    d.bus.on('resubscribed', () => {
+      for (const c of this.clients) if (c.scope) void this.subscribe(c, c.scope).catch(() => undefined);
+    });
     // alert changes go out at once (they are few; an operator must see a new one without delay)
     d.bus.on('alerts', (raw) => {
       const send = (alerts: Alert[]) => {
