@@ -7,6 +7,7 @@ import type { SimCameraConfigInput, Simulator } from '@kuzet/simulator';
 import { enrol } from '../agents/src/enrol.ts';
 import { Journal } from '../agents/src/journal.ts';
 import { ServerLink } from '../agents/src/link.ts';
+import { ReferenceStore } from '../agents/src/references.ts';
 import { agentConfig, freePortRange, generatedSimulator, runTag, startRedis, startSimulator } from './helpers.ts';
 
 /** A simulator with the given cameras (serials tagged for this run, ports free). */
@@ -61,6 +62,7 @@ export async function startChain(o: {
   const tokenFile = join(dir, 'token');
   await enrol(`ws://127.0.0.1:${port}/agent/link`, code.json.code, tokenFile);
   const journal = new Journal(join(dir, 'journal'));
+  const references = new ReferenceStore(join(dir, 'references.json'));
   const link = new ServerLink({
     url: `ws://127.0.0.1:${port}/agent/link`,
     token: readFileSync(tokenFile, 'utf8').trim(),
@@ -70,6 +72,7 @@ export async function startChain(o: {
     offlineFlushMs: 2000,
     backoffMinMs: 200,
     backoffMaxMs: 2000,
+    references: () => references.versions(),
   });
   const agent = new Agent(
     agentConfig({
@@ -85,12 +88,17 @@ export async function startChain(o: {
       timeouts: { slowMs: 5000, rtspMs: 8000 },
     }),
     link,
+    undefined,
+    undefined,
+    undefined,
+    references,
   );
   link.on('connected', (resync) => {
     if (resync) agent.resync();
   });
   link.on('resync', () => agent.resync());
   link.on('requirements', (r) => agent.setThresholds(r));
+  link.on('reference', (r) => void agent.setReference(r.cameraId, r.version, r.jpeg));
   link.start();
   await agent.start();
   const chain = {

@@ -8,6 +8,8 @@ export class FakeAgent {
   frames: ServerFrame[] = [];
   closed?: number;
   seq = 0;
+  /** the reference views its hello says it holds (camera → version) */
+  references?: Record<string, string>;
   constructor(
     readonly url: string,
     readonly token: string,
@@ -38,6 +40,7 @@ export class FakeAgent {
       agentId: this.agentId,
       lastSeq: this.seq,
       ...(this.journalId ? { journalId: this.journalId } : {}),
+      ...(this.references ? { references: this.references } : {}),
     });
     await waitFor(() => this.frames.find((f) => f.type === 'welcome'), 5000, 'welcome');
   }

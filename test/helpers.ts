@@ -75,11 +75,14 @@ export async function waitFor<T>(
   what: string | (() => string) = 'condition',
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
-  for (;;) {
+  for (let late = false; ; ) {
     const v = await fn();
     if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > end)
+    // past the deadline, one more look after a turn of the event loop: a loop stalled past the deadline fires the
+    // timer below before it reads what the sockets received meanwhile
+    if (late)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    late = Date.now() > end;
     await new Promise((r) => setTimeout(r, 200));
   }
 }

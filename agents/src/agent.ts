@@ -10,6 +10,7 @@ import { resolveInterfaces } from './net.ts';
 import { isRecorder, NvrIndex } from './nvr.ts';
 import { MessageFactory, type MessageSink } from './output.ts';
 import { configSecrets, RedactingSink, Redactor } from './redact.ts';
+import { ReferenceStore } from './references.ts';
 import type { RetentionThresholds } from './retention.ts';
 import { Scheduler } from './scheduler.ts';
 
@@ -41,6 +42,8 @@ export class Agent {
     private readonly log?: Logger,
     redactor = new Redactor(configSecrets(config)),
     thresholds?: RetentionThresholds,
+    /** the cameras' confirmed reference views (kept in memory only when none is given) */
+    readonly references = new ReferenceStore(),
   ) {
     this.thresholds = thresholds;
     this.sink = new RedactingSink(sink, redactor);
@@ -54,6 +57,7 @@ export class Agent {
       limits: makeLimits(config),
       log,
       thresholds: () => this.thresholds,
+      reference: (cameraId) => references.get(cameraId),
     };
   }
 
@@ -111,6 +115,12 @@ export class Agent {
       first || t.maxGapMinutes !== this.thresholds!.maxGapMinutes || t.gapWindowDays !== this.thresholds!.gapWindowDays;
     this.thresholds = t;
     if (changed) for (const c of this.cameras.values()) c.runNow('retention');
+  }
+
+  /** A reference view from the centre: kept, and the camera's picture compared with it at once. */
+  async setReference(cameraId: string, version: string, jpegBase64?: string): Promise<void> {
+    await this.references.set(cameraId, version, jpegBase64);
+    this.checkNow(cameraId, 'stream');
   }
 
   resync(): void {

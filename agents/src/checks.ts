@@ -27,6 +27,8 @@ export interface CheckContext {
   log?: Logger;
   /** what the centre said of the school's profile for retention searches; undefined until it has */
   thresholds: () => RetentionThresholds | undefined;
+  /** the camera's confirmed reference view (references.ts), if staff have confirmed one */
+  reference?: (cameraId: string) => Uint8Array | undefined;
 }
 
 export function makeLimits(config: AgentConfig): CheckContext['limits'] {
@@ -222,6 +224,7 @@ export class CameraChecks {
       // a picture only when the centre can take it now (pictures are not kept for later: only the latest counts)
       snapshot: cfg.stream.snapshots && (this.ctx.sink.wantsSnapshots?.() ?? false),
       limits: this.ctx.thresholds(),
+      reference: this.ctx.reference?.(this.id),
     });
     if (r.measurement) {
       const m = { cameraId: this.id, at: new Date().toISOString(), ...r.measurement };

@@ -29,6 +29,8 @@ export interface LinkOptions {
   backoffMaxMs?: number;
   /** ca/cert options for wss with private certificates */
   tls?: CentreTls;
+  /** the cameras' reference views held (camera → version), named in the hello */
+  references?: () => Record<string, string>;
 }
 
 export interface LinkEvents {
@@ -49,8 +51,11 @@ export interface LinkEvents {
       gapWindowDays: number;
       maxBlur?: number;
       minContrast?: number;
+      minSceneSimilarity?: number;
     },
   ];
+  /** a camera's reference view confirmed at the centre (without jpeg: it has none any more) */
+  reference: [{ cameraId: string; version: string; jpeg?: string }];
 }
 
 /**
@@ -166,6 +171,7 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
           agentId: this.o.agentId,
           lastSeq: this.o.journal.lastSeq,
           journalId: this.o.journal.id,
+          references: this.o.references?.(),
         } satisfies AgentFrame),
       );
     });
@@ -208,6 +214,9 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
         break;
       case 'requirements':
         this.emit('requirements', frame);
+        break;
+      case 'reference':
+        this.emit('reference', frame);
         break;
       case 'ack':
         this.o.journal.ack(frame.seq);

@@ -12,6 +12,7 @@ import { ServerLink } from './link.ts';
 import { resolveInterfaces } from './net.ts';
 import { type MessageSink, NdjsonSink } from './output.ts';
 import { configSecrets, Redactor } from './redact.ts';
+import { ReferenceStore, referencesFileOf } from './references.ts';
 import { checkStatusFile, keepStatusFile, statusFileOf } from './status-file.ts';
 import type { CentreTls } from './tls.ts';
 
@@ -196,6 +197,7 @@ program
       pino.destination(2),
     );
     let link: ServerLink | undefined;
+    let references: ReferenceStore | undefined;
     let sink: MessageSink;
     if (o.stdout) sink = new NdjsonSink();
     else {
@@ -208,7 +210,10 @@ program
       }
       redactor.add(token);
       const journal = new Journal(s.journalDir, s.journalMaxMb * 1024 * 1024);
+      references = new ReferenceStore(referencesFileOf(s.tokenFile));
+      const refs = references;
       link = new ServerLink({
+        references: () => refs.versions(),
         urls: s.url,
         token,
         agentId: config.agentId,
@@ -239,7 +244,18 @@ program
       o.stdout
         ? { maxGapMinutes: config.requirements.maxGapMinutes, gapWindowDays: config.retention.maxGapWindowDays }
         : undefined,
+      references,
     );
+    link?.on('reference', (r) => {
+      agent.setReference(r.cameraId, r.version, r.jpeg).then(
+        () =>
+          log.info(
+            { cameraId: r.cameraId, version: r.version },
+            r.jpeg ? 'reference view kept' : 'reference view dropped',
+          ),
+        (err) => log.error({ cameraId: r.cameraId, err: (err as Error).message }, 'reference view not usable'),
+      );
+    });
     link?.on('requirements', (r) => {
       log.info({ profile: r.profile, version: r.version }, 'requirements from the centre');
       agent.setThresholds(r);

@@ -42,6 +42,7 @@ export interface RetentionThresholds {
   /** the picture's limits from the school's profile (defaults in probe/stream.ts when the centre sends none) */
   maxBlur?: number;
   minContrast?: number;
+  minSceneSimilarity?: number;
 }
 
 /** reported gaps at most (the longest ones): a camera that records in bits does not make an endless report */

@@ -137,6 +137,11 @@ export const CameraView = z.object({
   clockDriftSeconds: z.number().optional(),
   /** when the latest picture was taken (the picture itself: GET /cameras/:id/snapshot, for the roles allowed) */
   snapshotAt: IsoTime.optional(),
+  /** the confirmed reference view: when its picture was taken, who confirmed it (GET /cameras/:id/reference) */
+  referenceAt: IsoTime.optional(),
+  referenceBy: z.string().optional(),
+  /** the latest deep check's similarity to the reference view (0–1; absent: no reference or not measured yet) */
+  sceneSimilarity: z.number().optional(),
   /** the name people use (set by staff, else what the camera announces) and the zone it watches */
   name: z.string().optional(),
   zone: z.string().optional(),
@@ -148,6 +153,8 @@ export type CameraView = z.infer<typeof CameraView>;
 /** What the audit log records: views of pictures and video, and every security-relevant change. */
 export const AuditAction = z.enum([
   'snapshot_view',
+  'reference_view',
+  'reference_confirmed',
   'login',
   'login_failed',
   'login_throttled',

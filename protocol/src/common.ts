@@ -26,6 +26,7 @@ export const Reason = z.enum([
   'frozen_picture',
   'blurred_picture', // out of focus or smeared: the picture's blur above the profile's maximum
   'covered_picture', // covered, sprayed or facing a wall: almost no contrast in the picture
+  'scene_changed', // turned away or moved: the picture no longer matches the view staff confirmed
   'resolution_below_configured', // stream delivers less than the camera's own encoder configuration says
   'fps_below_configured',
   'resolution_below_required', // less than the school's requirement profile

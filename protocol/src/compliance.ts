@@ -46,6 +46,11 @@ export const Profile = z.object({
   maxBlur: z.number().positive().default(15),
   /** a picture whose luma spread (90th − 10th percentile, 0–255) is below this is covered or facing a wall */
   minContrast: z.number().nonnegative().default(24),
+  /**
+   * a picture less similar than this to the camera's confirmed reference view (SSIM of 64×36 greyscale, 1 =
+   * identical; the same scene measures 0.8–1, another view about 0–0.2) shows the camera turned away or moved
+   */
+  minSceneSimilarity: z.number().min(0).max(1).default(0.4),
 });
 export type Profile = z.infer<typeof Profile>;
 

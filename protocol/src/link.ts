@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { AgentId, PROTOCOL_VERSION } from './common.ts';
-import { AgentMessage } from './messages.ts';
+import { AgentId, CameraId, IsoTime, PROTOCOL_VERSION } from './common.ts';
+import { AgentMessage, MAX_SNAPSHOT_BYTES } from './messages.ts';
 
 /** Most messages one batch may carry, and the largest frame either side accepts. */
 export const MAX_BATCH = 1000;
 export const MAX_FRAME_BYTES = 1024 * 1024;
+/** a reference picture in a frame (base64 of a picture of at most MAX_SNAPSHOT_BYTES) */
+const MAX_REFERENCE_BASE64 = Math.ceil(MAX_SNAPSHOT_BYTES / 3) * 4;
 
 /** Agent → server over the link websocket. */
 export const AgentFrame = z.discriminatedUnion('type', [
@@ -22,6 +24,11 @@ export const AgentFrame = z.discriminatedUnion('type', [
     journalId: z
       .string()
       .regex(/^[A-Za-z0-9_-]{8,64}$/)
+      .optional(),
+    /** the reference views the agent holds (camera → version): the server sends the ones missing or outdated */
+    references: z
+      .record(CameraId, IsoTime)
+      .refine((r) => Object.keys(r).length <= 5000, 'at most 5000 references')
       .optional(),
   }),
   /** messages in order; seq numbers the batch, per agent, strictly increasing across restarts */
@@ -68,6 +75,19 @@ export const ServerFrame = z.discriminatedUnion('type', [
     /** the picture's limits (optional: a centre from before them sends none, the agent keeps its defaults) */
     maxBlur: z.number().positive().optional(),
     minContrast: z.number().nonnegative().optional(),
+    minSceneSimilarity: z.number().min(0).max(1).optional(),
+  }),
+  /**
+   * a camera's reference view, confirmed by staff in the dashboard (a picture the agent took): each deep check
+   * compares the picture with it. Sent when confirmed, and after welcome for every reference the agent's hello did
+   * not name at its version; without `jpeg` the camera has none any more.
+   */
+  z.object({
+    type: z.literal('reference'),
+    cameraId: CameraId,
+    /** when the confirmed picture was taken: the reference's version */
+    version: IsoTime,
+    jpeg: z.base64().max(MAX_REFERENCE_BASE64).optional(),
   }),
   /**
    * send every camera's identity and state again: the centre lost state (its store came back empty), or marked the

@@ -28,6 +28,9 @@ export const PictureCheck = z.object({
   contrast: z.number().nonnegative().optional(),
   blurred: z.boolean().optional(),
   covered: z.boolean().optional(),
+  /** SSIM of the picture against the camera's confirmed reference view (absent: no reference yet) */
+  sceneSimilarity: z.number().min(0).max(1).optional(),
+  sceneChanged: z.boolean().optional(),
 });
 export type PictureCheck = z.infer<typeof PictureCheck>;
 

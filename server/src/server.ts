@@ -40,6 +40,7 @@ import { Metrics } from './services/metrics.ts';
 import { Notifier } from './services/notifier.ts';
 import { PdfThread } from './services/pdf-offthread.ts';
 import { expirePictures } from './services/picture-lifecycle.ts';
+import { ReferenceService } from './services/references.ts';
 import { registryFromCsv } from './services/registry-csv.ts';
 import { StoreGuard } from './services/store-guard.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
@@ -148,6 +149,7 @@ export async function startServer(
   const bus = new DeltaBus(redis, sub, keys.deltas());
   bus.onListenerError = (err) => log.error({ err }, 'a live listener failed');
   await bus.start();
+  const references = new ReferenceService({ store, state, bus });
   const grid = new GridCache(state);
   bus.on('deltas', (d) => grid.apply(d));
   bus.on('resubscribed', () => {
@@ -330,6 +332,7 @@ export async function startServer(
       alerts,
       alertRepo,
       store,
+      references,
       audit: new AuditRepository(redis, keys),
       bus,
       log,
@@ -371,6 +374,7 @@ export async function startServer(
     compliance,
     archive,
     alerts,
+    references,
     bus,
     monitor,
     metrics,

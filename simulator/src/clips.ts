@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import ffmpeg from 'fluent-ffmpeg';
 
 /** What a camera's picture looks like. */
-export type PictureKind = 'normal' | 'black' | 'frozen' | 'blurred' | 'covered';
+export type PictureKind = 'normal' | 'black' | 'frozen' | 'blurred' | 'covered' | 'turned';
 
 export interface ClipSpec {
   width: number;
@@ -41,6 +41,9 @@ function lavfiSource(spec: ClipSpec): { input: string; filter?: string } {
     case 'covered':
       // covered or sprayed over: an even grey with the sensor's own noise (still alive, not black, not frozen)
       return { input: `color=c=0x3a3a3a:s=${size}:r=${spec.fps}`, filter: 'noise=alls=6:allf=t' };
+    case 'turned':
+      // turned away or moved: a live, sharp picture, but of another view (another test pattern)
+      return { input: `testsrc2=s=${size}:r=${spec.fps}` };
     default:
       return { input: `testsrc=s=${size}:r=${spec.fps}` };
   }

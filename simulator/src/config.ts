@@ -9,7 +9,8 @@ export const Faults = z.object({
   offline: z.boolean().default(false),
   /** ONVIF answers, RTSP port closed */
   rtspDown: z.boolean().default(false),
-  picture: z.enum(['normal', 'black', 'frozen', 'blurred', 'covered']).default('normal'),
+  /** turned: the camera turned away (or moved) — a live, sharp picture of another view */
+  picture: z.enum(['normal', 'black', 'frozen', 'blurred', 'covered', 'turned']).default('normal'),
   /** what the stream really delivers, when lower than the encoder configuration claims */
   streamWidth: z.int().positive().optional(),
   streamHeight: z.int().positive().optional(),

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Journal } from '../../agents/src/journal.ts';
 import { type Chain, startChain } from '../chain.ts';
+import { enrolFakeAgent, FakeAgent } from '../fake-agent.ts';
 import { waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api } from '../server-helpers.ts';
 
@@ -137,6 +138,94 @@ describe('simulated cameras → agent → link → server → REST and live push
     const aud = admin();
     await aud.login('aud-pic', 'auditor-pw-1');
     expect((await aud.get(`/cameras/${target.cameraId}/snapshot`)).status).toBe(403);
+  });
+
+  it("staff confirm a camera's view; each check compares with it: turned away is scene_changed, back is online", async () => {
+    const api = admin();
+    await api.login('admin', ADMIN_PASSWORD);
+    const target = await waitFor(
+      async () => (await ourCams(api)).find((c) => c.status === 'online'),
+      30_000,
+      'an online camera',
+    );
+    const id = target.cameraId;
+    const name = sim.list().find((c) => c.serial === target.serial)!.name;
+    const view = async () => (await api.get(`/cameras/${id}`)).json as Record<string, unknown> & { reasons: string[] };
+    chain.agent.checkNow(id, 'stream');
+    const snapshotAt = (await waitFor(async () => (await view()).snapshotAt, 40_000, 'a picture')) as string;
+    const user = (username: string, role: string) =>
+      api.post('/users', { username, role, regions: [], schoolId: SCHOOL, password: `${username}-password-1` });
+    expect((await user('ref-staff', 'school')).status).toBe(200);
+    expect(
+      (await api.post('/users', { username: 'ref-aud', role: 'auditor', regions: [], password: 'aud-pw-12345' }))
+        .status,
+    ).toBe(200);
+    const staff = admin();
+    await staff.login('ref-staff', 'ref-staff-password-1');
+    const aud = admin();
+    await aud.login('ref-aud', 'aud-pw-12345');
+    const confirm = (who: Api, at: string) => who.post(`/cameras/${id}/reference`, { snapshotAt: at });
+    expect((await confirm(aud, snapshotAt)).status).toBe(403); // auditors see no pictures, confirm none
+    expect((await confirm(staff, '2020-01-01T00:00:00.000Z')).status).toBe(409); // not the picture there now
+    expect((await staff.get(`/cameras/${id}/reference`)).status).toBe(404);
+    expect((await confirm(staff, snapshotAt)).status).toBe(200);
+    // the agent holds it (told at once over its link) and compares at once: the same view
+    await waitFor(
+      () => chain.agent.references.versions()[id] === snapshotAt || undefined,
+      10_000,
+      'the agent to hold it',
+    );
+    const same = await waitFor(
+      async () => {
+        const v = await view();
+        return typeof v.sceneSimilarity === 'number' ? v : undefined;
+      },
+      40_000,
+      'a similarity',
+    );
+    expect(same).toMatchObject({ referenceAt: snapshotAt, referenceBy: 'ref-staff' });
+    expect(same.sceneSimilarity).toBeGreaterThan(0.6);
+    expect(same.reasons).not.toContain('scene_changed');
+    const ref = await staff.get(`/cameras/${id}/reference`);
+    expect(ref.bytes!.subarray(0, 2).toString('hex')).toBe('ffd8');
+    const audit = (await api.get(`/audit?cameraId=${id}`)).json as { action: string; username: string }[];
+    expect(audit.map((a) => `${a.action}:${a.username}`)).toEqual(
+      expect.arrayContaining(['reference_confirmed:ref-staff', 'reference_view:ref-staff']),
+    );
+    // turned away: a sharp, live picture of another view
+    await sim.setFaults(name, { picture: 'turned' });
+    chain.agent.checkNow(id, 'stream');
+    const turned = await waitFor(
+      async () => {
+        const v = await view();
+        return v.reasons.includes('scene_changed') ? v : undefined;
+      },
+      40_000,
+      'scene_changed',
+    );
+    expect(turned.status).toBe('degraded');
+    expect(turned.sceneSimilarity).toBeLessThan(0.4);
+    expect(turned.reasons).not.toContain('blurred_picture');
+    // another agent of the school is given the reference on connecting; one that names it at its version is not
+    const fresh = await enrolFakeAgent(api, chain.server.url, SCHOOL, 'agent-almaty-spare');
+    const given = await waitFor(() => fresh.frames.find((f) => f.type === 'reference'), 5000, 'the reference');
+    expect(given).toMatchObject({ cameraId: id, version: snapshotAt });
+    fresh.ws.close();
+    const holder = new FakeAgent(fresh.url, fresh.token, fresh.agentId);
+    const other = (await ourCams(api)).find((c) => c.cameraId !== id)!.cameraId;
+    // (and a camera of another school it names is none of its business)
+    holder.references = { [id]: snapshotAt, [other]: snapshotAt, 'cam-00000000000000ff': snapshotAt };
+    await holder.connect();
+    await new Promise((r) => setTimeout(r, 500));
+    // the camera it holds at its version: nothing; one without a reference at the centre: dropped
+    expect(holder.frames.filter((f) => f.type === 'reference')).toEqual([
+      { type: 'reference', cameraId: other, version: snapshotAt },
+    ]);
+    holder.ws.close();
+    // turned back
+    await sim.setFaults(name, 'clear');
+    chain.agent.checkNow(id, 'stream');
+    await waitFor(async () => ((await view()).status === 'online' ? true : undefined), 40_000, 'online again');
   });
 
   it('loses no report while the server is down for 30 s (sequence numbers prove it)', async () => {

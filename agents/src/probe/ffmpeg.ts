@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isJpeg } from '@kuzet/protocol';
 import ffmpeg from 'fluent-ffmpeg';
 import { z } from 'zod';
 import { stripUserinfo } from '../redact.ts';
+import { THUMB_BYTES, THUMB_HEIGHT, THUMB_WIDTH } from './similarity.ts';
 
 /**
  * The one place the agent runs ffprobe/ffmpeg (through fluent-ffmpeg). Output from the tools is validated;
@@ -182,10 +183,55 @@ export function parseFrameMd5(text: string): { frames: number; spanSeconds: numb
 /** Largest width of a snapshot (scaled down keeping the aspect ratio; never up). */
 export const SNAPSHOT_WIDTH = 640;
 
+/** ffmpeg's options writing one frame as the small greyscale picture scene similarity compares (similarity.ts) */
+const THUMB_OUTPUT = [
+  '-map 0:v:0',
+  '-an',
+  '-frames:v 1',
+  '-vf',
+  `scale=${THUMB_WIDTH}:${THUMB_HEIGHT}:flags=area,format=gray`,
+  '-f rawvideo',
+];
+
+const readThumb = async (path: string): Promise<Uint8Array | undefined> => {
+  const b = await readFile(path).catch(() => undefined);
+  return b && b.length === THUMB_BYTES ? new Uint8Array(b) : undefined;
+};
+
+/** A reference picture (a JPEG) as the small greyscale picture each deep check's frame is compared with. */
+export async function thumbnailOf(jpeg: Buffer): Promise<Uint8Array> {
+  if (!isJpeg(jpeg)) throw new ToolError('bad_output', 'the reference picture is not a JPEG');
+  const stem = join(tmpdir(), `kuzet-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    await writeFile(`${stem}.jpg`, jpeg);
+    await new Promise<void>((resolve, reject) => {
+      const cmd = ffmpeg(`${stem}.jpg`)
+        .output(`${stem}.gray`)
+        .outputOptions(THUMB_OUTPUT)
+        .on('error', (err: Error) => {
+          clearTimeout(timer);
+          reject(new ToolError('bad_output', `the reference picture did not decode: ${err.message.slice(0, 200)}`));
+        })
+        .on('end', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      const timer = setTimeout(() => cmd.kill('SIGKILL'), 10_000);
+      cmd.run();
+    });
+    const thumb = await readThumb(`${stem}.gray`);
+    if (!thumb) throw new ToolError('bad_output', 'the reference picture gave no frame');
+    return thumb;
+  } finally {
+    await rm(`${stem}.jpg`, { force: true });
+    await rm(`${stem}.gray`, { force: true });
+  }
+}
+
 /**
  * ffmpeg over `seconds` of live video: decodes it for blackdetect/freezedetect and copies packets to framemd5
- * for the real frame rate and bitrate; with `snapshot`, also writes one frame as a small JPEG (same decode, no
- * second connection to the camera).
+ * for the real frame rate and bitrate; with `snapshot`, also writes one frame as a small JPEG, and with `thumbnail`
+ * one as the greyscale picture compared with the reference view (same decode, no second connection to the camera).
  */
 export async function analyseStream(
   url: string,
@@ -193,11 +239,13 @@ export async function analyseStream(
   seconds: number,
   timeoutMs: number,
   snapshot = false,
-): Promise<Analysis & { snapshot?: Buffer }> {
+  thumbnail = false,
+): Promise<Analysis & { snapshot?: Buffer; thumbnail?: Uint8Array }> {
   const stem = join(tmpdir(), `kuzet-${process.pid}-${randomBytes(6).toString('hex')}`);
   const md5Path = `${stem}.framemd5`;
   const jpgPath = `${stem}.jpg`;
   const statsPath = `${stem}.stats`;
+  const thumbPath = `${stem}.gray`;
   const lines: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -229,6 +277,7 @@ export async function analyseStream(
             '-f image2',
             '-update 1',
           ]);
+      if (thumbnail) cmd.output(thumbPath).outputOptions(THUMB_OUTPUT);
       cmd
         .on('stderr', (l: string) => {
           if (lines.length < 500) lines.push(l);
@@ -252,7 +301,9 @@ export async function analyseStream(
     const analysedSeconds = m.spanSeconds + (m.fps > 0 ? 1 / m.fps : 0);
     const jpeg = snapshot ? await readFile(jpgPath).catch(() => undefined) : undefined;
     const stats = parsePictureStats(await readFile(statsPath, 'utf8').catch(() => ''));
+    const thumb = thumbnail ? await readThumb(thumbPath) : undefined;
     return {
+      ...(thumb ? { thumbnail: thumb } : {}),
       ...m,
       analysedSeconds,
       ...parseDetectLines(lines, analysedSeconds),
@@ -264,5 +315,6 @@ export async function analyseStream(
     await rm(md5Path, { force: true });
     await rm(jpgPath, { force: true });
     await rm(statsPath, { force: true });
+    await rm(thumbPath, { force: true });
   }
 }

@@ -37,4 +37,14 @@ describe('streamReasons', () => {
       'blurred_picture',
     ]);
   });
+  it('a view unlike the confirmed one is scene_changed, besides the other findings but not a black or covered one', () => {
+    const turned = { ...base.picture, sceneSimilarity: 0.05, sceneChanged: true };
+    expect(streamReasons({ ...base, picture: turned })).toEqual(['scene_changed']);
+    expect(streamReasons({ ...base, picture: { ...turned, blurred: true } })).toEqual([
+      'blurred_picture',
+      'scene_changed',
+    ]);
+    expect(streamReasons({ ...base, picture: { ...turned, covered: true } })).toEqual(['covered_picture']);
+    expect(streamReasons({ ...base, picture: { ...turned, black: true } })).toEqual(['black_picture']);
+  });
 });

@@ -1,12 +1,13 @@
 import type { MediaProfile, Reason, StreamMeasurement } from '@kuzet/protocol';
 import { analyseStream, probeStream, ToolError, withCredentials } from './ffmpeg.ts';
+import { ssim } from './similarity.ts';
 
 /** A picture counts as black/frozen when it is so for most of the analysed time. */
 const PICTURE_SHARE = 0.8;
 /** Measured frame rate may fall this far below the configured one before it is a fault (jitter, clock). */
 const FPS_TOLERANCE = 0.85;
 /** the picture's limits when the centre sent none (protocol Profile's defaults) */
-export const PICTURE_LIMITS = { maxBlur: 15, minContrast: 24 };
+export const PICTURE_LIMITS = { maxBlur: 15, minContrast: 24, minSceneSimilarity: 0.4 };
 
 /**
  * The health findings of a deep check: the picture, and a stream below the camera's own configuration. Whether the
@@ -20,6 +21,8 @@ export function streamReasons(m: Omit<StreamMeasurement, 'cameraId' | 'at'>): Re
   else if (m.picture?.covered) reasons.push('covered_picture');
   else if (m.picture?.frozen) reasons.push('frozen_picture');
   else if (m.picture?.blurred) reasons.push('blurred_picture');
+  // a black or covered picture matches no view: that finding says it already
+  if (m.picture?.sceneChanged && !m.picture.black && !m.picture.covered) reasons.push('scene_changed');
   if (c && m.width * m.height < c.width * c.height) reasons.push('resolution_below_configured');
   if (c && c.fps > 0 && m.fps < c.fps * FPS_TOLERANCE) reasons.push('fps_below_configured');
   return reasons;
@@ -43,7 +46,9 @@ export async function checkStream(
     timeoutMs: number;
     snapshot?: boolean;
     /** the school profile's picture limits (PICTURE_LIMITS when the centre sent none) */
-    limits?: { maxBlur?: number; minContrast?: number };
+    limits?: { maxBlur?: number; minContrast?: number; minSceneSimilarity?: number };
+    /** the camera's confirmed reference view (similarity.ts), when staff have confirmed one */
+    reference?: Uint8Array;
   },
 ): Promise<StreamCheckResult> {
   if (!profile.streamUri) return { reasons: ['rtsp_down'], detail: 'the camera gave no stream URI' };
@@ -51,7 +56,16 @@ export async function checkStream(
   const t0 = Date.now();
   try {
     const info = await probeStream(url, opts.transport, opts.timeoutMs);
-    const a = await analyseStream(url, opts.transport, opts.analyseSeconds, opts.timeoutMs, opts.snapshot);
+    const a = await analyseStream(
+      url,
+      opts.transport,
+      opts.analyseSeconds,
+      opts.timeoutMs,
+      opts.snapshot,
+      opts.reference !== undefined,
+    );
+    const similarity = opts.reference && a.thumbnail ? ssim(opts.reference, a.thumbnail) : undefined;
+    const minSimilarity = opts.limits?.minSceneSimilarity ?? PICTURE_LIMITS.minSceneSimilarity;
     const measurement: Omit<StreamMeasurement, 'cameraId' | 'at'> = {
       profileToken: profile.token,
       codec: info.codec,
@@ -73,6 +87,7 @@ export async function checkStream(
         ...(a.contrast !== undefined
           ? { contrast: a.contrast, covered: a.contrast < (opts.limits?.minContrast ?? PICTURE_LIMITS.minContrast) }
           : {}),
+        ...(similarity !== undefined ? { sceneSimilarity: similarity, sceneChanged: similarity < minSimilarity } : {}),
       },
       durationMs: Date.now() - t0,
     };

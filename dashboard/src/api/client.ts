@@ -173,6 +173,9 @@ export const api = {
   schoolCameras: (id: string) => call(z.array(CameraView), `/schools/${encodeURIComponent(id)}/cameras`),
   schoolHistory: (id: string) => call(z.array(HistoryEntry), `/schools/${encodeURIComponent(id)}/history?limit=50`),
   camera: (id: string) => call(CameraDetail, `/cameras/${encodeURIComponent(id)}`),
+  /** the picture taken at snapshotAt becomes the camera's reference view (409: a newer one came meanwhile) */
+  confirmReference: (id: string, snapshotAt: string) =>
+    call(Ok, `/cameras/${encodeURIComponent(id)}/reference`, { method: 'POST', body: { snapshotAt } }),
   cameraHistory: (id: string) => call(z.array(HistoryEntry), `/cameras/${encodeURIComponent(id)}/history?limit=200`),
   measurements: (id: string) => call(z.array(MeasurementEntry), `/cameras/${encodeURIComponent(id)}/measurements`),
   alerts: (q: { state?: 'active' | 'all'; region?: string; severity?: string } = {}) =>

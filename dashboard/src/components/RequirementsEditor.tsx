@@ -16,6 +16,7 @@ const NUMBERS = [
   'minCameras',
   'maxBlur',
   'minContrast',
+  'minSceneSimilarity',
 ] as const satisfies readonly (keyof Profile)[];
 
 /**
@@ -78,6 +79,7 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
                   <td key={k}>
                     <input
                       type="number"
+                      step="any"
                       aria-label={`${p.name} ${k}`}
                       name={`${p.name}.${k}`}
                       value={Number.isNaN(p[k]) ? '' : String(p[k])}

@@ -80,7 +80,7 @@ export function CameraPage() {
             <section className="panel">
               <h2>{t('school.picture')}</h2>
               {picturesAllowed(user) ? (
-                <CameraPicture cameraId={c.cameraId} snapshotAt={c.snapshotAt} />
+                <CameraPicture facts={c} onChanged={camera.reload} />
               ) : (
                 <p className="muted small">{t('school.notAllowed')}</p>
               )}

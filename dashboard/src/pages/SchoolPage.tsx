@@ -217,7 +217,7 @@ function CameraTable({
             <td>{formatTime(c.since, lang)}</td>
             {pictures && (
               <td>
-                <CameraPicture cameraId={c.cameraId} snapshotAt={c.snapshotAt} />
+                <CameraPicture facts={c} />
               </td>
             )}
           </tr>

@@ -19,6 +19,7 @@ import type { GridCache } from '../services/grid-cache.ts';
 import type { IntegrityService } from '../services/integrity.ts';
 import type { Metrics } from '../services/metrics.ts';
 import type { PdfThread } from '../services/pdf-offthread.ts';
+import type { ReferenceService } from '../services/references.ts';
 
 export interface AppContext {
   redis: Redis;
@@ -43,6 +44,8 @@ export interface AppContext {
   alertRepo: AlertRepository;
   /** camera pictures */
   store: ObjectStore;
+  /** the cameras' confirmed reference views */
+  references: ReferenceService;
   audit: AuditRepository;
   /** live fan-out and orders to every instance (e.g. close a revoked agent's link) */
   bus: DeltaBus;

@@ -1,4 +1,4 @@
-import { AuditEntry, CameraId, PICTURE_ROLES } from '@kuzet/protocol';
+import { AuditEntry, CameraId, IsoTime, PICTURE_ROLES } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { snapshotKey } from '../services/ingest.ts';
@@ -45,6 +45,66 @@ export function snapshotRoutes(ctx: AppContext): Router {
       ctx.metrics.snapshots.inc({ result: 'viewed' });
       res.set({ 'Cache-Control': 'no-store, private', 'Content-Type': pic.contentType });
       res.send(pic.body);
+    },
+  );
+
+  r.get(
+    '/cameras/:id/reference',
+    viewers,
+    validate({
+      method: 'get',
+      path: '/cameras/:id/reference',
+      summary: "the camera's confirmed reference view (image/jpeg); every view is audited",
+      roles: 'admin, operator (own regions), school (own school); not auditors',
+      params: z.object({ id: CameraId }),
+    }),
+    async (req, res) => {
+      const id = (res.locals.params as { id: string }).id;
+      const school = await cameraSchool(ctx, req.user!, id);
+      if (!school) return void res.status(404).json({ error: 'no such camera' });
+      const pic = await ctx.references.picture(id);
+      if (!pic) return void res.status(404).json({ error: 'no reference view of this camera yet' });
+      await ctx.audit.record({ ...actor(req), action: 'reference_view', cameraId: id, schoolId: school.id });
+      res.set({ 'Cache-Control': 'no-store, private', 'Content-Type': pic.contentType });
+      res.send(pic.body);
+    },
+  );
+
+  r.post(
+    '/cameras/:id/reference',
+    viewers,
+    validate({
+      method: 'post',
+      path: '/cameras/:id/reference',
+      summary:
+        "confirms the camera's latest picture (the one taken at snapshotAt) as the view it must keep: each deep " +
+        'check compares with it (scene_changed when turned away or moved)',
+      roles: 'admin, operator (own regions), school (own school); not auditors',
+      params: z.object({ id: CameraId }),
+      body: z.object({ snapshotAt: IsoTime }),
+    }),
+    async (req, res) => {
+      const id = (res.locals.params as { id: string }).id;
+      const school = await cameraSchool(ctx, req.user!, id);
+      if (!school) return void res.status(404).json({ error: 'no such camera' });
+      const { snapshotAt } = res.locals.body as { snapshotAt: string };
+      const r = await ctx.references.confirm(id, snapshotAt, req.user!.username);
+      if (!r.ok)
+        return void res.status(r.why === 'changed' ? 409 : 404).json({
+          error:
+            r.why === 'changed'
+              ? 'the camera has sent a newer picture since: look at it before confirming'
+              : 'no picture of this camera to confirm',
+          code: r.why,
+        });
+      await ctx.audit.record({
+        ...actor(req),
+        action: 'reference_confirmed',
+        cameraId: id,
+        schoolId: school.id,
+        detail: `picture of ${snapshotAt}`,
+      });
+      res.json({ referenceAt: snapshotAt, referenceBy: req.user!.username });
     },
   );
 

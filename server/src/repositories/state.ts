@@ -206,6 +206,28 @@ export class StateRepository {
     return out;
   }
 
+  /** A confirmed reference view: the time its picture was taken, who confirmed it; the old similarity is void. */
+  async setReference(cameraId: string, at: string, by: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.keys.cam(cameraId), { refAt: at, refBy: by })
+      .hdel(this.keys.cam(cameraId), 'sim')
+      .exec();
+  }
+
+  /** The reference views' versions (refAt) of these cameras, for those that have one. */
+  async referenceVersions(ids: string[]): Promise<Map<string, string>> {
+    const p = this.redis.pipeline();
+    for (const id of ids) p.hget(this.keys.cam(id), 'refAt');
+    const res = (await p.exec()) ?? [];
+    const out = new Map<string, string>();
+    ids.forEach((id, i) => {
+      const v = res[i]?.[1];
+      if (typeof v === 'string' && v) out.set(id, v);
+    });
+    return out;
+  }
+
   async schoolCameraIds(schoolId: string): Promise<string[]> {
     return (await this.redis.smembers(this.keys.schoolCams(schoolId))).sort();
   }
@@ -271,6 +293,8 @@ export function toView(id: string, h: Record<string, string>): CameraView {
     retainedDays: num(h.retainedDays),
     clockDriftSeconds: num(h.clockDriftSeconds),
     snapshotAt: h.snapshotAt,
+    ...(h.refAt ? { referenceAt: h.refAt, referenceBy: h.refBy } : {}),
+    ...(h.refAt && h.sim !== undefined ? { sceneSimilarity: Number(h.sim) } : {}),
     ...(cameraName(h) ? { name: cameraName(h) } : {}),
     ...(h.zone ? { zone: h.zone } : {}),
     ...(h.comp !== undefined ? { compliance: (h.comp ? h.comp.split(',') : []) as ComplianceReason[] } : {}),

@@ -18,6 +18,7 @@ describe('alert rules', () => {
   it('maps status and reasons to rules; link down and unknown raise none for the camera', () => {
     expect([...cameraRules('degraded', ['blurred_picture'])]).toEqual(['picture_bad']);
     expect([...cameraRules('degraded', ['covered_picture'])]).toEqual(['picture_bad']);
+    expect([...cameraRules('degraded', ['scene_changed'])]).toEqual(['picture_bad']);
     expect([...cameraRules('offline', ['unreachable'])]).toEqual(['camera_offline']);
     expect([...cameraRules('degraded', ['rtsp_down', 'clock_drift'])].sort()).toEqual(['clock_drift', 'stream_down']);
     expect(

@@ -36,7 +36,8 @@ export function cameraRules(status: CentreStatus, reasons: Reason[]): Set<AlertR
   const has = (...r: Reason[]) => r.some((x) => reasons.includes(x));
   if (status !== 'offline') {
     if (has('rtsp_down', 'no_video')) out.add('stream_down');
-    if (has('black_picture', 'frozen_picture', 'blurred_picture', 'covered_picture')) out.add('picture_bad');
+    if (has('black_picture', 'frozen_picture', 'blurred_picture', 'covered_picture', 'scene_changed'))
+      out.add('picture_bad');
     if (has('resolution_below_required', 'fps_below_required')) out.add('resolution_low');
   }
   if (has('retention_short')) out.add('retention_short');

@@ -16,7 +16,9 @@ export type ControlMessage =
   /** grid entries changed behind the deltas' back (a camera released, a repair): reload (one region or all) */
   | { kind: 'grid_changed'; regionCode?: string }
   /** the requirement document has a new version: reload it, tell the agents */
-  | { kind: 'requirements_changed'; version: number };
+  | { kind: 'requirements_changed'; version: number }
+  /** a camera's reference view was confirmed: the instance holding its agent's link sends it */
+  | { kind: 'reference'; cameraId: string; agentId: string };
 
 export class DeltaBus extends EventEmitter<{
   deltas: [CameraDelta[]];

@@ -201,6 +201,7 @@ export class IngestService {
             height: s.height,
             fps: s.fps,
             ...(s.configured ? { cw: s.configured.width, ch: s.configured.height, cfps: s.configured.fps } : {}),
+            ...(s.picture?.sceneSimilarity !== undefined ? { sim: s.picture.sceneSimilarity } : {}),
           });
           this.state.setDocs(m, s.cameraId, { stream: s });
           this.measurements.append(m, s.cameraId, {

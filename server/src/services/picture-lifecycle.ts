@@ -2,6 +2,9 @@ import type { ObjectStore } from '../repositories/object-store.ts';
 
 /** where camera pictures live in the object store (one latest picture per camera: snapshotKey in ingest.ts) */
 export const PICTURES_PREFIX = 'snapshots/';
+/** where the confirmed reference views live: kept until replaced (never expired with the latest pictures) */
+export const REFERENCES_PREFIX = 'references/';
+export const referenceKey = (cameraId: string) => `${REFERENCES_PREFIX}${cameraId}.jpg`;
 
 /**
  * Children appear in these pictures: none is kept longer than the lifecycle (KUZET_PICTURE_DAYS). Deletes every

@@ -12,6 +12,7 @@ import type { DecodedFrame } from '../services/frame-decode.ts';
 import type { IngestResult, IngestService } from '../services/ingest.ts';
 import type { LinkMonitor } from '../services/link-monitor.ts';
 import type { Metrics } from '../services/metrics.ts';
+import type { ReferenceService } from '../services/references.ts';
 import type { FrameDecoder } from './frame-decoder.ts';
 
 const MAX_BAD_FRAMES = 5;
@@ -39,6 +40,8 @@ export interface AgentLinkDeps {
   compliance?: ComplianceService;
   /** the daily compliance archive: told of changes observed on days it already holds */
   archive?: ArchiveService;
+  /** the cameras' confirmed reference views, sent to their agents */
+  references?: ReferenceService;
 }
 
 /** The agents' websocket endpoint (/agent/link): bearer-token auth, batches with acks, heartbeats. */
@@ -75,6 +78,13 @@ export class AgentLinkServer {
         if (ws && this.tokenOf.get(ws) === m.tokenHash) this.revoked(ws, m.agentId);
       } else if (m.kind === 'resync_agents') {
         for (const ws of this.sockets.values()) this.send(ws, { type: 'resync', reason: m.reason });
+      } else if (m.kind === 'reference') {
+        const ws = this.sockets.get(m.agentId);
+        if (ws && d.references)
+          d.references.frame(m.cameraId).then(
+            (f) => f && this.send(ws, f),
+            (err) => d.log.error({ err, cameraId: m.cameraId }, 'sending a reference view failed'),
+          );
       }
     });
     // a revocation published while this instance's subscription was down is missed: check every open link's token.
@@ -97,6 +107,7 @@ export class AgentLinkServer {
       gapWindowDays: p.gapWindowDays,
       maxBlur: p.maxBlur,
       minContrast: p.minContrast,
+      minSceneSimilarity: p.minSceneSimilarity,
     });
   }
 
@@ -298,6 +309,9 @@ export class AgentLinkServer {
         const resync = wasDown || seq.reset || seq.ackedSeq === 0;
         this.send(ws, { type: 'welcome', ackedSeq: seq.ackedSeq, heartbeatSeconds: this.d.heartbeatSeconds, resync });
         await this.sendRequirements(ws, agent);
+        if (this.d.references && agent.schoolId)
+          for (const f of await this.d.references.framesForHello(agent.schoolId, frame.references ?? {}))
+            this.send(ws, f);
         return;
       }
       case 'ping':
