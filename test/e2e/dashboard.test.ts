@@ -252,6 +252,20 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await screenshot(page, 'school-staff');
     const audit = (await api.get(`/audit?cameraId=${cameraId}`)).json as { username: string }[];
     expect(audit[0]?.username).toBe('guard1');
+    // the guard sees what the camera must watch and confirms it as its reference view
+    const row = page.locator(`tr[data-camera="${cameraId}"]`);
+    await row.getByText('No confirmed view yet', { exact: false }).waitFor();
+    await row.locator('[data-testid=confirm-reference]').click();
+    await row.getByText('Confirmed: each check now compares', { exact: false }).waitFor();
+    await row.locator('[data-testid=reference]').getByText('by guard1', { exact: false }).waitFor();
+    await row.getByRole('button', { name: 'Show confirmed view' }).click();
+    await expect
+      .poll(() =>
+        row.locator('img[data-testid=reference-picture]').evaluate((i) => (i as HTMLImageElement).naturalWidth),
+      )
+      .toBeGreaterThan(0);
+    await screenshot(page, 'school-staff-reference');
+    await waitFor(() => chain.agent.references.versions()[cameraId], 10_000, 'the agent to hold the reference');
     guard.expectNotFound(true);
     await page.goto(`${base}/regions/KZ-71`);
     await page.waitForSelector('text=Not found, or not in your scope.');

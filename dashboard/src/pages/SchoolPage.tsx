@@ -127,6 +127,7 @@ export function SchoolPage() {
               minDays={school.data?.requirements?.minRetentionDays}
               lang={lang}
               pictures={pictures}
+              onChanged={cameras.reload}
             />
           )}
         </Async>
@@ -161,11 +162,14 @@ function CameraTable({
   minDays,
   lang,
   pictures,
+  onChanged,
 }: {
   cameras: CameraView[];
   minDays?: number;
   lang: string;
   pictures: boolean;
+  /** a camera's reference view was confirmed */
+  onChanged: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const sorted = [...cameras].sort((a, b) => (a.host ?? a.cameraId).localeCompare(b.host ?? b.cameraId));
@@ -217,7 +221,7 @@ function CameraTable({
             <td>{formatTime(c.since, lang)}</td>
             {pictures && (
               <td>
-                <CameraPicture facts={c} />
+                <CameraPicture facts={c} onChanged={onChanged} />
               </td>
             )}
           </tr>
