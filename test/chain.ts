@@ -7,6 +7,7 @@ import type { SimCameraConfigInput, Simulator } from '@kuzet/simulator';
 import { enrol } from '../agents/src/enrol.ts';
 import { Journal } from '../agents/src/journal.ts';
 import { ServerLink } from '../agents/src/link.ts';
+import { relayLive } from '../agents/src/live/relay.ts';
 import { ReferenceStore } from '../agents/src/references.ts';
 import { agentConfig, freePortRange, generatedSimulator, runTag, startRedis, startSimulator } from './helpers.ts';
 
@@ -99,6 +100,7 @@ export async function startChain(o: {
   link.on('resync', () => agent.resync());
   link.on('requirements', (r) => agent.setThresholds(r));
   link.on('reference', (r) => void agent.setReference(r.cameraId, r.version, r.jpeg));
+  const relay = relayLive(link, agent);
   link.start();
   await agent.start();
   const chain = {
@@ -122,7 +124,9 @@ export async function startChain(o: {
         KUZET_REGISTRY: '',
       }));
     },
+    relay,
     async stop() {
+      relay.stopAll();
       await agent.stop();
       await link.stop();
       await sim.stop();

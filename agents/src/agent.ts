@@ -5,10 +5,12 @@ import { CameraChecks, type CheckContext, makeLimits } from './checks.ts';
 import type { AgentConfig } from './config.ts';
 import { discoverAll, type Found, identifyHeard, WsDiscovery } from './discovery/index.ts';
 import type { Heard } from './discovery/wsd.ts';
-import { cameraIdFor, type Identified } from './identify.ts';
+import { cameraIdFor, type Identified, liveProfile } from './identify.ts';
+import type { LiveSource } from './live/relay.ts';
 import { resolveInterfaces } from './net.ts';
 import { isRecorder, NvrIndex } from './nvr.ts';
 import { MessageFactory, type MessageSink } from './output.ts';
+import { withCredentials } from './probe/ffmpeg.ts';
 import { configSecrets, RedactingSink, Redactor } from './redact.ts';
 import { ReferenceStore } from './references.ts';
 import type { RetentionThresholds } from './retention.ts';
@@ -115,6 +117,17 @@ export class Agent {
       first || t.maxGapMinutes !== this.thresholds!.maxGapMinutes || t.gapWindowDays !== this.thresholds!.gapWindowDays;
     this.thresholds = t;
     if (changed) for (const c of this.cameras.values()) c.runNow('retention');
+  }
+
+  /** The stream a live view relays (substream preferred), with the camera's credentials; never logged or sent. */
+  liveSource(cameraId: string): LiveSource | undefined {
+    const c = this.cameras.get(cameraId);
+    const p = c && liveProfile(c.identity);
+    if (!c || !p?.streamUri) return undefined;
+    return {
+      url: withCredentials(p.streamUri, c.creds.username, c.creds.password),
+      transport: this.config.stream.transport,
+    };
   }
 
   /** A reference view from the centre: kept, and the camera's picture compared with it at once. */

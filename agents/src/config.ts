@@ -91,6 +91,8 @@ export const AgentConfig = z.object({
     })
     .prefault({}),
   retention: z.object({ maxGapWindowDays: z.number().positive().default(31) }).prefault({}),
+  /** live views the centre orders: at most this many cameras relayed at once (each one ffmpeg and one upstream) */
+  live: z.object({ maxSessions: z.int().positive().max(32).default(4) }).prefault({}),
   requirements: RequirementProfile.default(NATIONAL_DEFAULT_PROFILE),
   log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).prefault({}),
   /** the centre: one outbound websocket; messages wait in the on-disk journal while it is unreachable */

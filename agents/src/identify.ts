@@ -114,6 +114,11 @@ export async function identify(
 }
 
 /** The profile whose stream is checked: the highest resolution one (the main stream). */
+/** The stream for live views: the smallest with a URI (a substream fits a school's uplink), else the main one. */
+export function liveProfile(identity: CameraIdentity) {
+  return [...identity.media].filter((m) => m.streamUri).sort((a, b) => a.width * a.height - b.width * b.height)[0];
+}
+
 export function mainProfile(identity: CameraIdentity) {
   return [...identity.media].filter((m) => m.streamUri).sort((a, b) => b.width * b.height - a.width * a.height)[0];
 }

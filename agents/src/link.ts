@@ -54,6 +54,9 @@ export interface LinkEvents {
       minSceneSimilarity?: number;
     },
   ];
+  /** relay a camera live (live/relay.ts); the same session again: a later deadline */
+  live_start: [{ sessionId: string; cameraId: string; untilMs: number; maxKbps: number }];
+  live_stop: [string];
   /** a camera's reference view confirmed at the centre (without jpeg: it has none any more) */
   reference: [{ cameraId: string; version: string; jpeg?: string }];
 }
@@ -154,6 +157,18 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
     this.ws?.close(1000, 'agent stopping');
   }
 
+  /** A socket of its own to the centre for a live view (the status link never carries video). */
+  openLive(sessionId: string): WebSocket {
+    const url = new URL(this.url);
+    url.pathname = url.pathname.replace(/\/link$/, '/live');
+    url.searchParams.set('session', sessionId);
+    return new WebSocket(url.toString(), {
+      headers: { authorization: `Bearer ${this.o.token}` },
+      handshakeTimeout: 10_000,
+      ...tlsClientOptions(this.o.tls),
+    });
+  }
+
   private connect(): void {
     const ws = new WebSocket(this.url, {
       headers: { authorization: `Bearer ${this.o.token}` },
@@ -217,6 +232,12 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
         break;
       case 'reference':
         this.emit('reference', frame);
+        break;
+      case 'live_start':
+        this.emit('live_start', frame);
+        break;
+      case 'live_stop':
+        this.emit('live_stop', frame.sessionId);
         break;
       case 'ack':
         this.o.journal.ack(frame.seq);

@@ -9,6 +9,7 @@ import { enrol } from './enrol.ts';
 import { mainProfile } from './identify.ts';
 import { Journal } from './journal.ts';
 import { ServerLink } from './link.ts';
+import { relayLive } from './live/relay.ts';
 import { resolveInterfaces } from './net.ts';
 import { type MessageSink, NdjsonSink } from './output.ts';
 import { configSecrets, Redactor } from './redact.ts';
@@ -246,6 +247,7 @@ program
         : undefined,
       references,
     );
+    const relay = link && relayLive(link, agent, log);
     link?.on('reference', (r) => {
       agent.setReference(r.cameraId, r.version, r.jpeg).then(
         () =>
@@ -269,6 +271,7 @@ program
     });
     const shutdown = async (sig: string) => {
       log.info({ sig }, 'stopping');
+      relay?.stopAll();
       await agent.stop();
       await link?.stop();
       process.exit(0);

@@ -155,6 +155,8 @@ export const AuditAction = z.enum([
   'snapshot_view',
   'reference_view',
   'reference_confirmed',
+  'live_view',
+  'live_view_end',
   'login',
   'login_failed',
   'login_throttled',

@@ -5,6 +5,7 @@ export * from './camera.ts';
 export * from './common.ts';
 export * from './compliance.ts';
 export * from './link.ts';
+export * from './live-video.ts';
 export * from './messages.ts';
 export * from './regions.ts';
 export * from './reports.ts';

@@ -96,5 +96,18 @@ export const ServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resync'), reason: z.string() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   z.object({ type: z.literal('pong'), t: z.number() }),
+  /**
+   * relay this camera live (live-video.ts) over a socket of its own to /agent/live?session=…, until untilMs (the same
+   * order again moves the deadline), within maxKbps for all of the school's live views together
+   */
+  z.object({
+    type: z.literal('live_start'),
+    sessionId: z.uuid(),
+    cameraId: CameraId,
+    untilMs: z.number().int().positive(),
+    maxKbps: z.int().positive(),
+  }),
+  /** nobody watches any more */
+  z.object({ type: z.literal('live_stop'), sessionId: z.uuid() }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -93,6 +93,16 @@ export const ServerEnv = z.object({
   KUZET_OBJECT_DIR: z.string().default('var/objects'),
   /** camera pictures older than this are deleted (children appear in them: kept no longer than needed) */
   KUZET_PICTURE_DAYS: z.coerce.number().positive().default(7),
+  /** live video: a viewer's time (extendable in the player) */
+  KUZET_LIVE_SESSION_SECONDS: z.coerce.number().int().min(10).default(120),
+  /** viewers of one camera at once (one upstream from the school however many) */
+  KUZET_LIVE_VIEWERS_PER_CAMERA: z.coerce.number().int().positive().default(5),
+  /** live viewers of one school at once */
+  KUZET_LIVE_VIEWERS_PER_SCHOOL: z.coerce.number().int().positive().default(10),
+  /** a school's uplink budget for all its live video (fits a 2 Mbit/s uplink beside the status link) */
+  KUZET_LIVE_SCHOOL_KBPS: z.coerce.number().int().min(100).default(1500),
+  /** how long a school's agent may take to start a stream */
+  KUZET_LIVE_START_SECONDS: z.coerce.number().positive().default(15),
   /** how often the picture lifecycle runs */
   KUZET_PICTURE_SWEEP_MINUTES: z.coerce.number().positive().default(60),
   /** the deployment's time zone: days of the compliance archive end at its midnight */

@@ -36,6 +36,7 @@ import { Housekeeping } from './services/housekeeping.ts';
 import { IngestService } from './services/ingest.ts';
 import { IntegrityService } from './services/integrity.ts';
 import { LinkMonitor } from './services/link-monitor.ts';
+import { LiveVideoService } from './services/live-video.ts';
 import { Metrics } from './services/metrics.ts';
 import { Notifier } from './services/notifier.ts';
 import { PdfThread } from './services/pdf-offthread.ts';
@@ -46,6 +47,7 @@ import { StoreGuard } from './services/store-guard.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
 import { FrameDecoder } from './ws/frame-decoder.ts';
 import { LiveServer } from './ws/live.ts';
+import { VideoSockets } from './ws/video.ts';
 
 /** The alerting configuration file, validated (every problem listed), or the defaults. */
 function loadAlertingConfig(file: string | undefined): AlertingConfig {
@@ -311,6 +313,24 @@ export async function startServer(
     );
 
   void registry.regions().then((rs) => grid.warm(rs.map((r) => r.code)));
+  const audit = new AuditRepository(redis, keys);
+  const videoSub = connectRedis(cfg.KUZET_REDIS_URL);
+  const video = new LiveVideoService({
+    redis,
+    sub: videoSub,
+    keys,
+    bus,
+    audit,
+    metrics,
+    log,
+    limits: {
+      sessionSeconds: cfg.KUZET_LIVE_SESSION_SECONDS,
+      perCamera: cfg.KUZET_LIVE_VIEWERS_PER_CAMERA,
+      perSchool: cfg.KUZET_LIVE_VIEWERS_PER_SCHOOL,
+      schoolKbps: cfg.KUZET_LIVE_SCHOOL_KBPS,
+      startSeconds: cfg.KUZET_LIVE_START_SECONDS,
+    },
+  });
   let ready = false;
   const app = createApp(
     {
@@ -333,7 +353,8 @@ export async function startServer(
       alertRepo,
       store,
       references,
-      audit: new AuditRepository(redis, keys),
+      audit,
+      video,
       bus,
       log,
       secureCookies: cfg.KUZET_SECURE_COOKIES,
@@ -394,9 +415,27 @@ export async function startServer(
     allowedOrigins: allowedOrigins(cfg.KUZET_PUBLIC_URL, cfg.KUZET_ALLOWED_ORIGINS),
     heartbeatSeconds: cfg.KUZET_HEARTBEAT_SECONDS,
   });
+  const videoSockets = new VideoSockets({
+    redis,
+    keys,
+    registry,
+    users,
+    agents,
+    video,
+    metrics,
+    log,
+    allowedOrigins: allowedOrigins(cfg.KUZET_PUBLIC_URL, cfg.KUZET_ALLOWED_ORIGINS),
+  });
   server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
-    const h = path === '/agent/link' ? link : path === '/api/v1/live' ? live : undefined;
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const h =
+      path === '/agent/link'
+        ? link
+        : path === '/api/v1/live'
+          ? live
+          : VideoSockets.handles(path)
+            ? videoSockets
+            : undefined;
     if (!h) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     h.handleUpgrade(req, socket, head).catch(() => socket.destroy());
   });
@@ -430,6 +469,8 @@ export async function startServer(
       metricsServer?.close();
       monitor.stop();
       live.close();
+      videoSockets.close();
+      await bounded(video.close());
       grid.stop();
       await link.close();
       // each step that needs Redis is bounded: with Redis gone, a graceful close must still end
@@ -440,6 +481,7 @@ export async function startServer(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       sub.disconnect();
+      videoSub.disconnect();
       for (const r of [redis, ingestRedis, healthRedis]) {
         if (r.status === 'ready') await bounded(r.quit());
         r.disconnect();

@@ -180,6 +180,70 @@ export function parseFrameMd5(text: string): { frames: number; spanSeconds: numb
   return { frames: pts.length, spanSeconds: span, fps, bitrateKbps: seconds > 0 ? (bytes * 8) / seconds / 1000 : 0 };
 }
 
+/** How a live view is relayed: the camera's own video as it is, or re-encoded within a bitrate. */
+export type LiveMode = { kind: 'copy' } | { kind: 'transcode'; kbps: number };
+
+/**
+ * ffmpeg relaying a camera live as fragmented MP4 on its stdout (issue 16): fragments of at most 200 ms (or at each
+ * key frame), so that the viewer's delay is the camera's plus a fragment, not a whole group of pictures. Re-encoding
+ * (libx264, zero-latency tuning, at most 480 lines) for a codec the browser cannot play or a stream over budget.
+ * `done` settles when ffmpeg exits: resolved at the stream's end, rejected with a classified ToolError.
+ */
+export function liveStream(
+  url: string,
+  transport: 'tcp' | 'udp',
+  mode: LiveMode,
+): { output: import('node:stream').Readable; done: Promise<void>; stop: () => void } {
+  const video =
+    mode.kind === 'copy'
+      ? ['-c:v copy']
+      : [
+          '-c:v libx264',
+          '-preset veryfast',
+          '-tune zerolatency',
+          '-profile:v main',
+          '-pix_fmt yuv420p',
+          `-b:v ${mode.kbps}k`,
+          `-maxrate ${mode.kbps}k`,
+          `-bufsize ${Math.round(mode.kbps / 2)}k`,
+          '-g 30',
+          '-vf',
+          "scale=-2:'min(480,ih)'",
+        ];
+  const lines: string[] = [];
+  let stopped = false;
+  const cmd = ffmpeg(url)
+    .inputOptions(['-rtsp_transport', transport, '-timeout', '10000000', '-fflags', 'nobuffer', '-probesize', '500000'])
+    .outputOptions([
+      '-map 0:v:0',
+      '-an',
+      ...video,
+      '-f mp4',
+      '-movflags frag_keyframe+empty_moov+default_base_moof',
+      '-frag_duration 200000',
+    ])
+    .on('stderr', (l: string) => {
+      if (lines.length >= 50) lines.shift();
+      lines.push(l);
+    });
+  const done = new Promise<void>((resolve, reject) => {
+    cmd.on('error', (err: Error) => {
+      if (stopped) return resolve();
+      reject(classify(`${err.message}\n${lines.slice(-3).join('\n')}`));
+    });
+    cmd.on('end', () => resolve());
+  });
+  const output = cmd.pipe() as import('node:stream').Readable;
+  return {
+    output,
+    done,
+    stop: () => {
+      stopped = true;
+      cmd.kill('SIGKILL');
+    },
+  };
+}
+
 /** Largest width of a snapshot (scaled down keeping the aspect ratio; never up). */
 export const SNAPSHOT_WIDTH = 640;
 

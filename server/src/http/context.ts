@@ -17,6 +17,7 @@ import type { DeltaBus } from '../services/bus.ts';
 import type { ComplianceService } from '../services/compliance.ts';
 import type { GridCache } from '../services/grid-cache.ts';
 import type { IntegrityService } from '../services/integrity.ts';
+import type { LiveVideoService } from '../services/live-video.ts';
 import type { Metrics } from '../services/metrics.ts';
 import type { PdfThread } from '../services/pdf-offthread.ts';
 import type { ReferenceService } from '../services/references.ts';
@@ -46,6 +47,8 @@ export interface AppContext {
   store: ObjectStore;
   /** the cameras' confirmed reference views */
   references: ReferenceService;
+  /** live video sessions (who is watching) */
+  video: LiveVideoService;
   audit: AuditRepository;
   /** live fan-out and orders to every instance (e.g. close a revoked agent's link) */
   bus: DeltaBus;

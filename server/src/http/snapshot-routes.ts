@@ -1,4 +1,4 @@
-import { AuditEntry, CameraId, IsoTime, PICTURE_ROLES } from '@kuzet/protocol';
+import { AuditEntry, CameraId, IsoTime, LiveViewer, PICTURE_ROLES } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { snapshotKey } from '../services/ingest.ts';
@@ -105,6 +105,22 @@ export function snapshotRoutes(ctx: AppContext): Router {
         detail: `picture of ${snapshotAt}`,
       });
       res.json({ referenceAt: snapshotAt, referenceBy: req.user!.username });
+    },
+  );
+
+  r.get(
+    '/cameras/:id/viewers',
+    requireRole('admin'),
+    validate({
+      method: 'get',
+      path: '/cameras/:id/viewers',
+      summary: 'who is watching the camera live now',
+      roles: 'admin',
+      params: z.object({ id: CameraId }),
+      response: z.array(LiveViewer),
+    }),
+    async (_req, res) => {
+      res.json(await ctx.video.viewers((res.locals.params as { id: string }).id));
     },
   );
 

@@ -71,6 +71,15 @@ export class Keys {
   bullPrefix = () => `${this.prefix}bull`;
   /** written at bootstrap: a Redis that answers without it has lost the deployment's data */
   sentinel = () => `${this.prefix}sentinel`;
+  /** live video (services/live-video.ts): a camera's session, its record, viewers, a school's viewers, its start */
+  liveCamera = (cameraId: string) => `${this.prefix}live:camera:${cameraId}`;
+  liveSession = (id: string) => `${this.prefix}live:session:${id}`;
+  liveViewers = (id: string) => `${this.prefix}live:viewers:${id}`;
+  liveSchool = (schoolId: string) => `${this.prefix}live:school:${schoolId}`;
+  liveInit = (id: string) => `${this.prefix}live:init:${id}`;
+  /** channels: the video, and the agent's messages about it (the session id last) */
+  liveData = (id: string) => `${this.prefix}live:data:${id}`;
+  liveControl = (id: string) => `${this.prefix}live:control:${id}`;
 }
 
 /**

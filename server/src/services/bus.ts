@@ -18,7 +18,14 @@ export type ControlMessage =
   /** the requirement document has a new version: reload it, tell the agents */
   | { kind: 'requirements_changed'; version: number }
   /** a camera's reference view was confirmed: the instance holding its agent's link sends it */
-  | { kind: 'reference'; cameraId: string; agentId: string };
+  | { kind: 'reference'; cameraId: string; agentId: string }
+  /** a live view: the instance holding the agent's link orders it (again: a later deadline) or stops it */
+  | {
+      kind: 'live_start';
+      agentId: string;
+      order: { sessionId: string; cameraId: string; untilMs: number; maxKbps: number };
+    }
+  | { kind: 'live_stop'; agentId: string; sessionId: string };
 
 export class DeltaBus extends EventEmitter<{
   deltas: [CameraDelta[]];

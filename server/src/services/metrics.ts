@@ -62,6 +62,17 @@ export class Metrics {
     help: 'times an agent link stopped being read because the server was behind',
     registers: [this.registry],
   });
+  readonly liveViews = new client.Counter({
+    name: 'kuzet_live_views_total',
+    help: 'live views started, and sessions that ended for a reason other than the viewers leaving',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly liveBytes = new client.Counter({
+    name: 'kuzet_live_bytes_total',
+    help: 'bytes of live video received from agents by this instance',
+    registers: [this.registry],
+  });
   readonly busResubscribed = new client.Counter({
     name: 'kuzet_bus_resubscribed_total',
     help: "times this instance's pub/sub connection came back (changes of the gap were missed: caches reloaded)",

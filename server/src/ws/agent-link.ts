@@ -78,6 +78,15 @@ export class AgentLinkServer {
         if (ws && this.tokenOf.get(ws) === m.tokenHash) this.revoked(ws, m.agentId);
       } else if (m.kind === 'resync_agents') {
         for (const ws of this.sockets.values()) this.send(ws, { type: 'resync', reason: m.reason });
+      } else if (m.kind === 'live_start' || m.kind === 'live_stop') {
+        const ws = this.sockets.get(m.agentId);
+        if (ws)
+          this.send(
+            ws,
+            m.kind === 'live_start'
+              ? { type: 'live_start', ...m.order }
+              : { type: 'live_stop', sessionId: m.sessionId },
+          );
       } else if (m.kind === 'reference') {
         const ws = this.sockets.get(m.agentId);
         if (ws && d.references)
