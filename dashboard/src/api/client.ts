@@ -14,6 +14,7 @@ import {
   EnrolmentCode,
   HistoryEntry,
   LiveServerFrame,
+  LiveViewer,
   MaintenanceWindow,
   MeasurementEntry,
   ReasonCounts,
@@ -173,6 +174,8 @@ export const api = {
   schoolCameras: (id: string) => call(z.array(CameraView), `/schools/${encodeURIComponent(id)}/cameras`),
   schoolHistory: (id: string) => call(z.array(HistoryEntry), `/schools/${encodeURIComponent(id)}/history?limit=50`),
   camera: (id: string) => call(CameraDetail, `/cameras/${encodeURIComponent(id)}`),
+  /** who is watching a camera live (admins) */
+  liveViewers: (id: string) => call(z.array(LiveViewer), `/cameras/${encodeURIComponent(id)}/viewers`),
   /** the picture taken at snapshotAt becomes the camera's reference view (409: a newer one came meanwhile) */
   confirmReference: (id: string, snapshotAt: string) =>
     call(Ok, `/cameras/${encodeURIComponent(id)}/reference`, { method: 'POST', body: { snapshotAt } }),

@@ -6,7 +6,9 @@ import { api } from '../api/client.ts';
 import { AlertPlace } from '../components/AlertPlace';
 import { AlertActions, AlertList, AlertTimeline, SeverityBadge } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
+import { picturesAllowed } from '../components/CameraPicture.tsx';
 import { SoundSwitch } from '../components/CriticalCue.tsx';
+import { LiveView } from '../components/LivePlayer.tsx';
 import { regionName } from '../components/RegionMap.tsx';
 import { DistrictOptions } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
@@ -209,6 +211,7 @@ export function AlertsPage() {
 export function AlertPage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation();
+  const user = useUser();
   const alert = useResource(() => api.alert(id), [id]);
   useAlertUpdates((updates) => {
     const u = updates.find((a) => a.id === id);
@@ -239,6 +242,12 @@ export function AlertPage() {
               )}
             </p>
             {a.state !== 'resolved' && <AlertActions alert={a} onChange={(x) => alert.setData(() => x)} />}
+            {a.cameraId && picturesAllowed(user) && (
+              <section className="panel">
+                <h2>{t('video.title')}</h2>
+                <LiveView cameraId={a.cameraId} admin={user.role === 'admin'} />
+              </section>
+            )}
             <section className="panel">
               <h2>{t('alerts.timeline')}</h2>
               <AlertTimeline alert={a} />

@@ -6,6 +6,7 @@ import { api, type CameraDetail } from '../api/client.ts';
 import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
+import { LiveView } from '../components/LivePlayer.tsx';
 import { Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useDeltas } from '../hooks/live.tsx';
@@ -76,6 +77,14 @@ export function CameraPage() {
                     : '—'}
                 </dd>
               </dl>
+            </section>
+            <section className="panel">
+              <h2>{t('video.title')}</h2>
+              {picturesAllowed(user) ? (
+                <LiveView cameraId={c.cameraId} admin={user.role === 'admin'} />
+              ) : (
+                <p className="muted small">{t('video.notAllowed')}</p>
+              )}
             </section>
             <section className="panel">
               <h2>{t('school.picture')}</h2>

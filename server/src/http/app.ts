@@ -33,7 +33,8 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
   app.use(
     helmet({
       // served over plain HTTP inside a school network or behind a TLS proxy: never rewrite to https by itself
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      // live video plays from a MediaSource object URL (blob:), nothing else from elsewhere
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, mediaSrc: ["'self'", 'blob:'] } },
     }),
   );
   // the registry (a national export) is the one large body: its own limits, parsed before the default parser

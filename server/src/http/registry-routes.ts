@@ -217,8 +217,15 @@ export function registryRoutes(ctx: AppContext): Router {
       // camera credentials never reach the centre; stream URIs are the school's business
       if (ident) for (const m of ident.media ?? []) delete m.streamUri;
       const school = await ctx.registry.school(c.schoolId);
-      const compliance = school ? await ctx.compliance.cameraNow(id, school) : undefined;
-      res.json({ ...c, identity: ident, stream: docs.stream ?? null, retention: docs.retention ?? null, compliance });
+      // the verdict with its facts (not `compliance`: that is the view's list of reasons, which the page reads)
+      const complianceNow = school ? await ctx.compliance.cameraNow(id, school) : undefined;
+      res.json({
+        ...c,
+        identity: ident,
+        stream: docs.stream ?? null,
+        retention: docs.retention ?? null,
+        complianceNow,
+      });
     },
   );
   r.get(
