@@ -82,7 +82,7 @@ describe('live video in Chromium: relayed by the agent, played with Media Source
     await page.goto(`${base}/cameras/${cameraId}`);
     await page.getByTestId('watch-live').click();
     await page.waitForFunction(
-      () => (document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.currentTime ?? 0 > 0,
+      () => ((document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.currentTime ?? 0) > 0,
       undefined,
       { timeout: 15_000 },
     );
