@@ -10,6 +10,7 @@
 #   npm run bench -- compliance  re-evaluation of 250,000 cameras after a national profile change (issue 13)
 #   npm run bench -- archive  the daily evaluation of 250,000 cameras, a region's 30-day PDF, the country's CSV (issue 14)
 #   npm run bench -- resync  every agent resends every camera (identity + state) at once: 250,000 cameras (issue 17)
+#   npm run bench -- live  live video: first frame, delay, 20 views during nominal ingest (issue 16)
 source "$(dirname "$0")/lib.sh"
 ensure_node
 ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server chromium:chromium
@@ -25,3 +26,4 @@ if [ "$which" = all ] || [ "$which" = memory ]; then node --import tsx bench/red
 if [ "$which" = all ] || [ "$which" = compliance ]; then node --import tsx bench/compliance-bench.ts; fi
 if [ "$which" = all ] || [ "$which" = archive ]; then node --import tsx bench/archive-bench.ts; fi
 if [ "$which" = all ] || [ "$which" = resync ]; then node --import tsx bench/resync-bench.ts; fi
+if [ "$which" = all ] || [ "$which" = live ]; then node --import tsx bench/live-bench.ts; fi

@@ -114,9 +114,15 @@ export async function identify(
 }
 
 /** The profile whose stream is checked: the highest resolution one (the main stream). */
-/** The stream for live views: the smallest with a URI (a substream fits a school's uplink), else the main one. */
+/**
+ * The stream for live views: the smallest with a URI, and of equal ones the lightest (a substream fits a school's
+ * uplink), else the main one.
+ */
 export function liveProfile(identity: CameraIdentity) {
-  return [...identity.media].filter((m) => m.streamUri).sort((a, b) => a.width * a.height - b.width * b.height)[0];
+  const weight = (m: CameraIdentity['media'][number]) => [m.width * m.height, m.bitrateKbps ?? Number.MAX_VALUE];
+  return [...identity.media]
+    .filter((m) => m.streamUri)
+    .sort((a, b) => weight(a)[0]! - weight(b)[0]! || weight(a)[1]! - weight(b)[1]!)[0];
 }
 
 export function mainProfile(identity: CameraIdentity) {

@@ -36,6 +36,9 @@ export class SimCamera extends SimDevice<SimCameraConfig> implements OnvifDevice
   get soapStats() {
     return this.http.stats;
   }
+  /** each RTP frame sent (stream path, its number in the session, when): for benchmarks of live delay */
+  onFrame?: (path: string, frameNo: number, atMs: number) => void;
+
   get rtspPlaying() {
     return this.rtsp.playing;
   }
@@ -48,6 +51,7 @@ export class SimCamera extends SimDevice<SimCameraConfig> implements OnvifDevice
       digestAlgorithms: this.behaviour.rtspDigestAlgorithms,
       credentials: () => this.credentials(),
       resolveStream: (path) => this.streamFor(path),
+      onFrame: (path, n, at) => this.onFrame?.(path, n, at),
     });
   }
 

@@ -213,7 +213,14 @@ export function liveStream(
   const lines: string[] = [];
   let stopped = false;
   const cmd = ffmpeg(url)
-    .inputOptions(['-rtsp_transport', transport, '-timeout', '10000000', '-fflags', 'nobuffer', '-probesize', '500000'])
+    // little probing: the first picture is what a person waits for (the SDP already says what the stream is). Not
+    // `-fflags nobuffer`: it drops the packets read while probing, the key frame among them, and the first picture
+    // then waits for the next key frame (measured: +1 s with a 1-s group of pictures); the player skips the probed
+    // second instead (LivePlayer keeps near the newest picture)
+    .inputOptions([
+      ...['-rtsp_transport', transport, '-timeout', '10000000'],
+      ...['-probesize', '65536', '-analyzeduration', '300000'],
+    ])
     .outputOptions([
       '-map 0:v:0',
       '-an',
@@ -221,6 +228,8 @@ export function liveStream(
       '-f mp4',
       '-movflags frag_keyframe+empty_moov+default_base_moof',
       '-frag_duration 200000',
+      // each fragment leaves as soon as it is complete (not when ffmpeg's output buffer fills)
+      '-flush_packets 1',
     ])
     .on('stderr', (l: string) => {
       if (lines.length >= 50) lines.shift();

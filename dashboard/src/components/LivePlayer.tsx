@@ -9,8 +9,13 @@ type Phase =
   | { kind: 'playing'; expiresAt?: string; transcoded?: boolean }
   | { kind: 'ended'; reason: LiveEndReason | 'lost'; detail?: string };
 
-/** the player keeps this close to the newest picture (seconds): live, not a recording */
-const MAX_LAG = 1.0;
+/**
+ * Live, not a recording: the player keeps near the newest picture it holds (seconds behind it). Over LAG_HIGH it
+ * plays a little faster until back under LAG_LOW; over LAG_JUMP (a stalled tab, a slow link) it jumps.
+ */
+const LAG_LOW = 0.25;
+const LAG_HIGH = 0.5;
+const LAG_JUMP = 2;
 
 /**
  * A camera live, relayed by its school's agent (issue 16): fragmented MP4 over a websocket, played with Media Source
@@ -57,8 +62,12 @@ export function LivePlayer({ cameraId, onClose }: { cameraId: string; onClose: (
       const b = el.buffered;
       if (b.length) {
         const edge = b.end(b.length - 1);
-        // behind the newest picture (a stalled tab, a slow link): jump to it
-        if (edge - el.currentTime > MAX_LAG) el.currentTime = Math.max(b.start(b.length - 1), edge - 0.3);
+        const lag = edge - el.currentTime;
+        // the first pictures, or far behind: straight to the newest; a little behind: a little faster
+        if (lag > LAG_JUMP || (el.currentTime === 0 && lag > LAG_HIGH))
+          el.currentTime = Math.max(b.start(b.length - 1), edge - LAG_LOW);
+        else if (lag > LAG_HIGH) el.playbackRate = 1.25;
+        else if (lag < LAG_LOW) el.playbackRate = 1;
         // what was watched is dropped (a live view keeps no recording)
         if (el.currentTime - b.start(0) > 20) return void buffer.remove(b.start(0), el.currentTime - 10);
       }

@@ -14,10 +14,14 @@ export interface RtspServerOptions {
   credentials: () => Credentials;
   /** the clip a stream path serves right now, or null for 404 */
   resolveStream: (path: string) => Promise<Clip | null>;
+  /** told of each frame sent: its number in the session (from 0 at PLAY) and when (benchmarks measure delay) */
+  onFrame?: (path: string, frameNo: number, atMs: number) => void;
 }
 
 interface Session {
   id: string;
+  /** the stream path it was set up for */
+  path: string;
   clip: Clip;
   socket: net.Socket;
   transport: { kind: 'tcp'; channel: number } | { kind: 'udp'; address: string; port: number };
@@ -170,6 +174,7 @@ export class RtspServer {
         const t = headers.transport ?? '';
         const s: Session = session ?? {
           id: randomBytes(6).toString('hex'),
+          path: path.replace(/\/trackID=\d+$/, ''),
           clip,
           socket,
           transport: { kind: 'tcp', channel: 0 },
@@ -250,6 +255,7 @@ export class RtspServer {
       const frame = clip.frames[idx]!;
       const isKey = frame.some((n) => (n[0]! & 0x1f) === 5);
       const ts = (s.tsBase + Math.round(s.frame * step)) >>> 0;
+      this.opts.onFrame?.(s.path, s.frame, Date.now());
       s.frame++;
       if (s.transport.kind === 'tcp') {
         if (s.socket.writableLength > MAX_TCP_BACKLOG) {
