@@ -334,3 +334,32 @@ export async function pipelinedHsetSeconds(url: string, n: number, fields: Recor
   r.disconnect();
   return s;
 }
+
+/**
+ * A dashboard in its own process (bench/live-subscriber.ts: the generator's busy event loop must not delay what a
+ * dashboard receives), subscribed to the whole country as the fleet's admin: told of each marked change's push
+ * latency — from the agent's send, and from the server's receipt (the delta's `at`). Resolves once subscribed.
+ */
+export async function liveSubscriber(base: string, onPush: (totalMs: number, fromServerMs: number) => void) {
+  const p = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench/live-subscriber.ts'), base, 'admin', ADMIN_PW, 'black_picture'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(p);
+  let buf = '';
+  let subscribed = false;
+  p.stdout!.on('data', (d: Buffer) => {
+    buf += String(d);
+    const lines = buf.split('\n');
+    buf = lines.pop()!;
+    for (const l of lines)
+      if (l === 'ready') subscribed = true;
+      else if (l) {
+        const [total, fromServer] = l.split(' ').map(Number) as [number, number];
+        onPush(total, fromServer);
+      }
+  });
+  for (let i = 0; i < 300 && !subscribed; i++) await sleep(100);
+  if (!subscribed) throw new Error('the live subscriber did not get its snapshot');
+}

@@ -4,7 +4,6 @@
  * then 20 live views at once through the one server while the fleet's nominal ingest (25,000 samples/s) runs: the
  * acknowledgement p99 with and without them, and the server's CPU per view.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +17,8 @@ import { relayLive } from '../agents/src/live/relay.ts';
 import { AgentRepository } from '../server/src/repositories/agents.ts';
 import { Keys } from '../server/src/repositories/redis.ts';
 import { launch, login } from '../test/browser.ts';
-import { agentConfig, generatedSimulator, ROOT, waitFor } from '../test/helpers.ts';
-import { ADMIN_PW, adminApi, log, sleep, startFleet } from './fleet.ts';
+import { agentConfig, generatedSimulator, waitFor } from '../test/helpers.ts';
+import { ADMIN_PW, adminApi, liveSubscriber, log, sleep, startFleet } from './fleet.ts';
 import { cpuSeconds, machine, percentile } from './proc.ts';
 import { writeSection } from './results.ts';
 
@@ -162,23 +161,7 @@ async function main() {
   // 2. nominal ingest alone, then with 20 live views (20 cameras, one viewer each, over websockets); a dashboard in
   // its own process measures the live push of state changes (10 a second) meanwhile
   const pushes: number[] = [];
-  const subscriber = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'bench/live-subscriber.ts'), base, 'admin', ADMIN_PW, 'black_picture'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  process.on('exit', () => subscriber.kill('SIGKILL'));
-  let subscribed = false;
-  let buf = '';
-  subscriber.stdout!.on('data', (d: Buffer) => {
-    buf += String(d);
-    const lines = buf.split('\n');
-    buf = lines.pop()!;
-    for (const l of lines)
-      if (l === 'ready') subscribed = true;
-      else if (l) pushes.push(Number(l.split(' ')[0]));
-  });
-  await waitFor(() => subscribed || undefined, 30_000, 'the live subscriber');
+  await liveSubscriber(base, (total) => pushes.push(total));
   const window = async (views: boolean) => {
     const viewers: WebSocket[] = [];
     let bytes = 0;

@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT } from '../test/helpers.ts';
-import { pipelinedHsetSeconds, startFleet } from './fleet.ts';
+import { liveSubscriber, pipelinedHsetSeconds, startFleet } from './fleet.ts';
 import { cpuSeconds, machine, machineCpu, percentile } from './proc.ts';
 import { writeSection } from './results.ts';
 
@@ -51,36 +48,10 @@ async function main() {
   const pushLatency: number[] = [];
   /** the part of each push latency after the server received the change (the delta's `at`) */
   const pushFromServer: number[] = [];
-  const subscriber = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(ROOT, 'bench/live-subscriber.ts'),
-      `http://127.0.0.1:${port}`,
-      'admin',
-      'bench-admin-pw',
-      'black_picture',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  process.on('exit', () => subscriber.kill('SIGKILL'));
-  let subscribed = false;
-  let buf = '';
-  subscriber.stdout!.on('data', (d: Buffer) => {
-    buf += String(d);
-    const lines = buf.split('\n');
-    buf = lines.pop()!;
-    for (const l of lines)
-      if (l === 'ready') subscribed = true;
-      else if (l) {
-        const [total, fromServer] = l.split(' ').map(Number) as [number, number];
-        pushLatency.push(total);
-        pushFromServer.push(fromServer);
-      }
+  await liveSubscriber(`http://127.0.0.1:${port}`, (total, fromServer) => {
+    pushLatency.push(total);
+    pushFromServer.push(fromServer);
   });
-  for (let i = 0; i < 300 && !subscribed; i++) await sleep(100);
-  if (!subscribed) throw new Error('the live subscriber did not get its snapshot');
   await sleep(2000);
 
   /** runs the load at `factor` × nominal for STEP_S seconds; returns what was achieved */
@@ -185,7 +156,6 @@ async function main() {
     log(JSON.stringify(r2));
     if (r2.ackP99 > 2000 || r2.backlogAfter > sims.length) break;
   }
-  subscriber.kill('SIGTERM');
   await fleet.stop();
 
   const nominal = results[0]!;

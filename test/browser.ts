@@ -93,6 +93,25 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/**
+ * A user's own browser context (its console watched by `guard`, kept in `contexts` for the test to close), logged in:
+ * its page.
+ */
+export async function openAs(
+  o: { browser: Browser; base: string; guard: ConsoleGuard; contexts: BrowserContext[] },
+  username: string,
+  password: string,
+  locale = 'en-US',
+  viewport = { width: 1440, height: 1000 },
+): Promise<Page> {
+  const ctx = await o.browser.newContext({ viewport, locale });
+  o.contexts.push(ctx);
+  o.guard.watch(ctx);
+  const page = await ctx.newPage();
+  await login(page, o.base, username, password);
+  return page;
+}
+
 export async function login(page: Page, base: string, username: string, password: string): Promise<void> {
   await page.goto(`${base}/`);
   await page.fill('input[name=username]', username);

@@ -4,8 +4,10 @@ interface Job {
   timer?: NodeJS.Timeout;
   running: boolean;
   stopped: boolean;
-  /** runs the job now instead of at its next time (skipped while it runs) */
+  /** runs the job now instead of at its next time (while it runs: once more as soon as it ends) */
   runNow: () => void;
+  /** asked for while running: what it works with may have changed since it started */
+  again?: boolean;
 }
 
 /**
@@ -38,17 +40,26 @@ export class Scheduler {
         .finally(() => {
           job.running = false;
           this.inFlight--;
-          arm(intervalMs * (1 - this.jitter + Math.random() * 2 * this.jitter));
+          const again = job.again;
+          job.again = false;
+          arm(again ? 0 : intervalMs * (1 - this.jitter + Math.random() * 2 * this.jitter));
         });
     };
     arm(firstDelayMs);
     job.runNow = () => {
+      if (job.running) {
+        job.again = true;
+        return;
+      }
       if (job.timer) clearTimeout(job.timer);
       fire();
     };
   }
 
-  /** Runs a job now (if it is not running already) instead of at its next time. */
+  /**
+   * Runs a job now instead of at its next time; one that is running runs once more right after (its result may
+   * predate what prompted the call: a reference view that arrived mid-check, a camera back from offline).
+   */
   runNow(key: string): void {
     this.jobs.get(key)?.runNow();
   }

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayBounds, dayOf } from '../../server/src/services/archive-day.ts';
-import { ConsoleGuard, ensureDashboardBuilt, launch, login, screenshot } from '../browser.ts';
+import { ConsoleGuard, ensureDashboardBuilt, launch, openAs, screenshot } from '../browser.ts';
 import { type Chain, startChain } from '../chain.ts';
 import { waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api } from '../server-helpers.ts';
@@ -19,14 +19,8 @@ describe('compliance view in Chromium', () => {
   let base: string;
   const guard = new ConsoleGuard();
   const contexts: BrowserContext[] = [];
-  const as = async (username: string, password: string, locale = 'en-US'): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale });
-    contexts.push(ctx);
-    guard.watch(ctx);
-    const page = await ctx.newPage();
-    await login(page, base, username, password);
-    return page;
-  };
+  const as = (username: string, password: string, locale = 'en-US'): Promise<Page> =>
+    openAs({ browser, base, guard, contexts }, username, password, locale);
 
   beforeAll(async () => {
     ensureDashboardBuilt();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleGuard, ensureDashboardBuilt, launch, login, screenshot } from '../browser.ts';
+import { ConsoleGuard, ensureDashboardBuilt, launch, openAs, screenshot } from '../browser.ts';
 import { type Chain, startChain } from '../chain.ts';
 import { waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api } from '../server-helpers.ts';
@@ -24,14 +24,8 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
   const guard = new ConsoleGuard();
   const contexts: BrowserContext[] = [];
 
-  const as = async (username: string, password: string, locale = 'en-US', size = { width: 1440, height: 1000 }) => {
-    const ctx = await browser.newContext({ viewport: size, locale });
-    contexts.push(ctx);
-    guard.watch(ctx);
-    const page = await ctx.newPage();
-    await login(page, base, username, password);
-    return page;
-  };
+  const as = (username: string, password: string, locale = 'en-US', size = { width: 1440, height: 1000 }) =>
+    openAs({ browser, base, guard, contexts }, username, password, locale, size);
   /** the cameraId the centre gave one of the simulator's cameras */
   const cameraIdOf = async (serial: string) => {
     const api = new Api(base);

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleGuard, ensureDashboardBuilt, launch, login, screenshot } from '../browser.ts';
+import { ConsoleGuard, ensureDashboardBuilt, launch, openAs, screenshot } from '../browser.ts';
 import { type Chain, startChain } from '../chain.ts';
 import { waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api } from '../server-helpers.ts';
@@ -37,14 +37,8 @@ describe('live video in Chromium: relayed by the agent, played with Media Source
   let cameraId: string;
   const guard = new ConsoleGuard();
   const contexts: BrowserContext[] = [];
-  const as = async (username: string, password: string, locale = 'en-US') => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale });
-    contexts.push(ctx);
-    guard.watch(ctx);
-    const page = await ctx.newPage();
-    await login(page, base, username, password);
-    return page;
-  };
+  const as = (username: string, password: string, locale = 'en-US') =>
+    openAs({ browser, base, guard, contexts }, username, password, locale, { width: 1280, height: 900 });
 
   beforeAll(async () => {
     ensureDashboardBuilt();

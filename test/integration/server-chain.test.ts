@@ -46,6 +46,9 @@ describe('simulated cameras → agent → link → server → REST and live push
     );
   };
 
+  const onlineCamera = (api: Api) =>
+    waitFor(async () => (await ourCams(api)).find((c) => c.status === 'online'), 30_000, 'an online camera');
+
   it("shows the school's cameras online through the REST API, with roll-ups", async () => {
     const api = admin();
     await api.login('admin', ADMIN_PASSWORD);
@@ -109,11 +112,7 @@ describe('simulated cameras → agent → link → server → REST and live push
   it("takes a camera's picture in the deep stream check; an admin sees it (and is recorded), an auditor does not", async () => {
     const api = admin();
     await api.login('admin', ADMIN_PASSWORD);
-    const target = await waitFor(
-      async () => (await ourCams(api)).find((c) => c.status === 'online'),
-      30_000,
-      'an online camera',
-    );
+    const target = await onlineCamera(api);
     expect(chain.agent.checkNow(target.cameraId, 'stream')).toBe(true);
     const cam = await waitFor(
       async () =>
@@ -143,11 +142,7 @@ describe('simulated cameras → agent → link → server → REST and live push
   it("staff confirm a camera's view; each check compares with it: turned away is scene_changed, back is online", async () => {
     const api = admin();
     await api.login('admin', ADMIN_PASSWORD);
-    const target = await waitFor(
-      async () => (await ourCams(api)).find((c) => c.status === 'online'),
-      30_000,
-      'an online camera',
-    );
+    const target = await onlineCamera(api);
     const id = target.cameraId;
     const name = sim.list().find((c) => c.serial === target.serial)!.name;
     const view = async () => (await api.get(`/cameras/${id}`)).json as Record<string, unknown> & { reasons: string[] };

@@ -16,59 +16,56 @@ export function snapshotRoutes(ctx: AppContext): Router {
   const r = Router();
   const viewers = requireRole(...PICTURE_ROLES);
 
-  r.get(
-    '/cameras/:id/snapshot',
-    viewers,
-    validate({
-      method: 'get',
-      path: '/cameras/:id/snapshot',
-      summary: "the camera's latest picture (image/jpeg); every view is audited",
-      roles: 'admin, operator (own regions), school (own school); not auditors',
-      params: z.object({ id: CameraId }),
-    }),
-    async (req, res) => {
-      const u = req.user!;
-      const id = (res.locals.params as { id: string }).id;
-      const school = await cameraSchool(ctx, u, id);
-      if (!school) {
-        ctx.metrics.snapshots.inc({ result: 'denied' });
-        return void res.status(404).json({ error: 'no such camera' });
-      }
-      const pic = await ctx.store.get(snapshotKey(id));
-      if (!pic) return void res.status(404).json({ error: 'no picture of this camera yet' });
-      await ctx.audit.record({
-        ...actor(req),
-        action: 'snapshot_view',
-        cameraId: id,
-        schoolId: school.id,
-      });
-      ctx.metrics.snapshots.inc({ result: 'viewed' });
-      res.set({ 'Cache-Control': 'no-store, private', 'Content-Type': pic.contentType });
-      res.send(pic.body);
-    },
-  );
-
-  r.get(
-    '/cameras/:id/reference',
-    viewers,
-    validate({
-      method: 'get',
-      path: '/cameras/:id/reference',
-      summary: "the camera's confirmed reference view (image/jpeg); every view is audited",
-      roles: 'admin, operator (own regions), school (own school); not auditors',
-      params: z.object({ id: CameraId }),
-    }),
-    async (req, res) => {
-      const id = (res.locals.params as { id: string }).id;
-      const school = await cameraSchool(ctx, req.user!, id);
-      if (!school) return void res.status(404).json({ error: 'no such camera' });
-      const pic = await ctx.references.picture(id);
-      if (!pic) return void res.status(404).json({ error: 'no reference view of this camera yet' });
-      await ctx.audit.record({ ...actor(req), action: 'reference_view', cameraId: id, schoolId: school.id });
-      res.set({ 'Cache-Control': 'no-store, private', 'Content-Type': pic.contentType });
-      res.send(pic.body);
-    },
-  );
+  /**
+   * A picture of a camera (the latest, or the confirmed reference view): only in the viewer's scope, and recorded
+   * before it is sent (no record, no picture).
+   */
+  const picture = (o: {
+    path: string;
+    summary: string;
+    action: 'snapshot_view' | 'reference_view';
+    load: (cameraId: string) => Promise<{ body: Buffer; contentType: string } | undefined>;
+    none: string;
+  }) =>
+    r.get(
+      o.path,
+      viewers,
+      validate({
+        method: 'get',
+        path: o.path,
+        summary: o.summary,
+        roles: 'admin, operator (own regions), school (own school); not auditors',
+        params: z.object({ id: CameraId }),
+      }),
+      async (req, res) => {
+        const id = (res.locals.params as { id: string }).id;
+        const school = await cameraSchool(ctx, req.user!, id);
+        if (!school) {
+          ctx.metrics.snapshots.inc({ result: 'denied' });
+          return void res.status(404).json({ error: 'no such camera' });
+        }
+        const pic = await o.load(id);
+        if (!pic) return void res.status(404).json({ error: o.none });
+        await ctx.audit.record({ ...actor(req), action: o.action, cameraId: id, schoolId: school.id });
+        ctx.metrics.snapshots.inc({ result: 'viewed' });
+        res.set({ 'Cache-Control': 'no-store, private', 'Content-Type': pic.contentType });
+        res.send(pic.body);
+      },
+    );
+  picture({
+    path: '/cameras/:id/snapshot',
+    summary: "the camera's latest picture (image/jpeg); every view is audited",
+    action: 'snapshot_view',
+    load: (id) => ctx.store.get(snapshotKey(id)),
+    none: 'no picture of this camera yet',
+  });
+  picture({
+    path: '/cameras/:id/reference',
+    summary: "the camera's confirmed reference view (image/jpeg); every view is audited",
+    action: 'reference_view',
+    load: (id) => ctx.references.picture(id),
+    none: 'no reference view of this camera yet',
+  });
 
   r.post(
     '/cameras/:id/reference',
