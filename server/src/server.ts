@@ -150,10 +150,6 @@ export async function startServer(
   const state = new StateRepository(redis, keys);
   const bus = new DeltaBus(redis, sub, keys.deltas());
   bus.onListenerError = (err) => log.error({ err }, 'a live listener failed');
-  bus.onProbeLost = () => {
-    metrics.busProbesLost.inc();
-    log.warn('a pub/sub probe did not come back through Redis: subscribing anew');
-  };
   await bus.start();
   const references = new ReferenceService({ store, state, bus });
   const grid = new GridCache(state);
@@ -484,7 +480,6 @@ export async function startServer(
       await bounded(housekeeping.close());
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      bus.stop();
       sub.disconnect();
       videoSub.disconnect();
       for (const r of [redis, ingestRedis, healthRedis]) {

@@ -40,10 +40,6 @@ export class DeltaBus extends EventEmitter<{
   readonly origin = randomUUID();
   /** told when a listener failed on this instance's own changes (publishing goes on regardless) */
   onListenerError?: (err: unknown) => void;
-  /** told when a probe did not come back through Redis (the subscription is then made again) */
-  onProbeLost?: () => void;
-  private readonly probes = new Map<string, () => void>();
-  private watchdog?: NodeJS.Timeout;
 
   constructor(
     private readonly pub: Redis,
@@ -56,67 +52,7 @@ export class DeltaBus extends EventEmitter<{
     super();
   }
 
-  /**
-   * Subscribes, and returns only once a probe published by this instance has come back through Redis: an instance
-   * whose subscription does not deliver would miss every other instance's changes without a sign (seen on a loaded
-   * machine: a second instance's live clients got nothing). Then every `watchMs` a probe again; one that does not
-   * come back makes the subscriber connection anew (ioredis subscribes again, listeners resync: `resubscribed`).
-   */
-  async start(watchMs = 10_000): Promise<void> {
-    await this.subscribe();
-    for (let attempt = 1; !(await this.roundTrip()); attempt++) {
-      this.onProbeLost?.();
-      if (attempt >= 5) throw new Error('Redis pub/sub delivers nothing to this instance (5 probes lost)');
-      await this.renew();
-    }
-    this.watchdog = setInterval(() => {
-      void this.roundTrip().then(async (ok) => {
-        if (ok) return;
-        this.onProbeLost?.();
-        await this.renew();
-      });
-    }, watchMs);
-    this.watchdog.unref();
-  }
-
-  stop(): void {
-    if (this.watchdog) clearInterval(this.watchdog);
-  }
-
-  /** a new subscriber connection: ioredis subscribes it to the same channels, and 'ready' tells the listeners */
-  private async renew(): Promise<void> {
-    this.sub.disconnect(true);
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 5000);
-      this.sub.once('ready', () => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-  }
-
-  /** Publishes a probe on the control channel; true once it came back through Redis (false after timeoutMs). */
-  async roundTrip(timeoutMs = 5000): Promise<boolean> {
-    const id = randomUUID();
-    const back = new Promise<boolean>((resolve) => {
-      const t = setTimeout(() => {
-        this.probes.delete(id);
-        resolve(false);
-      }, timeoutMs);
-      this.probes.set(id, () => {
-        clearTimeout(t);
-        resolve(true);
-      });
-    });
-    try {
-      await this.pub.publish(this.controlChannel, JSON.stringify({ o: this.origin, probe: id }));
-    } catch {
-      /* Redis away: the probe is lost, and said so below */
-    }
-    return back;
-  }
-
-  private async subscribe(): Promise<void> {
+  async start(): Promise<void> {
     await this.sub.subscribe(this.channel, this.alertChannel, this.controlChannel, this.complianceChannel);
     // after a reconnect (ioredis resubscribes by itself) messages of the gap are lost: listeners resync
     let first = this.sub.status !== 'ready';
@@ -127,12 +63,7 @@ export class DeltaBus extends EventEmitter<{
     this.sub.on('message', (ch, text) => {
       if (ch === this.controlChannel) {
         try {
-          const m = JSON.parse(text) as { o: string; c?: ControlMessage; probe?: string };
-          if (m.probe) {
-            if (m.o === this.origin) this.probes.get(m.probe)?.();
-            this.probes.delete(m.probe);
-            return;
-          }
+          const m = JSON.parse(text) as { o: string; c: ControlMessage };
           if (m.o !== this.origin && m.c) this.emit('control', m.c);
         } catch (err) {
           this.onListenerError?.(err);

@@ -73,11 +73,6 @@ export class Metrics {
     help: 'bytes of live video received from agents by this instance',
     registers: [this.registry],
   });
-  readonly busProbesLost = new client.Counter({
-    name: 'kuzet_bus_probes_lost_total',
-    help: 'probes this instance published that did not come back through Redis pub/sub (it then subscribed anew)',
-    registers: [this.registry],
-  });
   readonly busResubscribed = new client.Counter({
     name: 'kuzet_bus_resubscribed_total',
     help: "times this instance's pub/sub connection came back (changes of the gap were missed: caches reloaded)",
