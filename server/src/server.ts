@@ -124,7 +124,8 @@ export async function startServer(
   }
   // the API's connection fails fast while Redis is away (REST answers 503 instead of hanging)
   const redis = connectRedis(cfg.KUZET_REDIS_URL, { failFast: true });
-  const sub = connectRedis(cfg.KUZET_REDIS_URL);
+  // the pub/sub connection: its own, without auto-pipelining, and subscribing only once it is ready
+  const sub = connectRedis(cfg.KUZET_REDIS_URL, { subscriber: true });
   if (redis.status !== 'ready') log.info('waiting for Redis');
   await whenReady(redis);
   const keys = new Keys(cfg.KUZET_PREFIX);
@@ -150,6 +151,7 @@ export async function startServer(
   const state = new StateRepository(redis, keys);
   const bus = new DeltaBus(redis, sub, keys.deltas());
   bus.onListenerError = (err) => log.error({ err }, 'a live listener failed');
+  await whenReady(sub);
   await bus.start();
   const references = new ReferenceService({ store, state, bus });
   const grid = new GridCache(state);

@@ -55,18 +55,28 @@ describe('agent link: link-down, duplicates, bad frames, two server instances', 
     onTestFinished(() => void s2.bus.off('deltas', onBus));
     await agents[A.agent]!.batch([1, 2, 3].map((n) => ({ cam: camOf(n), status: 'online' })));
     await agents[B.agent]!.batch([4, 5].map((n) => ({ cam: camOf(n), status: 'online' })));
-    const pushed = await waitFor(
-      () => {
-        const ids = frames.flatMap((f) => f.deltas ?? []).map((d) => d.cameraId);
-        return ids.length >= 5 ? ids : undefined;
-      },
-      // a busy CI machine (two instances, their threads and the test in one process) has taken seconds here
-      15_000,
-      () =>
-        `deltas through the other instance: its bus had ${busSeen.length} (${busSeen.join(' ')}), its client got ` +
-        `${JSON.stringify(frames.map((f) => [f.type, f.deltas?.length]))} (open: ${live.readyState === WebSocket.OPEN}); ` +
-        `the first instance's client got ${frames1.flatMap((f) => f.deltas ?? []).length} deltas`,
-    );
+    const pushed = await (async () => {
+      try {
+        return await waitFor(
+          () => {
+            const ids = frames.flatMap((f) => f.deltas ?? []).map((d) => d.cameraId);
+            return ids.length >= 5 ? ids : undefined;
+          },
+          // a busy CI machine (two instances, their threads and the test in one process) has taken seconds here
+          15_000,
+          () =>
+            `deltas through the other instance: its bus had ${busSeen.length} (${busSeen.join(' ')}), its client got ` +
+            `${JSON.stringify(frames.map((f) => [f.type, f.deltas?.length]))} (open: ${live.readyState === WebSocket.OPEN}); ` +
+            `the first instance's client got ${frames1.flatMap((f) => f.deltas ?? []).length} deltas`,
+        );
+      } catch (err) {
+        // whether the other instance was subscribed at all (its bus and the first's, each one subscriber)
+        const r = new Redis(redis.url);
+        const n = await r.pubsub('NUMSUB', `${prefix}deltas`);
+        r.disconnect();
+        throw new Error(`${(err as Error).message}; subscribers of the channel: ${JSON.stringify(n)}`);
+      }
+    })();
     expect(new Set(pushed)).toEqual(new Set([1, 2, 3, 4, 5].map(camOf)));
     await new Promise((r) => setTimeout(r, 500)); // anything delivered twice would have come by now
     for (const f of [frames, frames1])

@@ -87,9 +87,9 @@ export class Keys {
  * for 3 s fails, so that REST calls answer 503 instead of hanging; otherwise (agents' ingest) commands wait for
  * Redis to come back — the agents wait for their acknowledgements, their journals hold the rest.
  */
-export function connectRedis(url: string, o: { failFast?: boolean } = {}): Redis {
+export function connectRedis(url: string, o: { failFast?: boolean; subscriber?: boolean } = {}): Redis {
   const r = new Redis(url, {
-    enableAutoPipelining: true,
+    enableAutoPipelining: !o.subscriber,
     lazyConnect: false,
     ...(o.failFast
       ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 3000 }
