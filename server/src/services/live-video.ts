@@ -109,8 +109,11 @@ export class LiveVideoService {
     }
     const fresh = randomUUID();
     const ttl = limits.sessionSeconds * 1000 * 2;
-    const created = await redis.set(keys.liveCamera(v.cameraId), fresh, 'PX', ttl, 'NX');
-    const sessionId = created ? fresh : ((await redis.get(keys.liveCamera(v.cameraId))) ?? fresh);
+    let created = (await redis.set(keys.liveCamera(v.cameraId), fresh, 'PX', ttl, 'NX')) !== null;
+    const running = created ? null : await redis.get(keys.liveCamera(v.cameraId));
+    // the running session ended between the two calls: this one starts a new session
+    if (!created && !running) created = (await redis.set(keys.liveCamera(v.cameraId), fresh, 'PX', ttl)) !== null;
+    const sessionId = running ?? fresh;
     if (!created) {
       await redis.zremrangebyscore(keys.liveViewers(sessionId), '-inf', now);
       if ((await redis.zcard(keys.liveViewers(sessionId))) >= limits.perCamera) {
