@@ -162,6 +162,17 @@ describe('live video: relayed by the school agent, watched through either instan
     ).toBeTruthy();
   });
 
+  it('a viewer sending text that is not JSON is ignored, and its session goes on', async () => {
+    const v = new Viewer(chain.server.url, admin.cookie, cameraId);
+    await waitFor(() => v.frames.find((f) => f.type === 'starting'), 10_000, 'the session');
+    v.ws.send('not json at all');
+    v.ws.send(JSON.stringify({ type: 'extend' }));
+    await waitFor(() => v.frames.find((f) => f.type === 'extended'), 5000, 'the extension after the bad frame');
+    v.ws.close();
+    await waitFor(() => chain.relay.active === 0 || undefined, 10_000, 'the relay to stop');
+    expect((await admin.get('/summary')).status).toBe(200);
+  });
+
   it('refuses an auditor and a camera outside the scope, each with its reason', async () => {
     expect(
       (await admin.post('/users', { username: 'live-aud', role: 'auditor', regions: [], password: 'live-aud-pw-1' }))

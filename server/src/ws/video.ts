@@ -10,7 +10,7 @@ import {
 } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { cameraSchool } from '../http/camera-scope.ts';
 import { originAllowed } from '../http/origin.ts';
 import { sessionIdFrom } from '../http/session.ts';
@@ -20,13 +20,7 @@ import type { RegistryRepository } from '../repositories/registry.ts';
 import type { UserRepository } from '../repositories/users.ts';
 import type { LiveVideoService, Viewer } from '../services/live-video.ts';
 import type { Metrics } from '../services/metrics.ts';
-
-const asBuffer = (d: RawData): Buffer =>
-  Buffer.isBuffer(d) ? d : Array.isArray(d) ? Buffer.concat(d) : Buffer.from(d as ArrayBuffer);
-
-const refuse = (socket: Duplex, status: string): void => {
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-};
+import { asBuffer, parseJson, refuseUpgrade } from './upgrade.ts';
 
 /**
  * The live video sockets (issue 16): /agent/live, where a school's agent relays a session it was ordered to start
@@ -66,11 +60,11 @@ export class VideoSockets {
     const { redis, keys } = this.d;
     const auth = req.headers.authorization ?? '';
     const agent = auth.startsWith('Bearer ') ? await this.d.agents.authenticate(auth.slice(7)) : undefined;
-    if (!agent) return refuse(socket, '401 Unauthorized');
+    if (!agent) return refuseUpgrade(socket, '401 Unauthorized');
     const sessionId = url.searchParams.get('session') ?? '';
     const owner = /^[0-9a-f-]{36}$/.test(sessionId) ? await redis.hget(keys.liveSession(sessionId), 'agentId') : null;
     // a session this agent was not ordered to relay (or one already over)
-    if (owner !== agent.agentId) return refuse(socket, '404 Not Found');
+    if (owner !== agent.agentId) return refuseUpgrade(socket, '404 Not Found');
     this.agentWss.handleUpgrade(req, socket, head, (ws) => {
       let told = false;
       const ttl = 10 * 60_000;
@@ -83,7 +77,7 @@ export class VideoSockets {
           this.d.metrics.liveBytes.inc(buf.length);
           return;
         }
-        const f = AgentLiveFrame.safeParse(JSON.parse(String(buf) || 'null'));
+        const f = AgentLiveFrame.safeParse(parseJson(String(buf)));
         if (!f.success) return;
         if (f.data.type === 'info') void redis.hset(keys.liveSession(sessionId), 'info', JSON.stringify(f.data.info));
         if (f.data.type === 'error') told = true;
@@ -97,10 +91,10 @@ export class VideoSockets {
   }
 
   private async viewerUpgrade(req: IncomingMessage, url: URL, socket: Duplex, head: Buffer): Promise<void> {
-    if (!originAllowed(req, this.d.allowedOrigins)) return refuse(socket, '403 Forbidden');
+    if (!originAllowed(req, this.d.allowedOrigins)) return refuseUpgrade(socket, '403 Forbidden');
     const sid = sessionIdFrom(req.headers.cookie);
     const user = sid ? await this.d.users.sessionUser(sid) : undefined;
-    if (!user) return refuse(socket, '401 Unauthorized');
+    if (!user) return refuseUpgrade(socket, '401 Unauthorized');
     const cameraId = CameraId.safeParse(url.searchParams.get('camera'));
     this.viewerWss.handleUpgrade(req, socket, head, (ws) => {
       const send = (x: Buffer | LiveVideoFrame) => {
@@ -118,7 +112,7 @@ export class VideoSockets {
       });
       ws.on('error', () => ws.terminate());
       ws.on('message', (data) => {
-        const f = LiveVideoClientFrame.safeParse(JSON.parse(String(data) || 'null'));
+        const f = LiveVideoClientFrame.safeParse(parseJson(String(data)));
         if (f.success && viewer) void this.d.video.extend(viewer).catch(() => undefined);
       });
       void (async () => {
