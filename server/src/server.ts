@@ -47,6 +47,7 @@ import { StoreGuard } from './services/store-guard.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
 import { FrameDecoder } from './ws/frame-decoder.ts';
 import { LiveServer } from './ws/live.ts';
+import { refuseUpgrade } from './ws/upgrade.ts';
 import { VideoSockets } from './ws/video.ts';
 
 /** The alerting configuration file, validated (every problem listed), or the defaults. */
@@ -438,7 +439,7 @@ export async function startServer(
           : VideoSockets.handles(path)
             ? videoSockets
             : undefined;
-    if (!h) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (!h) return refuseUpgrade(socket, '404 Not Found');
     h.handleUpgrade(req, socket, head).catch(() => socket.destroy());
   });
   await monitor.join();

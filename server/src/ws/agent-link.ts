@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { MAX_FRAME_BYTES, type ServerFrame } from '@kuzet/protocol';
 import type { Logger } from 'pino';
-import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { AgentRecord, AgentRepository } from '../repositories/agents.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { AlertService } from '../services/alerts.ts';
@@ -14,11 +14,9 @@ import type { LinkMonitor } from '../services/link-monitor.ts';
 import type { Metrics } from '../services/metrics.ts';
 import type { ReferenceService } from '../services/references.ts';
 import type { FrameDecoder } from './frame-decoder.ts';
+import { asBuffer, refuseUpgrade } from './upgrade.ts';
 
 const MAX_BAD_FRAMES = 5;
-
-const asBuffer = (d: RawData): Buffer =>
-  Buffer.isBuffer(d) ? d : Array.isArray(d) ? Buffer.concat(d) : Buffer.from(d as ArrayBuffer);
 
 export interface AgentLinkDeps {
   agents: AgentRepository;
@@ -177,7 +175,7 @@ export class AgentLinkServer {
     const agent = token ? await this.d.agents.authenticate(token) : undefined;
     if (!agent) {
       this.d.metrics.badFrames.inc({ reason: 'auth' });
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuseUpgrade(socket, '401 Unauthorized');
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {

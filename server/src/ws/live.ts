@@ -10,6 +10,7 @@ import type { UserRepository } from '../repositories/users.ts';
 import { countryAllowed, deltaVisible, scopeAllowed } from '../services/access.ts';
 import type { DeltaBus } from '../services/bus.ts';
 import type { Metrics } from '../services/metrics.ts';
+import { refuseUpgrade } from './upgrade.ts';
 
 interface Client {
   ws: WebSocket;
@@ -81,13 +82,13 @@ export class LiveServer {
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // a page of another origin (another port of this host included) must not read the live feed with the cookie
     if (!originAllowed(req, this.d.allowedOrigins)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuseUpgrade(socket, '403 Forbidden');
       return;
     }
     const sid = sessionIdFrom(req.headers.cookie);
     const user = sid ? await this.d.users.sessionUser(sid) : undefined;
     if (!user) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuseUpgrade(socket, '401 Unauthorized');
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, user));
