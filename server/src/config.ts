@@ -24,11 +24,8 @@ export const ServerEnv = z.object({
   KUZET_DECODE_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   /** how often covered, non-compliant schools are checked for their alert's debounce */
   KUZET_COMPLIANCE_SWEEP_SECONDS: z.coerce.number().positive().default(30),
-  /**
-   * schools changed at once above which their verdicts are computed in the compliance thread, not on the loop;
-   * unset: never (off by default: with it, a live compliance push went missing in CI runs — not yet understood)
-   */
-  KUZET_COMPLIANCE_THREAD_ABOVE: z.coerce.number().int().min(0).optional(),
+  /** schools changed at once above which their verdicts are computed in the compliance thread, not on the loop */
+  KUZET_COMPLIANCE_THREAD_ABOVE: z.coerce.number().int().min(0).default(20),
   /** how often the roll-ups are verified against the cameras (and repaired, reported) */
   KUZET_ROLLUP_CHECK_MINUTES: z.coerce.number().positive().default(60),
   /** an agent silent this long has its school marked link-down */

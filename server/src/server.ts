@@ -125,7 +125,7 @@ export async function startServer(
   }
   // the API's connection fails fast while Redis is away (REST answers 503 instead of hanging)
   const redis = connectRedis(cfg.KUZET_REDIS_URL, { failFast: true });
-  // the pub/sub connection: its own, without auto-pipelining, and subscribing only once it is ready
+  // the pub/sub connection: its own (see connectRedis on subscribers)
   const sub = connectRedis(cfg.KUZET_REDIS_URL, { subscriber: true });
   if (redis.status !== 'ready') log.info('waiting for Redis');
   await whenReady(redis);
@@ -317,7 +317,7 @@ export async function startServer(
 
   void registry.regions().then((rs) => grid.warm(rs.map((r) => r.code)));
   const audit = new AuditRepository(redis, keys);
-  const videoSub = connectRedis(cfg.KUZET_REDIS_URL);
+  const videoSub = connectRedis(cfg.KUZET_REDIS_URL, { subscriber: true });
   const video = new LiveVideoService({
     redis,
     sub: videoSub,

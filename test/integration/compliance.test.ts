@@ -45,7 +45,9 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
       school: SCHOOL,
       agentId: 'agent-almaty-1',
       cameras: 0,
-      env: { KUZET_ALERTING: alerting, KUZET_COMPLIANCE_SWEEP_SECONDS: '1' },
+      // every change judged in the compliance thread here (the path of a flood of changes; its verdicts reach the
+      // live clients through pub/sub, as another instance's would); other tests: the loop
+      env: { KUZET_ALERTING: alerting, KUZET_COMPLIANCE_SWEEP_SECONDS: '1', KUZET_COMPLIANCE_THREAD_ABOVE: '0' },
       intervals: { streamSeconds: 20, retentionSeconds: 3600 },
       simCameras: [
         { name: 'main-entrance', width: 1280, height: 720, recording: { on: 'camera', days: 50, gaps: [] } },

@@ -86,10 +86,16 @@ export class Keys {
  * A connection. `failFast` (the API's): while Redis is unreachable commands fail at once, and a command unanswered
  * for 3 s fails, so that REST calls answer 503 instead of hanging; otherwise (agents' ingest) commands wait for
  * Redis to come back — the agents wait for their acknowledgements, their journals hold the rest.
+ * `subscriber` (pub/sub only): no ready check. ioredis writes a SUBSCRIBE issued while it connects (TCP up, ready
+ * check pending: at start, or during any reconnect) before its INFO ready check; Redis refuses the INFO in
+ * subscriber mode, ioredis reconnects and forgets the subscription — silently, for good (ioredis issue #2037,
+ * 5.x; reproduced here 20 times in 20). That was the second instance hearing nothing of the first. A subscriber
+ * connection has nothing to wait for anyway: SUBSCRIBE is allowed while Redis loads its data.
  */
 export function connectRedis(url: string, o: { failFast?: boolean; subscriber?: boolean } = {}): Redis {
   const r = new Redis(url, {
     enableAutoPipelining: !o.subscriber,
+    ...(o.subscriber ? { enableReadyCheck: false } : {}),
     lazyConnect: false,
     ...(o.failFast
       ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 3000 }

@@ -114,8 +114,8 @@ export class ComplianceService {
   onChanged?: (changes: VerdictChange[]) => Promise<void>;
   /** where large evaluations run (every school): a worker thread, off the event loop; none: here */
   thread?: { evaluate(ids?: string[]): Promise<{ schools: number; changed: number; changes: VerdictChange[] }> };
-  /** more schools changed at once than this: their verdicts are computed in the thread (undefined: never) */
-  threadAbove?: number;
+  /** more schools changed at once than this: their verdicts are computed in the thread */
+  threadAbove = 20;
 
   constructor(
     private readonly redis: Redis,
@@ -153,7 +153,7 @@ export class ComplianceService {
       this.running = (this.running ?? Promise.resolve())
         .then(async () => {
           // a handful here; a flood (every agent resyncing after a restart) in the thread, off the event loop
-          if (this.thread && this.threadAbove !== undefined && ids.length > this.threadAbove)
+          if (this.thread && ids.length > this.threadAbove)
             await this.onChanged?.((await this.thread.evaluate(ids)).changes);
           else await this.evaluate(ids);
         })
