@@ -1,45 +1,18 @@
-import { createHash } from 'node:crypto';
-import {
-  type Alert,
-  type AlertingConfig,
-  type AlertRule,
-  type CameraDelta,
-  type NotifyTarget,
-  snoozed,
-} from '@kuzet/protocol';
+import type { Alert, AlertAction, AlertingConfig, AlertRule, CameraDelta } from '@kuzet/protocol';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AlertRepository } from '../repositories/alerts.ts';
 import type { Keys } from '../repositories/redis.ts';
 import type { StateRepository } from '../repositories/state.ts';
+import type { AlertJob, EventRule, NotifyJob, Place } from './alert-jobs.ts';
+import { AlertPaging } from './alert-paging.ts';
 import { CAMERA_STATE_RULES, cameraRules, effectiveRule } from './alert-rules.ts';
 import type { DeltaBus } from './bus.ts';
 import type { Metrics } from './metrics.ts';
-import type { Notification, Notifier } from './notifier.ts';
+import type { Notifier } from './notifier.ts';
 
-export interface Place {
-  schoolId: string;
-  districtId: string;
-  regionCode: string;
-}
-/** Rules raised by one event (not by a camera's lasting state). */
-/** camera_back is no alert: it resolves the camera's camera_gone (the camera was announced again) */
-export type EventRule = 'camera_gone' | 'camera_new' | 'camera_conflict' | 'camera_back';
-
-export type AlertJob =
-  | ({ kind: 'camera'; cameraId: string } & Place)
-  | ({ kind: 'confirm-open'; rule: AlertRule; cameraId: string; since: string } & Place)
-  | { kind: 'confirm-resolve'; alertId: string; since: string }
-  | ({ kind: 'link'; agentId: string; down: boolean; at: string; cameras: number } & Place)
-  | ({ kind: 'event'; rule: EventRule; cameraId: string; at: string; detail?: string } & Place)
-  | { kind: 'escalate'; alertId: string; level: number; renotify: number };
-export interface NotifyJob {
-  alertId: string;
-  event: Notification['event'];
-  level: number;
-  target: NotifyTarget;
-}
+export type { AlertJob, EventRule, NotifyJob, Place } from './alert-jobs.ts';
 
 export interface AlertServiceOptions {
   redisUrl: string;
@@ -60,7 +33,6 @@ export interface AlertServiceOptions {
 const ms = (iso: string) => Date.parse(iso);
 /** only the placement fields (job data must not carry a caller's other fields, such as its own kind) */
 const placeOf = (p: Place): Place => ({ schoolId: p.schoolId, districtId: p.districtId, regionCode: p.regionCode });
-const targetKey = (t: NotifyTarget) => createHash('sha1').update(JSON.stringify(t)).digest('hex').slice(0, 12);
 
 /**
  * The alerting pipeline: state changes become jobs (idempotent ids), workers evaluate the rules against the
@@ -75,6 +47,7 @@ export class AlertService {
   private readonly conn: Redis;
   private readonly redis: Redis;
   private workers: Worker[] = [];
+  private readonly paging: AlertPaging;
 
   /** how long an alert may stay unacknowledged, per severity (the alerting configuration's) */
   get ackSla() {
@@ -103,6 +76,12 @@ export class AlertService {
     this.queue = queue<AlertJob>('alerts', 5, 1000);
     this.linkQueue = queue<AlertJob>('links', 5, 1000);
     this.notifyQueue = queue<NotifyJob>('notify', 10, o.notifyBackoffMs);
+    this.paging = new AlertPaging({
+      ...o,
+      queue: this.queue,
+      notifyQueue: this.notifyQueue,
+      names: () => this.nameAlerts,
+    });
     // a lost connection surfaces in the failing calls and in readiness, not as unhandled 'error' events
     for (const q of [this.queue, this.linkQueue, this.notifyQueue])
       q.on('error', (err) => o.log.debug({ err, queue: q.name }, 'queue connection error'));
@@ -129,7 +108,7 @@ export class AlertService {
       prefix,
       concurrency: 16,
     });
-    const notify = new Worker<NotifyJob>('notify', (job) => this.deliver(job), {
+    const notify = new Worker<NotifyJob>('notify', (job) => this.paging.deliver(job), {
       connection: this.conn,
       prefix,
       concurrency: 8,
@@ -144,7 +123,7 @@ export class AlertService {
     }
     notify.on('failed', (job) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
-        void this.event(job.data.alertId, 'notify_failed', `${job.data.target.channel}: ${job.failedReason}`);
+        void this.paging.event(job.data.alertId, 'notify_failed', `${job.data.target.channel}: ${job.failedReason}`);
     });
     this.workers = [alerts, links, notify];
   }
@@ -248,7 +227,7 @@ export class AlertService {
         return;
       }
       case 'escalate':
-        return this.escalate(d.alertId, d.level, d.renotify);
+        return this.paging.escalate(d.alertId, d.level, d.renotify);
     }
   }
 
@@ -367,14 +346,8 @@ export class AlertService {
     await this.o.bus.publishAlerts([alert]);
     if (created) this.o.metrics.alertsOpened.inc({ rule, severity: alert.severity, suppressed: String(suppressed) });
     if (created && !suppressed) {
-      await this.page(alert, 'opened', 0);
-      const first = this.o.config.escalation.afterMinutes[0];
-      if (alert.severity === 'critical' && first !== undefined)
-        await this.queue.add(
-          'escalate',
-          { kind: 'escalate', alertId: alert.id, level: 1, renotify: 0 },
-          { delay: first * 60_000, jobId: `esc-${alert.id}-1-0` },
-        );
+      await this.paging.page(alert, 'opened', 0);
+      await this.paging.scheduleFirstStep(alert);
     }
     return alert;
   }
@@ -394,98 +367,13 @@ export class AlertService {
     );
     if (a) {
       await this.o.bus.publishAlerts([a]);
-      if (!a.suppressed) await this.page(a, 'resolved', 0);
+      if (!a.suppressed) await this.paging.page(a, 'resolved', 0);
     }
     return a;
   }
 
-  private async escalate(alertId: string, level: number, renotify: number): Promise<void> {
-    const a = await this.o.alerts.get(alertId);
-    if (!a || a.state !== 'open' || a.suppressed) return; // acknowledged or resolved in time
-    if (renotify === 0 && a.escalationLevel >= level) return; // done already (a snooze's early end brought it on)
-    const now = new Date().toISOString();
-    if (await this.o.alerts.inMaintenance(a.schoolId, a.cameraId, now)) return;
-    // snoozed: this step waits for the end of the snooze (a new snooze later moves it again)
-    if (snoozed(a)) {
-      const until = Date.parse(a.snoozedUntil!);
-      await this.queue.add(
-        'escalate',
-        { kind: 'escalate', alertId, level, renotify },
-        { delay: until - Date.now(), jobId: `esc-${alertId}-${level}-${renotify}-s${until}` },
-      );
-      return;
-    }
-    const esc = this.o.config.escalation;
-    const updated = await this.o.alerts.update(alertId, (x) => ({
-      ...x,
-      escalationLevel: level,
-      updatedAt: now,
-      events: [
-        ...x.events,
-        { at: now, type: 'escalated', text: renotify ? `level ${level}, reminder ${renotify}` : `level ${level}` },
-      ],
-    }));
-    if (!updated) return;
-    await this.o.bus.publishAlerts([updated]);
-    await this.page(updated, renotify ? 'renotify' : 'escalated', level);
-    const next = esc.afterMinutes[level];
-    const prev = esc.afterMinutes[level - 1] ?? 0;
-    if (next !== undefined)
-      await this.queue.add(
-        'escalate',
-        { kind: 'escalate', alertId, level: level + 1, renotify: 0 },
-        { delay: (next - prev) * 60_000, jobId: `esc-${alertId}-${level + 1}-0` },
-      );
-    else if (esc.renotifyMinutes > 0 && renotify < esc.maxRenotify)
-      await this.queue.add(
-        'escalate',
-        { kind: 'escalate', alertId, level, renotify: renotify + 1 },
-        { delay: esc.renotifyMinutes * 60_000, jobId: `esc-${alertId}-${level}-${renotify + 1}` },
-      );
-  }
-
-  /** Queues one notification per contact of the level (0 operators, 1 duty officer, 2+ akimat). */
-  private async page(a: Alert, event: Notification['event'], level: number): Promise<void> {
-    const c = this.o.config.contacts[a.regionCode] ?? this.o.config.contacts['*'];
-    if (!c) return;
-    const targets = level === 0 ? c.operators : level === 1 ? c.duty : c.akimat;
-    const n = a.events.filter((e) => e.type === 'escalated').length;
-    await this.notifyQueue.addBulk(
-      targets.map((target) => ({
-        name: target.channel,
-        data: { alertId: a.id, event, level, target },
-        opts: { jobId: `n-${a.id}-${event}-${level}-${n}-${targetKey(target)}` },
-      })),
-    );
-  }
-
-  private async deliver(job: Job<NotifyJob>): Promise<void> {
-    const raw = await this.o.alerts.get(job.data.alertId);
-    if (!raw) return;
-    // named when the store answers; by ids rather than not at all when it does not
-    const a = this.nameAlerts ? ((await this.nameAlerts([raw]).catch(() => [raw]))[0] ?? raw) : raw;
-    await this.o.notifier.send(
-      job.data.target,
-      { event: job.data.event, level: job.data.level, alert: a, dashboardUrl: this.o.dashboardUrl },
-      String(job.id),
-    );
-    this.o.metrics.notifications.inc({ channel: job.data.target.channel });
-    const t = job.data.target;
-    await this.event(
-      a.id,
-      'notified',
-      `${job.data.event} → ${t.channel} ${'url' in t ? t.url : 'to' in t ? t.to : t.chatId}`,
-    );
-  }
-
-  private async event(id: string, type: 'notified' | 'notify_failed', text: string): Promise<void> {
-    const at = new Date().toISOString();
-    const a = await this.o.alerts.update(id, (x) => ({ ...x, events: [...x.events, { at, type, text }] }));
-    if (a) await this.o.bus.publishAlerts([a]);
-  }
-
   /** What an operator does: acknowledge, assign, comment, resolve by hand. */
-  async act(id: string, by: string, action: import('@kuzet/protocol').AlertAction): Promise<Alert | undefined> {
+  async act(id: string, by: string, action: AlertAction): Promise<Alert | undefined> {
     if (action.action === 'resolve') return this.resolve(id, by, action.reason);
     const at = new Date().toISOString();
     const a = await this.o.alerts.update(id, (x) => {
@@ -529,38 +417,9 @@ export class AlertService {
       }
     });
     if (a) await this.o.bus.publishAlerts([a]);
-    if (a && action.action === 'snooze' && action.minutes === 0) await this.wake(a);
-    if (a && action.action === 'assign') await this.tellAssignee(a);
+    if (a && action.action === 'snooze' && action.minutes === 0) await this.paging.wake(a);
+    if (a && action.action === 'assign') await this.paging.tellAssignee(a);
     return a;
-  }
-
-  /** The assignee's own contacts (alerting config `people`) hear that the alert is theirs now. */
-  private async tellAssignee(a: Alert): Promise<void> {
-    const targets = a.assignee ? (this.o.config.people[a.assignee] ?? []) : [];
-    const n = a.events.filter((e) => e.type === 'assigned').length;
-    await this.notifyQueue.addBulk(
-      targets.map((target) => ({
-        name: target.channel,
-        data: { alertId: a.id, event: 'assigned' as const, level: 0, target },
-        opts: { jobId: `n-${a.id}-assigned-${n}-${targetKey(target)}` },
-      })),
-    );
-  }
-
-  /**
-   * A snooze ended early: the next escalation step comes when it was due (at once if it fell in the snooze). The
-   * step put off to the snooze's end still runs then, and finds it done.
-   */
-  private async wake(a: Alert): Promise<void> {
-    const level = a.escalationLevel + 1;
-    const after = this.o.config.escalation.afterMinutes[level - 1];
-    if (a.state !== 'open' || a.suppressed || a.severity !== 'critical' || after === undefined) return;
-    const due = Date.parse(a.openedAt) + after * 60_000;
-    await this.queue.add(
-      'escalate',
-      { kind: 'escalate', alertId: a.id, level, renotify: 0 },
-      { delay: Math.max(0, due - Date.now()), jobId: `esc-${a.id}-${level}-0-w${Date.parse(a.updatedAt)}` },
-    );
   }
 
   async close(): Promise<void> {

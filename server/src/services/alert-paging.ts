@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { type Alert, type AlertingConfig, type NotifyTarget, snoozed } from '@kuzet/protocol';
+import type { Job, Queue } from 'bullmq';
+import type { AlertRepository } from '../repositories/alerts.ts';
+import type { AlertJob, NotifyJob } from './alert-jobs.ts';
+import type { DeltaBus } from './bus.ts';
+import type { Metrics } from './metrics.ts';
+import type { Notification, Notifier } from './notifier.ts';
+
+const targetKey = (t: NotifyTarget) => createHash('sha1').update(JSON.stringify(t)).digest('hex').slice(0, 12);
+
+/**
+ * Who hears of an alert, and when: a notification job per contact of the level (retried by the notify queue), the
+ * escalation steps of an unacknowledged critical alert as delayed jobs (waiting out a snooze), reminders, and the
+ * assignee's own contacts. The alert's timeline records each notification and each failed one.
+ */
+export class AlertPaging {
+  constructor(
+    private readonly d: {
+      alerts: AlertRepository;
+      bus: DeltaBus;
+      metrics: Metrics;
+      notifier: Notifier;
+      config: AlertingConfig;
+      dashboardUrl?: string;
+      queue: Queue<AlertJob>;
+      notifyQueue: Queue<NotifyJob>;
+      /** the names people use, added to what is sent; ids only without them */
+      names: () => ((a: Alert[]) => Promise<Alert[]>) | undefined;
+    },
+  ) {}
+
+  /** A new critical alert: its first escalation step, when the configuration has one. */
+  async scheduleFirstStep(alert: Alert): Promise<void> {
+    const first = this.d.config.escalation.afterMinutes[0];
+    if (alert.severity === 'critical' && first !== undefined)
+      await this.d.queue.add(
+        'escalate',
+        { kind: 'escalate', alertId: alert.id, level: 1, renotify: 0 },
+        { delay: first * 60_000, jobId: `esc-${alert.id}-1-0` },
+      );
+  }
+
+  async escalate(alertId: string, level: number, renotify: number): Promise<void> {
+    const a = await this.d.alerts.get(alertId);
+    if (!a || a.state !== 'open' || a.suppressed) return; // acknowledged or resolved in time
+    if (renotify === 0 && a.escalationLevel >= level) return; // done already (a snooze's early end brought it on)
+    const now = new Date().toISOString();
+    if (await this.d.alerts.inMaintenance(a.schoolId, a.cameraId, now)) return;
+    // snoozed: this step waits for the end of the snooze (a new snooze later moves it again)
+    if (snoozed(a)) {
+      const until = Date.parse(a.snoozedUntil!);
+      await this.d.queue.add(
+        'escalate',
+        { kind: 'escalate', alertId, level, renotify },
+        { delay: until - Date.now(), jobId: `esc-${alertId}-${level}-${renotify}-s${until}` },
+      );
+      return;
+    }
+    const esc = this.d.config.escalation;
+    const updated = await this.d.alerts.update(alertId, (x) => ({
+      ...x,
+      escalationLevel: level,
+      updatedAt: now,
+      events: [
+        ...x.events,
+        { at: now, type: 'escalated', text: renotify ? `level ${level}, reminder ${renotify}` : `level ${level}` },
+      ],
+    }));
+    if (!updated) return;
+    await this.d.bus.publishAlerts([updated]);
+    await this.page(updated, renotify ? 'renotify' : 'escalated', level);
+    const next = esc.afterMinutes[level];
+    const prev = esc.afterMinutes[level - 1] ?? 0;
+    if (next !== undefined)
+      await this.d.queue.add(
+        'escalate',
+        { kind: 'escalate', alertId, level: level + 1, renotify: 0 },
+        { delay: (next - prev) * 60_000, jobId: `esc-${alertId}-${level + 1}-0` },
+      );
+    else if (esc.renotifyMinutes > 0 && renotify < esc.maxRenotify)
+      await this.d.queue.add(
+        'escalate',
+        { kind: 'escalate', alertId, level, renotify: renotify + 1 },
+        { delay: esc.renotifyMinutes * 60_000, jobId: `esc-${alertId}-${level}-${renotify + 1}` },
+      );
+  }
+
+  /** Queues one notification per contact of the level (0 operators, 1 duty officer, 2+ akimat). */
+  async page(a: Alert, event: Notification['event'], level: number): Promise<void> {
+    const c = this.d.config.contacts[a.regionCode] ?? this.d.config.contacts['*'];
+    if (!c) return;
+    const targets = level === 0 ? c.operators : level === 1 ? c.duty : c.akimat;
+    const n = a.events.filter((e) => e.type === 'escalated').length;
+    await this.d.notifyQueue.addBulk(
+      targets.map((target) => ({
+        name: target.channel,
+        data: { alertId: a.id, event, level, target },
+        opts: { jobId: `n-${a.id}-${event}-${level}-${n}-${targetKey(target)}` },
+      })),
+    );
+  }
+
+  async deliver(job: Job<NotifyJob>): Promise<void> {
+    const raw = await this.d.alerts.get(job.data.alertId);
+    if (!raw) return;
+    // named when the store answers; by ids rather than not at all when it does not
+    const names = this.d.names();
+    const a = names ? ((await names([raw]).catch(() => [raw]))[0] ?? raw) : raw;
+    await this.d.notifier.send(
+      job.data.target,
+      { event: job.data.event, level: job.data.level, alert: a, dashboardUrl: this.d.dashboardUrl },
+      String(job.id),
+    );
+    this.d.metrics.notifications.inc({ channel: job.data.target.channel });
+    const t = job.data.target;
+    await this.event(
+      a.id,
+      'notified',
+      `${job.data.event} → ${t.channel} ${'url' in t ? t.url : 'to' in t ? t.to : t.chatId}`,
+    );
+  }
+
+  async event(id: string, type: 'notified' | 'notify_failed', text: string): Promise<void> {
+    const at = new Date().toISOString();
+    const a = await this.d.alerts.update(id, (x) => ({ ...x, events: [...x.events, { at, type, text }] }));
+    if (a) await this.d.bus.publishAlerts([a]);
+  }
+
+  /** The assignee's own contacts (alerting config `people`) hear that the alert is theirs now. */
+  async tellAssignee(a: Alert): Promise<void> {
+    const targets = a.assignee ? (this.d.config.people[a.assignee] ?? []) : [];
+    const n = a.events.filter((e) => e.type === 'assigned').length;
+    await this.d.notifyQueue.addBulk(
+      targets.map((target) => ({
+        name: target.channel,
+        data: { alertId: a.id, event: 'assigned' as const, level: 0, target },
+        opts: { jobId: `n-${a.id}-assigned-${n}-${targetKey(target)}` },
+      })),
+    );
+  }
+
+  /**
+   * A snooze ended early: the next escalation step comes when it was due (at once if it fell in the snooze). The
+   * step put off to the snooze's end still runs then, and finds it done.
+   */
+  async wake(a: Alert): Promise<void> {
+    const level = a.escalationLevel + 1;
+    const after = this.d.config.escalation.afterMinutes[level - 1];
+    if (a.state !== 'open' || a.suppressed || a.severity !== 'critical' || after === undefined) return;
+    const due = Date.parse(a.openedAt) + after * 60_000;
+    await this.d.queue.add(
+      'escalate',
+      { kind: 'escalate', alertId: a.id, level, renotify: 0 },
+      { delay: Math.max(0, due - Date.now()), jobId: `esc-${a.id}-${level}-0-w${Date.parse(a.updatedAt)}` },
+    );
+  }
+}
