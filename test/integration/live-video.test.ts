@@ -243,4 +243,32 @@ describe('live video: relayed by the school agent, watched through either instan
     expect(v.ended()).toMatchObject({ reason: 'camera_refused' });
     await chain.sim.setFaults(cam.name, 'clear');
   });
+
+  it("tells the viewer when the school's agent has no link to the centre (last: the agent goes away)", async () => {
+    await chain.link.stop();
+    // an instance that judges links within a second marks the silent agent down (the others wait 45 s)
+    const { server: quick } = await testServer(chain.redis.url, chain.prefix, {
+      KUZET_LINK_DOWN_SECONDS: '1',
+      KUZET_AGENT_MAX_BACKOFF_SECONDS: '0',
+      KUZET_REGISTRY: '',
+    });
+    try {
+      await waitFor(
+        async () => {
+          const c = (await admin.get(`/schools/${SCHOOL}/cameras`)).json as { status: string }[];
+          return c.every((x) => x.status === 'link_down') || undefined;
+        },
+        30_000,
+        "the school's cameras link_down",
+      );
+      const v = new Viewer(chain.server.url, admin.cookie, cameraId);
+      await waitFor(() => v.ended(), 10_000, 'the answer');
+      expect(v.ended()).toMatchObject({ reason: 'agent_offline' });
+      await waitFor(() => v.closed || undefined, 5_000, 'the socket closed');
+      expect(v.pieces).toHaveLength(0);
+      expect(chain.relay.active).toBe(0);
+    } finally {
+      await quick.close();
+    }
+  });
 });
