@@ -467,6 +467,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
         const c = rs.find((r) => r.code === 'KZ-75')?.counts ?? {};
         const cams = (await admin.get(`/schools/${SCHOOL}/cameras`)).json as { status: string; reasons: string[] }[];
         seen = `region counts ${JSON.stringify(c)}, cameras ${JSON.stringify(cams.map((x) => [x.status, x.reasons]))}`;
+        // in trouble as the dashboard counts it (dashboard/src/lib/status.ts `trouble`, outside this project)
         return (c.offline ?? 0) + (c.link_down ?? 0) + (c.degraded ?? 0) === 0 || undefined;
       },
       90_000,

@@ -1,14 +1,18 @@
 import type { AlertRule, NotifyTarget } from '@kuzet/protocol';
 import type { Notification } from './notifier.ts';
 
-/** The jobs of the alerting queues (services/alerts.ts, services/alert-paging.ts). */
+// The jobs of the alerting queues (services/alerts.ts, services/alert-paging.ts).
+
+/** where an alert's subject is */
 export interface Place {
   schoolId: string;
   districtId: string;
   regionCode: string;
 }
-/** Rules raised by one event (not by a camera's lasting state). */
-/** camera_back is no alert: it resolves the camera's camera_gone (the camera was announced again) */
+/**
+ * Rules raised by one event (not by a camera's lasting state). camera_back is no alert: it resolves the camera's
+ * camera_gone (the camera was announced again).
+ */
 export type EventRule = 'camera_gone' | 'camera_new' | 'camera_conflict' | 'camera_back';
 
 export type AlertJob =
