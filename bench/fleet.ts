@@ -121,7 +121,15 @@ export async function startFleet(o: {
       }
     });
     sim.ws.on('error', () => undefined);
-    await new Promise((res) => sim.ws.once('open', res));
+    // refused or reset (a loaded machine's full accept queue): like a real agent, it tries again a little later
+    const opened = await new Promise<boolean>((res) => {
+      sim.ws.once('open', () => res(true));
+      sim.ws.once('close', () => res(false));
+    });
+    if (!opened) {
+      await sleep(500 + Math.random() * 1000);
+      return connect(sim);
+    }
     sim.ws.send(JSON.stringify({ type: 'hello', v: 1, agentId: sim.agentId, lastSeq: sim.seq }));
   }
   for (const [i, sim] of sims.entries()) {
@@ -143,10 +151,12 @@ export async function startFleet(o: {
   }, 100);
   pinger.unref();
 
-  const send = (sim: Sim, messages: object[]) => {
+  /** sends one batch: its messages, or their JSON already serialised (an agent's own work, not what is measured) */
+  const send = (sim: Sim, messages: object[] | string) => {
     sim.seq++;
     sim.sent.set(sim.seq, performance.now());
-    sim.ws.send(JSON.stringify({ type: 'batch', seq: sim.seq, messages }));
+    const json = typeof messages === 'string' ? messages : JSON.stringify(messages);
+    sim.ws.send(`{"type":"batch","seq":${sim.seq},"messages":${json}}`);
     sim.lastSent = Date.now();
   };
   const state = (

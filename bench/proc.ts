@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 const TICK = 100; // USER_HZ on Linux
@@ -10,6 +10,21 @@ export function cpuSeconds(pid: number): { self: number; children: number } {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields after the comm: state(0) ... utime(11) stime(12) cutime(13) cstime(14)
   return { self: (Number(f[11]) + Number(f[12])) / TICK, children: (Number(f[13]) + Number(f[14])) / TICK };
+}
+
+/** CPU seconds of each thread of a process ("tid name" → seconds), from /proc/PID/task/TID/stat. */
+export function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`))
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(`${tid} ${name}`, (Number(f[11]) + Number(f[12])) / TICK);
+    } catch {
+      /* the thread ended */
+    }
+  return out;
 }
 
 export function rssMb(pid: number): number {
