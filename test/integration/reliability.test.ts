@@ -159,6 +159,28 @@ describe('nothing lost, nobody where they do not belong', () => {
       'the conflict alert',
     );
     expect(alert.detail).toContain(A.school);
+    // the same reports in a batch of only identities and states (what a resync sends: packed where it is decoded,
+    // claimed inside the camera script) are refused alike, beside B's own camera, which is stored
+    const Y = camOf(0x79);
+    b.send({
+      type: 'batch',
+      seq: ++b.seq,
+      messages: [
+        msg({ type: 'camera', camera: { ...identity, model: 'resync' } }),
+        msg({ type: 'state', state: { cameraId: X, at, status: 'offline', reasons: ['unreachable'], since: at } }),
+        msg({ type: 'camera', camera: { ...identity, cameraId: Y } }),
+        msg({ type: 'state', state: { cameraId: Y, at, status: 'online', reasons: [], since: at } }),
+      ],
+    });
+    await waitFor(() => b.frames.find((f) => f.type === 'ack' && f.seq === b.seq), 5000, 'ack');
+    const still = (await api.get(`/cameras/${X}`)).json;
+    expect(still).toMatchObject({ schoolId: A.school, status: 'online' });
+    expect(still.model).not.toBe('resync');
+    expect((await api.get(`/cameras/${Y}`)).json).toMatchObject({ schoolId: B.school, status: 'online' });
+    const q2 = (await api.get('/integrity/quarantine')).json as { cameraId: string; owner: string; types: string[] }[];
+    expect(q2[0]).toMatchObject({ cameraId: X, owner: A.school });
+    expect(q2[0]!.types.sort()).toEqual(['camera', 'state']);
+    expect((await api.get('/summary')).json.online).toBe((before.online ?? 0) + 2);
     // the roll-ups verify clean; a tampered count is found, reported and repaired
     expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
     await s1.redis.hincrby(`${prefix}count:school:${A.school}`, 'offline', -1);
@@ -174,7 +196,7 @@ describe('nothing lost, nobody where they do not belong', () => {
     expect((await api.post(`/cameras/${X}/release`)).status).toBe(200);
     await b.batch([{ cam: X, status: 'degraded', reasons: ['clock_drift'] }]);
     expect((await api.get(`/cameras/${X}`)).json.schoolId).toBe(B.school);
-    expect((await api.get('/summary')).json.online).toBe(before.online ?? 0);
+    expect((await api.get('/summary')).json.online).toBe((before.online ?? 0) + 1); // B's two cameras, not X
     expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
     a.ws.close();
     b.ws.close();

@@ -1,157 +1,49 @@
-import { type CameraDelta, type CameraIdentity, type CentreStatus, type Reason, STATUS_CODE } from '@kuzet/protocol';
+import {
+  type AgentMessage,
+  type CameraDelta,
+  type CameraIdentity,
+  type CameraState,
+  type CentreStatus,
+  type Reason,
+  STATUS_CODE,
+} from '@kuzet/protocol';
 import type { ChainableCommander, Redis, Result } from 'ioredis';
+import { Packr } from 'msgpackr';
+import { CAMERA_OPS_LUA } from './camera-ops-script.ts';
 import type { Keys } from './redis.ts';
 
-/** The trouble score of a school's counts: offline + link down first, then degraded, then unknown. */
-export const TROUBLE_LUA = `
-local function trouble(key, school, zr, zc)
-  local c = redis.call('HMGET', key, 'offline', 'link_down', 'degraded', 'unknown')
-  local n = function(i) return tonumber(c[i] or '0') or 0 end
-  local score = (n(1) + n(2)) * 1000000 + n(3) * 1000 + n(4)
-  if score > 0 then
-    redis.call('ZADD', zr, score, school)
-    redis.call('ZADD', zc, score, school)
-  else
-    redis.call('ZREM', zr, school)
-    redis.call('ZREM', zc, school)
-  end
-end
-`;
+export { TROUBLE_LUA } from './camera-ops-script.ts';
 
-/**
- * One school's camera identities and status transitions, in the order given, in one call (an agent's batch, or the
- * link monitor's link_down for an agent's cameras). Each transition keeps the roll-ups right, incrementally: counts
- * by status and counts of the agent's reasons per school, district, region and country — summed over the call and
- * applied once per field (every camera of a call is of one school, so each change moves all four levels alike) —,
- * the camera's slot in its region's status grid, and the trouble ranking of the school (offline + link down first,
- * then degraded, then unknown: "the worst schools" is one ZREVRANGE). History gets an entry only on a real change.
- * While the link is down the last known reasons stay counted.
+/*
+ * One school's camera identities and status transitions, in the order given, in one script call
+ * (camera-ops-script.ts): an agent's batch (a whole resync of its cameras included), or the link monitor's link_down
+ * for an agent's cameras. Each transition keeps the roll-ups right, incrementally: counts by status and counts of
+ * the agent's reasons per school, district, region and country — summed over the call and applied once per field
+ * (every camera of a call is of one school, so each change moves all four levels alike) —, the camera's slot in its
+ * region's status grid, and the trouble ranking of the school (offline + link down first, then degraded, then
+ * unknown: "the worst schools" is one ZREVRANGE). History gets an entry only on a real change. While the link is
+ * down the last known reasons stay counted.
+ * A camera belongs to the school whose agent reported it first: the call claims a camera nobody owns and leaves a
+ * camera of another school untouched, naming its owner (see claims.ts; atomic: of two schools claiming a new
+ * camera at once, one wins).
  * History entries ("at|status code|reasons|rx[|camera]", times in ms base 36, newest pushed first) carry the time the
  * agent observed the change (`at`: the new status's `since` when the status changed, else the state's own time) and
  * the time the centre received it (`rx`): after a link outage the journal's replay shows each episode when it
  * happened. Lists are cut by count and by time; the newest entry older than the cut stays: it is the status the
  * window starts with (the daily archive reads it).
- * KEYS: count school/district/region/country, rcount school/district/region/country, grid region, trouble region,
- *       trouble country, hist school, school cams, school first camera
- * ARGV: camera key prefix, docs key prefix, camera history prefix, schoolId, districtId, regionCode, agentId,
- *       received (ISO), received (ms base 36), history cut (ms), history length, then the operations:
- *       C cameraId at identityJSON manufacturer model serial firmware host name location — an identity
- *       S cameraId status code reasons since sinceB36 atB36 n (field value)*n — a state (n = 0: the centre's own)
- * Plain arguments (cjson.decode of each identity was a third of the script's time) and as few calls as the work
- * needs: what is unchanged is read, compared and not written again (a restart's resync changes nothing).
- * Returns one reply per operation: C {1 if first seen, the school's first camera time, the `gone` it had};
- * S 0 when nothing changed, else {previous status, reasons counted before, reasons counted now}.
+ * The operations travel as one MessagePack argument, packed where the frame was decoded (a worker thread: see
+ * services/frame-decode.ts): the event loop never builds a resync's identities again, and ioredis writes one buffer
+ * instead of a dozen strings per camera. What is unchanged is read, compared and not written again (a resync into a
+ * store that holds the cameras writes only the agent's fields of each state).
  */
-const CAMERA_OPS = `${TROUBLE_LUA}
-local camPre, docPre, histPre = ARGV[1], ARGV[2], ARGV[3]
-local school, district, region, agent = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-local rx, rx36, cut, maxlen = ARGV[8], ARGV[9], tonumber(ARGV[10]), tonumber(ARGV[11])
-local function older(key)
-  local before = redis.call('LINDEX', key, -2)
-  if not before then return false end
-  local sep = string.find(before, '|', 1, true)
-  return tonumber(string.sub(before, 1, sep - 1), 36) < cut
-end
-local out, cd, rd, grid, entries, members = {}, {}, {}, {}, {}, {}
-local moved, firstCam = false, nil
-local IDENTITY = {'schoolId', 'districtId', 'regionCode', 'agentId', 'manufacturer', 'model', 'serial', 'firmware',
-  'host', 'onvifName', 'onvifLocation'}
-local i = 12
-while i <= #ARGV do
-  local op, id = ARGV[i], ARGV[i + 1]
-  local key = camPre .. id
-  if op == 'C' then
-    local at = ARGV[i + 2]
-    if not firstCam then
-      redis.call('SET', KEYS[14], at, 'NX')
-      firstCam = redis.call('GET', KEYS[14]) or ''
-    end
-    local h = redis.call('HMGET', key, 'firstSeen', 'gone', unpack(IDENTITY))
-    local want = {school, district, region, agent, ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8],
-      ARGV[i + 9], ARGV[i + 10]}
-    local f = {}
-    for k = 1, #IDENTITY do
-      if h[k + 2] ~= want[k] then f[#f + 1] = IDENTITY[k]; f[#f + 1] = want[k] end
-    end
-    if not h[1] then f[#f + 1] = 'firstSeen'; f[#f + 1] = at end
-    if #f > 0 then redis.call('HSET', key, unpack(f)) end
-    if h[2] then redis.call('HDEL', key, 'gone', 'goneAt') end
-    if redis.call('HGET', docPre .. id, 'identity') ~= ARGV[i + 3] then
-      redis.call('HSET', docPre .. id, 'identity', ARGV[i + 3])
-    end
-    members[#members + 1] = id
-    local first = 0
-    if not h[1] then first = 1 end
-    out[#out + 1] = {first, firstCam, h[2] or ''}
-    i = i + 11
-  else
-    local status, code, reasons, since, since36, at36, nf =
-      ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], tonumber(ARGV[i + 8])
-    local f = {}
-    for k = i + 9, i + 8 + nf * 2 do f[#f + 1] = ARGV[k] end
-    if nf > 0 then members[#members + 1] = id end
-    local cur = redis.call('HMGET', key, 'status', 'reasons', 'rsn')
-    local old, counted = cur[1], cur[3] or ''
-    if old == status and cur[2] == reasons then
-      if #f > 0 then redis.call('HSET', key, unpack(f)) end
-      out[#out + 1] = 0
-    else
-      if old ~= status then
-        if old then cd[old] = (cd[old] or 0) - 1 end
-        cd[status] = (cd[status] or 0) + 1
-        grid[#grid + 1] = id; grid[#grid + 1] = code .. school
-        moved = true
-      end
-      local now = reasons
-      if status == 'link_down' then now = counted end
-      if now ~= counted then
-        for r in string.gmatch(counted, '[^,]+') do rd[r] = (rd[r] or 0) - 1 end
-        for r in string.gmatch(now, '[^,]+') do rd[r] = (rd[r] or 0) + 1 end
-      end
-      local n = #f
-      f[n + 1], f[n + 2], f[n + 3], f[n + 4], f[n + 5] = 'status', status, 'reasons', reasons, 'since'
-      f[n + 6], f[n + 7], f[n + 8], f[n + 9], f[n + 10] = since, 'changedAt', rx, 'rsn', now
-      redis.call('HSET', key, unpack(f))
-      local seen = at36
-      if old ~= status then seen = since36 end
-      local entry = seen .. '|' .. code .. '|' .. reasons .. '|' .. rx36
-      local hist = histPre .. id
-      local len = redis.call('LPUSH', hist, entry)
-      if len > maxlen then redis.call('LTRIM', hist, 0, maxlen - 1) end
-      if len > 1 then
-        for _ = 1, 8 do if older(hist) then redis.call('RPOP', hist) else break end end
-      end
-      entries[#entries + 1] = entry .. '|' .. string.sub(id, 5)
-      out[#out + 1] = {old or '', counted, now}
-    end
-    i = i + 9 + nf * 2
-  end
-end
-for j = 1, #members, 200 do redis.call('SADD', KEYS[13], unpack(members, j, math.min(#members, j + 199))) end
-for f, n in pairs(cd) do
-  if n ~= 0 then for k = 1, 4 do redis.call('HINCRBY', KEYS[k], f, n) end end
-end
-for f, n in pairs(rd) do
-  if n ~= 0 then for k = 5, 8 do redis.call('HINCRBY', KEYS[k], f, n) end end
-end
-for j = 1, #grid, 200 do redis.call('HSET', KEYS[9], unpack(grid, j, math.min(#grid, j + 199))) end
-if moved then trouble(KEYS[1], school, KEYS[10], KEYS[11]) end
-if #entries > 0 then
-  local len = 0
-  for j = 1, #entries, 200 do len = redis.call('LPUSH', KEYS[12], unpack(entries, j, math.min(#entries, j + 199))) end
-  if len > maxlen * 5 then redis.call('LTRIM', KEYS[12], 0, maxlen * 5 - 1) end
-  for _ = 1, 8 * #entries do if older(KEYS[12]) then redis.call('RPOP', KEYS[12]) else break end end
-end
-return out
-`;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    kuzetCameraOps(...args: (string | number)[]): Result<CameraOpReply[], Context>;
+    kuzetCameraOps(...args: (string | number | Buffer)[]): Result<CameraOpReply[], Context>;
   }
 }
 
-type CameraOpReply = 0 | [string, string, string] | [number, string, string];
+type CameraOpReply = 0 | string | [string, string, string] | [number, string, string];
 
 export interface Placement {
   schoolId: string;
@@ -173,25 +65,118 @@ export type CameraOp =
       fields?: Record<string, string | number>;
     };
 
+/** What became of one operation. `owner`: the camera is another school's and nothing of it was applied. */
 export type CameraOpResult =
-  | { op: 'camera'; firstSeen: boolean; schoolFirst: string; wasGone: boolean }
-  | { op: 'state'; previous?: CameraDelta['previous'] };
+  | {
+      op: 'camera';
+      cameraId: string;
+      at: string;
+      owner?: string;
+      firstSeen: boolean;
+      schoolFirst: string;
+      wasGone: boolean;
+    }
+  | {
+      op: 'state';
+      cameraId: string;
+      status: CentreStatus;
+      reasons: Reason[];
+      /** when the agent observed it (bounded by the receipt) */
+      at: string;
+      /** the message's own time (a delta's sourceAt) */
+      sent?: string;
+      owner?: string;
+      /** set when the state changed */
+      previous?: CameraDelta['previous'];
+    };
 
 /** status changes kept per camera (five times as many per school), and for at most HISTORY_DAYS */
 export const HISTORY_MAXLEN = 200;
 export const HISTORY_DAYS = 7;
 
+/** an agent's observation time is believed within this window before the receipt (a week-long outage's journal) */
+const MAX_OBSERVATION_AGE_MS = 8 * 86_400_000;
+
+/** The agent's time of an observation, bounded by the receipt: never in the future, never older than a journal. */
+export function boundedTime(observed: string, received: Date): string {
+  const t = Date.parse(observed);
+  const rx = received.getTime();
+  if (!Number.isFinite(t) || t > rx || t < rx - MAX_OBSERVATION_AGE_MS) return received.toISOString();
+  return new Date(t).toISOString();
+}
+
+/** The agent's own fields of a state, stored on the camera beside the centre's status. */
+export function stateFields(s: CameraState): Record<string, string | number> {
+  const f: Record<string, string | number> = { agentStatus: s.status, agentReasons: s.reasons.join(',') };
+  if (s.lastSeen) f.lastSeen = s.lastSeen;
+  for (const k of ['width', 'height', 'fps', 'retainedDays', 'clockDriftSeconds'] as const)
+    if (s[k] !== undefined) f[k] = s[k]!;
+  return f;
+}
+
+/** The operation an identity or state message asks for (undefined for other messages). */
+export function cameraOpOf(m: AgentMessage, received: Date): CameraOp | undefined {
+  if (m.type === 'camera') return { op: 'camera', camera: m.camera, at: m.at };
+  if (m.type !== 'state') return undefined;
+  const s = m.state;
+  return {
+    op: 'state',
+    cameraId: s.cameraId,
+    status: s.status,
+    reasons: s.reasons,
+    since: boundedTime(s.since, received),
+    at: boundedTime(s.at, received),
+    fields: stateFields(s),
+  };
+}
+
+/**
+ * Operations packed for the script, with what reading its reply needs: one line per operation, "C id at" or
+ * "S id status reasons at sent", tab-separated (ids, statuses, reasons and times are schema-checked: no tab or
+ * newline inside). Made where the frame is decoded: a thread hands both over as one buffer and one string.
+ */
+export interface PackedCameraOps {
+  packed: Uint8Array;
+  meta: string;
+  count: number;
+}
+
+/** plain MessagePack; every value a string: a number goes as the text ioredis would send (Lua prints 14 digits) */
+const packr = new Packr({ useRecords: false });
 const b36 = (iso: string) => Date.parse(iso).toString(36);
 
-/** Queues one call with a school's camera operations on a pipeline/multi; `results` reads its reply. */
+/** Packs operations (`sent`: each one's message time, for the deltas). */
+export function packCameraOps(ops: CameraOp[], sent?: string[]): PackedCameraOps {
+  const a: string[] = [];
+  let meta = '';
+  ops.forEach((o, i) => {
+    if (o.op === 'camera') {
+      const c = o.camera;
+      a.push('C', c.cameraId, o.at, JSON.stringify(c), c.manufacturer, c.model, c.serial, c.firmware, c.host);
+      a.push(c.name ?? '', c.location ?? '');
+      meta += `C\t${c.cameraId}\t${o.at}\n`;
+    } else {
+      const fields = Object.entries(o.fields ?? {});
+      const reasons = o.reasons.join(',');
+      a.push('S', o.cameraId, o.status, String(STATUS_CODE[o.status]), reasons, o.since, b36(o.since), b36(o.at));
+      a.push(String(fields.length));
+      for (const [k, v] of fields) a.push(k, String(v));
+      meta += `S\t${o.cameraId}\t${o.status}\t${reasons}\t${o.at}\t${sent?.[i] ?? ''}\n`;
+    }
+  });
+  // a copy of its own: the packer's buffer is shared between calls, and a thread transfers this one
+  return { packed: new Uint8Array(packr.pack(a)), meta, count: ops.length };
+}
+
+/** Queues one call with a school's packed camera operations on a pipeline/multi; `cameraOpResults` reads its reply. */
 export function queueCameraOps(
   p: ChainableCommander,
   keys: Keys,
   place: Placement,
   received: string,
-  ops: CameraOp[],
+  ops: PackedCameraOps,
 ): void {
-  const args: (string | number)[] = [
+  p.kuzetCameraOps(
     keys.counts(`school:${place.schoolId}`),
     keys.counts(`district:${place.districtId}`),
     keys.counts(`region:${place.regionCode}`),
@@ -217,64 +202,56 @@ export function queueCameraOps(
     b36(received),
     Date.parse(received) - HISTORY_DAYS * 86_400_000,
     HISTORY_MAXLEN,
-  ];
-  for (const o of ops)
-    if (o.op === 'camera') {
-      const c = o.camera;
-      args.push(
-        'C',
-        c.cameraId,
-        o.at,
-        JSON.stringify(c),
-        c.manufacturer,
-        c.model,
-        c.serial,
-        c.firmware,
-        c.host,
-        c.name ?? '',
-        c.location ?? '',
-      );
-    } else {
-      const fields = Object.entries(o.fields ?? {});
-      args.push(
-        'S',
-        o.cameraId,
-        o.status,
-        STATUS_CODE[o.status],
-        o.reasons.join(','),
-        o.since,
-        b36(o.since),
-        b36(o.at),
-        fields.length,
-      );
-      for (const [k, v] of fields) args.push(k, v);
-    }
-  p.kuzetCameraOps(...args);
+    Buffer.from(ops.packed.buffer, ops.packed.byteOffset, ops.packed.byteLength),
+  );
 }
 
+const split = (s: string | undefined) => (s ? s.split(',') : []) as Reason[];
+
 /** The results of a queued call, one per operation, in order. */
-export function cameraOpResults(ops: CameraOp[], reply: unknown): CameraOpResult[] {
+export function cameraOpResults(ops: PackedCameraOps, reply: unknown): CameraOpResult[] {
   const r = Array.isArray(reply) ? (reply as CameraOpReply[]) : [];
-  return ops.map((o, i) => {
+  const lines = ops.meta.split('\n');
+  const out: CameraOpResult[] = [];
+  for (let i = 0; i < ops.count; i++) {
+    const m = lines[i]!.split('\t');
     const x = r[i];
-    if (o.op === 'camera') {
+    const owner = typeof x === 'string' ? x : undefined;
+    if (m[0] === 'C') {
       const [first, schoolFirst, gone] = (Array.isArray(x) ? x : [0, '', '']) as [number, string, string];
-      return { op: 'camera', firstSeen: first === 1, schoolFirst, wasGone: gone !== '' };
+      out.push({
+        op: 'camera',
+        cameraId: m[1]!,
+        at: m[2]!,
+        ...(owner ? { owner } : {}),
+        firstSeen: first === 1,
+        schoolFirst,
+        wasGone: gone !== '',
+      });
+      continue;
     }
-    if (!Array.isArray(x)) return { op: 'state' };
-    const [status, before, now] = x as [string, string, string];
-    const split = (s: string) => (s ? s.split(',') : []) as Reason[];
-    return {
+    const s: CameraOpResult = {
       op: 'state',
-      previous: {
+      cameraId: m[1]!,
+      status: m[2] as CentreStatus,
+      reasons: split(m[3]),
+      at: m[4]!,
+      ...(m[5] ? { sent: m[5] } : {}),
+      ...(owner ? { owner } : {}),
+    };
+    if (Array.isArray(x)) {
+      const [status, before, now] = x as [string, string, string];
+      s.previous = {
         status: (status || undefined) as CentreStatus | undefined,
         counted: split(before),
         countedNow: split(now),
-      },
-    };
-  });
+      };
+    }
+    out.push(s);
+  }
+  return out;
 }
 
 export function defineCameraOps(redis: Redis): void {
-  redis.defineCommand('kuzetCameraOps', { numberOfKeys: 14, lua: CAMERA_OPS });
+  redis.defineCommand('kuzetCameraOps', { numberOfKeys: 14, lua: CAMERA_OPS_LUA });
 }

@@ -6,7 +6,9 @@ import type { Keys } from './redis.ts';
  * agents that both reach it on a shared LAN, or a misconfigured range) are refused and quarantined, never applied:
  * applying them moved the camera, overwrote its identity and drove the owner's roll-ups negative. Atomic per call:
  * of two schools claiming a new camera at once, one wins.
- * Only identities and states claim a camera nobody owns yet; other reports about it are only checked.
+ * Only identities and states claim a camera nobody owns yet; other reports about it are only checked. A batch of
+ * nothing but identities and states (a resync) is claimed inside the camera script itself (camera-ops.ts), with the
+ * same rule; this script serves the batches that mix them with other reports.
  * ARGV: camera key prefix, schoolId, districtId, regionCode, agentId, ids (comma-separated; "id!" claims)
  * → {id, owner} pairs of the cameras that belong to another school
  */

@@ -1,5 +1,4 @@
 import {
-  type CameraState,
   type CameraView,
   type CentreStatus,
   type ComplianceReason,
@@ -10,7 +9,7 @@ import {
   type StatusCounts,
 } from '@kuzet/protocol';
 import type { ChainableCommander, Redis, Result } from 'ioredis';
-import { type CameraOp, defineCameraOps, type Placement, queueCameraOps } from './camera-ops.ts';
+import { defineCameraOps, type PackedCameraOps, type Placement, queueCameraOps } from './camera-ops.ts';
 import type { Keys } from './redis.ts';
 
 /**
@@ -47,18 +46,7 @@ if redis.call('HGET', KEYS[1], 'linkDown') == '1' then return {2, foreign} end
 return {1, foreign}
 `;
 
-export { HISTORY_DAYS, HISTORY_MAXLEN, type Placement } from './camera-ops.ts';
-
-/** an agent's observation time is believed within this window before the receipt (a week-long outage's journal) */
-const MAX_OBSERVATION_AGE_MS = 8 * 86_400_000;
-
-/** The agent's time of an observation, bounded by the receipt: never in the future, never older than a journal. */
-export function boundedTime(observed: string, received: Date): string {
-  const t = Date.parse(observed);
-  const rx = received.getTime();
-  if (!Number.isFinite(t) || t > rx || t < rx - MAX_OBSERVATION_AGE_MS) return received.toISOString();
-  return new Date(t).toISOString();
-}
+export { boundedTime, HISTORY_DAYS, HISTORY_MAXLEN, type Placement } from './camera-ops.ts';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -101,7 +89,7 @@ export class StateRepository {
    * Queues one call with camera identities and status transitions of one school, in order, on a pipeline/multi
    * (see camera-ops.ts); read its reply with cameraOpResults.
    */
-  cameraOps(p: ChainableCommander, place: Placement, received: string, ops: CameraOp[]): void {
+  cameraOps(p: ChainableCommander, place: Placement, received: string, ops: PackedCameraOps): void {
     queueCameraOps(p, this.keys, place, received, ops);
   }
 
@@ -126,14 +114,6 @@ export class StateRepository {
         /* a damaged document is left out */
       }
     return out;
-  }
-
-  stateFields(s: CameraState): Record<string, string | number> {
-    const f: Record<string, string | number> = { agentStatus: s.status, agentReasons: s.reasons.join(',') };
-    if (s.lastSeen) f.lastSeen = s.lastSeen;
-    for (const k of ['width', 'height', 'fps', 'retainedDays', 'clockDriftSeconds'] as const)
-      if (s[k] !== undefined) f[k] = s[k]!;
-    return f;
   }
 
   async counts(scope: string): Promise<StatusCounts> {

@@ -1,4 +1,5 @@
 import { AgentFrame, type AgentMessage } from '@kuzet/protocol';
+import { type CameraOp, cameraOpOf, type PackedCameraOps, packCameraOps } from '../repositories/camera-ops.ts';
 
 /**
  * A batch made only of health samples and heartbeats (the steady state of every agent, ~99% of all frames), packed
@@ -13,10 +14,23 @@ export interface HealthBatch {
   agentFields: Record<string, string | number>;
 }
 
-/** What an agent's text frame turned out to be: refused (with why), a packed health batch, or any other frame. */
+/**
+ * A batch made only of camera identities and states (an agent's resync: every camera's identity and state; cameras
+ * found or changing status), packed for the camera-ops script where the frame was decoded.
+ */
+export interface CameraBatch {
+  seq: number;
+  ops: PackedCameraOps;
+}
+
+/**
+ * What an agent's text frame turned out to be: refused (with why), a packed health batch, a packed batch of
+ * identities and states, or any other frame.
+ */
 export type DecodedFrame =
   | { ok: false; code: 'json' | 'schema'; message: string }
   | { ok: true; health: HealthBatch }
+  | { ok: true; cameras: CameraBatch }
   | { ok: true; frame: AgentFrame };
 
 /**
@@ -34,12 +48,26 @@ export function packHealth(seq: number, messages: AgentMessage[]): HealthBatch |
   return { seq, count: messages.length, packed, agentFields };
 }
 
+/** Packs identity and state messages; undefined when a message is of another kind. */
+export function packCameraBatch(seq: number, messages: AgentMessage[], received: Date): CameraBatch | undefined {
+  const ops: CameraOp[] = [];
+  const sent: string[] = [];
+  for (const m of messages) {
+    const o = cameraOpOf(m, received);
+    if (!o) return undefined;
+    ops.push(o);
+    sent.push(m.at);
+  }
+  return ops.length ? { seq, ops: packCameraOps(ops, sent) } : undefined;
+}
+
 /**
- * Parses and validates one text frame of agent `agentId` (the protocol's AgentFrame schema). A batch of health
- * samples whose messages all name this agent comes back packed; everything else as the validated frame (a batch
- * naming another agent is refused later, with the other checks of the link).
+ * Parses and validates one text frame of agent `agentId` (the protocol's AgentFrame schema), received at
+ * `received` (ms). A batch whose messages all name this agent comes back packed when it is made only of health
+ * samples, or only of identities and states; everything else as the validated frame (a batch naming another agent
+ * is refused later, with the other checks of the link).
  */
-export function decodeAgentFrame(text: string, agentId: string): DecodedFrame {
+export function decodeAgentFrame(text: string, agentId: string, received = Date.now()): DecodedFrame {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -60,6 +88,8 @@ export function decodeAgentFrame(text: string, agentId: string): DecodedFrame {
   if (f.type === 'batch' && f.messages.every((m) => m.agentId === agentId)) {
     const health = packHealth(f.seq, f.messages);
     if (health) return { ok: true, health };
+    const cameras = packCameraBatch(f.seq, f.messages, new Date(received));
+    if (cameras) return { ok: true, cameras };
   }
   return { ok: true, frame: f };
 }

@@ -1,12 +1,19 @@
 import { type AgentMessage, type CameraDelta, isJpeg } from '@kuzet/protocol';
-import type { Redis } from 'ioredis';
-import { type CameraOp, cameraOpResults } from '../repositories/camera-ops.ts';
+import type { ChainableCommander, Redis } from 'ioredis';
+import {
+  type CameraOp,
+  type CameraOpResult,
+  cameraOpOf,
+  cameraOpResults,
+  type PackedCameraOps,
+  packCameraOps,
+} from '../repositories/camera-ops.ts';
 import { ClaimRepository } from '../repositories/claims.ts';
 import { MeasurementRepository } from '../repositories/measurements.ts';
 import type { ObjectStore } from '../repositories/object-store.ts';
 import type { Keys } from '../repositories/redis.ts';
-import { boundedTime, type Placement, StateRepository } from '../repositories/state.ts';
-import { type HealthBatch, packHealth } from './frame-decode.ts';
+import { type Placement, StateRepository } from '../repositories/state.ts';
+import { type CameraBatch, type HealthBatch, packCameraBatch, packHealth } from './frame-decode.ts';
 import { PICTURES_PREFIX } from './picture-lifecycle.ts';
 
 export interface IngestResult {
@@ -28,6 +35,14 @@ export interface IngestResult {
   touched?: boolean;
   /** camera pictures kept, and refused (not a JPEG, not this school's camera, or the object store failed) */
   snapshots?: { stored: number; refused: number };
+}
+
+/** a refused report: the camera, its owner, what kinds of message and when */
+interface Refused {
+  cameraId: string;
+  owner: string;
+  types: string[];
+  at: string;
 }
 
 /** messages carrying facts a compliance verdict depends on */
@@ -111,6 +126,24 @@ export class IngestService {
     return { applied: result > 0, deltas: [], events: [], linkWasDown: result === 2, ...(foreign ? { foreign } : {}) };
   }
 
+  /**
+   * Stores a batch made only of identities and states (an agent's resync, packed where its frame was decoded): one
+   * script call claims, compares and writes every camera, in the transaction that records the sequence number.
+   * Reports about another school's cameras are left untouched by the script and quarantined here.
+   */
+  async ingestCameras(place: Placement, batch: CameraBatch): Promise<IngestResult> {
+    const now = new Date().toISOString();
+    if (batch.seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [], events: [] };
+    const m = this.redis.multi();
+    this.state.cameraOps(m, place, now, batch.ops);
+    const downIdx = this.finish(m, place, batch.seq, now);
+    const res = (await m.exec()) ?? [];
+    for (const [err] of res) if (err) throw err;
+    this.messages += batch.ops.count;
+    const out = await this.outcomes(place, now, [cameraOpResults(batch.ops, res[0]?.[1])]);
+    return { applied: true, ...out, linkWasDown: res[downIdx]?.[1] === '1', touched: true };
+  }
+
   async ingest(
     place: Omit<Placement, 'agentId'> & { agentId: string },
     seq: number,
@@ -120,68 +153,51 @@ export class IngestService {
     const health = packHealth(seq, messages);
     if (health) return this.ingestHealth(place, health);
     const received = new Date();
+    // a resync (decoded on the event loop: tests, or no decoding threads)
+    const cameras = packCameraBatch(seq, messages, received);
+    if (cameras) return this.ingestCameras(place, cameras);
     // received now: a delta's `at` counts the store's round trips too
     const now = received.toISOString();
     if (seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [], events: [] };
     const k = this.keys;
+    const refused: Refused[] = [];
     const events: IngestResult['events'] = [];
     // reports about another school's camera are refused (quarantined, alerted), never applied
     const claiming = messages.filter((x) => x.type === 'camera' || x.type === 'state');
     const foreign = await this.claims.claim(place, claiming.flatMap(cameraOf), messages.flatMap(cameraOf));
     if (foreign.size) {
-      const refused = new Map<string, { cameraId: string; owner: string; types: string[]; at: string }>();
+      const byId = new Map<string, Refused>();
       for (const msg of messages)
         for (const id of cameraOf(msg)) {
           const owner = foreign.get(id);
           if (!owner) continue;
-          const r = refused.get(id) ?? { cameraId: id, owner, types: [], at: msg.at };
+          const r = byId.get(id) ?? { cameraId: id, owner, types: [], at: msg.at };
           if (!r.types.includes(msg.type)) r.types.push(msg.type);
-          refused.set(id, r);
+          byId.set(id, r);
         }
-      await this.claims.quarantine(place, [...refused.values()]);
-      for (const r of refused.values())
-        events.push({
-          rule: 'camera_conflict',
-          cameraId: r.cameraId,
-          at: now,
-          detail: `agent ${place.agentId} of school ${place.schoolId} reports a camera of school ${r.owner}`,
-        });
-      this.foreignReports += refused.size;
+      refused.push(...byId.values());
       messages = messages.filter((m) => !cameraOf(m).some((id) => foreign.has(id)));
     }
     const snapshots = await this.storeSnapshots(place.schoolId, messages);
     // one transaction: a batch cut short by a crash is either stored whole or not at all (then resent whole)
     const m = this.redis.multi();
-    const next = () => m.length - 1; // the index in exec()'s answer of the command queued next (MULTI counts)
-    // identities and states go in one script call per run of them (a resync: the whole batch in one call), in order
-    const calls: { idx: number; ops: CameraOp[]; sent: string[] }[] = [];
+    // identities and states go in one script call per run of them, in order
+    const calls: { idx: number; ops: PackedCameraOps }[] = [];
     let ops: CameraOp[] = [];
     /** each operation's message time (a delta's sourceAt: the push latency is measured from it) */
     let sent: string[] = [];
     const flush = () => {
       if (!ops.length) return;
-      calls.push({ idx: next(), ops, sent });
-      this.state.cameraOps(m, place, now, ops);
+      const packed = packCameraOps(ops, sent);
+      calls.push({ idx: m.length - 1, ops: packed }); // its index in exec()'s answer (MULTI counts)
+      this.state.cameraOps(m, place, now, packed);
       ops = [];
       sent = [];
     };
     for (const msg of messages) {
-      if (msg.type === 'camera') {
-        ops.push({ op: 'camera', camera: msg.camera, at: msg.at });
-        sent.push(msg.at);
-        continue;
-      }
-      if (msg.type === 'state') {
-        const s = msg.state;
-        ops.push({
-          op: 'state',
-          cameraId: s.cameraId,
-          status: s.status,
-          reasons: s.reasons,
-          since: boundedTime(s.since, received),
-          at: boundedTime(s.at, received),
-          fields: this.state.stateFields(s),
-        });
+      const op = cameraOpOf(msg, received);
+      if (op) {
+        ops.push(op);
         sent.push(msg.at);
         continue;
       }
@@ -265,49 +281,89 @@ export class IngestService {
       }
     }
     flush();
-    m.hset(k.agent(place.agentId), { lastSeq: seq, lastSeen: now });
-    m.zadd(k.agentSeen(), Date.now(), place.agentId);
-    const downIdx = next();
-    m.hget(k.agent(place.agentId), 'linkDown');
+    const downIdx = this.finish(m, place, seq, now);
     const res = (await m.exec()) ?? [];
     for (const [err] of res) if (err) throw err;
     this.messages += messages.length;
-    // only transitions whose script reported a change become deltas
-    const deltas: CameraDelta[] = [];
-    for (const call of calls)
-      cameraOpResults(call.ops, res[call.idx]?.[1]).forEach((r, i) => {
-        const o = call.ops[i]!;
-        if (o.op === 'camera' && r.op === 'camera') {
-          // a camera reported gone and announced again (a reboot: Bye, then Hello): no longer gone
-          if (r.wasGone) events.push({ rule: 'camera_back', cameraId: o.camera.cameraId, at: o.at });
-          // new camera: a school's first inventory is not news; a camera appearing later is
-          if (r.firstSeen && Date.parse(o.at) - Date.parse(r.schoolFirst || o.at) > this.newCameraGraceMs)
-            events.push({ rule: 'camera_new', cameraId: o.camera.cameraId, at: o.at });
-        } else if (o.op === 'state' && r.op === 'state' && r.previous)
-          deltas.push({
-            cameraId: o.cameraId,
-            status: o.status,
-            reasons: o.reasons,
-            sourceAt: call.sent[i]!,
-            observedAt: o.at,
-            schoolId: place.schoolId,
-            districtId: place.districtId,
-            regionCode: place.regionCode,
-            at: now,
-            previous: r.previous,
-          });
-      });
+    const out = await this.outcomes(
+      place,
+      now,
+      calls.map((c) => cameraOpResults(c.ops, res[c.idx]?.[1])),
+      refused,
+    );
     return {
       applied: true,
-      deltas,
-      events,
+      deltas: out.deltas,
+      events: [...out.events, ...events],
       linkWasDown: res[downIdx]?.[1] === '1',
       ...(snapshots.kept.size + snapshots.refused
         ? { snapshots: { stored: snapshots.kept.size, refused: snapshots.refused } }
         : {}),
-      ...(foreign.size ? { foreign: foreign.size } : {}),
+      ...(out.foreign ? { foreign: out.foreign } : {}),
       touched: messages.some((x) => FACTS.has(x.type)),
     };
+  }
+
+  /** Queues what ends every stored batch: the sequence number and liveness; returns where the link flag is read. */
+  private finish(m: ChainableCommander, place: Placement, seq: number, now: string): number {
+    m.hset(this.keys.agent(place.agentId), { lastSeq: seq, lastSeen: now });
+    m.zadd(this.keys.agentSeen(), Date.now(), place.agentId);
+    const idx = m.length - 1; // the index in exec()'s answer of the command queued next (MULTI counts)
+    m.hget(this.keys.agent(place.agentId), 'linkDown');
+    return idx;
+  }
+
+  /**
+   * What the camera operations' results mean: deltas for the states that changed, events for cameras seen first or
+   * back, and reports about another school's cameras (refused before the call, or by it) quarantined and alerted.
+   */
+  private async outcomes(
+    place: Placement,
+    now: string,
+    results: CameraOpResult[][],
+    refused: Refused[] = [],
+  ): Promise<Pick<IngestResult, 'deltas' | 'events' | 'foreign'>> {
+    const deltas: CameraDelta[] = [];
+    const events: IngestResult['events'] = [];
+    const byScript = new Map<string, Refused>();
+    for (const r of results.flat()) {
+      if (r.owner) {
+        const x = byScript.get(r.cameraId) ?? { cameraId: r.cameraId, owner: r.owner, types: [], at: r.at };
+        if (!x.types.includes(r.op)) x.types.push(r.op);
+        byScript.set(r.cameraId, x);
+      } else if (r.op === 'camera') {
+        // a camera reported gone and announced again (a reboot: Bye, then Hello): no longer gone
+        if (r.wasGone) events.push({ rule: 'camera_back', cameraId: r.cameraId, at: r.at });
+        // new camera: a school's first inventory is not news; a camera appearing later is
+        if (r.firstSeen && Date.parse(r.at) - Date.parse(r.schoolFirst || r.at) > this.newCameraGraceMs)
+          events.push({ rule: 'camera_new', cameraId: r.cameraId, at: r.at });
+      } else if (r.previous)
+        deltas.push({
+          cameraId: r.cameraId,
+          status: r.status,
+          reasons: r.reasons,
+          sourceAt: r.sent ?? r.at,
+          observedAt: r.at,
+          schoolId: place.schoolId,
+          districtId: place.districtId,
+          regionCode: place.regionCode,
+          at: now,
+          previous: r.previous,
+        });
+    }
+    const all = [...refused, ...byScript.values()];
+    if (all.length) {
+      await this.claims.quarantine(place, all);
+      for (const r of all)
+        events.push({
+          rule: 'camera_conflict',
+          cameraId: r.cameraId,
+          at: now,
+          detail: `agent ${place.agentId} of school ${place.schoolId} reports a camera of school ${r.owner}`,
+        });
+      this.foreignReports += all.length;
+    }
+    return { deltas, events, ...(all.length ? { foreign: all.length } : {}) };
   }
 
   /**

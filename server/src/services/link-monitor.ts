@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CameraDelta } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type CameraOp, cameraOpResults } from '../repositories/camera-ops.ts';
+import { type CameraOp, cameraOpResults, packCameraOps } from '../repositories/camera-ops.ts';
 import type { Keys } from '../repositories/redis.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { Placement, StateRepository } from '../repositories/state.ts';
@@ -179,14 +179,15 @@ export class LinkMonitor {
       since: at,
       at,
     }));
+    const packed = packCameraOps(ops);
     const m = this.redis.multi();
-    this.state.cameraOps(m, place, at, ops);
+    this.state.cameraOps(m, place, at, packed);
     const res = (await m.exec()) ?? [];
     const deltas: CameraDelta[] = [];
-    cameraOpResults(ops, res[0]?.[1]).forEach((r, i) => {
+    for (const r of cameraOpResults(packed, res[0]?.[1]))
       if (r.op === 'state' && r.previous)
         deltas.push({
-          cameraId: mine[i]!.cameraId,
+          cameraId: r.cameraId,
           schoolId: place.schoolId,
           districtId: place.districtId,
           regionCode: place.regionCode,
@@ -195,7 +196,6 @@ export class LinkMonitor {
           at,
           previous: r.previous,
         });
-    });
     await this.bus.publish(deltas);
   }
 

@@ -253,7 +253,7 @@ export class AgentLinkServer {
       this.bytesInFlight += buf.length;
       if (++this.inFlight >= this.maxInFlight || this.bytesInFlight >= this.maxBytesInFlight) this.pauseAll();
       // decoded off the event loop, possibly out of order; handled strictly in order, frame after frame
-      const decoded = this.d.decoder.decode(agent.agentId, buf);
+      const decoded = this.d.decoder.decode(agent.agentId, buf, lastHeard);
       decoded.catch(() => undefined); // handled in turn below, however long the queue
       queue = queue
         .then(() => decoded)
@@ -292,6 +292,14 @@ export class AgentLinkServer {
       const r = await this.d.ingest.ingestHealth(place, h);
       end();
       return this.stored(ws, agent, place, h.seq, h.count, r, received);
+    }
+    if ('cameras' in decoded) {
+      const c = decoded.cameras;
+      if (!place) return this.unregistered(ws, agent);
+      const end = this.d.metrics.ingestSeconds.startTimer();
+      const r = await this.d.ingest.ingestCameras(place, c);
+      end();
+      return this.stored(ws, agent, place, c.seq, c.ops.count, r, received);
     }
     const frame = decoded.frame;
     switch (frame.type) {

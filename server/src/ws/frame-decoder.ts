@@ -56,16 +56,16 @@ export class FrameDecoder {
     return t;
   }
 
-  /** Decodes one text frame of agent `agentId`; rejects only if its thread died meanwhile. */
-  decode(agentId: string, data: Buffer): Promise<DecodedFrame> {
-    if (this.threads.length === 0) return Promise.resolve(decodeAgentFrame(data.toString(), agentId));
+  /** Decodes one text frame of agent `agentId` received at `received` (ms); rejects only if its thread died meanwhile. */
+  decode(agentId: string, data: Buffer, received = Date.now()): Promise<DecodedFrame> {
+    if (this.threads.length === 0) return Promise.resolve(decodeAgentFrame(data.toString(), agentId, received));
     const t = this.threads[this.next++ % this.threads.length]!;
     const id = ++this.seq;
     // a copy of just these bytes (`data` may be a view into a larger buffer), handed over without another copy
     const bytes = new Uint8Array(data);
     return new Promise((resolve, reject) => {
       t.pending.set(id, { resolve, reject });
-      t.worker.postMessage({ id, agentId, data: bytes }, [bytes.buffer]);
+      t.worker.postMessage({ id, agentId, data: bytes, received }, [bytes.buffer]);
     });
   }
 
