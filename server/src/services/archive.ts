@@ -78,6 +78,15 @@ export class ArchiveService {
     return dayOf(this.now(), this.d.timeZone);
   }
 
+  /** today's [start, end) in the zone, kept until it ends: every stored batch asks (time zone arithmetic is costly) */
+  private todayBounds = { start: 0, end: 0 };
+  private todayStart(): number {
+    const now = this.now();
+    if (now < this.todayBounds.start || now >= this.todayBounds.end)
+      this.todayBounds = dayBounds(this.today(), this.d.timeZone);
+    return this.todayBounds.start;
+  }
+
   /** Archives every ended day not archived yet (yesterday; after downtime, the days missed that history still has). */
   async runDaily(): Promise<{ archived: string[] }> {
     if (this.offThread) return { archived: (await this.offThread('archive-daily', this.now())).archived ?? [] };
@@ -245,7 +254,7 @@ export class ArchiveService {
 
   /** Status changes the centre received for an ended day (a journal replayed after an outage): that day is re-judged. */
   async noticeLate(observedAt: string[]): Promise<boolean> {
-    const today = dayStartOf(this.today(), this.d.timeZone);
+    const today = this.todayStart();
     const days = new Set(
       observedAt.filter((t) => Date.parse(t) < today).map((t) => dayOf(Date.parse(t), this.d.timeZone)),
     );
@@ -364,7 +373,3 @@ export class ArchiveService {
 }
 
 export class ArchiveDayError extends Error {}
-
-function dayStartOf(day: string, tz: string): number {
-  return dayBounds(day, tz).start;
-}

@@ -38,6 +38,8 @@ export class DeltaBus extends EventEmitter<{
 }> {
   /** this instance, as the origin of what it publishes */
   readonly origin = randomUUID();
+  /** how everything this instance publishes on the data channels begins */
+  private readonly own = `{"o":${JSON.stringify(this.origin)},`;
   /** told when a listener failed on this instance's own changes (publishing goes on regardless) */
   onListenerError?: (err: unknown) => void;
 
@@ -71,6 +73,8 @@ export class DeltaBus extends EventEmitter<{
         return;
       }
       if (ch !== this.channel && ch !== this.alertChannel && ch !== this.complianceChannel) return;
+      // this instance's own changes come back too: known by their first bytes, not parsed (a resync's are megabytes)
+      if (text.startsWith(this.own)) return;
       try {
         const m = JSON.parse(text) as { o: string; d: unknown[] };
         if (m.o === this.origin || !Array.isArray(m.d)) return;
