@@ -136,11 +136,17 @@ export class Agent {
     this.checkNow(cameraId, 'stream');
   }
 
+  /**
+   * Every camera's identity and state, in batches of their own (nothing else mixed in): the centre stores such a
+   * batch in one packed call, decoded and packed off its event loop.
+   */
   resync(): void {
+    this.sink.flush?.();
     for (const c of this.cameras.values()) {
       this.sink.send(this.messages.make('camera', { camera: c.identity }));
       this.sink.send(this.messages.make('state', { state: c.tracker.snapshot() }));
     }
+    this.sink.flush?.();
   }
 
   private heartbeat(): void {

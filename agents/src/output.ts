@@ -3,6 +3,8 @@ import { type AgentMessage, AgentMessage as AgentMessageSchema, PROTOCOL_VERSION
 /** Where the agent's protocol messages go: stdout now, the server link later. */
 export interface MessageSink {
   send(msg: AgentMessage): void;
+  /** ends the batch being gathered: what was sent so far travels together, what comes next in another batch */
+  flush?(): void;
   /** whether a camera picture would reach the centre now (pictures are never kept for later); absent: never */
   wantsSnapshots?(): boolean;
 }
@@ -44,6 +46,11 @@ export class NdjsonSink implements MessageSink {
 /** Keeps messages in memory (tests, scan). */
 export class MemorySink implements MessageSink {
   readonly messages: AgentMessage[] = [];
+  /** how many messages had been sent at each flush (batch boundaries) */
+  readonly flushes: number[] = [];
+  flush(): void {
+    this.flushes.push(this.messages.length);
+  }
   private readonly listeners = new Set<(m: AgentMessage) => void>();
   send(msg: AgentMessage): void {
     AgentMessageSchema.parse(msg);

@@ -117,4 +117,7 @@ export class RedactingSink implements MessageSink {
   wantsSnapshots(): boolean {
     return this.inner.wantsSnapshots?.() ?? false;
   }
+  flush(): void {
+    this.inner.flush?.();
+  }
 }

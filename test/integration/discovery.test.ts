@@ -110,6 +110,16 @@ describe('discovery of simulated cameras over real WS-Discovery on lo', () => {
         5_000,
         'the camera announced again',
       );
+      // a resync: each camera's identity and state, in batches of nothing else (the centre's packed path)
+      const before = sink.messages.length;
+      agent.resync();
+      const sent = sink.messages.slice(before);
+      const cameras = sent.filter((m) => m.type === 'camera').length;
+      expect(cameras).toBeGreaterThan(1);
+      expect(sent.slice(0, cameras * 2).map((m) => m.type)).toEqual(
+        Array.from({ length: cameras }, () => ['camera', 'state']).flat(),
+      );
+      expect(sink.flushes.slice(-2)).toEqual([before, before + cameras * 2]);
     } finally {
       await agent.stop();
     }
