@@ -79,7 +79,15 @@ export async function startFleet(o: {
       },
     );
     children.push(p);
-    await new Promise<void>((resolve) => p.stdout!.on('data', (d) => String(d).includes('"ready"') && resolve()));
+    // its log (stdout) is read until it says it is ready; one that exits before says why
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      p.stdout!.on('data', (d) => {
+        out = (out + String(d)).slice(-4000);
+        if (out.includes('"ready"')) resolve();
+      });
+      p.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready: ${out}`)));
+    });
     log(`server pid ${p.pid} on ${port}`);
     return p;
   };
@@ -235,7 +243,7 @@ export async function startFleet(o: {
   async function restartServer(): Promise<{ readyAt: number }> {
     const old = server;
     old.kill('SIGTERM');
-    await Promise.race([new Promise((r) => old.once('exit', r)), sleep(15_000)]);
+    if (old.exitCode === null) await Promise.race([new Promise((r) => old.once('exit', r)), sleep(60_000)]);
     for (const s of sims) s.ws.terminate();
     server = await spawnServer();
     const readyAt = performance.now();

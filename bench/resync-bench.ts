@@ -8,7 +8,8 @@
  * Measured from the first send to the last acknowledgement, with the server's and Redis's CPU; then how long until
  * the compliance verdicts of every school are stored (the server's CPU back under 0.2 core).
  * Baseline in the same run: raw pipelined HSET of the same number of camera hashes from one ioredis connection.
- * Env: BENCH_AGENTS (7,500), BENCH_CAMERAS (250,000).
+ * Env: BENCH_AGENTS (7,500), BENCH_CAMERAS (250,000), BENCH_EMPTY_ONLY (only the first case, nothing written),
+ * BENCH_VERBOSE (Redis's costliest commands, the CPU of each server thread and of the agents' generator).
  */
 import { Redis } from 'ioredis';
 import { identity, log, pipelinedHsetSeconds, type Sim, sleep, startFleet } from './fleet.ts';
@@ -132,6 +133,11 @@ async function restart() {
 
 try {
   const empty = await resync('into an empty store');
+  // BENCH_EMPTY_ONLY=1: only this case, logged, RESULTS.md untouched (quick A/B comparisons of one change)
+  if (process.env.BENCH_EMPTY_ONLY) {
+    await fleet.stop();
+    process.exit(0);
+  }
   await sleep(3000);
   const known = await resync('into a store that holds them');
   await sleep(3000);

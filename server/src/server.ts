@@ -443,7 +443,11 @@ export async function startServer(
     h.handleUpgrade(req, socket, head).catch(() => socket.destroy());
   });
   await monitor.join();
-  await new Promise<void>((resolve) => server.listen(cfg.KUZET_PORT, cfg.KUZET_HOST, () => resolve()));
+  // after a restart thousands of agents reconnect at once: with Node's default backlog (511) the kernel drops the
+  // connections beyond it and each waits out TCP's retransmission (1, 3, 7, 15 s…); the kernel caps this at somaxconn
+  await new Promise<void>((resolve) =>
+    server.listen({ port: cfg.KUZET_PORT, host: cfg.KUZET_HOST, backlog: 8192 }, () => resolve()),
+  );
   monitor.start();
   guard.start();
   ready = true;
