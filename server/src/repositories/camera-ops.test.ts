@@ -10,14 +10,8 @@ const camera = {
   model: 'M',
   firmware: 'F',
   serial: 'S',
-  hardwareId: 'h',
-  xaddr: 'http://127.0.0.9/onvif/device_service',
   host: '127.0.0.9',
-  profiles: ['S'],
-  auth: 'none',
-  media: [],
-  recordingSearch: { kind: 'none', reason: 'x' },
-  identifiedAt: '2026-12-01T00:00:00.000Z',
+  name: 'Gate',
 } as unknown as CameraIdentity;
 
 describe('camera operations, packed for the script', () => {

@@ -285,21 +285,16 @@ export class AgentLinkServer {
     received: number,
   ): Promise<void> {
     const place = await placeP;
-    if ('health' in decoded) {
-      const h = decoded.health;
+    // batches packed where they were decoded: health samples, or identities and states (a resync)
+    if ('health' in decoded || 'cameras' in decoded) {
       if (!place) return this.unregistered(ws, agent);
       const end = this.d.metrics.ingestSeconds.startTimer();
-      const r = await this.d.ingest.ingestHealth(place, h);
+      const [seq, count, r] =
+        'health' in decoded
+          ? [decoded.health.seq, decoded.health.count, await this.d.ingest.ingestHealth(place, decoded.health)]
+          : [decoded.cameras.seq, decoded.cameras.ops.count, await this.d.ingest.ingestCameras(place, decoded.cameras)];
       end();
-      return this.stored(ws, agent, place, h.seq, h.count, r, received);
-    }
-    if ('cameras' in decoded) {
-      const c = decoded.cameras;
-      if (!place) return this.unregistered(ws, agent);
-      const end = this.d.metrics.ingestSeconds.startTimer();
-      const r = await this.d.ingest.ingestCameras(place, c);
-      end();
-      return this.stored(ws, agent, place, c.seq, c.ops.count, r, received);
+      return this.stored(ws, agent, place, seq, count, r, received);
     }
     const frame = decoded.frame;
     switch (frame.type) {
