@@ -1,5 +1,5 @@
 import { AgentFrame, type AgentMessage } from '@kuzet/protocol';
-import { type CameraOp, cameraOpOf, type PackedCameraOps, packCameraOps } from '../repositories/camera-ops.ts';
+import { cameraOpOf, type PackedCameraOps, packCameraOps } from '../repositories/camera-ops.ts';
 
 /**
  * A batch made only of health samples and heartbeats (the steady state of every agent, ~99% of all frames), packed
@@ -50,15 +50,11 @@ export function packHealth(seq: number, messages: AgentMessage[]): HealthBatch |
 
 /** Packs identity and state messages; undefined when a message is of another kind. */
 export function packCameraBatch(seq: number, messages: AgentMessage[], received: Date): CameraBatch | undefined {
-  const ops: CameraOp[] = [];
-  const sent: string[] = [];
-  for (const m of messages) {
-    const o = cameraOpOf(m, received);
-    if (!o) return undefined;
-    ops.push(o);
-    sent.push(m.at);
-  }
-  return ops.length ? { seq, ops: packCameraOps(ops, sent) } : undefined;
+  // the kinds first: a mixed batch builds no operation here (it builds them again on its own path)
+  if (!messages.length || !messages.every((m) => m.type === 'camera' || m.type === 'state')) return undefined;
+  const ops = messages.map((m) => cameraOpOf(m, received)!);
+  const sent = messages.map((m) => m.at);
+  return { seq, ops: packCameraOps(ops, sent) };
 }
 
 /**
