@@ -2,9 +2,10 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Integration files that start no simulator and no agent (nothing on the WS-Discovery multicast group): they run one
- * at a time beside the files that do, which share that group on lo and so run one at a time among themselves.
- * A new file belongs in the second group unless it is listed here.
+ * Integration files that start no simulator and no agent (nothing on the WS-Discovery multicast group). Both groups
+ * run one file at a time; `npm test` (scripts/test.sh) runs the two in separate vitest processes side by side, since
+ * one vitest run puts every file without parallelism in a single queue. A new file belongs to the "lan" group (the
+ * safe side) unless it is listed here.
  */
 const OFF_LAN = [
   'alerts',
