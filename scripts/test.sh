@@ -22,6 +22,8 @@ set +e
 npx vitest run --project lan --passWithNoTests --reporter=default --reporter=json \
   --outputFile.json=test/artifacts/vitest-lan.json "$@" >test/artifacts/vitest-lan.log 2>&1 &
 lan=$!
+# a background job ignores the terminal's Ctrl-C: pass it on, and stop
+trap 'kill "$lan" 2>/dev/null; exit 130' INT TERM
 npx vitest run --project unit --project dashboard --project integration --passWithNoTests --reporter=default \
   --reporter=json --outputFile.json=test/artifacts/vitest.json "$@"
 rc=$?
