@@ -110,6 +110,7 @@ export class ComplianceService {
   private readonly dirty = new Set<string>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private stopped = false;
   /** told the schools whose verdict changed (alerts) */
   onChanged?: (changes: VerdictChange[]) => Promise<void>;
   /** where large evaluations run (every school): a worker thread, off the event loop; none: here */
@@ -143,23 +144,38 @@ export class ComplianceService {
     return profileFor(await this.current(), s);
   }
 
-  /** A school needs a new verdict (its cameras' facts changed): evaluated within a second, in a batch. */
+  /**
+   * A school needs a new verdict (its cameras' facts changed): evaluated a second after the first mark, with every
+   * school marked by then, in one batch. One evaluation at a time: schools marked while one runs wait for it to end
+   * and go together into the next, each once however often it was marked — a load the evaluation cannot keep up
+   * with (every school's clock readings at full scale) makes the batches larger, never a queue of them.
+   */
   markDirty(schoolId: string): void {
     this.dirty.add(schoolId);
-    this.timer ??= setTimeout(() => {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.running || this.stopped) return;
+    this.timer = setTimeout(() => {
       this.timer = undefined;
       const ids = [...this.dirty];
       this.dirty.clear();
-      this.running = (this.running ?? Promise.resolve())
-        .then(async () => {
-          // a handful here; a flood (every agent resyncing after a restart) in the thread, off the event loop
-          if (this.thread && ids.length > this.threadAbove)
-            await this.onChanged?.((await this.thread.evaluate(ids)).changes);
-          else await this.evaluate(ids);
-        })
+      this.running = (async () => {
+        // a handful here; a flood (every agent resyncing after a restart) in the thread, off the event loop
+        // (evaluated first: an optional call's arguments are not evaluated when nobody listens)
+        if (this.thread && ids.length > this.threadAbove) {
+          const { changes } = await this.thread.evaluate(ids);
+          await this.onChanged?.(changes);
+        } else await this.evaluate(ids);
+      })()
         .catch((err) => {
           this.log?.error({ err }, 'compliance evaluation failed');
           for (const id of ids) this.dirty.add(id);
+        })
+        .finally(() => {
+          this.running = undefined;
+          if (this.dirty.size) this.schedule();
         });
     }, 1000);
   }
@@ -398,15 +414,16 @@ export class ComplianceService {
     return v === null ? undefined : Number(v);
   }
 
+  /** Resolves once nothing is marked and nothing is being evaluated. */
   async idle(): Promise<void> {
     while (this.timer || this.running) {
-      await new Promise((r) => setTimeout(r, 50));
-      if (!this.timer) await this.running;
-      this.running = undefined;
+      if (this.running) await this.running;
+      else await new Promise((r) => setTimeout(r, 50));
     }
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }

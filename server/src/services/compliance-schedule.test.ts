@@ -1,0 +1,67 @@
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Keys } from '../repositories/redis.ts';
+import type { RegistryRepository } from '../repositories/registry.ts';
+import type { RequirementsRepository } from '../repositories/requirements.ts';
+import type { DeltaBus } from './bus.ts';
+import { ComplianceService } from './compliance.ts';
+
+/**
+ * When schools are marked faster than their verdicts can be computed (at full scale every school's clock readings
+ * mark it every few seconds), the evaluations must not queue up: one at a time, the schools marked meanwhile
+ * together in the next, each once.
+ */
+describe('compliance scheduling under a load it cannot keep up with', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('runs one evaluation at a time and never queues a school twice', async () => {
+    const redis = { defineCommand: () => {} } as unknown as Redis;
+    const c = new ComplianceService(
+      redis,
+      {} as Keys,
+      {} as RegistryRepository,
+      {} as RequirementsRepository,
+      {} as DeltaBus,
+    );
+    const batches: string[][] = [];
+    let running = 0;
+    let most = 0;
+    c.threadAbove = 0;
+    // each evaluation takes 2.5 s of (fake) time: slower than the schools are marked
+    c.thread = {
+      evaluate: async (ids = []) => {
+        batches.push([...ids].sort());
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 2500));
+        running--;
+        return { schools: ids.length, changed: 0, changes: [] };
+      },
+    };
+    // three schools marked every 100 ms for 10 s
+    for (let t = 0; t < 100; t++) {
+      for (const s of ['a', 'b', 'c']) c.markDirty(s);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    const duringMarks = batches.length;
+    // the marks stop: what is left is at most the evaluation running and one more
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(most).toBe(1);
+    for (const b of batches) expect(b).toEqual(['a', 'b', 'c']);
+    // one evaluation every 3.5 s at most (a second's wait, then 2.5 s): 10 s of marks cannot start more than 3
+    expect(duringMarks).toBeLessThanOrEqual(3);
+    expect(batches.length - duringMarks).toBeLessThanOrEqual(1);
+    const idle = c.idle();
+    await vi.advanceTimersByTimeAsync(100);
+    await idle;
+    // and it is quiet afterwards: nothing more is evaluated without a new mark
+    const settled = batches.length;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(batches.length).toBe(settled);
+  });
+});
