@@ -64,4 +64,37 @@ describe('compliance scheduling under a load it cannot keep up with', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(batches.length).toBe(settled);
   });
+
+  it('waits longer after each failed evaluation, and evaluates the schools once it succeeds', async () => {
+    const redis = { defineCommand: () => {} } as unknown as Redis;
+    const c = new ComplianceService(
+      redis,
+      {} as Keys,
+      {} as RegistryRepository,
+      {} as RequirementsRepository,
+      {} as DeltaBus,
+    );
+    const tries: number[] = [];
+    let failing = true;
+    c.threadAbove = 0;
+    c.thread = {
+      evaluate: async (ids = []) => {
+        tries.push(Date.now());
+        if (failing) throw new Error('Redis away');
+        return { schools: ids.length, changed: 0, changes: [] };
+      },
+    };
+    const t0 = Date.now();
+    c.markDirty('a');
+    await vi.advanceTimersByTimeAsync(60_000);
+    // after 1 s, then 2, 4, 8 and 16 s more: five tries in the first minute, not sixty
+    expect(tries.map((t) => t - t0)).toEqual([1000, 3000, 7000, 15000, 31000]);
+    failing = false;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(tries.length).toBe(6);
+    // and after a success a mark is evaluated a second later again
+    c.markDirty('b');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(tries.length).toBe(7);
+  });
 });

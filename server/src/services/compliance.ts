@@ -111,6 +111,8 @@ export class ComplianceService {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  /** evaluations failed in a row (Redis away): the next waits longer, up to a minute */
+  private failures = 0;
   /** told the schools whose verdict changed (alerts) */
   onChanged?: (changes: VerdictChange[]) => Promise<void>;
   /** where large evaluations run (every school): a worker thread, off the event loop; none: here */
@@ -157,27 +159,32 @@ export class ComplianceService {
 
   private schedule(): void {
     if (this.timer || this.running || this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      const ids = [...this.dirty];
-      this.dirty.clear();
-      this.running = (async () => {
-        // a handful here; a flood (every agent resyncing after a restart) in the thread, off the event loop
-        // (evaluated first: an optional call's arguments are not evaluated when nobody listens)
-        if (this.thread && ids.length > this.threadAbove) {
-          const { changes } = await this.thread.evaluate(ids);
-          await this.onChanged?.(changes);
-        } else await this.evaluate(ids);
-      })()
-        .catch((err) => {
-          this.log?.error({ err }, 'compliance evaluation failed');
-          for (const id of ids) this.dirty.add(id);
-        })
-        .finally(() => {
-          this.running = undefined;
-          if (this.dirty.size) this.schedule();
-        });
-    }, 1000);
+    // a second to gather marks; after failed evaluations (Redis away) longer, up to a minute
+    this.timer = setTimeout(() => this.run(), Math.min(60_000, 1000 * 2 ** this.failures));
+  }
+
+  private run(): void {
+    this.timer = undefined;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    this.running = (async () => {
+      // a handful here; a flood (every agent resyncing after a restart) in the thread, off the event loop
+      // (evaluated first: an optional call's arguments are not evaluated when nobody listens)
+      if (this.thread && ids.length > this.threadAbove) {
+        const { changes } = await this.thread.evaluate(ids);
+        await this.onChanged?.(changes);
+      } else await this.evaluate(ids);
+      this.failures = 0;
+    })()
+      .catch((err) => {
+        this.failures++;
+        this.log?.error({ err, failures: this.failures }, 'compliance evaluation failed');
+        for (const id of ids) this.dirty.add(id);
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.dirty.size) this.schedule();
+      });
   }
 
   /** The facts of cameras as the centre holds them, in one round trip. */
