@@ -186,8 +186,11 @@ export async function startFleet(o: {
    * Health samples from every agent, each agent once per period ÷ factor, spread over the period (by elapsed time:
    * timers drift). Never offers less than the nominal rate. Returns a stop function with what was offered.
    */
-  function healthLoad(factor: number, periodMs = 10_000) {
+  function healthLoad(factor: number, periodMs = 10_000, o: { clockSeconds?: number } = {}) {
     const every = periodMs / factor;
+    /** o.clockSeconds: like real agents, each camera's clock is also read that often, in the batches it falls in */
+    const clockRounds = o.clockSeconds ? Math.max(1, Math.round((o.clockSeconds * 1000) / every)) : 0;
+    let readings = 0;
     let due = 0;
     let cursor = 0;
     let offered = 0;
@@ -216,7 +219,14 @@ export async function startFleet(o: {
         );
         sim.seq++;
         sim.sent.set(sim.seq, performance.now());
-        sim.ws.send(`{"type":"batch","seq":${sim.seq},"messages":${sim.healthJson.replaceAll(AT, at)}}`);
+        let clock = '';
+        if (clockRounds)
+          for (let i = sim.seq % clockRounds; i < sim.cams.length; i += clockRounds) {
+            clock += `,{"v":1,"agentId":"${sim.agentId}","at":"${at}","type":"clock","reading":{"cameraId":"${sim.cams[i]}","at":"${at}","driftSeconds":0.4}}`;
+            readings++;
+          }
+        const health = sim.healthJson.replaceAll(AT, at);
+        sim.ws.send(`{"type":"batch","seq":${sim.seq},"messages":${health.slice(0, -1)}${clock}]}`);
         sim.lastSent = Date.now();
         offered += sim.cams.length;
       }
@@ -227,6 +237,8 @@ export async function startFleet(o: {
       gaps.sort((a, b) => a - b);
       return {
         offeredPerS: offered / ((last - first) / 1000),
+        /** clock readings among them, per second */
+        readingsPerS: readings / ((last - first) / 1000),
         /** ticks are due every 50 ms: the 99th percentile and the largest interval between them */
         tickGapP99Ms: gaps[Math.floor(gaps.length * 0.99)] ?? 0,
         tickGapMaxMs: gaps.at(-1) ?? 0,
