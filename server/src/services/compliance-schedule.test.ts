@@ -11,6 +11,16 @@ import { ComplianceService } from './compliance.ts';
  * mark it every few seconds), the evaluations must not queue up: one at a time, the schools marked meanwhile
  * together in the next, each once.
  */
+/** the service alone: its evaluations go to the stand-in thread each test gives it (threadAbove 0) */
+const service = () =>
+  new ComplianceService(
+    { defineCommand: () => {} } as unknown as Redis,
+    {} as Keys,
+    {} as RegistryRepository,
+    {} as RequirementsRepository,
+    {} as DeltaBus,
+  );
+
 describe('compliance scheduling under a load it cannot keep up with', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -20,14 +30,7 @@ describe('compliance scheduling under a load it cannot keep up with', () => {
   });
 
   it('runs one evaluation at a time and never queues a school twice', async () => {
-    const redis = { defineCommand: () => {} } as unknown as Redis;
-    const c = new ComplianceService(
-      redis,
-      {} as Keys,
-      {} as RegistryRepository,
-      {} as RequirementsRepository,
-      {} as DeltaBus,
-    );
+    const c = service();
     const batches: string[][] = [];
     let running = 0;
     let most = 0;
@@ -66,14 +69,7 @@ describe('compliance scheduling under a load it cannot keep up with', () => {
   });
 
   it('waits longer after each failed evaluation, and evaluates the schools once it succeeds', async () => {
-    const redis = { defineCommand: () => {} } as unknown as Redis;
-    const c = new ComplianceService(
-      redis,
-      {} as Keys,
-      {} as RegistryRepository,
-      {} as RequirementsRepository,
-      {} as DeltaBus,
-    );
+    const c = service();
     const tries: number[] = [];
     let failing = true;
     c.threadAbove = 0;
