@@ -2,10 +2,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Integration files that start no simulator and no agent (nothing on the WS-Discovery multicast group). Both groups
- * run one file at a time; `npm test` (scripts/test.sh) runs the two in separate vitest processes side by side, since
- * one vitest run puts every file without parallelism in a single queue. A new file belongs to the "lan" group (the
- * safe side) unless it is listed here.
+ * Integration files that start no simulator and no agent (nothing on the WS-Discovery multicast group). One vitest
+ * run queues every file without parallelism together, so both groups still run one file at a time (see
+ * docs/decisions.md, "The suite's two queues"). A new file belongs to the "lan" group unless it is listed here.
  */
 const OFF_LAN = [
   'alerts',
