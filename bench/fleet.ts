@@ -4,7 +4,7 @@
  * connect over the real agent link and send real protocol batches.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
@@ -27,6 +27,8 @@ export interface Sim {
   /** send time (performance.now) of each unacknowledged batch */
   sent: Map<number, number>;
   healthJson?: string;
+  /** each camera's last clock drift sent (its periodic state repeats it, as a real agent's does) */
+  drift?: number[];
   /** when it last sent anything (Date.now): like the real agent, only a quiet link pings */
   lastSent?: number;
   /** its last welcome: when (performance.now), and whether the centre asked for a full resync */
@@ -50,6 +52,7 @@ export async function startFleet(o: {
   const redis = await startRedis();
   children.push(redis.proc);
   const registry = generateRegistry(o.registrySchools ?? o.agents);
+  mkdirSync(join(ROOT, 'var'), { recursive: true }); // a fresh clone has none
   const regFile = join(ROOT, 'var/bench-registry.json');
   writeFileSync(regFile, JSON.stringify(registry));
   const port = await freePortRange(1);
@@ -186,11 +189,15 @@ export async function startFleet(o: {
    * Health samples from every agent, each agent once per period ÷ factor, spread over the period (by elapsed time:
    * timers drift). Never offers less than the nominal rate. Returns a stop function with what was offered.
    */
-  function healthLoad(factor: number, periodMs = 10_000, o: { clockSeconds?: number } = {}) {
+  function healthLoad(factor: number, periodMs = 10_000, o: { clockSeconds?: number; stateSeconds?: number } = {}) {
     const every = periodMs / factor;
     /** o.clockSeconds: like real agents, each camera's clock is also read that often, in the batches it falls in */
     const clockRounds = o.clockSeconds ? Math.max(1, Math.round((o.clockSeconds * 1000) / every)) : 0;
+    /** o.stateSeconds: like real agents, each camera's state (with its measured figures) is also sent that often */
+    const stateRounds = o.stateSeconds ? Math.max(1, Math.round((o.stateSeconds * 1000) / every)) : 0;
+    const since = new Date().toISOString();
     let readings = 0;
+    let states = 0;
     let due = 0;
     let cursor = 0;
     let offered = 0;
@@ -219,14 +226,26 @@ export async function startFleet(o: {
         );
         sim.seq++;
         sim.sent.set(sim.seq, performance.now());
-        let clock = '';
+        sim.drift ??= sim.cams.map(() => 0.4);
+        let extra = '';
         if (clockRounds)
           for (let i = sim.seq % clockRounds; i < sim.cams.length; i += clockRounds) {
-            clock += `,{"v":1,"agentId":"${sim.agentId}","at":"${at}","type":"clock","reading":{"cameraId":"${sim.cams[i]}","at":"${at}","driftSeconds":0.4}}`;
+            // a real camera's drift read over ONVIF (whole seconds, a round trip) jitters by tenths of a second
+            const drift = Math.round((0.4 + (Math.random() - 0.5)) * 10) / 10;
+            sim.drift[i] = drift;
+            extra += `,{"v":1,"agentId":"${sim.agentId}","at":"${at}","type":"clock","reading":{"cameraId":"${sim.cams[i]}","at":"${at}","driftSeconds":${drift}}}`;
             readings++;
           }
+        if (stateRounds)
+          for (let i = (sim.seq * 7) % stateRounds; i < sim.cams.length; i += stateRounds) {
+            // the agent's periodic state: unchanged status, its last measured figures (as storeFacts gave them)
+            const [w, h] = i % 7 === 0 ? [1280, 720] : [1920, 1080];
+            const state = `{"cameraId":"${sim.cams[i]}","at":"${at}","status":"online","reasons":[],"since":"${since}","lastSeen":"${at}","width":${w},"height":${h},"fps":15,"retainedDays":${i % 4 === 0 ? 20 : 35},"clockDriftSeconds":${sim.drift[i]}}`;
+            extra += `,{"v":1,"agentId":"${sim.agentId}","at":"${at}","type":"state","state":${state}}`;
+            states++;
+          }
         const health = sim.healthJson.replaceAll(AT, at);
-        sim.ws.send(`{"type":"batch","seq":${sim.seq},"messages":${health.slice(0, -1)}${clock}]}`);
+        sim.ws.send(`{"type":"batch","seq":${sim.seq},"messages":${health.slice(0, -1)}${extra}]}`);
         sim.lastSent = Date.now();
         offered += sim.cams.length;
       }
@@ -239,6 +258,8 @@ export async function startFleet(o: {
         offeredPerS: offered / ((last - first) / 1000),
         /** clock readings among them, per second */
         readingsPerS: readings / ((last - first) / 1000),
+        /** periodic states among them, per second */
+        statesPerS: states / ((last - first) / 1000),
         /** ticks are due every 50 ms: the 99th percentile and the largest interval between them */
         tickGapP99Ms: gaps[Math.floor(gaps.length * 0.99)] ?? 0,
         tickGapMaxMs: gaps.at(-1) ?? 0,

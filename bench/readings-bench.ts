@@ -1,9 +1,9 @@
 /**
  * The steady state with real agents' readings (issues 4, 13 and 17): the server bench's nominal load offers health
  * samples only, but a real agent also reads every camera's clock every 5 minutes (833 readings/s for 250,000
- * cameras), and each batch carrying one marks its school for a new compliance verdict. 7,500 agents / 250,000
- * cameras with their facts stored (bench/facts.ts), then a minute of nominal health load alone (the baseline, same
- * run) and a minute of the same load with the clock readings in it. Per phase: server and Redis CPU, each server
+ * cameras) and sends every camera's state every minute (4,167 states/s). 7,500 agents / 250,000 cameras with their
+ * facts stored (bench/facts.ts), then a minute of nominal health load alone (the baseline, same run), a minute of
+ * the same load with the clock readings in it, and one with the states too. Per phase: server and Redis CPU, each server
  * thread's CPU, ack p50/p99. Writes its section of bench/RESULTS.md. Env: BENCH_AGENTS, BENCH_CAMERAS.
  */
 import { storeFacts } from './facts.ts';
@@ -23,6 +23,7 @@ interface Phase {
   label: string;
   samplesPerS: number;
   readingsPerS: number;
+  statesPerS: number;
   serverCores: number;
   redisCores: number;
   threads: string;
@@ -31,8 +32,8 @@ interface Phase {
   unacked: number;
 }
 
-async function phase(label: string, clockSeconds?: number): Promise<Phase> {
-  const stop = fleet.healthLoad(1, PERIOD_MS, clockSeconds ? { clockSeconds } : {});
+async function phase(label: string, o: { clockSeconds?: number; stateSeconds?: number } = {}): Promise<Phase> {
+  const stop = fleet.healthLoad(1, PERIOD_MS, o);
   await sleep(20_000); // warm-up: every agent has sent twice, the compliance marks are flowing
   ackLag.length = 0;
   const pid = fleet.server.pid!;
@@ -57,6 +58,7 @@ async function phase(label: string, clockSeconds?: number): Promise<Phase> {
     label,
     samplesPerS: offered.offeredPerS,
     readingsPerS: offered.readingsPerS,
+    statesPerS: offered.statesPerS,
     serverCores,
     redisCores,
     threads,
@@ -74,18 +76,26 @@ try {
   await storeFacts(fleet);
   await sleep(15_000); // the verdicts of the first load settle
   const base = await phase("health samples only (the server bench's nominal load)");
-  const real = await phase("the same with every camera's clock read every 5 min, as real agents do", 300);
+  const clock = await phase("the same with every camera's clock read every 5 min, as real agents do", {
+    clockSeconds: 300,
+  });
+  const real = await phase("the same with every camera's state every minute too, as real agents send it", {
+    clockSeconds: 300,
+    stateSeconds: 60,
+  });
+  const n = (x: number) => Math.round(x).toLocaleString('en');
   const row = (p: Phase) =>
-    `| ${p.label} | ${Math.round(p.samplesPerS).toLocaleString('en')} + ${Math.round(p.readingsPerS).toLocaleString('en')} | ${p.serverCores.toFixed(2)} | ${p.redisCores.toFixed(2)} | ${p.p50.toFixed(0)} / ${p.p99.toFixed(0)} | ${p.unacked} | ${p.threads} |`;
+    `| ${p.label} | ${n(p.samplesPerS)} + ${n(p.readingsPerS)} + ${n(p.statesPerS)} | ${p.serverCores.toFixed(2)} | ${p.redisCores.toFixed(2)} | ${p.p50.toFixed(0)} / ${p.p99.toFixed(0)} | ${p.unacked} | ${p.threads} |`;
   writeSection(
-    "Steady state with real agents' clock readings (issues 4, 13 and 17)",
+    "Steady state with real agents' clock readings and states (issues 4, 13 and 17)",
     [
       `Run ${new Date().toISOString()} on ${machine()}; redis-server, the server and the agent fleet (${sims.length.toLocaleString('en')} websocket clients) share the two cores.`,
-      `${fleet.camNo.toLocaleString('en')} cameras with a state, a stream measurement and a retention report each (their verdicts stored first). Each phase: 20 s of warm-up, then a ${WINDOW_MS / 1000} s window; health batches every 10 s per agent; a clock reading makes the batch take the general ingest path and marks its school for a new verdict.`,
+      `${fleet.camNo.toLocaleString('en')} cameras with a state, a stream measurement, a retention report and a clock reading each (their verdicts stored first). Each phase: 20 s of warm-up, then a ${WINDOW_MS / 1000} s window; health batches every 10 s per agent; clock readings jitter by tenths of a second around 0.4 s (ONVIF's whole seconds and a round trip), as real cameras' do; a periodic state repeats the camera's status and last measured figures.`,
       '',
-      '| load | health samples + clock readings offered /s | server CPU (cores) | Redis CPU (cores) | ack p50 / p99 (ms) | unacked after the window +3 s | server threads (cores) |',
+      '| load | health samples + clock readings + states offered /s | server CPU (cores) | Redis CPU (cores) | ack p50 / p99 (ms) | unacked after the window +3 s | server threads (cores) |',
       '| --- | --- | --- | --- | --- | --- | --- |',
       row(base),
+      row(clock),
       row(real),
       '',
       'Targets of issue 4 at nominal load: server CPU < 0.5 core, ingest without backlog. Threads: MainThread is the event loop; the WorkerThreads are the frame decoder and the compliance thread; V8Worker are the collector.',

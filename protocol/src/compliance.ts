@@ -200,6 +200,18 @@ export type CameraVerdict = z.infer<typeof CameraVerdict>;
 
 const NO_SIGNAL = new Set(['rtsp_down', 'no_video', 'unreachable', 'onvif_timeout']);
 
+/**
+ * What a camera's clock drift means under a profile: unknown (never read), ok, or drift. The verdict's clock part;
+ * the ingest asks it too, to tell a reading that changes a verdict from one that only moves the figure.
+ */
+export function clockState(
+  driftSeconds: number | undefined,
+  p: Pick<Profile, 'maxClockDriftSeconds'>,
+): CameraVerdict['clock']['state'] {
+  if (driftSeconds === undefined) return 'unknown';
+  return Math.abs(driftSeconds) > p.maxClockDriftSeconds ? 'drift' : 'ok';
+}
+
 /** Whether one camera meets its school's profile, and every reason why not. */
 export function evaluateCamera(
   f: CameraFacts,
@@ -263,7 +275,7 @@ export function evaluateCamera(
     f.clockDriftSeconds === undefined
       ? { state: 'unknown', maxSeconds: p.maxClockDriftSeconds }
       : {
-          state: Math.abs(f.clockDriftSeconds) > p.maxClockDriftSeconds ? 'drift' : 'ok',
+          state: clockState(f.clockDriftSeconds, p) as 'ok' | 'drift',
           driftSeconds: f.clockDriftSeconds,
           maxSeconds: p.maxClockDriftSeconds,
         };

@@ -1,3 +1,5 @@
+import { MEASURE_LUA } from './measurements.ts';
+
 /** The trouble score of a school's counts: offline + link down first, then degraded, then unknown. */
 export const TROUBLE_LUA = `
 local function trouble(key, school, zr, zc)
@@ -15,8 +17,9 @@ end
 `;
 
 /**
- * One school's camera identities and status transitions, in the order given, in one call (an agent's batch, a whole
- * resync included, or the link monitor's link_down for an agent's cameras). See camera-ops.ts for what it keeps.
+ * One school's camera identities and status transitions, with the health samples and clock readings of the same
+ * batch, in the order given, in one call (an agent's batch, a whole resync included, or the link monitor's link_down
+ * for an agent's cameras). See camera-ops.ts for what it keeps.
  * KEYS: count school/district/region/country, rcount school/district/region/country, grid region, trouble region,
  *       trouble country, hist school, school cams, school first camera
  * ARGV: camera key prefix, docs key prefix, camera history prefix, schoolId, districtId, regionCode, agentId,
@@ -24,15 +27,22 @@ end
  *       MessagePack array of strings (cmsgpack, in Redis's C: one argument instead of a dozen per camera):
  *       C cameraId at identityJSON manufacturer model serial firmware host name location — an identity
  *       S cameraId status code reasons since sinceB36 atB36 n (field value)*n — a state (n = 0: the centre's own)
+ *       H cameraId tier at — a health sample (its tier's time and the last check)
+ *       K cameraId drift atMs signature entry — a clock reading (the drift, and its point in the measurement series)
+ *       then the measurement series' key prefix, their length, steady-value interval (ms) and oldest kept (ms)
+ *       (measurements.ts).
  * Each camera is read once per call (one HMGET: its owner, identity and status) and written once (one HSET of
  * what changed, after the last operation): a new camera's identity and state are one write, an unchanged one's only
  * the agent's fields of its state. A camera of another school is not touched (its owner is the reply).
  * Returns one reply per operation: C {1 if first seen, the school's first camera time, the `gone` it had};
- * S 0 when nothing changed, else {previous status, reasons counted before, reasons counted now}; the owning school
- * (a string) when the camera is another school's.
+ * S 0 when nothing changed, 1 when only a figure a verdict reads changed (width, height, fps, retained days, clock
+ * drift), else {previous status, reasons counted before, reasons counted now}; H 0; K 0 when the drift is the one
+ * stored, else {the drift stored before ('' none), the new one}; the owning school (a string) when the camera is
+ * another school's. Health samples and clock readings claim no camera.
  */
-export const CAMERA_OPS_LUA = `${TROUBLE_LUA}
+export const CAMERA_OPS_LUA = `${TROUBLE_LUA}${MEASURE_LUA}
 local camPre, docPre, histPre = ARGV[1], ARGV[2], ARGV[3]
+local measPre, measMax, measEvery, measOldest = ARGV[13], tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
 local school, district, region, agent = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local rx, rx36, cut, maxlen = ARGV[8], ARGV[9], tonumber(ARGV[10]), tonumber(ARGV[11])
 local O = cmsgpack.unpack(ARGV[12])
@@ -43,9 +53,11 @@ local function older(key)
   return tonumber(string.sub(before, 1, sep - 1), 36) < cut
 end
 -- what a call reads of each camera, once (false: not set): owner, first seen, gone, status, reasons, counted reasons,
--- placement (7-9), identity (10-16)
+-- placement (7-9), identity (10-16), the figures a verdict reads that a state carries too (17-21)
 local FIELDS = {'schoolId', 'firstSeen', 'gone', 'status', 'reasons', 'rsn', 'districtId', 'regionCode', 'agentId',
-  'manufacturer', 'model', 'serial', 'firmware', 'host', 'onvifName', 'onvifLocation'}
+  'manufacturer', 'model', 'serial', 'firmware', 'host', 'onvifName', 'onvifLocation',
+  'width', 'height', 'fps', 'retainedDays', 'clockDriftSeconds'}
+local FACT = {width = 17, height = 18, fps = 19, retainedDays = 20, clockDriftSeconds = 21}
 -- each camera's stored fields, and what the call writes to it (field, value pairs: one HSET at the end, last wins)
 local cams, writes, order = {}, {}, {}
 local function camera(id)
@@ -76,11 +88,31 @@ while i <= #O do
   local foreign = owner and owner ~= '' and owner ~= school
   if foreign then
     out[#out + 1] = owner
-  else
+  elseif op == 'C' or op == 'S' then
     set(id, c, 1, school)
     for k = 1, 3 do set(id, c, 6 + k, placement[k]) end
   end
-  if op == 'C' then
+  if op == 'H' then
+    if not foreign then
+      local w, at = writes[id], O[i + 3]
+      local n = #w
+      w[n + 1], w[n + 2], w[n + 3], w[n + 4] = 'tier:' .. O[i + 2], at, 'lastCheck', at
+      out[#out + 1] = 0
+    end
+    i = i + 4
+  elseif op == 'K' then
+    if not foreign then
+      local before, drift = c[21] or '', O[i + 2]
+      c[21] = drift
+      local w = writes[id]
+      w[#w + 1] = 'clockDriftSeconds'
+      w[#w + 1] = drift
+      measure(measPre .. id, camPre .. id, 'clock', tonumber(O[i + 3]), measMax, O[i + 4], measEvery, measOldest,
+        O[i + 5])
+      if before ~= drift then out[#out + 1] = {before, drift} else out[#out + 1] = 0 end
+    end
+    i = i + 6
+  elseif op == 'C' then
     if not foreign then
       local at = O[i + 2]
       if not firstCam then
@@ -110,11 +142,21 @@ while i <= #O do
     if not foreign then
       local status, code, reasons, since, since36, at36 = O[i + 2], O[i + 3], O[i + 4], O[i + 5], O[i + 6], O[i + 7]
       local w = writes[id]
-      for k = i + 9, i + 8 + nf * 2 do w[#w + 1] = O[k] end
+      local figures = false
+      for k = i + 9, i + 8 + nf * 2, 2 do
+        local f, v = O[k], O[k + 1]
+        w[#w + 1] = f
+        w[#w + 1] = v
+        local x = FACT[f]
+        if x and c[x] ~= v then
+          c[x] = v
+          figures = true
+        end
+      end
       if nf > 0 then members[#members + 1] = id end
       local old, counted = c[4], c[6] or ''
       if old == status and c[5] == reasons then
-        out[#out + 1] = 0
+        out[#out + 1] = figures and 1 or 0
       else
         if old ~= status then
           if old then cd[old] = (cd[old] or 0) - 1 end

@@ -10,6 +10,7 @@ import {
 import type { ChainableCommander, Redis, Result } from 'ioredis';
 import { Packr } from 'msgpackr';
 import { CAMERA_OPS_LUA } from './camera-ops-script.ts';
+import { MAX_ENTRIES, MEASUREMENT_EVERY_MS, MEASUREMENT_HOURS, measurementOf } from './measurements.ts';
 import type { Keys } from './redis.ts';
 
 export { TROUBLE_LUA } from './camera-ops-script.ts';
@@ -43,7 +44,7 @@ declare module 'ioredis' {
   }
 }
 
-type CameraOpReply = 0 | string | [string, string, string] | [number, string, string];
+type CameraOpReply = 0 | 1 | string | [string, string, string] | [number, string, string] | [string, string];
 
 export interface Placement {
   schoolId: string;
@@ -63,7 +64,9 @@ export type CameraOp =
       at: string;
       /** the agent's own fields of the state (none for the centre's own transitions) */
       fields?: Record<string, string | number>;
-    };
+    }
+  | { op: 'health'; cameraId: string; tier: string; at: string }
+  | { op: 'clock'; cameraId: string; driftSeconds: number; at: string };
 
 /** What became of one operation. `owner`: the camera is another school's and nothing of it was applied. */
 export type CameraOpResult =
@@ -88,6 +91,17 @@ export type CameraOpResult =
       owner?: string;
       /** set when the state changed */
       previous?: CameraDelta['previous'];
+      /** the status is the one stored, but a figure a verdict reads that the state carries changed */
+      figures?: boolean;
+    }
+  | { op: 'health'; cameraId: string; at: string; owner?: string }
+  | {
+      op: 'clock';
+      cameraId: string;
+      at: string;
+      owner?: string;
+      /** set when the drift differs from the one stored: the one before (undefined: none) and the new one */
+      drift?: { before?: number; after: number };
     };
 
 /** status changes kept per camera (five times as many per school), and for at most HISTORY_DAYS */
@@ -114,9 +128,12 @@ export function stateFields(s: CameraState): Record<string, string | number> {
   return f;
 }
 
-/** The operation an identity or state message asks for (undefined for other messages). */
+/** The operation an identity, state, health or clock message asks for (undefined for other messages). */
 export function cameraOpOf(m: AgentMessage, received: Date): CameraOp | undefined {
   if (m.type === 'camera') return { op: 'camera', camera: m.camera, at: m.at };
+  if (m.type === 'health') return { op: 'health', cameraId: m.sample.cameraId, tier: m.sample.tier, at: m.sample.at };
+  if (m.type === 'clock')
+    return { op: 'clock', cameraId: m.reading.cameraId, driftSeconds: m.reading.driftSeconds, at: m.reading.at };
   if (m.type !== 'state') return undefined;
   const s = m.state;
   return {
@@ -131,8 +148,8 @@ export function cameraOpOf(m: AgentMessage, received: Date): CameraOp | undefine
 }
 
 /**
- * Operations packed for the script, with what reading its reply needs: one line per operation, "C id at" or
- * "S id status reasons at sent", tab-separated (ids, statuses, reasons and times are schema-checked: no tab or
+ * Operations packed for the script, with what reading its reply needs: one line per operation, "C id at",
+ * "S id status reasons at sent", "H id at" or "K id at drift", tab-separated (ids, statuses, reasons and times are schema-checked: no tab or
  * newline inside). Made where the frame is decoded: a thread hands both over as one buffer and one string.
  */
 export interface PackedCameraOps {
@@ -155,6 +172,13 @@ export function packCameraOps(ops: CameraOp[], sent?: string[]): PackedCameraOps
       a.push('C', c.cameraId, o.at, JSON.stringify(c), c.manufacturer, c.model, c.serial, c.firmware, c.host);
       a.push(c.name ?? '', c.location ?? '');
       meta += `C\t${c.cameraId}\t${o.at}\n`;
+    } else if (o.op === 'health') {
+      a.push('H', o.cameraId, o.tier, o.at);
+      meta += `H\t${o.cameraId}\t${o.at}\n`;
+    } else if (o.op === 'clock') {
+      const m = measurementOf({ at: o.at, kind: 'clock', driftSeconds: o.driftSeconds });
+      a.push('K', o.cameraId, String(o.driftSeconds), String(m.at), m.signature, m.entry);
+      meta += `K\t${o.cameraId}\t${o.at}\t${o.driftSeconds}\n`;
     } else {
       const fields = Object.entries(o.fields ?? {});
       const reasons = o.reasons.join(',');
@@ -203,6 +227,10 @@ export function queueCameraOps(
     Date.parse(received) - HISTORY_DAYS * 86_400_000,
     HISTORY_MAXLEN,
     Buffer.from(ops.packed.buffer, ops.packed.byteOffset, ops.packed.byteLength),
+    keys.measurements(''),
+    MAX_ENTRIES,
+    MEASUREMENT_EVERY_MS,
+    Date.parse(received) - MEASUREMENT_HOURS * 3_600_000,
   );
 }
 
@@ -230,6 +258,19 @@ export function cameraOpResults(ops: PackedCameraOps, reply: unknown): CameraOpR
       });
       continue;
     }
+    if (m[0] === 'H') {
+      out.push({ op: 'health', cameraId: m[1]!, at: m[2]!, ...(owner ? { owner } : {}) });
+      continue;
+    }
+    if (m[0] === 'K') {
+      const k: CameraOpResult = { op: 'clock', cameraId: m[1]!, at: m[2]!, ...(owner ? { owner } : {}) };
+      if (Array.isArray(x)) {
+        const [before, after] = x as [string, string];
+        k.drift = { ...(before !== '' ? { before: Number(before) } : {}), after: Number(after) };
+      }
+      out.push(k);
+      continue;
+    }
     const s: CameraOpResult = {
       op: 'state',
       cameraId: m[1]!,
@@ -246,7 +287,7 @@ export function cameraOpResults(ops: PackedCameraOps, reply: unknown): CameraOpR
         counted: split(before),
         countedNow: split(now),
       };
-    }
+    } else if (x === 1) s.figures = true;
     out.push(s);
   }
   return out;

@@ -24,27 +24,35 @@ export const MAX_ENTRIES = 3 * (MEASUREMENT_HOURS / 3) + 150;
  * shows) did not change is stored at most every three hours; the series (a list of compact entries, newest
  * first: a stream key costs ~4.7 KB however few its entries) is cut by count and to MEASUREMENT_HOURS by time.
  * Returns 1 stored, 0 skipped as a repeat of a steady value, -1 a duplicate.
- * KEYS: series, cam  ARGV: kind, atMs, max entries, signature, everyMs, oldest kept (ms), entry
+ * A Lua function: the append script below and the camera operations' clock readings (camera-ops-script.ts) call it.
+ * measure(series key, camera key, kind, at (ms), max entries, signature, everyMs, oldest kept (ms), entry)
  */
-const APPEND = `
-local last = redis.call('HGET', KEYS[2], 'mk:' .. ARGV[1])
-local at = tonumber(ARGV[2])
-if last then
-  local sep = string.find(last, '|', 1, true)
-  local lastAt = tonumber(string.sub(last, 1, sep - 1))
-  if at <= lastAt then return -1 end
-  if string.sub(last, sep + 1) == ARGV[4] and at - lastAt < tonumber(ARGV[5]) then return 0 end
+export const MEASURE_LUA = `
+local function measure(series, cam, kind, at, maxN, sig, every, oldest, entry)
+  local last = redis.call('HGET', cam, 'mk:' .. kind)
+  if last then
+    local sep = string.find(last, '|', 1, true)
+    local lastAt = tonumber(string.sub(last, 1, sep - 1))
+    if at <= lastAt then return -1 end
+    if string.sub(last, sep + 1) == sig and at - lastAt < every then return 0 end
+  end
+  redis.call('LPUSH', series, entry)
+  redis.call('LTRIM', series, 0, maxN - 1)
+  for _ = 1, 8 do
+    local tail = redis.call('LINDEX', series, -1)
+    if not tail then break end
+    local sep = string.find(tail, '|', 1, true)
+    if tonumber(string.sub(tail, 1, sep - 1), 36) < oldest then redis.call('RPOP', series) else break end
+  end
+  redis.call('HSET', cam, 'mk:' .. kind, string.format('%d', at) .. '|' .. sig)
+  return 1
 end
-redis.call('LPUSH', KEYS[1], ARGV[7])
-redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
-for _ = 1, 8 do
-  local tail = redis.call('LINDEX', KEYS[1], -1)
-  if not tail then break end
-  local sep = string.find(tail, '|', 1, true)
-  if tonumber(string.sub(tail, 1, sep - 1), 36) < tonumber(ARGV[6]) then redis.call('RPOP', KEYS[1]) else break end
-end
-redis.call('HSET', KEYS[2], 'mk:' .. ARGV[1], ARGV[2] .. '|' .. ARGV[4])
-return 1
+`;
+
+/** KEYS: series, cam  ARGV: kind, atMs, max entries, signature, everyMs, oldest kept (ms), entry */
+const APPEND = `${MEASURE_LUA}
+return measure(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]),
+  tonumber(ARGV[6]), ARGV[7])
 `;
 
 declare module 'ioredis' {
@@ -66,6 +74,13 @@ export function signature(e: MeasurementEntry): string {
   }
 }
 
+/** A measurement as the series stores it: its time (ms), its signature, its compact entry. */
+export function measurementOf(e: MeasurementEntry): { at: number; signature: string; entry: string } {
+  const at = Date.parse(e.at);
+  const figures = FIGURES[e.kind].map((k) => (e[k] === undefined ? '' : String(e[k]))).join(',');
+  return { at, signature: signature(e), entry: `${at.toString(36)}|${KIND_LETTER[e.kind]}|${figures}` };
+}
+
 /** Cameras' measurement series (stream, retention, clock) for their charts. */
 export class MeasurementRepository {
   constructor(
@@ -77,18 +92,17 @@ export class MeasurementRepository {
 
   /** Queues an idempotent, downsampled append (see APPEND) on a pipeline or transaction. */
   append(p: ChainableCommander, cameraId: string, e: MeasurementEntry, now = Date.now()): void {
-    const at = Date.parse(e.at);
-    const figures = FIGURES[e.kind].map((k) => (e[k] === undefined ? '' : String(e[k]))).join(',');
+    const m = measurementOf(e);
     p.kuzetMeasure(
       this.keys.measurements(cameraId),
       this.keys.cam(cameraId),
       e.kind,
-      at,
+      m.at,
       MAX_ENTRIES,
-      signature(e),
+      m.signature,
       MEASUREMENT_EVERY_MS,
       now - MEASUREMENT_HOURS * 3_600_000,
-      `${at.toString(36)}|${KIND_LETTER[e.kind]}|${figures}`,
+      m.entry,
     );
   }
 

@@ -2,6 +2,7 @@ import {
   type CameraFacts,
   type CameraVerdict,
   cameraName,
+  clockState,
   contribution,
   deadlineFor,
   evaluateCamera,
@@ -155,6 +156,19 @@ export class ComplianceService {
   markDirty(schoolId: string): void {
     this.dirty.add(schoolId);
     this.schedule();
+  }
+
+  /**
+   * Clock drifts of a school's cameras that differ from the ones stored (a real camera's jitters by tenths of a
+   * second at every reading, every five minutes): the school is judged again only when one changes what the verdict
+   * says of its clock (protocol's clockState: unknown, ok, drift under the school's profile).
+   */
+  clockChanged(
+    school: Pick<School, 'id' | 'districtId' | 'regionCode'>,
+    drifts: { before?: number; after: number }[],
+  ): void {
+    const p = this.doc && profileFor(this.doc, school);
+    if (!p || drifts.some((d) => clockState(d.before, p) !== clockState(d.after, p))) this.markDirty(school.id);
   }
 
   private schedule(): void {

@@ -1,5 +1,5 @@
 import { AgentFrame, type AgentMessage } from '@kuzet/protocol';
-import { cameraOpOf, type PackedCameraOps, packCameraOps } from '../repositories/camera-ops.ts';
+import { type CameraOp, cameraOpOf, type PackedCameraOps, packCameraOps } from '../repositories/camera-ops.ts';
 
 /**
  * A batch made only of health samples and heartbeats (the steady state of every agent, ~99% of all frames), packed
@@ -15,12 +15,16 @@ export interface HealthBatch {
 }
 
 /**
- * A batch made only of camera identities and states (an agent's resync: every camera's identity and state; cameras
- * found or changing status), packed for the camera-ops script where the frame was decoded.
+ * A batch made only of camera identities, states, health samples, clock readings and heartbeats (an agent's resync:
+ * every camera's identity and state; cameras found or changing status; the steady state of a real agent, whose
+ * batches carry each camera's periodic state and clock reading among the samples), packed for the camera-ops script
+ * where the frame was decoded.
  */
 export interface CameraBatch {
   seq: number;
   ops: PackedCameraOps;
+  /** the last heartbeat's figures, stored on the agent */
+  agentFields: Record<string, string | number>;
 }
 
 /**
@@ -42,19 +46,33 @@ export function packHealth(seq: number, messages: AgentMessage[]): HealthBatch |
   let agentFields: HealthBatch['agentFields'] = {};
   for (const m of messages)
     if (m.type === 'health') packed += `${m.sample.cameraId}\t${m.sample.tier}\t${m.sample.at}\n`;
-    else if (m.type === 'heartbeat')
-      agentFields = { cameras: m.cameras, rssMb: m.rssMb, uptimeSeconds: m.uptimeSeconds };
+    else if (m.type === 'heartbeat') agentFields = heartbeatFields(m);
     else return undefined;
   return { seq, count: messages.length, packed, agentFields };
 }
 
-/** Packs identity and state messages; undefined when a message is of another kind. */
+const OPS = new Set(['camera', 'state', 'health', 'clock', 'heartbeat']);
+
+/** Packs identity, state, health, clock and heartbeat messages; undefined when a message is of another kind. */
 export function packCameraBatch(seq: number, messages: AgentMessage[], received: Date): CameraBatch | undefined {
   // the kinds first: a mixed batch builds no operation here (it builds them again on its own path)
-  if (!messages.length || !messages.every((m) => m.type === 'camera' || m.type === 'state')) return undefined;
-  const ops = messages.map((m) => cameraOpOf(m, received)!);
-  const sent = messages.map((m) => m.at);
-  return { seq, ops: packCameraOps(ops, sent) };
+  if (!messages.length || !messages.every((m) => OPS.has(m.type))) return undefined;
+  const ops: CameraOp[] = [];
+  const sent: string[] = [];
+  let agentFields: CameraBatch['agentFields'] = {};
+  for (const m of messages) {
+    if (m.type === 'heartbeat') agentFields = heartbeatFields(m);
+    else {
+      ops.push(cameraOpOf(m, received)!);
+      sent.push(m.at);
+    }
+  }
+  return { seq, ops: packCameraOps(ops, sent), agentFields };
+}
+
+/** What a heartbeat stores on its agent. */
+export function heartbeatFields(m: Extract<AgentMessage, { type: 'heartbeat' }>): Record<string, number> {
+  return { cameras: m.cameras, rssMb: m.rssMb, uptimeSeconds: m.uptimeSeconds };
 }
 
 /**

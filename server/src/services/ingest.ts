@@ -31,10 +31,22 @@ export interface IngestResult {
   }[];
   /** cameras of another school this batch reported (refused, quarantined) */
   foreign?: number;
-  /** the batch brought facts a compliance verdict depends on (identities, states, measurements) */
+  /**
+   * the batch brought facts a compliance verdict depends on: an identity, a status or a figure a state carries that
+   * changed, a stream measurement, a retention report, a camera gone
+   */
   touched?: boolean;
+  /** clock drifts that differ from the ones stored (whether that changes a verdict is the profile's to say) */
+  clock?: ClockChange[];
   /** camera pictures kept, and refused (not a JPEG, not this school's camera, or the object store failed) */
   snapshots?: { stored: number; refused: number };
+}
+
+/** A camera's clock drift before (undefined: never read) and after a batch. */
+export interface ClockChange {
+  cameraId: string;
+  before?: number;
+  after: number;
 }
 
 /** a refused report: the camera, its owner, what kinds of message and when */
@@ -45,8 +57,11 @@ interface Refused {
   at: string;
 }
 
-/** messages carrying facts a compliance verdict depends on */
-const FACTS = new Set(['camera', 'state', 'stream', 'retention', 'clock', 'camera_gone']);
+/**
+ * messages carrying facts a compliance verdict depends on, whatever their values (identities, states and clock
+ * readings are judged by what the camera operations changed: see `outcomes`)
+ */
+const FACTS = new Set(['stream', 'retention', 'camera_gone']);
 
 /** The cameras a message is about (none for agent-level messages). */
 export function cameraOf(m: AgentMessage): string[] {
@@ -127,21 +142,23 @@ export class IngestService {
   }
 
   /**
-   * Stores a batch made only of identities and states (an agent's resync, packed where its frame was decoded): one
-   * script call claims, compares and writes every camera, in the transaction that records the sequence number.
-   * Reports about another school's cameras are left untouched by the script and quarantined here.
+   * Stores a batch made only of identities, states, health samples, clock readings and heartbeats (an agent's
+   * resync, or its steady state with periodic states; packed where its frame was decoded): one script call claims,
+   * compares and writes every camera, in order, in the transaction that records the sequence number. Reports about
+   * another school's cameras are left untouched by the script and quarantined here.
    */
   async ingestCameras(place: Placement, batch: CameraBatch): Promise<IngestResult> {
     const now = new Date().toISOString();
     if (batch.seq <= (await this.lastSeq(place.agentId))) return { applied: false, deltas: [], events: [] };
     const m = this.redis.multi();
     this.state.cameraOps(m, place, now, batch.ops);
+    if (Object.keys(batch.agentFields).length) m.hset(this.keys.agent(place.agentId), batch.agentFields);
     const downIdx = this.finish(m, place, batch.seq, now);
     const res = (await m.exec()) ?? [];
     for (const [err] of res) if (err) throw err;
     this.messages += batch.ops.count;
     const out = await this.outcomes(place, now, [cameraOpResults(batch.ops, res[0]?.[1])]);
-    return { applied: true, ...out, linkWasDown: res[downIdx]?.[1] === '1', touched: true };
+    return { applied: true, ...out, linkWasDown: res[downIdx]?.[1] === '1' };
   }
 
   async ingest(
@@ -203,12 +220,6 @@ export class IngestService {
       }
       flush();
       switch (msg.type) {
-        case 'health':
-          this.state.setFields(m, msg.sample.cameraId, {
-            [`tier:${msg.sample.tier}`]: msg.sample.at,
-            lastCheck: msg.sample.at,
-          });
-          break;
         case 'stream': {
           const s = msg.measurement;
           // the facts a compliance verdict reads, as plain fields (the document is for the camera page)
@@ -249,14 +260,6 @@ export class IngestService {
             this.measurements.append(m, r.cameraId, { at: r.at, kind: 'retention', retainedDays: r.retainedDays });
           break;
         }
-        case 'clock':
-          this.state.setFields(m, msg.reading.cameraId, { clockDriftSeconds: msg.reading.driftSeconds });
-          this.measurements.append(m, msg.reading.cameraId, {
-            at: msg.reading.at,
-            kind: 'clock',
-            driftSeconds: msg.reading.driftSeconds,
-          });
-          break;
         case 'camera_gone':
           events.push({ rule: 'camera_gone', cameraId: msg.cameraId, at: msg.at });
           this.state.setFields(m, msg.cameraId, { gone: msg.how, goneAt: msg.at });
@@ -292,15 +295,14 @@ export class IngestService {
       refused,
     );
     return {
+      ...out,
       applied: true,
-      deltas: out.deltas,
       events: [...out.events, ...events],
       linkWasDown: res[downIdx]?.[1] === '1',
       ...(snapshots.kept.size + snapshots.refused
         ? { snapshots: { stored: snapshots.kept.size, refused: snapshots.refused } }
         : {}),
-      ...(out.foreign ? { foreign: out.foreign } : {}),
-      touched: messages.some((x) => FACTS.has(x.type)),
+      ...(out.touched || messages.some((x) => FACTS.has(x.type)) ? { touched: true } : {}),
     };
   }
 
@@ -315,29 +317,38 @@ export class IngestService {
 
   /**
    * What the camera operations' results mean: deltas for the states that changed, events for cameras seen first or
-   * back, and reports about another school's cameras (refused before the call, or by it) quarantined and alerted.
+   * back, whether a verdict's facts changed (an identity, a status, a figure a state carries; clock drifts apart),
+   * and reports about another school's cameras (refused before the call, or by it) quarantined and alerted.
    */
   private async outcomes(
     place: Placement,
     now: string,
     results: CameraOpResult[][],
     refused: Refused[] = [],
-  ): Promise<Pick<IngestResult, 'deltas' | 'events' | 'foreign'>> {
+  ): Promise<Pick<IngestResult, 'deltas' | 'events' | 'foreign' | 'touched' | 'clock'>> {
     const deltas: CameraDelta[] = [];
     const events: IngestResult['events'] = [];
+    const clock: ClockChange[] = [];
+    let touched = false;
     const byScript = new Map<string, Refused>();
     for (const r of results.flat()) {
       if (r.owner) {
         const x = byScript.get(r.cameraId) ?? { cameraId: r.cameraId, owner: r.owner, types: [], at: r.at };
         if (!x.types.includes(r.op)) x.types.push(r.op);
         byScript.set(r.cameraId, x);
+      } else if (r.op === 'health') {
+        // a sample's time: no verdict reads it
+      } else if (r.op === 'clock') {
+        if (r.drift) clock.push({ cameraId: r.cameraId, ...r.drift });
       } else if (r.op === 'camera') {
+        touched = true;
         // a camera reported gone and announced again (a reboot: Bye, then Hello): no longer gone
         if (r.wasGone) events.push({ rule: 'camera_back', cameraId: r.cameraId, at: r.at });
         // new camera: a school's first inventory is not news; a camera appearing later is
         if (r.firstSeen && Date.parse(r.at) - Date.parse(r.schoolFirst || r.at) > this.newCameraGraceMs)
           events.push({ rule: 'camera_new', cameraId: r.cameraId, at: r.at });
-      } else if (r.previous)
+      } else if (r.figures) touched = true;
+      else if (r.previous)
         deltas.push({
           cameraId: r.cameraId,
           status: r.status,
@@ -363,7 +374,13 @@ export class IngestService {
         });
       this.foreignReports += all.length;
     }
-    return { deltas, events, ...(all.length ? { foreign: all.length } : {}) };
+    return {
+      deltas,
+      events,
+      ...(all.length ? { foreign: all.length } : {}),
+      ...(touched ? { touched } : {}),
+      ...(clock.length ? { clock } : {}),
+    };
   }
 
   /**

@@ -381,6 +381,8 @@ export class AgentLinkServer {
     await this.d.bus.publish(r.deltas);
     // the school's facts changed: its compliance verdict is decided again (within a second, batched)
     if (r.touched || r.deltas.length) this.d.compliance?.markDirty(place.schoolId);
+    // clock drifts that moved: judged again only when one crosses the school's limit
+    else if (r.clock) this.d.compliance?.clockChanged({ ...place, id: place.schoolId }, r.clock);
     // changes observed on a day already archived (a journal replayed after an outage): that day is judged again
     if (r.deltas.length && this.d.archive)
       await this.d.archive.noticeLate(r.deltas.flatMap((x) => (x.observedAt ? [x.observedAt] : []))).catch((err) => {

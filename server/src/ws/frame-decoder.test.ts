@@ -33,9 +33,37 @@ describe('agent frame decoding', () => {
     });
   });
 
+  it("packs a real agent's steady batch (samples, periodic states, clock readings, a heartbeat) as camera operations, in order", () => {
+    const clock = {
+      ...base,
+      type: 'clock',
+      reading: { cameraId: 'cam-0000000000000002', at, driftSeconds: -0.3 },
+    };
+    const r = decodeAgentFrame(batch(8, [health('cam-0000000000000001'), state, clock, heartbeat]), AGENT);
+    if (!r.ok || !('cameras' in r)) throw new Error(`not packed: ${JSON.stringify(r)}`);
+    expect(r.cameras.seq).toBe(8);
+    expect(r.cameras.agentFields).toEqual({ cameras: 2, rssMb: 90, uptimeSeconds: 5 });
+    expect(r.cameras.ops.count).toBe(3);
+    expect(r.cameras.ops.meta.split('\n').map((l) => l.split('\t')[0])).toEqual(['H', 'S', 'K', '']);
+  });
+
   it('hands any other frame back validated, and a batch naming another agent unpacked (refused later)', () => {
-    const mixed = decodeAgentFrame(batch(8, [health('cam-0000000000000001'), state]), AGENT);
-    expect(mixed.ok && 'frame' in mixed && mixed.frame.type === 'batch' && mixed.frame.messages.length).toBe(2);
+    const stream = {
+      ...base,
+      type: 'stream',
+      measurement: {
+        cameraId: 'cam-0000000000000001',
+        at,
+        profileToken: 'main',
+        codec: 'h264',
+        width: 1920,
+        height: 1080,
+        fps: 15,
+        durationMs: 5000,
+      },
+    };
+    const mixed = decodeAgentFrame(batch(8, [health('cam-0000000000000001'), state, stream]), AGENT);
+    expect(mixed.ok && 'frame' in mixed && mixed.frame.type === 'batch' && mixed.frame.messages.length).toBe(3);
     const foreign = decodeAgentFrame(batch(9, [{ ...health('cam-0000000000000001'), agentId: 'agent-b' }]), AGENT);
     expect(foreign.ok && 'frame' in foreign).toBe(true);
     expect(decodeAgentFrame(JSON.stringify({ type: 'ping', t: 3 }), AGENT)).toEqual({
