@@ -236,9 +236,24 @@ export async function linkOutage(o: { outageSeconds: number }) {
     await d.startServer(port);
     await waitFor(() => (link.connected && journal.pending.length === 0) || undefined, 120_000, 'journal drained');
     const api2 = await d.api();
-    const hist = (await api2.get(`/cameras/${camId}/history?limit=200`)).json as { at: string; status: string }[];
-    const off = hist.filter((h) => h.status === 'offline').at(-1);
-    const online = hist.filter((h) => h.status === 'online' && off && h.at > off.at).at(-1);
+    type Entry = { at: string; status: string };
+    const episode = (hist: Entry[]) => {
+      const off = hist.filter((h) => h.status === 'offline').at(-1);
+      return { off, online: hist.filter((h) => h.status === 'online' && off && h.at > off.at).at(-1) };
+    };
+    const history = async () => (await api2.get(`/cameras/${camId}/history?limit=200`)).json as Entry[];
+    // the camera's return may reach the centre after the journal drained: back through degraded (its stream checked
+    // again after reachability), or observed late on a busy machine — waited for, up to a minute, not assumed
+    const hist = await waitFor(
+      async () => {
+        const h = await history();
+        const e = episode(h);
+        return e.off && e.online ? h : undefined;
+      },
+      60_000,
+      'the episode (offline, then online) in the history',
+    ).catch(history);
+    const { off, online } = episode(hist);
     const startError = off ? Math.abs(Date.parse(off.at) - offAt) / 1000 : -1;
     const lengthError =
       off && online ? Math.abs(Date.parse(online.at) - Date.parse(off.at) - (backAt - offAt)) / 1000 : -1;
