@@ -26,7 +26,11 @@ export interface Sim {
   cams: string[];
   /** send time (performance.now) of each unacknowledged batch */
   sent: Map<number, number>;
-  healthJson?: string;
+  /** each camera's health sample, pre-serialised (its times a placeholder) */
+  healthJson?: string[];
+  /** which of its slices it sends next, and how many rounds it has sent (see healthLoad) */
+  part?: number;
+  round?: number;
   /** each camera's last clock drift sent (its periodic state repeats it, as a real agent's does) */
   drift?: number[];
   /** when it last sent anything (Date.now): like the real agent, only a quiet link pings */
@@ -188,16 +192,25 @@ export async function startFleet(o: {
   /**
    * Health samples from every agent, each agent once per period ÷ factor, spread over the period (by elapsed time:
    * timers drift). Never offers less than the nominal rate. Returns a stop function with what was offered.
+   * o.clockSeconds / o.stateSeconds: like real agents, each camera's clock is also read that often, and its state (with
+   * its measured figures) sent that often, in the batches it falls in. o.slices: each agent's cameras go in that many
+   * smaller batches per period instead of one (a real agent flushes half a second after the first buffered message).
    */
-  function healthLoad(factor: number, periodMs = 10_000, o: { clockSeconds?: number; stateSeconds?: number } = {}) {
-    const every = periodMs / factor;
-    /** o.clockSeconds: like real agents, each camera's clock is also read that often, in the batches it falls in */
-    const clockRounds = o.clockSeconds ? Math.max(1, Math.round((o.clockSeconds * 1000) / every)) : 0;
-    /** o.stateSeconds: like real agents, each camera's state (with its measured figures) is also sent that often */
-    const stateRounds = o.stateSeconds ? Math.max(1, Math.round((o.stateSeconds * 1000) / every)) : 0;
+  function healthLoad(
+    factor: number,
+    periodMs = 10_000,
+    o: { clockSeconds?: number; stateSeconds?: number; slices?: number } = {},
+  ) {
+    const slices = Math.max(1, o.slices ?? 1);
+    /** each camera is in one batch per round */
+    const round = periodMs / factor;
+    const every = round / slices;
+    const clockRounds = o.clockSeconds ? Math.max(1, Math.round((o.clockSeconds * 1000) / round)) : 0;
+    const stateRounds = o.stateSeconds ? Math.max(1, Math.round((o.stateSeconds * 1000) / round)) : 0;
     const since = new Date().toISOString();
     let readings = 0;
     let states = 0;
+    let batches = 0;
     let due = 0;
     let cursor = 0;
     let offered = 0;
@@ -214,40 +227,48 @@ export async function startFleet(o: {
       last = now;
       for (; due > 0 && !stopped; due--) {
         const sim = sims[cursor++ % sims.length]!;
-        // the generator is not what is measured: its health batches are pre-serialised, only time and seq change
-        sim.healthJson ??= JSON.stringify(
-          sim.cams.map((c) => ({
+        const part = ((sim.part ?? -1) + 1) % slices;
+        sim.part = part;
+        if (part === 0) sim.round = (sim.round ?? -1) + 1;
+        const rnd = sim.round ?? 0;
+        // the generator is not what is measured: its health samples are pre-serialised, only time and seq change
+        sim.healthJson ??= sim.cams.map((c) =>
+          JSON.stringify({
             v: 1,
             agentId: sim.agentId,
             at: AT,
             type: 'health',
             sample: { cameraId: c, at: AT, tier: 'reachability', ok: true, reasons: [], latencyMs: 3 },
-          })),
+          }),
         );
-        sim.seq++;
-        sim.sent.set(sim.seq, performance.now());
         sim.drift ??= sim.cams.map(() => 0.4);
-        let extra = '';
-        if (clockRounds)
-          for (let i = sim.seq % clockRounds; i < sim.cams.length; i += clockRounds) {
+        const messages: string[] = [];
+        for (let i = part; i < sim.cams.length; i += slices) {
+          messages.push(sim.healthJson[i]!.replaceAll(AT, at));
+          offered++;
+          if (clockRounds && (rnd + i) % clockRounds === 0) {
             // a real camera's drift read over ONVIF (whole seconds, a round trip) jitters by tenths of a second
             const drift = Math.round((0.4 + (Math.random() - 0.5)) * 10) / 10;
             sim.drift[i] = drift;
-            extra += `,{"v":1,"agentId":"${sim.agentId}","at":"${at}","type":"clock","reading":{"cameraId":"${sim.cams[i]}","at":"${at}","driftSeconds":${drift}}}`;
+            messages.push(
+              `{"v":1,"agentId":"${sim.agentId}","at":"${at}","type":"clock","reading":{"cameraId":"${sim.cams[i]}","at":"${at}","driftSeconds":${drift}}}`,
+            );
             readings++;
           }
-        if (stateRounds)
-          for (let i = (sim.seq * 7) % stateRounds; i < sim.cams.length; i += stateRounds) {
+          if (stateRounds && (rnd * 7 + i) % stateRounds === 0) {
             // the agent's periodic state: unchanged status, its last measured figures (as storeFacts gave them)
             const [w, h] = i % 7 === 0 ? [1280, 720] : [1920, 1080];
             const state = `{"cameraId":"${sim.cams[i]}","at":"${at}","status":"online","reasons":[],"since":"${since}","lastSeen":"${at}","width":${w},"height":${h},"fps":15,"retainedDays":${i % 4 === 0 ? 20 : 35},"clockDriftSeconds":${sim.drift[i]}}`;
-            extra += `,{"v":1,"agentId":"${sim.agentId}","at":"${at}","type":"state","state":${state}}`;
+            messages.push(`{"v":1,"agentId":"${sim.agentId}","at":"${at}","type":"state","state":${state}}`);
             states++;
           }
-        const health = sim.healthJson.replaceAll(AT, at);
-        sim.ws.send(`{"type":"batch","seq":${sim.seq},"messages":${health.slice(0, -1)}${extra}]}`);
+        }
+        if (!messages.length) continue;
+        sim.seq++;
+        sim.sent.set(sim.seq, performance.now());
+        sim.ws.send(`{"type":"batch","seq":${sim.seq},"messages":[${messages.join(',')}]}`);
         sim.lastSent = Date.now();
-        offered += sim.cams.length;
+        batches++;
       }
     }, 50);
     return () => {
@@ -260,6 +281,7 @@ export async function startFleet(o: {
         readingsPerS: readings / ((last - first) / 1000),
         /** periodic states among them, per second */
         statesPerS: states / ((last - first) / 1000),
+        batchesPerS: batches / ((last - first) / 1000),
         /** ticks are due every 50 ms: the 99th percentile and the largest interval between them */
         tickGapP99Ms: gaps[Math.floor(gaps.length * 0.99)] ?? 0,
         tickGapMaxMs: gaps.at(-1) ?? 0,
