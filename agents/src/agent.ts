@@ -157,6 +157,7 @@ export class Agent {
         checksInFlight: this.scheduler.inFlight,
         rssMb: Math.round(process.memoryUsage().rss / 1e5) / 10,
       }),
+      { routine: true },
     );
   }
 

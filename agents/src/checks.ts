@@ -90,7 +90,7 @@ export class CameraChecks {
       i.stateSeconds * 1000,
       i.stateSeconds * 1000,
       (f) => f(),
-      async () => this.emitState(),
+      async () => this.emitState(true),
     );
   }
 
@@ -104,8 +104,9 @@ export class CameraChecks {
     await fn();
   }
 
-  private emitState(): void {
-    this.ctx.sink.send(this.ctx.messages.make('state', { state: this.tracker.snapshot() }));
+  /** the camera's state: a change goes at once; the periodic repeat is routine, it may wait for a larger batch */
+  private emitState(routine = false): void {
+    this.ctx.sink.send(this.ctx.messages.make('state', { state: this.tracker.snapshot() }), { routine });
   }
 
   private record(tier: HealthTier, reasons: Reason[], latencyMs?: number, detail?: string): void {
@@ -118,7 +119,7 @@ export class CameraChecks {
       latencyMs,
       detail: detail?.slice(0, 500),
     };
-    this.ctx.sink.send(this.ctx.messages.make('health', { sample }));
+    this.ctx.sink.send(this.ctx.messages.make('health', { sample }), { routine: true });
     if (reasons.length) this.ctx.log?.debug({ cameraId: this.id, tier, reasons, detail }, 'check failed');
     const wasOffline = this.tracker.offline;
     const back = (t: CameraStateTracker) => wasOffline && !t.offline;
@@ -190,6 +191,7 @@ export class CameraChecks {
         this.ctx.messages.make('clock', {
           reading: { cameraId: this.id, at: new Date().toISOString(), driftSeconds: drift, ntp: c.ntp },
         }),
+        { routine: true },
       );
       // how much drift is too much is the centre's decision (it has the reading)
       this.record('clock', [], c.rttMs, `drift ${drift} s`);

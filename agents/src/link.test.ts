@@ -14,7 +14,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function centre(storedSeq = 0) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((r) => wss.once('listening', r));
-  const c = { wss, pings: [] as number[], batches: 0, answering: true, seqs: [] as number[] };
+  const c = { wss, pings: [] as number[], batches: 0, answering: true, seqs: [] as number[], sizes: [] as number[] };
   wss.on('connection', (ws) => {
     ws.on('message', (d) => {
       const f = JSON.parse(String(d));
@@ -26,6 +26,7 @@ async function centre(storedSeq = 0) {
       if (f.type === 'batch') {
         c.batches++;
         c.seqs.push(f.seq);
+        c.sizes.push(f.messages.length);
         if (c.answering) ws.send(JSON.stringify({ type: 'ack', seq: f.seq }));
       }
     });
@@ -90,6 +91,52 @@ describe('agent link heartbeat', () => {
     for (let i = 0; i < 40 && disconnected.length === 0; i++) await sleep(50);
     expect(disconnected.length).toBe(1);
     expect(Date.now() - silentFrom).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('agent link batching', () => {
+  it('lets routine messages wait for a larger batch; news takes them along within flushMs', async () => {
+    const c = await centre();
+    const dir = mkdtempSync(join(tmpdir(), 'kuzet-link-'));
+    const link = new ServerLink({
+      url: `ws://127.0.0.1:${(c.wss.address() as AddressInfo).port}`,
+      token: 't',
+      agentId: 'agent-1',
+      journal: new Journal(dir),
+      flushMs: 20,
+      routineFlushMs: 60_000,
+    });
+    try {
+      link.start();
+      await new Promise<void>((r) => link.once('connected', () => r()));
+      const m = new MessageFactory('agent-1');
+      const at = () => new Date().toISOString();
+      const sample = () =>
+        m.make('health', {
+          sample: { cameraId: 'cam-0000000000000001', at: at(), tier: 'reachability', ok: true, reasons: [] },
+        });
+      const state = (status: 'online' | 'offline') =>
+        m.make('state', {
+          state: { cameraId: 'cam-0000000000000001', at: at(), status, reasons: [], since: at() },
+        });
+      for (let i = 0; i < 5; i++) link.send(sample(), { routine: true });
+      link.send(state('online'), { routine: true });
+      // far longer than flushMs: routine messages wait (for a minute here)
+      await sleep(400);
+      expect(c.batches).toBe(0);
+      // a change of status: sent within flushMs, with everything buffered before it, in one batch
+      link.send(state('offline'));
+      for (let i = 0; i < 100 && c.batches === 0; i++) await sleep(20);
+      expect(c.sizes).toEqual([7]);
+      // routine messages after it wait again; stopping the link flushes them
+      link.send(sample(), { routine: true });
+      await sleep(200);
+      expect(c.batches).toBe(1);
+    } finally {
+      await link.stop();
+      c.wss.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,7 +2,8 @@ import { type AgentMessage, AgentMessage as AgentMessageSchema, PROTOCOL_VERSION
 
 /** Where the agent's protocol messages go: stdout now, the server link later. */
 export interface MessageSink {
-  send(msg: AgentMessage): void;
+  /** o.routine: nothing anyone waits for (a sample, a periodic state, a reading): it may wait for a larger batch */
+  send(msg: AgentMessage, o?: { routine?: boolean }): void;
   /** ends the batch being gathered: what was sent so far travels together, what comes next in another batch */
   flush?(): void;
   /** whether a camera picture would reach the centre now (pictures are never kept for later); absent: never */

@@ -111,8 +111,8 @@ export class RedactingSink implements MessageSink {
     private readonly inner: MessageSink,
     readonly redactor: Redactor,
   ) {}
-  send(msg: AgentMessage): void {
-    this.inner.send(this.redactor.deep(msg, BINARY));
+  send(msg: AgentMessage, o?: { routine?: boolean }): void {
+    this.inner.send(this.redactor.deep(msg, BINARY), o);
   }
   wantsSnapshots(): boolean {
     return this.inner.wantsSnapshots?.() ?? false;
