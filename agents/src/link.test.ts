@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { Journal } from './journal.ts';
-import { ServerLink } from './link.ts';
+import { type LinkOptions, ServerLink } from './link.ts';
 import { MessageFactory } from './output.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,6 +34,26 @@ async function centre(storedSeq = 0) {
   return c;
 }
 
+/** A link to centre `c` (journal in a fresh directory); `close` stops it and removes the centre and the directory. */
+function linkTo(c: Awaited<ReturnType<typeof centre>>, over: Partial<LinkOptions> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'kuzet-link-'));
+  const link = new ServerLink({
+    url: `ws://127.0.0.1:${(c.wss.address() as AddressInfo).port}`,
+    token: 't',
+    agentId: 'agent-1',
+    journal: new Journal(dir),
+    ...over,
+  });
+  return {
+    link,
+    close: async () => {
+      await link.stop();
+      c.wss.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('agent link heartbeat', () => {
   const cleanup: (() => void)[] = [];
   afterEach(() => {
@@ -42,20 +62,8 @@ describe('agent link heartbeat', () => {
 
   it('pings only while it has nothing else to send, and drops a centre that went silent', async () => {
     const c = await centre();
-    const dir = mkdtempSync(join(tmpdir(), 'kuzet-link-'));
-    const link = new ServerLink({
-      url: `ws://127.0.0.1:${(c.wss.address() as AddressInfo).port}`,
-      token: 't',
-      agentId: 'agent-1',
-      journal: new Journal(dir),
-      flushMs: 10,
-      backoffMinMs: 60_000,
-    });
-    cleanup.push(() => {
-      void link.stop();
-      c.wss.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const { link, close } = linkTo(c, { flushMs: 10, backoffMinMs: 60_000 });
+    cleanup.push(() => void close());
     const disconnected: string[] = [];
     link.on('disconnected', (r) => disconnected.push(r));
     link.start();
@@ -97,15 +105,7 @@ describe('agent link heartbeat', () => {
 describe('agent link batching', () => {
   it('lets routine messages wait for a larger batch; news takes them along within flushMs', async () => {
     const c = await centre();
-    const dir = mkdtempSync(join(tmpdir(), 'kuzet-link-'));
-    const link = new ServerLink({
-      url: `ws://127.0.0.1:${(c.wss.address() as AddressInfo).port}`,
-      token: 't',
-      agentId: 'agent-1',
-      journal: new Journal(dir),
-      flushMs: 20,
-      routineFlushMs: 60_000,
-    });
+    const { link, close } = linkTo(c, { flushMs: 20, routineFlushMs: 60_000 });
     try {
       link.start();
       await new Promise<void>((r) => link.once('connected', () => r()));
@@ -133,9 +133,7 @@ describe('agent link batching', () => {
       await sleep(200);
       expect(c.batches).toBe(1);
     } finally {
-      await link.stop();
-      c.wss.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });

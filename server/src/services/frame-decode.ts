@@ -2,8 +2,8 @@ import { AgentFrame, type AgentMessage } from '@kuzet/protocol';
 import { type CameraOp, cameraOpOf, type PackedCameraOps, packCameraOps } from '../repositories/camera-ops.ts';
 
 /**
- * A batch made only of health samples and heartbeats (the steady state of every agent, ~99% of all frames), packed
- * for the health-batch script: one line per sample, "cameraId \t tier \t at \n".
+ * A batch made only of health samples and heartbeats (between a real agent's periodic states and clock readings,
+ * which go as a CameraBatch), packed for the health-batch script: one line per sample, "cameraId \t tier \t at \n".
  */
 export interface HealthBatch {
   seq: number;
