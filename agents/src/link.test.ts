@@ -34,36 +34,42 @@ async function centre(storedSeq = 0) {
   return c;
 }
 
-/** A link to centre `c` (journal in a fresh directory); `close` stops it and removes the centre and the directory. */
+/**
+ * A link to centre `c` (journal in a fresh directory); `close` stops it and removes the centre and the directory —
+ * once the acknowledgements of what stopping flushed are in (up to a second): an acknowledgement writes the journal.
+ */
 function linkTo(c: Awaited<ReturnType<typeof centre>>, over: Partial<LinkOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kuzet-link-'));
+  const journal = new Journal(dir);
   const link = new ServerLink({
     url: `ws://127.0.0.1:${(c.wss.address() as AddressInfo).port}`,
     token: 't',
     agentId: 'agent-1',
-    journal: new Journal(dir),
+    journal,
     ...over,
   });
   return {
     link,
     close: async () => {
       await link.stop();
+      for (let i = 0; i < 50 && journal.pending.length && c.answering; i++) await sleep(20);
       c.wss.close();
+      for (const ws of c.wss.clients) ws.terminate();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
 describe('agent link heartbeat', () => {
-  const cleanup: (() => void)[] = [];
-  afterEach(() => {
-    for (const f of cleanup.splice(0)) f();
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const f of cleanup.splice(0)) await f();
   });
 
   it('pings only while it has nothing else to send, and drops a centre that went silent', async () => {
     const c = await centre();
     const { link, close } = linkTo(c, { flushMs: 10, backoffMinMs: 60_000 });
-    cleanup.push(() => void close());
+    cleanup.push(close);
     const disconnected: string[] = [];
     link.on('disconnected', (r) => disconnected.push(r));
     link.start();
