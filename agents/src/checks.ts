@@ -44,6 +44,9 @@ const errText = (err: unknown) => ((err as Error).message ?? String(err)).slice(
 /** All checks of one camera, each tier on its own interval, and the camera's resulting state. */
 export class CameraChecks {
   readonly tracker: CameraStateTracker;
+  /** recording searches failed in a row, and the timer of the next try (see `retention`) */
+  private retentionFailures = 0;
+  private retentionRetry?: NodeJS.Timeout;
 
   constructor(
     public identity: CameraIdentity,
@@ -96,6 +99,7 @@ export class CameraChecks {
 
   stop(): void {
     this.ctx.scheduler.cancelPrefix(`${this.id}:`);
+    clearTimeout(this.retentionRetry);
   }
 
   /** Deeper tiers are pointless while the camera is unreachable: skip them until it is back. */
@@ -272,6 +276,8 @@ export class CameraChecks {
         const deviceNow = Date.now() + src.device.soap.clockOffsetMs;
         report = await measureRetention(this.id, src, thresholds, cfg.retention.maxGapWindowDays, deviceNow);
       }
+      this.retentionFailures = 0;
+      clearTimeout(this.retentionRetry);
     } catch (err) {
       report = {
         state: 'unknown',
@@ -279,6 +285,12 @@ export class CameraChecks {
         at: new Date().toISOString(),
         reason: `recording search failed: ${errText(err)}`,
       };
+      // a search that failed (a timeout on a busy camera or NVR) is no answer for an hour: tried again soon
+      const i = cfg.intervals;
+      const retryS = Math.min(i.retentionSeconds, i.retentionRetrySeconds * 2 ** this.retentionFailures++);
+      clearTimeout(this.retentionRetry);
+      this.retentionRetry = setTimeout(() => this.runNow('retention'), retryS * 1000);
+      this.retentionRetry.unref();
     }
     if (report.state === 'known') this.tracker.measured.retainedDays = report.retainedDays;
     this.ctx.sink.send(this.ctx.messages.make('retention', { report }));

@@ -61,6 +61,8 @@ export const AgentConfig = z.object({
       streamSeconds: Seconds.default(900),
       clockSeconds: Seconds.default(300),
       retentionSeconds: Seconds.default(3600),
+      /** a recording search that failed (timed out, an error) is tried again after this, doubling up to retentionSeconds */
+      retentionRetrySeconds: Seconds.default(60),
       stateSeconds: Seconds.default(60),
       heartbeatSeconds: Seconds.default(30),
     })
