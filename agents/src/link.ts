@@ -119,12 +119,11 @@ export class ServerLink extends EventEmitter<LinkEvents> implements MessageSink 
       this.flush();
       return;
     }
-    const urgent = this.o.flushMs ?? 500;
     const delay = !this.connected
       ? (this.o.offlineFlushMs ?? 30_000)
       : o.routine
-        ? (this.o.routineFlushMs ?? (this.o.flushMs !== undefined ? this.o.flushMs : 5000))
-        : urgent;
+        ? (this.o.routineFlushMs ?? this.o.flushMs ?? 5000)
+        : (this.o.flushMs ?? 500);
     // an earlier deadline wins: news brings the routine messages buffered before it along
     if (this.flushTimer && this.flushAt <= Date.now() + delay) return;
     if (this.flushTimer) clearTimeout(this.flushTimer);

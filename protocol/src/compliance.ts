@@ -271,14 +271,11 @@ export function evaluateCamera(
     if (lowFps) reasons.push('fps_below_required');
   } else reasons.push('resolution_unknown');
   // clock
-  const clock: CameraVerdict['clock'] =
-    f.clockDriftSeconds === undefined
-      ? { state: 'unknown', maxSeconds: p.maxClockDriftSeconds }
-      : {
-          state: clockState(f.clockDriftSeconds, p) as 'ok' | 'drift',
-          driftSeconds: f.clockDriftSeconds,
-          maxSeconds: p.maxClockDriftSeconds,
-        };
+  const clock: CameraVerdict['clock'] = {
+    state: clockState(f.clockDriftSeconds, p),
+    ...(f.clockDriftSeconds !== undefined ? { driftSeconds: f.clockDriftSeconds } : {}),
+    maxSeconds: p.maxClockDriftSeconds,
+  };
   if (clock.state === 'drift') reasons.push('clock_drift');
   if (f.zone && forbiddenZones.has(f.zone)) reasons.push('forbidden_zone');
   return { compliant: reasons.length === 0, reasons, retention, continuity, resolution, clock, signal };

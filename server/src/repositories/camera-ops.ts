@@ -149,8 +149,8 @@ export function cameraOpOf(m: AgentMessage, received: Date): CameraOp | undefine
 
 /**
  * Operations packed for the script, with what reading its reply needs: one line per operation, "C id at",
- * "S id status reasons at sent", "H id at" or "K id at drift", tab-separated (ids, statuses, reasons and times are schema-checked: no tab or
- * newline inside). Made where the frame is decoded: a thread hands both over as one buffer and one string.
+ * "S id status reasons at sent", "H id at" or "K id at", tab-separated (ids, statuses, reasons and times are
+ * schema-checked: no tab or newline inside). Made where the frame is decoded: a thread hands both over as one buffer and one string.
  */
 export interface PackedCameraOps {
   packed: Uint8Array;
@@ -178,7 +178,7 @@ export function packCameraOps(ops: CameraOp[], sent?: string[]): PackedCameraOps
     } else if (o.op === 'clock') {
       const m = measurementOf({ at: o.at, kind: 'clock', driftSeconds: o.driftSeconds });
       a.push('K', o.cameraId, String(o.driftSeconds), String(m.at), m.signature, m.entry);
-      meta += `K\t${o.cameraId}\t${o.at}\t${o.driftSeconds}\n`;
+      meta += `K\t${o.cameraId}\t${o.at}\n`;
     } else {
       const fields = Object.entries(o.fields ?? {});
       const reasons = o.reasons.join(',');

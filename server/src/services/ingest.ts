@@ -13,7 +13,7 @@ import { MeasurementRepository } from '../repositories/measurements.ts';
 import type { ObjectStore } from '../repositories/object-store.ts';
 import type { Keys } from '../repositories/redis.ts';
 import { type Placement, StateRepository } from '../repositories/state.ts';
-import { type CameraBatch, type HealthBatch, packCameraBatch, packHealth } from './frame-decode.ts';
+import { type CameraBatch, type HealthBatch, heartbeatFields, packCameraBatch, packHealth } from './frame-decode.ts';
 import { PICTURES_PREFIX } from './picture-lifecycle.ts';
 
 export interface IngestResult {
@@ -272,7 +272,7 @@ export class IngestService {
           });
           break;
         case 'heartbeat':
-          m.hset(k.agent(place.agentId), { cameras: msg.cameras, rssMb: msg.rssMb, uptimeSeconds: msg.uptimeSeconds });
+          m.hset(k.agent(place.agentId), heartbeatFields(msg));
           break;
         case 'discovery':
           m.hset(k.agent(place.agentId), { lastDiscovery: msg.at, discoveredDevices: msg.devices.length });
