@@ -407,6 +407,8 @@ export async function startServer(
     maxFramesInFlight: cfg.KUZET_AGENT_FRAMES_IN_FLIGHT,
     maxBytesInFlight: cfg.KUZET_AGENT_MB_IN_FLIGHT * 1024 * 1024,
   });
+  // acknowledgements first: agents waiting on a backlog (every resync at once) are not kept waiting by verdicts
+  compliance.busy = () => link.backlogged();
   const live = new LiveServer({
     users,
     registry,

@@ -93,4 +93,35 @@ describe('compliance scheduling under a load it cannot keep up with', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(tries.length).toBe(7);
   });
+
+  it('waits while agents wait for their batches, a second at a time and at most deferMaxMs, then evaluates', async () => {
+    const c = service();
+    const tries: number[] = [];
+    let busy = true;
+    c.threadAbove = 0;
+    c.busy = () => busy;
+    c.thread = {
+      evaluate: async (ids = []) => {
+        tries.push(Date.now());
+        return { schools: ids.length, changed: 0, changes: [] };
+      },
+    };
+    const t0 = Date.now();
+    c.markDirty('a');
+    // the backlog clears after 5.5 s: evaluated at the next second's look
+    await vi.advanceTimersByTimeAsync(5500);
+    expect(tries).toEqual([]);
+    busy = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(tries.map((t) => t - t0)).toEqual([6000]);
+    // a backlog that never clears does not starve the verdicts: evaluated deferMaxMs after the first wait
+    busy = true;
+    c.markDirty('b');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(tries.map((t) => t - t0)).toEqual([6000, 6500 + 1000 + c.deferMaxMs]);
+    // and the limit counts from the next first wait again
+    c.markDirty('c');
+    await vi.advanceTimersByTimeAsync(c.deferMaxMs + 1000);
+    expect(tries.length).toBe(3);
+  });
 });

@@ -120,6 +120,14 @@ export class ComplianceService {
   thread?: { evaluate(ids?: string[]): Promise<{ schools: number; changed: number; changes: VerdictChange[] }> };
   /** more schools changed at once than this: their verdicts are computed in the thread */
   threadAbove = 20;
+  /**
+   * Whether agents are waiting for their batches to be stored (the agent link's backlog): verdicts are derived from
+   * what is stored, so while agents wait (every agent's resync at once, after Redis came back empty) they wait too —
+   * a second at a time, at most `deferMaxMs` from the first wait, then they are computed regardless.
+   */
+  busy?: () => boolean;
+  deferMaxMs = 30_000;
+  private deferredSince?: number;
 
   constructor(
     private readonly redis: Redis,
@@ -179,6 +187,11 @@ export class ComplianceService {
 
   private run(): void {
     this.timer = undefined;
+    if (this.busy?.() && Date.now() - (this.deferredSince ??= Date.now()) < this.deferMaxMs) {
+      this.timer = setTimeout(() => this.run(), 1000);
+      return;
+    }
+    this.deferredSince = undefined;
     const ids = [...this.dirty];
     this.dirty.clear();
     this.running = (async () => {

@@ -149,6 +149,11 @@ export class AgentLinkServer {
       if (!valid[i] && this.sockets.get(l.agentId) === l.ws) this.revoked(l.ws, l.agentId);
   }
 
+  /** Agents are waiting: links paused at the bound, or a quarter of the frame bound read and not yet stored. */
+  backlogged(): boolean {
+    return this.paused.size > 0 || this.inFlight >= this.maxInFlight / 4;
+  }
+
   private frameDone(bytes: number): void {
     this.inFlight--;
     this.bytesInFlight -= bytes;
