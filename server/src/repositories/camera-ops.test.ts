@@ -88,5 +88,9 @@ describe('camera operations, packed for the script', () => {
     expect(boundedTime('2026-11-01T00:00:00.000Z', rx)).toBe(rx.toISOString());
     expect(boundedTime('garbage', rx)).toBe(rx.toISOString());
     expect(boundedTime('2026-12-02T10:00:00+05:00', rx)).toBe('2026-12-02T05:00:00.000Z');
+    // written as toISOString writes it, or not: the stored time is always in that form
+    expect(boundedTime('2026-12-02T10:00:00.250Z', rx)).toBe('2026-12-02T10:00:00.250Z');
+    expect(boundedTime('2026-12-02T10:00:00Z', rx)).toBe('2026-12-02T10:00:00.000Z');
+    expect(boundedTime('2026-12-02T10:00:00.25Z', rx)).toBe('2026-12-02T10:00:00.250Z');
   });
 });

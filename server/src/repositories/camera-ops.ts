@@ -116,6 +116,8 @@ export function boundedTime(observed: string, received: Date): string {
   const t = Date.parse(observed);
   const rx = received.getTime();
   if (!Number.isFinite(t) || t > rx || t < rx - MAX_OBSERVATION_AGE_MS) return received.toISOString();
+  // already in the form toISOString writes (a schema-checked time in UTC with milliseconds): kept as it is
+  if (observed.length === 24 && observed[19] === '.' && observed[23] === 'Z') return observed;
   return new Date(t).toISOString();
 }
 
