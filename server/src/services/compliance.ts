@@ -187,9 +187,12 @@ export class ComplianceService {
 
   private run(): void {
     this.timer = undefined;
-    if (this.busy?.() && Date.now() - (this.deferredSince ??= Date.now()) < this.deferMaxMs) {
-      this.timer = setTimeout(() => this.run(), 1000);
-      return;
+    if (this.busy?.()) {
+      this.deferredSince ??= Date.now();
+      if (Date.now() - this.deferredSince < this.deferMaxMs) {
+        this.timer = setTimeout(() => this.run(), 1000);
+        return;
+      }
     }
     this.deferredSince = undefined;
     const ids = [...this.dirty];
