@@ -52,8 +52,10 @@ export async function startFleet(o: {
   registrySchools?: number;
   /** which schools get an agent (default: the first `agents`) */
   only?: (s: { regionCode: string }) => boolean;
+  /** more arguments for redis-server (default: no persistence) */
+  redisArgs?: string[];
 }) {
-  const redis = await startRedis();
+  const redis = await startRedis(o.redisArgs);
   children.push(redis.proc);
   const registry = generateRegistry(o.registrySchools ?? o.agents);
   mkdirSync(join(ROOT, 'var'), { recursive: true }); // a fresh clone has none
@@ -93,7 +95,9 @@ export async function startFleet(o: {
         out = (out + String(d)).slice(-4000);
         if (out.includes('"ready"')) resolve();
       });
-      p.once('exit', (code) => reject(new Error(`the server exited (${code}) before it was ready: ${out}`)));
+      p.once('exit', (code, signal) =>
+        reject(new Error(`the server exited (${code ?? signal}) before it was ready: ${out}`)),
+      );
     });
     log(`server pid ${p.pid} on ${port}`);
     return p;

@@ -11,6 +11,9 @@
  * Env: BENCH_AGENTS (7,500), BENCH_CAMERAS (250,000), BENCH_EMPTY_ONLY (only the first case, nothing written),
  * BENCH_VERBOSE (Redis's costliest commands, the CPU of each server thread and of the agents' generator).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { identity, log, pipelinedHsetSeconds, type Sim, sleep, startFleet } from './fleet.ts';
 import { cpuSeconds, machine, threadCpu } from './proc.ts';
@@ -22,7 +25,17 @@ const TARGET_S = 10;
 /** when the agents identified their cameras: an identity does not change from one resync to the next */
 const IDENTIFIED_AT = new Date(Date.now() - 86_400_000).toISOString();
 
-const fleet = await startFleet({ agents: AGENTS, cameras: CAMERAS });
+/**
+ * Redis persists as in production and the demo: AOF, fsync every second (its own temporary directory). With
+ * BENCH_NO_AOF=1 no persistence, as in the runs before 2026-12-04 (for comparisons).
+ */
+const AOF = !process.env.BENCH_NO_AOF;
+const aofDir = mkdtempSync(join(tmpdir(), 'kuzet-resync-aof-'));
+const fleet = await startFleet({
+  agents: AGENTS,
+  cameras: CAMERAS,
+  ...(AOF ? { redisArgs: ['--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', aofDir] } : {}),
+});
 const { sims, send, redis } = fleet;
 
 /** the messages one agent's resync sends: each camera's identity, then its state */
@@ -136,6 +149,7 @@ try {
   // BENCH_EMPTY_ONLY=1: only this case, logged, RESULTS.md untouched (quick A/B comparisons of one change)
   if (process.env.BENCH_EMPTY_ONLY) {
     await fleet.stop();
+    rmSync(aofDir, { recursive: true, force: true });
     process.exit(0);
   }
   await sleep(3000);
@@ -155,7 +169,7 @@ try {
   writeSection(
     'Full resync (issue 17)',
     [
-      `Run ${new Date().toISOString()} on ${machine()}; redis-server on the same machine; the ${sims.length.toLocaleString('en')} agents are one Node process sharing the two cores with the server and Redis.`,
+      `Run ${new Date().toISOString()} on ${machine()}; redis-server on the same machine${AOF ? ', with AOF (appendfsync everysec) as in production' : ', without persistence'}; the ${sims.length.toLocaleString('en')} agents are one Node process sharing the two cores with the server and Redis.`,
       '',
       `Each agent sends what its resync sends (agents/src/agent.ts): every camera's identity and state, ${Math.round(fleet.camNo / sims.length)} cameras per agent, all agents at once.`,
       '',
@@ -174,5 +188,6 @@ try {
   );
 } finally {
   await fleet.stop();
+  rmSync(aofDir, { recursive: true, force: true });
 }
 process.exit(0);
