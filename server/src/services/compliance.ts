@@ -159,7 +159,8 @@ export class ComplianceService {
    * A school needs a new verdict (its cameras' facts changed): evaluated a second after the first mark, with every
    * school marked by then, in one batch. One evaluation at a time: schools marked while one runs wait for it to end
    * and go together into the next, each once however often it was marked — a load the evaluation cannot keep up
-   * with (every school's clock readings at full scale) makes the batches larger, never a queue of them.
+   * with (every school's clock readings at full scale) makes the batches larger, never a queue of them. While agents
+   * wait for their batches to be stored (`busy`), the evaluation waits too, at most `deferMaxMs`.
    */
   markDirty(schoolId: string): void {
     this.dirty.add(schoolId);

@@ -384,7 +384,8 @@ export class AgentLinkServer {
       this.d.metrics.snapshots.inc({ result: 'refused' }, r.snapshots.refused);
     }
     await this.d.bus.publish(r.deltas);
-    // the school's facts changed: its compliance verdict is decided again (within a second, batched)
+    // the school's facts changed: its compliance verdict is decided again (within a second, batched; later while
+    // this link's backlog keeps agents waiting: see ComplianceService.busy)
     if (r.touched || r.deltas.length) this.d.compliance?.markDirty(place.schoolId);
     // clock drifts that moved: judged again only when one crosses the school's limit
     else if (r.clock) this.d.compliance?.clockChanged({ ...place, id: place.schoolId }, r.clock);
