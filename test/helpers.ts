@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,10 +18,26 @@ function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** A base port with `count` consecutive free ports above it (checked, not assumed). */
+/**
+ * Where the kernel's ephemeral ports begin (the local ports outgoing connections take; 32768 on Linux by default).
+ * Listening ports are chosen below it: a simulated camera closes its ports while it is offline or its RTSP is down,
+ * and a port in the ephemeral range could meanwhile be taken by any client socket on the machine — listening again
+ * then failed with EADDRINUSE (seen once in a fresh-clone run of server-chain.test.ts, on port 37494).
+ */
+function ephemeralStart(): number {
+  try {
+    const lo = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(lo) && lo > 12_000 ? lo : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** A base port with `count` consecutive free ports above it (checked, not assumed), below the ephemeral ports. */
 export async function freePortRange(count: number): Promise<number> {
+  const top = ephemeralStart() - count;
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 35_000);
+    const base = 10_000 + Math.floor(Math.random() * (top - 10_000));
     let ok = true;
     for (let p = base; p < base + count && ok; p++) ok = await portFree(p);
     if (ok) return base;
