@@ -150,12 +150,16 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     await a.batch([{ cam: cam(8), status: 'offline', reasons: ['unreachable'] }]);
     const [fourth] = await waitFor(async () => ((await ofCamera(8)).length ? ofCamera(8) : undefined), 5000, 'alert 8');
     const snoozed = await api.post(`/alerts/${fourth!.id}/actions`, { action: 'snooze', minutes: 1 });
+    const snoozedAt = Date.now(); // the snooze is stored by now: every step due later waits for it
     expect(snoozed.status).toBe(200);
     expect(Date.parse(snoozed.json.snoozedUntil) - Date.now()).toBeGreaterThan(50_000);
     expect((await api.post(`/alerts/${fourth!.id}/actions`, { action: 'snooze', minutes: 241 })).status).toBe(400);
     await sleep(5500); // past both levels (2.4 s and 4.8 s after opening)
-    expect(deliveries(duty, fourth!.id)).toHaveLength(0);
-    expect((await api.get(`/alerts/${fourth!.id}`)).json.escalationLevel).toBe(0);
+    // no step due after the snooze went out (0 of each, unless a loaded machine took until a step was due to snooze:
+    // such a step may have gone out, seen once in a fresh-clone run)
+    const dueBefore = [2400, 4800].filter((d) => Date.parse(fourth!.openedAt) + d <= snoozedAt).length;
+    expect(deliveries(duty, fourth!.id).length).toBeLessThanOrEqual(Math.min(dueBefore, 1));
+    expect((await api.get(`/alerts/${fourth!.id}`)).json.escalationLevel).toBeLessThanOrEqual(dueBefore);
     const woken = await api.post(`/alerts/${fourth!.id}/actions`, { action: 'snooze', minutes: 0 });
     expect(woken.json.snoozedUntil).toBeUndefined();
     await waitFor(() => deliveries(duty, fourth!.id, 'escalated').length || undefined, 5000, 'level 1 once woken');

@@ -47,26 +47,28 @@ export class AlertPaging {
     if (renotify === 0 && a.escalationLevel >= level) return; // done already (a snooze's early end brought it on)
     const now = new Date().toISOString();
     if (await this.d.alerts.inMaintenance(a.schoolId, a.cameraId, now)) return;
-    // snoozed: this step waits for the end of the snooze (a new snooze later moves it again)
-    if (snoozed(a)) {
-      const until = Date.parse(a.snoozedUntil!);
-      await this.d.queue.add(
-        'escalate',
-        { kind: 'escalate', alertId, level, renotify },
-        { delay: until - Date.now(), jobId: `esc-${alertId}-${level}-${renotify}-s${until}` },
-      );
-      return;
-    }
+    if (snoozed(a)) return this.afterSnooze(a, level, renotify);
     const esc = this.d.config.escalation;
-    const updated = await this.d.alerts.update(alertId, (x) => ({
-      ...x,
-      escalationLevel: level,
-      updatedAt: now,
-      events: [
-        ...x.events,
-        { at: now, type: 'escalated', text: renotify ? `level ${level}, reminder ${renotify}` : `level ${level}` },
-      ],
-    }));
+    let snoozedMeanwhile: Alert | undefined;
+    const updated = await this.d.alerts.update(alertId, (x) => {
+      // checked again where the step is written: an acknowledgement, a resolution or a snooze stored since the
+      // read above wins (the update is retried if the alert changes under it)
+      if (x.state !== 'open' || x.suppressed || (renotify === 0 && x.escalationLevel >= level)) return undefined;
+      if (snoozed(x)) {
+        snoozedMeanwhile = x;
+        return undefined;
+      }
+      return {
+        ...x,
+        escalationLevel: level,
+        updatedAt: now,
+        events: [
+          ...x.events,
+          { at: now, type: 'escalated', text: renotify ? `level ${level}, reminder ${renotify}` : `level ${level}` },
+        ],
+      };
+    });
+    if (snoozedMeanwhile) return this.afterSnooze(snoozedMeanwhile, level, renotify);
     if (!updated) return;
     await this.d.bus.publishAlerts([updated]);
     await this.page(updated, renotify ? 'renotify' : 'escalated', level);
@@ -84,6 +86,16 @@ export class AlertPaging {
         { kind: 'escalate', alertId, level, renotify: renotify + 1 },
         { delay: esc.renotifyMinutes * 60_000, jobId: `esc-${alertId}-${level}-${renotify + 1}` },
       );
+  }
+
+  /** A snoozed alert's step waits for the end of the snooze (a new snooze later moves it again). */
+  private async afterSnooze(a: Alert, level: number, renotify: number): Promise<void> {
+    const until = Date.parse(a.snoozedUntil!);
+    await this.d.queue.add(
+      'escalate',
+      { kind: 'escalate', alertId: a.id, level, renotify },
+      { delay: until - Date.now(), jobId: `esc-${a.id}-${level}-${renotify}-s${until}` },
+    );
   }
 
   /** Queues one notification per contact of the level (0 operators, 1 duty officer, 2+ akimat). */
