@@ -156,7 +156,7 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     expect((await api.post(`/alerts/${fourth!.id}/actions`, { action: 'snooze', minutes: 241 })).status).toBe(400);
     await sleep(5500); // past both levels (2.4 s and 4.8 s after opening)
     // no step due after the snooze went out (0 of each, unless a loaded machine took until a step was due to snooze:
-    // such a step may have gone out, seen once in a fresh-clone run)
+    // such a step may have gone out)
     const dueBefore = [2400, 4800].filter((d) => Date.parse(fourth!.openedAt) + d <= snoozedAt).length;
     expect(deliveries(duty, fourth!.id).length).toBeLessThanOrEqual(Math.min(dueBefore, 1));
     expect((await api.get(`/alerts/${fourth!.id}`)).json.escalationLevel).toBeLessThanOrEqual(dueBefore);

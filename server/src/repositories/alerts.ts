@@ -35,8 +35,34 @@ redis.call('SET', prefix .. 'alert:' .. a.id, out)
 return {1, out}
 `;
 
+/**
+ * Writes an alert only if it is still the version that was read (compare-and-set), with the active index and the
+ * clearing marker of a resolved one. Not WATCH: the connection is shared by every request and job of the process,
+ * and another caller's EXEC or UNWATCH on it clears this caller's watch — an escalation step that had read an alert
+ * before a snooze then wrote over the snooze and paged the duty officer (seen in a loaded fresh-clone run).
+ * KEYS: alert, alerts active, clearing  ARGV: the JSON read, the JSON to write, id, '1' when resolved
+ */
+const CAS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[4] == '1' then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('DEL', KEYS[3])
+end
+return 1
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
+    kuzetAlertCas(
+      alert: string,
+      active: string,
+      clearing: string,
+      read: string,
+      write: string,
+      id: string,
+      resolved: string,
+    ): import('ioredis').Result<number, Context>;
     kuzetAlertOpen(
       k1: string,
       k2: string,
@@ -69,6 +95,7 @@ export class AlertRepository {
     private readonly keys: Keys,
   ) {
     redis.defineCommand('kuzetAlertOpen', { numberOfKeys: 2, lua: OPEN });
+    redis.defineCommand('kuzetAlertCas', { numberOfKeys: 3, lua: CAS });
   }
 
   /** Opens (or repeats) the alert; resolves to the alert and whether it was created now. */
@@ -158,31 +185,30 @@ export class AlertRepository {
   }
 
   /**
-   * Changes an alert under optimistic locking (WATCH): `f` returns the new alert, or undefined to leave it.
-   * Resolving clears the open marker and the active index.
+   * Changes an alert under optimistic locking (compare-and-set: see CAS): `f` returns the new alert, or undefined to
+   * leave it; when the alert changed meanwhile, `f` runs again on the new version. Resolving clears the open marker
+   * and the active index.
    */
   async update(id: string, f: (a: Alert) => Alert | undefined): Promise<Alert | undefined> {
     const key = this.keys.alert(id);
     for (let attempt = 0; attempt < 20; attempt++) {
-      await this.redis.watch(key);
       const raw = await this.redis.get(key);
-      if (!raw) {
-        await this.redis.unwatch();
-        return undefined;
-      }
+      if (!raw) return undefined;
       const next = f(fixArrays(JSON.parse(raw)));
-      if (!next) {
-        await this.redis.unwatch();
-        return undefined;
-      }
+      if (!next) return undefined;
       if (next.events.length > MAX_EVENTS) next.events = next.events.slice(-MAX_EVENTS);
-      const m = this.redis.multi().set(key, JSON.stringify(next));
-      if (next.state === 'resolved') {
-        m.zrem(this.keys.alertsActive(), id);
-        m.del(this.keys.clearing(id));
-      }
-      const res = await m.exec();
-      if (res) {
+      const resolved = next.state === 'resolved';
+      const k = this.keys;
+      const written = await this.redis.kuzetAlertCas(
+        key,
+        k.alertsActive(),
+        k.clearing(id),
+        raw,
+        JSON.stringify(next),
+        id,
+        resolved ? '1' : '0',
+      );
+      if (written === 1) {
         // the open marker goes only if it still names this alert
         if (next.state === 'resolved') {
           const openKey = this.keys.alertOpen(next.rule, next.subject.id);
