@@ -198,11 +198,10 @@ export class AlertRepository {
       if (!next) return undefined;
       if (next.events.length > MAX_EVENTS) next.events = next.events.slice(-MAX_EVENTS);
       const resolved = next.state === 'resolved';
-      const k = this.keys;
       const written = await this.redis.kuzetAlertCas(
         key,
-        k.alertsActive(),
-        k.clearing(id),
+        this.keys.alertsActive(),
+        this.keys.clearing(id),
         raw,
         JSON.stringify(next),
         id,
@@ -210,7 +209,7 @@ export class AlertRepository {
       );
       if (written === 1) {
         // the open marker goes only if it still names this alert
-        if (next.state === 'resolved') {
+        if (resolved) {
           const openKey = this.keys.alertOpen(next.rule, next.subject.id);
           if ((await this.redis.get(openKey)) === id) await this.redis.del(openKey);
           if (next.subject.kind === 'camera' && (await this.activeOf(next.subject.id)).length === 0)

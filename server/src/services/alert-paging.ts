@@ -42,18 +42,19 @@ export class AlertPaging {
   }
 
   async escalate(alertId: string, level: number, renotify: number): Promise<void> {
+    // still to do: open (not acknowledged or resolved in time), not suppressed, and not done already (a snooze's
+    // early end brought it on)
+    const due = (x: Alert) => x.state === 'open' && !x.suppressed && !(renotify === 0 && x.escalationLevel >= level);
     const a = await this.d.alerts.get(alertId);
-    if (!a || a.state !== 'open' || a.suppressed) return; // acknowledged or resolved in time
-    if (renotify === 0 && a.escalationLevel >= level) return; // done already (a snooze's early end brought it on)
+    if (!a || !due(a)) return;
     const now = new Date().toISOString();
     if (await this.d.alerts.inMaintenance(a.schoolId, a.cameraId, now)) return;
-    if (snoozed(a)) return this.afterSnooze(a, level, renotify);
     const esc = this.d.config.escalation;
     let snoozedMeanwhile: Alert | undefined;
     const updated = await this.d.alerts.update(alertId, (x) => {
-      // checked again where the step is written: an acknowledgement, a resolution or a snooze stored since the
-      // read above wins (the update is retried if the alert changes under it)
-      if (x.state !== 'open' || x.suppressed || (renotify === 0 && x.escalationLevel >= level)) return undefined;
+      // checked where the step is written: an acknowledgement, a resolution or a snooze stored since the read above
+      // wins (the update is retried if the alert changes under it); a snoozed alert's step waits for the snooze
+      if (!due(x)) return undefined;
       if (snoozed(x)) {
         snoozedMeanwhile = x;
         return undefined;
