@@ -147,6 +147,15 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
     expect(region.figures).toMatchObject({ covered: 1, compliant: 0 });
     const country = (await api.get('/compliance')).json;
     expect(country.figures).toMatchObject({ schools: 3, covered: 1 });
+    expect(country.deadline).toBe('2027-09-01');
+    // an akimat's operator sees the country view of their region, held to its deadline, not to the country's
+    const op = new Api(chain.server.url);
+    const pw = 'operator-almaty-pw1';
+    await api.post('/users', { username: 'op-almaty', role: 'operator', regions: ['KZ-75'], password: pw });
+    expect(await op.login('op-almaty', pw)).toBe(200);
+    const mine = (await op.get('/compliance')).json;
+    expect(mine.units.map((x: { id: string }) => x.id)).toEqual(['KZ-75']);
+    expect(mine.deadline).toBe('2027-06-01');
     expect(
       (await api.get('/compliance?state=notcovered')).json.schools.map((s: { id: string }) => s.id).sort(),
     ).toEqual(['KZ-71-01-0001', 'KZ-75-01-0002']);

@@ -159,17 +159,19 @@ export function complianceRoutes(ctx: AppContext): Router {
     const national = countryAllowed(u);
     const sum: Record<string, number> = {};
     if (!national) for (const f of figs) for (const [k, v] of Object.entries(f)) sum[k] = (sum[k] ?? 0) + v;
+    const units = regions.map((x, i) => ({
+      id: x.code,
+      ...lang(x),
+      figures: figuresOf(figs[i]!),
+      deadline: deadlineFor(doc, { regionCode: x.code }),
+    }));
     res.json({
       scope: { kind: 'country', id: 'KZ' },
       version: doc.version,
       figures: figuresOf(national ? await ctx.compliance.figures('country') : sum),
-      deadline: deadlineFor(doc, {}),
-      units: regions.map((x, i) => ({
-        id: x.code,
-        ...lang(x),
-        figures: figuresOf(figs[i]!),
-        deadline: deadlineFor(doc, { regionCode: x.code }),
-      })),
+      // someone who sees only some regions is held to theirs: the earliest of their akimats' deadlines
+      deadline: national ? deadlineFor(doc, {}) : earliest(units.map((x) => x.deadline)),
+      units,
       schools: q.state
         ? await rows(
             (await Promise.all(regions.map((x) => ctx.registry.schoolIds({ regionCode: x.code })))).flat(),
@@ -323,4 +325,11 @@ function describeChange(a: RequirementsDoc, b: RequirementsDoc): string {
   if (JSON.stringify(a.deadlines) !== JSON.stringify(b.deadlines)) parts.push('deadlines changed');
   if (JSON.stringify(a.zones) !== JSON.stringify(b.zones)) parts.push('zones changed');
   return parts.join('; ').slice(0, 500);
+}
+
+/** The earliest of these days (ISO dates order as text); undefined when none is set. */
+function earliest(days: (string | undefined)[]): string | undefined {
+  let min: string | undefined;
+  for (const d of days) if (d && (!min || d < min)) min = d;
+  return min;
 }
