@@ -306,7 +306,7 @@ export const en = {
     toFix: 'To fix',
     profile:
       'Profile {{name}}: {{days}} recording days, {{w}}×{{h}} at {{fps}} fps, gaps up to {{gap}} min in {{window}} days, clock within {{drift}} s',
-    camerasReq: 'Cameras: {{present}} of {{required}} required, {{compliant}} compliant',
+    camerasReq: 'Cameras: {{present}} (at least {{required}} required), {{compliant}} compliant',
     zone: 'Zone',
     name: 'Name',
     noZone: '— no zone —',
@@ -349,7 +349,7 @@ export const en = {
     scope: 'Scope',
     country: 'Kazakhstan',
     allDistricts: 'the whole region',
-    verified: 'Archive verified on {{at}}: {{entries}} entries, no change found',
+    verified: 'Archive verified on {{at}} (entries: {{entries}}): no change found',
     notVerified: 'Archive verification FAILED on {{at}}: {{problem}}',
     neverVerified: 'The archive has not been verified yet',
     verifyNow: 'Verify now',

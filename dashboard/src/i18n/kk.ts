@@ -310,7 +310,7 @@ export const kk: typeof en = {
     toFix: 'Түзету',
     profile:
       '{{name}} бейіні: {{days}} күн жазба, {{w}}×{{h}}, {{fps}} кадр/с, үзілістер {{window}} күнде {{gap}} мин дейін, сағат ±{{drift}} с',
-    camerasReq: 'Камералар: талап етілген {{required}} ішінен {{present}}, сәйкес {{compliant}}',
+    camerasReq: 'Камералар: {{present}} (кемінде {{required}} қажет), сәйкес {{compliant}}',
     zone: 'Аймақ',
     name: 'Атауы',
     noZone: '— аймақсыз —',

@@ -308,7 +308,7 @@ export const ru: typeof en = {
     toFix: 'Исправить',
     profile:
       'Профиль {{name}}: {{days}} дн. записи, {{w}}×{{h}} при {{fps}} к/с, разрывы до {{gap}} мин за {{window}} дн., часы ±{{drift}} с',
-    camerasReq: 'Камеры: {{present}} из {{required}} требуемых, соответствуют {{compliant}}',
+    camerasReq: 'Камеры: {{present}} (нужно не менее {{required}}), соответствуют {{compliant}}',
     zone: 'Зона',
     name: 'Название',
     noZone: '— без зоны —',
@@ -351,7 +351,7 @@ export const ru: typeof en = {
     scope: 'Охват',
     country: 'Казахстан',
     allDistricts: 'весь регион',
-    verified: 'Архив проверен {{at}}: записей {{entries}}, изменений нет',
+    verified: 'Архив проверен {{at}} (записей: {{entries}}): изменений нет',
     notVerified: 'Проверка архива НЕ ПРОЙДЕНА {{at}}: {{problem}}',
     neverVerified: 'Архив ещё не проверялся',
     verifyNow: 'Проверить сейчас',
