@@ -60,6 +60,9 @@ describe('live video in Chromium: relayed by the agent, played with Media Source
       45_000,
       'an online camera',
     );
+    // named and placed by staff: the camera page shows it by that name, and where it watches
+    const placed = { name: 'Main gate', zone: 'main_entrance' };
+    expect((await api.call('PUT', `/cameras/${cameraId}/placement`, placed)).status).toBe(200);
     browser = await launch();
   });
   afterEach(async () => {
@@ -74,6 +77,8 @@ describe('live video in Chromium: relayed by the agent, played with Media Source
   it('an operator watches a camera: frames arrive and change, the picture is the camera’s; closing the tab ends it', async () => {
     const page = await as('op-live', 'operator-live-pw');
     await page.goto(`${base}/cameras/${cameraId}`);
+    await page.locator('h1', { hasText: 'Main gate' }).waitFor();
+    await page.locator('dl.facts dd', { hasText: 'Main entrance' }).waitFor();
     await page.getByTestId('watch-live').click();
     await page.waitForFunction(
       () => ((document.querySelector('[data-testid=live-video]') as HTMLVideoElement | null)?.currentTime ?? 0) > 0,

@@ -6,7 +6,8 @@ import { api } from '../api/client.ts';
 import { useUser } from '../hooks/auth.tsx';
 import { Verdict } from '../pages/CompliancePage.tsx';
 
-const zoneName = (zones: Zone[], id: string | undefined, lang: string) => {
+/** A zone's name in the page's language (its id when the document does not know it). */
+export const zoneName = (zones: Zone[], id: string | undefined, lang: string) => {
   const z = zones.find((x) => x.id === id);
   if (!z) return id ?? '';
   return lang.startsWith('kk') ? z.nameKk : lang.startsWith('ru') ? z.nameRu : z.nameEn;

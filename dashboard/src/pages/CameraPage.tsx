@@ -7,6 +7,7 @@ import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
 import { LiveView } from '../components/LivePlayer.tsx';
+import { zoneName } from '../components/SchoolCompliance.tsx';
 import { Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useDeltas } from '../hooks/live.tsx';
@@ -29,6 +30,8 @@ export function CameraPage() {
   const history = useResource(() => api.cameraHistory(id), [id]);
   const measurements = useResource(() => api.measurements(id), [id]);
   const alerts = useResource(() => api.cameraAlerts(id), [id]);
+  // the zones' names (the document is small and the same for every camera)
+  const requirements = useResource(() => api.requirements(), []);
   useAlertUpdates((updates) => {
     if (updates.some((a) => a.cameraId === id)) alerts.reload();
   });
@@ -47,8 +50,9 @@ export function CameraPage() {
               <Link to="/">{t('nav.overview')}</Link> › <Link to={`/schools/${c.schoolId}`}>{c.schoolId}</Link> ›{' '}
               {c.cameraId}
             </p>
+            {/* the name people know it by (the school's, else what the camera announces), else its address */}
             <h1>
-              {c.host ?? c.cameraId} <StatusBadge status={c.status} />
+              {c.name ?? c.host ?? c.cameraId} <StatusBadge status={c.status} />
             </h1>
             <p>
               <Reasons reasons={c.reasons} /> · {t('camera.since')} {formatTime(c.since, lang)}
@@ -66,6 +70,8 @@ export function CameraPage() {
                 <dd>{(c.identity?.firmware as string | undefined) ?? '—'}</dd>
                 <dt>{t('camera.host')}</dt>
                 <dd>{c.host ?? '—'}</dd>
+                <dt>{t('compliance.zone')}</dt>
+                <dd>{c.zone ? zoneName(requirements.data?.zones ?? [], c.zone, lang) : '—'}</dd>
                 <dt>{t('school.measured')}</dt>
                 <dd>{c.width ? t('units.video', { w: c.width, h: c.height, fps: c.fps ?? '?' }) : '—'}</dd>
                 <dt>{t('school.retained')}</dt>
