@@ -265,6 +265,11 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.waitForSelector('text=Not found, or not in your scope.');
     await page.goto(`${base}/schools/${OTHER}`);
     await page.waitForSelector('text=Not found, or not in your scope.');
+    // their alerts: one school, nothing to act on: no region to choose, no "assigned to me", no action keys
+    await page.goto(`${base}/alerts`);
+    await page.getByText('Keys: j/k move · Enter opens · Esc back to the list').waitFor();
+    expect(await page.locator('[data-testid=region]').count()).toBe(0);
+    expect(await page.locator('[data-testid=only-mine]').count()).toBe(0);
   });
 
   it('auditor: the whole country, read-only; language chosen and remembered', async () => {

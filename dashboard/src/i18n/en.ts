@@ -223,6 +223,7 @@ export const en = {
     mine: 'Assigned to me',
     unacked: 'Not acknowledged only',
     keys: 'Keys: j/k move · Enter opens · a acknowledges · c comments · g assigns · r resolves · Esc back to the list',
+    keysRead: 'Keys: j/k move · Enter opens · Esc back to the list',
     ackAll: 'Acknowledge all {{n}} shown',
     bulkDone: '{{n}} acknowledged',
     commentPlaceholder: 'Comment (optional for acknowledging)',

@@ -120,24 +120,27 @@ export function AlertsPage() {
             <option value="all">{t('alerts.all')}</option>
           </select>
         </label>
-        <label>
-          {t('alerts.region')}{' '}
-          <select
-            value={region}
-            data-testid="region"
-            onChange={(e) => {
-              setRegion(e.target.value);
-              setDistrict('');
-            }}
-          >
-            <option value="">{t('alerts.allRegions')}</option>
-            {(regions.data ?? []).map((r) => (
-              <option key={r.code} value={r.code}>
-                {regionName(r, i18n.language)}
-              </option>
-            ))}
-          </select>
-        </label>
+        {/* school staff see their one school: no region to choose */}
+        {user.role !== 'school' && (
+          <label>
+            {t('alerts.region')}{' '}
+            <select
+              value={region}
+              data-testid="region"
+              onChange={(e) => {
+                setRegion(e.target.value);
+                setDistrict('');
+              }}
+            >
+              <option value="">{t('alerts.allRegions')}</option>
+              {(regions.data ?? []).map((r) => (
+                <option key={r.code} value={r.code}>
+                  {regionName(r, i18n.language)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {region && (
           <label>
             {t('alerts.district')}{' '}
@@ -173,10 +176,12 @@ export function AlertsPage() {
             ))}
           </select>
         </label>
-        <label>
-          <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} data-testid="only-mine" />{' '}
-          {t('alerts.mine')}
-        </label>
+        {canAct && (
+          <label>
+            <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} data-testid="only-mine" />{' '}
+            {t('alerts.mine')}
+          </label>
+        )}
         <label>
           <input type="checkbox" checked={unacked} onChange={(e) => setUnacked(e.target.checked)} />{' '}
           {t('alerts.unacked')}
@@ -193,7 +198,7 @@ export function AlertsPage() {
       </div>
       <section className="panel">
         <SoundSwitch />
-        <p className="muted small keys-help">{t('alerts.keys')}</p>
+        <p className="muted small keys-help">{t(canAct ? 'alerts.keys' : 'alerts.keysRead')}</p>
         {canAct && openShown.length > 1 && (
           <p>
             <button type="button" onClick={() => void ackAll()} data-testid="ack-all">
