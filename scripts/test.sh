@@ -5,6 +5,14 @@ ensure_node
 ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server chromium:chromium curl:curl openssl:openssl dpkg-deb:dpkg setpriv:util-linux adduser:adduser systemd-analyze:systemd pdftoppm:poppler-utils /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
 ensure_npm
 
+# a demo on this machine (any checkout) would spoil the tests: its simulated cameras answer WS-Discovery on lo, where
+# the tests' agents look for theirs
+if grep -qaP 'tsx\x00scripts/[d]emo\.ts' /proc/[0-9]*/cmdline 2>/dev/null; then
+  echo "npm test: a demo (npm run demo) is running on this machine; its cameras would answer the tests' agents." >&2
+  echo "Stop it first (Ctrl-C in its terminal)." >&2
+  exit 1
+fi
+
 say "lint + format (biome)"
 npx biome check .
 say "types (tsc -b)"

@@ -429,6 +429,9 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.waitForSelector('[data-testid=wall][data-shown="KZ-75"]');
     await page.waitForSelector(`[data-testid=wall-alerts] li[data-alert="${id}"]`);
     expect(await page.textContent(`[data-testid=wall-alerts] li[data-alert="${id}"]`)).toContain(cam.name);
+    // the regions in trouble, under a heading that says what their numbers count
+    await page.getByRole('heading', { name: 'Cameras in trouble, by region' }).waitFor();
+    expect(await page.textContent('[data-testid=wall-regions]')).toMatch(/Almaty[^:]*: [1-9]/);
     expect(await page.locator('nav').count()).toBe(0);
     expect(await page.locator('[data-testid=wall] :is(button, input, select)').count()).toBe(0);
     await page.waitForFunction(() => document.querySelector('[data-testid=school-map]')?.getAttribute('data-drawn'));

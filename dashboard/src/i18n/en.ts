@@ -88,6 +88,7 @@ export const en = {
     wall: 'Wall screen',
   },
   wall: {
+    regions: 'Cameras in trouble, by region',
     title: 'Kuzet — RRC wall screen',
     showing: 'Now showing',
     country: 'all my regions',

@@ -91,6 +91,7 @@ export const kk: typeof en = {
     wall: 'Қабырға экраны',
   },
   wall: {
+    regions: 'Ақаулы камералар, өңірлер бойынша',
     title: 'Kuzet — ЖБО экраны',
     showing: 'Қазір экранда',
     country: 'менің барлық өңірлерім',

@@ -89,6 +89,7 @@ export const ru: typeof en = {
     wall: 'Экран на стену',
   },
   wall: {
+    regions: 'Камеры с проблемами, по регионам',
     title: 'Kuzet — экран ЦОУ',
     showing: 'Сейчас на экране',
     country: 'все мои регионы',

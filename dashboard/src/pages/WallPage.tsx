@@ -62,6 +62,10 @@ export function WallPage() {
   );
   const counts = region ? region.counts : sumCounts(regions.data ?? []);
   const open = (alerts.data ?? []).filter(critical);
+  // the regions with cameras in trouble, most first, with how many
+  const inTrouble = (regions.data ?? [])
+    .filter((r) => trouble(r.counts) > 0)
+    .sort((a, b) => trouble(b.counts) - trouble(a.counts));
   return (
     <div className="wall" data-testid="wall" data-shown={shown ?? ''} data-state={live.state}>
       <LiveBanner />
@@ -107,17 +111,17 @@ export function WallPage() {
               ))}
             </ol>
           )}
-          {regions.data && (
-            <ul className="wall-regions">
-              {[...regions.data]
-                .filter((r) => trouble(r.counts) > 0)
-                .sort((a, b) => trouble(b.counts) - trouble(a.counts))
-                .map((r) => (
+          {inTrouble.length > 0 && (
+            <>
+              <h2>{t('wall.regions')}</h2>
+              <ul className="wall-regions" data-testid="wall-regions">
+                {inTrouble.map((r) => (
                   <li key={r.code} className={r.code === shown ? 'current' : undefined}>
                     {regionName(r, lang)}: {trouble(r.counts)}
                   </li>
                 ))}
-            </ul>
+              </ul>
+            </>
           )}
         </section>
       </div>
