@@ -88,9 +88,17 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
       );
   doc.fillColor('#000000').moveDown(0.8);
 
-  const table = (cols: { title: string; w: number; align?: 'left' | 'right' }[], rows: string[][]) => {
-    const total = cols.reduce((a, c) => a + c.w, 0);
-    const ws = cols.map((c) => (c.w / total) * width);
+  const table = (cols: { title: string; w: number; align?: 'left' | 'right'; flex?: boolean }[], rows: string[][]) => {
+    // a header may wrap between its words, never inside one ("Соответств-уют"): each column at least as wide as
+    // the longest word of its title
+    doc.font('bold').fontSize(7);
+    const longest = cols.map((c) => Math.max(...c.title.split(/\s+/).map((w) => doc.widthOfString(w))) + 7);
+    const ws = columnWidths(
+      cols.map((c) => c.w),
+      longest,
+      width,
+      cols.map((c) => !!c.flex),
+    );
     const line = (cells: string[], bold: boolean, shade: boolean) => {
       doc.font(bold ? 'bold' : 'body').fontSize(bold ? 7 : 8);
       const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: ws[i]! - 6 }))) + 6;
@@ -138,7 +146,7 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
       { title: t.compliantPct, w: 10, align: 'right' },
       { title: t.camerasCompliant, w: 11, align: 'right' },
       { title: t.availability, w: 13, align: 'right' },
-      { title: t.reasons, w: 30 },
+      { title: t.reasons, w: 30, flex: true },
     ],
     r.days.map((d) => [
       d.revised ? `${d.day} *` : d.day,
@@ -161,10 +169,10 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
     table(
       [
         { title: r.unitKind === 'school' ? t.schoolId : unitTitle, w: r.unitKind === 'school' ? 14 : 8 },
-        { title: unitTitle, w: 30 },
+        { title: unitTitle, w: 30, flex: true },
         { title: t.daysNonCompliant, w: 12, align: 'right' },
         { title: t.availability, w: 13, align: 'right' },
-        { title: t.reasons, w: 29 },
+        { title: t.reasons, w: 29, flex: true },
       ],
       r.units.map((u) => [
         u.label,
@@ -177,4 +185,19 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
   }
   doc.end();
   return done;
+}
+
+/**
+ * Column widths from their weights, filling `width`; a column under its minimum is widened to it, and the width it
+ * takes comes from the flexible columns (free text, which wraps anyway) above theirs, in proportion to what each has
+ * to spare. When they have too little to spare, the weights stand.
+ */
+export function columnWidths(weights: number[], minimum: number[], width: number, flexible: boolean[]): number[] {
+  const total = weights.reduce((a, w) => a + w, 0);
+  const ws = weights.map((w) => (w / total) * width);
+  const spareOf = (w: number, i: number) => (flexible[i] ? Math.max(0, w - minimum[i]!) : 0);
+  const need = ws.reduce((a, w, i) => a + Math.max(0, minimum[i]! - w), 0);
+  const spare = ws.reduce((a, w, i) => a + spareOf(w, i), 0);
+  if (need <= 0 || spare <= need) return ws;
+  return ws.map((w, i) => (w < minimum[i]! ? minimum[i]! : w - (spareOf(w, i) / spare) * need));
 }

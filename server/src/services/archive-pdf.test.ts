@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { columnWidths, type PdfReport, renderPdf } from './archive-pdf.ts';
+import { type Lang, text } from './report-text.ts';
+
+describe('columnWidths', () => {
+  it('keeps the weights when every column is wide enough', () => {
+    expect(columnWidths([1, 3], [10, 10], 100, [false, true])).toEqual([25, 75]);
+  });
+  it('widens a narrow column to its minimum, taking the width from the flexible ones by what they can spare', () => {
+    const ws = columnWidths([1, 1, 2, 1], [40, 10, 10, 10], 125, [false, true, true, false]);
+    expect(ws[0]).toBe(40);
+    expect(ws[3]).toBe(25); // not flexible: untouched
+    expect(ws.reduce((a, w) => a + w, 0)).toBeCloseTo(125, 9);
+    expect(ws[1]).toBeGreaterThanOrEqual(10);
+    // each gave in proportion to what it could spare (15 and 40): what is left keeps that ratio
+    expect((ws[2]! - 10) / (ws[1]! - 10)).toBeCloseTo(40 / 15, 9);
+  });
+  it('keeps the weights when the flexible ones cannot spare enough', () => {
+    expect(columnWidths([1, 1], [80, 40], 100, [false, true])).toEqual([50, 50]);
+    expect(columnWidths([1, 1], [60, 10], 100, [false, false])).toEqual([50, 50]);
+  });
+});
+
+const report = (lang: Lang): PdfReport => ({
+  lang,
+  scopeName: 'KZ-75',
+  from: '2026-12-01',
+  to: '2026-12-02',
+  generatedAt: '2026-12-03T00:00:00.000Z',
+  generatedBy: 'auditor',
+  verification: { ok: true, checkedAt: '2026-12-03T00:00:00.000Z' },
+  days: [
+    {
+      day: '2026-12-01',
+      n: 1,
+      revised: false,
+      schools: 310,
+      covered: 3,
+      compliant: 0,
+      cameras: 18,
+      camerasCompliant: 0,
+    },
+  ],
+  units: [{ label: 'KZ-75-01-0001', name: 'School 1', days: 2, daysNonCompliant: 2, reasons: 'no agent (2)' }],
+  unitKind: 'school',
+});
+
+describe('the PDF report', () => {
+  it.each(['kk', 'ru', 'en'] as Lang[])('breaks no header word across lines (%s)', async (lang) => {
+    const chunks: Buffer[] = [];
+    await renderPdf(report(lang), '/usr/share/fonts/truetype/dejavu', (b) => chunks.push(b));
+    const txt = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.concat(chunks) }).toString();
+    const t = text(lang);
+    const titles = [t.day, t.schools, t.coveredPct, t.compliantPct, t.camerasCompliant, t.availability, t.reasons];
+    const words = [...titles, t.schoolId, t.school, t.daysNonCompliant].flatMap((x) => x.split(/\s+/));
+    const missing = words.filter((w) => !txt.includes(w));
+    expect(missing).toEqual([]);
+  });
+});
