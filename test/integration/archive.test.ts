@@ -236,6 +236,12 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
         );
       expect(avail).toEqual([100, 100, 91.7, 98.6, 98.6, 98.6]);
       expect(rows[1]![4]).toBe(lang === 'kk' ? 'Тест мектебі №1 (синтетикалық)' : 'Тестовая школа №1 (синтетическая)');
+      // the zones not watched, by their names in the export's language
+      const zones = ((await api.get('/requirements')).json as { zones: Record<string, string>[] }).zones;
+      const names = new Set(zones.map((z) => z[lang === 'kk' ? 'nameKk' : lang === 'ru' ? 'nameRu' : 'nameEn']));
+      const missing = rows.slice(1).flatMap((r) => (r[rows[0]!.length - 2] ? r[rows[0]!.length - 2]!.split('; ') : []));
+      expect(missing.length).toBeGreaterThan(0);
+      expect(missing.filter((z) => !names.has(z))).toEqual([]);
     }
     const region = parseCsv(
       (await api.get(`/exports/compliance.csv?region=KZ-75&from=${days[0]}&to=${days[5]}&lang=en`))

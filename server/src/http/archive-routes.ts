@@ -184,7 +184,12 @@ export function archiveRoutes(ctx: AppContext): Router {
         const d = districts.get(id);
         return !d ? id : q.lang === 'kk' ? d.nameKk : d.nameRu;
       };
-      return csvExport(ctx.archive, scope, q.from, q.to, q.lang, dname);
+      const zones = new Map((await ctx.compliance.current()).zones.map((z) => [z.id, z]));
+      const zname = (id: string) => {
+        const z = zones.get(id);
+        return !z ? id : q.lang === 'kk' ? z.nameKk : q.lang === 'ru' ? z.nameRu : z.nameEn;
+      };
+      return csvExport(ctx.archive, scope, q.from, q.to, q.lang, dname, zname);
     },
   );
 

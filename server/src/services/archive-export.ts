@@ -54,6 +54,8 @@ export async function* csvExport(
   to: string,
   lang: Lang,
   districtName: (id: string) => string,
+  /** a zone's name in `lang` (the zones not watched are written by name, not by id) */
+  zoneName: (id: string) => string,
 ): AsyncGenerator<string> {
   const t = text(lang);
   const header = [
@@ -93,7 +95,7 @@ export async function* csvExport(
       s.availablePct,
       v.zones
         .filter((z) => !z.ok)
-        .map((z) => z.zone)
+        .map((z) => zoneName(z.zone))
         .join('; '),
       row.revised ? `${row.n} (${t.revised})` : row.n,
     ]
