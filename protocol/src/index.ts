@@ -4,6 +4,7 @@ export * from './archive.ts';
 export * from './camera.ts';
 export * from './common.ts';
 export * from './compliance.ts';
+export * from './labels.ts';
 export * from './link.ts';
 export * from './live-video.ts';
 export * from './messages.ts';

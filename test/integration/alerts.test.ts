@@ -123,6 +123,8 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     expect(smtp.mails[0]!.text).toMatch(
       /Тестовая школа №1 \(синтетическая\) \(Алмалинский район\) .*\[KZ-75-01-0001 \/ cam-/,
     );
+    // what happened in words, the ids after them
+    expect(smtp.mails[0]!.text).toMatch(/: Критическая \/ CRITICAL: Камера не в сети .*\[camera_offline/);
   });
 
   it('escalates an unacknowledged critical alert to the duty officer, then the akimat; an acknowledged one stays put, a snoozed one waits', async () => {

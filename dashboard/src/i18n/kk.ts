@@ -1,3 +1,4 @@
+import { labelsIn, REASON_LABELS, RULE_LABELS, SEVERITY_LABELS } from '@kuzet/protocol';
 import type { en } from './en.ts';
 
 export const kk: typeof en = {
@@ -30,28 +31,7 @@ export const kk: typeof en = {
     unknown: 'Белгісіз',
     link_down: 'Байланыс жоқ',
   },
-  reason: {
-    unreachable: 'қолжетімсіз',
-    onvif_timeout: 'ONVIF күту уақыты өтті',
-    onvif_error: 'ONVIF қатесі',
-    auth_failed: 'құпиясөз қабылданбады',
-    slow_response: 'баяу жауап',
-    rtsp_down: 'ағын қолжетімсіз',
-    no_video: 'бейне жоқ',
-    black_picture: 'қара сурет',
-    frozen_picture: 'қатып қалған сурет',
-    blurred_picture: 'бұлыңғыр сурет',
-    covered_picture: 'жабылған сурет',
-    scene_changed: 'бұрылған немесе жылжытылған',
-    resolution_below_configured: 'ажыратымдылық баптаудан төмен',
-    fps_below_configured: 'кадр жиілігі баптаудан төмен',
-    resolution_below_required: 'ажыратымдылық талаптан төмен',
-    fps_below_required: 'кадр жиілігі талаптан төмен',
-    clock_drift: 'сағат ауытқуы',
-    retention_short: 'жазба күндері аз',
-    recording_gaps: 'жазбада үзілістер',
-    retention_unknown: 'жазба күндері белгісіз',
-  },
+  reason: labelsIn(REASON_LABELS, 'kk'),
   live: {
     lost: 'Орталықпен байланыс үзілді: соңғы белгілі күй көрсетілген. Қайта қосылуда…',
     connecting: 'Орталыққа қосылуда…',
@@ -251,21 +231,8 @@ export const kk: typeof en = {
     older15: '15 минуттан астам',
     older60: 'бір сағаттан астам',
     older1440: 'бір тәуліктен астам',
-    rule: {
-      camera_offline: 'Камера желіде емес',
-      stream_down: 'Бейне ағыны жоқ',
-      resolution_low: 'Ажыратымдылық немесе кадр жиілігі талаптан төмен',
-      retention_short: 'Жазба күндері аз',
-      recording_gap: 'Жазбада үзілістер',
-      clock_drift: 'Сағат ауытқуы',
-      picture_bad: 'Сурет жарамсыз (қара, қатып қалған, бұлыңғыр, жабылған немесе камера бұрылған)',
-      link_down: 'Мектеппен байланыс жоқ',
-      camera_gone: 'Камера жоғалды',
-      camera_new: 'Жаңа белгісіз камера',
-      camera_conflict: 'Бұл камера туралы басқа мектептің агенті хабарлайды',
-      non_compliant: 'Мектеп талаптарға сай емес',
-    },
-    sev: { critical: 'Шұғыл', major: 'Жоғары', minor: 'Төмен', info: 'Ақпарат' },
+    rule: labelsIn(RULE_LABELS, 'kk'),
+    sev: labelsIn(SEVERITY_LABELS, 'kk'),
     st: { open: 'Ашық', acknowledged: 'Қабылданды', resolved: 'Жабылды' },
     ev: {
       opened: 'ашылды',

@@ -1,3 +1,4 @@
+import { labelsIn, REASON_LABELS, RULE_LABELS, SEVERITY_LABELS } from '@kuzet/protocol';
 import type { en } from './en.ts';
 
 export const ru: typeof en = {
@@ -30,28 +31,7 @@ export const ru: typeof en = {
     unknown: 'Неизвестно',
     link_down: 'Нет связи',
   },
-  reason: {
-    unreachable: 'недоступна',
-    onvif_timeout: 'тайм-аут ONVIF',
-    onvif_error: 'ошибка ONVIF',
-    auth_failed: 'пароль отклонён',
-    slow_response: 'медленный ответ',
-    rtsp_down: 'поток недоступен',
-    no_video: 'нет видео',
-    black_picture: 'чёрное изображение',
-    frozen_picture: 'застывшее изображение',
-    blurred_picture: 'размытое изображение',
-    covered_picture: 'закрытое изображение',
-    scene_changed: 'повёрнута или сдвинута',
-    resolution_below_configured: 'разрешение ниже настройки',
-    fps_below_configured: 'частота кадров ниже настройки',
-    resolution_below_required: 'разрешение ниже требования',
-    fps_below_required: 'частота кадров ниже требования',
-    clock_drift: 'расхождение часов',
-    retention_short: 'мало дней записи',
-    recording_gaps: 'пропуски в записи',
-    retention_unknown: 'дни записи неизвестны',
-  },
+  reason: labelsIn(REASON_LABELS, 'ru'),
   live: {
     lost: 'Связь с центром потеряна: показано последнее известное состояние. Переподключение…',
     connecting: 'Подключение к центру…',
@@ -249,21 +229,8 @@ export const ru: typeof en = {
     older15: 'дольше 15 мин',
     older60: 'дольше часа',
     older1440: 'дольше суток',
-    rule: {
-      camera_offline: 'Камера не в сети',
-      stream_down: 'Нет видеопотока',
-      resolution_low: 'Разрешение или частота кадров ниже требования',
-      retention_short: 'Мало дней записи',
-      recording_gap: 'Пропуски в записи',
-      clock_drift: 'Расхождение часов',
-      picture_bad: 'Изображение непригодно (чёрное, застывшее, размытое, закрытое или камера повёрнута)',
-      link_down: 'Нет связи со школой',
-      camera_gone: 'Камера пропала',
-      camera_new: 'Новая неизвестная камера',
-      camera_conflict: 'Об этой камере сообщает агент другой школы',
-      non_compliant: 'Школа не соответствует требованиям',
-    },
-    sev: { critical: 'Критическая', major: 'Высокая', minor: 'Низкая', info: 'Информация' },
+    rule: labelsIn(RULE_LABELS, 'ru'),
+    sev: labelsIn(SEVERITY_LABELS, 'ru'),
     st: { open: 'Открыта', acknowledged: 'Принята', resolved: 'Закрыта' },
     ev: {
       opened: 'открыта',

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Alert, NotifyTarget } from '@kuzet/protocol';
+import { type Alert, type NotifyTarget, REASON_LABELS, RULE_LABELS, SEVERITY_LABELS } from '@kuzet/protocol';
 import nodemailer, { type Transporter } from 'nodemailer';
 
 export interface NotifierConfig {
@@ -20,8 +20,9 @@ export interface Notification {
 }
 
 /**
- * One line a person can act on, in Russian and English (the recipients' working languages): the place by the names
- * people use (school, district, camera) when the alert carries them, the ids after them.
+ * One line a person can act on, in Russian and English (the recipients' working languages): what happened in words
+ * (protocol's labels) with the rule's and reasons' ids after them, the place by the names people use (school,
+ * district, camera) when the alert carries them, the ids after them.
  */
 export function summary(n: Notification): string {
   const a = n.alert;
@@ -32,7 +33,11 @@ export function summary(n: Notification): string {
     nm?.camera ?? nm?.host,
   ].filter(Boolean);
   const where = named.length ? `${named.join(' / ')} [${ids}]` : ids;
-  const what = `${a.severity.toUpperCase()} ${a.rule}${a.reasons.length ? ` (${a.reasons.join(', ')})` : ''}`;
+  // in Russian words, with the rule and reasons' ids (English, and what the API and logs say) after them
+  const reasons = a.reasons.map((r) => REASON_LABELS[r]?.ru ?? r).join(', ');
+  const what =
+    `${SEVERITY_LABELS[a.severity].ru} / ${a.severity.toUpperCase()}: ${RULE_LABELS[a.rule].ru}` +
+    `${reasons ? ` — ${reasons}` : ''} [${a.rule}${a.reasons.length ? `: ${a.reasons.join(', ')}` : ''}]`;
   const verb = {
     opened: 'открыто / opened',
     escalated: `эскалация ${n.level} / escalated`,
