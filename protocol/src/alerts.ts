@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { CameraId, IsoTime, Reason } from './common.ts';
 
+/** A text in the product's three languages. */
+export const Localized = z.object({ kk: z.string().max(500), ru: z.string().max(500), en: z.string().max(500) });
+export type Localized = z.infer<typeof Localized>;
+
 /** What an alert is about. Camera rules have a camera subject; link_down has the school as its subject. */
 export const AlertRule = z.enum([
   'camera_offline',
@@ -58,6 +62,8 @@ export const Alert = z.object({
   reasons: z.array(Reason),
   /** what the alert is about in words (e.g. which school reports whose camera; a requirement's numbers) */
   detail: z.string().max(500).optional(),
+  /** the same in the dashboard's three languages, where the centre writes them (`detail` is the English one) */
+  details: Localized.optional(),
   /** cameras affected (link_down: the school's cameras now unknown) */
   cameras: z.int().nonnegative().optional(),
   openedAt: IsoTime,

@@ -132,6 +132,13 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
       'the non_compliant alert',
     );
     expect(alert.detail).toMatch(/almaty-city v1/);
+    // in the dashboard's three languages too, the zones by their names
+    const details = (alert as { details?: Record<string, string> }).details;
+    expect(details?.en).toBe(alert.detail);
+    expect(details?.ru).toMatch(/дней записи меньше 45: 1/);
+    expect(details?.ru).toMatch(/зоны без наблюдения: .*Периметр и территория/);
+    expect(details?.kk).toMatch(/жазба күндері 45-ден аз: 1/);
+    expect(alert.detail).toMatch(/zones not watched: .*Perimeter and grounds/);
     expect(alert.detail).toMatch(/recording days under 45: 1/);
     expect(alert.detail).toMatch(/1280×720: 1/);
     // figures: the district has this school covered (and another not covered), none compliant

@@ -155,7 +155,7 @@ const AlertRow = memo(function AlertRow({
         {a.escalationLevel > 0 && ` · ${t('alerts.level', { n: a.escalationLevel })}`}
         {a.suppressed && <span className="muted"> · {t('alerts.suppressed')}</span>}
       </div>
-      {a.detail && <div className="small muted">{a.detail}</div>}
+      {a.detail && <div className="small muted">{detailIn(a, i18n.language)}</div>}
       {onChange && a.state !== 'resolved' && <AlertActions alert={a} onChange={onChange} compact />}
     </li>
   );
@@ -344,4 +344,11 @@ export function AlertTimeline({ alert }: { alert: Alert }) {
       ))}
     </ol>
   );
+}
+
+/** An alert's detail in the page's language when the centre wrote it in three, else as written. */
+export function detailIn(a: Alert, lang: string): string | undefined {
+  const d = a.details;
+  if (!d) return a.detail;
+  return lang.startsWith('kk') ? d.kk : lang.startsWith('ru') ? d.ru : d.en;
 }

@@ -84,6 +84,7 @@ export interface OpenRequest {
   reasons: Alert['reasons'];
   cameras?: number;
   detail?: string;
+  details?: Alert['details'];
   suppressed: boolean;
   at: string;
 }
@@ -113,6 +114,7 @@ export class AlertRepository {
       reasons: r.reasons,
       ...(r.cameras !== undefined ? { cameras: r.cameras } : {}),
       ...(r.detail ? { detail: r.detail.slice(0, 500) } : {}),
+      ...(r.details ? { details: r.details } : {}),
       openedAt: r.at,
       updatedAt: r.at,
       repeats: 0,

@@ -1,4 +1,4 @@
-import type { Alert, AlertAction, AlertingConfig, AlertRule, CameraDelta } from '@kuzet/protocol';
+import type { Alert, AlertAction, AlertingConfig, AlertRule, CameraDelta, Localized } from '@kuzet/protocol';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -174,7 +174,7 @@ export class AlertService {
   }
 
   /** A school-level condition decided elsewhere (compliance), already debounced: opens or repeats its alert. */
-  async raiseSchool(rule: AlertRule, place: Place, at: string, detail: string): Promise<void> {
+  async raiseSchool(rule: AlertRule, place: Place, at: string, detail: string | Localized): Promise<void> {
     if (!this.rule(rule, place).enabled) return;
     await this.open(rule, { kind: 'school', id: place.schoolId }, placeOf(place), at, [], undefined, undefined, detail);
   }
@@ -184,11 +184,12 @@ export class AlertService {
   }
 
   /** The open alert's condition changed in its details (what fails now): its detail follows, nobody is paged. */
-  async updateDetail(rule: AlertRule, subject: string, detail: string): Promise<void> {
+  async updateDetail(rule: AlertRule, subject: string, detail: string | Localized): Promise<void> {
+    const d = detailOf(detail);
     const open = await this.o.alerts.openFor(rule, subject);
-    if (!open || open.detail === detail) return;
+    if (!open || (open.detail === d.detail && JSON.stringify(open.details) === JSON.stringify(d.details))) return;
     const a = await this.o.alerts.update(open.id, (x) =>
-      x.state === 'resolved' ? undefined : { ...x, detail: detail.slice(0, 500), updatedAt: new Date().toISOString() },
+      x.state === 'resolved' ? undefined : { ...x, ...d, updatedAt: new Date().toISOString() },
     );
     if (a) await this.o.bus.publishAlerts([a]);
   }
@@ -325,7 +326,7 @@ export class AlertService {
     reasons: Alert['reasons'],
     cameraId?: string,
     cameras?: number,
-    detail?: string,
+    detail?: string | Localized,
   ): Promise<Alert> {
     const eff = effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
     const suppressed = await this.o.alerts.inMaintenance(place.schoolId, cameraId, at);
@@ -339,7 +340,7 @@ export class AlertService {
       ...(cameraId ? { cameraId } : {}),
       reasons,
       ...(cameras !== undefined ? { cameras } : {}),
-      ...(detail ? { detail } : {}),
+      ...(detail ? detailOf(detail) : {}),
       suppressed,
       at,
     });
@@ -431,4 +432,9 @@ export class AlertService {
     this.conn.disconnect();
     this.redis.disconnect();
   }
+}
+
+/** An alert's detail: a text (English), or the same in three languages (its English one is the detail). */
+function detailOf(d: string | Localized): Pick<Alert, 'detail' | 'details'> {
+  return typeof d === 'string' ? { detail: d.slice(0, 500) } : { detail: d.en, details: d };
 }

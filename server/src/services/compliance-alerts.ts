@@ -1,32 +1,7 @@
-import type { Profile, SchoolVerdict } from '@kuzet/protocol';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { AlertService } from './alerts.ts';
 import type { ComplianceService, VerdictChange } from './compliance.ts';
-
-/** The compliance alert's text: what fails, with the profile's numbers. */
-export function complianceDetail(v: SchoolVerdict, p: Profile, version: number): string {
-  const f = v.failing;
-  const parts: string[] = [];
-  const n = (k: keyof typeof f) => f[k] ?? 0;
-  if (n('no_signal') + n('link_down')) parts.push(`no signal to the RRC: ${n('no_signal') + n('link_down')}`);
-  if (n('retention_short')) parts.push(`recording days under ${p.minRetentionDays}: ${n('retention_short')}`);
-  if (n('retention_unknown')) parts.push(`recording days unknown: ${n('retention_unknown')}`);
-  if (n('recording_gaps'))
-    parts.push(`gaps over ${p.maxGapMinutes} min in ${p.gapWindowDays} days: ${n('recording_gaps')}`);
-  if (n('resolution_below_required'))
-    parts.push(`resolution under ${p.minWidth}×${p.minHeight}: ${n('resolution_below_required')}`);
-  if (n('fps_below_required')) parts.push(`frame rate under ${p.minFps} fps: ${n('fps_below_required')}`);
-  if (n('resolution_unknown')) parts.push(`resolution not measured yet: ${n('resolution_unknown')}`);
-  if (n('clock_drift')) parts.push(`clock off by more than ${p.maxClockDriftSeconds} s: ${n('clock_drift')}`);
-  if (n('forbidden_zone')) parts.push(`in a forbidden place: ${n('forbidden_zone')}`);
-  const cams = parts.length ? `cameras failing — ${parts.join('; ')}` : '';
-  const zones = v.zones.filter((z) => !z.ok).map((z) => `${z.zone} (${z.compliant} of ${z.required} compliant)`);
-  const school = [
-    ...(v.reasons.includes('too_few_cameras') ? [`${v.cameras.present} of ${v.cameras.required} cameras`] : []),
-    ...(zones.length ? [`zones not watched: ${zones.join(', ')}`] : []),
-  ];
-  return [`profile ${p.name} v${version}`, cams, ...school].filter(Boolean).join('. ').slice(0, 500);
-}
+import { complianceDetails } from './compliance-detail.ts';
 
 /**
  * The `non_compliant` alert of a school: raised when a covered school's verdict has failed for the rule's debounce
@@ -52,7 +27,7 @@ export class ComplianceAlerts {
       if (since === undefined || now - since < rule.openAfterSeconds * 1000) continue;
       const v = await this.compliance.verdict(s.id);
       if (!v || v.compliant || !v.covered) continue;
-      const detail = complianceDetail(v, await this.compliance.profileOf(s), doc.version);
+      const detail = complianceDetails(v, await this.compliance.profileOf(s), doc);
       // already open: it says what fails now
       if (await this.alerts.isOpen('non_compliant', s.id))
         await this.alerts.updateDetail('non_compliant', s.id, detail);
