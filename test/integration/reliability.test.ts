@@ -152,13 +152,20 @@ describe('nothing lost, nobody where they do not belong', () => {
     expect(q[0]!.types.sort()).toEqual(['camera', 'clock', 'state']);
     const alert = await waitFor(
       async () =>
-        ((await api.get('/alerts')).json as { rule: string; cameraId?: string; detail?: string }[]).find(
-          (x) => x.rule === 'camera_conflict' && x.cameraId === X,
-        ),
+        (
+          (await api.get('/alerts')).json as {
+            rule: string;
+            cameraId?: string;
+            detail?: string;
+            details?: Record<string, string>;
+          }[]
+        ).find((x) => x.rule === 'camera_conflict' && x.cameraId === X),
       10_000,
       'the conflict alert',
     );
     expect(alert.detail).toContain(A.school);
+    expect(alert.details?.ru).toMatch(new RegExp(`сообщает о камере школы ${A.school}$`));
+    expect(alert.details?.kk).toContain(`${A.school} мектебінің камерасы туралы`);
     // the same reports in a batch of only identities and states (what a resync sends: packed where it is decoded,
     // claimed inside the camera script) are refused alike, beside B's own camera, which is stored
     const Y = camOf(0x79);

@@ -1,4 +1,4 @@
-import type { AlertRule, NotifyTarget } from '@kuzet/protocol';
+import type { AlertRule, Localized, NotifyTarget } from '@kuzet/protocol';
 import type { Notification } from './notifier.ts';
 
 // The jobs of the alerting queues (services/alerts.ts, services/alert-paging.ts).
@@ -20,7 +20,8 @@ export type AlertJob =
   | ({ kind: 'confirm-open'; rule: AlertRule; cameraId: string; since: string } & Place)
   | { kind: 'confirm-resolve'; alertId: string; since: string }
   | ({ kind: 'link'; agentId: string; down: boolean; at: string; cameras: number } & Place)
-  | ({ kind: 'event'; rule: EventRule; cameraId: string; at: string; detail?: string } & Place)
+  /** detail: a text, or (newer jobs) the same in kk, ru and en */
+  | ({ kind: 'event'; rule: EventRule; cameraId: string; at: string; detail?: string | Localized } & Place)
   | { kind: 'escalate'; alertId: string; level: number; renotify: number };
 export interface NotifyJob {
   alertId: string;

@@ -160,7 +160,7 @@ export class AlertService {
     );
   }
 
-  async cameraEvent(rule: EventRule, cameraId: string, place: Place, at: string, detail?: string): Promise<void> {
+  async cameraEvent(rule: EventRule, cameraId: string, place: Place, at: string, detail?: Localized): Promise<void> {
     await this.queue.add(
       'event',
       { kind: 'event', rule, cameraId, at, ...place, ...(detail ? { detail } : {}) },

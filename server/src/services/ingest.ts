@@ -1,4 +1,4 @@
-import { type AgentMessage, type CameraDelta, isJpeg } from '@kuzet/protocol';
+import { type AgentMessage, type CameraDelta, isJpeg, type Localized } from '@kuzet/protocol';
 import type { ChainableCommander, Redis } from 'ioredis';
 import {
   type CameraOp,
@@ -27,7 +27,7 @@ export interface IngestResult {
     rule: 'camera_new' | 'camera_gone' | 'camera_back' | 'camera_conflict';
     cameraId: string;
     at: string;
-    detail?: string;
+    detail?: Localized;
   }[];
   /** cameras of another school this batch reported (refused, quarantined) */
   foreign?: number;
@@ -370,7 +370,7 @@ export class IngestService {
           rule: 'camera_conflict',
           cameraId: r.cameraId,
           at: now,
-          detail: `agent ${place.agentId} of school ${place.schoolId} reports a camera of school ${r.owner}`,
+          detail: conflictDetail(place.agentId, place.schoolId, r.owner),
         });
       this.foreignReports += all.length;
     }
@@ -410,4 +410,13 @@ export class IngestService {
     );
     return { kept, refused: pics.length - kept.size };
   }
+}
+
+/** The camera_conflict alert's text in kk, ru and en: whose agent reports the camera of which school. */
+export function conflictDetail(agentId: string, schoolId: string, owner: string): Localized {
+  return {
+    kk: `${schoolId} мектебінің ${agentId} агенті ${owner} мектебінің камерасы туралы хабарлайды`,
+    ru: `агент ${agentId} школы ${schoolId} сообщает о камере школы ${owner}`,
+    en: `agent ${agentId} of school ${schoolId} reports a camera of school ${owner}`,
+  };
 }
