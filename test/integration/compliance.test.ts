@@ -126,7 +126,7 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
           (a) =>
             a.rule === 'non_compliant' &&
             a.schoolId === SCHOOL &&
-            [/zones not watched/, /recording days under 45: 1/, /1280×720: 1/].every((re) => re.test(a.detail ?? '')),
+            [/zones not watched/i, /recording days under 45: 1/, /1280×720: 1/].every((re) => re.test(a.detail ?? '')),
         ),
       20_000,
       'the non_compliant alert',
@@ -136,9 +136,9 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
     const details = (alert as { details?: Record<string, string> }).details;
     expect(details?.en).toBe(alert.detail);
     expect(details?.ru).toMatch(/дней записи меньше 45: 1/);
-    expect(details?.ru).toMatch(/зоны без наблюдения: .*Периметр и территория/);
+    expect(details?.ru).toMatch(/Зоны без наблюдения: .*Периметр и территория/);
     expect(details?.kk).toMatch(/жазба күндері 45-ден аз: 1/);
-    expect(alert.detail).toMatch(/zones not watched: .*Perimeter and grounds/);
+    expect(alert.detail).toMatch(/Zones not watched: .*Perimeter and grounds/);
     expect(alert.detail).toMatch(/recording days under 45: 1/);
     expect(alert.detail).toMatch(/1280×720: 1/);
     // figures: the district has this school covered (and another not covered), none compliant

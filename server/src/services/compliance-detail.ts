@@ -108,7 +108,12 @@ export function complianceDetails(
       ...(v.reasons.includes('too_few_cameras') ? [t.tooFew(v.cameras.present, v.cameras.required)] : []),
       ...(zones.length ? [`${t.zones}: ${zones.join(', ')}`] : []),
     ];
-    return [t.profile(p.name, doc.version), cams, ...school].filter(Boolean).join('. ').slice(0, 500);
+    // sentences, each begun with a capital
+    const sentences = [t.profile(p.name, doc.version), cams, ...school].filter(Boolean);
+    return sentences
+      .map((x) => x[0]!.toLocaleUpperCase(lang) + x.slice(1))
+      .join('. ')
+      .slice(0, 500);
   };
   return { kk: one('kk'), ru: one('ru'), en: one('en') };
 }
