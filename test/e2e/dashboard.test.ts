@@ -313,6 +313,8 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
   it('operator: a camera goes offline, the alert appears live with the critical cue, and is acknowledged in the browser', async () => {
     const { page, cam, ofCam, row } = await offlineAlert(1);
     expect(await row.locator('[data-testid=alert-camera]').textContent()).toBe(cam.name);
+    // why, in words: the camera's reason
+    expect(await row.locator('[data-testid=alert-what]').textContent()).toBe('unreachable');
     await page.waitForSelector(`[data-testid=critical-cue] >> text=${cam.name}`);
     await screenshot(page, 'operator-alert-feed');
     await row.locator('input').fill('Охранник проверяет камеру');
@@ -396,6 +398,11 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       10_000,
       'assigned by keyboard',
     );
+    // once: not also to "op75", a name the type-ahead passed on the way (each assignment tells that colleague)
+    const assigned = (await api0.get(`/alerts/${id}`)).json.events.filter(
+      (e: { type: string }) => e.type === 'assigned',
+    );
+    expect(assigned.map((e: { text?: string }) => e.text)).toEqual(['op75b']);
     await row.locator('text=assigned to op75b').waitFor();
     // the colleague sees it among the alerts assigned to them
     const colleague = await as('op75b', 'operator-password-2');
@@ -451,6 +458,10 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       await screenshot(other, `operator-alerts-${locale.slice(0, 2)}`);
       await other.goto(`${base}/alerts/${id}`);
       await other.waitForSelector('[data-testid=alert-timeline]');
+      // the alert's own page says why too, in the page's language
+      expect(await other.textContent('[data-testid=alert-what]')).toBe(
+        locale === 'ru-RU' ? 'недоступна' : 'қолжетімсіз',
+      );
       await screenshot(other, `operator-alert-${locale.slice(0, 2)}`);
       await other.goto(`${base}/`);
       await other.waitForSelector('.district-tiles a.tile');

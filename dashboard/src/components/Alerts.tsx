@@ -155,7 +155,7 @@ const AlertRow = memo(function AlertRow({
         {a.escalationLevel > 0 && ` · ${t('alerts.level', { n: a.escalationLevel })}`}
         {a.suppressed && <span className="muted"> · {t('alerts.suppressed')}</span>}
       </div>
-      {a.detail && <div className="small muted">{detailIn(a, i18n.language)}</div>}
+      <AlertWhat alert={a} className="small muted" />
       {onChange && a.state !== 'resolved' && <AlertActions alert={a} onChange={onChange} compact />}
     </li>
   );
@@ -187,6 +187,15 @@ export function AlertActions({
   }, [asking]);
   const [assignees, setAssignees] = useState<Assignee[]>();
   const [error, setError] = useState<string>();
+  // a colleague picked with the mouse is assigned at once; one typed is assigned when typing stops (or on Enter, or
+  // on leaving the list): the list's type-ahead passes through other names on the way ("o", "op75", "op75b"), and
+  // each assignment tells that colleague
+  const [pick, setPick] = useState('');
+  const picked = useRef('');
+  const typedAt = useRef(0);
+  const idle = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const commitPick = useRef<() => void>(() => undefined);
+  useEffect(() => () => clearTimeout(idle.current), []);
   const canAct = user.role === 'admin' || user.role === 'operator';
   const canComment = canAct || user.role === 'school';
   if (!canComment) return null;
@@ -203,6 +212,16 @@ export function AlertActions({
       },
       (err: Error) => setError(err.message),
     );
+  };
+  const choose = (to: string) => {
+    picked.current = to;
+    setPick(to);
+  };
+  commitPick.current = () => {
+    clearTimeout(idle.current);
+    const to = picked.current;
+    choose('');
+    if (to) run({ action: 'assign', to })();
   };
   // the list is read when the operator first opens it
   const loadAssignees = () => {
@@ -250,10 +269,25 @@ export function AlertActions({
             <label>
               <span className="sr-only">{t('alerts.assignTo')}</span>
               <select
-                value=""
+                value={pick}
                 onFocus={loadAssignees}
                 onMouseDown={loadAssignees}
-                onChange={(e) => e.target.value && run({ action: 'assign', to: e.target.value })()}
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape') {
+                    clearTimeout(idle.current);
+                    choose('');
+                  } else if (e.key === 'Enter') {
+                    e.preventDefault();
+                    commitPick.current();
+                  } else typedAt.current = Date.now();
+                }}
+                onBlur={() => commitPick.current()}
+                onChange={(e) => {
+                  choose(e.target.value);
+                  clearTimeout(idle.current);
+                  if (Date.now() - typedAt.current > 500) commitPick.current();
+                  else idle.current = setTimeout(() => commitPick.current(), 1000);
+                }}
                 data-testid="assign"
               >
                 <option value="">{t('alerts.assignTo')}</option>
@@ -343,6 +377,18 @@ export function AlertTimeline({ alert }: { alert: Alert }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+/** What an alert says beyond its rule, in the page's language: the camera's reasons, then the detail. */
+export function AlertWhat({ alert: a, className }: { alert: Alert; className?: string }) {
+  const { t, i18n } = useTranslation();
+  const what = [a.reasons.map((r) => t(`reason.${r}`)).join(', '), detailIn(a, i18n.language)].filter(Boolean);
+  if (!what.length) return null;
+  return (
+    <div className={className} data-testid="alert-what">
+      {what.join(' · ')}
+    </div>
   );
 }
 

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client.ts';
 import { AlertPlace } from '../components/AlertPlace';
-import { AlertActions, AlertList, AlertTimeline, SeverityBadge } from '../components/Alerts.tsx';
+import { AlertActions, AlertList, AlertTimeline, AlertWhat, SeverityBadge } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { picturesAllowed } from '../components/CameraPicture.tsx';
 import { SoundSwitch } from '../components/CriticalCue.tsx';
@@ -246,6 +246,7 @@ export function AlertPage() {
                 </span>
               )}
             </p>
+            <AlertWhat alert={a} />
             {a.state !== 'resolved' && <AlertActions alert={a} onChange={(x) => alert.setData(() => x)} />}
             {a.cameraId && picturesAllowed(user) && (
               <section className="panel">
