@@ -25,6 +25,13 @@ export const Zone = z.object({
 });
 export type Zone = z.infer<typeof Zone>;
 
+/** A zone's name in a language ('kk…', 'ru…', else English); its id when the document does not know it. */
+export function zoneName(zones: Zone[], id: string | undefined, lang: string): string {
+  const z = zones.find((x) => x.id === id);
+  if (!z) return id ?? '';
+  return lang.startsWith('kk') ? z.nameKk : lang.startsWith('ru') ? z.nameRu : z.nameEn;
+}
+
 /** What every camera of a school, and the school as a whole, must meet. */
 export const Profile = z.object({
   name: ProfileName,

@@ -1,17 +1,10 @@
-import type { SchoolCompliance as Answer, Profile, Zone } from '@kuzet/protocol';
+import { type SchoolCompliance as Answer, type Profile, type Zone, zoneName } from '@kuzet/protocol';
 import type { TFunction } from 'i18next';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { useUser } from '../hooks/auth.tsx';
 import { Verdict } from '../pages/CompliancePage.tsx';
-
-/** A zone's name in the page's language (its id when the document does not know it). */
-export const zoneName = (zones: Zone[], id: string | undefined, lang: string) => {
-  const z = zones.find((x) => x.id === id);
-  if (!z) return id ?? '';
-  return lang.startsWith('kk') ? z.nameKk : lang.startsWith('ru') ? z.nameRu : z.nameEn;
-};
 
 /** Recording days kept, in hours below a day (one hour of recordings is not "0.0 days"). */
 export function retentionText(days: number, t: TFunction): string {

@@ -1,4 +1,4 @@
-import type { MeasurementEntry } from '@kuzet/protocol';
+import { type MeasurementEntry, zoneName } from '@kuzet/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -7,7 +7,6 @@ import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
 import { LiveView } from '../components/LivePlayer.tsx';
-import { zoneName } from '../components/SchoolCompliance.tsx';
 import { Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useDeltas } from '../hooks/live.tsx';

@@ -1,4 +1,4 @@
-import { ArchiveSeries, ArchiveVerification, Day, type Region, RegionCode } from '@kuzet/protocol';
+import { ArchiveSeries, ArchiveVerification, Day, type Region, RegionCode, zoneName } from '@kuzet/protocol';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { countryAllowed, regionAllowed, regionFilter, schoolAllowed } from '../services/access.ts';
@@ -184,12 +184,8 @@ export function archiveRoutes(ctx: AppContext): Router {
         const d = districts.get(id);
         return !d ? id : q.lang === 'kk' ? d.nameKk : d.nameRu;
       };
-      const zones = new Map((await ctx.compliance.current()).zones.map((z) => [z.id, z]));
-      const zname = (id: string) => {
-        const z = zones.get(id);
-        return !z ? id : q.lang === 'kk' ? z.nameKk : q.lang === 'ru' ? z.nameRu : z.nameEn;
-      };
-      return csvExport(ctx.archive, scope, q.from, q.to, q.lang, dname, zname);
+      const { zones } = await ctx.compliance.current();
+      return csvExport(ctx.archive, scope, q.from, q.to, q.lang, dname, (id) => zoneName(zones, id, q.lang));
     },
   );
 

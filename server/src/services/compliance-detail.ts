@@ -1,4 +1,11 @@
-import type { LabelLang, Localized, Profile, RequirementsDoc, SchoolVerdict } from '@kuzet/protocol';
+import {
+  type LabelLang,
+  type Localized,
+  type Profile,
+  type RequirementsDoc,
+  type SchoolVerdict,
+  zoneName,
+} from '@kuzet/protocol';
 
 type N = number | string;
 
@@ -99,11 +106,9 @@ export function complianceDetails(
     add(n('clock_drift'), t.clock(p.maxClockDriftSeconds));
     add(n('forbidden_zone'), t.forbidden);
     const cams = parts.length ? `${t.failing} — ${parts.join('; ')}` : '';
-    const zoneName = (id: string) => {
-      const z = doc.zones.find((x) => x.id === id);
-      return !z ? id : lang === 'kk' ? z.nameKk : lang === 'ru' ? z.nameRu : z.nameEn;
-    };
-    const zones = v.zones.filter((z) => !z.ok).map((z) => t.zone(zoneName(z.zone), z.compliant, z.required));
+    const zones = v.zones
+      .filter((z) => !z.ok)
+      .map((z) => t.zone(zoneName(doc.zones, z.zone, lang), z.compliant, z.required));
     const school = [
       ...(v.reasons.includes('too_few_cameras') ? [t.tooFew(v.cameras.present, v.cameras.required)] : []),
       ...(zones.length ? [`${t.zones}: ${zones.join(', ')}`] : []),
