@@ -141,6 +141,12 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
     expect(alert.detail).toMatch(/Zones not watched: .*Perimeter and grounds/);
     expect(alert.detail).toMatch(/recording days under 45: 1/);
     expect(alert.detail).toMatch(/1280×720: 1/);
+    // the sweep (every second here) rewrites the alert only when its text changed
+    type Seen = { id: string; updatedAt: string; details?: Record<string, string> };
+    const seen = alert as unknown as Seen;
+    await new Promise((r) => setTimeout(r, 3000));
+    const later = ((await api.get('/alerts')).json as Seen[]).find((a) => a.id === seen.id)!;
+    if (JSON.stringify(later.details) === JSON.stringify(seen.details)) expect(later.updatedAt).toBe(seen.updatedAt);
     // figures: the district has this school covered (and another not covered), none compliant
     const district = (await api.get('/compliance?district=KZ-75-01')).json;
     expect(district.figures).toMatchObject({ schools: 2, covered: 1, withCompliantCamera: 1, compliant: 0 });

@@ -174,7 +174,7 @@ export class AlertService {
   }
 
   /** A school-level condition decided elsewhere (compliance), already debounced: opens or repeats its alert. */
-  async raiseSchool(rule: AlertRule, place: Place, at: string, detail: string | Localized): Promise<void> {
+  async raiseSchool(rule: AlertRule, place: Place, at: string, detail: Localized): Promise<void> {
     if (!this.rule(rule, place).enabled) return;
     await this.open(rule, { kind: 'school', id: place.schoolId }, placeOf(place), at, [], undefined, undefined, detail);
   }
@@ -184,12 +184,13 @@ export class AlertService {
   }
 
   /** The open alert's condition changed in its details (what fails now): its detail follows, nobody is paged. */
-  async updateDetail(rule: AlertRule, subject: string, detail: string | Localized): Promise<void> {
-    const d = detailOf(detail);
+  async updateDetail(rule: AlertRule, subject: string, detail: Localized): Promise<void> {
     const open = await this.o.alerts.openFor(rule, subject);
-    if (!open || (open.detail === d.detail && JSON.stringify(open.details) === JSON.stringify(d.details))) return;
+    // compared language by language: the stored alert's keys come back from Lua's cjson in any order
+    const was = open?.details;
+    if (!open || (was?.kk === detail.kk && was.ru === detail.ru && was.en === detail.en)) return;
     const a = await this.o.alerts.update(open.id, (x) =>
-      x.state === 'resolved' ? undefined : { ...x, ...d, updatedAt: new Date().toISOString() },
+      x.state === 'resolved' ? undefined : { ...x, ...detailOf(detail), updatedAt: new Date().toISOString() },
     );
     if (a) await this.o.bus.publishAlerts([a]);
   }
@@ -326,6 +327,7 @@ export class AlertService {
     reasons: Alert['reasons'],
     cameraId?: string,
     cameras?: number,
+    /** a text (events queued before details came in three languages), or the same in kk, ru and en */
     detail?: string | Localized,
   ): Promise<Alert> {
     const eff = effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
