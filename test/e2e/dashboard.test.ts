@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -484,8 +485,18 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       async () => {
         const rs = (await admin.get('/regions')).json as { code: string; counts: Record<string, number> }[];
         const c = rs.find((r) => r.code === 'KZ-75')?.counts ?? {};
-        const cams = (await admin.get(`/schools/${SCHOOL}/cameras`)).json as { status: string; reasons: string[] }[];
-        seen = `region counts ${JSON.stringify(c)}, cameras ${JSON.stringify(cams.map((x) => [x.status, x.reasons]))}`;
+        const cams = (await admin.get(`/schools/${SCHOOL}/cameras`)).json as {
+          host: string;
+          status: string;
+          reasons: string[];
+        }[];
+        seen = `region counts ${JSON.stringify(c)}, cameras ${JSON.stringify(cams.map((x) => [x.host, x.status, x.reasons]))}`;
+        // a camera left rtsp_down: does the simulator's RTSP answer at all (the simulator's fault or the agent's)?
+        for (const x of cams.filter((x) => x.reasons.includes('rtsp_down'))) {
+          const s = chain.sim.list().find((v) => v.host === x.host);
+          if (s)
+            seen += `; ${s.host}:${s.rtspPort} faults ${JSON.stringify(s.faults)} OPTIONS ${await rtspOptions(s.host, s.rtspPort)}`;
+        }
         // in trouble as the dashboard counts it (dashboard/src/lib/status.ts `trouble`, outside this project)
         return (c.offline ?? 0) + (c.link_down ?? 0) + (c.degraded ?? 0) === 0 || undefined;
       },
@@ -529,3 +540,18 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await chain.sim.setFaults(cam.name, 'clear');
   }, 120_000);
 });
+
+/** What an RTSP port answers to OPTIONS within 3 s: its status line, or the error (for a failure's message). */
+function rtspOptions(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (what: string) => {
+      socket.destroy();
+      resolve(what);
+    };
+    socket.setTimeout(3000, () => done('no answer in 3 s'));
+    socket.on('error', (e) => done(e.message));
+    socket.on('connect', () => socket.write(`OPTIONS rtsp://${host}:${port}/ RTSP/1.0\r\nCSeq: 1\r\n\r\n`));
+    socket.on('data', (d) => done(d.toString('utf8').split('\r\n')[0] ?? ''));
+  });
+}
