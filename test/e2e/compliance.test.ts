@@ -77,6 +77,19 @@ describe('compliance view in Chromium', () => {
       await page.waitForSelector('[data-testid=compliance-units] tr[data-unit="KZ-75"]');
       const loadMs = Date.now() - t0;
       expect(await page.locator('[data-testid=requirements4]').count()).toBe(1);
+      // Astana has schools and no camera: it has met nothing, so nothing is judged there (not four ticks)
+      const judged = (unit: string) =>
+        page
+          .locator(`tr[data-unit="${unit}"] [data-requirement]`)
+          .evaluateAll((els) =>
+            els.map((e) => `${e.getAttribute('data-requirement')}:${e.getAttribute('data-judged')}`),
+          );
+      expect(await judged('KZ-71')).toEqual(['signal:none', 'retention:none', 'resolution:none', 'zones:none']);
+      expect(await judged('KZ-75')).toContain('retention:failing');
+      if (lang === 'en')
+        expect(await page.locator('tr[data-unit="KZ-75"] [data-requirement="retention"]').textContent()).toMatch(
+          /^✕ cameras: [1-9]/,
+        );
       await screenshot(page, `compliance-country-auditor-${lang}`);
       await page.click('tr[data-unit="KZ-75"] a');
       await page.waitForSelector('[data-testid=compliance-units] tr[data-unit="KZ-75-01"]');

@@ -266,6 +266,7 @@ export const en = {
     zones: 'Zones',
     failingCams: 'cameras: {{n}}',
     failingSchools: 'schools: {{n}}',
+    nothingToJudge: 'nothing to judge yet: no camera',
     regions: 'Regions',
     districts: 'Districts',
     schoolList: 'Schools',

@@ -269,6 +269,7 @@ export const kk: typeof en = {
     zones: 'Аймақтар',
     failingCams: 'камера: {{n}}',
     failingSchools: 'мектеп: {{n}}',
+    nothingToJudge: 'әзірге бағалайтын ештеңе жоқ: камера жоқ',
     regions: 'Өңірлер',
     districts: 'Аудандар',
     schoolList: 'Мектептер',

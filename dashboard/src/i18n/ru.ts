@@ -267,6 +267,7 @@ export const ru: typeof en = {
     zones: 'Зоны',
     failingCams: 'камер: {{n}}',
     failingSchools: 'школ: {{n}}',
+    nothingToJudge: 'оценивать пока нечего: камер нет',
     regions: 'Регионы',
     districts: 'Районы',
     schoolList: 'Школы',

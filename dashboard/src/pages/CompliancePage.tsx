@@ -59,29 +59,49 @@ function Progress({ f }: { f: ComplianceFigures }) {
   );
 }
 
+const REQUIREMENTS = ['signal', 'retention', 'resolution', 'zones'] as const;
+type Requirement = (typeof REQUIREMENTS)[number];
+
+/**
+ * One requirement of a scope: ✓, ✕ with how many cameras (schools, for zones) fail it, or — when there is nothing
+ * to judge yet (no camera in the scope; no covered school, for zones): a scope without cameras has met nothing.
+ */
+function RequirementCell({ f, req }: { f: ComplianceFigures; req: Requirement }) {
+  const { t } = useTranslation();
+  const n = requirementCounts(f)[req];
+  if (req === 'zones' ? f.covered === 0 : f.cameras === 0) {
+    const why = t('compliance.nothingToJudge');
+    return (
+      <span className="muted" title={why} aria-label={why} data-requirement={req} data-judged="none">
+        —
+      </span>
+    );
+  }
+  if (!n)
+    return (
+      <span className="ok" data-requirement={req} data-judged="ok">
+        ✓
+      </span>
+    );
+  return (
+    <span className="bad" data-requirement={req} data-judged="failing">
+      ✕ {t(req === 'zones' ? 'compliance.failingSchools' : 'compliance.failingCams', { n })}
+    </span>
+  );
+}
+
 function Figures({ f }: { f: ComplianceFigures }) {
   const { t } = useTranslation();
-  const r = requirementCounts(f);
-  const cell = (n: number, key: 'failingCams' | 'failingSchools') =>
-    n ? <span className="bad">✕ {t(`compliance.${key}`, { n })}</span> : <span className="ok">✓</span>;
   return (
     <dl className="requirements4" data-testid="requirements4">
-      <div>
-        <dt>{t('compliance.signal')}</dt>
-        <dd>{cell(r.signal, 'failingCams')}</dd>
-      </div>
-      <div>
-        <dt>{t('compliance.retention')}</dt>
-        <dd>{cell(r.retention, 'failingCams')}</dd>
-      </div>
-      <div>
-        <dt>{t('compliance.resolution')}</dt>
-        <dd>{cell(r.resolution, 'failingCams')}</dd>
-      </div>
-      <div>
-        <dt>{t('compliance.zones')}</dt>
-        <dd>{cell(r.zones, 'failingSchools')}</dd>
-      </div>
+      {REQUIREMENTS.map((req) => (
+        <div key={req}>
+          <dt>{t(`compliance.${req}`)}</dt>
+          <dd>
+            <RequirementCell f={f} req={req} />
+          </dd>
+        </div>
+      ))}
     </dl>
   );
 }
@@ -215,16 +235,16 @@ export function CompliancePage() {
                       <th scope="col">{t('compliance.schools')}</th>
                       <th scope="col">{t('compliance.covered')}</th>
                       <th scope="col">{t('compliance.compliant')}</th>
-                      <th scope="col">{t('compliance.signal')}</th>
-                      <th scope="col">{t('compliance.retention')}</th>
-                      <th scope="col">{t('compliance.resolution')}</th>
-                      <th scope="col">{t('compliance.zones')}</th>
+                      {REQUIREMENTS.map((req) => (
+                        <th scope="col" key={req}>
+                          {t(`compliance.${req}`)}
+                        </th>
+                      ))}
                       <th scope="col">{t('compliance.deadline')}</th>
                     </tr>
                   </thead>
                   <tbody>
                     {o.units.map((u) => {
-                      const r = requirementCounts(u.figures);
                       const q = o.scope.kind === 'country' ? `region=${u.id}` : `district=${u.id}`;
                       return (
                         <tr key={u.id} data-unit={u.id}>
@@ -234,10 +254,11 @@ export function CompliancePage() {
                           <td>{formatNumber(u.figures.schools, lang)}</td>
                           <td>{pct(u.figures.covered, u.figures.schools)}%</td>
                           <td>{pct(u.figures.compliant, u.figures.schools)}%</td>
-                          <td>{r.signal || '✓'}</td>
-                          <td>{r.retention || '✓'}</td>
-                          <td>{r.resolution || '✓'}</td>
-                          <td>{r.zones || '✓'}</td>
+                          {REQUIREMENTS.map((req) => (
+                            <td key={req}>
+                              <RequirementCell f={u.figures} req={req} />
+                            </td>
+                          ))}
                           <td className="small">
                             <Deadline day={u.deadline} />
                           </td>
