@@ -72,8 +72,9 @@ function RequirementCell({ f, req }: { f: ComplianceFigures; req: Requirement })
   if (req === 'zones' ? f.covered === 0 : f.cameras === 0) {
     const why = t('compliance.nothingToJudge');
     return (
-      <span className="muted" title={why} aria-label={why} data-requirement={req} data-judged="none">
-        —
+      <span className="muted" title={why} data-requirement={req} data-judged="none">
+        <span aria-hidden="true">—</span>
+        <span className="sr-only">{why}</span>
       </span>
     );
   }
