@@ -23,6 +23,18 @@ export const AlertRule = z.enum([
   'non_compliant',
 ]);
 export type AlertRule = z.infer<typeof AlertRule>;
+/**
+ * Camera rules for a requirement (resolution, recording days, gaps, clock) that nothing raises any more: the agent
+ * reports facts, the centre judges them against the school's profile, and a school that fails raises one
+ * `non_compliant` alert saying what fails. Kept in AlertRule so that alerts stored before still read and resolve;
+ * a configuration that sets one is refused (it would silence or tune nothing).
+ */
+export const RETIRED_RULES: readonly AlertRule[] = [
+  'resolution_low',
+  'retention_short',
+  'recording_gap',
+  'clock_drift',
+];
 export const Severity = z.enum(['critical', 'major', 'minor', 'info']);
 export type Severity = z.infer<typeof Severity>;
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, major: 3, minor: 2, info: 1 };
@@ -188,23 +200,42 @@ export const AckSla = z.object({
 export type AckSla = z.infer<typeof AckSla>;
 
 /** Alerting configuration (a JSON file): rules with per-region and per-school overrides, escalation, contacts. */
-export const AlertingConfig = z.object({
-  rules: z.partialRecord(AlertRule, RuleSettings).default({}),
-  regions: z.record(z.string(), z.object({ rules: z.partialRecord(AlertRule, RuleSettings).default({}) })).default({}),
-  schools: z.record(z.string(), z.object({ rules: z.partialRecord(AlertRule, RuleSettings).default({}) })).default({}),
-  escalation: z
-    .object({
-      /** a critical alert not acknowledged this long goes to the next level */
-      afterMinutes: z.array(z.number().positive()).default([15, 30]),
-      /** at the last level, told again this often while nobody acknowledges (0: never) */
-      renotifyMinutes: z.number().nonnegative().default(60),
-      maxRenotify: z.int().nonnegative().default(3),
-    })
-    .default({ afterMinutes: [15, 30], renotifyMinutes: 60, maxRenotify: 3 }),
-  contacts: z.record(z.string(), Contacts).default({}),
-  /** people's own contacts, by username: told when an alert is assigned to them */
-  people: z.record(z.string(), z.array(NotifyTarget)).default({}),
-  /** how long an alert may stay unacknowledged, per severity (minutes): past it the dashboard highlights it */
-  ackSlaMinutes: AckSla.default({ critical: 15, major: 60, minor: 240, info: 1440 }),
-});
+export const AlertingConfig = z
+  .object({
+    rules: z.partialRecord(AlertRule, RuleSettings).default({}),
+    regions: z
+      .record(z.string(), z.object({ rules: z.partialRecord(AlertRule, RuleSettings).default({}) }))
+      .default({}),
+    schools: z
+      .record(z.string(), z.object({ rules: z.partialRecord(AlertRule, RuleSettings).default({}) }))
+      .default({}),
+    escalation: z
+      .object({
+        /** a critical alert not acknowledged this long goes to the next level */
+        afterMinutes: z.array(z.number().positive()).default([15, 30]),
+        /** at the last level, told again this often while nobody acknowledges (0: never) */
+        renotifyMinutes: z.number().nonnegative().default(60),
+        maxRenotify: z.int().nonnegative().default(3),
+      })
+      .default({ afterMinutes: [15, 30], renotifyMinutes: 60, maxRenotify: 3 }),
+    contacts: z.record(z.string(), Contacts).default({}),
+    /** people's own contacts, by username: told when an alert is assigned to them */
+    people: z.record(z.string(), z.array(NotifyTarget)).default({}),
+    /** how long an alert may stay unacknowledged, per severity (minutes): past it the dashboard highlights it */
+    ackSlaMinutes: AckSla.default({ critical: 15, major: 60, minor: 240, info: 1440 }),
+  })
+  .superRefine((cfg, ctx) => {
+    const check = (rules: Partial<Record<AlertRule, unknown>>, path: (string | number)[]) => {
+      for (const rule of RETIRED_RULES)
+        if (rules[rule] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, rule],
+            message: `${rule} is no longer raised per camera: a school failing its requirement profile raises one non_compliant alert (configure that rule)`,
+          });
+    };
+    check(cfg.rules, ['rules']);
+    for (const [id, r] of Object.entries(cfg.regions)) check(r.rules, ['regions', id, 'rules']);
+    for (const [id, r] of Object.entries(cfg.schools)) check(r.rules, ['schools', id, 'rules']);
+  });
 export type AlertingConfig = z.infer<typeof AlertingConfig>;

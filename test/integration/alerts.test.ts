@@ -51,7 +51,7 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
           camera_offline: { openAfterSeconds: 1.5, resolveAfterSeconds: 1.5 },
           stream_down: { openAfterSeconds: 0, resolveAfterSeconds: 0 },
         },
-        schools: { [A.school]: { rules: { clock_drift: { enabled: false } } } },
+        schools: { [A.school]: { rules: { picture_bad: { enabled: false } } } },
         escalation: { afterMinutes: [0.04, 0.08], renotifyMinutes: 0 }, // 2.4 s, then 4.8 s
         contacts: {
           'KZ-75': {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { AlertingConfig } from '@kuzet/protocol';
+import { AlertingConfig, RETIRED_RULES } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
-import { cameraRules, effectiveRule } from './alert-rules.ts';
+import { cameraRules, effectiveRule, RULE_DEFAULTS } from './alert-rules.ts';
 
 describe('alert rules', () => {
   it('the example and demo configurations are valid (people, SLAs and contacts included)', () => {
@@ -20,12 +20,11 @@ describe('alert rules', () => {
     expect([...cameraRules('degraded', ['covered_picture'])]).toEqual(['picture_bad']);
     expect([...cameraRules('degraded', ['scene_changed'])]).toEqual(['picture_bad']);
     expect([...cameraRules('offline', ['unreachable'])]).toEqual(['camera_offline']);
-    expect([...cameraRules('degraded', ['rtsp_down', 'clock_drift'])].sort()).toEqual(['clock_drift', 'stream_down']);
-    expect(
-      [
-        ...cameraRules('degraded', ['frozen_picture', 'fps_below_required', 'retention_short', 'recording_gaps']),
-      ].sort(),
-    ).toEqual(['picture_bad', 'recording_gap', 'resolution_low', 'retention_short']);
+    expect([...cameraRules('degraded', ['rtsp_down', 'clock_drift'])]).toEqual(['stream_down']);
+    // requirements are the school's non_compliant alert, never a camera rule (whatever a status carried)
+    expect([
+      ...cameraRules('degraded', ['frozen_picture', 'fps_below_required', 'retention_short', 'recording_gaps']),
+    ]).toEqual(['picture_bad']);
     expect(cameraRules('link_down', ['retention_short']).size).toBe(0);
     expect(cameraRules('online', []).size).toBe(0);
   });
@@ -46,9 +45,25 @@ describe('alert rules', () => {
       enabled: true,
     });
     expect(effectiveRule(cfg, 'camera_offline', 'KZ-75', 'S1').enabled).toBe(false);
-    expect(effectiveRule(cfg, 'clock_drift', 'KZ-75', 'S1')).toMatchObject({
-      severity: 'minor',
-      resolveAfterSeconds: 60,
+    expect(effectiveRule(cfg, 'stream_down', 'KZ-75', 'S1')).toMatchObject({
+      severity: 'major',
+      resolveAfterSeconds: 30,
     });
+  });
+
+  it('refuses settings for a retired requirement rule, saying where and what to configure instead', () => {
+    const r = AlertingConfig.safeParse({
+      rules: { retention_short: { severity: 'critical' } },
+      regions: { 'KZ-75': { rules: { clock_drift: { enabled: false } } } },
+      schools: { S1: { rules: { resolution_low: { enabled: false }, picture_bad: { enabled: false } } } },
+    });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual([
+      'rules.retention_short',
+      'regions.KZ-75.rules.clock_drift',
+      'schools.S1.rules.resolution_low',
+    ]);
+    expect(r.error!.issues[0]!.message).toMatch(/non_compliant/);
+    for (const rule of RETIRED_RULES) expect(RULE_DEFAULTS[rule]).toBeDefined();
   });
 });

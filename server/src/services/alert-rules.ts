@@ -16,6 +16,7 @@ export const RULE_DEFAULTS: Record<AlertRule, EffectiveRule> = {
   camera_offline: { enabled: true, severity: 'critical', openAfterSeconds: 30, resolveAfterSeconds: 30 },
   stream_down: { enabled: true, severity: 'major', openAfterSeconds: 30, resolveAfterSeconds: 30 },
   picture_bad: { enabled: true, severity: 'major', openAfterSeconds: 30, resolveAfterSeconds: 30 },
+  // retired (RETIRED_RULES): kept for the alerts stored before, which resolve like any other
   resolution_low: { enabled: true, severity: 'minor', openAfterSeconds: 0, resolveAfterSeconds: 60 },
   retention_short: { enabled: true, severity: 'major', openAfterSeconds: 0, resolveAfterSeconds: 60 },
   recording_gap: { enabled: true, severity: 'minor', openAfterSeconds: 0, resolveAfterSeconds: 60 },
@@ -38,15 +39,15 @@ export function cameraRules(status: CentreStatus, reasons: Reason[]): Set<AlertR
     if (has('rtsp_down', 'no_video')) out.add('stream_down');
     if (has('black_picture', 'frozen_picture', 'blurred_picture', 'covered_picture', 'scene_changed'))
       out.add('picture_bad');
-    if (has('resolution_below_required', 'fps_below_required')) out.add('resolution_low');
   }
-  if (has('retention_short')) out.add('retention_short');
-  if (has('recording_gaps')) out.add('recording_gap');
-  if (has('clock_drift')) out.add('clock_drift');
+  // requirements (resolution, recording days, gaps, clock) are judged per school: non_compliant (RETIRED_RULES)
   return out;
 }
 
-/** Rules whose alert the camera's state decides (opens and resolves); the others are events. */
+/**
+ * Rules whose alert the camera's state decides (opens and resolves); the others are events. The retired ones are
+ * never raised again: an alert of theirs stored before resolves at the camera's next change.
+ */
 export const CAMERA_STATE_RULES: AlertRule[] = [
   'camera_offline',
   'stream_down',
