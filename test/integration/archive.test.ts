@@ -93,6 +93,11 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
         { type: 'clock', reading: { cameraId: cam(n), at: now, driftSeconds: 0.4 } },
       ]),
     );
+    // a deployment set up today claims no day before it: the days of the week are nobody's yet
+    server.archive.clock = () => dayBounds(addDays(days.at(-1)!, 1), TZ).start + 20 * 60_000;
+    expect((await server.archive.runDaily()).archived).toEqual([]);
+    // set up before the week began (its sentinel's time, as StoreGuard writes it)
+    await server.redis.set(server.keys.sentinel(), JSON.stringify({ since: at(days[0]!, 0) }));
     // each night after the day ended (its clock moved there), the day is archived
     for (const d of days) {
       server.archive.clock = () => dayBounds(addDays(d, 1), TZ).start + 20 * 60_000;

@@ -23,6 +23,7 @@ import {
   regionFigures,
 } from './archive-day.ts';
 import type { ComplianceService } from './compliance.ts';
+import { storeSince } from './store-guard.ts';
 
 /** status history is kept for 7 days: a day older than that cannot be evaluated any more */
 const CATCH_UP_DAYS = 6;
@@ -93,9 +94,10 @@ export class ArchiveService {
     const yesterday = addDays(this.today(), -1);
     const days = await this.d.repo.days();
     const newest = [...days.keys()].sort().at(-1);
-    // after the newest archived day (the archive starts with the first day it saw end), no further back than the
-    // status history reaches
-    let day = newest ? addDays(newest, 1) : yesterday;
+    // after the newest archived day, no further back than the status history reaches; an empty archive starts with
+    // the day this deployment was set up (that day is judged from when it began watching): the days before it were
+    // watched by nobody, and an entry would say every school was uncovered, in a chain that cannot be corrected
+    let day = newest ? addDays(newest, 1) : await this.firstDayWatched();
     if (day < addDays(yesterday, -CATCH_UP_DAYS)) day = addDays(yesterday, -CATCH_UP_DAYS);
     const archived: string[] = [];
     for (; day <= yesterday; day = addDays(day, 1)) {
@@ -105,6 +107,12 @@ export class ArchiveService {
       archived.push(day);
     }
     return { archived };
+  }
+
+  /** The day (in the deployment's zone) its store was set up; today when that is unknown (no day before is claimed). */
+  private async firstDayWatched(): Promise<string> {
+    const since = await storeSince(this.d.redis, this.d.keys);
+    return since === undefined ? this.today() : dayOf(since, this.d.timeZone);
   }
 
   /**

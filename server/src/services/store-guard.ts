@@ -23,6 +23,18 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error('store check timed out')), ms).unref()),
   ]);
 
+/** When this deployment's store was set up (its sentinel's time; rebuilt after a loss), if it holds a sentinel. */
+export async function storeSince(redis: Redis, keys: Keys): Promise<number | undefined> {
+  try {
+    const t = Date.parse(
+      (JSON.parse((await redis.get(keys.sentinel())) ?? 'null') as { since?: string } | null)?.since ?? '',
+    );
+    return Number.isFinite(t) ? t : undefined;
+  } catch {
+    return undefined; // a damaged sentinel tells no time
+  }
+}
+
 /**
  * Watches that Redis still holds the deployment's data. A sentinel key is written at bootstrap; when Redis answers
  * but the sentinel is gone (it restarted without persistence, or was flushed), the loss is loud — readiness fails,
