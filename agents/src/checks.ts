@@ -39,6 +39,9 @@ export function makeLimits(config: AgentConfig): CheckContext['limits'] {
   };
 }
 
+/** checks run rarely (the stream's analysis, the recording search) whose failure an outage can leave behind */
+const DEEP_TIERS: HealthTier[] = ['stream', 'retention'];
+
 const errText = (err: unknown) => ((err as Error).message ?? String(err)).slice(0, 500);
 
 /** All checks of one camera, each tier on its own interval, and the camera's resulting state. */
@@ -130,8 +133,8 @@ export class CameraChecks {
     // back from offline: what we knew of its stream and session is stale — forgotten before the state goes out, so
     // the centre hears "online" at once, not the stale "rtsp_down" until the next periodic state (a minute later)
     const changed = this.tracker.update(tier, reasons);
-    const forgot = back(this.tracker) && this.forgetStale();
-    if (changed || forgot) {
+    const stale = back(this.tracker) ? this.forgetStale() : [];
+    if (changed || stale.length) {
       const t = this.tracker;
       this.ctx.log?.info(
         { cameraId: this.id, host: this.identity.host, status: t.status, reasons: t.reasons, tier, detail },
@@ -139,22 +142,29 @@ export class CameraChecks {
       );
       this.emitState();
     }
-    if (back(this.tracker)) this.recovered();
+    if (back(this.tracker)) this.recovered(stale);
   }
 
-  /** Forgets the tiers whose results went stale while the camera was offline; true if that changed its state. */
-  private forgetStale(): boolean {
-    const rtsp = this.tracker.forget('rtsp');
-    const session = this.tracker.forget('session');
-    return rtsp || session;
+  /**
+   * Forgets what went stale while the camera was offline: its stream and session, and any deeper check that failed
+   * (a stream analysis or recording search cut off by the outage says rtsp_down or retention_unknown, and would be
+   * believed until its next run: an hour). Returns the deeper tiers forgotten, to be run again.
+   */
+  private forgetStale(): HealthTier[] {
+    this.tracker.forget('rtsp');
+    this.tracker.forget('session');
+    const deep = DEEP_TIERS.filter((t) => this.tracker.failing(t));
+    for (const t of deep) this.tracker.forget(t);
+    return deep;
   }
 
-  /** Back from offline: look at its stream and session again now. */
-  private recovered(): void {
+  /** Back from offline: look at its stream and session again now, and at the deeper checks that had failed. */
+  private recovered(deep: HealthTier[]): void {
     const s = this.ctx.scheduler;
     s.runNow(this.key('session'));
     s.runNow(this.key('rtsp'));
     s.runNow(this.key('clock'));
+    for (const t of deep) s.runNow(this.key(t));
   }
 
   async reachability(): Promise<void> {

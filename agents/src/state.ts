@@ -33,6 +33,11 @@ export class CameraStateTracker {
     return this.recompute();
   }
 
+  /** Whether a tier's latest result is a failure. */
+  failing(tier: HealthTier): boolean {
+    return (this.tiers.get(tier)?.length ?? 0) > 0;
+  }
+
   /** Forgets a tier's result (it is stale, e.g. after the camera was offline). */
   forget(tier: HealthTier): boolean {
     this.tiers.delete(tier);
