@@ -486,17 +486,16 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
         const rs = (await admin.get('/regions')).json as { code: string; counts: Record<string, number> }[];
         const c = rs.find((r) => r.code === 'KZ-75')?.counts ?? {};
         const cams = (await admin.get(`/schools/${SCHOOL}/cameras`)).json as {
-          host: string;
+          name?: string;
           status: string;
           reasons: string[];
         }[];
-        seen = `region counts ${JSON.stringify(c)}, cameras ${JSON.stringify(cams.map((x) => [x.host, x.status, x.reasons]))}`;
-        // a camera left rtsp_down: does the simulator's RTSP answer at all (the simulator's fault or the agent's)?
-        for (const x of cams.filter((x) => x.reasons.includes('rtsp_down'))) {
-          const s = chain.sim.list().find((v) => v.host === x.host);
-          if (s)
-            seen += `; ${s.host}:${s.rtspPort} faults ${JSON.stringify(s.faults)} OPTIONS ${await rtspOptions(s.host, s.rtspPort)}`;
-        }
+        seen = `region counts ${JSON.stringify(c)}, cameras ${JSON.stringify(cams.map((x) => [x.name, x.status, x.reasons]))}`;
+        // a camera left rtsp_down: do the simulator's RTSP ports answer at all (the simulator's fault or the agent's)?
+        // (the chain's cameras share one address: each is told by its port)
+        if (cams.some((x) => x.reasons.includes('rtsp_down')))
+          for (const s of chain.sim.list().filter((v) => v.serial.startsWith(chain.tag)))
+            seen += `; ${s.name} :${s.rtspPort} faults ${JSON.stringify(s.faults)} OPTIONS ${await rtspOptions(s.host, s.rtspPort)}`;
         // in trouble as the dashboard counts it (dashboard/src/lib/status.ts `trouble`, outside this project)
         return (c.offline ?? 0) + (c.link_down ?? 0) + (c.degraded ?? 0) === 0 || undefined;
       },
