@@ -136,6 +136,24 @@ describe('compliance view in Chromium', () => {
       10_000,
       'the name saved',
     );
+    // the camera's own page says the same verdict as the school's table, requirement by requirement
+    const gateVerdict = (
+      (await api0.get(`/schools/${SCHOOL}/compliance`)).json.cameras as {
+        cameraId: string;
+        verdict: { compliant: boolean; retention: { required: number } };
+      }[]
+    ).find((c) => c.cameraId === gate.cameraId)!.verdict;
+    await page.goto(`${base}/cameras/${gate.cameraId}`);
+    const panel = page.locator('[data-testid=camera-compliance]');
+    await panel.waitFor();
+    expect(await panel.getAttribute('data-compliant')).toBe(String(gateVerdict.compliant));
+    expect(await panel.locator('[data-requirement=retention]').textContent()).toContain(
+      `/ ${gateVerdict.retention.required} days`,
+    );
+    expect(await panel.locator('[data-requirement=resolution]').textContent()).toMatch(/required: \d+×\d+ @ \d+ fps/);
+    await screenshot(page, 'compliance-camera-operator-en');
+    await page.goto(`${base}/schools/${SCHOOL}`);
+    await page.waitForSelector('[data-testid=school-compliance][data-compliant="false"]');
     // the admin relaxes Almaty's profile: the school complies, live
     const api = new Api(base);
     await api.login('admin', ADMIN_PASSWORD);
@@ -167,6 +185,8 @@ describe('compliance view in Chromium', () => {
         );
       });
     await screenshot(page, 'compliance-school-operator-en');
+    await page.goto(`${base}/cameras/${gate.cameraId}`);
+    await page.waitForSelector('[data-testid=camera-compliance][data-compliant="true"]');
   });
 
   it('admin: edits a profile in the dashboard; a bad value shows every problem and saves nothing', async () => {

@@ -5,11 +5,12 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { api, type CameraDetail } from '../api/client.ts';
 import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
+import { CameraCompliance } from '../components/CameraCompliance.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
 import { LiveView } from '../components/LivePlayer.tsx';
 import { Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
-import { useAlertUpdates, useDeltas } from '../hooks/live.tsx';
+import { useAlertUpdates, useComplianceUpdates, useDeltas, useRequirementsUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatNumber, formatTime } from '../lib/format.ts';
 
@@ -54,7 +55,13 @@ export function CameraPage() {
               {c.name ?? c.host ?? c.cameraId} <StatusBadge status={c.status} />
             </h1>
             <p>
-              <Reasons reasons={c.reasons} /> · {t('camera.since')} {formatTime(c.since, lang)}
+              {c.reasons.length > 0 && (
+                <>
+                  <Reasons reasons={c.reasons} />
+                  {' · '}
+                </>
+              )}
+              {t('camera.since')} {formatTime(c.since, lang)}
             </p>
             <section className="panel">
               <h2>{t('camera.identity')}</h2>
@@ -83,6 +90,7 @@ export function CameraPage() {
                 </dd>
               </dl>
             </section>
+            <Verdict schoolId={c.schoolId} cameraId={c.cameraId} />
             <section className="panel">
               <h2>{t('video.title')}</h2>
               {picturesAllowed(user) ? (
@@ -170,4 +178,15 @@ function Charts({ ms, lang }: { ms: MeasurementEntry[]; lang: string }) {
       })}
     </div>
   );
+}
+
+/** The camera's verdict, as its school's compliance has it (one verdict for every view), kept current live. */
+function Verdict({ schoolId, cameraId }: { schoolId: string; cameraId: string }) {
+  const compliance = useResource(() => api.schoolCompliance(schoolId), [schoolId]);
+  useComplianceUpdates((cs) => {
+    if (cs.some((c) => c.schoolId === schoolId)) compliance.reload();
+  });
+  useRequirementsUpdates(() => compliance.reload());
+  const v = compliance.data?.cameras.find((c) => c.cameraId === cameraId)?.verdict;
+  return v ? <CameraCompliance v={v} /> : null;
 }
