@@ -193,6 +193,12 @@ describe('compliance view in Chromium', () => {
     const page = await as('admin', ADMIN_PASSWORD);
     await page.goto(`${base}/admin`);
     await page.waitForSelector('[data-testid=requirements-editor] tr[data-profile="national"]');
+    // the profile's numbers under the names people read (the document's field name beneath), and the wide table
+    // scrolls in its panel: the page itself never scrolls sideways
+    expect(await page.locator('[data-testid=requirements-editor] thead th >> nth=1').textContent()).toBe(
+      'Recording days, at leastminRetentionDays',
+    );
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     const before = new Api(base);
     await before.login('admin', ADMIN_PASSWORD);
     const v0 = (await before.get('/requirements')).json.version as number;

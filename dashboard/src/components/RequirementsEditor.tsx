@@ -66,7 +66,11 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
               <th scope="col">{t('compliance.name')}</th>
               {NUMBERS.map((k) => (
                 <th key={k} scope="col">
-                  <code>{k}</code>
+                  {t(`compliance.field.${k}`)}
+                  {/* the field's name in the document, the API and the server's error messages */}
+                  <div className="muted small">
+                    <code>{k}</code>
+                  </div>
                 </th>
               ))}
             </tr>
@@ -80,11 +84,11 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
                     <input
                       type="number"
                       step="any"
-                      aria-label={`${p.name} ${k}`}
+                      aria-label={`${p.name}: ${t(`compliance.field.${k}`)}`}
                       name={`${p.name}.${k}`}
                       value={Number.isNaN(p[k]) ? '' : String(p[k])}
                       onChange={(e) => setNumber(p.name, k, e.target.value)}
-                      style={{ width: '6rem' }}
+                      style={{ width: '5.5rem' }}
                     />
                   </td>
                 ))}
