@@ -146,6 +146,10 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.click('nav >> text=Administration');
     await page.waitForSelector('text=agent-almaty-1');
     expect(await page.isVisible('text=op75')).toBe(true);
+    // what each user sees, in words: an auditor the whole country, an operator their regions, staff their school
+    expect(await page.textContent('td[data-scope=aud]')).toBe('the whole country');
+    expect(await page.textContent('td[data-scope=op75]')).toBe('KZ-75');
+    expect(await page.getAttribute('td[data-scope=guard1] a', 'href')).toBe(`/schools/${SCHOOL}`);
     await screenshot(page, 'admin-agents-users');
   });
 

@@ -375,6 +375,8 @@ export const en = {
     role: 'Role',
     regions: 'Regions (codes, comma-separated)',
     schoolId: 'School id',
+    scope: 'Sees',
+    wholeCountry: 'the whole country',
     password: 'Password (10+ characters)',
     createUser: 'Create user',
     delete: 'Delete',

@@ -378,6 +378,8 @@ export const kk: typeof en = {
     role: 'Рөлі',
     regions: 'Өңірлер (үтір арқылы кодтар)',
     schoolId: 'Мектеп коды',
+    scope: 'Көреді',
+    wholeCountry: 'бүкіл ел',
     password: 'Құпиясөз (кемінде 10 таңба)',
     createUser: 'Пайдаланушы жасау',
     delete: 'Жою',

@@ -376,6 +376,8 @@ export const ru: typeof en = {
     role: 'Роль',
     regions: 'Регионы (коды через запятую)',
     schoolId: 'Код школы',
+    scope: 'Видит',
+    wholeCountry: 'вся страна',
     password: 'Пароль (от 10 символов)',
     createUser: 'Создать пользователя',
     delete: 'Удалить',

@@ -125,7 +125,7 @@ export function AdminPage() {
                 <tr>
                   <th scope="col">{t('admin.username')}</th>
                   <th scope="col">{t('admin.role')}</th>
-                  <th scope="col">{t('admin.regions')}</th>
+                  <th scope="col">{t('admin.scope')}</th>
                   <th scope="col" />
                 </tr>
               </thead>
@@ -134,7 +134,15 @@ export function AdminPage() {
                   <tr key={u.username}>
                     <td>{u.username}</td>
                     <td>{t(`role.${u.role}`)}</td>
-                    <td>{u.schoolId ?? u.regions.join(', ')}</td>
+                    <td data-scope={u.username}>
+                      {u.schoolId ? (
+                        <Link to={`/schools/${u.schoolId}`}>{u.schoolId}</Link>
+                      ) : u.regions.length ? (
+                        u.regions.join(', ')
+                      ) : (
+                        t('admin.wholeCountry')
+                      )}
+                    </td>
                     <td>
                       <button type="button" onClick={() => api.deleteUser(u.username).then(() => users.reload(), fail)}>
                         {t('admin.delete')}
