@@ -359,6 +359,13 @@ export function AlertActions({
   );
 }
 
+/** what a notification was about ("opened → webhook …", written by the centre) with that word in the page's language */
+const NOTIFIED = /^(opened|escalated|renotify|resolved|assigned) → (.*)$/s;
+export function notifiedText(type: string, text: string, t: (k: string) => string): string {
+  const m = type === 'notified' || type === 'notify_failed' ? NOTIFIED.exec(text) : null;
+  return m ? `${t(`alerts.ev.${m[1]}`)} → ${m[2]}` : text;
+}
+
 export function AlertTimeline({ alert }: { alert: Alert }) {
   const { t, i18n } = useTranslation();
   return (
@@ -372,7 +379,7 @@ export function AlertTimeline({ alert }: { alert: Alert }) {
           {e.type === 'snoozed' ? (
             <span>: {Number(e.text) > 0 ? t('alerts.snoozeFor', { n: Number(e.text) }) : t('alerts.snoozeEnded')}</span>
           ) : (
-            e.text && <span>: {e.text}</span>
+            e.text && <span>: {notifiedText(e.type, e.text, t)}</span>
           )}
         </li>
       ))}

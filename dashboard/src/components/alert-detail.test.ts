@@ -1,6 +1,7 @@
 import type { Alert } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
-import { detailIn } from './Alerts.tsx';
+import { ru } from '../i18n/ru.ts';
+import { detailIn, notifiedText } from './Alerts.tsx';
 
 const alert = (x: Partial<Alert>) => x as Alert;
 
@@ -13,5 +14,20 @@ describe("an alert's detail in the page's language", () => {
   });
   it('shows the detail as written when there is only one', () => {
     expect(detailIn(alert({ detail: 'KZ-71-01-0001 reports it' }), 'kk')).toBe('KZ-71-01-0001 reports it');
+  });
+});
+
+describe("a notification's line in the alert's timeline", () => {
+  // the Russian table, looked up as i18next would
+  const t = (k: string) => k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], ru) as string;
+  it("says what it was about in the page's language, the channel and address as written", () => {
+    expect(notifiedText('notified', 'opened → webhook http://127.0.0.1:8099/operators', t)).toBe(
+      'открыта → webhook http://127.0.0.1:8099/operators',
+    );
+    expect(notifiedText('notified', 'renotify → email duty@example.kz', t)).toBe('напоминание → email duty@example.kz');
+  });
+  it('leaves any other text as written', () => {
+    expect(notifiedText('commented', 'opened → the gate', t)).toBe('opened → the gate');
+    expect(notifiedText('notify_failed', 'telegram: 403 Forbidden', t)).toBe('telegram: 403 Forbidden');
   });
 });

@@ -243,6 +243,7 @@ export const en = {
       notify_failed: 'notification failed',
       reopened: 'reopened',
       snoozed: 'snoozed',
+      renotify: 'reminder',
     },
   },
   compliance: {

@@ -246,6 +246,7 @@ export const kk: typeof en = {
       notify_failed: 'хабарлама жеткізілмеді',
       reopened: 'қайта ашылды',
       snoozed: 'кейінге қалдырылды',
+      renotify: 'еске салу',
     },
   },
   compliance: {

@@ -244,6 +244,7 @@ export const ru: typeof en = {
       notify_failed: 'оповещение не доставлено',
       reopened: 'открыта снова',
       snoozed: 'отложена',
+      renotify: 'напоминание',
     },
   },
   compliance: {
