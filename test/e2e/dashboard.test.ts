@@ -196,6 +196,10 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       .waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toContain('unreachable');
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
+    // the school's recent changes name the camera as the table does, not by its id
+    const camId = await cameraIdOf(cam.serial);
+    await page.locator(`[data-history-camera="${camId}"]`).first().waitFor();
+    expect(await page.locator(`[data-history-camera="${camId}"]`).first().textContent()).toBe(cam.name);
     await screenshot(page, 'operator-school-fault');
     await row.locator('a').first().click();
     await page.waitForSelector('[data-testid=camera-history] li');

@@ -59,6 +59,10 @@ export function SchoolPage() {
   });
   // pictures show children: only the roles that act on a camera see them (the server enforces it and records views)
   const pictures = picturesAllowed(user);
+  const nameOf = (cameraId: string) => {
+    const c = cameras.data?.find((x) => x.cameraId === cameraId);
+    return c?.name ?? c?.host ?? cameraId;
+  };
   return (
     <div className="page school">
       <Async r={school}>
@@ -145,7 +149,12 @@ export function SchoolPage() {
               {hs.slice(0, 30).map((h) => (
                 <li key={`${h.at}|${h.cameraId}|${h.status}|${h.reasons.join()}`}>
                   <time dateTime={h.at}>{formatTime(h.at, lang)}</time>{' '}
-                  {h.cameraId && <Link to={`/cameras/${h.cameraId}`}>{h.cameraId}</Link>}{' '}
+                  {/* by the name people know the camera by, as in the table above (its id as the link's tooltip) */}
+                  {h.cameraId && (
+                    <Link to={`/cameras/${h.cameraId}`} title={h.cameraId} data-history-camera={h.cameraId}>
+                      {nameOf(h.cameraId)}
+                    </Link>
+                  )}{' '}
                   <StatusBadge status={h.status} /> <Reasons reasons={h.reasons} />
                 </li>
               ))}
