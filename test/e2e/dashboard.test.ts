@@ -204,6 +204,8 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await row.locator('a').first().click();
     await page.waitForSelector('[data-testid=camera-history] li');
     expect(await page.textContent('[data-testid=camera-history]')).toContain('Offline');
+    // a change without reasons reads as its status alone (no dangling "—")
+    expect(await page.locator('[data-testid=camera-history] li').last().textContent()).not.toContain('—');
     await screenshot(page, 'operator-camera');
     await chain.sim.setFaults(cam.name, 'clear');
     // another region's school is not there for this operator

@@ -41,9 +41,10 @@ export function DistrictOptions({ districts }: { districts: { id: string; nameRu
   );
 }
 
-export function Reasons({ reasons }: { reasons: Reason[] }) {
+/** A status's reasons in words; none is "—" in a table's cell, nothing at all where `bare` (a line of a timeline). */
+export function Reasons({ reasons, bare = false }: { reasons: Reason[]; bare?: boolean }) {
   const { t } = useTranslation();
-  if (!reasons.length) return <span className="muted">—</span>;
+  if (!reasons.length) return bare ? null : <span className="muted">—</span>;
   return <span>{reasons.map((r) => t(`reason.${r}`)).join(', ')}</span>;
 }
 

@@ -126,7 +126,7 @@ export function CameraPage() {
               {hs.map((h) => (
                 <li key={`${h.at}|${h.status}|${h.reasons.join()}`}>
                   <time dateTime={h.at}>{formatTime(h.at, lang)}</time> <StatusBadge status={h.status} />{' '}
-                  <Reasons reasons={h.reasons} />
+                  <Reasons reasons={h.reasons} bare />
                 </li>
               ))}
             </ol>

@@ -155,7 +155,7 @@ export function SchoolPage() {
                       {nameOf(h.cameraId)}
                     </Link>
                   )}{' '}
-                  <StatusBadge status={h.status} /> <Reasons reasons={h.reasons} />
+                  <StatusBadge status={h.status} /> <Reasons reasons={h.reasons} bare />
                 </li>
               ))}
             </ol>
