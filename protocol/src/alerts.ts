@@ -35,6 +35,17 @@ export const RETIRED_RULES: readonly AlertRule[] = [
   'recording_gap',
   'clock_drift',
 ];
+/** What a notification tells of an alert. */
+export const NOTIFY_EVENTS = ['opened', 'escalated', 'renotify', 'resolved', 'assigned'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+/** A `notified` event's text: what the notification was about, then where it went ("opened → webhook https://…"). */
+export const notifiedLine = (event: NotifyEvent, target: string) => `${event} → ${target}`;
+/** The parts of a `notified` event's text, when it is one. */
+export function parseNotifiedLine(text: string): { event: NotifyEvent; target: string } | undefined {
+  const i = text.indexOf(' → ');
+  const event = text.slice(0, i) as NotifyEvent;
+  return i > 0 && NOTIFY_EVENTS.includes(event) ? { event, target: text.slice(i + 3) } : undefined;
+}
 export const Severity = z.enum(['critical', 'major', 'minor', 'info']);
 export type Severity = z.infer<typeof Severity>;
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 4, major: 3, minor: 2, info: 1 };

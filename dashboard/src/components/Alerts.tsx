@@ -1,4 +1,12 @@
-import { type AckSla, type Alert, type AlertAction, type Assignee, type Severity, snoozed } from '@kuzet/protocol';
+import {
+  type AckSla,
+  type Alert,
+  type AlertAction,
+  type Assignee,
+  parseNotifiedLine,
+  type Severity,
+  snoozed,
+} from '@kuzet/protocol';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { type FormEvent, memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -360,10 +368,9 @@ export function AlertActions({
 }
 
 /** what a notification was about ("opened → webhook …", written by the centre) with that word in the page's language */
-const NOTIFIED = /^(opened|escalated|renotify|resolved|assigned) → (.*)$/s;
 export function notifiedText(type: string, text: string, t: (k: string) => string): string {
-  const m = type === 'notified' || type === 'notify_failed' ? NOTIFIED.exec(text) : null;
-  return m ? `${t(`alerts.ev.${m[1]}`)} → ${m[2]}` : text;
+  const n = type === 'notified' || type === 'notify_failed' ? parseNotifiedLine(text) : undefined;
+  return n ? `${t(`alerts.ev.${n.event}`)} → ${n.target}` : text;
 }
 
 export function AlertTimeline({ alert }: { alert: Alert }) {

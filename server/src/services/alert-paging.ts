@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Alert, type AlertingConfig, type NotifyTarget, snoozed } from '@kuzet/protocol';
+import { type Alert, type AlertingConfig, type NotifyTarget, notifiedLine, snoozed } from '@kuzet/protocol';
 import type { Job, Queue } from 'bullmq';
 import type { AlertRepository } from '../repositories/alerts.ts';
 import type { AlertJob, NotifyJob } from './alert-jobs.ts';
@@ -130,7 +130,7 @@ export class AlertPaging {
     await this.event(
       a.id,
       'notified',
-      `${job.data.event} → ${t.channel} ${'url' in t ? t.url : 'to' in t ? t.to : t.chatId}`,
+      notifiedLine(job.data.event, `${t.channel} ${'url' in t ? t.url : 'to' in t ? t.to : t.chatId}`),
     );
   }
 

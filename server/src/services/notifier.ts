@@ -1,5 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { type Alert, type NotifyTarget, REASON_LABELS, RULE_LABELS, SEVERITY_LABELS } from '@kuzet/protocol';
+import {
+  type Alert,
+  type NotifyEvent,
+  type NotifyTarget,
+  REASON_LABELS,
+  RULE_LABELS,
+  SEVERITY_LABELS,
+} from '@kuzet/protocol';
 import nodemailer, { type Transporter } from 'nodemailer';
 
 export interface NotifierConfig {
@@ -13,7 +20,7 @@ export interface NotifierConfig {
 }
 
 export interface Notification {
-  event: 'opened' | 'escalated' | 'renotify' | 'resolved' | 'assigned';
+  event: NotifyEvent;
   level: number;
   alert: Alert;
   dashboardUrl?: string;
