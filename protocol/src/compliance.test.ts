@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   type CameraFacts,
+  CONTRIBUTION_VERSION,
   contribution,
   evaluateCamera,
   evaluateSchool,
@@ -35,7 +36,13 @@ describe('requirement profiles', () => {
   it('lists every problem of a bad document', () => {
     const r = RequirementsDoc.safeParse({
       ...doc,
-      profiles: [...doc.profiles, { ...doc.profiles[0], requiredZones: [{ zone: 'roof' }, { zone: 'toilet' }] }],
+      profiles: [
+        ...doc.profiles,
+        {
+          ...doc.profiles[0],
+          requiredZones: [{ zone: 'roof' }, { zone: 'toilet' }, { zone: 'yard' }, { zone: 'yard', minCameras: 2 }],
+        },
+      ],
       assign: { country: 'nope', regions: { 'KZ-75': 'gone' } },
     });
     expect(r.success).toBe(false);
@@ -45,6 +52,7 @@ describe('requirement profiles', () => {
         expect.stringMatching(/profiles\.2\.name: profile national is defined twice/),
         expect.stringMatching(/requiredZones\.0\.zone: no zone roof/),
         expect.stringMatching(/requiredZones\.1\.zone: zone toilet is forbidden/),
+        expect.stringMatching(/requiredZones\.3\.zone: zone yard is required twice in profile national/),
         expect.stringMatching(/assign\.country: no profile named nope/),
         expect.stringMatching(/assign\.regions\.KZ-75: no profile named gone/),
       ]),
@@ -129,5 +137,29 @@ describe('school verdicts', () => {
       failing: { no_signal: 1 },
       schoolReasons: { zone_missing: 1, cameras_non_compliant: 1 },
     });
+  });
+
+  it('counts a camera once per requirement it fails, however many of its reasons fall under it', () => {
+    // 960×540 at 8 fps, 10 days kept with a two-hour gap: two reasons of resolution, two of recording days
+    const poor = v({
+      measured: { width: 960, height: 540, fps: 8 },
+      retention: { state: 'known', retainedDays: 10, gaps: [{ seconds: 3 * 3600 }], gapWindowDays: 7 },
+    });
+    expect(poor.reasons).toEqual(
+      expect.arrayContaining(['retention_short', 'recording_gaps', 'resolution_below_required', 'fps_below_required']),
+    );
+    const cams = [
+      { verdict: poor, zone: 'yard' },
+      { verdict: v({ zone: 'corridor', status: 'offline' }), zone: 'corridor' },
+      { verdict: v({ zone: 'perimeter' }), zone: 'perimeter' },
+    ];
+    const s = evaluateSchool({ id: 'S' }, almaty, cams, true, new Date().toISOString());
+    expect(s.failing).toMatchObject({ retention_short: 1, recording_gaps: 1, resolution_below_required: 1 });
+    expect(s.requirements).toEqual({ retention: 1, resolution: 1, signal: 1 });
+    // and so the figures of a district summing two such schools
+    const h: Record<string, number> = {};
+    for (const c of [contribution(s), contribution(s)]) for (const [k, n] of Object.entries(c)) h[k] = (h[k] ?? 0) + n;
+    expect(figuresOf(h).requirements).toEqual({ retention: 2, resolution: 2, signal: 2 });
+    expect(h[CONTRIBUTION_VERSION]).toBe(2);
   });
 });

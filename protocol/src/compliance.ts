@@ -98,7 +98,13 @@ export const RequirementsDoc = z
     for (const [i, p] of d.profiles.entries())
       for (const [j, r] of p.requiredZones.entries()) {
         const z = zones.get(r.zone);
-        if (!z)
+        if (p.requiredZones.findIndex((x) => x.zone === r.zone) < j)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['profiles', i, 'requiredZones', j, 'zone'],
+            message: `zone ${r.zone} is required twice in profile ${p.name} (one entry, with its minimum of cameras)`,
+          });
+        else if (!z)
           ctx.addIssue({
             code: 'custom',
             path: ['profiles', i, 'requiredZones', j, 'zone'],
@@ -155,6 +161,26 @@ export const ComplianceReason = z.enum([
   'forbidden_zone', // placed where cameras are not allowed
 ]);
 export type ComplianceReason = z.infer<typeof ComplianceReason>;
+
+/**
+ * The requirement each reason belongs to. What the tables count is cameras failing a requirement, each camera once
+ * however many of its reasons fall under it: a 1280×720 camera at 10 fps fails the resolution requirement once, not
+ * twice (summing the reasons' counts did count it twice).
+ */
+export const CameraRequirement = z.enum(['signal', 'retention', 'resolution', 'placement', 'clock']);
+export type CameraRequirement = z.infer<typeof CameraRequirement>;
+export const REQUIREMENT_OF: Readonly<Record<ComplianceReason, CameraRequirement>> = {
+  no_signal: 'signal',
+  link_down: 'signal',
+  retention_short: 'retention',
+  retention_unknown: 'retention',
+  recording_gaps: 'retention',
+  resolution_below_required: 'resolution',
+  fps_below_required: 'resolution',
+  resolution_unknown: 'resolution',
+  forbidden_zone: 'placement',
+  clock_drift: 'clock',
+};
 
 /** Facts about a camera, as measured by its agent (the centre adds its status and the camera's zone). */
 export interface CameraFacts {
@@ -309,8 +335,10 @@ export const SchoolVerdict = z.object({
   zones: z.array(
     z.object({ zone: z.string(), required: z.int(), present: z.int(), compliant: z.int(), ok: z.boolean() }),
   ),
-  /** cameras failing each requirement (a camera may fail several) */
+  /** cameras failing each reason (a camera may fail several) */
   failing: z.partialRecord(ComplianceReason, z.int()),
+  /** cameras failing each requirement, each camera once per requirement (absent in verdicts archived before) */
+  requirements: z.partialRecord(CameraRequirement, z.int()).default({}),
   deadline: Day.optional(),
   at: IsoTime,
 });
@@ -344,6 +372,10 @@ export function evaluateSchool(
   if (compliantCams < cameras.length) reasons.push('cameras_non_compliant');
   const failing: SchoolVerdict['failing'] = {};
   for (const c of cameras) for (const r of c.verdict.reasons) failing[r] = (failing[r] ?? 0) + 1;
+  const requirements: SchoolVerdict['requirements'] = {};
+  for (const c of cameras)
+    for (const q of new Set(c.verdict.reasons.map((r) => REQUIREMENT_OF[r])))
+      requirements[q] = (requirements[q] ?? 0) + 1;
   return {
     schoolId: s.id,
     profile: p.name,
@@ -353,10 +385,18 @@ export function evaluateSchool(
     cameras: { present: cameras.length, required, compliant: compliantCams },
     zones,
     failing,
+    requirements,
     ...(deadline ? { deadline } : {}),
     at,
   };
 }
+
+/**
+ * The version of what a school contributes to the figures, counted as a figure of its own (`cv:<n>`): a deployment
+ * whose country counts fewer of the current version than schools holds contributions of an older kind, and evaluates
+ * every school again at start (2: cameras failing each requirement, `q:<requirement>`).
+ */
+export const CONTRIBUTION_VERSION = 'cv:2';
 
 /** What one school adds to its district's, region's and country's compliance figures. */
 export function contribution(v: SchoolVerdict): Record<string, number> {
@@ -370,6 +410,8 @@ export function contribution(v: SchoolVerdict): Record<string, number> {
   };
   for (const [r, n] of Object.entries(v.failing)) out[`f:${r}`] = n ?? 0;
   for (const r of v.reasons) out[`s:${r}`] = 1;
+  for (const [q, n] of Object.entries(v.requirements)) out[`q:${q}`] = n ?? 0;
+  out[CONTRIBUTION_VERSION] = 1;
   return out;
 }
 
@@ -381,8 +423,10 @@ export const ComplianceFigures = z.object({
   compliant: z.int(),
   cameras: z.int(),
   camerasCompliant: z.int(),
-  /** cameras failing each requirement */
+  /** cameras failing each reason */
   failing: z.partialRecord(ComplianceReason, z.int()),
+  /** cameras failing each requirement, each camera once (absent in figures archived before) */
+  requirements: z.partialRecord(CameraRequirement, z.int()).default({}),
   /** schools with each school-level reason */
   schoolReasons: z.partialRecord(SchoolReason, z.int()),
 });
@@ -390,10 +434,12 @@ export type ComplianceFigures = z.infer<typeof ComplianceFigures>;
 
 export function figuresOf(h: Record<string, number>): ComplianceFigures {
   const failing: ComplianceFigures['failing'] = {};
+  const requirements: ComplianceFigures['requirements'] = {};
   const schoolReasons: ComplianceFigures['schoolReasons'] = {};
   for (const [k, v] of Object.entries(h)) {
     if (v <= 0) continue;
     if (k.startsWith('f:')) failing[k.slice(2) as ComplianceReason] = v;
+    if (k.startsWith('q:')) requirements[k.slice(2) as CameraRequirement] = v;
     if (k.startsWith('s:')) schoolReasons[k.slice(2) as SchoolReason] = v;
   }
   const n = (k: string) => Math.max(0, h[k] ?? 0);
@@ -405,6 +451,7 @@ export function figuresOf(h: Record<string, number>): ComplianceFigures {
     cameras: n('cameras'),
     camerasCompliant: n('camerasCompliant'),
     failing,
+    requirements,
     schoolReasons,
   };
 }
@@ -416,8 +463,15 @@ export const VerdictSummary = SchoolVerdict.pick({
   reasons: true,
   cameras: true,
   failing: true,
+  requirements: true,
 });
 export type VerdictSummary = z.infer<typeof VerdictSummary>;
+
+/** The three states a school's verdict is listed by: not covered (no verdict yet counts as that), not compliant, compliant. */
+export const VerdictState = z.enum(['notcovered', 'noncompliant', 'compliant']);
+export type VerdictState = z.infer<typeof VerdictState>;
+export const verdictState = (v: Pick<VerdictSummary, 'covered' | 'compliant'> | undefined): VerdictState =>
+  !v?.covered ? 'notcovered' : v.compliant ? 'compliant' : 'noncompliant';
 
 /** A school's verdict changed: what the live push carries (the summary the tables show). */
 export const ComplianceDelta = VerdictSummary.extend({

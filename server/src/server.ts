@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AlertingConfig, type RequirementsDoc } from '@kuzet/protocol';
+import { AlertingConfig, CONTRIBUTION_VERSION, type RequirementsDoc } from '@kuzet/protocol';
 import express from 'express';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
@@ -308,8 +308,10 @@ export async function startServer(
   await housekeeping.schedule('archive-late', { everyMs: cfg.KUZET_ARCHIVE_LATE_SECONDS * 1000 }, () =>
     archive.reviseLate(),
   );
-  // verdicts for every school of the registry when there are none yet (a first start, a rebuilt store)
-  if (Object.keys(await compliance.figures('country')).length === 0)
+  // verdicts for every school of the registry when there are none yet (a first start, a rebuilt store), or when the
+  // figures hold contributions of an older kind (see CONTRIBUTION_VERSION)
+  const country = await compliance.figures('country');
+  if (Object.keys(country).length === 0 || (country[CONTRIBUTION_VERSION] ?? 0) < (country.schools ?? 0))
     void compliance.evaluateAll().then(
       (r) => log.info(r, 'compliance evaluated for every school'),
       (err) => log.error({ err }, 'evaluating compliance failed'),

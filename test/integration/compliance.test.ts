@@ -155,6 +155,8 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
       recording_gaps: 1,
       resolution_below_required: 1,
     });
+    // and per requirement, each camera once: perimeter-gate and corridor-2 fail recording days, yard-east resolution
+    expect(district.figures.requirements).toEqual({ retention: 2, resolution: 1 });
     expect(district.deadline).toBe('2027-06-01');
     const region = (await api.get('/compliance?region=KZ-75')).json;
     expect(region.figures).toMatchObject({ covered: 1, compliant: 0 });
@@ -176,7 +178,11 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
     const row = ((await api.get('/schools?region=KZ-75')).json.items as { id: string; compliance?: unknown }[]).find(
       (s) => s.id === SCHOOL,
     );
-    expect(row?.compliance).toMatchObject({ compliant: false, covered: true });
+    expect(row?.compliance).toMatchObject({
+      compliant: false,
+      covered: true,
+      requirements: { retention: 2, resolution: 1 },
+    });
   });
 
   it('a profile change flips the verdicts live, reaches the agent, and resolves the alert', async () => {

@@ -7,6 +7,8 @@ import {
   RegionCode,
   RequirementsDoc,
   SchoolCompliance,
+  VerdictState,
+  verdictState,
 } from '@kuzet/protocol';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
@@ -191,11 +193,7 @@ export function complianceRoutes(ctx: AppContext): Router {
       const [schools, verdicts] = await Promise.all([ctx.registry.schools(chunk), ctx.compliance.summaries(chunk)]);
       schools.forEach((s, k) => {
         const v = verdicts[k];
-        const keep =
-          !state ||
-          (state === 'noncompliant' && v && v.covered && !v.compliant) ||
-          (state === 'notcovered' && (!v || !v.covered)) ||
-          (state === 'compliant' && v?.compliant);
+        const keep = !state || verdictState(v) === state;
         if (keep && out.length < limit)
           out.push({
             id: s.id,
@@ -223,7 +221,7 @@ export function complianceRoutes(ctx: AppContext): Router {
       query: z.object({
         region: RegionCode.optional(),
         district: z.string().max(64).optional(),
-        state: z.enum(['noncompliant', 'notcovered', 'compliant']).optional(),
+        state: VerdictState.optional(),
         limit: z.coerce.number().int().min(1).max(10_000).default(1000),
       }),
       response: Overview,

@@ -190,6 +190,7 @@ export class ArchiveService {
               cameras: { present: 0, required: 0, compliant: 0 },
               zones: [],
               failing: {},
+              requirements: {},
             },
           });
         }

@@ -125,3 +125,18 @@ describe('compliance scheduling under a load it cannot keep up with', () => {
     expect(tries.length).toBe(3);
   });
 });
+
+describe('evaluating in parallel chunks', () => {
+  it('counts every changed verdict of every chunk', async () => {
+    const c = service();
+    // each chunk of 100 schools: all changed, answered after a wait (Redis), the chunks overlapping
+    vi.spyOn(c as unknown as { evaluateChunk: (ids: string[]) => Promise<number> }, 'evaluateChunk').mockImplementation(
+      async (ids) => {
+        await new Promise((r) => setTimeout(r, 5 + (ids[0]!.length % 3)));
+        return ids.length;
+      },
+    );
+    const ids = Array.from({ length: 1000 }, (_, i) => `KZ-75-01-${String(i).padStart(4, '0')}`);
+    expect(await c.evaluate(ids, 3)).toBe(1000);
+  });
+});

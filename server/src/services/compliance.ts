@@ -99,6 +99,7 @@ export const summaryOf = (v: SchoolVerdict): VerdictSummary => ({
   reasons: v.reasons,
   cameras: v.cameras,
   failing: v.failing,
+  requirements: v.requirements,
 });
 
 /**
@@ -346,7 +347,11 @@ export class ComplianceService {
     for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
     // a few chunks at once (in the thread): Redis answers one while the next is being judged
     const next = async (): Promise<void> => {
-      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) changed += await this.evaluateChunk(chunk);
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
+        // (not `changed += await …`: that reads `changed` before the wait, and the parallel chunks' counts are lost)
+        const n = await this.evaluateChunk(chunk);
+        changed += n;
+      }
     };
     await Promise.all(Array.from({ length: Math.max(1, parallel) }, next));
     return changed;
