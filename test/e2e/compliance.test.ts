@@ -76,7 +76,7 @@ describe('compliance view in Chromium', () => {
       await page.goto(`${base}/compliance`);
       await page.waitForSelector('[data-testid=compliance-units] tr[data-unit="KZ-75"]');
       const loadMs = Date.now() - t0;
-      expect(await page.locator('[data-testid=requirements4]').count()).toBe(1);
+      expect(await page.locator('[data-testid=requirement-cards]').count()).toBe(1);
       // Astana has schools and no camera: it has met nothing, so nothing is judged there (not four ticks)
       const judged = (unit: string) =>
         page
@@ -84,7 +84,13 @@ describe('compliance view in Chromium', () => {
           .evaluateAll((els) =>
             els.map((e) => `${e.getAttribute('data-requirement')}:${e.getAttribute('data-judged')}`),
           );
-      expect(await judged('KZ-71')).toEqual(['signal:none', 'retention:none', 'resolution:none', 'zones:none']);
+      expect(await judged('KZ-71')).toEqual([
+        'signal:none',
+        'retention:none',
+        'resolution:none',
+        'zones:none',
+        'clock:none',
+      ]);
       expect(await judged('KZ-75')).toContain('retention:failing');
       if (lang === 'en')
         expect(await page.locator('tr[data-unit="KZ-75"] [data-requirement="retention"]').textContent()).toMatch(
@@ -118,8 +124,23 @@ describe('compliance view in Chromium', () => {
     await page.goto(`${base}/compliance`);
     await page.waitForSelector('[data-testid=compliance-units] tr[data-unit="KZ-75"]');
     expect(await page.locator('[data-testid=compliance-units] tr[data-unit]').count()).toBe(1);
+    // the schools table says each school's verdict, its reasons as the title (the zones are not set yet)
+    await page.goto(`${base}/schools`);
+    const verdict = page.locator(`[data-school="${SCHOOL}"] [data-verdict]`);
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-verdict')).toBe('noncompliant');
+    expect(await verdict.locator('span').getAttribute('title')).toMatch(/required zone not watched/);
+    expect(await page.locator('[data-school="KZ-75-01-0002"] [data-verdict]').getAttribute('data-verdict')).toBe(
+      'notcovered',
+    );
     await page.goto(`${base}/schools/${SCHOOL}`);
     await page.waitForSelector('[data-testid=school-compliance][data-compliant="false"]');
+    // each camera's recording days and resolution carry ✓ or ✕, not only a colour (the yard camera's 640×360 fails)
+    const marks = await page
+      .locator('[data-testid=camera-verdicts] [data-mark]')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-mark')} ${e.textContent}`));
+    expect(marks.filter((m) => /^bad ✕ 640×360/.test(m))).toHaveLength(1);
+    for (const m of marks) expect(m).toMatch(/^(ok ✓|bad ✕|unknown) /);
     const api0 = new Api(base);
     await api0.login('admin', ADMIN_PASSWORD);
     const gate = (
@@ -211,14 +232,46 @@ describe('compliance view in Chromium', () => {
     expect((await before.get('/requirements')).json.version).toBe(v0);
     await page.fill('input[name="national.minFps"]', '10');
     await page.fill('input[name="national.minRetentionDays"]', '31');
+    // required zones: the yard no longer, the canteen by two cameras; a forbidden zone is never offered
+    const zones = page.locator('[data-required-zones="national"]');
+    await zones.locator('li[data-zone="yard"] button').click();
+    await zones.locator('[data-add-zone="national"]').click();
+    const added = zones.locator('li >> nth=3');
+    expect(await added.locator('select option[value="toilet"]').count()).toBe(0);
+    await added.locator('select').selectOption('canteen');
+    await zones.locator('input[name="national.zone.canteen"]').fill('2');
+    // a stricter profile for Astana: a copy of the country's, 60 days, assigned to the region; one nobody uses can go
+    await page.fill('input[name="new-profile"]', 'astana-strict');
+    await page.click('[data-testid=requirements-editor] form.inline-form button[type=submit]');
+    await page.fill('input[name="astana-strict.minRetentionDays"]', '60');
+    await page.click('[data-testid=requirements-editor] details summary');
+    await page.selectOption('[data-testid=region-assignments] tr[data-region="KZ-71"] select', 'astana-strict');
+    expect(await page.locator('[data-remove-profile="astana-strict"]').count()).toBe(0); // in use now
+    await page.fill('input[name="new-profile"]', 'unused');
+    await page.click('[data-testid=requirements-editor] form.inline-form button[type=submit]');
+    await page.click('[data-remove-profile="unused"]');
+    expect(await page.locator('tr[data-profile="unused"]').count()).toBe(0);
     await page.click('[data-testid=save-requirements]');
     await page.waitForSelector(`[data-testid=requirements-editor] >> text=v${v0 + 1}`);
     const doc = (await before.get('/requirements')).json as {
       version: number;
-      profiles: { name: string; minRetentionDays: number }[];
+      profiles: { name: string; minRetentionDays: number; requiredZones: { zone: string; minCameras: number }[] }[];
     };
     expect(doc.version).toBe(v0 + 1);
-    expect(doc.profiles.find((p) => p.name === 'national')?.minRetentionDays).toBe(31);
+    const astana = doc.profiles.find((p) => p.name === 'astana-strict');
+    expect(astana).toMatchObject({ minRetentionDays: 60, minWidth: 1920 });
+    expect((doc as unknown as { assign: { regions: Record<string, string> } }).assign.regions['KZ-71']).toBe(
+      'astana-strict',
+    );
+    expect(doc.profiles.map((p) => p.name)).not.toContain('unused');
+    const national = doc.profiles.find((p) => p.name === 'national');
+    expect(national?.minRetentionDays).toBe(31);
+    expect(national?.requiredZones).toEqual([
+      { zone: 'main_entrance', minCameras: 1 },
+      { zone: 'perimeter', minCameras: 1 },
+      { zone: 'corridor', minCameras: 1 },
+      { zone: 'canteen', minCameras: 2 },
+    ]);
     await screenshot(page, 'requirements-editor-en');
   });
 

@@ -1,19 +1,7 @@
 import type { CameraVerdict } from '@kuzet/protocol';
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../lib/format.ts';
-import { retentionText } from './SchoolCompliance.tsx';
-
-/** ✓ or ✕ before a figure, or only the figure (muted) when the centre cannot tell yet */
-function Mark({ state, children }: { state: 'ok' | 'bad' | 'unknown'; children: ReactNode }) {
-  if (state === 'unknown') return <span className="muted">{children}</span>;
-  return (
-    <span className={state}>
-      {state === 'ok' ? '✓ ' : '✕ '}
-      {children}
-    </span>
-  );
-}
+import { Mark, markOf, retentionText } from './Mark.tsx';
 
 /**
  * One camera's verdict against its school's profile (the same verdict as the school's table and the archive): each
@@ -22,7 +10,6 @@ function Mark({ state, children }: { state: 'ok' | 'bad' | 'unknown'; children: 
 export function CameraCompliance({ v }: { v: CameraVerdict }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const state = (s: string) => (s === 'ok' ? 'ok' : s === 'unknown' ? 'unknown' : 'bad');
   const r = v.resolution;
   const c = v.continuity;
   return (
@@ -38,7 +25,7 @@ export function CameraCompliance({ v }: { v: CameraVerdict }) {
       <dl className="facts">
         <dt>{t('compliance.signal')}</dt>
         <dd data-requirement="signal">
-          <Mark state={state(v.signal)}>
+          <Mark state={markOf(v.signal)}>
             {v.signal === 'ok'
               ? t('compliance.signalOk')
               : v.signal === 'unknown'
@@ -48,16 +35,16 @@ export function CameraCompliance({ v }: { v: CameraVerdict }) {
         </dd>
         <dt>{t('compliance.retention')}</dt>
         <dd data-requirement="retention">
-          <Mark state={state(v.retention.state)}>
+          <Mark state={markOf(v.retention.state)}>
             {v.retention.days !== undefined
-              ? retentionText(v.retention.days, t)
+              ? retentionText(v.retention.days, t, lang)
               : t('compliance.reason.retention_unknown')}{' '}
             / {t('compliance.days', { n: v.retention.required })}
           </Mark>
         </dd>
         <dt>{t('compliance.gaps')}</dt>
         <dd data-requirement="gaps">
-          <Mark state={state(c.state)}>
+          <Mark state={markOf(c.state)}>
             {c.state === 'unknown'
               ? '—'
               : t(c.longGaps ? 'compliance.gapsFound' : 'compliance.gapsNone', {
@@ -69,7 +56,7 @@ export function CameraCompliance({ v }: { v: CameraVerdict }) {
         </dd>
         <dt>{t('compliance.resolution')}</dt>
         <dd data-requirement="resolution">
-          <Mark state={state(r.state)}>
+          <Mark state={markOf(r.state)}>
             {r.width ? t('units.video', { w: r.width, h: r.height, fps: r.fps }) : '—'} (
             {t(`compliance.source.${r.source}`)})
           </Mark>
@@ -81,7 +68,7 @@ export function CameraCompliance({ v }: { v: CameraVerdict }) {
         </dd>
         <dt>{t('school.drift')}</dt>
         <dd data-requirement="clock">
-          <Mark state={state(v.clock.state)}>
+          <Mark state={markOf(v.clock.state)}>
             {v.clock.driftSeconds !== undefined
               ? t('units.seconds', { n: formatNumber(Math.round(v.clock.driftSeconds * 10) / 10, lang) })
               : '—'}{' '}

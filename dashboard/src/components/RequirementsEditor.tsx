@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.ts';
 import { useResource } from '../hooks/resource.ts';
 import { Async } from './Async.tsx';
+import { RequiredZonesEditor } from './RequiredZonesEditor.tsx';
 
 const NUMBERS = [
   'minRetentionDays',
@@ -20,8 +21,8 @@ const NUMBERS = [
 ] as const satisfies readonly (keyof Profile)[];
 
 /**
- * The requirement profiles (admins): each profile's numbers, which profile each region uses, each region's
- * deadline. Saved as the next version; the server checks it (every problem shown here) and evaluates every
+ * The requirement profiles (admins): each profile's numbers and required zones, which profile each region uses, each
+ * region's deadline. Saved as the next version; the server checks it (every problem shown here) and evaluates every
  * school again.
  */
 export function RequirementsEditor() {
@@ -30,10 +31,23 @@ export function RequirementsEditor() {
 }
 
 function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
   const [draft, setDraft] = useState<RequirementsDoc>(doc);
   const [problems, setProblems] = useState<string[]>([]);
   const [msg, setMsg] = useState<string>();
+  const [newName, setNewName] = useState('');
+  // a new profile starts as a copy of the country's (a region's stricter profile changes a few numbers of it)
+  const addProfile = () => {
+    const name = newName.trim();
+    const base = draft.profiles.find((p) => p.name === draft.assign.country) ?? draft.profiles[0]!;
+    setDraft((d) => ({ ...d, profiles: [...d.profiles, { ...base, name, requiredZones: [...base.requiredZones] }] }));
+    setNewName('');
+  };
+  // where a profile is in use (the server refuses a document that assigns a profile it lacks)
+  const usedBy = (name: string) =>
+    name === draft.assign.country ||
+    (['regions', 'districts', 'schools'] as const).some((k) => Object.values(draft.assign[k]).includes(name));
   const regions = useResource(() => api.regions(), [], false);
   const setNumber = (name: string, key: (typeof NUMBERS)[number], v: string) =>
     setDraft((d) => ({
@@ -78,7 +92,21 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
           <tbody>
             {draft.profiles.map((p) => (
               <tr key={p.name} data-profile={p.name}>
-                <th scope="row">{p.name}</th>
+                <th scope="row">
+                  {p.name}
+                  {!usedBy(p.name) && (
+                    <button
+                      type="button"
+                      className="secondary small-button"
+                      data-remove-profile={p.name}
+                      aria-label={t('compliance.removeProfile', { name: p.name })}
+                      title={t('compliance.removeProfile', { name: p.name })}
+                      onClick={() => setDraft((d) => ({ ...d, profiles: d.profiles.filter((x) => x.name !== p.name) }))}
+                    >
+                      ✕
+                    </button>
+                  )}
+                </th>
                 {NUMBERS.map((k) => (
                   <td key={k}>
                     <input
@@ -97,14 +125,65 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
           </tbody>
         </table>
       </div>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          addProfile();
+        }}
+      >
+        <label>
+          {t('compliance.newProfile')}
+          <input
+            name="new-profile"
+            value={newName}
+            pattern="[A-Za-z0-9._\-]{1,64}"
+            title={t('compliance.profileNameRule')}
+            onChange={(e) => setNewName(e.target.value)}
+            required
+          />
+        </label>
+        <button
+          type="submit"
+          className="secondary"
+          disabled={!newName.trim() || draft.profiles.some((p) => p.name === newName.trim())}
+        >
+          {t('compliance.addProfile')}
+        </button>
+      </form>
+      <div className="required-zones-list">
+        {draft.profiles.map((p) => (
+          <RequiredZonesEditor
+            key={p.name}
+            doc={draft}
+            profile={p}
+            onChange={(requiredZones) =>
+              setDraft((d) => ({
+                ...d,
+                profiles: d.profiles.map((x) => (x.name === p.name ? { ...x, requiredZones } : x)),
+              }))
+            }
+          />
+        ))}
+      </div>
       {regions.data && (
         <details>
           <summary>{t('compliance.regions')}</summary>
-          <table className="cams">
+          <table className="cams" data-testid="region-assignments">
+            <thead>
+              <tr>
+                <th scope="col">{t('compliance.assignRegion')}</th>
+                <th scope="col">{t('compliance.assignProfile')}</th>
+                <th scope="col">{t('compliance.deadline')}</th>
+              </tr>
+            </thead>
             <tbody>
               {regions.data.map((r) => (
-                <tr key={r.code}>
-                  <th scope="row">{r.code}</th>
+                <tr key={r.code} data-region={r.code}>
+                  <th scope="row">
+                    {lang.startsWith('kk') ? r.nameKk : lang.startsWith('ru') ? r.nameRu : r.nameEn}{' '}
+                    <span className="muted small">{r.code}</span>
+                  </th>
                   <td>
                     <select
                       aria-label={`${r.code} profile`}

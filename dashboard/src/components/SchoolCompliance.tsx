@@ -1,17 +1,10 @@
 import { type SchoolCompliance as Answer, type Profile, type Zone, zoneName } from '@kuzet/protocol';
-import type { TFunction } from 'i18next';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { useUser } from '../hooks/auth.tsx';
 import { Verdict } from '../pages/CompliancePage.tsx';
-
-/** Recording days kept, in hours below a day (one hour of recordings is not "0.0 days"). */
-export function retentionText(days: number, t: TFunction): string {
-  return days < 1
-    ? t('compliance.hours', { n: Math.round(days * 24 * 10) / 10 })
-    : t('compliance.days', { n: days.toFixed(1) });
-}
+import { Mark, markOf, retentionText } from './Mark.tsx';
 
 /** A school's compliance: the verdict with every reason, the profile's numbers, the zones, each camera's verdict. */
 export function SchoolCompliance({
@@ -120,23 +113,22 @@ export function SchoolCompliance({
               </td>
               <td>
                 {c.verdict.retention.days !== undefined ? (
-                  <span className={c.verdict.retention.state === 'ok' ? 'ok' : 'bad'}>
-                    {c.verdict.retention.state === 'ok' ? '✓ ' : '✕ '}
-                    {retentionText(c.verdict.retention.days, t)} / {c.verdict.retention.required}
-                  </span>
+                  <Mark state={markOf(c.verdict.retention.state)}>
+                    {retentionText(c.verdict.retention.days, t, lang)} / {c.verdict.retention.required}
+                  </Mark>
                 ) : (
                   <span className="muted">—</span>
                 )}
               </td>
               <td>
                 {c.verdict.resolution.width ? (
-                  <span className={c.verdict.resolution.state === 'ok' ? 'ok' : 'bad'}>
+                  <Mark state={markOf(c.verdict.resolution.state)}>
                     {t('units.video', {
                       w: c.verdict.resolution.width,
                       h: c.verdict.resolution.height,
                       fps: c.verdict.resolution.fps,
                     })}
-                  </span>
+                  </Mark>
                 ) : (
                   '—'
                 )}

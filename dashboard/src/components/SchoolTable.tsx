@@ -1,10 +1,10 @@
-import type { District, SchoolSummary } from '@kuzet/protocol';
+import { type District, SchoolReason, type SchoolSummary } from '@kuzet/protocol';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type MouseEvent, memo, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { formatNumber } from '../lib/format.ts';
-import { columns, filterSchools, type SortKey, sortSchools } from '../lib/schools.ts';
+import { columns, filterSchools, type SortKey, sortSchools, verdictOf } from '../lib/schools.ts';
 import { STATUS_META, STATUSES, total, worstStatus } from '../lib/status.ts';
 
 const ROW_HEIGHT = 44;
@@ -37,7 +37,10 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
       status: Object.fromEntries(STATUSES.map((x) => [x, t(`status.${x}`)])),
       compliant: t('table.compliant'),
       short: (n: number) => t('table.short', { n }),
+      failingCams: (n: number) => t('compliance.failingCams', { n }),
       notCovered: t('compliance.notCovered'),
+      nonCompliant: t('table.nonCompliant'),
+      schoolReason: Object.fromEntries(SchoolReason.options.map((r) => [r, t(`compliance.schoolReason.${r}`)])),
     }),
     [lang],
   );
@@ -133,6 +136,7 @@ const HeadRow = memo(function HeadRow({ sort, setSort }: { sort: Sort; setSort: 
       {head('cameras', t('table.cameras'))}
       {head('retention', t('table.retention'))}
       {head('resolution', t('table.resolution'))}
+      {head('verdict', t('table.verdict'))}
     </div>
   );
 });
@@ -173,8 +177,12 @@ const Filters = memo(function Filters(p: {
 interface RowText {
   status: Record<string, string>;
   compliant: string;
+  /** the long form (a cell's title) and the short one (what a narrow column shows, as the compliance page does) */
   short: (n: number) => string;
+  failingCams: (n: number) => string;
   notCovered: string;
+  nonCompliant: string;
+  schoolReason: Record<string, string>;
 }
 
 /** A requirement's column: the centre's verdict (a school without a working agent or cameras is "not covered"). */
@@ -194,7 +202,33 @@ function Compliance({ n, covered, text }: { n: number; covered: boolean; text: R
     );
   return (
     <span className="bad" title={text.short(n)}>
-      ✕ {text.short(n)}
+      ✕ {text.failingCams(n)}
+    </span>
+  );
+}
+
+/**
+ * The school's verdict (the centre's, every requirement and zone): compliant, not compliant (its reasons as the
+ * title), or not covered.
+ */
+function VerdictCell({ s, text }: { s: SchoolSummary; text: RowText }) {
+  const v = s.compliance;
+  if (!v?.covered)
+    return (
+      <span className="bad" title={text.notCovered}>
+        ✕ {text.notCovered}
+      </span>
+    );
+  if (v.compliant)
+    return (
+      <span className="ok" title={text.compliant}>
+        ✓ {text.compliant}
+      </span>
+    );
+  const why = v.reasons.map((r) => text.schoolReason[r] ?? r).join('; ');
+  return (
+    <span className="bad" title={why}>
+      ✕ {text.nonCompliant}
     </span>
   );
 }
@@ -261,6 +295,9 @@ const SchoolRow = memo(function SchoolRow({
       </div>
       <div role="cell" className="td">
         <Compliance n={columns.resolutionLow(s)} covered={s.compliance?.covered ?? false} text={text} />
+      </div>
+      <div role="cell" className="td" data-verdict={verdictOf(s)}>
+        <VerdictCell s={s} text={text} />
       </div>
     </div>
   );

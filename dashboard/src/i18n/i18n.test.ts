@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTime } from '../lib/format.ts';
+import { formatDecimal, formatTime, numberLocale } from '../lib/format.ts';
 import { en } from './en.ts';
 import { kk } from './kk.ts';
 import { ru } from './ru.ts';
@@ -27,5 +27,15 @@ describe('languages', () => {
     expect(formatTime('2026-11-23T10:00:00.000Z', 'en', false)).toBe('15:00:00');
     expect(formatTime('2026-11-23T20:30:00.000Z', 'ru')).toMatch(/24\.11\.2026.*01:30:00/);
     expect(formatTime(undefined, 'kk')).toBe('—');
+  });
+
+  it("writes numbers with Kazakh separators even where the browser lacks Kazakh's (7 500, 30,5; never 7,500)", () => {
+    // a browser without Kazakh number symbols (Chromium: root's "1,000.5") gets ru-KZ, whose separators are Kazakh's
+    expect(numberLocale('kk', () => '1,000.5')).toBe('ru-KZ');
+    expect(numberLocale('kk', () => '1 000,5')).toBe('kk-KZ');
+    expect(numberLocale('ru', () => '1,000.5')).toBe('ru-RU');
+    expect(formatDecimal(30.5, 'kk')).toMatch(/^30,5$/);
+    expect(formatDecimal(30, 'ru')).toBe('30,0');
+    expect(formatDecimal(30, 'en')).toBe('30.0');
   });
 });

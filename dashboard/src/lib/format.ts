@@ -27,22 +27,42 @@ export function formatTime(iso: string | undefined | null, lang: string, withDat
   return Number.isNaN(d.getTime()) ? '—' : fmt(lang, withDate).format(d);
 }
 
+/**
+ * The locale numbers are written in. Kazakh writes 7 500 and 2,5 (CLDR), but a browser whose ICU data lacks Kazakh
+ * number symbols (Chromium's, measured: `new Intl.NumberFormat('kk-KZ').format(7500)` gives "7,500") falls back to
+ * the root's "7,500" and "2.5" — which a Kazakh reader takes for seven and a half. Such a browser gets Russian as
+ * written in Kazakhstan (ru-KZ), whose separators are Kazakh's.
+ */
+export function numberLocale(lang: string, probe = (l: string) => new Intl.NumberFormat(l).format(1000.5)): string {
+  const locale = localeOf(lang);
+  if (!locale.startsWith('kk')) return locale;
+  return probe(locale).includes('.') ? 'ru-KZ' : locale;
+}
+
 // building an Intl formatter costs far more than using one: one per language and kind, reused
 const numbers = new Map<string, Intl.NumberFormat>();
-function numberFormat(lang: string, percent: boolean): Intl.NumberFormat {
-  const key = `${lang}|${percent}`;
+function numberFormat(lang: string, kind: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${lang}|${kind}`;
   let f = numbers.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(localeOf(lang), percent ? { style: 'percent', maximumFractionDigits: 1 } : {});
+    f = new Intl.NumberFormat(numberLocale(lang), options);
     numbers.set(key, f);
   }
   return f;
 }
 
 export function formatPercent(share: number, lang: string): string {
-  return numberFormat(lang, true).format(share);
+  return numberFormat(lang, 'percent', { style: 'percent', maximumFractionDigits: 1 }).format(share);
 }
 
 export function formatNumber(n: number, lang: string): string {
-  return numberFormat(lang, false).format(n);
+  return numberFormat(lang, 'number', {}).format(n);
+}
+
+/** A figure with a fixed number of decimals, in the language's separators (30,0 in kk and ru; 30.0 in en). */
+export function formatDecimal(n: number, lang: string, digits = 1): string {
+  return numberFormat(lang, `decimal${digits}`, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(n);
 }

@@ -1,6 +1,6 @@
-import type { CameraDelta, SchoolSummary } from '@kuzet/protocol';
+import { type CameraDelta, REQUIREMENT_OF, type SchoolSummary } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
-import { applyCompliance, applyDeltas, filterSchools, sortSchools } from './schools.ts';
+import { applyCompliance, applyDeltas, filterSchools, sortSchools, verdictOf } from './schools.ts';
 
 const school = (
   id: string,
@@ -28,6 +28,8 @@ const school = (
       reasons: [],
       cameras: { present: 1, required: 1, compliant: 1 },
       failing,
+      // one camera per reason here: each reason's cameras are its requirement's
+      requirements: Object.fromEntries(Object.entries(failing).map(([r, n]) => [REQUIREMENT_OF[r as 'no_signal'], n])),
     },
   }) satisfies SchoolSummary;
 
@@ -53,6 +55,12 @@ describe('school table logic', () => {
     expect(by('cameras', 'desc')).toEqual(['S1', 'S2', 'S3', 'S4']);
     expect(by('retention', 'desc')[0]).toBe('S2');
     expect(by('resolution', 'desc')[0]).toBe('S3');
+    // the verdict: not covered first, then not compliant, then compliant (ids within each)
+    const uncovered = rows.map((r) =>
+      r.id === 'S4' ? { ...r, compliance: { ...r.compliance!, covered: false, compliant: false } } : r,
+    );
+    const verdicts = sortSchools(uncovered, 'verdict', 'desc', 'ru', (x) => x).map((s) => `${s.id}:${verdictOf(s)}`);
+    expect(verdicts).toEqual(['S4:notcovered', 'S2:noncompliant', 'S3:noncompliant', 'S1:compliant']);
   });
 
   it('applies live deltas to counts and compliance as the server roll-ups do', () => {
@@ -96,6 +104,7 @@ describe('school table logic', () => {
         reasons: [],
         cameras: { present: 10, required: 4, compliant: 10 },
         failing: {},
+        requirements: {},
       },
     ]);
     expect(out[1]!.compliance).toMatchObject({ compliant: true, failing: {} });

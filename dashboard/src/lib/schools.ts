@@ -1,21 +1,26 @@
-import type { CameraDelta, ComplianceDelta, ReasonCounts, SchoolSummary } from '@kuzet/protocol';
+import {
+  type CameraDelta,
+  type ComplianceDelta,
+  type ReasonCounts,
+  type SchoolSummary,
+  type VerdictState,
+  verdictState,
+} from '@kuzet/protocol';
 import { moveCount, STATUSES, total, trouble, worstStatus } from './status.ts';
 
-export type SortKey = 'name' | 'district' | 'cameras' | 'status' | 'retention' | 'resolution';
+export type SortKey = 'name' | 'district' | 'cameras' | 'status' | 'retention' | 'resolution' | 'verdict';
 export interface SchoolFilter {
   text: string;
   onlyTrouble: boolean;
 }
 
-/** cameras failing the recording-days requirements, and the resolution ones (the centre's verdicts) */
-const retentionShort = (s: SchoolSummary) => {
-  const f = s.compliance?.failing ?? {};
-  return (f.retention_short ?? 0) + (f.retention_unknown ?? 0) + (f.recording_gaps ?? 0);
-};
-const resolutionLow = (s: SchoolSummary) => {
-  const f = s.compliance?.failing ?? {};
-  return (f.resolution_below_required ?? 0) + (f.fps_below_required ?? 0) + (f.resolution_unknown ?? 0);
-};
+/** cameras failing the recording-days requirement, and the resolution one (the centre's verdicts: each camera once) */
+const retentionShort = (s: SchoolSummary) => s.compliance?.requirements?.retention ?? 0;
+const resolutionLow = (s: SchoolSummary) => s.compliance?.requirements?.resolution ?? 0;
+/** a school's verdict as the table shows it (protocol's verdictState, as the server's lists filter by it) */
+export const verdictOf = (s: SchoolSummary): VerdictState => verdictState(s.compliance);
+/** the verdict's rank, worst first when sorted descending: not covered, then not compliant, then compliant */
+const verdictRank = (s: SchoolSummary) => ({ notcovered: 2, noncompliant: 1, compliant: 0 })[verdictOf(s)];
 /** severity rank of a school: worst status first, then how many cameras are in trouble */
 const severity = (s: SchoolSummary) => {
   const w = worstStatus(s.counts);
@@ -58,6 +63,7 @@ export function sortSchools(
       status: severity,
       retention: retentionShort,
       resolution: resolutionLow,
+      verdict: verdictRank,
     }[key];
     const k = Float64Array.from(rows, value);
     order.sort((a, b) => sign * (k[a]! - k[b]!) || byId(a, b));

@@ -12,7 +12,8 @@ import { Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useComplianceUpdates, useDeltas, useRequirementsUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
-import { formatNumber, formatTime } from '../lib/format.ts';
+import { chartPoints } from '../lib/chart.ts';
+import { formatDecimal, formatNumber, formatTime } from '../lib/format.ts';
 
 const SERIES = [
   { key: 'fps', kind: 'stream', color: '#1f6feb' },
@@ -81,7 +82,7 @@ export function CameraPage() {
                 <dt>{t('school.measured')}</dt>
                 <dd>{c.width ? t('units.video', { w: c.width, h: c.height, fps: c.fps ?? '?' }) : '—'}</dd>
                 <dt>{t('school.retained')}</dt>
-                <dd>{c.retainedDays?.toFixed(1) ?? '—'}</dd>
+                <dd>{c.retainedDays !== undefined ? formatDecimal(c.retainedDays, lang) : '—'}</dd>
                 <dt>{t('school.drift')}</dt>
                 <dd>
                   {c.clockDriftSeconds !== undefined
@@ -116,7 +117,7 @@ export function CameraPage() {
       </section>
       <section className="panel">
         <h2>{t('camera.measurements')}</h2>
-        <Async r={measurements}>{(ms) => <Charts ms={ms} lang={lang} />}</Async>
+        <Async r={measurements}>{(ms) => <Charts ms={ms} lang={lang} until={camera.data?.lastSeen} />}</Async>
       </section>
       <section className="panel">
         <h2>{t('camera.history')}</h2>
@@ -137,15 +138,19 @@ export function CameraPage() {
   );
 }
 
-function Charts({ ms, lang }: { ms: MeasurementEntry[]; lang: string }) {
+/**
+ * The camera's measurements, each figure a step line. The series stores a change at once and a steady value only every
+ * few hours, so its last entry is often hours old while the value still holds: the line goes on to when the camera
+ * was last seen (`until`), not ending where the last stored entry is as if nothing was measured since.
+ */
+function Charts({ ms, lang, until }: { ms: MeasurementEntry[]; lang: string; until?: string }) {
   const { t } = useTranslation();
   if (!ms.length) return <p className="muted">{t('camera.noMeasurements')}</p>;
+  const end = until ? Date.parse(until) : undefined;
   return (
     <div className="charts">
       {SERIES.map((s) => {
-        const data = ms
-          .filter((m) => m.kind === s.kind && m[s.key] !== undefined)
-          .map((m) => ({ t: Date.parse(m.at), v: m[s.key] }));
+        const data = chartPoints(ms, s.kind, s.key, end);
         if (!data.length) return null;
         return (
           <figure key={s.key} className="chart">

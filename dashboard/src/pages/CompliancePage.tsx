@@ -10,14 +10,19 @@ import { formatNumber } from '../lib/format.ts';
 
 const pct = (n: number, total: number) => (total ? Math.round((100 * n) / total) : 0);
 
-/** Cameras failing each of the four requirements, and schools whose required zones are not watched. */
+/**
+ * Cameras failing each requirement (each camera once), schools whose required zones are not watched, and cameras
+ * placed where cameras are forbidden (the zones requirement too: never in toilets or changing rooms).
+ */
 export function requirementCounts(f: ComplianceFigures) {
-  const c = (k: keyof ComplianceFigures['failing']) => f.failing[k] ?? 0;
+  const q = f.requirements ?? {};
   return {
-    signal: c('no_signal') + c('link_down'),
-    retention: c('retention_short') + c('retention_unknown') + c('recording_gaps'),
-    resolution: c('resolution_below_required') + c('fps_below_required') + c('resolution_unknown'),
+    signal: q.signal ?? 0,
+    retention: q.retention ?? 0,
+    resolution: q.resolution ?? 0,
     zones: f.schoolReasons.zone_missing ?? 0,
+    placement: q.placement ?? 0,
+    clock: q.clock ?? 0,
   };
 }
 
@@ -59,7 +64,8 @@ function Progress({ f }: { f: ComplianceFigures }) {
   );
 }
 
-const REQUIREMENTS = ['signal', 'retention', 'resolution', 'zones'] as const;
+/** the programme's four requirements, and the profile's own on camera clocks (a school failing only that is not compliant) */
+const REQUIREMENTS = ['signal', 'retention', 'resolution', 'zones', 'clock'] as const;
 type Requirement = (typeof REQUIREMENTS)[number];
 
 /**
@@ -68,7 +74,8 @@ type Requirement = (typeof REQUIREMENTS)[number];
  */
 function RequirementCell({ f, req }: { f: ComplianceFigures; req: Requirement }) {
   const { t } = useTranslation();
-  const n = requirementCounts(f)[req];
+  const counts = requirementCounts(f);
+  const n = counts[req];
   if (req === 'zones' ? f.covered === 0 : f.cameras === 0) {
     const why = t('compliance.nothingToJudge');
     return (
@@ -78,7 +85,9 @@ function RequirementCell({ f, req }: { f: ComplianceFigures; req: Requirement })
       </span>
     );
   }
-  if (!n)
+  // zones: schools with a required zone unwatched, and cameras where none may be
+  const forbidden = req === 'zones' ? counts.placement : 0;
+  if (!n && !forbidden)
     return (
       <span className="ok" data-requirement={req} data-judged="ok">
         ✓
@@ -86,7 +95,9 @@ function RequirementCell({ f, req }: { f: ComplianceFigures; req: Requirement })
     );
   return (
     <span className="bad" data-requirement={req} data-judged="failing">
-      ✕ {t(req === 'zones' ? 'compliance.failingSchools' : 'compliance.failingCams', { n })}
+      {n > 0 && <>✕ {t(req === 'zones' ? 'compliance.failingSchools' : 'compliance.failingCams', { n })}</>}
+      {n > 0 && forbidden > 0 && <br />}
+      {forbidden > 0 && <>✕ {t('compliance.forbiddenCams', { n: forbidden })}</>}
     </span>
   );
 }
@@ -94,7 +105,7 @@ function RequirementCell({ f, req }: { f: ComplianceFigures; req: Requirement })
 function Figures({ f }: { f: ComplianceFigures }) {
   const { t } = useTranslation();
   return (
-    <dl className="requirements4" data-testid="requirements4">
+    <dl className="requirement-cards" data-testid="requirement-cards">
       {REQUIREMENTS.map((req) => (
         <div key={req}>
           <dt>{t(`compliance.${req}`)}</dt>

@@ -5,7 +5,8 @@ import { api, type SchoolDetail } from '../api/client.ts';
 import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
-import { retentionText, SchoolCompliance } from '../components/SchoolCompliance.tsx';
+import { retentionText } from '../components/Mark.tsx';
+import { SchoolCompliance } from '../components/SchoolCompliance.tsx';
 import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useComplianceUpdates, useDeltas, useRequirementsUpdates } from '../hooks/live.tsx';
@@ -216,7 +217,7 @@ function CameraTable({
               {c.retainedDays !== undefined ? (
                 <span className={minDays !== undefined && c.retainedDays < minDays ? 'bad' : 'ok'}>
                   {minDays !== undefined && c.retainedDays < minDays ? '✕ ' : '✓ '}
-                  {retentionText(c.retainedDays, t)} / {minDays ?? '?'}
+                  {retentionText(c.retainedDays, t, lang)} / {minDays ?? '?'}
                 </span>
               ) : (
                 '—'
