@@ -12,6 +12,23 @@ export function cpuSeconds(pid: number): { self: number; children: number } {
   return { self: (Number(f[11]) + Number(f[12])) / TICK, children: (Number(f[13]) + Number(f[14])) / TICK };
 }
 
+/**
+ * CPU seconds a process's children used: those it reaped, and those still running (a Redis AOF rewrite in progress
+ * is a forked child), from /proc/PID/task/PID/children.
+ */
+export function childrenCpu(pid: number): number {
+  let live = 0;
+  try {
+    for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean))
+      try {
+        live += cpuSeconds(Number(c)).self;
+      } catch {
+        /* it ended meanwhile (then it is counted once reaped) */
+      }
+  } catch {}
+  return cpuSeconds(pid).children + live;
+}
+
 /** CPU seconds of each thread of a process ("tid name" → seconds), from /proc/PID/task/TID/stat. */
 export function threadCpu(pid: number): Map<string, number> {
   const out = new Map<string, number>();
