@@ -103,7 +103,6 @@ export const en = {
     linkDown: 'Link down',
     lastSeen: 'last seen {{time}}',
     neverSeen: 'never seen',
-    requirements: 'Requirements: {{days}} recording days, {{w}}×{{h}}, {{fps}} fps, clock within {{drift}} s',
     cameras: 'Cameras',
     history: 'Recent changes',
     camera: 'Camera',

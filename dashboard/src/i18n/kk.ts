@@ -105,8 +105,6 @@ export const kk: typeof en = {
     linkDown: 'Байланыс жоқ',
     lastSeen: 'соңғы байланыс {{time}}',
     neverSeen: 'бірде-бір рет байланысқа шықпаған',
-    requirements:
-      'Талаптар: {{days}} күн жазба, {{w}}×{{h}}, {{fps}} кадр/с, сағат ауытқуы {{drift}} с-тан аспауы тиіс',
     cameras: 'Камералар',
     history: 'Соңғы өзгерістер',
     camera: 'Камера',

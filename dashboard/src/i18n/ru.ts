@@ -103,7 +103,6 @@ export const ru: typeof en = {
     linkDown: 'Нет связи',
     lastSeen: 'последний сеанс {{time}}',
     neverSeen: 'ни разу не выходил на связь',
-    requirements: 'Требования: {{days}} дн. записи, {{w}}×{{h}}, {{fps}} кадр/с, часы в пределах {{drift}} с',
     cameras: 'Камеры',
     history: 'Последние изменения',
     camera: 'Камера',

@@ -81,17 +81,6 @@ export function SchoolPage() {
               <Link to={`/archive?school=${encodeURIComponent(s.id)}`}>{t('archive.title')}</Link>
             </p>
             <CountsBar counts={s.counts} />
-            {s.requirements && (
-              <p className="small">
-                {t('school.requirements', {
-                  days: s.requirements.minRetentionDays,
-                  w: s.requirements.minWidth,
-                  h: s.requirements.minHeight,
-                  fps: s.requirements.minFps,
-                  drift: s.requirements.maxClockDriftSeconds,
-                })}
-              </p>
-            )}
             <ul className="agents" aria-label={t('school.agent')}>
               {s.agentLinks.map((a) => (
                 <li key={a.agentId} data-agent={a.agentId} data-link={a.linkDown ? 'down' : 'up'}>
