@@ -119,3 +119,13 @@ export async function login(page: Page, base: string, username: string, password
   await page.click('button[type=submit]');
   await page.waitForSelector('header.top');
 }
+
+/**
+ * The schools table's cells after the name and district (status, cameras, recording days, resolution, verdict) whose
+ * text does not fit its column: those must be read whole (names and districts are cut on purpose, with a title).
+ */
+export function cutSchoolCells(page: Page): Promise<string[]> {
+  return page.$$eval('.vbody-row > .td:nth-child(n+3)', (els) =>
+    els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => (e.textContent ?? '').trim()),
+  );
+}
