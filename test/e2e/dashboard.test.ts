@@ -219,6 +219,21 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.waitForURL(`**/schools/${SCHOOL}`);
     await camerasListed(page);
     expect(await page.locator('nav a', { hasText: 'Administration' }).count()).toBe(0);
+    // on a phone the school's page, its alerts and a camera are no wider than the screen (wide tables scroll inside
+    // their panels)
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, ready] of [
+      [`/schools/${SCHOOL}`, '[data-testid=camera-verdicts]'],
+      ['/alerts', '.alerts-page .panel'],
+    ] as const) {
+      await page.goto(`${base}${path}`);
+      await page.waitForSelector(ready);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+    }
+    await page.goto(`${base}/schools/${SCHOOL}`);
+    await camerasListed(page);
+    await screenshot(page, 'school-staff-phone');
+    await page.setViewportSize({ width: 1440, height: 1000 });
     // the school's staff may see their cameras' pictures: one is taken in the next deep stream check, shown on
     // request, and the view is recorded
     const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[0]!;
