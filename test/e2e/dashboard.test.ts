@@ -219,8 +219,8 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.waitForURL(`**/schools/${SCHOOL}`);
     await camerasListed(page);
     expect(await page.locator('nav a', { hasText: 'Administration' }).count()).toBe(0);
-    // on a phone the school's page, its alerts and a camera are no wider than the screen (wide tables scroll inside
-    // their panels)
+    // on a phone the school's page and its alerts are no wider than the screen (wide tables scroll inside their
+    // panels)
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [path, ready] of [
       [`/schools/${SCHOOL}`, '[data-testid=camera-verdicts]'],
