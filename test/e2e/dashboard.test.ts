@@ -50,23 +50,6 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
         id,
       )
     ).jsonValue()) as { x: number; y: number };
-  const camerasOnline = async (page: Page) => {
-    try {
-      await page.waitForFunction(
-        (n) => document.querySelectorAll('tr[data-camera][data-status="online"]').length >= n,
-        3,
-        { timeout: 45_000 },
-      );
-    } catch (err) {
-      const api = new Api(base);
-      await api.login('admin', ADMIN_PASSWORD);
-      const rest = (await api.get(`/schools/${SCHOOL}/cameras`)).json as { status: string; reasons: string[] }[];
-      const shown = await page.$$eval('tr[data-camera]', (rows) => rows.map((r) => r.getAttribute('data-status')));
-      throw new Error(
-        `cameras not all online: REST ${JSON.stringify(rest.map((c) => [c.status, c.reasons]))}, page ${JSON.stringify(shown)}: ${err}`,
-      );
-    }
-  };
 
   beforeAll(async () => {
     ensureDashboardBuilt();

@@ -146,7 +146,7 @@ describe('placeholder and cloned serial numbers: every camera its own id', () =>
       );
       const clones = cams.filter((c) => c.serial.endsWith('-CLONE'));
       expect(clones).toHaveLength(2);
-      const [first, second] = clones.sort((x, y) => (x.collidesWith ? 1 : -1));
+      const [first, second] = clones.sort((x) => (x.collidesWith ? 1 : -1));
       expect(first!.idBasis).toBe('serial');
       expect(second!.collidesWith).toBe(first!.cameraId);
       expect(second!.idBasis).toBe('mac');

@@ -1,4 +1,3 @@
-import type { AgentFrame, ServerFrame } from '@kuzet/protocol';
 import type { RunningServer } from '@kuzet/server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';

@@ -157,7 +157,7 @@ function SchoolRows({ rows, title, testid }: { rows: ComplianceSchoolRow[]; titl
 
 export function Verdict({ v }: { v?: ComplianceSchoolRow['compliance'] }) {
   const { t } = useTranslation();
-  if (!v || !v.covered) return <span className="bad">✕ {t('compliance.notCovered')}</span>;
+  if (!v?.covered) return <span className="bad">✕ {t('compliance.notCovered')}</span>;
   return v.compliant ? (
     <span className="ok">✓ {t('compliance.ok')}</span>
   ) : (

@@ -86,7 +86,7 @@ export function adminRoutes(ctx: AppContext): Router {
       roles: 'admin',
       response: z.array(AgentInfo),
     }),
-    async (req, res) => {
+    async (_req, res) => {
       res.json(await ctx.agents.list());
     },
   );
@@ -121,7 +121,7 @@ export function adminRoutes(ctx: AppContext): Router {
     '/users',
     admin,
     validate({ method: 'get', path: '/users', summary: 'users', roles: 'admin', response: z.array(User) }),
-    async (req, res) => {
+    async (_req, res) => {
       res.json(await ctx.users.list());
     },
   );
