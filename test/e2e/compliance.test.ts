@@ -189,9 +189,10 @@ describe('compliance view in Chromium', () => {
     };
     expect((await api.call('PUT', '/requirements', lenient)).status).toBe(200);
     // the page is told of the new document: the profile it shows follows
-    await page.waitForSelector('.page.school p.small:has-text("Requirements: 15 recording days, 640×360, 5 fps")', {
-      timeout: 15_000,
-    });
+    await page.waitForSelector(
+      '[data-testid=school-compliance] p.small:has-text("Profile almaty-city: 15 recording days, 640×360 at 5 fps")',
+      { timeout: 15_000 },
+    );
     await page
       .waitForSelector('[data-testid=school-compliance][data-compliant="true"]', { timeout: 15_000 })
       .catch(async (err: Error) => {
