@@ -48,11 +48,11 @@ export class Api {
     await res.text();
     return res.status;
   }
-  // biome-ignore lint/suspicious/noExplicitAny: JSON answers of the API under test, checked by each assertion
   async call(
     method: string,
     path: string,
     body?: unknown,
+    // biome-ignore lint/suspicious/noExplicitAny: JSON answers of the API under test, checked by each assertion
   ): Promise<{ status: number; json: any; bytes?: Buffer; headers: Headers }> {
     const res = await fetch(`${this.base}/api/v1${path}`, {
       method,

@@ -166,7 +166,10 @@ export async function pdfReport(
           const u = unit(r.code, regionName(r, lang));
           u.days++;
           if (rf.compliant < rf.schools) u.daysNonCompliant++;
-          if (rf.observedMin) (u.availSum += (100 * rf.availableMin) / rf.observedMin), u.availN++;
+          if (rf.observedMin) {
+            u.availSum += (100 * rf.availableMin) / rf.observedMin;
+            u.availN++;
+          }
           for (const [k, n] of Object.entries({ ...rf.schoolReasons, ...rf.failing }))
             u.counts.set(k, (u.counts.get(k) ?? 0) + (n ?? 0));
         }
@@ -194,7 +197,10 @@ export async function pdfReport(
         const u = unit(s.id, lang === 'kk' ? s.nameKk : s.nameRu);
         u.days++;
         if (!v.compliant) u.daysNonCompliant++;
-        if (s.availablePct !== undefined) (u.availSum += s.availablePct), u.availN++;
+        if (s.availablePct !== undefined) {
+          u.availSum += s.availablePct;
+          u.availN++;
+        }
         count(u.counts, reasons);
       }
     }
