@@ -119,6 +119,8 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[2]!;
     await chain.sim.setFaults(cam.name, { offline: true });
     await expect.poll(offlinePixels, { timeout: 30_000, interval: 250 }).toBe(1);
+    // the schools in most trouble follow, saying how many of how many cameras
+    await page.locator('ol.worst li', { hasText: /[1-3] of 3 cameras in trouble \(\d/ }).waitFor({ timeout: 15_000 });
     await page.locator('[data-testid=camera-grid]').scrollIntoViewIfNeeded();
     const box = (await page.locator('[data-testid=camera-grid]').boundingBox())!;
     await page.mouse.move(box.x + 1, box.y + box.height / 2);

@@ -58,6 +58,7 @@ export const en = {
     gridHint: 'One dot per camera, grouped by region and school. Point at a dot for details; click to open.',
     worst: 'Schools in most trouble',
     trouble: '{{pct}} in trouble',
+    troubleOf: '{{n}} of {{total}} cameras in trouble ({{pct}})',
     noTrouble: 'No school in trouble.',
     districts: 'My districts',
     districtsHint: 'Share of cameras in trouble per district. Select a district for its schools.',

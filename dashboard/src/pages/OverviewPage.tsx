@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { api } from '../api/client.ts';
@@ -13,7 +13,8 @@ import { useGridModel } from '../hooks/grid.ts';
 import { useComplianceUpdates, useDeltas, useLive } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatNumber, formatPercent } from '../lib/format.ts';
-import { applyCounts, total, troubleShare, worstStatus } from '../lib/status.ts';
+import { applyCounts, total, trouble, troubleShare, worstStatus } from '../lib/status.ts';
+import { throttled } from '../lib/throttle.ts';
 
 const pct = (n: number, total: number) => (total ? Math.round((100 * n) / total) : 0);
 
@@ -47,14 +48,14 @@ function Overview() {
   // where the schools are: the registry's, changes rarely (the colours come from the grid)
   const mapRes = useResource(() => api.map(), [], 'static');
   const { grid: gridRes, model, version, worst: worstOf } = useGridModel();
-  const lastWorstReload = useRef(0);
+  // the schools in most trouble are read again after changes, at most every 5 s and once after the last of them (a
+  // camera back within 5 s of going offline left its school on the list)
+  const reloadWorst = useMemo(() => throttled(worst.reload, 5000), [worst.reload]);
+  useEffect(() => reloadWorst.cancel, [reloadWorst]);
   useDeltas((ds) => {
     regions.setData((rs) => rs && applyCounts(rs, ds, (r, d) => r.code === d.regionCode));
     districts.setData((xs) => xs && applyCounts(xs, ds, (x, d) => x.id === d.districtId));
-    if (Date.now() - lastWorstReload.current > 5000) {
-      lastWorstReload.current = Date.now();
-      worst.reload();
-    }
+    reloadWorst();
   });
   const schoolsTotal = regions.data?.reduce((a, r) => a + r.schools, 0) ?? 0;
   return (
@@ -129,8 +130,11 @@ function Overview() {
                         <Link to={`/schools/${s.id}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</Link>{' '}
                         {w && <StatusBadge status={w} />}{' '}
                         <span className="muted small">
-                          {t('overview.trouble', { pct: formatPercent(troubleShare(s.counts), lang) })} ·{' '}
-                          {formatNumber(total(s.counts), lang)}
+                          {t('overview.troubleOf', {
+                            n: formatNumber(trouble(s.counts), lang),
+                            total: formatNumber(total(s.counts), lang),
+                            pct: formatPercent(troubleShare(s.counts), lang),
+                          })}
                         </span>
                       </li>
                     );
