@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.ts';
 import { useResource } from '../hooks/resource.ts';
 import { Async } from './Async.tsx';
+import { regionName } from './RegionMap.tsx';
 import { RequiredZonesEditor } from './RequiredZonesEditor.tsx';
 
 const NUMBERS = [
@@ -181,8 +182,7 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
               {regions.data.map((r) => (
                 <tr key={r.code} data-region={r.code}>
                   <th scope="row">
-                    {lang.startsWith('kk') ? r.nameKk : lang.startsWith('ru') ? r.nameRu : r.nameEn}{' '}
-                    <span className="muted small">{r.code}</span>
+                    {regionName(r, lang)} <span className="muted small">{r.code}</span>
                   </th>
                   <td>
                     <select

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { type ArchiveQuery, api, exportUrl } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
+import { regionName } from '../components/RegionMap.tsx';
 import { DistrictOptions } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useResource } from '../hooks/resource.ts';
@@ -241,7 +242,7 @@ export function ArchivePage() {
                 .filter((r) => national || user.regions.includes(r.code as never))
                 .map((r) => (
                   <option key={r.code} value={r.code}>
-                    {i18n.language === 'kk' ? r.nameKk : i18n.language === 'en' ? (r.nameEn ?? r.nameRu) : r.nameRu}
+                    {regionName(r, i18n.language)}
                   </option>
                 ))}
             </select>
