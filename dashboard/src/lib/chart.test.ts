@@ -19,6 +19,14 @@ describe('camera chart points', () => {
     expect(chartPoints(ms, 'stream', 'fps', Date.parse(at(9))).map((p) => p.v)).toEqual([15, 15]);
   });
 
+  it("ends on the camera's current figure, which the series did not store while it rounded to the same", () => {
+    expect(chartPoints(ms, 'clock', 'driftSeconds', Date.parse(at(9)), -0.4).at(-1)).toEqual({
+      t: Date.parse(at(9)),
+      v: -0.4,
+    });
+    expect(chartPoints(ms, 'clock', 'driftSeconds', Date.parse(at(3)), -0.4).at(-1)?.v).toBe(-0.2);
+  });
+
   it('adds nothing when the last entry is the newest, or when there is none of the kind', () => {
     expect(chartPoints(ms, 'clock', 'driftSeconds', Date.parse(at(3)))).toHaveLength(2);
     expect(chartPoints(ms, 'clock', 'driftSeconds')).toHaveLength(2);

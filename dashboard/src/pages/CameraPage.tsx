@@ -117,7 +117,7 @@ export function CameraPage() {
       </section>
       <section className="panel">
         <h2>{t('camera.measurements')}</h2>
-        <Async r={measurements}>{(ms) => <Charts ms={ms} lang={lang} until={camera.data?.lastSeen} />}</Async>
+        <Async r={measurements}>{(ms) => <Charts ms={ms} lang={lang} camera={camera.data} />}</Async>
       </section>
       <section className="panel">
         <h2>{t('camera.history')}</h2>
@@ -141,16 +141,23 @@ export function CameraPage() {
 /**
  * The camera's measurements, each figure a step line. The series stores a change at once and a steady value only every
  * few hours, so its last entry is often hours old while the value still holds: the line goes on to when the camera
- * was last seen (`until`), not ending where the last stored entry is as if nothing was measured since.
+ * was last seen, not ending where the last stored entry is as if nothing was measured since, and ends on the figure
+ * the camera's card shows (see chartPoints).
  */
-function Charts({ ms, lang, until }: { ms: MeasurementEntry[]; lang: string; until?: string }) {
+function Charts({ ms, lang, camera }: { ms: MeasurementEntry[]; lang: string; camera?: CameraDetail }) {
   const { t } = useTranslation();
   if (!ms.length) return <p className="muted">{t('camera.noMeasurements')}</p>;
-  const end = until ? Date.parse(until) : undefined;
+  const end = camera?.lastSeen ? Date.parse(camera.lastSeen) : undefined;
+  const current = {
+    fps: camera?.fps,
+    height: camera?.height,
+    retainedDays: camera?.retainedDays,
+    driftSeconds: camera?.clockDriftSeconds,
+  };
   return (
     <div className="charts">
       {SERIES.map((s) => {
-        const data = chartPoints(ms, s.kind, s.key, end);
+        const data = chartPoints(ms, s.kind, s.key, end, current[s.key]);
         if (!data.length) return null;
         return (
           <figure key={s.key} className="chart">
