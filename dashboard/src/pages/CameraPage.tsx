@@ -159,6 +159,8 @@ function Charts({ ms, lang, camera }: { ms: MeasurementEntry[]; lang: string; ca
       {SERIES.map((s) => {
         const data = chartPoints(ms, s.kind, s.key, end, current[s.key]);
         if (!data.length) return null;
+        // a series over more than a day (it keeps three) names the day of each tick, not only its time
+        const days = data[data.length - 1]!.t - data[0]!.t > 20 * 3_600_000;
         return (
           <figure key={s.key} className="chart">
             <figcaption>{t(`camera.${s.key}`)}</figcaption>
@@ -170,10 +172,13 @@ function Charts({ ms, lang, camera }: { ms: MeasurementEntry[]; lang: string; ca
                   type="number"
                   scale="time"
                   domain={['dataMin', 'dataMax']}
-                  tickFormatter={(x: number) => formatTime(new Date(x).toISOString(), lang, false)}
+                  tickFormatter={(x: number) => formatTime(new Date(x).toISOString(), lang, days)}
                 />
-                <YAxis />
-                <Tooltip labelFormatter={(x) => formatTime(new Date(Number(x)).toISOString(), lang)} />
+                <YAxis tickFormatter={(v: number) => formatNumber(v, lang)} />
+                <Tooltip
+                  labelFormatter={(x) => formatTime(new Date(Number(x)).toISOString(), lang)}
+                  formatter={(v) => formatNumber(Number(v), lang)}
+                />
                 <Legend />
                 <Line
                   type="stepAfter"
