@@ -316,6 +316,10 @@ describe('compliance view in Chromium', () => {
       await page.goto(`${base}/archive?from=${yesterday}&to=${today}`);
       await page.waitForSelector('[data-testid=archive-days] tbody tr >> nth=1');
       expect(await page.textContent('h1')).toBe(words[lang][0]);
+      // days as the language writes them (Chromium has no Kazakh date patterns: kk showed 2026-12-05)
+      expect(await page.textContent('[data-testid=archive-days] tbody tr td time')).toMatch(
+        lang === 'en' ? /^\d\d\/\d\d\/\d{4}$/ : /^\d\d\.\d\d\.\d{4}$/,
+      );
       expect(await page.locator('[data-testid=archive-trend] polyline').count()).toBe(3);
       await page.click(`button:has-text("${words[lang][1]}")`);
       await page.waitForSelector(`[data-testid=archive-verification]:has-text("${words[lang][2]}")`);

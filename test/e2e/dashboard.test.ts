@@ -473,7 +473,20 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       await other.waitForFunction(() => document.querySelector('[data-testid=school-map]')?.getAttribute('data-drawn'));
       // a browser in kk-KZ or ru-RU gets the region's name in its language (not the English one)
       expect(await other.textContent('[data-testid=wall-region]')).toBe('Алматы');
+      // the clock as Kazakhstan writes dates (Chromium has no Kazakh date patterns: kk showed 2026-12-06 05:21:30)
+      expect(await other.textContent('.wall-clock')).toMatch(/^\d\d\.\d\d\.\d{4}, \d\d:\d\d:\d\d$/);
       await screenshot(other, `operator-wall-${locale.slice(0, 2)}`);
+      // on a phone: one column, never wider than the screen
+      await other.setViewportSize({ width: 390, height: 844 });
+      await other
+        .waitForFunction(() => document.documentElement.scrollWidth <= 390, undefined, { timeout: 5000 })
+        .catch(() => undefined);
+      expect(
+        await other.evaluate(() => document.documentElement.scrollWidth),
+        'the wall on a phone',
+      ).toBeLessThanOrEqual(390);
+      await screenshot(other, `operator-wall-phone-${locale.slice(0, 2)}`);
+      await other.setViewportSize({ width: 1920, height: 1080 });
       // the operator's screens in that language, to look at for cut text: the feed, the alert, the home
       await other.goto(`${base}/alerts`);
       await other.waitForSelector(`li[data-alert="${id}"]`);

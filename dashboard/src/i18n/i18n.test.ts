@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDecimal, formatTime, numberLocale } from '../lib/format.ts';
+import { dateLocale, formatDay, formatDecimal, formatTime, numberLocale } from '../lib/format.ts';
 import { en } from './en.ts';
 import { kk } from './kk.ts';
 import { ru } from './ru.ts';
@@ -27,6 +27,18 @@ describe('languages', () => {
     expect(formatTime('2026-11-23T10:00:00.000Z', 'en', false)).toBe('15:00:00');
     expect(formatTime('2026-11-23T20:30:00.000Z', 'ru')).toMatch(/24\.11\.2026.*01:30:00/);
     expect(formatTime(undefined, 'kk')).toBe('—');
+  });
+
+  it('writes Kazakh dates as 31.01.2026 even where the browser lacks Kazakh date patterns (never 2026-01-31)', () => {
+    // Chromium's ICU has no Kazakh date patterns: root's ISO-like "2026-01-31" → ru-KZ, whose numeric dates are Kazakh's
+    expect(dateLocale('kk', () => '2026-01-31')).toBe('ru-KZ');
+    expect(dateLocale('kk', () => '31.01.2026')).toBe('kk-KZ');
+    expect(dateLocale('ru', () => '2026-01-31')).toBe('ru-RU');
+    expect(formatDay('2026-12-31', 'kk')).toBe('31.12.2026');
+    expect(formatDay('2026-12-31', 'ru')).toBe('31.12.2026');
+    expect(formatDay('2026-12-31', 'en')).toBe('31/12/2026');
+    expect(formatDay('2026-12-31', 'kk', true)).toBe('31.12');
+    expect(formatTime('2026-11-23T20:30:00.000Z', 'kk')).toMatch(/^24\.11\.2026.*01:30:00$/);
   });
 
   it("writes numbers with Kazakh separators even where the browser lacks Kazakh's (7 500, 30,5; never 7,500)", () => {

@@ -8,7 +8,7 @@ function fmt(lang: string, withDate: boolean) {
   const key = `${lang}|${withDate}`;
   let f = cache.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(localeOf(lang), {
+    f = new Intl.DateTimeFormat(dateLocale(lang), {
       timeZone: TIME_ZONE,
       ...(withDate ? { year: 'numeric', month: '2-digit', day: '2-digit' } : {}),
       hour: '2-digit',
@@ -19,6 +19,36 @@ function fmt(lang: string, withDate: boolean) {
     cache.set(key, f);
   }
   return f;
+}
+
+/**
+ * The locale dates are written in. Kazakh writes 24.11.2026 (CLDR), but a browser whose ICU data lacks Kazakh date
+ * patterns (Chromium's, seen on the wall screen: "2026-12-06 05:21:30") falls back to the root's ISO-like form. Such a
+ * browser gets Russian as written in Kazakhstan (ru-KZ), whose numeric dates and 24-hour times are Kazakh's.
+ */
+export function dateLocale(
+  lang: string,
+  probe = (l: string) =>
+    new Intl.DateTimeFormat(l, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(2026, 0, 31)),
+): string {
+  const locale = localeOf(lang);
+  if (!locale.startsWith('kk')) return locale;
+  return probe(locale).includes('31.01.2026') ? locale : 'ru-KZ';
+}
+
+/**
+ * A calendar day ("2026-12-31", a day in Asia/Almaty) as the language writes it: 31.12.2026 (kk, ru), 31/12/2026 (en); `short`
+ * without the year (31.12, 31/12: a chart's axis).
+ */
+export function formatDay(day: string, lang: string, short = false): string {
+  const d = new Date(`${day}T12:00:00+05:00`);
+  if (Number.isNaN(d.getTime())) return day;
+  return new Intl.DateTimeFormat(dateLocale(lang), {
+    timeZone: TIME_ZONE,
+    ...(short ? {} : { year: 'numeric' }),
+    month: '2-digit',
+    day: '2-digit',
+  }).format(d);
 }
 
 export function formatTime(iso: string | undefined | null, lang: string, withDate = true): string {

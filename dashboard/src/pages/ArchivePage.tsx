@@ -8,7 +8,7 @@ import { regionName } from '../components/RegionMap.tsx';
 import { DistrictOptions } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useResource } from '../hooks/resource.ts';
-import { formatNumber } from '../lib/format.ts';
+import { formatDay, formatNumber, formatTime } from '../lib/format.ts';
 
 type Day = ArchiveSeries['days'][number];
 
@@ -32,7 +32,7 @@ function seriesOf(d: Day) {
 
 /** Compliance over time as lines (0–100 %), each labelled in the legend with its last value. */
 function Trend({ days }: { days: Day[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const W = 720;
   const H = 180;
   const x = (i: number) => 40 + (days.length > 1 ? (i * (W - 60)) / (days.length - 1) : (W - 60) / 2);
@@ -57,7 +57,7 @@ function Trend({ days }: { days: Day[] }) {
         {days.map((d, i) =>
           i % Math.max(1, Math.ceil(days.length / 8)) === 0 ? (
             <text key={d.day} x={x(i)} y={H - 8} textAnchor="middle" className="axis">
-              {d.day.slice(5)}
+              {formatDay(d.day, i18n.language, true)}
             </text>
           ) : null,
         )}
@@ -95,7 +95,7 @@ function Verification({ v, onVerified }: { v?: ArchiveVerification; onVerified: 
   const { t, i18n } = useTranslation();
   const user = useUser();
   const [busy, setBusy] = useState(false);
-  const at = v ? new Date(v.checkedAt).toLocaleString(i18n.language, { timeZone: ALMATY }) : '';
+  const at = v ? formatTime(v.checkedAt, i18n.language) : '';
   return (
     <p className={`verification ${v ? (v.ok ? 'ok' : 'bad') : 'muted'}`} data-testid="archive-verification">
       {!v
@@ -153,7 +153,7 @@ function DaysTable({ days }: { days: Day[] }) {
           return (
             <tr key={d.day} className={v && !v.compliant ? 'row-bad' : undefined}>
               <td className="nowrap">
-                {d.day}
+                <time dateTime={d.day}>{formatDay(d.day, lang)}</time>
                 {d.revised && (
                   <span className="muted small" title={t('archive.revised')}>
                     {' '}

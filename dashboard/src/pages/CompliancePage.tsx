@@ -6,7 +6,7 @@ import { api } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
 import { useComplianceUpdates, useRequirementsUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
-import { formatNumber } from '../lib/format.ts';
+import { formatDay, formatNumber } from '../lib/format.ts';
 
 const pct = (n: number, total: number) => (total ? Math.round((100 * n) / total) : 0);
 
@@ -32,7 +32,7 @@ function Deadline({ day }: { day?: string }) {
   const left = Math.ceil((Date.parse(`${day}T00:00:00+05:00`) - Date.now()) / 86_400_000);
   return (
     <span className={left < 0 ? 'bad' : left < 90 ? 'warn' : ''}>
-      {new Date(`${day}T00:00:00+05:00`).toLocaleDateString(i18n.language, { timeZone: 'Asia/Almaty' })}
+      {formatDay(day, i18n.language)}
       {' · '}
       {left < 0 ? t('compliance.overdue', { n: -left }) : t('compliance.daysLeft', { n: left })}
     </span>
