@@ -320,6 +320,10 @@ describe('compliance view in Chromium', () => {
       expect(await page.textContent('[data-testid=archive-days] tbody tr td time')).toMatch(
         lang === 'en' ? /^\d\d\/\d\d\/\d{4}$/ : /^\d\d\.\d\d\.\d{4}$/,
       );
+      // and percentages too (kk and ru: "33,3 %"; it was "33.3%" in every language)
+      expect(await page.textContent('[data-testid=archive-days] tbody tr td:nth-child(3)')).toMatch(
+        lang === 'en' ? /^\d+(\.\d)?%$/ : /^\d+(,\d)?\s%$/,
+      );
       expect(await page.locator('[data-testid=archive-trend] polyline').count()).toBe(3);
       await page.click(`button:has-text("${words[lang][1]}")`);
       await page.waitForSelector(`[data-testid=archive-verification]:has-text("${words[lang][2]}")`);

@@ -102,7 +102,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(f.schools).toBe(3);
     await page.waitForFunction(
       (want) => document.querySelector('[data-testid=compliance-card]')?.parentElement?.textContent?.includes(want),
-      `Covered: ${Math.round((100 * f.covered) / f.schools)}%`,
+      `Covered: ${Math.round((1000 * f.covered) / f.schools) / 10}%`,
     );
     await screenshot(page, 'admin-overview');
     // the grid follows live changes (its cameras' ids come after the first draw): a camera taken offline in the

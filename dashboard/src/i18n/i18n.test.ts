@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dateLocale, formatDay, formatDecimal, formatTime, numberLocale } from '../lib/format.ts';
+import { dateLocale, formatDay, formatDecimal, formatShare, formatTime, numberLocale } from '../lib/format.ts';
 import { en } from './en.ts';
 import { kk } from './kk.ts';
 import { ru } from './ru.ts';
@@ -49,5 +49,12 @@ describe('languages', () => {
     expect(formatDecimal(30.5, 'kk')).toMatch(/^30,5$/);
     expect(formatDecimal(30, 'ru')).toBe('30,0');
     expect(formatDecimal(30, 'en')).toBe('30.0');
+    expect(formatShare(1, 3, 'en')).toBe('33.3%');
+    expect(formatShare(1, 3, 'ru')).toMatch(/^33,3\s%$/);
+    expect(formatShare(0, 0, 'kk')).toBe('—');
+    expect(formatShare(3, 7500, 'en')).toBe('< 0.1%');
+    expect(formatShare(7499, 7500, 'en')).toBe('> 99.9%');
+    expect(formatShare(7500, 7500, 'en')).toBe('100%');
+    expect(formatShare(0, 7500, 'en')).toBe('0%');
   });
 });

@@ -81,8 +81,21 @@ function numberFormat(lang: string, kind: string, options: Intl.NumberFormatOpti
   return f;
 }
 
+/**
+ * A share (0–1) as a percentage in the language's form (66,7 % in kk and ru, 66.7% in en), never rounded to a whole
+ * that is not so: 3 of 7,500 is "< 0,1 %", not "0 %", and 7,499 of 7,500 "> 99,9 %", not the "100 %" the programme
+ * asks of every akimat.
+ */
 export function formatPercent(share: number, lang: string): string {
-  return numberFormat(lang, 'percent', { style: 'percent', maximumFractionDigits: 1 }).format(share);
+  const f = numberFormat(lang, 'percent', { style: 'percent', maximumFractionDigits: 1 });
+  if (share > 0 && share < 0.0005) return `< ${f.format(0.001)}`;
+  if (share < 1 && share >= 0.9995) return `> ${f.format(0.999)}`;
+  return f.format(share);
+}
+
+/** n of total as a percentage (see formatPercent); '—' when total is 0. */
+export function formatShare(n: number, total: number, lang: string): string {
+  return total ? formatPercent(n / total, lang) : '—';
 }
 
 export function formatNumber(n: number, lang: string): string {

@@ -8,13 +8,15 @@ import { regionName } from '../components/RegionMap.tsx';
 import { DistrictOptions } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useResource } from '../hooks/resource.ts';
-import { formatDay, formatNumber, formatTime } from '../lib/format.ts';
+import { formatDay, formatNumber, formatPercent, formatTime } from '../lib/format.ts';
 
 type Day = ArchiveSeries['days'][number];
 
 const ALMATY = 'Asia/Almaty';
 const dayIn = (t: number) => new Date(t).toLocaleDateString('en-CA', { timeZone: ALMATY });
-const pct = (n: number, total: number) => (total ? Math.round((1000 * n) / total) / 10 : undefined);
+const pct = (n: number, total: number) => (total ? (100 * n) / total : undefined);
+/** a percentage of the series (0–100) as the language writes it */
+const percent = (v: number | undefined, lang: string) => (v === undefined ? '—' : formatPercent(v / 100, lang));
 
 /** the three series of a day (percent of the scope's schools, and availability); a school's from its own verdict */
 function seriesOf(d: Day) {
@@ -50,7 +52,7 @@ function Trend({ days }: { days: Day[] }) {
           <g key={v}>
             <line x1={40} x2={W - 20} y1={y(v)} y2={y(v)} className="grid-line" />
             <text x={34} y={y(v) + 4} textAnchor="end" className="axis">
-              {v}%
+              {formatPercent(v / 100, i18n.language)}
             </text>
           </g>
         ))}
@@ -83,7 +85,8 @@ function Trend({ days }: { days: Day[] }) {
       <figcaption className="legend">
         {lines.map((l) => (
           <span key={l.key}>
-            <span className={`swatch ${l.cls}`} aria-hidden="true" /> {l.label}: {pts.at(-1)?.[l.key] ?? '—'}%
+            <span className={`swatch ${l.cls}`} aria-hidden="true" /> {l.label}:{' '}
+            {percent(pts.at(-1)?.[l.key], i18n.language)}
           </span>
         ))}
       </figcaption>
@@ -162,17 +165,23 @@ function DaysTable({ days }: { days: Day[] }) {
                 )}
               </td>
               {!school && <td className="num">{formatNumber(f?.schools ?? 0, lang)}</td>}
-              <td className="num">{v ? (v.covered ? '✓' : '✕') : `${s.covered ?? '—'}%`}</td>
+              <td className="num">{v ? (v.covered ? '✓' : '✕') : percent(s.covered, lang)}</td>
               <td className="num">
-                {v ? (v.compliant ? '✓' : '✕') : `${s.compliant ?? '—'}%`}
+                {v ? (v.compliant ? '✓' : '✕') : percent(s.compliant, lang)}
                 {!v && change ? (
-                  <span className={`small ${change > 0 ? 'ok' : 'bad'}`}> ({change > 0 ? `+${change}` : change})</span>
+                  <span className={`small ${change > 0 ? 'ok' : 'bad'}`}>
+                    {' '}
+                    ({change > 0 ? '+' : ''}
+                    {formatNumber(change, lang)})
+                  </span>
                 ) : null}
               </td>
               <td className="num">
-                {v ? `${v.cameras.compliant} / ${v.cameras.present}` : `${f?.camerasCompliant} / ${f?.cameras}`}
+                {v
+                  ? `${formatNumber(v.cameras.compliant, lang)} / ${formatNumber(v.cameras.present, lang)}`
+                  : `${formatNumber(f?.camerasCompliant ?? 0, lang)} / ${formatNumber(f?.cameras ?? 0, lang)}`}
               </td>
-              <td className="num">{s.availability === undefined ? '—' : `${s.availability}%`}</td>
+              <td className="num">{percent(s.availability, lang)}</td>
               {school && (
                 <td>
                   {v && !v.compliant

@@ -6,7 +6,7 @@ import { api } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
 import { useComplianceUpdates, useRequirementsUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
-import { formatDay, formatNumber } from '../lib/format.ts';
+import { formatDay, formatNumber, formatShare } from '../lib/format.ts';
 
 const pct = (n: number, total: number) => (total ? Math.round((100 * n) / total) : 0);
 
@@ -46,11 +46,11 @@ function Progress({ f }: { f: ComplianceFigures }) {
   const bar = (label: string, n: number, cls: string) => (
     <div className="progress-row">
       <span className="progress-label">{label}</span>
-      <span className="progress" role="img" aria-label={`${label}: ${pct(n, f.schools)}%`}>
+      <span className="progress" role="img" aria-label={`${label}: ${formatShare(n, f.schools, lang)}`}>
         <span className={`progress-fill ${cls}`} style={{ width: `${pct(n, f.schools)}%` }} />
       </span>
       <span className="progress-value">
-        {pct(n, f.schools)}% ·{' '}
+        {formatShare(n, f.schools, lang)} ·{' '}
         {t('compliance.share', { n: formatNumber(n, lang), total: formatNumber(f.schools, lang) })}
       </span>
     </div>
@@ -264,8 +264,8 @@ export function CompliancePage() {
                             <Link to={`/compliance?${q}`}>{name(u)}</Link>
                           </td>
                           <td>{formatNumber(u.figures.schools, lang)}</td>
-                          <td>{pct(u.figures.covered, u.figures.schools)}%</td>
-                          <td>{pct(u.figures.compliant, u.figures.schools)}%</td>
+                          <td>{formatShare(u.figures.covered, u.figures.schools, lang)}</td>
+                          <td>{formatShare(u.figures.compliant, u.figures.schools, lang)}</td>
                           {REQUIREMENTS.map((req) => (
                             <td key={req}>
                               <RequirementCell f={u.figures} req={req} />

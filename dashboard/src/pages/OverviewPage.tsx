@@ -12,11 +12,9 @@ import { useUser } from '../hooks/auth.tsx';
 import { useGridModel } from '../hooks/grid.ts';
 import { useComplianceUpdates, useDeltas, useLive } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
-import { formatNumber, formatPercent } from '../lib/format.ts';
+import { formatNumber, formatPercent, formatShare } from '../lib/format.ts';
 import { applyCounts, total, trouble, troubleShare, worstStatus } from '../lib/status.ts';
 import { throttled } from '../lib/throttle.ts';
-
-const pct = (n: number, total: number) => (total ? Math.round((100 * n) / total) : 0);
 
 export function OverviewPage() {
   const user = useUser();
@@ -83,13 +81,16 @@ function Overview() {
               <Link to="/compliance">{t('compliance.title')}</Link>
             </h2>
             <p className="big" data-testid="compliance-card">
-              {compliance.data ? `${pct(compliance.data.figures.compliant, compliance.data.figures.schools)}%` : '…'}
+              {compliance.data
+                ? formatShare(compliance.data.figures.compliant, compliance.data.figures.schools, lang)
+                : '…'}
             </p>
             {compliance.data && (
               <p className="small muted">
-                {t('compliance.covered')}: {pct(compliance.data.figures.covered, compliance.data.figures.schools)}% ·{' '}
+                {t('compliance.covered')}:{' '}
+                {formatShare(compliance.data.figures.covered, compliance.data.figures.schools, lang)} ·{' '}
                 {t('compliance.withCamera')}:{' '}
-                {pct(compliance.data.figures.withCompliantCamera, compliance.data.figures.schools)}%
+                {formatShare(compliance.data.figures.withCompliantCamera, compliance.data.figures.schools, lang)}
               </p>
             )}
           </div>

@@ -57,4 +57,23 @@ describe('the PDF report', () => {
     const missing = words.filter((w) => !txt.includes(w));
     expect(missing).toEqual([]);
   });
+
+  it.each([
+    ['kk', /01\.12\.2026 — 02\.12\.2026/, /03\.12\.2026,? 05:00 \(UTC\+5\)/, /7\s500/, /< 0,1/, /99,9/],
+    ['ru', /01\.12\.2026 — 02\.12\.2026/, /03\.12\.2026,? 05:00 \(UTC\+5\)/, /7\s500/, /< 0,1/, /99,9/],
+    ['en', /01\/12\/2026 — 02\/12\/2026/, /03\/12\/2026,? 05:00 \(UTC\+5\)/, /7,500/, /< 0\.1/, /99\.9/],
+  ] as [Lang, ...RegExp[]][])(
+    "writes days, times and figures as the reader's language does, in UTC+5 (%s)",
+    async (lang, ...want) => {
+      const r = report(lang);
+      r.days[0] = { ...r.days[0]!, schools: 7500, covered: 3, availablePct: 99.94 };
+      const chunks: Buffer[] = [];
+      await renderPdf(r, '/usr/share/fonts/truetype/dejavu', (b) => chunks.push(b));
+      const txt = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.concat(chunks) }).toString();
+      for (const w of want) expect(txt).toMatch(w);
+      // 99.94 % available is not "100"; 3 of 7,500 covered is not "0"
+      expect(txt).not.toMatch(/(^|\s)100(\s|$)/m);
+      expect(txt).not.toMatch(/2026-12-0/);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
-import { type Lang, text } from './report-text.ts';
+import { type Lang, reportFormat, text } from './report-text.ts';
 
 /** What a PDF report shows: prepared from the archive on the event loop (I/O), laid out in a thread (CPU). */
 export interface PdfReport {
@@ -36,8 +36,6 @@ export interface PdfReport {
   unitKind: 'region' | 'district' | 'school' | 'none';
 }
 
-const pct = (n: number, of: number) => (of ? `${Math.round((1000 * n) / of) / 10}` : '—');
-
 /**
  * Lays a report out as a PDF: the Kuzet header (no state emblem), the period and scope, the archive's verification,
  * a table of days and a table of the units below, with Cyrillic (DejaVu, from Debian's fonts-dejavu-core).
@@ -45,6 +43,7 @@ const pct = (n: number, of: number) => (of ? `${Math.round((1000 * n) / of) / 10
  */
 export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) => void): Promise<void> {
   const t = text(r.lang);
+  const f = reportFormat(r.lang);
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 48, bottom: 48, left: 40, right: 40 },
@@ -78,14 +77,12 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
   doc.font('bold').fontSize(16).text(`${t.title}: ${r.scopeName}`, left, doc.y, { width });
   doc.moveDown(0.3);
   doc.font('body').fontSize(9).fillColor('#333333');
-  doc.text(`${t.period}: ${r.from} — ${r.to}`);
-  doc.text(`${t.generated}: ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC · ${r.generatedBy}`);
+  doc.text(`${t.period}: ${f.day(r.from)} — ${f.day(r.to)}`);
+  doc.text(`${t.generated}: ${f.time(r.generatedAt)} · ${r.generatedBy}`);
   if (r.verification)
     doc
       .fillColor(r.verification.ok ? '#1b6e2a' : '#b3261e')
-      .text(
-        `${r.verification.ok ? t.verified : t.notVerified}: ${r.verification.checkedAt.slice(0, 16).replace('T', ' ')} UTC`,
-      );
+      .text(`${r.verification.ok ? t.verified : t.notVerified}: ${f.time(r.verification.checkedAt)}`);
   doc.fillColor('#000000').moveDown(0.8);
 
   const table = (cols: { title: string; w: number; align?: 'left' | 'right'; flex?: boolean }[], rows: string[][]) => {
@@ -149,12 +146,12 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
       { title: t.reasons, w: 30, flex: true },
     ],
     r.days.map((d) => [
-      d.revised ? `${d.day} *` : d.day,
-      String(d.schools),
-      pct(d.covered, d.schools),
-      pct(d.compliant, d.schools),
-      `${d.camerasCompliant} / ${d.cameras}`,
-      d.availablePct === undefined ? '—' : String(d.availablePct),
+      d.revised ? `${f.day(d.day)} *` : f.day(d.day),
+      f.number(d.schools),
+      f.share(d.covered, d.schools),
+      f.share(d.compliant, d.schools),
+      `${f.number(d.camerasCompliant)} / ${f.number(d.cameras)}`,
+      f.pct(d.availablePct),
       d.reasons ?? '',
     ]),
   );
@@ -177,8 +174,8 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
       r.units.map((u) => [
         u.label,
         u.name,
-        `${u.daysNonCompliant} / ${u.days}`,
-        u.availablePct === undefined ? '—' : String(u.availablePct),
+        `${f.number(u.daysNonCompliant)} / ${f.number(u.days)}`,
+        f.pct(u.availablePct),
         u.reasons,
       ]),
     );

@@ -125,6 +125,40 @@ export function text(lang: Lang): Record<keyof (typeof T)['en'], string> {
   return T[lang];
 }
 
+const LOCALE: Record<Lang, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
+
+/**
+ * Figures, days and times of a printed report as the reader's language writes them (the server's ICU is full: Kazakh
+ * has its own patterns here): 7 500 and 33,3 in kk and ru, 7,500 and 33.3 in en; days as 01.12.2026 (01/12/2026);
+ * times in Kazakhstan's one zone, UTC+5, as every screen shows them. A percentage is never rounded to a whole that
+ * is not so: 3 of 7,500 is "< 0,1", 7,499 of 7,500 "> 99,9" (the dashboard's rule, lib/format.ts).
+ */
+export function reportFormat(lang: Lang) {
+  const locale = LOCALE[lang];
+  const number = new Intl.NumberFormat(locale);
+  const one = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  const date = { timeZone: 'Asia/Almaty', year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+  const day = new Intl.DateTimeFormat(locale, date);
+  const time = new Intl.DateTimeFormat(locale, { ...date, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const percent = (share: number) =>
+    share > 0 && share < 0.0005
+      ? `< ${one.format(0.1)}`
+      : share < 1 && share >= 0.9995
+        ? `> ${one.format(99.9)}`
+        : one.format(share * 100);
+  return {
+    number: (n: number) => number.format(n),
+    /** n of `of` as a percentage, without the sign (the column's title has it); '—' when `of` is 0 */
+    share: (n: number, of: number) => (of ? percent(n / of) : '—'),
+    /** a percentage already made (0–100) */
+    pct: (v: number | undefined) => (v === undefined ? '—' : percent(v / 100)),
+    /** a calendar day, "2026-12-01" */
+    day: (d: string) => day.format(new Date(`${d}T12:00:00+05:00`)),
+    /** an instant, in UTC+5 */
+    time: (iso: string) => `${time.format(new Date(iso))} (UTC+5)`,
+  };
+}
+
 export function reasonText(code: string, lang: Lang): string {
   return REASONS[code]?.[lang] ?? code;
 }
