@@ -278,8 +278,14 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
       writeFileSync(file, res.bytes!);
       const txt = (await run('pdftotext', ['-layout', file, '-'])).stdout;
       for (const w of words[lang]) expect(txt).toContain(w);
-      for (const d of days) expect(txt).toContain(d);
-      expect(txt).toContain(`${days[3]} *`); // the revised day, marked
+      // days as the language writes them: 30.11.2026 (kk, ru), 30/11/2026 (en)
+      const written = (d: string) =>
+        d
+          .split('-')
+          .reverse()
+          .join(lang === 'en' ? '/' : '.');
+      for (const d of days) expect(txt).toContain(written(d));
+      expect(txt).toContain(`${written(days[3]!)} *`); // the revised day, marked
       await run('pdftoppm', [
         '-png',
         '-r',
