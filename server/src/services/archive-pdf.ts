@@ -133,7 +133,7 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
     doc.moveDown(1);
   };
 
-  doc.font('bold').fontSize(11).text(t.day);
+  doc.font('bold').fontSize(11).text(t.days);
   doc.moveDown(0.3);
   table(
     [
@@ -161,7 +161,8 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
   }
   if (r.unitKind !== 'none' && r.units.length) {
     const unitTitle = r.unitKind === 'region' ? t.region : r.unitKind === 'district' ? t.district : t.school;
-    doc.font('bold').fontSize(11).text(unitTitle, left);
+    const unitsTitle = r.unitKind === 'region' ? t.regions : r.unitKind === 'district' ? t.districts : t.schools;
+    doc.font('bold').fontSize(11).text(unitsTitle, left);
     doc.moveDown(0.3);
     table(
       [
