@@ -46,6 +46,9 @@ const regionName = (r: Region, lang: Lang) =>
 /**
  * The CSV export: UTF-8 with a byte order mark (Excel then reads Kazakh and Russian right), a header row in the
  * user's language, one row per school per day. Yields chunks of text; the caller streams them.
+ * In kk and ru the fields are separated by ';' and decimals written with a comma, as Excel reads and writes them
+ * where Windows is set to Kazakh or Russian (its list separator is ';' there: a comma-separated file opens with each
+ * row in one cell); in en by ',' with a decimal point. Days stay ISO (2026-12-05), which Excel reads as dates in both.
  */
 export async function* csvExport(
   archive: ArchiveService,
@@ -58,6 +61,8 @@ export async function* csvExport(
   zoneName: (id: string) => string,
 ): AsyncGenerator<string> {
   const t = text(lang);
+  const sep = lang === 'en' ? ',' : ';';
+  const decimal = (n: number | undefined) => (n === undefined || lang === 'en' ? n : String(n).replace('.', ','));
   const header = [
     t.day,
     t.region,
@@ -74,7 +79,7 @@ export async function* csvExport(
     t.zonesMissing,
     t.chain,
   ];
-  yield `\ufeff${header.map(csvField).join(',')}\r\n`;
+  yield `\ufeff${header.map(csvField).join(sep)}\r\n`;
   let chunk = '';
   for await (const row of schoolDays(archive, scope, from, to)) {
     const s = row.school;
@@ -92,7 +97,7 @@ export async function* csvExport(
       v.cameras.present,
       v.cameras.required,
       v.cameras.compliant,
-      s.availablePct,
+      decimal(s.availablePct),
       v.zones
         .filter((z) => !z.ok)
         .map((z) => zoneName(z.zone))
@@ -100,7 +105,7 @@ export async function* csvExport(
       row.revised ? `${row.n} (${t.revised})` : row.n,
     ]
       .map(csvField)
-      .join(',')}\r\n`;
+      .join(sep)}\r\n`;
     if (chunk.length > 64 * 1024) {
       yield chunk;
       chunk = '';

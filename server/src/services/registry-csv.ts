@@ -1,7 +1,25 @@
 import { KZ_REGIONS, NATIONAL_DEFAULT_PROFILE, Registry, School } from '@kuzet/protocol';
 
 /** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. */
-export function parseCsv(text: string): string[][] {
+/**
+ * The field separator of a CSV: the one its header line uses more, outside quotes. Excel writes ';' where the list
+ * separator is one (Windows in Russian or Kazakh, as in Kazakhstan's offices), ',' elsewhere.
+ */
+export function csvSeparator(text: string): ',' | ';' {
+  let commas = 0;
+  let semicolons = 0;
+  let quoted = false;
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) break;
+    else if (!quoted && c === ',') commas++;
+    else if (!quoted && c === ';') semicolons++;
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
+/** Rows of a CSV (RFC 4180: quoted fields, doubled quotes, CRLF or LF), its separator found by `csvSeparator`. */
+export function parseCsv(text: string, sep: ',' | ';' = csvSeparator(text)): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -15,7 +33,7 @@ export function parseCsv(text: string): string[][] {
       } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
+    else if (c === sep) {
       row.push(field);
       field = '';
     } else if (c === '\n' || c === '\r') {
@@ -84,8 +102,9 @@ export function importRegistryCsv(text: string): { registry?: Registry; errors: 
       nameKk: get('name_kk'),
       nameRu: get('name_ru'),
       address: get('address'),
-      lat: Number(get('lat')),
-      lon: Number(get('lon')),
+      // Excel where ';' separates writes a decimal comma: 43,2567
+      lat: Number(get('lat').replace(',', '.')),
+      lon: Number(get('lon').replace(',', '.')),
       agents: get('agents').split(/\s+/).filter(Boolean),
       profile: get('profile') || NATIONAL_DEFAULT_PROFILE.name,
       ...(get('bin') ? { bin: get('bin') } : {}),
@@ -170,8 +189,9 @@ export function registryFromCsv(text: string): Registry {
       nameKk: get('name_kk'),
       nameRu: get('name_ru'),
       address: get('address'),
-      lat: Number(get('lat')),
-      lon: Number(get('lon')),
+      // Excel where ';' separates writes a decimal comma: 43,2567
+      lat: Number(get('lat').replace(',', '.')),
+      lon: Number(get('lon').replace(',', '.')),
       agents: get('agents').split(/\s+/).filter(Boolean),
       profile: get('profile') || NATIONAL_DEFAULT_PROFILE.name,
     };
