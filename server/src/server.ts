@@ -230,10 +230,11 @@ export async function startServer(
         log.info({ version: r.doc.version, source: r.source }, 'requirement profiles');
         if (!cfg.KUZET_REGISTRY) return;
         const text = readFileSync(cfg.KUZET_REGISTRY, 'utf8');
-        const counts = await registry.import(
+        const { moved, agentsMoved, ...counts } = await registry.import(
           cfg.KUZET_REGISTRY.endsWith('.csv') ? registryFromCsv(text) : JSON.parse(text),
         );
-        log.info(counts, 'registry imported');
+        await integrity.moveSchools(moved, agentsMoved);
+        log.info({ ...counts, moved: moved.length }, 'registry imported');
       },
       admin: async () => {
         if ((await users.count()) > 0 || !cfg.KUZET_ADMIN_PASSWORD) return;

@@ -23,7 +23,13 @@ export function registryImportRoutes(ctx: AppContext): Router {
       summary: 'import (or update) the school registry: CSV (text/csv) or JSON; all or nothing, every bad row listed',
       roles: 'admin',
       body: z.unknown(),
-      response: z.object({ regions: z.int(), districts: z.int(), schools: z.int() }),
+      response: z.object({
+        regions: z.int(),
+        districts: z.int(),
+        schools: z.int(),
+        /** schools put in another district or region; their roll-ups followed them */
+        moved: z.int(),
+      }),
     }),
     async (req, res) => {
       let registry: Registry | undefined;
@@ -46,14 +52,15 @@ export function registryImportRoutes(ctx: AppContext): Router {
           error: `the registry was not imported: ${errors.length} problem(s)`,
           problems: errors.slice(0, 1000).map((e) => (e.line ? `line ${e.line}: ${e.reason}` : e.reason)),
         });
-      const counts = await ctx.registry.import(registry);
+      const { moved, agentsMoved, ...counts } = await ctx.registry.import(registry);
+      await ctx.integrity.moveSchools(moved, agentsMoved);
       await ctx.audit.record({
         ...actor(req),
         action: 'registry_imported',
-        detail: `${counts.schools} schools, ${counts.districts} districts`,
+        detail: `${counts.schools} schools, ${counts.districts} districts${moved.length ? `, ${moved.length} moved` : ''}`,
       });
       void ctx.compliance.evaluateAll().catch((err) => ctx.log?.error({ err }, 'evaluating compliance failed'));
-      res.json(counts);
+      res.json({ ...counts, moved: moved.length });
     },
   );
   return r;

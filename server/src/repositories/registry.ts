@@ -2,6 +2,20 @@ import { type District, type Region, Registry, type RequirementProfile, type Sch
 import type { Redis } from 'ioredis';
 import type { Keys } from './redis.ts';
 
+/** Where a school is: its district and region. */
+export interface SchoolPlace {
+  id: string;
+  districtId: string;
+  regionCode: string;
+}
+
+/** A school the registry put in another district or region. */
+export interface SchoolMove {
+  id: string;
+  from: SchoolPlace;
+  to: SchoolPlace;
+}
+
 /** Regions → districts → schools, their agents and requirement profiles, kept in Redis hashes and sets. */
 export class RegistryRepository {
   constructor(
@@ -9,15 +23,52 @@ export class RegistryRepository {
     private readonly keys: Keys,
   ) {}
 
-  /** Imports (or updates) a registry; validated as a whole first, written in one transaction. Returns counts. */
-  async import(raw: unknown): Promise<{ regions: number; districts: number; schools: number }> {
+  /**
+   * Imports (or updates) a registry; validated as a whole first, written in one transaction. Returns counts, the
+   * schools it moved to another district or region (taken out of their old lists here; their roll-ups are moved by
+   * IntegrityService.moveSchools), and the agents whose placement changed (their school moved, or they now belong
+   * to another school): their open links still carry the old one.
+   */
+  async import(raw: unknown): Promise<{
+    regions: number;
+    districts: number;
+    schools: number;
+    moved: SchoolMove[];
+    agentsMoved: string[];
+  }> {
     const reg = Registry.parse(raw);
     const k = this.keys;
+    // what the store holds now of these schools and agents (a reimport of the whole country: 7,500 + agents reads)
+    const before = this.redis.pipeline();
+    for (const s of reg.schools) before.hget(k.school(s.id), 'json');
+    for (const s of reg.schools) for (const a of s.agents) before.hget(k.agent(a), 'schoolId');
+    const got = ((await before.exec()) ?? []).map(([, v]) => v as string | null);
+    const moved: SchoolMove[] = [];
+    const agentsMoved = new Set<string>();
+    let i = reg.schools.length;
+    reg.schools.forEach((s, j) => {
+      const old = got[j] ? (JSON.parse(got[j]!) as School) : undefined;
+      const move = old && (old.districtId !== s.districtId || old.regionCode !== s.regionCode);
+      if (move)
+        moved.push({
+          id: s.id,
+          from: { id: s.id, districtId: old.districtId, regionCode: old.regionCode },
+          to: { id: s.id, districtId: s.districtId, regionCode: s.regionCode },
+        });
+      for (const a of s.agents) {
+        const was = got[i++];
+        if (move || (was && was !== s.id)) agentsMoved.add(a);
+      }
+    });
     // one transaction: a file is applied whole or not at all
     const p = this.redis.multi();
     for (const r of reg.regions) p.hset(k.regions(), r.code, JSON.stringify(r));
     for (const d of reg.districts) p.hset(k.districts(), d.id, JSON.stringify(d));
     for (const pr of reg.profiles) p.hset(k.profiles(), pr.name, JSON.stringify(pr));
+    for (const m of moved) {
+      p.srem(k.districtSchools(m.from.districtId), m.id);
+      p.srem(k.regionSchools(m.from.regionCode), m.id);
+    }
     for (const s of reg.schools) {
       p.hset(k.school(s.id), { json: JSON.stringify(s) });
       p.sadd(k.schools(), s.id);
@@ -26,7 +77,13 @@ export class RegistryRepository {
       for (const a of s.agents) p.hset(k.agent(a), { schoolId: s.id });
     }
     await p.exec();
-    return { regions: reg.regions.length, districts: reg.districts.length, schools: reg.schools.length };
+    return {
+      regions: reg.regions.length,
+      districts: reg.districts.length,
+      schools: reg.schools.length,
+      moved,
+      agentsMoved: [...agentsMoved],
+    };
   }
 
   async regions(): Promise<Region[]> {

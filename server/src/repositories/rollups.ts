@@ -2,6 +2,7 @@ import { STATUS_CODE } from '@kuzet/protocol';
 import type { Redis, Result } from 'ioredis';
 import { TROUBLE_LUA } from './camera-ops.ts';
 import type { Keys } from './redis.ts';
+import type { SchoolMove, SchoolPlace } from './registry.ts';
 
 const CODES = Object.entries(STATUS_CODE)
   .map(([s, c]) => `${s}=${c}`)
@@ -112,11 +113,52 @@ trouble(KEYS[3], ARGV[2], KEYS[12], KEYS[13])
 return h[1]
 `;
 
+/**
+ * Moves a school's roll-ups with it to another district or region (the registry moved it): its counts by status and
+ * counted reasons leave the old district and region and join the new ones, its cameras' grid entries and its place
+ * in the trouble ranking go to the new region, and its cameras carry the new placement. Atomic, so no transition of
+ * its cameras falls in between. Returns the number of its cameras.
+ * KEYS: count school, old district, old region, new district, new region; the same five of counted reasons;
+ *       old grid, new grid, old region's trouble, new region's trouble, country's trouble, school cams
+ * ARGV: schoolId, camera key prefix, new districtId, new regionCode
+ */
+const MOVE_SCHOOL = `${TROUBLE_LUA}
+for _, first in ipairs({1, 6}) do
+  local h = redis.call('HGETALL', KEYS[first])
+  for j = 1, #h, 2 do
+    local n = tonumber(h[j + 1]) or 0
+    if n ~= 0 then
+      redis.call('HINCRBY', KEYS[first + 1], h[j], -n)
+      redis.call('HINCRBY', KEYS[first + 2], h[j], -n)
+      redis.call('HINCRBY', KEYS[first + 3], h[j], n)
+      redis.call('HINCRBY', KEYS[first + 4], h[j], n)
+    end
+  end
+end
+local cams = redis.call('SMEMBERS', KEYS[16])
+for _, id in ipairs(cams) do
+  if KEYS[11] ~= KEYS[12] then
+    local v = redis.call('HGET', KEYS[11], id)
+    if v then
+      redis.call('HDEL', KEYS[11], id)
+      redis.call('HSET', KEYS[12], id, v)
+    end
+  end
+  if redis.call('HGET', ARGV[2] .. id, 'schoolId') == ARGV[1] then
+    redis.call('HSET', ARGV[2] .. id, 'districtId', ARGV[3], 'regionCode', ARGV[4])
+  end
+end
+if KEYS[13] ~= KEYS[14] then redis.call('ZREM', KEYS[13], ARGV[1]) end
+trouble(KEYS[1], ARGV[1], KEYS[14], KEYS[15])
+return #cams
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     kuzetRepairSchool(...args: (string | number)[]): Result<(string | number)[], Context>;
     kuzetSumLevel(numKeys: number, ...args: string[]): Result<(string | number)[], Context>;
     kuzetRelease(...args: string[]): Result<string | null, Context>;
+    kuzetMoveSchool(...args: string[]): Result<number, Context>;
   }
 }
 
@@ -127,11 +169,7 @@ export interface Drift {
   difference: number;
 }
 
-export interface SchoolPlace {
-  id: string;
-  districtId: string;
-  regionCode: string;
-}
+export type { SchoolPlace } from './registry.ts';
 
 /** Roll-up integrity: recompute and repair (never trusted blindly), and release a camera from its school. */
 export class RollupRepository {
@@ -142,6 +180,7 @@ export class RollupRepository {
     redis.defineCommand('kuzetRepairSchool', { numberOfKeys: 12, lua: REPAIR_SCHOOL });
     redis.defineCommand('kuzetSumLevel', { lua: SUM_LEVEL });
     redis.defineCommand('kuzetRelease', { numberOfKeys: 13, lua: RELEASE });
+    redis.defineCommand('kuzetMoveSchool', { numberOfKeys: 16, lua: MOVE_SCHOOL });
   }
 
   private levelKeys(s: SchoolPlace): string[] {
@@ -190,6 +229,32 @@ export class RollupRepository {
         out.push({ scope, kind, field: String(r[i]), difference: Number(r[i + 1]) });
     }
     return out;
+  }
+
+  /** Moves a school's roll-ups, grid entries and ranking to its new district and region (see MOVE_SCHOOL). */
+  async moveSchool(m: SchoolMove): Promise<number> {
+    const k = this.keys;
+    const scopes = [
+      `school:${m.id}`,
+      `district:${m.from.districtId}`,
+      `region:${m.from.regionCode}`,
+      `district:${m.to.districtId}`,
+      `region:${m.to.regionCode}`,
+    ];
+    return this.redis.kuzetMoveSchool(
+      ...scopes.map((x) => k.counts(x)),
+      ...scopes.map((x) => k.reasonCounts(x)),
+      k.grid(m.from.regionCode),
+      k.grid(m.to.regionCode),
+      k.trouble(`region:${m.from.regionCode}`),
+      k.trouble(`region:${m.to.regionCode}`),
+      k.trouble('country'),
+      k.schoolCams(m.id),
+      m.id,
+      k.cam(''),
+      m.to.districtId,
+      m.to.regionCode,
+    );
   }
 
   /** Takes a camera out of its school (see RELEASE); false when it is not that school's. */

@@ -13,6 +13,8 @@ import type { Redis } from 'ioredis';
 export type ControlMessage =
   | { kind: 'token_revoked'; agentId: string; tokenHash: string }
   | { kind: 'resync_agents'; reason: string }
+  /** the registry moved these agents' schools (or them to another school): their links reconnect to learn where */
+  | { kind: 'agents_moved'; agentIds: string[] }
   /** grid entries changed behind the deltas' back (a camera released, a repair): reload (one region or all) */
   | { kind: 'grid_changed'; regionCode?: string }
   /** the requirement document has a new version: reload it, tell the agents */

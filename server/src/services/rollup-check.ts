@@ -33,6 +33,9 @@ export async function verifyRollups(
       byRegion.set(s.regionCode, [...(byRegion.get(s.regionCode) ?? []), `school:${s.id}`]);
     }
   }
+  // a district or region left without schools (the registry moved them away) sums to nothing, not to what it had
+  for (const d of await registry.districts()) if (!byDistrict.has(d.id)) byDistrict.set(d.id, []);
+  for (const r of await registry.regions()) if (!byRegion.has(r.code)) byRegion.set(r.code, []);
   for (const [d, parts] of byDistrict) drift.push(...(await rollups.sumLevel(`district:${d}`, parts)));
   for (const [r, parts] of byRegion) drift.push(...(await rollups.sumLevel(`region:${r}`, parts)));
   drift.push(

@@ -74,6 +74,9 @@ export class AgentLinkServer {
       if (m.kind === 'token_revoked') {
         const ws = this.sockets.get(m.agentId);
         if (ws && this.tokenOf.get(ws) === m.tokenHash) this.revoked(ws, m.agentId);
+      } else if (m.kind === 'agents_moved') {
+        // the placement a link stores under is read when it connects: a link of a moved school reconnects
+        for (const id of m.agentIds) this.sockets.get(id)?.close(4004, 'school placement changed');
       } else if (m.kind === 'resync_agents') {
         for (const ws of this.sockets.values()) this.send(ws, { type: 'resync', reason: m.reason });
       } else if (m.kind === 'live_start' || m.kind === 'live_stop') {

@@ -1,0 +1,97 @@
+import type { RunningServer } from '@kuzet/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
+import { startRedis, waitFor } from '../helpers.ts';
+import { ADMIN_PASSWORD, Api, registryJson, testServer } from '../server-helpers.ts';
+
+const SCHOOL = 'KZ-75-01-0001';
+const camOf = (n: number) => `cam-${n.toString(16).padStart(16, '0')}`;
+
+/**
+ * The registry is reimported with a school in another district and region (as the 2022 reform moved districts into
+ * the new Abai, Jetisu and Ulytau regions): the school, its cameras' counts, their grid entries and its place in the
+ * trouble ranking go with it, the agent's open link (which stores under the placement it connected with) reconnects,
+ * and nothing is left behind in the old district or region.
+ */
+describe('a school the registry moves to another district and region', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let server: RunningServer;
+  let api: Api;
+  let agent: FakeAgent;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    ({ server } = await testServer(redis.url));
+    api = new Api(server.url);
+    expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
+    agent = await enrolFakeAgent(api, server.url, SCHOOL, 'agent-almaty-1');
+  });
+  afterAll(async () => {
+    agent?.ws.close();
+    await server?.close();
+    await redis?.stop();
+  });
+
+  const summary = async (region: string) =>
+    (await api.get(`/summary?region=${region}`)).json as Record<string, number | undefined>;
+  const district = async (region: string, id: string) =>
+    ((await api.get(`/districts?region=${region}`)).json as { id: string; counts: Record<string, number> }[]).find(
+      (d) => d.id === id,
+    )?.counts;
+  const schoolsOf = async (q: string) =>
+    ((await api.get(`/schools?${q}&limit=100`)).json as { items: { id: string }[] }).items.map((s) => s.id);
+  // the grid's ids come as one string of the ids' 16 hex digits each
+  const gridIds = async (region: string) =>
+    (((await api.get(`/grid/ids?region=${region}`)).json as { ids: string }).ids.match(/.{16}/g) ?? []).map(
+      (h) => `cam-${h}`,
+    );
+  const worst = async (region: string) =>
+    ((await api.get(`/worst-schools?region=${region}`)).json as { id: string }[]).map((s) => s.id);
+
+  it('takes its cameras, counts, grid and ranking along; its agent reconnects and reports into the new place', async () => {
+    await agent.batch([
+      { cam: camOf(1), status: 'online' },
+      { cam: camOf(2), status: 'online' },
+      { cam: camOf(3), status: 'online' },
+      { cam: camOf(4), status: 'offline', reasons: ['unreachable'] },
+    ]);
+    await waitFor(async () => ((await summary('KZ-75')).online === 3 ? true : undefined), 5000, 'counted');
+    expect((await district('KZ-75', 'KZ-75-01'))?.offline).toBe(1);
+    expect(await worst('KZ-75')).toContain(SCHOOL);
+    expect(await gridIds('KZ-75')).toContain(camOf(4));
+
+    const reg = registryJson();
+    reg.districts.push({ id: 'KZ-19-01', regionCode: 'KZ-19', nameRu: 'Район Алматинской области', nameKk: 'Аудан' });
+    const s = reg.schools.find((x: { id: string }) => x.id === SCHOOL);
+    s.districtId = 'KZ-19-01';
+    s.regionCode = 'KZ-19';
+    const res = await api.post('/registry', reg);
+    expect(res.status).toBe(200);
+    expect(res.json.moved).toBe(1);
+    // the agent's link stored under the old placement: it is closed, and reconnects
+    await waitFor(() => (agent.closed === 4004 ? true : undefined), 5000, 'the link closed for the move');
+
+    expect(await schoolsOf('region=KZ-75')).not.toContain(SCHOOL);
+    expect(await schoolsOf('district=KZ-75-01')).not.toContain(SCHOOL);
+    expect(await schoolsOf('region=KZ-19')).toContain(SCHOOL);
+    const zero = (c?: Record<string, number | undefined>) => ({ online: c?.online ?? 0, offline: c?.offline ?? 0 });
+    expect(zero(await summary('KZ-75'))).toEqual({ online: 0, offline: 0 });
+    expect(zero(await summary('KZ-19'))).toEqual({ online: 3, offline: 1 });
+    expect(zero(await district('KZ-75', 'KZ-75-01'))).toEqual({ online: 0, offline: 0 });
+    expect(zero(await district('KZ-19', 'KZ-19-01'))).toEqual({ online: 3, offline: 1 });
+    expect(await worst('KZ-75')).not.toContain(SCHOOL);
+    expect(await worst('KZ-19')).toContain(SCHOOL);
+    expect(await gridIds('KZ-75')).not.toContain(camOf(4));
+    expect(await gridIds('KZ-19')).toEqual(expect.arrayContaining([1, 2, 3, 4].map(camOf)));
+    // the move's bookkeeping was exact: verification finds nothing to repair
+    expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
+
+    // reconnected, the agent's next change lands in the new district and region, none in the old
+    await agent.connect();
+    await agent.batch([{ cam: camOf(1), status: 'offline', reasons: ['unreachable'] }]);
+    await waitFor(async () => ((await summary('KZ-19')).offline === 2 ? true : undefined), 5000, 'the change counted');
+    expect(zero(await summary('KZ-75'))).toEqual({ online: 0, offline: 0 });
+    expect(zero(await district('KZ-19', 'KZ-19-01'))).toEqual({ online: 2, offline: 2 });
+    expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
+  });
+});
