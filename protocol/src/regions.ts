@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Region } from './api.ts';
 
 /** The 20 first-level units of Kazakhstan since 2022 (17 regions + 3 cities of republican significance). */
@@ -48,3 +49,31 @@ export const NATIONAL_DEFAULT_PROFILE = {
   maxClockDriftSeconds: 30,
   maxGapMinutes: 10,
 };
+
+/** The columns of a schools CSV the registry import reads (an export of the national education database). */
+export const REGISTRY_CSV_COLUMNS = [
+  'school_id',
+  'region_code',
+  'district_id',
+  'district_name_ru',
+  'district_name_kk',
+  'name_kk',
+  'name_ru',
+  'address',
+  'lat',
+  'lon',
+  'agents',
+  'profile',
+] as const;
+/** columns a file may have besides: the school's BIN and its district's KATO code */
+export const REGISTRY_CSV_OPTIONAL = ['bin', 'district_kato'] as const;
+
+/** What a registry import applied: counts, and the schools it put in another district or region. */
+export const RegistryImportResult = z.object({
+  regions: z.int(),
+  districts: z.int(),
+  schools: z.int(),
+  /** schools put in another district or region; their roll-ups followed them */
+  moved: z.int(),
+});
+export type RegistryImportResult = z.infer<typeof RegistryImportResult>;

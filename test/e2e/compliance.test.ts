@@ -1,3 +1,4 @@
+import { REGISTRY_CSV_COLUMNS } from '@kuzet/protocol';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayBounds, dayOf } from '../../server/src/services/archive-day.ts';
@@ -274,6 +275,63 @@ describe('compliance view in Chromium', () => {
       { zone: 'canteen', minCameras: 2 },
     ]);
     await screenshot(page, 'requirements-editor-en');
+  });
+
+  it('admin: imports the school registry from a file saved by Excel; a bad file lists its problems, changes nothing', async () => {
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    const s = (await api.get(`/schools/${SCHOOL}`)).json;
+    const d = ((await api.get(`/districts?region=${s.regionCode}`)).json as Record<string, string>[]).find(
+      (x) => x.id === s.districtId,
+    )!;
+    // as Excel in Russian saves it: a byte order mark, ';' between fields, decimal commas
+    const row: Record<string, string> = {
+      school_id: s.id,
+      region_code: s.regionCode,
+      district_id: s.districtId,
+      district_name_ru: d.nameRu!,
+      district_name_kk: d.nameKk!,
+      name_kk: s.nameKk,
+      name_ru: s.nameRu,
+      address: s.address,
+      lat: String(s.lat).replace('.', ','),
+      lon: String(s.lon).replace('.', ','),
+      agents: s.agents.join(' '),
+      profile: s.profile ?? '',
+    };
+    const field = (v: string) => (/[;"\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+    const line = (r: Record<string, string>) => REGISTRY_CSV_COLUMNS.map((c) => field(r[c] ?? '')).join(';');
+    const good = `\uFEFF${REGISTRY_CSV_COLUMNS.join(';')}\r\n${line(row)}\r\n`;
+    const bad = `${good}${line({ ...row, school_id: 'KZ-75-01-0999', lat: 'north' })}\r\n`;
+    const file = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+    const refused = { en: 'Not imported: 1 problems', ru: 'Не загружено: ошибок — 1', kk: 'Жүктелмеді: қателер — 1' };
+    for (const [locale, lang] of [
+      ['ru-RU', 'ru'],
+      ['kk-KZ', 'kk'],
+      ['en-US', 'en'],
+    ] as const) {
+      const page = await as('admin', ADMIN_PASSWORD, locale);
+      await page.goto(`${base}/admin`);
+      const panel = page.locator('[data-testid=registry-import]');
+      await panel.locator('input[type=file]').setInputFiles(file('schools.csv', bad));
+      guard.expectRefusal(true); // the server's 400 is the answer this step wants
+      await panel.locator('button[type=submit]').click();
+      await panel.locator('[data-testid=registry-problems] li').first().waitFor();
+      guard.expectRefusal(false);
+      expect(await panel.locator('[role=alert]').textContent()).toContain(refused[lang]);
+      expect(await panel.locator('[data-testid=registry-problems]').textContent()).toMatch(
+        /^line 3: lat: "north" is not a number/,
+      );
+      await screenshot(page, `registry-import-refused-${lang}`);
+      if (lang !== 'en') continue;
+      // the file without its bad row: applied, the school as it was
+      await panel.locator('input[type=file]').setInputFiles(file('schools.csv', good));
+      await panel.locator('button[type=submit]').click();
+      expect(await panel.locator('[role=status]').textContent()).toBe('Imported: 1 schools in 1 districts.');
+      await screenshot(page, 'registry-import-en');
+    }
+    expect((await api.get('/schools/KZ-75-01-0999')).status).toBe(404);
+    expect((await api.get(`/schools/${SCHOOL}`)).json).toMatchObject({ lat: s.lat, lon: s.lon, nameRu: s.nameRu });
   });
 
   it("archive: the days of the country and a school, the chain verified, exports in the user's language", async () => {

@@ -19,6 +19,7 @@ import {
   MeasurementEntry,
   ReasonCounts,
   RegionSummary,
+  RegistryImportResult,
   RequirementProfile,
   RequirementsDoc,
   SchoolCompliance,
@@ -46,15 +47,25 @@ export function setUnauthorizedHandler(f: () => void) {
   onUnauthorized = f;
 }
 
-type Init = { method?: string; body?: unknown; signal?: AbortSignal };
+type Init = {
+  method?: string;
+  body?: unknown;
+  /** a body sent as it is, with its own content type (a file's text) */
+  raw?: { type: string; text: string };
+  signal?: AbortSignal;
+};
 
 /** The HTTP part of a REST call: the response when it is a success, else the server's error (401: back to login). */
 async function request(path: string, init: Init): Promise<Response> {
   const res = await fetch(`/api/v1${path}`, {
     method: init.method ?? 'GET',
     credentials: 'same-origin',
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    headers: init.raw
+      ? { 'content-type': init.raw.type }
+      : init.body === undefined
+        ? {}
+        : { 'content-type': 'application/json' },
+    body: init.raw ? init.raw.text : init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: init.signal,
   });
   if (res.ok) return res;
@@ -217,6 +228,12 @@ export const api = {
   requirements: () => call(RequirementsDoc, '/requirements'),
   archiveDays: (q: ArchiveQuery) => call(ArchiveSeries, `/archive/days?${archiveParams(q)}`),
   verifyArchive: () => call(ArchiveVerification, '/archive/verify', { method: 'POST', body: {} }),
+  /** the school registry from a file's text: a schools CSV or the JSON registry (all or nothing) */
+  importRegistry: (text: string, kind: 'csv' | 'json') =>
+    call(RegistryImportResult, '/registry', {
+      method: 'POST',
+      raw: { type: kind === 'csv' ? 'text/csv' : 'application/json', text },
+    }),
   saveRequirements: (doc: unknown) =>
     call(z.object({ version: z.number(), schools: z.number() }), '/requirements', { method: 'PUT', body: doc }),
 };

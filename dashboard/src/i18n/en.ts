@@ -374,6 +374,18 @@ export const en = {
     daysNonCompliant: 'Not compliant on {{n}} of {{total}} days',
     entry: 'entry {{n}}',
   },
+  registry: {
+    title: 'School registry',
+    hint: 'Add or update schools from an export of the national education database: a CSV in UTF-8 (fields separated by commas, or by semicolons as Excel saves it in Russian or Kazakh) or the JSON registry. A file is applied whole or not at all, and every bad row is listed with its line. Schools already registered are updated; a school now in another district or region moves there with its cameras.',
+    columns: 'Columns: {{columns}}; optional: {{optional}}.',
+    file: 'File',
+    submit: 'Import',
+    importing: 'Importing…',
+    done: 'Imported: {{schools}} schools in {{districts}} districts.',
+    moved: 'Moved to another district or region: {{n}}.',
+    refused: 'Not imported: {{n}} problems. Nothing was changed.',
+    more: '… and {{n}} more',
+  },
   admin: {
     queues: 'Job queues',
     queuesHint: 'Alert, link and notification jobs: waiting, failed (with their errors), retried',

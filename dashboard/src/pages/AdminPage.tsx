@@ -3,11 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
+import { RegistryImport } from '../components/RegistryImport.tsx';
 import { RequirementsEditor } from '../components/RequirementsEditor.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
 
-/** Agents and their links, enrolment codes, users (admin only; the server enforces it too). */
+/** Requirements, the school registry, agents and their links, enrolment codes, users (admin only; the server enforces it too). */
 export function AdminPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -61,6 +62,7 @@ export function AdminPage() {
         <span className="muted">{t('admin.queuesHint')}</span>
       </p>
       <RequirementsEditor />
+      <RegistryImport />
       <section className="panel">
         <h2>{t('admin.agents')}</h2>
         <Async r={agents}>

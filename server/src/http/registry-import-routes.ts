@@ -1,4 +1,4 @@
-import { Registry } from '@kuzet/protocol';
+import { Registry, RegistryImportResult } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { importRegistryCsv, type RowError } from '../services/registry-csv.ts';
@@ -23,13 +23,7 @@ export function registryImportRoutes(ctx: AppContext): Router {
       summary: 'import (or update) the school registry: CSV (text/csv) or JSON; all or nothing, every bad row listed',
       roles: 'admin',
       body: z.unknown(),
-      response: z.object({
-        regions: z.int(),
-        districts: z.int(),
-        schools: z.int(),
-        /** schools put in another district or region; their roll-ups followed them */
-        moved: z.int(),
-      }),
+      response: RegistryImportResult,
     }),
     async (req, res) => {
       let registry: Registry | undefined;

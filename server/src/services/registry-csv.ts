@@ -1,6 +1,5 @@
-import { KZ_REGIONS, NATIONAL_DEFAULT_PROFILE, Registry, School } from '@kuzet/protocol';
+import { KZ_REGIONS, NATIONAL_DEFAULT_PROFILE, REGISTRY_CSV_COLUMNS, Registry, School } from '@kuzet/protocol';
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. */
 /**
  * The field separator of a CSV: the one its header line uses more, outside quotes. Excel writes ';' where the list
  * separator is one (Windows in Russian or Kazakh, as in Kazakhstan's offices), ',' elsewhere.
@@ -49,22 +48,8 @@ export function parseCsv(text: string, sep: ',' | ';' = csvSeparator(text)): str
   return rows;
 }
 
-export const CSV_COLUMNS = [
-  'school_id',
-  'region_code',
-  'district_id',
-  'district_name_ru',
-  'district_name_kk',
-  'name_kk',
-  'name_ru',
-  'address',
-  'lat',
-  'lon',
-  'agents',
-  'profile',
-] as const;
-/** columns a file may have besides: the school's BIN and its district's KATO code (an education database export) */
-export const OPTIONAL_COLUMNS = ['bin', 'district_kato'] as const;
+/** the columns a schools CSV must have (BIN and district KATO optional: REGISTRY_CSV_OPTIONAL) */
+export const CSV_COLUMNS = REGISTRY_CSV_COLUMNS;
 
 /** A problem of an imported file: the line it is on (1 is the header) and what is wrong. */
 export interface RowError {
@@ -109,10 +94,15 @@ export function importRegistryCsv(text: string): { registry?: Registry; errors: 
       profile: get('profile') || NATIONAL_DEFAULT_PROFILE.name,
       ...(get('bin') ? { bin: get('bin') } : {}),
     };
+    // a coordinate that is no number says so in words (the schema's own message is "expected number, received NaN")
+    const coords = (['lat', 'lon'] as const).filter((c) => !Number.isFinite(row[c]));
+    for (const c of coords)
+      errors.push({ line, reason: `${c}: "${get(c)}" is not a number (e.g. 43.2567 or 43,2567)` });
     const v = School.safeParse(row);
-    if (!v.success) {
-      for (const issue of v.error.issues)
-        errors.push({ line, reason: `${issue.path.join('.') || 'row'}: ${issue.message}` });
+    if (coords.length || !v.success) {
+      for (const issue of v.error?.issues ?? [])
+        if (!coords.includes(issue.path[0] as 'lat' | 'lon'))
+          errors.push({ line, reason: `${issue.path.join('.') || 'row'}: ${issue.message}` });
       continue;
     }
     if (!KZ_REGIONS.some((x) => x.code === row.regionCode))

@@ -1,0 +1,82 @@
+import { REGISTRY_CSV_COLUMNS, REGISTRY_CSV_OPTIONAL } from '@kuzet/protocol';
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api } from '../api/client.ts';
+import { formatNumber } from '../lib/format.ts';
+
+/** problems shown at most (the server lists up to 1,000; the first ones say what is wrong with the file) */
+const SHOWN = 50;
+
+/**
+ * The school registry from a file (admins): a schools CSV as the national education database exports it, or the
+ * JSON registry. The server applies it whole or not at all; a refusal lists every bad row with its line.
+ */
+export function RegistryImport() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [busy, setBusy] = useState(false);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string }>();
+  const [problems, setProblems] = useState<string[]>([]);
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const file = new FormData(e.currentTarget).get('file');
+    if (!(file instanceof File) || !file.size) return;
+    setBusy(true);
+    setMsg(undefined);
+    setProblems([]);
+    try {
+      const json = file.name.toLowerCase().endsWith('.json') || file.type === 'application/json';
+      const r = await api.importRegistry(await file.text(), json ? 'json' : 'csv');
+      const done = t('registry.done', {
+        schools: formatNumber(r.schools, lang),
+        districts: formatNumber(r.districts, lang),
+      });
+      setMsg({ ok: true, text: r.moved ? `${done} ${t('registry.moved', { n: formatNumber(r.moved, lang) })}` : done });
+    } catch (err) {
+      const listed = err instanceof ApiError ? err.problems : [];
+      setProblems(listed);
+      setMsg({
+        ok: false,
+        text: listed.length
+          ? t('registry.refused', { n: formatNumber(listed.length, lang) })
+          : t('admin.failed', { message: (err as Error).message }),
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="panel" data-testid="registry-import">
+      <h2>{t('registry.title')}</h2>
+      <p className="muted small">{t('registry.hint')}</p>
+      <p className="muted small">
+        {t('registry.columns', {
+          columns: REGISTRY_CSV_COLUMNS.join(', '),
+          optional: REGISTRY_CSV_OPTIONAL.join(', '),
+        })}
+      </p>
+      <form className="inline-form" onSubmit={submit}>
+        <label>
+          {t('registry.file')} <input type="file" name="file" accept=".csv,.json,text/csv,application/json" required />
+        </label>
+        <button type="submit" disabled={busy}>
+          {busy ? t('registry.importing') : t('registry.submit')}
+        </button>
+      </form>
+      {msg && (
+        <p role={msg.ok ? 'status' : 'alert'} className={msg.ok ? 'ok' : 'error'}>
+          {msg.text}
+        </p>
+      )}
+      {problems.length > 0 && (
+        <ul className="error small" data-testid="registry-problems">
+          {/* each problem names its line: the same text twice is the same problem */}
+          {[...new Set(problems.slice(0, SHOWN))].map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+          {problems.length > SHOWN && <li>{t('registry.more', { n: formatNumber(problems.length - SHOWN, lang) })}</li>}
+        </ul>
+      )}
+    </section>
+  );
+}
