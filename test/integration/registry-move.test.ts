@@ -59,6 +59,8 @@ describe('a school the registry moves to another district and region', () => {
     expect((await district('KZ-75', 'KZ-75-01'))?.offline).toBe(1);
     expect(await worst('KZ-75')).toContain(SCHOOL);
     expect(await gridIds('KZ-75')).toContain(camOf(4));
+    const figures = async (q: string) => (await api.get(`/compliance${q}`)).json.figures.schools as number;
+    await waitFor(async () => ((await figures('?region=KZ-75')) === 2 ? true : undefined), 10_000, 'verdicts stored');
 
     const reg = registryJson();
     reg.districts.push({ id: 'KZ-19-01', regionCode: 'KZ-19', nameRu: 'Район Алматинской области', nameKk: 'Аудан' });
@@ -83,6 +85,12 @@ describe('a school the registry moves to another district and region', () => {
     expect(await worst('KZ-19')).toContain(SCHOOL);
     expect(await gridIds('KZ-75')).not.toContain(camOf(4));
     expect(await gridIds('KZ-19')).toEqual(expect.arrayContaining([1, 2, 3, 4].map(camOf)));
+    // its compliance verdict counts where it is now
+    expect(await figures('?district=KZ-75-01')).toBe(1);
+    expect(await figures('?region=KZ-75')).toBe(1);
+    expect(await figures('?region=KZ-19')).toBe(1);
+    expect(await figures('?district=KZ-19-01')).toBe(1);
+    expect(await figures('')).toBe(3);
     // the move's bookkeeping was exact: verification finds nothing to repair
     expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
 

@@ -117,9 +117,11 @@ return h[1]
  * Moves a school's roll-ups with it to another district or region (the registry moved it): its counts by status and
  * counted reasons leave the old district and region and join the new ones, its cameras' grid entries and its place
  * in the trouble ranking go to the new region, and its cameras carry the new placement. Atomic, so no transition of
- * its cameras falls in between. Returns the number of its cameras.
+ * its cameras falls in between; what its compliance verdict adds to the figures of a district and a region moves too.
+ * Returns the number of its cameras.
  * KEYS: count school, old district, old region, new district, new region; the same five of counted reasons;
- *       old grid, new grid, old region's trouble, new region's trouble, country's trouble, school cams
+ *       old grid, new grid, old region's trouble, new region's trouble, country's trouble, school cams;
+ *       the school's verdict, compliance figures of the old district, old region, new district, new region
  * ARGV: schoolId, camera key prefix, new districtId, new regionCode
  */
 const MOVE_SCHOOL = `${TROUBLE_LUA}
@@ -150,6 +152,15 @@ for _, id in ipairs(cams) do
 end
 if KEYS[13] ~= KEYS[14] then redis.call('ZREM', KEYS[13], ARGV[1]) end
 trouble(KEYS[1], ARGV[1], KEYS[14], KEYS[15])
+for k, v in string.gmatch(redis.call('HGET', KEYS[17], 'contrib') or '', '([^=,]+)=(-?%d+)') do
+  local n = tonumber(v)
+  if n ~= 0 then
+    redis.call('HINCRBY', KEYS[18], k, -n)
+    redis.call('HINCRBY', KEYS[19], k, -n)
+    redis.call('HINCRBY', KEYS[20], k, n)
+    redis.call('HINCRBY', KEYS[21], k, n)
+  end
+end
 return #cams
 `;
 
@@ -180,7 +191,7 @@ export class RollupRepository {
     redis.defineCommand('kuzetRepairSchool', { numberOfKeys: 12, lua: REPAIR_SCHOOL });
     redis.defineCommand('kuzetSumLevel', { lua: SUM_LEVEL });
     redis.defineCommand('kuzetRelease', { numberOfKeys: 13, lua: RELEASE });
-    redis.defineCommand('kuzetMoveSchool', { numberOfKeys: 16, lua: MOVE_SCHOOL });
+    redis.defineCommand('kuzetMoveSchool', { numberOfKeys: 21, lua: MOVE_SCHOOL });
   }
 
   private levelKeys(s: SchoolPlace): string[] {
@@ -250,6 +261,8 @@ export class RollupRepository {
       k.trouble(`region:${m.to.regionCode}`),
       k.trouble('country'),
       k.schoolCams(m.id),
+      k.compliance(m.id),
+      ...scopes.slice(1).map((x) => k.complianceFigures(x)),
       m.id,
       k.cam(''),
       m.to.districtId,
