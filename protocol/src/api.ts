@@ -172,6 +172,7 @@ export const AuditAction = z.enum([
   'requirements_changed',
   'camera_placed',
   'registry_imported',
+  'school_removed',
   'archive_verified',
   'archive_rejudged',
   'export',

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunningServer } from '@kuzet/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
@@ -21,7 +24,13 @@ describe('a school the registry moves to another district and region', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    ({ server } = await testServer(redis.url));
+    // offline cameras' alerts open within a second (removing the school resolves them)
+    const alerting = join(mkdtempSync(join(tmpdir(), 'kuzet-move-')), 'alerting.json');
+    writeFileSync(
+      alerting,
+      JSON.stringify({ rules: { camera_offline: { openAfterSeconds: 1, resolveAfterSeconds: 1 } } }),
+    );
+    ({ server } = await testServer(redis.url, undefined, { KUZET_ALERTING: alerting }));
     api = new Api(server.url);
     expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
     agent = await enrolFakeAgent(api, server.url, SCHOOL, 'agent-almaty-1');
@@ -101,5 +110,49 @@ describe('a school the registry moves to another district and region', () => {
     expect(zero(await summary('KZ-75'))).toEqual({ online: 0, offline: 0 });
     expect(zero(await district('KZ-19', 'KZ-19-01'))).toEqual({ online: 2, offline: 2 });
     expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
+  });
+
+  it('removes a closed school with what the centre holds of it, once its agent is revoked and no user belongs to it', async () => {
+    expect(
+      (
+        await api.post('/users', {
+          username: 'guard-1',
+          password: 'guard-password-1',
+          role: 'school',
+          regions: [],
+          schoolId: SCHOOL,
+        })
+      ).status,
+    ).toBe(200);
+    const refused = await api.call('DELETE', `/schools/${SCHOOL}`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.problems).toEqual([
+      'agent agent-almaty-1 is enrolled for this school: revoke it first',
+      'user guard-1 belongs to this school: delete it first',
+    ]);
+    expect((await api.get(`/schools/${SCHOOL}`)).status).toBe(200); // nothing removed
+    expect((await api.post('/agents/agent-almaty-1/revoke')).status).toBe(200);
+    expect((await api.call('DELETE', '/users/guard-1')).status).toBe(200);
+    const before = (await api.get('/compliance')).json.figures.schools as number;
+    const alertsOf = async () =>
+      ((await api.get('/alerts')).json as { schoolId: string }[]).filter((a) => a.schoolId === SCHOOL).length;
+    const open = await waitFor(async () => ((await alertsOf()) >= 2 ? alertsOf() : undefined), 10_000, 'alerts open');
+    const res = await api.call('DELETE', `/schools/${SCHOOL}`);
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ cameras: 4, alertsResolved: open });
+    expect((await api.get(`/schools/${SCHOOL}`)).status).toBe(404);
+    expect((await api.get(`/cameras/${camOf(1)}`)).status).toBe(404);
+    expect(await schoolsOf('region=KZ-19')).not.toContain(SCHOOL);
+    const zero = (c?: Record<string, number | undefined>) => ({ online: c?.online ?? 0, offline: c?.offline ?? 0 });
+    expect(zero(await summary('KZ-19'))).toEqual({ online: 0, offline: 0 });
+    expect(zero((await api.get('/summary')).json)).toEqual({ online: 0, offline: 0 });
+    expect(await gridIds('KZ-19')).toEqual([]);
+    expect(await worst('KZ-19')).toEqual([]);
+    expect((await api.get('/compliance')).json.figures.schools).toBe(before - 1);
+    expect((await api.get('/compliance?region=KZ-19')).json.figures.schools).toBe(0);
+    expect(await alertsOf()).toBe(0);
+    expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
+    const audit = (await api.get('/audit?limit=20')).json as { action: string; detail?: string }[];
+    expect(audit.find((a) => a.action === 'school_removed')?.detail).toMatch(/^KZ-75-01-0001 /);
   });
 });

@@ -2,6 +2,7 @@ import { Registry, RegistryImportResult } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { importRegistryCsv, type RowError } from '../services/registry-csv.ts';
+import { defineSchoolRemoval, removalBlockers, removeSchool } from '../services/school-removal.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
@@ -55,6 +56,38 @@ export function registryImportRoutes(ctx: AppContext): Router {
       });
       void ctx.compliance.evaluateAll().catch((err) => ctx.log?.error({ err }, 'evaluating compliance failed'));
       res.json({ ...counts, moved: moved.length });
+    },
+  );
+
+  defineSchoolRemoval(ctx.redis);
+  r.delete(
+    '/schools/:id',
+    requireRole('admin'),
+    validate({
+      method: 'delete',
+      path: '/schools/:id',
+      summary:
+        'remove a school from the registry (closed or merged), with its cameras and counts; the archive keeps its ' +
+        'past days. Refused (409, every reason listed) while an agent of it is enrolled or a user belongs to it',
+      roles: 'admin',
+      params: z.object({ id: z.string().min(1).max(64) }),
+      response: z.object({ cameras: z.int(), alertsResolved: z.int() }),
+    }),
+    async (req, res) => {
+      const id = (res.locals.params as { id: string }).id;
+      const school = await ctx.registry.school(id);
+      if (!school) return void res.status(404).json({ error: 'no such school' });
+      const blockers = await removalBlockers(ctx, id);
+      if (blockers.length)
+        return void res.status(409).json({ error: 'the school was not removed', problems: blockers });
+      const done = await removeSchool(ctx, school);
+      await ctx.audit.record({
+        ...actor(req),
+        action: 'school_removed',
+        detail: `${id} (${school.nameRu}), ${done.cameras} cameras`,
+      });
+      void ctx.compliance.evaluateAll().catch((err) => ctx.log?.error({ err }, 'evaluating compliance failed'));
+      res.json(done);
     },
   );
   return r;

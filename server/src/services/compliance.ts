@@ -26,11 +26,13 @@ import type { DeltaBus } from './bus.ts';
  * Stores a school's verdict and moves the figures of its district, region and country by the difference of what it
  * adds (atomic: figures never drift). A covered, non-compliant school enters the pending set (from when) that the
  * compliance alert is raised from; a compliant or uncovered one leaves it.
- * KEYS: verdict, figures district/region/country, pending
+ * A school no longer in the registry (removed while it was being judged) gets no verdict.
+ * KEYS: verdict, figures district/region/country, pending, the school
  * ARGV: verdict JSON, summary JSON, contribution ("k=v,…"), schoolId, pending since (ms) or '' (not pending)
  * → 1 when the summary changed
  */
 const STORE_VERDICT = `
+if redis.call('EXISTS', KEYS[6]) == 0 then return 0 end
 local before, after = {}, {}
 for k, v in string.gmatch(redis.call('HGET', KEYS[1], 'contrib') or '', '([^=,]+)=(-?%d+)') do before[k] = tonumber(v) end
 for k, v in string.gmatch(ARGV[3], '([^=,]+)=(-?%d+)') do after[k] = tonumber(v) end
@@ -138,7 +140,7 @@ export class ComplianceService {
     private readonly bus: DeltaBus,
     private readonly log?: Logger,
   ) {
-    redis.defineCommand('kuzetStoreVerdict', { numberOfKeys: 5, lua: STORE_VERDICT });
+    redis.defineCommand('kuzetStoreVerdict', { numberOfKeys: 6, lua: STORE_VERDICT });
   }
 
   async reload(): Promise<RequirementsDoc> {
@@ -381,6 +383,7 @@ export class ComplianceService {
           this.keys.complianceFigures(`region:${school.regionCode}`),
           this.keys.complianceFigures('country'),
           this.keys.compliancePending(),
+          this.keys.school(school.id),
           JSON.stringify(verdict),
           JSON.stringify(summaryOf(verdict)),
           contrib,
