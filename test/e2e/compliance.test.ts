@@ -401,4 +401,43 @@ describe('compliance view in Chromium', () => {
     expect(await page.locator('button:has-text("Проверить сейчас")').count()).toBe(0);
     await screenshot(page, 'archive-school-ru');
   });
+
+  it('admin: removes a closed school on its page; one with an enrolled agent is refused with the reason', async () => {
+    const kk = await as('admin', ADMIN_PASSWORD, 'kk-KZ');
+    await kk.goto(`${base}/schools/${SCHOOL}`);
+    await kk.click('[data-testid=school-removal-start]');
+    await kk.waitForSelector('[data-testid=school-removal-confirm]');
+    expect(await kk.locator('[data-testid=school-removal] [role=alert]').textContent()).toContain('жойылсын ба?');
+    await screenshot(kk, 'school-removal-confirm-kk');
+    guard.expectRefusal(true); // the server's 409 is the answer this step wants
+    await kk.click('[data-testid=school-removal-confirm]');
+    await kk.waitForSelector('[data-testid=school-removal-problems] li');
+    guard.expectRefusal(false);
+    expect(await kk.locator('[data-testid=school-removal] p.error').textContent()).toBe('Алынбады, себебі:');
+    // every reason, each on its line: the agent, then the school's users (the archive test above made one)
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    const staff = ((await api.get('/users')).json as { username: string; schoolId?: string }[])
+      .filter((u) => u.schoolId === SCHOOL)
+      .map((u) => `user ${u.username} belongs to this school: delete it first`);
+    expect(await kk.locator('[data-testid=school-removal-problems] li').allTextContents()).toEqual([
+      'agent agent-almaty-1 is enrolled for this school: revoke it first',
+      ...staff,
+    ]);
+    await screenshot(kk, 'school-removal-refused-kk');
+    // a school nobody enrolled an agent for (closed before it had cameras): gone, and the page goes to the schools
+    const other = 'KZ-75-01-0002';
+    const ru = await as('admin', ADMIN_PASSWORD, 'ru-RU');
+    await ru.goto(`${base}/schools/${other}`);
+    await ru.click('[data-testid=school-removal-start]');
+    await ru.click('[data-testid=school-removal-confirm]');
+    await ru.waitForURL('**/schools');
+    expect((await api.get(`/schools/${other}`)).status).toBe(404);
+    expect((await api.get(`/schools/${SCHOOL}`)).status).toBe(200);
+    // nobody but an administrator is offered it
+    const op = await as('op75', 'operator-password');
+    await op.goto(`${base}/schools/${SCHOOL}`);
+    await op.waitForSelector('[data-testid=school-compliance]');
+    expect(await op.locator('[data-testid=school-removal]').count()).toBe(0);
+  });
 });

@@ -228,6 +228,11 @@ export const api = {
   requirements: () => call(RequirementsDoc, '/requirements'),
   archiveDays: (q: ArchiveQuery) => call(ArchiveSeries, `/archive/days?${archiveParams(q)}`),
   verifyArchive: () => call(ArchiveVerification, '/archive/verify', { method: 'POST', body: {} }),
+  /** a closed school out of the registry (admins); refused with every reason while an agent or user is of it */
+  removeSchool: (id: string) =>
+    call(z.object({ cameras: z.number(), alertsResolved: z.number() }), `/schools/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+    }),
   /** the school registry from a file's text: a schools CSV or the JSON registry (all or nothing) */
   importRegistry: (text: string, kind: 'csv' | 'json') =>
     call(RegistryImportResult, '/registry', {

@@ -374,6 +374,16 @@ export const en = {
     daysNonCompliant: 'Not compliant on {{n}} of {{total}} days',
     entry: 'entry {{n}}',
   },
+  schoolRemoval: {
+    title: 'Remove from the registry',
+    hint: 'For a school that closed or merged: it leaves the registry with its cameras, counts and history. The compliance archive keeps the days it was judged. Its agents must be revoked and its users deleted first.',
+    button: 'Remove this school…',
+    confirm: 'Remove {{name}} and everything the centre holds of it?',
+    confirmButton: 'Remove',
+    cancel: 'Cancel',
+    blocked: 'Not removed, because:',
+    refused: 'Not removed: {{message}}',
+  },
   registry: {
     title: 'School registry',
     hint: 'Add or update schools from an export of the national education database: a CSV in UTF-8 (fields separated by commas, or by semicolons as Excel saves it in Russian or Kazakh) or the JSON registry. A file is applied whole or not at all, and every bad row is listed with its line. Schools already registered are updated; a school now in another district or region moves there with its cameras.',

@@ -7,6 +7,7 @@ import { Async } from '../components/Async.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
 import { retentionText } from '../components/Mark.tsx';
 import { SchoolCompliance } from '../components/SchoolCompliance.tsx';
+import { SchoolRemoval } from '../components/SchoolRemoval.tsx';
 import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useComplianceUpdates, useDeltas, useRequirementsUpdates } from '../hooks/live.tsx';
@@ -152,6 +153,9 @@ export function SchoolPage() {
           )}
         </Async>
       </section>
+      {user.role === 'admin' && school.data && (
+        <SchoolRemoval schoolId={school.data.id} name={lang === 'kk' ? school.data.nameKk : school.data.nameRu} />
+      )}
     </div>
   );
 }
