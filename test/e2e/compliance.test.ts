@@ -433,6 +433,20 @@ describe('compliance view in Chromium', () => {
     await ru.click('[data-testid=school-removal-confirm]');
     await ru.waitForURL('**/schools');
     expect((await api.get(`/schools/${other}`)).status).toBe(404);
+    // the audit log on the Administration page says who removed it, in the page's language; filtered by action
+    await ru.goto(`${base}/admin`);
+    const log = ru.locator('[data-testid=audit-log]');
+    await log.locator('td[data-action=school_removed]').first().waitFor();
+    expect(await log.locator('td[data-action=school_removed]').first().textContent()).toBe('школа удалена');
+    await log.locator('select[name=action]').selectOption('school_removed');
+    await log.locator('button[type=submit]').click();
+    await ru.waitForFunction(
+      () => document.querySelectorAll('[data-testid=audit-log] tbody tr').length === 1,
+      undefined,
+      { timeout: 5000 },
+    );
+    expect(await log.locator('tbody tr').textContent()).toMatch(/admin.*школа удалена.*KZ-75-01-0002/);
+    await screenshot(ru, 'audit-log-ru');
     expect((await api.get(`/schools/${SCHOOL}`)).status).toBe(200);
     // nobody but an administrator is offered it
     const op = await as('op75', 'operator-password');

@@ -6,6 +6,7 @@ import {
   ArchiveSeries,
   ArchiveVerification,
   Assignee,
+  AuditEntry,
   CameraGrid,
   CameraGridIds,
   CameraView,
@@ -228,6 +229,16 @@ export const api = {
   requirements: () => call(RequirementsDoc, '/requirements'),
   archiveDays: (q: ArchiveQuery) => call(ArchiveSeries, `/archive/days?${archiveParams(q)}`),
   verifyArchive: () => call(ArchiveVerification, '/archive/verify', { method: 'POST', body: {} }),
+  /** the audit log, newest first (admins), filtered by action, user or camera */
+  audit: (q: { limit: number; action?: string; username?: string; cameraId?: string }) =>
+    call(
+      z.array(AuditEntry),
+      `/audit?${new URLSearchParams(
+        Object.entries(q)
+          .filter((e) => e[1] !== undefined && e[1] !== '')
+          .map(([k, v]) => [k, String(v)]),
+      ).toString()}`,
+    ),
   /** a closed school out of the registry (admins); refused with every reason while an agent or user is of it */
   removeSchool: (id: string) =>
     call(z.object({ cameras: z.number(), alertsResolved: z.number() }), `/schools/${encodeURIComponent(id)}`, {

@@ -3,12 +3,16 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
+import { AuditLog } from '../components/AuditLog.tsx';
 import { RegistryImport } from '../components/RegistryImport.tsx';
 import { RequirementsEditor } from '../components/RequirementsEditor.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
 
-/** Requirements, the school registry, agents and their links, enrolment codes, users (admin only; the server enforces it too). */
+/**
+ * Requirements, the school registry, agents and their links, enrolment codes, users, the audit log (admin only; the
+ * server enforces it too).
+ */
 export function AdminPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -182,6 +186,7 @@ export function AdminPage() {
           <button type="submit">{t('admin.createUser')}</button>
         </form>
       </section>
+      <AuditLog />
     </div>
   );
 }

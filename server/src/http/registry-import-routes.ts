@@ -84,7 +84,8 @@ export function registryImportRoutes(ctx: AppContext): Router {
       await ctx.audit.record({
         ...actor(req),
         action: 'school_removed',
-        detail: `${id} (${school.nameRu}), ${done.cameras} cameras`,
+        schoolId: id,
+        detail: `${school.nameRu}, ${done.cameras} cameras`,
       });
       void ctx.compliance.evaluateAll().catch((err) => ctx.log?.error({ err }, 'evaluating compliance failed'));
       res.json(done);

@@ -1,4 +1,4 @@
-import { AuditEntry, CameraId, IsoTime, LiveViewer, PICTURE_ROLES } from '@kuzet/protocol';
+import { AuditAction, AuditEntry, CameraId, IsoTime, LiveViewer, PICTURE_ROLES } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { snapshotKey } from '../services/ingest.ts';
@@ -127,17 +127,21 @@ export function snapshotRoutes(ctx: AppContext): Router {
     validate({
       method: 'get',
       path: '/audit',
-      summary: 'who viewed which camera picture, newest first',
+      summary:
+        'the audit log, newest first: who viewed which camera picture or live video, logins, access and registry ' +
+        'changes, exports; filtered by camera, action or user',
       roles: 'admin',
       query: z.object({
         limit: z.coerce.number().int().min(1).max(1000).default(100),
         cameraId: CameraId.optional(),
+        action: AuditAction.optional(),
+        username: z.string().min(1).max(64).optional(),
       }),
       response: z.array(AuditEntry),
     }),
     async (_req, res) => {
-      const q = res.locals.query as { limit: number; cameraId?: string };
-      res.json(await ctx.audit.list(q.limit, q.cameraId));
+      const q = res.locals.query as { limit: number; cameraId?: string; action?: string; username?: string };
+      res.json(await ctx.audit.list(q.limit, q.cameraId, q.action, q.username));
     },
   );
   return r;

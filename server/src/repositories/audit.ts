@@ -18,7 +18,8 @@ export class AuditRepository {
     await this.redis.xadd(this.keys.audit(), 'MAXLEN', '~', AUDIT_MAXLEN, '*', ...fields);
   }
 
-  async list(limit: number, cameraId?: string, action?: string): Promise<AuditEntry[]> {
+  /** The newest entries, filtered by camera, action and user when asked. */
+  async list(limit: number, cameraId?: string, action?: string, username?: string): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
     let end = '+';
     // newest first; filtered by camera when asked (reads on in pages until enough are found or the stream ends)
@@ -28,7 +29,12 @@ export class AuditRepository {
         const o: Record<string, string> = {};
         for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i + 1]!;
         const r = AuditEntry.safeParse(o);
-        if (r.success && (!cameraId || r.data.cameraId === cameraId) && (!action || r.data.action === action))
+        if (
+          r.success &&
+          (!cameraId || r.data.cameraId === cameraId) &&
+          (!action || r.data.action === action) &&
+          (!username || r.data.username === username)
+        )
           out.push(r.data);
         if (out.length >= limit) break;
       }
