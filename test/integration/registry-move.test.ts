@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RunningServer } from '@kuzet/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
@@ -21,6 +21,7 @@ describe('a school the registry moves to another district and region', () => {
   let server: RunningServer;
   let api: Api;
   let agent: FakeAgent;
+  let objects: string;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -30,7 +31,9 @@ describe('a school the registry moves to another district and region', () => {
       alerting,
       JSON.stringify({ rules: { camera_offline: { openAfterSeconds: 1, resolveAfterSeconds: 1 } } }),
     );
-    ({ server } = await testServer(redis.url, undefined, { KUZET_ALERTING: alerting }));
+    let cfg: { KUZET_OBJECT_DIR: string };
+    ({ server, cfg } = await testServer(redis.url, undefined, { KUZET_ALERTING: alerting }));
+    objects = cfg.KUZET_OBJECT_DIR;
     api = new Api(server.url);
     expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
     agent = await enrolFakeAgent(api, server.url, SCHOOL, 'agent-almaty-1');
@@ -137,11 +140,19 @@ describe('a school the registry moves to another district and region', () => {
     const alertsOf = async () =>
       ((await api.get('/alerts')).json as { schoolId: string }[]).filter((a) => a.schoolId === SCHOOL).length;
     const open = await waitFor(async () => ((await alertsOf()) >= 2 ? alertsOf() : undefined), 10_000, 'alerts open');
+    // a confirmed reference view and the latest picture of one of its cameras (children appear in them)
+    const pictures = ['references', 'snapshots'].map((d) => join(objects, d, `${camOf(2)}.jpg`));
+    for (const f of pictures) {
+      mkdirSync(dirname(f), { recursive: true });
+      writeFileSync(f, 'jpeg');
+      writeFileSync(`${f}.type`, 'image/jpeg');
+    }
     const res = await api.call('DELETE', `/schools/${SCHOOL}`);
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ cameras: 4, alertsResolved: open });
     expect((await api.get(`/schools/${SCHOOL}`)).status).toBe(404);
     expect((await api.get(`/cameras/${camOf(1)}`)).status).toBe(404);
+    expect(pictures.filter((f) => existsSync(f))).toEqual([]);
     expect(await schoolsOf('region=KZ-19')).not.toContain(SCHOOL);
     const zero = (c?: Record<string, number | undefined>) => ({ online: c?.online ?? 0, offline: c?.offline ?? 0 });
     expect(zero(await summary('KZ-19'))).toEqual({ online: 0, offline: 0 });

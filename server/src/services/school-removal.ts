@@ -2,10 +2,13 @@ import type { School } from '@kuzet/protocol';
 import type { Redis, Result } from 'ioredis';
 import type { AgentRepository } from '../repositories/agents.ts';
 import type { AlertRepository } from '../repositories/alerts.ts';
+import type { ObjectStore } from '../repositories/object-store.ts';
 import type { Keys } from '../repositories/redis.ts';
 import type { UserRepository } from '../repositories/users.ts';
 import type { AlertService } from './alerts.ts';
 import type { DeltaBus } from './bus.ts';
+import { snapshotKey } from './ingest.ts';
+import { referenceKey } from './picture-lifecycle.ts';
 
 /**
  * Takes a school out of the registry with what the centre holds of it, atomically: its camera counts and counted
@@ -66,6 +69,8 @@ export interface SchoolRemovalDeps {
   alerts: AlertService;
   alertRepo: AlertRepository;
   bus: DeltaBus;
+  /** camera pictures and reference views */
+  store: ObjectStore;
 }
 
 /**
@@ -84,7 +89,10 @@ export async function removalBlockers(d: SchoolRemovalDeps, schoolId: string): P
   ];
 }
 
-/** Removes a school (see REMOVE_SCHOOL), then resolves its alerts and its cameras'. */
+/**
+ * Removes a school (see REMOVE_SCHOOL), then deletes its cameras' pictures — a reference view is kept until replaced,
+ * and nothing would ever replace these: children appear in them — and resolves its alerts and its cameras'.
+ */
 export async function removeSchool(
   d: SchoolRemovalDeps,
   s: School,
@@ -114,6 +122,10 @@ export async function removeSchool(
     k.histCam(''),
     k.measurements(''),
   );
+  for (const c of cams) {
+    await d.store.delete(referenceKey(c));
+    await d.store.delete(snapshotKey(c));
+  }
   let alertsResolved = 0;
   for (const subject of [s.id, ...cams])
     for (const a of await d.alertRepo.activeOf(subject))
