@@ -70,7 +70,7 @@ export class ConsoleGuard {
         /ERR_CONNECTION_REFUSED|WebSocket connection to .* failed|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE/;
       if (this.outage && refused.test(text)) return;
       if (this.notFound && /status of 404 \(Not Found\)/.test(text)) return;
-      if (this.refused && /status of (400 \(Bad Request\)|409 \(Conflict\))/.test(text)) return;
+      if (this.refused && /status of (400 \(Bad Request\)|403 \(Forbidden\)|409 \(Conflict\))/.test(text)) return;
       this.errors.push(`${p.url()}: ${text}`);
     });
     p.on('pageerror', (e) => this.errors.push(`${p.url()}: page error: ${e.message}`));
@@ -78,7 +78,7 @@ export class ConsoleGuard {
   expectOutage(on: boolean): void {
     this.outage = on;
   }
-  /** while a test submits something invalid (or not allowed yet) on purpose, the API's 400 or 409 is the answer */
+  /** while a test submits something invalid (or not allowed yet) on purpose, the API's 400, 403 or 409 is the answer */
   expectRefusal(on: boolean): void {
     this.refused = on;
   }

@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Layout } from './components/Layout.tsx';
 import { AuthProvider, useAuth } from './hooks/auth.tsx';
 import { LiveProvider } from './hooks/live.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { OverviewPage } from './pages/OverviewPage.tsx';
 
@@ -112,6 +113,7 @@ function Pages() {
           <Route path="/compliance" element={<CompliancePage />} />
           <Route path="/archive" element={<ArchivePage />} />
           <Route path="/alerts/:id" element={<AlertPage />} />
+          <Route path="/account" element={<AccountPage />} />
           {user.role === 'admin' && <Route path="/admin" element={<AdminPage />} />}
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

@@ -163,6 +163,8 @@ export const AuditAction = z.enum([
   'logout',
   'user_created',
   'user_deleted',
+  'password_changed',
+  'password_reset',
   'enrolment_code',
   'agent_enrolled',
   'agent_revoked',
@@ -222,7 +224,13 @@ export const User = z.object({
   schoolId: z.string().optional(),
 });
 export type User = z.infer<typeof User>;
-export const NewUser = User.extend({ password: z.string().min(10) });
+/** a password a user is given or chooses: at least 10 characters (argon2id hashes it; 200 at most) */
+export const NewPassword = z.string().min(10).max(200);
+export const NewUser = User.extend({ password: NewPassword });
+/** PUT /auth/password: the user's own, with the current one */
+export const PasswordChange = z.object({ current: z.string().min(1).max(200), password: NewPassword });
+/** PUT /users/:name/password: an administrator sets someone's (their sessions end) */
+export const PasswordReset = z.object({ password: NewPassword });
 export const Login = z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) });
 
 export const EnrolmentCodeRequest = z.object({ schoolId: z.string().min(1), agentId: AgentId });

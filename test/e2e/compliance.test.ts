@@ -454,4 +454,45 @@ describe('compliance view in Chromium', () => {
     await op.waitForSelector('[data-testid=school-compliance]');
     expect(await op.locator('[data-testid=school-removal]').count()).toBe(0);
   });
+
+  it('a user changes their own password and stays signed in; an administrator sets a forgotten one', async () => {
+    const op = await as('op75', 'operator-password', 'kk-KZ');
+    await op.goto(`${base}/`);
+    await op.click('header .who');
+    await op.waitForURL('**/account');
+    const form = op.locator('[data-testid=password-change]');
+    await form.locator('input[name=current]').fill('not-the-password');
+    await form.locator('input[name=password]').fill('operator-password-2');
+    await form.locator('input[name=repeat]').fill('operator-password-2');
+    guard.expectRefusal(true); // the server's 403 (a wrong current password) is the answer this step wants
+    await form.locator('button[type=submit]').click();
+    await form.locator('[role=alert]').waitFor();
+    guard.expectRefusal(false);
+    expect(await form.locator('[role=alert]').textContent()).toBe('Ағымдағы құпиясөз қате.');
+    await form.locator('input[name=current]').fill('operator-password');
+    await form.locator('input[name=password]').fill('operator-password-2');
+    await form.locator('input[name=repeat]').fill('operator-password-2');
+    await form.locator('button[type=submit]').click();
+    await form.locator('[role=status]').waitFor();
+    expect(await form.locator('[role=status]').textContent()).toBe(
+      'Құпиясөз ауыстырылды. Басқа сеанстарыңыз аяқталды.',
+    );
+    await screenshot(op, 'account-password-kk');
+    // still signed in here
+    await op.goto(`${base}/alerts`);
+    await op.waitForSelector('h1');
+    expect(await op.locator('input[name=username]').count()).toBe(0);
+    // forgotten: the administrator sets another; the operator's session ends, the new password signs in
+    const adm = await as('admin', ADMIN_PASSWORD, 'ru-RU');
+    await adm.goto(`${base}/admin`);
+    await adm.click('[data-set-password=op75]');
+    await adm.fill('td form input[name=password]', 'operator-password-3');
+    await adm.click('td form button[type=submit]');
+    await adm.waitForSelector('text=Пароль задан; сеансы пользователя завершены.');
+    await op.goto(`${base}/`);
+    await op.waitForSelector('input[name=username]');
+    const api = new Api(base);
+    expect(await api.login('op75', 'operator-password-2')).toBe(401);
+    expect(await api.login('op75', 'operator-password-3')).toBe(200);
+  });
 });

@@ -229,6 +229,15 @@ export const api = {
   requirements: () => call(RequirementsDoc, '/requirements'),
   archiveDays: (q: ArchiveQuery) => call(ArchiveSeries, `/archive/days?${archiveParams(q)}`),
   verifyArchive: () => call(ArchiveVerification, '/archive/verify', { method: 'POST', body: {} }),
+  /** one's own password (the current one with it); the server ends one's other sessions */
+  changePassword: (current: string, password: string) =>
+    call(z.object({ ok: z.literal(true) }), '/auth/password', { method: 'PUT', body: { current, password } }),
+  /** an administrator sets someone's password (a forgotten one); their sessions end */
+  setPassword: (username: string, password: string) =>
+    call(z.object({ ok: z.literal(true) }), `/users/${encodeURIComponent(username)}/password`, {
+      method: 'PUT',
+      body: { password },
+    }),
   /** the audit log, newest first (admins), filtered by action, user or camera */
   audit: (q: { limit: number; action?: string; username?: string; cameraId?: string }) =>
     call(

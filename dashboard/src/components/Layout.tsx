@@ -33,7 +33,10 @@ export function Layout({ children }: { children: ReactNode }) {
           {user.role === 'admin' && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
         </nav>
         <div className="top-right">
-          <span className="who">{t('nav.signedInAs', { user: user.username, role: t(`role.${user.role}`) })}</span>
+          {/* their account: who they are, changing their password */}
+          <NavLink to="/account" className="who" title={t('account.title')}>
+            {t('nav.signedInAs', { user: user.username, role: t(`role.${user.role}`) })}
+          </NavLink>
           <LanguageSwitch />
           <button type="button" onClick={() => void logout()}>
             {t('nav.logout')}

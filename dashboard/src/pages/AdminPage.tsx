@@ -149,7 +149,8 @@ export function AdminPage() {
                         t('admin.wholeCountry')
                       )}
                     </td>
-                    <td>
+                    <td className="nowrap">
+                      <SetPassword username={u.username} onFailed={fail} />{' '}
                       <button type="button" onClick={() => api.deleteUser(u.username).then(() => users.reload(), fail)}>
                         {t('admin.delete')}
                       </button>
@@ -188,5 +189,33 @@ export function AdminPage() {
       </section>
       <AuditLog />
     </div>
+  );
+}
+
+/** Setting a user's forgotten password (their sessions end): a button that opens a field for the new one. */
+function SetPassword({ username, onFailed }: { username: string; onFailed: (e: Error) => void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [done, setDone] = useState(false);
+  if (done) return <span className="ok small">{t('admin.passwordSet')}</span>;
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)} data-set-password={username}>
+        {t('admin.setPassword')}
+      </button>
+    );
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const password = String(new FormData(e.currentTarget).get('password') ?? '');
+    api.setPassword(username, password).then(() => setDone(true), onFailed);
+  };
+  return (
+    <form className="inline-form" onSubmit={submit}>
+      <label>
+        {t('admin.newPassword')}{' '}
+        <input name="password" type="password" autoComplete="new-password" minLength={10} maxLength={200} required />
+      </label>
+      <button type="submit">{t('admin.save')}</button>
+    </form>
   );
 }

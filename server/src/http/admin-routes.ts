@@ -6,6 +6,7 @@ import {
   EnrolRequest,
   EnrolResponse,
   NewUser,
+  PasswordReset,
   User,
 } from '@kuzet/protocol';
 import { Router } from 'express';
@@ -153,6 +154,26 @@ export function adminRoutes(ctx: AppContext): Router {
     },
   );
 
+  r.put(
+    '/users/:name/password',
+    admin,
+    validate({
+      method: 'put',
+      path: '/users/:name/password',
+      summary: "set a user's password (a forgotten one): every session of theirs ends",
+      roles: 'admin',
+      params: z.object({ name: z.string().min(1).max(40) }),
+      body: PasswordReset,
+      response: z.object({ ok: z.literal(true) }),
+    }),
+    async (req, res) => {
+      const name = (res.locals.params as { name: string }).name;
+      const { password } = res.locals.body as z.infer<typeof PasswordReset>;
+      if (!(await ctx.users.setPassword(name, password))) return void res.status(404).json({ error: 'no such user' });
+      await ctx.audit.record({ ...actor(req), action: 'password_reset', detail: name });
+      res.json({ ok: true });
+    },
+  );
   r.delete(
     '/users/:name',
     admin,

@@ -1,5 +1,5 @@
-import { Login, User } from '@kuzet/protocol';
-import { Router } from 'express';
+import { Login, PasswordChange, User } from '@kuzet/protocol';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
 import { actor, SESSION_COOKIE } from './session.ts';
@@ -19,6 +19,19 @@ const MAX_FAILURES_PER_ADDRESS = 100;
 /** seconds to wait before the next attempt after `failures` failures */
 export const loginWait = (failures: number) =>
   failures < FREE_FAILURES ? 0 : Math.min(MAX_WAIT_S, 2 ** (failures - FREE_FAILURES + 1));
+
+/** Opens a session for the user and sets its cookie. */
+async function startSession(ctx: AppContext, req: Request, res: Response, username: string): Promise<void> {
+  const sid = await ctx.users.createSession(username, ctx.sessionHours);
+  res.cookie(SESSION_COOKIE, sid, {
+    httpOnly: true,
+    sameSite: 'strict',
+    // Secure whenever the request came over TLS (directly, or through the trusted proxy), unless configured
+    secure: ctx.secureCookies ?? req.secure,
+    maxAge: ctx.sessionHours * 3600_000,
+    path: '/',
+  });
+}
 
 export function authRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -70,15 +83,7 @@ export function authRoutes(ctx: AppContext): Router {
         return void res.status(401).json({ error: 'wrong user name or password' });
       }
       await ctx.redis.del(pair);
-      const sid = await ctx.users.createSession(user.username, ctx.sessionHours);
-      res.cookie(SESSION_COOKIE, sid, {
-        httpOnly: true,
-        sameSite: 'strict',
-        // Secure whenever the request came over TLS (directly, or through the trusted proxy), unless configured
-        secure: ctx.secureCookies ?? req.secure,
-        maxAge: ctx.sessionHours * 3600_000,
-        path: '/',
-      });
+      await startSession(ctx, req, res, user.username);
       await ctx.audit.record({ username: user.username, role: user.role, action: 'login', ip });
       res.json(user);
     },
@@ -99,6 +104,38 @@ export function authRoutes(ctx: AppContext): Router {
     (req, res) => {
       if (!req.user) return void res.status(401).json({ error: 'login required' });
       res.json(req.user);
+    },
+  );
+  r.put(
+    '/auth/password',
+    validate({
+      method: 'put',
+      path: '/auth/password',
+      summary:
+        "change one's own password (the current one with it): every other session of the user ends, this one " +
+        'goes on under a new cookie',
+      roles: 'any logged-in user (a session, not an API token)',
+      body: PasswordChange,
+      response: z.object({ ok: z.literal(true) }),
+    }),
+    async (req, res) => {
+      if (!req.user || !req.sessionId) return void res.status(401).json({ error: 'login required' });
+      const { current, password } = res.locals.body as z.infer<typeof PasswordChange>;
+      if (!(await ctx.users.checkPassword(req.user.username, current))) {
+        await ctx.audit.record({
+          ...actor(req),
+          action: 'login_failed',
+          detail: 'password change: wrong current password',
+        });
+        return void res.status(403).json({ error: 'the current password is wrong' });
+      }
+      if (current === password)
+        return void res.status(400).json({ error: 'the new password is the current one', problems: ['password'] });
+      await ctx.users.setPassword(req.user.username, password);
+      await ctx.users.endSession(req.sessionId);
+      await startSession(ctx, req, res, req.user.username);
+      await ctx.audit.record({ ...actor(req), action: 'password_changed' });
+      res.json({ ok: true });
     },
   );
   r.get(

@@ -41,7 +41,10 @@ export class UserRepository {
   }
 
   async get(username: string): Promise<User | undefined> {
-    const h = await this.redis.hgetall(this.keys.user(username));
+    return this.userOf(username, await this.redis.hgetall(this.keys.user(username)));
+  }
+
+  private userOf(username: string, h: Record<string, string>): User | undefined {
     if (!h.role) return undefined;
     return {
       username,
@@ -100,15 +103,45 @@ export class UserRepository {
     return ok && stored ? this.get(username) : undefined;
   }
 
+  /**
+   * Sets a user's password (their own change, or an administrator's reset): every session of theirs ends — a session
+   * names the password version it was opened under — and the account backup follows. False: no such user.
+   */
+  async setPassword(username: string, password: string): Promise<boolean> {
+    const h = await this.redis.hgetall(this.keys.user(username));
+    if (!h.role) return false;
+    const passwordHash = await hash(password);
+    await this.redis
+      .multi()
+      .hset(this.keys.user(username), 'passwordHash', passwordHash)
+      .hincrby(this.keys.user(username), 'pwv', 1)
+      .exec();
+    await this.backup
+      ?.saveUser({ username, passwordHash, role: h.role, regions: h.regions ?? '', schoolId: h.schoolId ?? '' })
+      .catch((err) => this.onBackupError?.(err));
+    return true;
+  }
+
+  /** A session of the user, under their current password version ("name\tversion"; a bare name is version 0). */
   async createSession(username: string, hours: number): Promise<string> {
     const sid = randomBytes(32).toString('base64url');
-    await this.redis.set(this.keys.session(sessionHash(sid)), username, 'EX', Math.round(hours * 3600));
+    const version = (await this.redis.hget(this.keys.user(username), 'pwv')) ?? '0';
+    await this.redis.set(
+      this.keys.session(sessionHash(sid)),
+      `${username}\t${version}`,
+      'EX',
+      Math.round(hours * 3600),
+    );
     return sid;
   }
 
+  /** The session's user, unless the session was opened under a password that has changed since. */
   async sessionUser(sid: string): Promise<User | undefined> {
-    const name = await this.redis.get(this.keys.session(sessionHash(sid)));
-    return name ? this.get(name) : undefined;
+    const v = await this.redis.get(this.keys.session(sessionHash(sid)));
+    if (!v) return undefined;
+    const [name, version = '0'] = v.split('\t') as [string, string?];
+    const h = await this.redis.hgetall(this.keys.user(name));
+    return (h.pwv ?? '0') === version ? this.userOf(name, h) : undefined;
   }
 
   async endSession(sid: string): Promise<void> {

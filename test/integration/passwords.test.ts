@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { RunningServer } from '@kuzet/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis } from '../helpers.ts';
+import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
+
+/** A user changes their own password; an administrator sets a forgotten one. Sessions opened before end. */
+describe('passwords: changed by their user, reset by an administrator', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let server: RunningServer;
+  let admin: Api;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    ({ server } = await testServer(redis.url));
+    admin = new Api(server.url);
+    expect(await admin.login('admin', ADMIN_PASSWORD)).toBe(200);
+    const op = { username: 'op1', password: 'first-password-1', role: 'operator', regions: ['KZ-75'] };
+    expect((await admin.post('/users', op)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await redis?.stop();
+  });
+
+  const as = async (password: string) => {
+    const a = new Api(server.url);
+    return { api: a, status: await a.login('op1', password) };
+  };
+  const me = async (a: Api) => (await a.get('/auth/me')).status;
+
+  it('changes one’s own: this browser stays signed in, every other session ends, the old password is refused', async () => {
+    const { api: a } = await as('first-password-1');
+    const { api: b } = await as('first-password-1');
+    expect(await me(b)).toBe(200);
+    const wrong = await a.call('PUT', '/auth/password', { current: 'not-my-password', password: 'second-password-2' });
+    expect(wrong.status).toBe(403);
+    expect((await a.call('PUT', '/auth/password', { current: 'first-password-1', password: 'short' })).status).toBe(
+      400,
+    );
+    const ok = await a.call('PUT', '/auth/password', { current: 'first-password-1', password: 'second-password-2' });
+    expect(ok.status).toBe(200);
+    // this browser goes on under the new cookie; its old one and the other browser's session are over
+    const old = a.cookie;
+    a.cookie = (ok.headers.get('set-cookie') ?? '').split(';')[0]!;
+    expect(a.cookie).not.toBe(old);
+    expect(await me(a)).toBe(200);
+    expect(await me(b)).toBe(401);
+    const stale = new Api(server.url);
+    stale.cookie = old;
+    expect(await me(stale)).toBe(401);
+    expect((await as('first-password-1')).status).toBe(401);
+    expect((await as('second-password-2')).status).toBe(200);
+    const audit = (await admin.get('/audit?username=op1')).json as { action: string; detail?: string }[];
+    expect(audit.map((e) => e.action)).toContain('password_changed');
+    expect(audit.find((e) => e.detail === 'password change: wrong current password')?.action).toBe('login_failed');
+  });
+
+  it('an administrator sets a forgotten one: the user’s sessions end, the new password works', async () => {
+    const { api: a } = await as('second-password-2');
+    expect(await me(a)).toBe(200);
+    expect((await admin.call('PUT', '/users/op1/password', { password: 'third-password-3' })).status).toBe(200);
+    expect(await me(a)).toBe(401);
+    expect((await as('second-password-2')).status).toBe(401);
+    expect((await as('third-password-3')).status).toBe(200);
+    expect((await admin.call('PUT', '/users/nobody/password', { password: 'third-password-3' })).status).toBe(404);
+    expect((await admin.call('PUT', '/users/op1/password', { password: 'short' })).status).toBe(400);
+    // only an administrator may
+    const { api: op } = await as('third-password-3');
+    expect((await op.call('PUT', '/users/admin/password', { password: 'taken-over-1234' })).status).toBe(403);
+    const audit = (await admin.get('/audit?action=password_reset')).json as { username: string; detail?: string }[];
+    expect(audit[0]).toMatchObject({ username: 'admin', detail: 'op1' });
+  });
+
+  it('keeps sessions opened before password versions existed (a bare user name) while the password is unchanged', async () => {
+    expect(
+      (await admin.post('/users', { username: 'aud9', password: 'auditor-pass-9', role: 'auditor', regions: [] }))
+        .status,
+    ).toBe(200);
+    const sid = 'a-session-from-the-release-before';
+    const hash = createHash('sha256').update(sid).digest('base64url');
+    await server.redis.set(server.keys.session(hash), 'aud9', 'EX', 600);
+    const legacy = new Api(server.url);
+    legacy.cookie = `kuzet_session=${sid}`;
+    expect(await me(legacy)).toBe(200);
+    expect((await admin.call('PUT', '/users/aud9/password', { password: 'auditor-pass-10' })).status).toBe(200);
+    expect(await me(legacy)).toBe(401);
+  });
+});
