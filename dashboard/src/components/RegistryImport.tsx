@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.ts';
 import { formatNumber } from '../lib/format.ts';
+import { FormMessage, type Outcome } from './FormMessage.tsx';
 
 /** problems shown at most (the server lists up to 1,000; the first ones say what is wrong with the file) */
 const SHOWN = 50;
@@ -15,7 +16,7 @@ export function RegistryImport() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [busy, setBusy] = useState(false);
-  const [msg, setMsg] = useState<{ ok: boolean; text: string }>();
+  const [msg, setMsg] = useState<Outcome>();
   const [problems, setProblems] = useState<string[]>([]);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -63,11 +64,7 @@ export function RegistryImport() {
           {busy ? t('registry.importing') : t('registry.submit')}
         </button>
       </form>
-      {msg && (
-        <p role={msg.ok ? 'status' : 'alert'} className={msg.ok ? 'ok' : 'error'}>
-          {msg.text}
-        </p>
-      )}
+      <FormMessage msg={msg} />
       {problems.length > 0 && (
         <ul className="error small" data-testid="registry-problems">
           {/* each problem names its line: the same text twice is the same problem */}

@@ -1,6 +1,9 @@
+import { KZ_REGIONS } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.ts';
+import { FormMessage, type Outcome } from '../components/FormMessage.tsx';
+import { regionName } from '../components/RegionMap.tsx';
 import { useUser } from '../hooks/auth.tsx';
 
 /**
@@ -8,9 +11,9 @@ import { useUser } from '../hooks/auth.tsx';
  * it). The server ends every other session of theirs; this one goes on.
  */
 export function AccountPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const user = useUser();
-  const [msg, setMsg] = useState<{ ok: boolean; text: string }>();
+  const [msg, setMsg] = useState<Outcome>();
   const [busy, setBusy] = useState(false);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -46,7 +49,16 @@ export function AccountPage() {
       <h1>{t('account.title')}</h1>
       <p>
         {t('nav.signedInAs', { user: user.username, role: t(`role.${user.role}`) })}
-        {user.schoolId ? ` · ${user.schoolId}` : user.regions.length ? ` · ${user.regions.join(', ')}` : ''}
+        {' · '}
+        {user.schoolId ??
+          (user.regions.length
+            ? user.regions
+                .map((code) => {
+                  const r = KZ_REGIONS.find((x) => x.code === code);
+                  return r ? regionName(r, i18n.language) : code;
+                })
+                .join(', ')
+            : t('admin.wholeCountry'))}
       </p>
       <section className="panel" data-testid="password-change">
         <h2>{t('account.password')}</h2>
@@ -74,11 +86,7 @@ export function AccountPage() {
             {t('account.save')}
           </button>
         </form>
-        {msg && (
-          <p role={msg.ok ? 'status' : 'alert'} className={msg.ok ? 'ok' : 'error'}>
-            {msg.text}
-          </p>
-        )}
+        <FormMessage msg={msg} />
       </section>
     </div>
   );
