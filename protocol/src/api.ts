@@ -163,6 +163,7 @@ export const AuditAction = z.enum([
   'logout',
   'user_created',
   'user_deleted',
+  'user_updated',
   'password_changed',
   'password_reset',
   'enrolment_code',
@@ -229,6 +230,8 @@ export const NewPassword = z.string().min(10).max(200);
 export const NewUser = User.extend({ password: NewPassword });
 /** PUT /auth/password: the user's own, with the current one */
 export const PasswordChange = z.object({ current: z.string().min(1).max(200), password: NewPassword });
+/** PUT /users/:name: an administrator changes someone's role and scope (effective at their next request) */
+export const UserChange = User.omit({ username: true });
 /** PUT /users/:name/password: an administrator sets someone's (their sessions end) */
 export const PasswordReset = z.object({ password: NewPassword });
 export const Login = z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) });

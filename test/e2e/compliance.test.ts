@@ -489,6 +489,12 @@ describe('compliance view in Chromium', () => {
     await adm.fill('td form input[name=password]', 'operator-password-3');
     await adm.click('td form button[type=submit]');
     await adm.waitForSelector('text=Пароль задан; сеансы пользователя завершены.');
+    // and narrows the auditor's scope to Almaty: the table says so
+    await adm.click('[data-edit-user=aud]');
+    await adm.fill('form[data-editing=aud] input[name=regions]', 'KZ-75');
+    await adm.click('form[data-editing=aud] button[type=submit]');
+    await adm.waitForFunction(() => document.querySelector('[data-scope=aud]')?.textContent === 'KZ-75');
+    await screenshot(adm, 'admin-users-ru');
     await op.goto(`${base}/`);
     await op.waitForSelector('input[name=username]');
     const api = new Api(base);

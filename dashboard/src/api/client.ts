@@ -232,6 +232,9 @@ export const api = {
   /** one's own password (the current one with it); the server ends one's other sessions */
   changePassword: (current: string, password: string) =>
     call(z.object({ ok: z.literal(true) }), '/auth/password', { method: 'PUT', body: { current, password } }),
+  /** an administrator changes someone's role and scope */
+  updateUser: (username: string, u: { role: string; regions: string[]; schoolId?: string }) =>
+    call(User, `/users/${encodeURIComponent(username)}`, { method: 'PUT', body: u }),
   /** an administrator sets someone's password (a forgotten one); their sessions end */
   setPassword: (username: string, password: string) =>
     call(z.object({ ok: z.literal(true) }), `/users/${encodeURIComponent(username)}/password`, {

@@ -412,6 +412,9 @@ export const en = {
       logout: 'signed out',
       user_created: 'user created',
       user_deleted: 'user deleted',
+      user_updated: 'user changed',
+      password_changed: 'password changed by its user',
+      password_reset: 'password set by an administrator',
       enrolment_code: 'enrolment code created',
       agent_enrolled: 'agent enrolled',
       agent_revoked: 'agent revoked',
@@ -452,6 +455,7 @@ export const en = {
     more: '… and {{n}} more',
   },
   admin: {
+    edit: 'Edit',
     setPassword: 'Set password',
     newPassword: 'New password (at least 10 characters)',
     passwordSet: 'Password set; their sessions ended.',

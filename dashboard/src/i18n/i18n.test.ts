@@ -1,3 +1,4 @@
+import { AuditAction } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
 import { dateLocale, formatDay, formatDecimal, formatShare, formatTime, numberLocale } from '../lib/format.ts';
 import { en } from './en.ts';
@@ -21,6 +22,10 @@ describe('languages', () => {
       expect(ph(r[key]), `ru ${key}`).toEqual(ph(e[key]));
       expect(ph(k[key]), `kk ${key}`).toEqual(ph(e[key]));
     }
+  });
+
+  it('names every action of the audit log in each language', () => {
+    for (const l of [en, ru, kk]) expect(AuditAction.options.filter((a) => !(a in l.audit.actions))).toEqual([]);
   });
 
   it('shows times in Asia/Almaty (UTC+5) whatever the browser zone', () => {

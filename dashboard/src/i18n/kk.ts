@@ -414,6 +414,9 @@ export const kk: typeof en = {
       logout: 'шығу',
       user_created: 'пайдаланушы жасалды',
       user_deleted: 'пайдаланушы жойылды',
+      user_updated: 'пайдаланушы өзгертілді',
+      password_changed: 'құпиясөзді пайдаланушы ауыстырды',
+      password_reset: 'құпиясөзді әкімші орнатты',
       enrolment_code: 'қосу коды жасалды',
       agent_enrolled: 'агент қосылды',
       agent_revoked: 'агент кері қайтарылды',
@@ -454,6 +457,7 @@ export const kk: typeof en = {
     more: '… және тағы {{n}}',
   },
   admin: {
+    edit: 'Өзгерту',
     setPassword: 'Құпиясөз орнату',
     newPassword: 'Жаңа құпиясөз (кемінде 10 таңба)',
     passwordSet: 'Құпиясөз орнатылды; пайдаланушы сеанстары аяқталды.',

@@ -413,6 +413,9 @@ export const ru: typeof en = {
       logout: 'выход',
       user_created: 'пользователь создан',
       user_deleted: 'пользователь удалён',
+      user_updated: 'пользователь изменён',
+      password_changed: 'пароль сменён пользователем',
+      password_reset: 'пароль задан администратором',
       enrolment_code: 'код подключения создан',
       agent_enrolled: 'агент подключён',
       agent_revoked: 'агент отозван',
@@ -453,6 +456,7 @@ export const ru: typeof en = {
     more: '… и ещё {{n}}',
   },
   admin: {
+    edit: 'Изменить',
     setPassword: 'Задать пароль',
     newPassword: 'Новый пароль (от 10 символов)',
     passwordSet: 'Пароль задан; сеансы пользователя завершены.',

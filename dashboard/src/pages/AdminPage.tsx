@@ -1,3 +1,4 @@
+import type { User } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -150,6 +151,7 @@ export function AdminPage() {
                       )}
                     </td>
                     <td className="nowrap">
+                      <EditUser user={u} onSaved={users.reload} onFailed={fail} />{' '}
                       <SetPassword username={u.username} onFailed={fail} />{' '}
                       <button type="button" onClick={() => api.deleteUser(u.username).then(() => users.reload(), fail)}>
                         {t('admin.delete')}
@@ -168,7 +170,7 @@ export function AdminPage() {
           <label>
             {t('admin.role')}{' '}
             <select name="role" defaultValue="operator">
-              {(['operator', 'school', 'auditor', 'admin'] as const).map((r) => (
+              {ROLES.map((r) => (
                 <option key={r} value={r}>
                   {t(`role.${r}`)}
                 </option>
@@ -214,6 +216,59 @@ function SetPassword({ username, onFailed }: { username: string; onFailed: (e: E
       <label>
         {t('admin.newPassword')}{' '}
         <input name="password" type="password" autoComplete="new-password" minLength={10} maxLength={200} required />
+      </label>
+      <button type="submit">{t('admin.save')}</button>
+    </form>
+  );
+}
+
+const ROLES = ['operator', 'school', 'auditor', 'admin'] as const;
+
+/** Changing a user's role and scope (regions for operators and auditors, a school for its staff). */
+function EditUser({ user, onSaved, onFailed }: { user: User; onSaved: () => void; onFailed: (e: Error) => void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)} data-edit-user={user.username}>
+        {t('admin.edit')}
+      </button>
+    );
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const schoolId = String(f.get('schoolId') ?? '').trim();
+    api
+      .updateUser(user.username, {
+        role: String(f.get('role')),
+        regions: String(f.get('regions') ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+        ...(schoolId ? { schoolId } : {}),
+      })
+      .then(() => {
+        setOpen(false);
+        onSaved();
+      }, onFailed);
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} data-editing={user.username}>
+      <label>
+        {t('admin.role')}{' '}
+        <select name="role" defaultValue={user.role}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('admin.regions')} <input name="regions" defaultValue={user.regions.join(', ')} />
+      </label>
+      <label>
+        {t('admin.schoolId')} <input name="schoolId" defaultValue={user.schoolId ?? ''} />
       </label>
       <button type="submit">{t('admin.save')}</button>
     </form>

@@ -8,6 +8,7 @@ import {
   NewUser,
   PasswordReset,
   User,
+  UserChange,
 } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -18,6 +19,13 @@ import { validate } from './validate.ts';
 export function adminRoutes(ctx: AppContext): Router {
   const r = Router();
   const admin = requireRole('admin');
+  /** what is wrong with a user's role and scope, if anything: an operator needs a region, school staff a school */
+  const scopeProblem = async (u: { role: string; regions: string[]; schoolId?: string }) => {
+    if (u.role === 'operator' && u.regions.length === 0) return 'an operator is bound to at least one region';
+    if (u.role === 'school' && !(u.schoolId && (await ctx.registry.school(u.schoolId))))
+      return 'school staff need an existing schoolId';
+    return undefined;
+  };
 
   // public: a school trades its one-time code for the agent's token
   r.post(
@@ -140,10 +148,8 @@ export function adminRoutes(ctx: AppContext): Router {
     }),
     async (req, res) => {
       const u = res.locals.body as z.infer<typeof NewUser>;
-      if (u.role === 'operator' && u.regions.length === 0)
-        return void res.status(400).json({ error: 'an operator is bound to at least one region' });
-      if (u.role === 'school' && !(u.schoolId && (await ctx.registry.school(u.schoolId))))
-        return void res.status(400).json({ error: 'school staff need an existing schoolId' });
+      const problem = await scopeProblem(u);
+      if (problem) return void res.status(400).json({ error: problem });
       if (!(await ctx.users.create(u))) return void res.status(409).json({ error: 'user exists' });
       await ctx.audit.record({
         ...actor(req),
@@ -154,6 +160,38 @@ export function adminRoutes(ctx: AppContext): Router {
     },
   );
 
+  r.put(
+    '/users/:name',
+    admin,
+    validate({
+      method: 'put',
+      path: '/users/:name',
+      summary: "change a user's role and scope (regions, school): effective at their next request",
+      roles: 'admin',
+      params: z.object({ name: z.string().min(1).max(40) }),
+      body: UserChange,
+      response: User,
+    }),
+    async (req, res) => {
+      const name = (res.locals.params as { name: string }).name;
+      const u = res.locals.body as z.infer<typeof UserChange>;
+      // an administrator who demoted themselves could be left with nobody to undo it
+      if (name === req.user!.username && u.role !== 'admin')
+        return void res.status(400).json({ error: 'your own role is changed by another administrator' });
+      const problem = await scopeProblem(u);
+      if (problem) return void res.status(400).json({ error: problem });
+      const before = await ctx.users.get(name);
+      if (!before || !(await ctx.users.update(name, u))) return void res.status(404).json({ error: 'no such user' });
+      const scope = (x: { role: string; regions: string[]; schoolId?: string }) =>
+        `${x.role}${x.regions.length ? ` ${x.regions.join(',')}` : ''}${x.schoolId ? ` ${x.schoolId}` : ''}`;
+      await ctx.audit.record({
+        ...actor(req),
+        action: 'user_updated',
+        detail: `${name}: ${scope(before)} → ${scope(u)}`,
+      });
+      res.json(await ctx.users.get(name));
+    },
+  );
   r.put(
     '/users/:name/password',
     admin,

@@ -83,6 +83,24 @@ export class UserRepository {
     return this.indexed;
   }
 
+  /** Changes a user's role and scope (the role index and the account backup follow). False: no such user. */
+  async update(username: string, u: Omit<User, 'username'>): Promise<boolean> {
+    const h = await this.redis.hgetall(this.keys.user(username));
+    if (!h.role) return false;
+    const regions = u.regions.join(',');
+    const schoolId = u.schoolId ?? '';
+    await this.redis
+      .multi()
+      .hset(this.keys.user(username), { role: u.role, regions, schoolId })
+      .srem(this.keys.usersWithRole(h.role), username)
+      .sadd(this.keys.usersWithRole(u.role), username)
+      .exec();
+    await this.backup
+      ?.saveUser({ username, passwordHash: h.passwordHash ?? '', role: u.role, regions, schoolId })
+      .catch((err) => this.onBackupError?.(err));
+    return true;
+  }
+
   async count(): Promise<number> {
     return this.redis.scard(this.keys.users());
   }

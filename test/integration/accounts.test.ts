@@ -4,8 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
 
-/** A user changes their own password; an administrator sets a forgotten one. Sessions opened before end. */
-describe('passwords: changed by their user, reset by an administrator', () => {
+/**
+ * Accounts: a user changes their own password; an administrator sets a forgotten one (sessions opened before end),
+ * and changes a user's role and scope.
+ */
+describe('accounts: passwords changed by their user or reset by an administrator, roles and scopes changed', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let server: RunningServer;
   let admin: Api;
@@ -70,6 +73,31 @@ describe('passwords: changed by their user, reset by an administrator', () => {
     expect((await op.call('PUT', '/users/admin/password', { password: 'taken-over-1234' })).status).toBe(403);
     const audit = (await admin.get('/audit?action=password_reset')).json as { username: string; detail?: string }[];
     expect(audit[0]).toMatchObject({ username: 'admin', detail: 'op1' });
+  });
+
+  it("an administrator changes a user's role and scope: effective at their next request, checked like a new user's", async () => {
+    const { api: op } = await as('third-password-3');
+    expect((await op.get('/regions')).json.map((r: { code: string }) => r.code)).toEqual(['KZ-75']);
+    const moved = await admin.call('PUT', '/users/op1', { role: 'operator', regions: ['KZ-71', 'KZ-75'] });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ username: 'op1', role: 'operator', regions: ['KZ-71', 'KZ-75'] });
+    // the same session, the new scope
+    expect((await op.get('/regions')).json.map((r: { code: string }) => r.code).sort()).toEqual(['KZ-71', 'KZ-75']);
+    expect((await admin.call('PUT', '/users/op1', { role: 'operator', regions: [] })).status).toBe(400);
+    expect((await admin.call('PUT', '/users/op1', { role: 'school', regions: [], schoolId: 'nowhere' })).status).toBe(
+      400,
+    );
+    expect((await admin.call('PUT', '/users/nobody', { role: 'auditor', regions: [] })).status).toBe(404);
+    // an administrator does not demote themselves (nobody might be left to undo it)
+    expect((await admin.call('PUT', '/users/admin', { role: 'auditor', regions: [] })).status).toBe(400);
+    expect((await op.call('PUT', '/users/op1', { role: 'admin', regions: [] })).status).toBe(403);
+    // now an auditor: the role index follows (an alert is no longer assignable to them)
+    expect((await admin.call('PUT', '/users/op1', { role: 'auditor', regions: [] })).status).toBe(200);
+    expect((await op.get('/auth/me')).json.role).toBe('auditor');
+    expect(await server.redis.sismember(server.keys.usersWithRole('operator'), 'op1')).toBe(0);
+    expect(await server.redis.sismember(server.keys.usersWithRole('auditor'), 'op1')).toBe(1);
+    const audit = (await admin.get('/audit?action=user_updated')).json as { detail?: string }[];
+    expect(audit[0]?.detail).toBe('op1: operator KZ-71,KZ-75 → auditor');
   });
 
   it('keeps sessions opened before password versions existed (a bare user name) while the password is unchanged', async () => {
