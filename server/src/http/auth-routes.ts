@@ -129,8 +129,7 @@ export function authRoutes(ctx: AppContext): Router {
         });
         return void res.status(403).json({ error: 'the current password is wrong' });
       }
-      if (current === password)
-        return void res.status(400).json({ error: 'the new password is the current one', problems: ['password'] });
+      if (current === password) return void res.status(400).json({ error: 'the new password is the current one' });
       await ctx.users.setPassword(req.user.username, password);
       await ctx.users.endSession(req.sessionId);
       await startSession(ctx, req, res, req.user.username);

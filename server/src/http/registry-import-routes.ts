@@ -8,10 +8,12 @@ import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
 
 /**
- * The school registry from an export of the national education database: a CSV (text/csv; columns as
- * services/registry-csv.ts, BIN and district KATO optional) or the JSON registry. Every bad row is listed with its
- * line number and reason and nothing is applied; a good file is applied whole (one transaction) and every school is
- * evaluated for compliance (new schools count as not covered until an agent reports).
+ * Changes of the registry (admins). The registry from an export of the national education database: a CSV
+ * (text/csv; columns as services/registry-csv.ts, BIN and district KATO optional) or the JSON registry. Every bad row
+ * is listed with its line number and reason and nothing is applied; a good file is applied whole (one transaction),
+ * a school moved to another district or region takes its roll-ups along, and every school is evaluated for compliance
+ * (new schools count as not covered until an agent reports). A school closed or merged is removed (see
+ * services/school-removal.ts).
  */
 export function registryImportRoutes(ctx: AppContext): Router {
   const r = Router();
@@ -87,7 +89,7 @@ export function registryImportRoutes(ctx: AppContext): Router {
         schoolId: id,
         detail: `${school.nameRu}, ${done.cameras} cameras`,
       });
-      void ctx.compliance.evaluateAll().catch((err) => ctx.log?.error({ err }, 'evaluating compliance failed'));
+      // no school is judged again: the removal took the school's contribution out of the figures exactly
       res.json(done);
     },
   );
