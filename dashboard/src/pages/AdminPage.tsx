@@ -35,20 +35,8 @@ export function AdminPage() {
   const createUser = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const role = String(f.get('role'));
-    const regions = String(f.get('regions') ?? '')
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean);
-    const schoolId = String(f.get('schoolId') ?? '').trim();
     api
-      .createUser({
-        username: String(f.get('username')),
-        password: String(f.get('password')),
-        role,
-        regions,
-        ...(schoolId ? { schoolId } : {}),
-      })
+      .createUser({ username: String(f.get('username')), password: String(f.get('password')), ...scopeOf(f) })
       .then(() => users.reload(), fail);
   };
   return (
@@ -167,22 +155,7 @@ export function AdminPage() {
           <label>
             {t('admin.username')} <input name="username" required />
           </label>
-          <label>
-            {t('admin.role')}{' '}
-            <select name="role" defaultValue="operator">
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role.${r}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('admin.regions')} <input name="regions" />
-          </label>
-          <label>
-            {t('admin.schoolId')} <input name="schoolId" />
-          </label>
+          <ScopeFields />
           <label>
             {t('admin.password')} <input name="password" type="password" minLength={10} required />
           </label>
@@ -224,6 +197,44 @@ function SetPassword({ username, onFailed }: { username: string; onFailed: (e: E
 
 const ROLES = ['operator', 'school', 'auditor', 'admin'] as const;
 
+/** A user's role and scope as a form has them (regions comma-separated; a school for its staff). */
+function scopeOf(f: FormData): { role: string; regions: string[]; schoolId?: string } {
+  const schoolId = String(f.get('schoolId') ?? '').trim();
+  return {
+    role: String(f.get('role')),
+    regions: String(f.get('regions') ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+    ...(schoolId ? { schoolId } : {}),
+  };
+}
+
+/** The fields of a user's role and scope, as a new user's (an operator by default) or as a user has them. */
+function ScopeFields({ user }: { user?: User }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <label>
+        {t('admin.role')}{' '}
+        <select name="role" defaultValue={user?.role ?? 'operator'}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('admin.regions')} <input name="regions" defaultValue={user?.regions.join(', ') ?? ''} />
+      </label>
+      <label>
+        {t('admin.schoolId')} <input name="schoolId" defaultValue={user?.schoolId ?? ''} />
+      </label>
+    </>
+  );
+}
+
 /** Changing a user's role and scope (regions for operators and auditors, a school for its staff). */
 function EditUser({ user, onSaved, onFailed }: { user: User; onSaved: () => void; onFailed: (e: Error) => void }) {
   const { t } = useTranslation();
@@ -236,40 +247,14 @@ function EditUser({ user, onSaved, onFailed }: { user: User; onSaved: () => void
     );
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const f = new FormData(e.currentTarget);
-    const schoolId = String(f.get('schoolId') ?? '').trim();
-    api
-      .updateUser(user.username, {
-        role: String(f.get('role')),
-        regions: String(f.get('regions') ?? '')
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean),
-        ...(schoolId ? { schoolId } : {}),
-      })
-      .then(() => {
-        setOpen(false);
-        onSaved();
-      }, onFailed);
+    api.updateUser(user.username, scopeOf(new FormData(e.currentTarget))).then(() => {
+      setOpen(false);
+      onSaved();
+    }, onFailed);
   };
   return (
     <form className="inline-form" onSubmit={submit} data-editing={user.username}>
-      <label>
-        {t('admin.role')}{' '}
-        <select name="role" defaultValue={user.role}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {t(`role.${r}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('admin.regions')} <input name="regions" defaultValue={user.regions.join(', ')} />
-      </label>
-      <label>
-        {t('admin.schoolId')} <input name="schoolId" defaultValue={user.schoolId ?? ''} />
-      </label>
+      <ScopeFields user={user} />
       <button type="submit">{t('admin.save')}</button>
     </form>
   );
