@@ -36,19 +36,26 @@ export function dateLocale(
   return probe(locale).includes('31.01.2026') ? locale : 'ru-KZ';
 }
 
+const days = new Map<string, Intl.DateTimeFormat>();
 /**
- * A calendar day ("2026-12-31", a day in Asia/Almaty) as the language writes it: 31.12.2026 (kk, ru), 31/12/2026 (en); `short`
- * without the year (31.12, 31/12: a chart's axis).
+ * A calendar day ("2026-12-31", a day in Asia/Almaty) as the language writes it: 31.12.2026 (kk, ru), 31/12/2026
+ * (en); `short` without the year (31.12, 31/12: a chart's axis). One formatter per language and form, reused.
  */
 export function formatDay(day: string, lang: string, short = false): string {
   const d = new Date(`${day}T12:00:00+05:00`);
   if (Number.isNaN(d.getTime())) return day;
-  return new Intl.DateTimeFormat(dateLocale(lang), {
-    timeZone: TIME_ZONE,
-    ...(short ? {} : { year: 'numeric' }),
-    month: '2-digit',
-    day: '2-digit',
-  }).format(d);
+  const key = `${lang}|${short}`;
+  let f = days.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(dateLocale(lang), {
+      timeZone: TIME_ZONE,
+      ...(short ? {} : { year: 'numeric' }),
+      month: '2-digit',
+      day: '2-digit',
+    });
+    days.set(key, f);
+  }
+  return f.format(d);
 }
 
 export function formatTime(iso: string | undefined | null, lang: string, withDate = true): string {

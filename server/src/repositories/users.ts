@@ -36,8 +36,13 @@ export class UserRepository {
     await this.redis.hset(this.keys.user(r.username), { role: r.role, regions: r.regions, schoolId: r.schoolId });
     await this.redis.sadd(this.keys.users(), r.username);
     await this.redis.sadd(this.keys.usersWithRole(r.role), r.username);
-    if (backup) await this.backup?.saveUser(r).catch((err) => this.onBackupError?.(err));
+    if (backup) await this.saveBackup(r);
     return true;
+  }
+
+  /** Copies an account outside Redis (restored if it comes back empty); a failure is reported, never thrown. */
+  private saveBackup(r: UserRecord): Promise<void> {
+    return this.backup?.saveUser(r).catch((err) => this.onBackupError?.(err)) ?? Promise.resolve();
   }
 
   async get(username: string): Promise<User | undefined> {
@@ -95,9 +100,7 @@ export class UserRepository {
       .srem(this.keys.usersWithRole(h.role), username)
       .sadd(this.keys.usersWithRole(u.role), username)
       .exec();
-    await this.backup
-      ?.saveUser({ username, passwordHash: h.passwordHash ?? '', role: u.role, regions, schoolId })
-      .catch((err) => this.onBackupError?.(err));
+    await this.saveBackup({ username, passwordHash: h.passwordHash ?? '', role: u.role, regions, schoolId });
     return true;
   }
 
@@ -134,9 +137,13 @@ export class UserRepository {
       .hset(this.keys.user(username), 'passwordHash', passwordHash)
       .hincrby(this.keys.user(username), 'pwv', 1)
       .exec();
-    await this.backup
-      ?.saveUser({ username, passwordHash, role: h.role, regions: h.regions ?? '', schoolId: h.schoolId ?? '' })
-      .catch((err) => this.onBackupError?.(err));
+    await this.saveBackup({
+      username,
+      passwordHash,
+      role: h.role,
+      regions: h.regions ?? '',
+      schoolId: h.schoolId ?? '',
+    });
     return true;
   }
 
