@@ -2,7 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunningServer } from '@kuzet/server';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packCameraOps } from '../../server/src/repositories/camera-ops.ts';
+import { Keys } from '../../server/src/repositories/redis.ts';
+import { StateRepository } from '../../server/src/repositories/state.ts';
 import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
 import { startRedis, waitFor } from '../helpers.ts';
 import { ADMIN_PASSWORD, Api, registryJson, testServer } from '../server-helpers.ts';
@@ -22,6 +26,7 @@ describe('a school the registry moves to another district and region', () => {
   let api: Api;
   let agent: FakeAgent;
   let objects: string;
+  let prefix: string;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -32,7 +37,7 @@ describe('a school the registry moves to another district and region', () => {
       JSON.stringify({ rules: { camera_offline: { openAfterSeconds: 1, resolveAfterSeconds: 1 } } }),
     );
     let cfg: { KUZET_OBJECT_DIR: string };
-    ({ server, cfg } = await testServer(redis.url, undefined, { KUZET_ALERTING: alerting }));
+    ({ server, cfg, prefix } = await testServer(redis.url, undefined, { KUZET_ALERTING: alerting }));
     objects = cfg.KUZET_OBJECT_DIR;
     api = new Api(server.url);
     expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
@@ -106,12 +111,39 @@ describe('a school the registry moves to another district and region', () => {
     // the move's bookkeeping was exact: verification finds nothing to repair
     expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
 
+    // a batch the old link still had on its way is stored with the placement that link connected with: it lands in
+    // the new district and region all the same (it went to the old ones, where only the hourly check found it)
+    const stale = new Redis(redis.url);
+    try {
+      const at = new Date().toISOString();
+      const state = new StateRepository(stale, new Keys(prefix));
+      const m = stale.multi();
+      state.cameraOps(
+        m,
+        { schoolId: SCHOOL, districtId: 'KZ-75-01', regionCode: 'KZ-75', agentId: 'agent-almaty-1' },
+        at,
+        packCameraOps([
+          { op: 'state', cameraId: camOf(2), status: 'offline', reasons: ['unreachable'], since: at, at },
+        ]),
+      );
+      for (const [err] of (await m.exec()) ?? []) expect(err).toBeNull();
+    } finally {
+      stale.disconnect();
+    }
+    expect(zero(await summary('KZ-75'))).toEqual({ online: 0, offline: 0 });
+    expect(zero(await district('KZ-75', 'KZ-75-01'))).toEqual({ online: 0, offline: 0 });
+    expect(zero(await summary('KZ-19'))).toEqual({ online: 2, offline: 2 });
+    expect(zero(await district('KZ-19', 'KZ-19-01'))).toEqual({ online: 2, offline: 2 });
+    expect(await gridIds('KZ-75')).toEqual([]);
+    expect(await gridIds('KZ-19')).toEqual(expect.arrayContaining([1, 2, 3, 4].map(camOf)));
+    expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
+
     // reconnected, the agent's next change lands in the new district and region, none in the old
     await agent.connect();
     await agent.batch([{ cam: camOf(1), status: 'offline', reasons: ['unreachable'] }]);
-    await waitFor(async () => ((await summary('KZ-19')).offline === 2 ? true : undefined), 5000, 'the change counted');
+    await waitFor(async () => ((await summary('KZ-19')).offline === 3 ? true : undefined), 5000, 'the change counted');
     expect(zero(await summary('KZ-75'))).toEqual({ online: 0, offline: 0 });
-    expect(zero(await district('KZ-19', 'KZ-19-01'))).toEqual({ online: 2, offline: 2 });
+    expect(zero(await district('KZ-19', 'KZ-19-01'))).toEqual({ online: 1, offline: 3 });
     expect((await api.post('/integrity/rollups/verify')).json.drift).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { COUNTED_LUA } from './counted-place.ts';
 import { MEASURE_LUA } from './measurements.ts';
 
 /** The trouble score of a school's counts: offline + link down first, then degraded, then unknown. */
@@ -21,7 +22,8 @@ end
  * batch, in the order given, in one call (an agent's batch, a whole resync included, or the link monitor's link_down
  * for an agent's cameras). See camera-ops.ts for what it keeps.
  * KEYS: count school/district/region/country, rcount school/district/region/country, grid region, trouble region,
- *       trouble country, hist school, school cams, school first camera
+ *       trouble country, hist school, school cams, school first camera, the school's record (where it is counted:
+ *       the district and region keys follow it when the caller's placement is an old one, see counted-place.ts)
  * ARGV: camera key prefix, docs key prefix, camera history prefix, schoolId, districtId, regionCode, agentId,
  *       received (ISO), received (ms base 36), history cut (ms), history length, then the operations as one
  *       MessagePack array of strings (cmsgpack, in Redis's C: one argument instead of a dozen per camera):
@@ -40,10 +42,23 @@ end
  * stored, else {the drift stored before ('' none), the new one}; the owning school (a string) when the camera is
  * another school's. Health samples and clock readings claim no camera.
  */
-export const CAMERA_OPS_LUA = `${TROUBLE_LUA}${MEASURE_LUA}
+export const CAMERA_OPS_LUA = `${TROUBLE_LUA}${MEASURE_LUA}${COUNTED_LUA}
 local camPre, docPre, histPre = ARGV[1], ARGV[2], ARGV[3]
 local measPre, measMax, measEvery, measOldest = ARGV[13], tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
 local school, district, region, agent = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+-- the district and region the school is counted in now (counted-place.ts): a link opened before a move still says
+-- the old ones
+local K = {}
+for j = 1, #KEYS do K[j] = KEYS[j] end
+do
+  local d, r, other = counted(KEYS[15], district, region)
+  if other then
+    K[2], K[6] = rescope(KEYS[2], district, d), rescope(KEYS[6], district, d)
+    K[3], K[7] = rescope(KEYS[3], region, r), rescope(KEYS[7], region, r)
+    K[9], K[10] = rescope(KEYS[9], region, r), rescope(KEYS[10], region, r)
+    district, region = d, r
+  end
+end
 local rx, rx36, cut, maxlen = ARGV[8], ARGV[9], tonumber(ARGV[10]), tonumber(ARGV[11])
 local O = cmsgpack.unpack(ARGV[12])
 local function older(key)
@@ -116,8 +131,8 @@ while i <= #O do
     if not foreign then
       local at = O[i + 2]
       if not firstCam then
-        redis.call('SET', KEYS[14], at, 'NX')
-        firstCam = redis.call('GET', KEYS[14]) or ''
+        redis.call('SET', K[14], at, 'NX')
+        firstCam = redis.call('GET', K[14]) or ''
       end
       for k = 1, 7 do set(id, c, 9 + k, O[i + 3 + k]) end
       local first = 0
@@ -194,20 +209,20 @@ for _, id in ipairs(order) do
   local w = writes[id]
   if #w > 0 then redis.call('HSET', camPre .. id, unpack(w)) end
 end
-for j = 1, #members, 200 do redis.call('SADD', KEYS[13], unpack(members, j, math.min(#members, j + 199))) end
+for j = 1, #members, 200 do redis.call('SADD', K[13], unpack(members, j, math.min(#members, j + 199))) end
 for f, n in pairs(cd) do
-  if n ~= 0 then for k = 1, 4 do redis.call('HINCRBY', KEYS[k], f, n) end end
+  if n ~= 0 then for k = 1, 4 do redis.call('HINCRBY', K[k], f, n) end end
 end
 for f, n in pairs(rd) do
-  if n ~= 0 then for k = 5, 8 do redis.call('HINCRBY', KEYS[k], f, n) end end
+  if n ~= 0 then for k = 5, 8 do redis.call('HINCRBY', K[k], f, n) end end
 end
-for j = 1, #grid, 200 do redis.call('HSET', KEYS[9], unpack(grid, j, math.min(#grid, j + 199))) end
-if moved then trouble(KEYS[1], school, KEYS[10], KEYS[11]) end
+for j = 1, #grid, 200 do redis.call('HSET', K[9], unpack(grid, j, math.min(#grid, j + 199))) end
+if moved then trouble(K[1], school, K[10], K[11]) end
 if #entries > 0 then
   local len = 0
-  for j = 1, #entries, 200 do len = redis.call('LPUSH', KEYS[12], unpack(entries, j, math.min(#entries, j + 199))) end
-  if len > maxlen * 5 then redis.call('LTRIM', KEYS[12], 0, maxlen * 5 - 1) end
-  for _ = 1, 8 * #entries do if older(KEYS[12]) then redis.call('RPOP', KEYS[12]) else break end end
+  for j = 1, #entries, 200 do len = redis.call('LPUSH', K[12], unpack(entries, j, math.min(#entries, j + 199))) end
+  if len > maxlen * 5 then redis.call('LTRIM', K[12], 0, maxlen * 5 - 1) end
+  for _ = 1, 8 * #entries do if older(K[12]) then redis.call('RPOP', K[12]) else break end end
 end
 return out
 `;

@@ -217,6 +217,7 @@ export function queueCameraOps(
     keys.histSchool(place.schoolId),
     keys.schoolCams(place.schoolId),
     keys.schoolFirstCamera(place.schoolId),
+    keys.school(place.schoolId),
     keys.cam(''),
     keys.camDocs(''),
     keys.histCam(''),
@@ -296,5 +297,5 @@ export function cameraOpResults(ops: PackedCameraOps, reply: unknown): CameraOpR
 }
 
 export function defineCameraOps(redis: Redis): void {
-  redis.defineCommand('kuzetCameraOps', { numberOfKeys: 14, lua: CAMERA_OPS_LUA });
+  redis.defineCommand('kuzetCameraOps', { numberOfKeys: 15, lua: CAMERA_OPS_LUA });
 }

@@ -1,5 +1,6 @@
 import { type District, type Region, Registry, type RequirementProfile, type School } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
+import { countedField } from './counted-place.ts';
 import type { Keys } from './redis.ts';
 
 /** Where a school is: its district and region. */
@@ -69,8 +70,14 @@ export class RegistryRepository {
       p.srem(k.districtSchools(m.from.districtId), m.id);
       p.srem(k.regionSchools(m.from.regionCode), m.id);
     }
+    const from = new Map(moved.map((m) => [m.id, m.from]));
     for (const s of reg.schools) {
-      p.hset(k.school(s.id), { json: JSON.stringify(s) });
+      // where its roll-ups are counted: a moved school's stay in the old place until they are moved with it
+      const counted = from.get(s.id) ?? s;
+      p.hset(k.school(s.id), {
+        json: JSON.stringify(s),
+        counted: countedField(counted.districtId, counted.regionCode),
+      });
       p.sadd(k.schools(), s.id);
       p.sadd(k.regionSchools(s.regionCode), s.id);
       p.sadd(k.districtSchools(s.districtId), s.id);

@@ -121,8 +121,11 @@ return h[1]
  * Returns the number of its cameras.
  * KEYS: count school, old district, old region, new district, new region; the same five of counted reasons;
  *       old grid, new grid, old region's trouble, new region's trouble, country's trouble, school cams;
- *       the school's verdict, compliance figures of the old district, old region, new district, new region
+ *       the school's verdict, compliance figures of the old district, old region, new district, new region, the
+ *       school's record
  * ARGV: schoolId, camera key prefix, new districtId, new regionCode
+ * The record then says the school is counted in the new place (counted-place.ts): what a link still holding the
+ * old placement stores after this lands there too.
  */
 const MOVE_SCHOOL = `${TROUBLE_LUA}
 for _, first in ipairs({1, 6}) do
@@ -161,6 +164,7 @@ for k, v in string.gmatch(redis.call('HGET', KEYS[17], 'contrib') or '', '([^=,]
     redis.call('HINCRBY', KEYS[21], k, n)
   end
 end
+redis.call('HSET', KEYS[22], 'counted', ARGV[3] .. '\t' .. ARGV[4])
 return #cams
 `;
 
@@ -191,7 +195,7 @@ export class RollupRepository {
     redis.defineCommand('kuzetRepairSchool', { numberOfKeys: 12, lua: REPAIR_SCHOOL });
     redis.defineCommand('kuzetSumLevel', { lua: SUM_LEVEL });
     redis.defineCommand('kuzetRelease', { numberOfKeys: 13, lua: RELEASE });
-    redis.defineCommand('kuzetMoveSchool', { numberOfKeys: 21, lua: MOVE_SCHOOL });
+    redis.defineCommand('kuzetMoveSchool', { numberOfKeys: 22, lua: MOVE_SCHOOL });
   }
 
   private levelKeys(s: SchoolPlace): string[] {
@@ -263,6 +267,7 @@ export class RollupRepository {
       k.schoolCams(m.id),
       k.compliance(m.id),
       ...scopes.slice(1).map((x) => k.complianceFigures(x)),
+      k.school(m.id),
       m.id,
       k.cam(''),
       m.to.districtId,

@@ -17,6 +17,7 @@ import {
 } from '@kuzet/protocol';
 import type { Redis, Result } from 'ioredis';
 import type { Logger } from 'pino';
+import { COUNTED_LUA } from '../repositories/counted-place.ts';
 import type { Keys } from '../repositories/redis.ts';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { RequirementsRepository } from '../repositories/requirements.ts';
@@ -26,22 +27,28 @@ import type { DeltaBus } from './bus.ts';
  * Stores a school's verdict and moves the figures of its district, region and country by the difference of what it
  * adds (atomic: figures never drift). A covered, non-compliant school enters the pending set (from when) that the
  * compliance alert is raised from; a compliant or uncovered one leaves it.
- * A school no longer in the registry (removed while it was being judged) gets no verdict.
+ * A school no longer in the registry (removed while it was being judged) gets no verdict. One judged before the
+ * registry moved it adds to the district and region it is counted in now (counted-place.ts), where the move took
+ * what it added before.
  * KEYS: verdict, figures district/region/country, pending, the school
- * ARGV: verdict JSON, summary JSON, contribution ("k=v,…"), schoolId, pending since (ms) or '' (not pending)
+ * ARGV: verdict JSON, summary JSON, contribution ("k=v,…"), schoolId, pending since (ms) or '' (not pending),
+ *       the districtId and regionCode the verdict was judged in
  * → 1 when the summary changed
  */
-const STORE_VERDICT = `
+export const STORE_VERDICT = `${COUNTED_LUA}
 if redis.call('EXISTS', KEYS[6]) == 0 then return 0 end
+local K = {KEYS[1], KEYS[2], KEYS[3], KEYS[4]}
+local district, region, other = counted(KEYS[6], ARGV[6], ARGV[7])
+if other then K[2], K[3] = rescope(KEYS[2], ARGV[6], district), rescope(KEYS[3], ARGV[7], region) end
 local before, after = {}, {}
 for k, v in string.gmatch(redis.call('HGET', KEYS[1], 'contrib') or '', '([^=,]+)=(-?%d+)') do before[k] = tonumber(v) end
 for k, v in string.gmatch(ARGV[3], '([^=,]+)=(-?%d+)') do after[k] = tonumber(v) end
 for k, v in pairs(after) do
   local d = v - (before[k] or 0)
-  if d ~= 0 then for i = 2, 4 do redis.call('HINCRBY', KEYS[i], k, d) end end
+  if d ~= 0 then for i = 2, 4 do redis.call('HINCRBY', K[i], k, d) end end
 end
 for k, v in pairs(before) do
-  if after[k] == nil and v ~= 0 then for i = 2, 4 do redis.call('HINCRBY', KEYS[i], k, -v) end end
+  if after[k] == nil and v ~= 0 then for i = 2, 4 do redis.call('HINCRBY', K[i], k, -v) end end
 end
 local changed = redis.call('HGET', KEYS[1], 'summary') ~= ARGV[2]
 redis.call('HSET', KEYS[1], 'json', ARGV[1], 'summary', ARGV[2], 'contrib', ARGV[3])
@@ -389,6 +396,8 @@ export class ComplianceService {
           contrib,
           school.id,
           pendingSince,
+          school.districtId,
+          school.regionCode,
         );
         out.push({ school, verdict, idx });
       }
