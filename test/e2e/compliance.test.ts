@@ -494,6 +494,11 @@ describe('compliance view in Chromium', () => {
     await adm.fill('form[data-editing=aud] input[name=regions]', 'KZ-75');
     await adm.click('form[data-editing=aud] button[type=submit]');
     await adm.waitForFunction(() => document.querySelector('[data-scope=aud]')?.textContent === 'KZ-75');
+    // the audit log further down the page has both changes without a reload (it was read when the page opened)
+    const log = adm.locator('[data-testid=audit-log]');
+    await log.locator('td[data-action=password_reset]').first().waitFor({ timeout: 5000 });
+    await log.locator('td[data-action=user_updated]').first().waitFor({ timeout: 5000 });
+    expect(await log.locator('td[data-action=user_updated]').first().textContent()).toMatch(/\S/);
     await screenshot(adm, 'admin-users-ru');
     await op.goto(`${base}/`);
     await op.waitForSelector('input[name=username]');

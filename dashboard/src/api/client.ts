@@ -48,6 +48,14 @@ export function setUnauthorizedHandler(f: () => void) {
   onUnauthorized = f;
 }
 
+/** Told of every change this page made through the API (a successful request other than GET): the audit log
+ * shown beside the form that made it reads again. */
+const changes = new EventTarget();
+export function onApiChange(listener: () => void): () => void {
+  changes.addEventListener('change', listener);
+  return () => changes.removeEventListener('change', listener);
+}
+
 type Init = {
   method?: string;
   body?: unknown;
@@ -69,7 +77,10 @@ async function request(path: string, init: Init): Promise<Response> {
     body: init.raw ? init.raw.text : init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: init.signal,
   });
-  if (res.ok) return res;
+  if (res.ok) {
+    if ((init.method ?? 'GET') !== 'GET') changes.dispatchEvent(new Event('change'));
+    return res;
+  }
   const text = await res.text();
   let error = res.statusText;
   let problems: string[] = [];

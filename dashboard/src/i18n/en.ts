@@ -400,6 +400,7 @@ export const en = {
     more: 'Show more',
     none: 'No entries.',
     filter: 'Filter',
+    refresh: 'Refresh',
     actions: {
       snapshot_view: 'viewed a camera picture',
       reference_view: 'viewed a reference view',

@@ -402,6 +402,7 @@ export const kk: typeof en = {
     more: 'Тағы көрсету',
     none: 'Жазба жоқ.',
     filter: 'Іріктеу',
+    refresh: 'Жаңарту',
     actions: {
       snapshot_view: 'камера кадрын қарау',
       reference_view: 'эталон көріністі қарау',

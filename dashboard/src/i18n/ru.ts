@@ -401,6 +401,7 @@ export const ru: typeof en = {
     more: 'Показать ещё',
     none: 'Записей нет.',
     filter: 'Отобрать',
+    refresh: 'Обновить',
     actions: {
       snapshot_view: 'просмотр кадра камеры',
       reference_view: 'просмотр эталонного вида',
