@@ -36,7 +36,7 @@ export const RETIRED_RULES: readonly AlertRule[] = [
   'clock_drift',
 ];
 /** What a notification tells of an alert. */
-export const NOTIFY_EVENTS = ['opened', 'escalated', 'renotify', 'resolved', 'assigned'] as const;
+export const NOTIFY_EVENTS = ['opened', 'escalated', 'renotify', 'resolved', 'assigned', 'reopened'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 /** A `notified` event's text: what the notification was about, then where it went ("opened → webhook https://…"). */
 export const notifiedLine = (event: NotifyEvent, target: string) => `${event} → ${target}`;
@@ -93,6 +93,8 @@ export const Alert = z.object({
   updatedAt: IsoTime,
   /** how often the condition was reported again while open */
   repeats: z.int().nonnegative(),
+  /** how often it came back soon after resolving by itself and reopened this alert (RuleSettings.reopenWithinMinutes) */
+  reopens: z.int().nonnegative().optional(),
   /** raised during a maintenance window: recorded, nobody paged */
   suppressed: z.boolean(),
   escalationLevel: z.int().nonnegative(),
@@ -200,6 +202,11 @@ export const RuleSettings = z.object({
   openAfterSeconds: z.number().nonnegative().optional(),
   /** the condition must be gone this long before the alert resolves by itself */
   resolveAfterSeconds: z.number().nonnegative().optional(),
+  /**
+   * the condition back within this long after its alert resolved by itself reopens that alert (one alert for a
+   * camera that keeps failing, with its episodes in its events) instead of opening another (0: never)
+   */
+  reopenWithinMinutes: z.number().nonnegative().max(1440).optional(),
 });
 
 export const AckSla = z.object({

@@ -200,12 +200,46 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     );
     expect(done.resolvedBy).toBe('auto');
     await waitFor(() => deliveries(ops, alert!.id, 'resolved').length || undefined, 5000, 'resolved notice');
+    // offline again within the hour: the same alert reopens (its operators told again), not a new one
+    await a.batch([{ cam: cam(2), status: 'offline', reasons: ['unreachable'] }]);
+    const back = await waitFor(
+      async () => {
+        const x = (await api.get(`/alerts/${alert!.id}`)).json as Alert;
+        return x.state === 'open' ? x : undefined;
+      },
+      6000,
+      'reopened',
+    );
+    expect(back).toMatchObject({ reopens: 1, reasons: ['unreachable'] });
+    expect(back.resolvedAt).toBeUndefined();
+    expect(back.events.map((e) => e.type)).toContain('reopened');
+    expect((await ofCamera(2)).map((x) => x.id)).toEqual([alert!.id]);
+    expect((await alerts()).map((x) => x.id)).toContain(alert!.id);
+    await waitFor(() => deliveries(ops, alert!.id, 'reopened').length || undefined, 5000, 'reopened notice');
+    // and resolves again, told again
+    await a.batch([{ cam: cam(2), status: 'online' }]);
+    await waitFor(
+      () => (deliveries(ops, alert!.id, 'resolved').length >= 2 ? true : undefined),
+      8000,
+      'resolved again',
+    );
     // a stream problem opens at once (no debounce configured) and resolves by hand with a reason
     await a.batch([{ cam: cam(4), status: 'degraded', reasons: ['rtsp_down'] }]);
     const [s] = await waitFor(async () => ((await ofCamera(4)).length ? ofCamera(4) : undefined), 5000, 'stream_down');
     expect(s!.rule).toBe('stream_down');
     const r = await api.post(`/alerts/${s!.id}/actions`, { action: 'resolve', reason: 'кабель заменён' });
     expect(r.json).toMatchObject({ state: 'resolved', resolvedBy: 'admin' });
+    // resolved by a person (the cable was replaced): the problem back is a new alert
+    await a.batch([{ cam: cam(4), status: 'online' }]);
+    await a.batch([{ cam: cam(4), status: 'degraded', reasons: ['rtsp_down'] }]);
+    const again = await waitFor(
+      async () => (await ofCamera(4)).find((x) => x.state === 'open'),
+      5000,
+      'a new stream_down alert',
+    );
+    expect(again.id).not.toBe(s!.id);
+    expect(again.reopens ?? 0).toBe(0);
+    await a.batch([{ cam: cam(4), status: 'online' }]);
   });
 
   it('records conditions during maintenance without paging anybody', async () => {

@@ -153,6 +153,7 @@ const AlertRow = memo(function AlertRow({
         <time dateTime={a.openedAt}>{formatTime(a.openedAt, i18n.language)}</time> ·{' '}
         <strong>{t(`alerts.st.${a.state}`)}</strong>
         {a.repeats > 0 && ` · ${t('alerts.repeats', { n: a.repeats })}`}
+        {(a.reopens ?? 0) > 0 && <span data-testid="alert-reopens"> · {t('alerts.reopens', { n: a.reopens })}</span>}
         {a.assignee && ` · ${t('alerts.assignee', { who: a.assignee })}`}
         {snoozed(a, now) && (
           <span className="snoozed" data-testid="snoozed">

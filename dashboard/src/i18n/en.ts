@@ -192,6 +192,7 @@ export const en = {
     subject: 'Where',
     state: 'State',
     repeats: 'repeated {{n}}×',
+    reopens: 'reopened {{n}}× (came back after resolving)',
     suppressed: 'maintenance: nobody paged',
     cameras: '{{n}} cameras',
     ack: 'Acknowledge',

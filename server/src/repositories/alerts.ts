@@ -6,9 +6,14 @@ const MAX_EVENTS = 100;
 const MAX_HISTORY = 200_000;
 
 /**
- * Opens an alert for (rule, subject), or counts a repeat of the one already open — atomically, so that two
- * workers never open two. KEYS: alertopen, alerts:seq  ARGV: candidate JSON, repeat event JSON, id prefix
- * Returns {created(1|0), alert JSON}.
+ * Opens an alert for (rule, subject), or counts a repeat of the one already open, or reopens the last one when it
+ * resolved by itself at or after a cutoff — atomically, so that two workers never open two.
+ * KEYS: alertopen, alerts:seq, alertlast  ARGV: candidate JSON, repeat event JSON, id prefix, reopen cutoff (ISO
+ * time; '' never), reopen event JSON
+ * Returns {0 repeated | 1 created | 2 reopened, alert JSON}.
+ * Reopened: the condition (its reasons and words) is the new one; an acknowledged alert stays acknowledged (its
+ * operator knows of the camera), one that was not is open again. One raised during maintenance and one raised
+ * outside it are never the same alert.
  */
 const OPEN = `
 local id = redis.call('GET', KEYS[1])
@@ -27,11 +32,33 @@ if id then
     return {0, out}
   end
 end
-local a = cjson.decode(ARGV[1])
-a.id = tostring(redis.call('INCR', KEYS[2]))
-local out = cjson.encode(a)
-redis.call('SET', KEYS[1], a.id)
-redis.call('SET', prefix .. 'alert:' .. a.id, out)
+local c = cjson.decode(ARGV[1])
+local last = ARGV[4] ~= '' and redis.call('GET', KEYS[3])
+local raw = last and redis.call('GET', prefix .. 'alert:' .. last)
+if raw then
+  local a = cjson.decode(raw)
+  if a.state == 'resolved' and a.resolvedBy == 'auto' and type(a.resolvedAt) == 'string'
+    and a.resolvedAt >= ARGV[4] and a.suppressed == c.suppressed then
+    local ev = cjson.decode(ARGV[5])
+    a.state = 'open'
+    if type(a.ackBy) == 'string' then a.state = 'acknowledged' end
+    a.resolvedAt, a.resolvedBy = nil, nil
+    a.reopens = (tonumber(a.reopens) or 0) + 1
+    a.updatedAt = ev.at
+    a.reasons, a.detail, a.details, a.cameras = c.reasons, c.detail, c.details, c.cameras
+    table.insert(a.events, ev)
+    if #a.events > ${MAX_EVENTS} then table.remove(a.events, 1) end
+    local out = cjson.encode(a)
+    redis.call('SET', prefix .. 'alert:' .. a.id, out)
+    redis.call('SET', KEYS[1], a.id)
+    return {2, out}
+  end
+end
+c.id = tostring(redis.call('INCR', KEYS[2]))
+local out = cjson.encode(c)
+redis.call('SET', KEYS[1], c.id)
+redis.call('SET', prefix .. 'alert:' .. c.id, out)
+redis.call('SET', KEYS[3], c.id, 'EX', 86400)
 return {1, out}
 `;
 
@@ -64,11 +91,14 @@ declare module 'ioredis' {
       resolved: string,
     ): import('ioredis').Result<number, Context>;
     kuzetAlertOpen(
-      k1: string,
-      k2: string,
+      open: string,
+      seq: string,
+      last: string,
       candidate: string,
       event: string,
       prefix: string,
+      reopenCutoff: string,
+      reopenEvent: string,
     ): import('ioredis').Result<[number, string], Context>;
   }
 }
@@ -87,6 +117,8 @@ export interface OpenRequest {
   details?: Alert['details'];
   suppressed: boolean;
   at: string;
+  /** the last alert of the rule and subject reopens when it resolved by itself this recently (0: never) */
+  reopenWithinMinutes?: number;
 }
 
 /** Alerts in Redis: one JSON document each, the open one per (rule, subject), indexes for lists and pages. */
@@ -95,12 +127,15 @@ export class AlertRepository {
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {
-    redis.defineCommand('kuzetAlertOpen', { numberOfKeys: 2, lua: OPEN });
+    redis.defineCommand('kuzetAlertOpen', { numberOfKeys: 3, lua: OPEN });
     redis.defineCommand('kuzetAlertCas', { numberOfKeys: 3, lua: CAS });
   }
 
-  /** Opens (or repeats) the alert; resolves to the alert and whether it was created now. */
-  async openOrRepeat(r: OpenRequest): Promise<{ alert: Alert; created: boolean }> {
+  /**
+   * Opens (or repeats, or reopens) the alert; resolves to the alert, whether it was created now, and whether an
+   * alert that had resolved by itself was reopened.
+   */
+  async openOrRepeat(r: OpenRequest): Promise<{ alert: Alert; created: boolean; reopened: boolean }> {
     const candidate: Omit<Alert, 'id'> & { id: string } = {
       id: '',
       rule: r.rule,
@@ -123,14 +158,25 @@ export class AlertRepository {
       events: [{ at: r.at, type: 'opened', ...(r.suppressed ? { text: 'during maintenance' } : {}) }],
     };
     const repeat: AlertEvent = { at: r.at, type: 'repeated' };
+    const reopen: AlertEvent = { at: r.at, type: 'reopened' };
+    const within = (r.reopenWithinMinutes ?? 0) * 60_000;
     const [created, json] = await this.redis.kuzetAlertOpen(
       this.keys.alertOpen(r.rule, r.subject.id),
       this.keys.alertSeq(),
+      this.keys.alertLast(r.rule, r.subject.id),
       JSON.stringify(candidate),
       JSON.stringify(repeat),
       this.keys.prefix,
+      within > 0 ? new Date(Date.parse(r.at) - within).toISOString() : '',
+      JSON.stringify(reopen),
     );
     const alert = fixArrays(JSON.parse(json));
+    if (created === 2) {
+      // active again, listed as of now
+      const m = this.redis.multi();
+      if (r.subject.kind === 'camera') m.sadd(this.keys.alertedCams(), r.subject.id);
+      await m.zadd(this.keys.alertsActive(), Date.parse(r.at), alert.id).exec();
+    }
     if (created === 1) {
       const ms = Date.parse(r.at);
       const m = this.redis.multi();
@@ -142,7 +188,7 @@ export class AlertRepository {
         .sadd(this.keys.alertsOf(r.subject.id), alert.id)
         .exec();
     }
-    return { alert, created: created === 1 };
+    return { alert, created: created === 1, reopened: created === 2 };
   }
 
   async get(id: string): Promise<Alert | undefined> {

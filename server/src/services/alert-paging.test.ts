@@ -83,3 +83,32 @@ describe('escalation steps against a change made meanwhile', () => {
     expect(t.queued.map((q) => q.opts.jobId)).toEqual(['esc-7-2-0']);
   });
 });
+
+describe('a reopened alert nobody acknowledged', () => {
+  it('gets the next escalation step again, after as long as the first step; its notices are told apart', async () => {
+    const t = paging(alert(), alert());
+    await t.p.scheduleAfterReopen(alert({ reopens: 2 }));
+    expect(t.queued).toEqual([
+      {
+        data: { kind: 'escalate', alertId: '7', level: 1, renotify: 0 },
+        opts: { delay: 60_000, jobId: 'esc-7-r2-1-0' },
+      },
+    ]);
+    // escalated to the duty officer in its earlier episode: the akimat's step is next
+    const u = paging(alert(), alert());
+    await u.p.scheduleAfterReopen(alert({ reopens: 1, escalationLevel: 1 }));
+    expect(u.queued.map((q) => q.opts.jobId)).toEqual(['esc-7-r1-2-0']);
+    // at the last level with no reminders configured: nothing more
+    const v = paging(alert(), alert());
+    await v.p.scheduleAfterReopen(alert({ reopens: 1, escalationLevel: 2 }));
+    expect(v.queued).toEqual([]);
+    // each episode's notices are jobs of their own (one id per episode: the queue would drop a repeated id)
+    await v.p.page(alert({ reopens: 1 }), 'reopened', 1);
+    await v.p.page(alert({ reopens: 2 }), 'reopened', 1);
+    const ids = v.paged.map((j) => (j as { opts: { jobId: string } }).opts.jobId);
+    expect(ids).toEqual([
+      expect.stringMatching(/^n-7-reopened-1-0-r1-/),
+      expect.stringMatching(/^n-7-reopened-1-0-r2-/),
+    ]);
+  });
+});

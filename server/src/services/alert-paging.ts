@@ -41,6 +41,30 @@ export class AlertPaging {
       );
   }
 
+  /**
+   * A reopened alert nobody had acknowledged: its next escalation step comes as long after the reopening as the
+   * first came after the opening (the steps of its earlier episode found it resolved and ended).
+   */
+  async scheduleAfterReopen(alert: Alert): Promise<void> {
+    const esc = this.d.config.escalation;
+    const first = esc.afterMinutes[0];
+    if (alert.severity !== 'critical' || first === undefined) return;
+    const level = alert.escalationLevel;
+    const r = `r${alert.reopens ?? 0}`;
+    if (esc.afterMinutes[level] !== undefined)
+      await this.d.queue.add(
+        'escalate',
+        { kind: 'escalate', alertId: alert.id, level: level + 1, renotify: 0 },
+        { delay: first * 60_000, jobId: `esc-${alert.id}-${r}-${level + 1}-0` },
+      );
+    else if (esc.renotifyMinutes > 0 && esc.maxRenotify > 0)
+      await this.d.queue.add(
+        'escalate',
+        { kind: 'escalate', alertId: alert.id, level, renotify: 1 },
+        { delay: esc.renotifyMinutes * 60_000, jobId: `esc-${alert.id}-${r}-${level}-1` },
+      );
+  }
+
   async escalate(alertId: string, level: number, renotify: number): Promise<void> {
     // still to do: open (not acknowledged or resolved in time), not suppressed, and not done already (a snooze's
     // early end brought it on)
@@ -105,11 +129,13 @@ export class AlertPaging {
     if (!c) return;
     const targets = level === 0 ? c.operators : level === 1 ? c.duty : c.akimat;
     const n = a.events.filter((e) => e.type === 'escalated').length;
+    // each episode of a reopened alert is told (its resolution and its reopening again)
+    const r = a.reopens ? `-r${a.reopens}` : '';
     await this.d.notifyQueue.addBulk(
       targets.map((target) => ({
         name: target.channel,
         data: { alertId: a.id, event, level, target },
-        opts: { jobId: `n-${a.id}-${event}-${level}-${n}-${targetKey(target)}` },
+        opts: { jobId: `n-${a.id}-${event}-${level}-${n}${r}-${targetKey(target)}` },
       })),
     );
   }

@@ -332,7 +332,7 @@ export class AlertService {
   ): Promise<Alert> {
     const eff = effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
     const suppressed = await this.o.alerts.inMaintenance(place.schoolId, cameraId, at);
-    const { alert, created } = await this.o.alerts.openOrRepeat({
+    const { alert, created, reopened } = await this.o.alerts.openOrRepeat({
       rule,
       severity: eff.severity,
       subject,
@@ -345,12 +345,19 @@ export class AlertService {
       ...(detail ? detailOf(detail) : {}),
       suppressed,
       at,
+      reopenWithinMinutes: eff.reopenWithinMinutes,
     });
     await this.o.bus.publishAlerts([alert]);
     if (created) this.o.metrics.alertsOpened.inc({ rule, severity: alert.severity, suppressed: String(suppressed) });
+    if (reopened) this.o.metrics.alertsReopened.inc({ rule });
     if (created && !suppressed) {
       await this.paging.page(alert, 'opened', 0);
       await this.paging.scheduleFirstStep(alert);
+    }
+    // back soon after it resolved by itself: its operators are told again unless one had acknowledged it
+    if (reopened && !suppressed && alert.state === 'open') {
+      await this.paging.page(alert, 'reopened', 0);
+      await this.paging.scheduleAfterReopen(alert);
     }
     return alert;
   }

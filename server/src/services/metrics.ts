@@ -113,6 +113,12 @@ export class Metrics {
     labelNames: ['rule', 'severity', 'suppressed'],
     registers: [this.registry],
   });
+  readonly alertsReopened = new client.Counter({
+    name: 'kuzet_alerts_reopened_total',
+    help: 'alerts that resolved by themselves and reopened when their condition came back soon after',
+    labelNames: ['rule'],
+    registers: [this.registry],
+  });
   readonly notifications = new client.Counter({
     name: 'kuzet_notifications_total',
     help: 'notifications delivered',

@@ -50,6 +50,7 @@ export function summary(n: Notification): string {
     escalated: `эскалация ${n.level} / escalated`,
     renotify: 'напоминание / reminder',
     resolved: 'закрыто / resolved',
+    reopened: `открыто снова (${a.reopens ?? 1}) / reopened`,
     assigned: `назначено: ${a.assignee ?? '?'} / assigned to ${a.assignee ?? '?'}`,
   }[n.event];
   return `Kuzet #${a.id} ${verb}: ${what} — ${where}, ${a.regionCode}${a.cameras ? `, ${a.cameras} cameras` : ''}${n.dashboardUrl ? ` ${n.dashboardUrl}/alerts/${a.id}` : ''}`;
