@@ -319,9 +319,13 @@ describe('compliance view in Chromium', () => {
       await panel.locator('[data-testid=registry-problems] li').first().waitFor();
       guard.expectRefusal(false);
       expect(await panel.locator('[role=alert]').textContent()).toContain(refused[lang]);
-      expect(await panel.locator('[data-testid=registry-problems]').textContent()).toMatch(
-        /^line 3: lat: "north" is not a number/,
-      );
+      // the problem in the page's language, with its line
+      const problem = {
+        en: 'line 3: lat: "north" is not a number (e.g. 43.2567 or 43,2567)',
+        ru: 'строка 3: lat: «north» — не число (например, 43.2567 или 43,2567)',
+        kk: '3-жол: lat: «north» сан емес (мысалы, 43.2567 немесе 43,2567)',
+      };
+      expect(await panel.locator('[data-testid=registry-problems] li').allTextContents()).toEqual([problem[lang]]);
       await screenshot(page, `registry-import-refused-${lang}`);
       if (lang !== 'en') continue;
       // the file without its bad row: applied, the school as it was
@@ -414,14 +418,14 @@ describe('compliance view in Chromium', () => {
     await kk.waitForSelector('[data-testid=school-removal-problems] li');
     guard.expectRefusal(false);
     expect(await kk.locator('[data-testid=school-removal] p.error').textContent()).toBe('Алынбады, себебі:');
-    // every reason, each on its line: the agent, then the school's users (the archive test above made one)
+    // every reason in Kazakh, each on its line: the agent, then the school's users (the archive test above made one)
     const api = new Api(base);
     await api.login('admin', ADMIN_PASSWORD);
     const staff = ((await api.get('/users')).json as { username: string; schoolId?: string }[])
       .filter((u) => u.schoolId === SCHOOL)
-      .map((u) => `user ${u.username} belongs to this school: delete it first`);
+      .map((u) => `${u.username} пайдаланушысы осы мектепке тиесілі: алдымен оны жойыңыз`);
     expect(await kk.locator('[data-testid=school-removal-problems] li').allTextContents()).toEqual([
-      'agent agent-almaty-1 is enrolled for this school: revoke it first',
+      'agent-almaty-1 агенті осы мектепке тіркелген: алдымен оны кері қайтарыңыз',
       ...staff,
     ]);
     await screenshot(kk, 'school-removal-refused-kk');

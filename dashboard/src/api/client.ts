@@ -16,6 +16,7 @@ import {
   HistoryEntry,
   LiveServerFrame,
   LiveViewer,
+  Localized,
   MaintenanceWindow,
   MeasurementEntry,
   ReasonCounts,
@@ -37,8 +38,18 @@ export class ApiError extends Error {
     message: string,
     /** every problem the server listed (an invalid document, a refused import) */
     readonly problems: string[] = [],
+    /** the same problems in kk, ru and en, where the server writes them (protocol's problems.ts) */
+    readonly localized: Localized[] = [],
   ) {
     super(message);
+  }
+
+  /** The problems in the page's language (the server's English where it wrote no other). */
+  problemsIn(lang: string): string[] {
+    return this.problems.map((p, i) => {
+      const l = this.localized[i];
+      return (l && (lang === 'kk' || lang === 'ru' || lang === 'en') ? l[lang] : undefined) ?? p;
+    });
   }
 }
 
@@ -84,15 +95,18 @@ async function request(path: string, init: Init): Promise<Response> {
   const text = await res.text();
   let error = res.statusText;
   let problems: string[] = [];
+  let localized: Localized[] = [];
   try {
-    const j = JSON.parse(text) as { error?: string; problems?: unknown };
+    const j = JSON.parse(text) as { error?: string; problems?: unknown; problemsLocalized?: unknown };
     error = j.error ?? error;
     if (Array.isArray(j.problems)) problems = j.problems.map(String);
+    const l = z.array(Localized).safeParse(j.problemsLocalized);
+    if (l.success && l.data.length === problems.length) localized = l.data;
   } catch {
     /* not JSON: the status text says it */
   }
   if (res.status === 401 && path !== '/auth/login') onUnauthorized();
-  throw new ApiError(res.status, error, problems);
+  throw new ApiError(res.status, error, problems, localized);
 }
 
 const unexpected = (path: string, problem: string | undefined) =>

@@ -17,14 +17,16 @@ export function RegistryImport() {
   const lang = i18n.language;
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<Outcome>();
-  const [problems, setProblems] = useState<string[]>([]);
+  // a refusal's problems, shown in the page's language, whichever it is switched to
+  const [refusal, setRefusal] = useState<ApiError>();
+  const problems = refusal?.problemsIn(lang) ?? [];
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const file = new FormData(e.currentTarget).get('file');
     if (!(file instanceof File) || !file.size) return;
     setBusy(true);
     setMsg(undefined);
-    setProblems([]);
+    setRefusal(undefined);
     try {
       const json = file.name.toLowerCase().endsWith('.json') || file.type === 'application/json';
       const r = await api.importRegistry(await file.text(), json ? 'json' : 'csv');
@@ -35,7 +37,7 @@ export function RegistryImport() {
       setMsg({ ok: true, text: r.moved ? `${done} ${t('registry.moved', { n: formatNumber(r.moved, lang) })}` : done });
     } catch (err) {
       const listed = err instanceof ApiError ? err.problems : [];
-      setProblems(listed);
+      if (err instanceof ApiError) setRefusal(err);
       setMsg({
         ok: false,
         text: listed.length

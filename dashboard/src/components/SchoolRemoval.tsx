@@ -8,15 +8,17 @@ import { ApiError, api } from '../api/client.ts';
  * goes — and, when the server refuses (an agent still enrolled, a user of the school), every reason it gave.
  */
 export function SchoolRemoval({ schoolId, name }: { schoolId: string; name: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [problems, setProblems] = useState<string[]>([]);
+  // the refusal: its reasons are shown in the page's language, whichever it is switched to
+  const [refusal, setRefusal] = useState<ApiError>();
+  const problems = refusal?.problemsIn(i18n.language) ?? [];
   const [error, setError] = useState<string>();
   const remove = () => {
     setBusy(true);
-    setProblems([]);
+    setRefusal(undefined);
     setError(undefined);
     api.removeSchool(schoolId).then(
       () => navigate('/schools', { replace: true }),
@@ -25,7 +27,7 @@ export function SchoolRemoval({ schoolId, name }: { schoolId: string; name: stri
         setConfirming(false);
         // the server's reasons are listed below; its one-line summary would only repeat them in English
         if (e instanceof ApiError && e.problems.length) {
-          setProblems(e.problems);
+          setRefusal(e);
           setError(t('schoolRemoval.blocked'));
         } else setError(t('schoolRemoval.refused', { message: e.message }));
       },

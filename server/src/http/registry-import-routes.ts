@@ -1,7 +1,7 @@
-import { Registry, RegistryImportResult } from '@kuzet/protocol';
+import { atLine, type Localized, Registry, RegistryImportResult } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
-import { importRegistryCsv, type RowError } from '../services/registry-csv.ts';
+import { importRegistryCsv, type RowError, rowError } from '../services/registry-csv.ts';
 import { defineSchoolRemoval, removalBlockers, removeSchool } from '../services/school-removal.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
@@ -36,19 +36,24 @@ export function registryImportRoutes(ctx: AppContext): Router {
         const v = Registry.safeParse(req.body);
         if (v.success) registry = v.data;
         else
-          errors = v.error.issues.slice(0, 1000).map((i) => ({
-            line: 0,
-            reason: `${i.path
-              .map((x) => (typeof x === 'number' ? `[${x}]` : `.${String(x)}`))
-              .join('')
-              .slice(1)}: ${i.message}`,
-          }));
+          errors = v.error.issues.slice(0, 1000).map((i) =>
+            rowError(0, 'field_invalid', {
+              field: i.path
+                .map((x) => (typeof x === 'number' ? `[${x}]` : `.${String(x)}`))
+                .join('')
+                .slice(1),
+              message: i.message,
+            }),
+          );
       }
-      if (!registry)
+      if (!registry) {
+        const listed = errors.slice(0, 1000).map(onLine);
         return void res.status(400).json({
           error: `the registry was not imported: ${errors.length} problem(s)`,
-          problems: errors.slice(0, 1000).map((e) => (e.line ? `line ${e.line}: ${e.reason}` : e.reason)),
+          problems: listed.map((x) => x.en),
+          problemsLocalized: listed,
         });
+      }
       const { moved, agentsMoved, ...counts } = await ctx.registry.import(registry);
       await ctx.integrity.moveSchools(moved, agentsMoved);
       await ctx.audit.record({
@@ -81,7 +86,11 @@ export function registryImportRoutes(ctx: AppContext): Router {
       if (!school) return void res.status(404).json({ error: 'no such school' });
       const blockers = await removalBlockers(ctx, id);
       if (blockers.length)
-        return void res.status(409).json({ error: 'the school was not removed', problems: blockers });
+        return void res.status(409).json({
+          error: 'the school was not removed',
+          problems: blockers.map((x) => x.en),
+          problemsLocalized: blockers,
+        });
       const done = await removeSchool(ctx, school);
       await ctx.audit.record({
         ...actor(req),
@@ -95,3 +104,6 @@ export function registryImportRoutes(ctx: AppContext): Router {
   );
   return r;
 }
+
+/** A file's problem with its line in front (a JSON registry's have none). */
+const onLine = (e: RowError): Localized => (e.line ? atLine(e.line, e.localized) : e.localized);

@@ -1,4 +1,14 @@
-import { KZ_REGIONS, NATIONAL_DEFAULT_PROFILE, REGISTRY_CSV_COLUMNS, Registry, School } from '@kuzet/protocol';
+import {
+  KZ_REGIONS,
+  type Localized,
+  NATIONAL_DEFAULT_PROFILE,
+  type ProblemCode,
+  type ProblemParams,
+  problemText,
+  REGISTRY_CSV_COLUMNS,
+  Registry,
+  School,
+} from '@kuzet/protocol';
 
 /**
  * The field separator of a CSV: the one its header line uses more, outside quotes. Excel writes ';' where the list
@@ -51,10 +61,20 @@ export function parseCsv(text: string, sep: ',' | ';' = csvSeparator(text)): str
 /** the columns a schools CSV must have (BIN and district KATO optional: REGISTRY_CSV_OPTIONAL) */
 export const CSV_COLUMNS = REGISTRY_CSV_COLUMNS;
 
-/** A problem of an imported file: the line it is on (1 is the header) and what is wrong. */
+/**
+ * A problem of an imported file: the line it is on (1 is the header; 0 a JSON registry's, which has no lines) and what
+ * is wrong, in English (`reason`) and in the three languages (protocol's problems.ts).
+ */
 export interface RowError {
   line: number;
   reason: string;
+  localized: Localized;
+}
+
+/** A problem on a line, from the protocol's table of problems (one wording for the API and the dashboard). */
+export function rowError(line: number, code: ProblemCode, params: ProblemParams = {}): RowError {
+  const localized = problemText(code, params);
+  return { line, reason: localized.en, localized };
 }
 
 /**
@@ -64,9 +84,9 @@ export interface RowError {
  */
 export function importRegistryCsv(text: string): { registry?: Registry; errors: RowError[] } {
   const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
-  if (!header) return { errors: [{ line: 1, reason: 'the file is empty' }] };
+  if (!header) return { errors: [rowError(1, 'file_empty')] };
   const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) return { errors: [{ line: 1, reason: `missing columns: ${missing.join(', ')}` }] };
+  if (missing.length) return { errors: [rowError(1, 'missing_columns', { columns: missing.join(', ') })] };
   const at = (name: string) => header.indexOf(name);
   const errors: RowError[] = [];
   const schools: Registry['schools'] = [];
@@ -77,7 +97,7 @@ export function importRegistryCsv(text: string): { registry?: Registry; errors: 
     const line = i + 2;
     const get = (c: string) => (at(c) >= 0 ? (r[at(c)] ?? '').trim() : '');
     if (r.length < header.length) {
-      errors.push({ line, reason: `${r.length} fields, the header has ${header.length}` });
+      errors.push(rowError(line, 'field_count', { fields: r.length, header: header.length }));
       continue;
     }
     const row = {
@@ -96,37 +116,40 @@ export function importRegistryCsv(text: string): { registry?: Registry; errors: 
     };
     // a coordinate that is no number says so in words (the schema's own message is "expected number, received NaN")
     const coords = (['lat', 'lon'] as const).filter((c) => !Number.isFinite(row[c]));
-    for (const c of coords)
-      errors.push({ line, reason: `${c}: "${get(c)}" is not a number (e.g. 43.2567 or 43,2567)` });
+    for (const c of coords) errors.push(rowError(line, 'not_a_number', { field: c, value: get(c) }));
     const v = School.safeParse(row);
     if (coords.length || !v.success) {
       for (const issue of v.error?.issues ?? [])
         if (!coords.includes(issue.path[0] as 'lat' | 'lon'))
-          errors.push({ line, reason: `${issue.path.join('.') || 'row'}: ${issue.message}` });
+          errors.push(
+            rowError(line, 'field_invalid', { field: issue.path.join('.') || 'row', message: issue.message }),
+          );
       continue;
     }
     if (!KZ_REGIONS.some((x) => x.code === row.regionCode))
-      errors.push({ line, reason: `region_code ${row.regionCode} is not a region of Kazakhstan` });
+      errors.push(rowError(line, 'region_unknown', { region: row.regionCode }));
     if (!row.districtId.startsWith(`${row.regionCode}-`) && !row.districtId.startsWith(row.regionCode))
-      errors.push({ line, reason: `district_id ${row.districtId} is not in region ${row.regionCode}` });
+      errors.push(rowError(line, 'district_not_in_region', { district: row.districtId, region: row.regionCode }));
     const dupe = seenIds.get(row.id);
-    if (dupe) errors.push({ line, reason: `school_id ${row.id} is already on line ${dupe}` });
+    if (dupe) errors.push(rowError(line, 'school_twice', { school: row.id, line: dupe }));
     seenIds.set(row.id, line);
     if (row.bin) {
       const b = seenBins.get(row.bin);
-      if (b) errors.push({ line, reason: `BIN ${row.bin} is already on line ${b}` });
+      if (b) errors.push(rowError(line, 'bin_twice', { bin: row.bin, line: b }));
       seenBins.set(row.bin, line);
     }
     let kato = get('district_kato');
     if (kato && !/^\d{9}$/.test(kato)) {
-      errors.push({ line, reason: `district_kato ${kato}: a KATO code has 9 digits` });
+      errors.push(rowError(line, 'kato_digits', { kato }));
       kato = '';
     }
     const d = districts.get(row.districtId);
     if (d && d.regionCode !== row.regionCode)
-      errors.push({ line, reason: `district ${row.districtId} is in ${d.regionCode} on line ${d.line}` });
+      errors.push(
+        rowError(line, 'district_region_conflict', { district: row.districtId, region: d.regionCode, line: d.line }),
+      );
     if (d && kato && d.kato && d.kato !== kato)
-      errors.push({ line, reason: `district ${row.districtId} has KATO ${d.kato} on line ${d.line}` });
+      errors.push(rowError(line, 'district_kato_conflict', { district: row.districtId, kato: d.kato, line: d.line }));
     if (!d)
       districts.set(row.districtId, {
         id: row.districtId,
@@ -138,7 +161,7 @@ export function importRegistryCsv(text: string): { registry?: Registry; errors: 
       });
     schools.push(v.data);
   }
-  if (!rows.length) errors.push({ line: 2, reason: 'no school in the file' });
+  if (!rows.length) errors.push(rowError(2, 'no_school'));
   if (errors.length) return { errors };
   const registry = Registry.parse({
     regions: KZ_REGIONS,

@@ -1,4 +1,4 @@
-import { binValid } from '@kuzet/protocol';
+import { atLine, binValid } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, importRegistryCsv } from './registry-csv.ts';
 
@@ -86,7 +86,32 @@ describe('registry import from an education database export', () => {
 
   it('refuses a file without the columns it needs', () => {
     expect(importRegistryCsv('school_id,name_ru\nS1,x').errors).toEqual([
-      { line: 1, reason: expect.stringMatching(/missing columns: region_code, district_id/) },
+      {
+        line: 1,
+        reason: expect.stringMatching(/missing columns: region_code, district_id/),
+        localized: {
+          en: expect.stringMatching(/^missing columns: region_code, district_id/),
+          ru: expect.stringMatching(/^нет столбцов: region_code, district_id/),
+          kk: expect.stringMatching(/^бағандар жоқ: region_code, district_id/),
+        },
+      },
     ]);
+  });
+
+  it('says every problem in kk, ru and en, from one table (the English is the API answer)', () => {
+    const row: Record<string, string> = { school_id: 'S1', district_id: 'KZ-75-01', region_code: 'KZ-75' };
+    Object.assign(row, { name_kk: 'a', name_ru: 'b', address: 'c', lat: 'north', lon: '76.9' });
+    Object.assign(row, { district_name_ru: 'd', district_name_kk: 'd' });
+    const r = importRegistryCsv(`${CSV_COLUMNS.join(',')}\n${CSV_COLUMNS.map((c) => row[c] ?? '').join(',')}`);
+    expect(r.errors.map((e) => e.localized)).toEqual([
+      {
+        en: 'lat: "north" is not a number (e.g. 43.2567 or 43,2567)',
+        ru: 'lat: «north» — не число (например, 43.2567 или 43,2567)',
+        kk: 'lat: «north» сан емес (мысалы, 43.2567 немесе 43,2567)',
+      },
+    ]);
+    expect(r.errors[0]!.reason).toBe(r.errors[0]!.localized.en);
+    expect(atLine(2, r.errors[0]!.localized).kk).toBe('2-жол: lat: «north» сан емес (мысалы, 43.2567 немесе 43,2567)');
+    expect(atLine(2, r.errors[0]!.localized).ru).toMatch(/^строка 2: lat: «north»/);
   });
 });

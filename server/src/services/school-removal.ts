@@ -1,4 +1,4 @@
-import type { School } from '@kuzet/protocol';
+import { type Localized, problemText, type School } from '@kuzet/protocol';
 import type { Redis, Result } from 'ioredis';
 import type { AgentRepository } from '../repositories/agents.ts';
 import type { AlertRepository } from '../repositories/alerts.ts';
@@ -77,15 +77,13 @@ export interface SchoolRemovalDeps {
  * Why a school cannot be removed yet: an agent of it still enrolled (its link would keep reporting into a school
  * that is gone) or a user of it (school staff whose scope would be nothing). Empty: it can go.
  */
-export async function removalBlockers(d: SchoolRemovalDeps, schoolId: string): Promise<string[]> {
+export async function removalBlockers(d: SchoolRemovalDeps, schoolId: string): Promise<Localized[]> {
   const [agents, users] = await Promise.all([d.agents.list(), d.users.list()]);
   return [
     ...agents
       .filter((a) => a.schoolId === schoolId && !a.revoked && a.enrolledAt)
-      .map((a) => `agent ${a.agentId} is enrolled for this school: revoke it first`),
-    ...users
-      .filter((u) => u.schoolId === schoolId)
-      .map((u) => `user ${u.username} belongs to this school: delete it first`),
+      .map((a) => problemText('agent_enrolled', { agent: a.agentId })),
+    ...users.filter((u) => u.schoolId === schoolId).map((u) => problemText('user_belongs', { user: u.username })),
   ];
 }
 
