@@ -177,10 +177,17 @@ export const MAINTENANCE_LIMITS = {
 } as const;
 
 /** Notification channels: a webhook (HMAC-signed JSON), e-mail (SMTP) or a Telegram chat. */
+/**
+ * The language of a notification's words: Russian (the default), Kazakh — each with the English after it, as the
+ * ids and the API are — or English alone.
+ */
+export const NotifyLang = z.enum(['ru', 'kk', 'en']);
+export type NotifyLang = z.infer<typeof NotifyLang>;
+const lang = { lang: NotifyLang.optional() };
 export const NotifyTarget = z.discriminatedUnion('channel', [
-  z.object({ channel: z.literal('webhook'), url: z.url() }),
-  z.object({ channel: z.literal('email'), to: z.email() }),
-  z.object({ channel: z.literal('telegram'), chatId: z.string().min(1) }),
+  z.object({ channel: z.literal('webhook'), url: z.url(), ...lang }),
+  z.object({ channel: z.literal('email'), to: z.email(), ...lang }),
+  z.object({ channel: z.literal('telegram'), chatId: z.string().min(1), ...lang }),
 ]);
 export type NotifyTarget = z.infer<typeof NotifyTarget>;
 

@@ -60,7 +60,8 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
               { channel: 'email', to: 'rrc-almaty@example.kz' },
             ],
             duty: [{ channel: 'webhook', url: `${duty.url}/duty` }],
-            akimat: [{ channel: 'telegram', chatId: '-100123' }],
+            // the akimat's contact reads Kazakh
+            akimat: [{ channel: 'telegram', chatId: '-100123', lang: 'kk' }],
           },
         },
         // an operator's own contact: told when an alert is assigned to them
@@ -138,7 +139,15 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     expect(l2).toBeGreaterThanOrEqual(4800 - 100);
     // the first step on its own, before the second (no timed upper bound: a loaded machine only delays both)
     expect(l1).toBeLessThan(l2);
-    expect(telegram.got.find((g) => String(g.body.text).includes(`#${alert!.id} `))!.body.chat_id).toBe('-100123');
+    const told = telegram.got.find((g) => String(g.body.text).includes(`#${alert!.id} `))!;
+    expect(told.body.chat_id).toBe('-100123');
+    // in Kazakh, the English and the ids after the words
+    expect(told.body.text).toMatch(
+      new RegExp(
+        `^Kuzet #${alert!.id} эскалация 2 / escalated 2: Шұғыл / CRITICAL: Камера желіде емес .*\\[camera_offline.*` +
+          'Тест мектебі №1 \\(синтетикалық\\)',
+      ),
+    );
     expect((await api.get(`/alerts/${alert!.id}`)).json.escalationLevel).toBe(2);
     // a second outage, acknowledged at once: nobody above the operators hears of it
     await a.batch([{ cam: cam(3), status: 'offline', reasons: ['unreachable'] }]);

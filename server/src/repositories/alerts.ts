@@ -11,9 +11,9 @@ const MAX_HISTORY = 200_000;
  * KEYS: alertopen, alerts:seq, alertlast  ARGV: candidate JSON, repeat event JSON, id prefix, reopen cutoff (ISO
  * time; '' never), reopen event JSON
  * Returns {0 repeated | 1 created | 2 reopened, alert JSON}.
- * Reopened: the condition (its reasons and words) is the new one; an acknowledged alert stays acknowledged (its
- * operator knows of the camera), one that was not is open again. One raised during maintenance and one raised
- * outside it are never the same alert.
+ * Reopened: open again, its condition (reasons and words) the new one; its acknowledgement and escalation begin
+ * anew (a camera back and failing again is news to its operator); its history stays. One raised during maintenance
+ * and one raised outside it are never the same alert.
  */
 const OPEN = `
 local id = redis.call('GET', KEYS[1])
@@ -40,9 +40,8 @@ if raw then
   if a.state == 'resolved' and a.resolvedBy == 'auto' and type(a.resolvedAt) == 'string'
     and a.resolvedAt >= ARGV[4] and a.suppressed == c.suppressed then
     local ev = cjson.decode(ARGV[5])
-    a.state = 'open'
-    if type(a.ackBy) == 'string' then a.state = 'acknowledged' end
-    a.resolvedAt, a.resolvedBy = nil, nil
+    a.state, a.escalationLevel = 'open', 0
+    a.resolvedAt, a.resolvedBy, a.ackBy, a.ackAt = nil, nil, nil, nil
     a.reopens = (tonumber(a.reopens) or 0) + 1
     a.updatedAt = ev.at
     a.reasons, a.detail, a.details, a.cameras = c.reasons, c.detail, c.details, c.cameras

@@ -22,7 +22,8 @@ export type AlertJob =
   | ({ kind: 'link'; agentId: string; down: boolean; at: string; cameras: number } & Place)
   /** detail: a text, or (newer jobs) the same in kk, ru and en */
   | ({ kind: 'event'; rule: EventRule; cameraId: string; at: string; detail?: string | Localized } & Place)
-  | { kind: 'escalate'; alertId: string; level: number; renotify: number };
+  /** episode: the alert's reopenings when the step was queued (a step of an earlier episode is dropped) */
+  | { kind: 'escalate'; alertId: string; level: number; renotify: number; episode?: number };
 export interface NotifyJob {
   alertId: string;
   event: Notification['event'];

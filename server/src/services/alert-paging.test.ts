@@ -84,25 +84,28 @@ describe('escalation steps against a change made meanwhile', () => {
   });
 });
 
-describe('a reopened alert nobody acknowledged', () => {
-  it('gets the next escalation step again, after as long as the first step; its notices are told apart', async () => {
-    const t = paging(alert(), alert());
-    await t.p.scheduleAfterReopen(alert({ reopens: 2 }));
+describe('a reopened alert', () => {
+  it('escalates anew: its first step again, and steps of its earlier episode are dropped', async () => {
+    const t = paging(alert({ reopens: 2 }), alert({ reopens: 2 }));
+    await t.p.scheduleFirstStep(alert({ reopens: 2 }));
     expect(t.queued).toEqual([
       {
-        data: { kind: 'escalate', alertId: '7', level: 1, renotify: 0 },
+        data: { kind: 'escalate', alertId: '7', level: 1, renotify: 0, episode: 2 },
         opts: { delay: 60_000, jobId: 'esc-7-r2-1-0' },
       },
     ]);
-    // escalated to the duty officer in its earlier episode: the akimat's step is next
-    const u = paging(alert(), alert());
-    await u.p.scheduleAfterReopen(alert({ reopens: 1, escalationLevel: 1 }));
-    expect(u.queued.map((q) => q.opts.jobId)).toEqual(['esc-7-r1-2-0']);
-    // at the last level with no reminders configured: nothing more
+    // the level-2 step queued before it resolved (episode 0) finds it reopened: nothing is written, nobody paged
+    await t.p.escalate('7', 2, 0, 0);
+    expect(t.written()).toBeUndefined();
+    expect(t.paged).toEqual([]);
+    // its own step escalates, and queues the next of the same episode
+    await t.p.escalate('7', 1, 0, 2);
+    expect(t.written()?.escalationLevel).toBe(1);
+    expect(t.queued.map((q) => q.opts.jobId)).toEqual(['esc-7-r2-1-0', 'esc-7-r2-2-0']);
+  });
+
+  it("tells each episode's notices apart (the queue would drop a repeated id)", async () => {
     const v = paging(alert(), alert());
-    await v.p.scheduleAfterReopen(alert({ reopens: 1, escalationLevel: 2 }));
-    expect(v.queued).toEqual([]);
-    // each episode's notices are jobs of their own (one id per episode: the queue would drop a repeated id)
     await v.p.page(alert({ reopens: 1 }), 'reopened', 1);
     await v.p.page(alert({ reopens: 2 }), 'reopened', 1);
     const ids = v.paged.map((j) => (j as { opts: { jobId: string } }).opts.jobId);

@@ -9,6 +9,15 @@ import type { Notification, Notifier } from './notifier.ts';
 
 const targetKey = (t: NotifyTarget) => createHash('sha1').update(JSON.stringify(t)).digest('hex').slice(0, 12);
 
+/** An alert's escalation episode: 0 from its opening, n from its n-th reopening. */
+const episodeOf = (a: Pick<Alert, 'reopens'>) => a.reopens ?? 0;
+
+/** When the alert's current episode began: its last reopening, or its opening. */
+export function episodeStart(a: Alert): string {
+  for (let i = a.events.length - 1; i >= 0; i--) if (a.events[i]!.type === 'reopened') return a.events[i]!.at;
+  return a.openedAt;
+}
+
 /**
  * Who hears of an alert, and when: a notification job per contact of the level (retried by the notify queue), the
  * escalation steps of an unacknowledged critical alert as delayed jobs (waiting out a snooze), reminders, and the
@@ -30,45 +39,33 @@ export class AlertPaging {
     },
   ) {}
 
-  /** A new critical alert: its first escalation step, when the configuration has one. */
+  /**
+   * An escalation step, queued: its job id names the alert, its episode (a reopened alert's steps begin anew, and the
+   * queue drops a job whose id it already holds), the level and the reminder.
+   */
+  private step(alertId: string, episode: number, level: number, renotify: number, delay: number, suffix = '') {
+    return this.d.queue.add(
+      'escalate',
+      { kind: 'escalate', alertId, level, renotify, ...(episode ? { episode } : {}) },
+      { delay, jobId: `esc-${alertId}${episode ? `-r${episode}` : ''}-${level}-${renotify}${suffix}` },
+    );
+  }
+
+  /** A new (or reopened) critical alert: its first escalation step, when the configuration has one. */
   async scheduleFirstStep(alert: Alert): Promise<void> {
     const first = this.d.config.escalation.afterMinutes[0];
     if (alert.severity === 'critical' && first !== undefined)
-      await this.d.queue.add(
-        'escalate',
-        { kind: 'escalate', alertId: alert.id, level: 1, renotify: 0 },
-        { delay: first * 60_000, jobId: `esc-${alert.id}-1-0` },
-      );
+      await this.step(alert.id, episodeOf(alert), 1, 0, first * 60_000);
   }
 
-  /**
-   * A reopened alert nobody had acknowledged: its next escalation step comes as long after the reopening as the
-   * first came after the opening (the steps of its earlier episode found it resolved and ended).
-   */
-  async scheduleAfterReopen(alert: Alert): Promise<void> {
-    const esc = this.d.config.escalation;
-    const first = esc.afterMinutes[0];
-    if (alert.severity !== 'critical' || first === undefined) return;
-    const level = alert.escalationLevel;
-    const r = `r${alert.reopens ?? 0}`;
-    if (esc.afterMinutes[level] !== undefined)
-      await this.d.queue.add(
-        'escalate',
-        { kind: 'escalate', alertId: alert.id, level: level + 1, renotify: 0 },
-        { delay: first * 60_000, jobId: `esc-${alert.id}-${r}-${level + 1}-0` },
-      );
-    else if (esc.renotifyMinutes > 0 && esc.maxRenotify > 0)
-      await this.d.queue.add(
-        'escalate',
-        { kind: 'escalate', alertId: alert.id, level, renotify: 1 },
-        { delay: esc.renotifyMinutes * 60_000, jobId: `esc-${alert.id}-${r}-${level}-1` },
-      );
-  }
-
-  async escalate(alertId: string, level: number, renotify: number): Promise<void> {
-    // still to do: open (not acknowledged or resolved in time), not suppressed, and not done already (a snooze's
-    // early end brought it on)
-    const due = (x: Alert) => x.state === 'open' && !x.suppressed && !(renotify === 0 && x.escalationLevel >= level);
+  async escalate(alertId: string, level: number, renotify: number, episode = 0): Promise<void> {
+    // still to do: open (not acknowledged or resolved in time), not suppressed, not done already (a snooze's early
+    // end brought it on), and of the alert's current episode (one queued before it resolved and reopened is not)
+    const due = (x: Alert) =>
+      x.state === 'open' &&
+      !x.suppressed &&
+      !(renotify === 0 && x.escalationLevel >= level) &&
+      episodeOf(x) === episode;
     const a = await this.d.alerts.get(alertId);
     if (!a || !due(a)) return;
     const now = new Date().toISOString();
@@ -99,28 +96,15 @@ export class AlertPaging {
     await this.page(updated, renotify ? 'renotify' : 'escalated', level);
     const next = esc.afterMinutes[level];
     const prev = esc.afterMinutes[level - 1] ?? 0;
-    if (next !== undefined)
-      await this.d.queue.add(
-        'escalate',
-        { kind: 'escalate', alertId, level: level + 1, renotify: 0 },
-        { delay: (next - prev) * 60_000, jobId: `esc-${alertId}-${level + 1}-0` },
-      );
+    if (next !== undefined) await this.step(alertId, episode, level + 1, 0, (next - prev) * 60_000);
     else if (esc.renotifyMinutes > 0 && renotify < esc.maxRenotify)
-      await this.d.queue.add(
-        'escalate',
-        { kind: 'escalate', alertId, level, renotify: renotify + 1 },
-        { delay: esc.renotifyMinutes * 60_000, jobId: `esc-${alertId}-${level}-${renotify + 1}` },
-      );
+      await this.step(alertId, episode, level, renotify + 1, esc.renotifyMinutes * 60_000);
   }
 
   /** A snoozed alert's step waits for the end of the snooze (a new snooze later moves it again). */
   private async afterSnooze(a: Alert, level: number, renotify: number): Promise<void> {
     const until = Date.parse(a.snoozedUntil!);
-    await this.d.queue.add(
-      'escalate',
-      { kind: 'escalate', alertId: a.id, level, renotify },
-      { delay: until - Date.now(), jobId: `esc-${a.id}-${level}-${renotify}-s${until}` },
-    );
+    await this.step(a.id, episodeOf(a), level, renotify, until - Date.now(), `-s${until}`);
   }
 
   /** Queues one notification per contact of the level (0 operators, 1 duty officer, 2+ akimat). */
@@ -187,11 +171,7 @@ export class AlertPaging {
     const level = a.escalationLevel + 1;
     const after = this.d.config.escalation.afterMinutes[level - 1];
     if (a.state !== 'open' || a.suppressed || a.severity !== 'critical' || after === undefined) return;
-    const due = Date.parse(a.openedAt) + after * 60_000;
-    await this.d.queue.add(
-      'escalate',
-      { kind: 'escalate', alertId: a.id, level, renotify: 0 },
-      { delay: Math.max(0, due - Date.now()), jobId: `esc-${a.id}-${level}-0-w${Date.parse(a.updatedAt)}` },
-    );
+    const due = Date.parse(episodeStart(a)) + after * 60_000;
+    await this.step(a.id, episodeOf(a), level, 0, Math.max(0, due - Date.now()), `-w${Date.parse(a.updatedAt)}`);
   }
 }

@@ -229,7 +229,7 @@ export class AlertService {
         return;
       }
       case 'escalate':
-        return this.paging.escalate(d.alertId, d.level, d.renotify);
+        return this.paging.escalate(d.alertId, d.level, d.renotify, d.episode);
     }
   }
 
@@ -354,10 +354,10 @@ export class AlertService {
       await this.paging.page(alert, 'opened', 0);
       await this.paging.scheduleFirstStep(alert);
     }
-    // back soon after it resolved by itself: its operators are told again unless one had acknowledged it
-    if (reopened && !suppressed && alert.state === 'open') {
+    // back soon after it resolved by itself: its operators are told, and it escalates as a new one would
+    if (reopened && !suppressed) {
       await this.paging.page(alert, 'reopened', 0);
-      await this.paging.scheduleAfterReopen(alert);
+      await this.paging.scheduleFirstStep(alert);
     }
     return alert;
   }

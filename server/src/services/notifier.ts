@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import {
   type Alert,
   type NotifyEvent,
+  type NotifyLang,
   type NotifyTarget,
   REASON_LABELS,
   RULE_LABELS,
@@ -26,34 +27,48 @@ export interface Notification {
   dashboardUrl?: string;
 }
 
+/** What happened to the alert, in the notification's words. */
+function verbOf(n: Notification): Record<NotifyLang, string> {
+  const a = n.alert;
+  const who = a.assignee ?? '?';
+  const times = a.reopens ?? 1;
+  return {
+    opened: { ru: 'открыто', kk: 'ашылды', en: 'opened' },
+    escalated: { ru: `эскалация ${n.level}`, kk: `эскалация ${n.level}`, en: `escalated ${n.level}` },
+    renotify: { ru: 'напоминание', kk: 'еске салу', en: 'reminder' },
+    resolved: { ru: 'закрыто', kk: 'жабылды', en: 'resolved' },
+    reopened: { ru: `открыто снова (${times})`, kk: `қайта ашылды (${times})`, en: `reopened (${times})` },
+    assigned: { ru: `назначено: ${who}`, kk: `тағайындалды: ${who}`, en: `assigned to ${who}` },
+  }[n.event];
+}
+
 /**
- * One line a person can act on, in Russian and English (the recipients' working languages): what happened in words
- * (protocol's labels) with the rule's and reasons' ids after them, the place by the names people use (school,
- * district, camera) when the alert carries them, the ids after them.
+ * One line a person can act on, in the target's language (Russian by default, or Kazakh, each with the English after
+ * it; or English alone): what happened in words (protocol's labels) with the rule's and reasons' ids after them, the
+ * place by the names people use (school, district, camera) when the alert carries them, the ids after them.
  */
-export function summary(n: Notification): string {
+export function summary(n: Notification, lang: NotifyLang = 'ru'): string {
   const a = n.alert;
   const ids = a.cameraId ? `${a.schoolId} / ${a.cameraId}` : a.schoolId;
   const nm = a.names;
+  const names = lang === 'kk' ? 'kk' : 'ru'; // schools and districts are named in Kazakh and Russian
   const named = [
-    nm?.school ? `${nm.school.ru}${nm.district ? ` (${nm.district.ru})` : ''}` : undefined,
+    nm?.school ? `${nm.school[names]}${nm.district ? ` (${nm.district[names]})` : ''}` : undefined,
     nm?.camera ?? nm?.host,
   ].filter(Boolean);
   const where = named.length ? `${named.join(' / ')} [${ids}]` : ids;
-  // in Russian words, with the rule and reasons' ids (English, and what the API and logs say) after them
-  const reasons = a.reasons.map((r) => REASON_LABELS[r]?.ru ?? r).join(', ');
+  // in the language's words, with the rule and reasons' ids (English, and what the API and logs say) after them
+  const both = (t: Record<NotifyLang, string>) => (lang === 'en' ? t.en : `${t[lang]} / ${t.en}`);
+  const reasons = a.reasons.map((r) => REASON_LABELS[r]?.[lang] ?? r).join(', ');
+  const severity =
+    lang === 'en' ? a.severity.toUpperCase() : `${SEVERITY_LABELS[a.severity][lang]} / ${a.severity.toUpperCase()}`;
   const what =
-    `${SEVERITY_LABELS[a.severity].ru} / ${a.severity.toUpperCase()}: ${RULE_LABELS[a.rule].ru}` +
+    `${severity}: ${RULE_LABELS[a.rule][lang]}` +
     `${reasons ? ` — ${reasons}` : ''} [${a.rule}${a.reasons.length ? `: ${a.reasons.join(', ')}` : ''}]`;
-  const verb = {
-    opened: 'открыто / opened',
-    escalated: `эскалация ${n.level} / escalated`,
-    renotify: 'напоминание / reminder',
-    resolved: 'закрыто / resolved',
-    reopened: `открыто снова (${a.reopens ?? 1}) / reopened`,
-    assigned: `назначено: ${a.assignee ?? '?'} / assigned to ${a.assignee ?? '?'}`,
-  }[n.event];
-  return `Kuzet #${a.id} ${verb}: ${what} — ${where}, ${a.regionCode}${a.cameras ? `, ${a.cameras} cameras` : ''}${n.dashboardUrl ? ` ${n.dashboardUrl}/alerts/${a.id}` : ''}`;
+  const cameras = a.cameras
+    ? `, ${both({ ru: `камер: ${a.cameras}`, kk: `камералар: ${a.cameras}`, en: `${a.cameras} cameras` })}`
+    : '';
+  return `Kuzet #${a.id} ${both(verbOf(n))}: ${what} — ${where}, ${a.regionCode}${cameras}${n.dashboardUrl ? ` ${n.dashboardUrl}/alerts/${a.id}` : ''}`;
 }
 
 /** Delivers one notification to one target; throws on any failure so that the queue retries with backoff. */
@@ -64,7 +79,7 @@ export class Notifier {
   }
 
   async send(target: NotifyTarget, n: Notification, deliveryId: string): Promise<void> {
-    const text = summary(n);
+    const text = summary(n, target.lang);
     switch (target.channel) {
       case 'webhook': {
         const body = JSON.stringify({ v: 1, deliveryId, event: n.event, level: n.level, alert: n.alert, text });
