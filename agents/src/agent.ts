@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { CameraIdentity } from '@kuzet/protocol';
 import type { Logger } from 'pino';
+import { CheckMemory } from './check-memory.ts';
 import { CameraChecks, type CheckContext, makeLimits } from './checks.ts';
 import type { AgentConfig } from './config.ts';
 import { discoverAll, type Found, identifyHeard, WsDiscovery } from './discovery/index.ts';
@@ -46,6 +47,8 @@ export class Agent {
     thresholds?: RetentionThresholds,
     /** the cameras' confirmed reference views (kept in memory only when none is given) */
     readonly references = new ReferenceStore(),
+    /** the deep checks' last results, believed across a restart (kept in memory only when no file is given) */
+    checksFile?: string,
   ) {
     this.thresholds = thresholds;
     this.sink = new RedactingSink(sink, redactor);
@@ -60,6 +63,10 @@ export class Agent {
       log,
       thresholds: () => this.thresholds,
       reference: (cameraId) => references.get(cameraId),
+      memory: new CheckMemory(checksFile, {
+        stream: 2 * config.intervals.streamSeconds * 1000,
+        retention: 2 * config.intervals.retentionSeconds * 1000,
+      }),
     };
   }
 
@@ -99,6 +106,7 @@ export class Agent {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.scheduler.stop();
     this.wsd?.stop();
+    this.ctx.memory?.flush();
   }
 
   /** Everything the centre needs after a reconnect: every camera's identity and current state. */

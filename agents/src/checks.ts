@@ -1,6 +1,7 @@
 import { type CameraIdentity, type HealthTier, MAX_SNAPSHOT_BYTES, type Reason } from '@kuzet/protocol';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
+import type { CheckMemory } from './check-memory.ts';
 import type { AgentConfig } from './config.ts';
 import { mainProfile } from './identify.ts';
 import type { NvrIndex } from './nvr.ts';
@@ -29,6 +30,8 @@ export interface CheckContext {
   thresholds: () => RetentionThresholds | undefined;
   /** the camera's confirmed reference view (references.ts), if staff have confirmed one */
   reference?: (cameraId: string) => Uint8Array | undefined;
+  /** the deep checks' last results, kept across the agent's restarts (check-memory.ts) */
+  memory?: CheckMemory;
 }
 
 export function makeLimits(config: AgentConfig): CheckContext['limits'] {
@@ -58,6 +61,9 @@ export class CameraChecks {
     private readonly ctx: CheckContext,
   ) {
     this.tracker = new CameraStateTracker(identity.cameraId);
+    // what the deep checks found before the agent restarted holds until they run again (their first run falls
+    // anywhere in their interval): a black picture is not reported fine meanwhile
+    for (const [tier, reasons] of ctx.memory?.recall(identity.cameraId) ?? []) this.tracker.update(tier, reasons);
   }
 
   get id(): string {
@@ -133,6 +139,7 @@ export class CameraChecks {
     // back from offline: what we knew of its stream and session is stale — forgotten before the state goes out, so
     // the centre hears "online" at once, not the stale "rtsp_down" until the next periodic state (a minute later)
     const changed = this.tracker.update(tier, reasons);
+    if (DEEP_TIERS.includes(tier)) this.ctx.memory?.remember(this.id, tier, reasons);
     const stale = back(this.tracker) ? this.forgetStale() : [];
     if (changed || stale.length) {
       const t = this.tracker;
@@ -154,7 +161,10 @@ export class CameraChecks {
     this.tracker.forget('rtsp');
     this.tracker.forget('session');
     const deep = DEEP_TIERS.filter((t) => this.tracker.failing(t));
-    for (const t of deep) this.tracker.forget(t);
+    for (const t of deep) {
+      this.tracker.forget(t);
+      this.ctx.memory?.forget(this.id, t);
+    }
     return deep;
   }
 

@@ -3,6 +3,7 @@ import type { DiscoveredDevice } from '@kuzet/protocol';
 import { Command } from 'commander';
 import pino from 'pino';
 import { Agent } from './agent.ts';
+import { checkMemoryFileOf } from './check-memory.ts';
 import { type AgentConfig, ConfigError, loadConfig, parseConfig } from './config.ts';
 import { discoverAll, WsDiscovery } from './discovery/index.ts';
 import { enrol } from './enrol.ts';
@@ -199,6 +200,7 @@ program
     );
     let link: ServerLink | undefined;
     let references: ReferenceStore | undefined;
+    let checksFile: string | undefined;
     let sink: MessageSink;
     if (o.stdout) sink = new NdjsonSink();
     else {
@@ -212,6 +214,7 @@ program
       redactor.add(token);
       const journal = new Journal(s.journalDir, s.journalMaxMb * 1024 * 1024);
       references = new ReferenceStore(referencesFileOf(s.tokenFile));
+      checksFile = checkMemoryFileOf(s.tokenFile);
       const refs = references;
       link = new ServerLink({
         references: () => refs.versions(),
@@ -246,6 +249,7 @@ program
         ? { maxGapMinutes: config.requirements.maxGapMinutes, gapWindowDays: config.retention.maxGapWindowDays }
         : undefined,
       references,
+      checksFile,
     );
     const relay = link && relayLive(link, agent, log);
     link?.on('reference', (r) => {
