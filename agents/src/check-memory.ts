@@ -1,10 +1,10 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { HealthTier, Reason } from '@kuzet/protocol';
 import { z } from 'zod';
+import { besideToken } from './status-file.ts';
 
-/** beside the token and the status file: the one directory the packaged service may write (/var/lib/kuzet) */
-export const checkMemoryFileOf = (tokenFile: string) => join(dirname(tokenFile), 'checks.json');
+/** beside the token and the status file (see besideToken) */
+export const checkMemoryFileOf = (tokenFile: string) => besideToken(tokenFile, 'checks.json');
 
 const Remembered = z.record(
   z.string(),

@@ -1,10 +1,11 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { thumbnailOf } from './probe/ffmpeg.ts';
 import { THUMB_BYTES } from './probe/similarity.ts';
+import { besideToken } from './status-file.ts';
 
 /** where a linked agent keeps its cameras' reference views (next to its token and status) */
-export const referencesFileOf = (tokenFile: string) => join(dirname(tokenFile), 'references.json');
+export const referencesFileOf = (tokenFile: string) => besideToken(tokenFile, 'references.json');
 
 interface Reference {
   /** when the confirmed picture was taken (the centre's version of it) */

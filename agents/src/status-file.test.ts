@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkStatusFile, keepStatusFile } from './status-file.ts';
+import { besideToken, checkStatusFile, keepStatusFile } from './status-file.ts';
 
 describe('agent status file', () => {
   it('is healthy while kept current, with the link state and journal; stale or missing is not', () => {
@@ -22,5 +22,13 @@ describe('agent status file', () => {
     const later = checkStatusFile(file, 90_000, Date.now() + 120_000);
     expect(later.ok).toBe(false);
     expect(later.text).toMatch(/s old \(pid \d+\): hung or stopped$/);
+  });
+});
+
+describe("the agent's files beside its token", () => {
+  it("are named as the package's layout has them, or after a token file of another name (the demo's three agents)", () => {
+    expect(besideToken('/var/lib/kuzet/token', 'status.json')).toBe('/var/lib/kuzet/status.json');
+    expect(besideToken('/srv/demo/agent-2.token', 'checks.json')).toBe('/srv/demo/agent-2.checks.json');
+    expect(besideToken('/srv/demo/agent-3', 'references.json')).toBe('/srv/demo/agent-3.references.json');
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 
 /** What a running agent says of itself, for `kuzet-agent health` (a container's or a monitor's health check). */
 export interface AgentStatus {
@@ -13,8 +13,17 @@ export interface AgentStatus {
   pending: number;
 }
 
-/** beside the token: the one directory the packaged service may write (/var/lib/kuzet) */
-export const statusFileOf = (tokenFile: string) => join(dirname(tokenFile), 'status.json');
+/**
+ * A file the agent keeps beside its token: the one directory the packaged service may write (/var/lib/kuzet). Named
+ * `name` beside the package's token file (`token`), else after the token file (`agent-2.token` → `agent-2.name`): the
+ * demo runs three agents whose tokens share a directory, and their files must not.
+ */
+export function besideToken(tokenFile: string, name: string): string {
+  const base = basename(tokenFile);
+  return join(dirname(tokenFile), base === 'token' ? name : `${basename(base, extname(base))}.${name}`);
+}
+
+export const statusFileOf = (tokenFile: string) => besideToken(tokenFile, 'status.json');
 
 /** Keeps `file` current every `everyMs` and at each call of the returned `changed`; `stop` ends it. */
 export function keepStatusFile(
