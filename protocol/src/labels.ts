@@ -203,3 +203,53 @@ export const REASON_LABELS: Record<Reason, Labels> = {
     en: 'recording days unknown',
   },
 };
+
+/**
+ * What the centre writes itself on an alert's timeline (why it resolved it, that it opened during maintenance), in
+ * the three languages: the centre stores the English (the API's words), the dashboard shows the page's language.
+ */
+export const EVENT_TEXTS = {
+  cleared: { kk: 'жағдай жойылды', ru: 'условие устранено', en: 'condition cleared' },
+  schoolBack: { kk: 'мектеп қайта байланыста', ru: 'школа снова на связи', en: 'the school is back online' },
+  cameraReports: { kk: 'камера қайта хабар береді', ru: 'камера снова на связи', en: 'the camera reports again' },
+  cameraAnnounced: {
+    kk: 'камера желіде қайта жарияланды',
+    ru: 'камера снова объявилась в сети',
+    en: 'the camera was announced again',
+  },
+  schoolRemoved: {
+    kk: 'мектеп тізілімнен алынды',
+    ru: 'школа удалена из реестра',
+    en: 'school removed from the registry',
+  },
+  compliant: {
+    kk: 'мектеп талаптарға сай',
+    ru: 'школа соответствует требованиям',
+    en: 'the school meets its requirements',
+  },
+  notCovered: {
+    kk: 'мектеп енді қамтылмаған',
+    ru: 'школа больше не охвачена',
+    en: 'the school is not covered any more',
+  },
+  maintenance: {
+    kk: 'техникалық қызмет көрсету кезінде',
+    ru: 'во время техобслуживания',
+    en: 'during maintenance',
+  },
+} as const satisfies Record<string, Labels>;
+
+/** what the centre writes as who did it when nobody did (a condition cleared) */
+export const BY_CENTRE = 'auto';
+
+/**
+ * An event's text in a language, when the centre wrote it (its English is in EVENT_TEXTS, or an escalation's
+ * "level 2" / "level 2, reminder 1"); undefined for people's own words (comments, reasons given by hand).
+ */
+export function eventTextIn(text: string, lang: LabelLang): string | undefined {
+  for (const l of Object.values(EVENT_TEXTS) as Labels[]) if (l.en === text) return l[lang];
+  const m = /^level (\d+)(?:, reminder (\d+))?$/.exec(text);
+  if (!m) return undefined;
+  const words = { kk: ['деңгей', 'еске салу'], ru: ['уровень', 'напоминание'], en: ['level', 'reminder'] }[lang];
+  return `${words[0]} ${m[1]}${m[2] ? `, ${words[1]} ${m[2]}` : ''}`;
+}

@@ -3,6 +3,8 @@ import {
   type Alert,
   type AlertAction,
   type Assignee,
+  BY_CENTRE,
+  eventTextIn,
   parseNotifiedLine,
   type Severity,
   snoozed,
@@ -369,9 +371,15 @@ export function AlertActions({
 }
 
 /** what a notification was about ("opened → webhook …", written by the centre) with that word in the page's language */
-export function notifiedText(type: string, text: string, t: (k: string) => string): string {
+/**
+ * An event's text in the page's language: a notification's kind, or what the centre wrote itself (why it resolved an
+ * alert, an escalation's level); people's own words as they wrote them.
+ */
+export function notifiedText(type: string, text: string, t: (k: string) => string, lang = 'en'): string {
   const n = type === 'notified' || type === 'notify_failed' ? parseNotifiedLine(text) : undefined;
-  return n ? `${t(`alerts.ev.${n.event}`)} → ${n.target}` : text;
+  if (n) return `${t(`alerts.ev.${n.event}`)} → ${n.target}`;
+  if (type === 'commented' || type === 'acknowledged' || type === 'assigned') return text;
+  return eventTextIn(text, lang === 'kk' || lang === 'ru' ? lang : 'en') ?? text;
 }
 
 export function AlertTimeline({ alert }: { alert: Alert }) {
@@ -383,11 +391,11 @@ export function AlertTimeline({ alert }: { alert: Alert }) {
         // biome-ignore lint/suspicious/noArrayIndexKey: see above
         <li key={i}>
           <time dateTime={e.at}>{formatTime(e.at, i18n.language)}</time> <strong>{t(`alerts.ev.${e.type}`)}</strong>
-          {e.by && ` ${t('alerts.by', { who: e.by })}`}
+          {e.by && ` ${t('alerts.by', { who: e.by === BY_CENTRE ? t('alerts.byCentre') : e.by })}`}
           {e.type === 'snoozed' ? (
             <span>: {Number(e.text) > 0 ? t('alerts.snoozeFor', { n: Number(e.text) }) : t('alerts.snoozeEnded')}</span>
           ) : (
-            e.text && <span>: {notifiedText(e.type, e.text, t)}</span>
+            e.text && <span>: {notifiedText(e.type, e.text, t, i18n.language)}</span>
           )}
         </li>
       ))}

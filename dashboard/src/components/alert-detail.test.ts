@@ -29,5 +29,18 @@ describe("a notification's line in the alert's timeline", () => {
   it('leaves any other text as written', () => {
     expect(notifiedText('commented', 'opened → the gate', t)).toBe('opened → the gate');
     expect(notifiedText('notify_failed', 'telegram: 403 Forbidden', t)).toBe('telegram: 403 Forbidden');
+    // an operator's words stay theirs, even the centre's own
+    expect(notifiedText('commented', 'condition cleared', t, 'ru')).toBe('condition cleared');
+    expect(notifiedText('resolved', 'кабель заменён', t, 'kk')).toBe('кабель заменён');
+  });
+  it("says what the centre wrote itself in the page's language", () => {
+    expect(notifiedText('resolved', 'condition cleared', t, 'ru')).toBe('условие устранено');
+    expect(notifiedText('resolved', 'the camera reports again', t, 'kk')).toBe('камера қайта хабар береді');
+    expect(notifiedText('opened', 'during maintenance', t, 'kk')).toBe('техникалық қызмет көрсету кезінде');
+    expect(notifiedText('escalated', 'level 2, reminder 1', t, 'ru')).toBe('уровень 2, напоминание 1');
+    expect(notifiedText('escalated', 'level 1', t, 'kk')).toBe('деңгей 1');
+    expect(notifiedText('resolved', 'the school meets its requirements', t, 'en')).toBe(
+      'the school meets its requirements',
+    );
   });
 });

@@ -215,6 +215,7 @@ export const en = {
     reasonPlaceholder: 'Reason (required to resolve)',
     timeline: 'Timeline',
     by: 'by {{who}}',
+    byCentre: 'the centre',
     assignee: 'assigned to {{who}}',
     level: 'escalation level {{n}}',
     open: 'Active alerts',

@@ -217,6 +217,7 @@ export const kk: typeof en = {
     reasonPlaceholder: 'Себебі (жабу үшін міндетті)',
     timeline: 'Оқиғалар барысы',
     by: '— {{who}}',
+    byCentre: 'автоматты түрде',
     assignee: 'тағайындалды: {{who}}',
     level: 'эскалация деңгейі {{n}}',
     open: 'Белсенді дабылдар',

@@ -216,6 +216,7 @@ export const ru: typeof en = {
     reasonPlaceholder: 'Причина (обязательна для закрытия)',
     timeline: 'Ход событий',
     by: '— {{who}}',
+    byCentre: 'автоматически',
     assignee: 'назначена: {{who}}',
     level: 'уровень эскалации {{n}}',
     open: 'Активные тревоги',

@@ -1,4 +1,11 @@
-import type { Alert, AlertEvent, AlertRule, MaintenanceWindow, Severity } from '@kuzet/protocol';
+import {
+  type Alert,
+  type AlertEvent,
+  type AlertRule,
+  EVENT_TEXTS,
+  type MaintenanceWindow,
+  type Severity,
+} from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 import type { Keys } from './redis.ts';
 
@@ -154,7 +161,7 @@ export class AlertRepository {
       repeats: 0,
       suppressed: r.suppressed,
       escalationLevel: 0,
-      events: [{ at: r.at, type: 'opened', ...(r.suppressed ? { text: 'during maintenance' } : {}) }],
+      events: [{ at: r.at, type: 'opened', ...(r.suppressed ? { text: EVENT_TEXTS.maintenance.en } : {}) }],
     };
     const repeat: AlertEvent = { at: r.at, type: 'repeated' };
     const reopen: AlertEvent = { at: r.at, type: 'reopened' };

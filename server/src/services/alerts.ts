@@ -1,4 +1,13 @@
-import type { Alert, AlertAction, AlertingConfig, AlertRule, CameraDelta, Localized } from '@kuzet/protocol';
+import {
+  type Alert,
+  type AlertAction,
+  type AlertingConfig,
+  type AlertRule,
+  BY_CENTRE,
+  type CameraDelta,
+  EVENT_TEXTS,
+  type Localized,
+} from '@kuzet/protocol';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -198,7 +207,7 @@ export class AlertService {
   /** The school-level condition is gone: its alert (if any) resolves. */
   async clearSchool(rule: AlertRule, schoolId: string, why: string): Promise<void> {
     const a = await this.o.alerts.openFor(rule, schoolId);
-    if (a) await this.resolve(a.id, 'auto', why);
+    if (a) await this.resolve(a.id, BY_CENTRE, why);
   }
 
   // ---- workers ----
@@ -216,13 +225,13 @@ export class AlertService {
         if (d.down) await this.open('link_down', { kind: 'school', id: d.schoolId }, d, d.at, [], undefined, d.cameras);
         else {
           const a = await this.o.alerts.openFor('link_down', d.schoolId);
-          if (a) await this.resolve(a.id, 'auto', 'the school is back online', d.at);
+          if (a) await this.resolve(a.id, BY_CENTRE, EVENT_TEXTS.schoolBack.en, d.at);
         }
         return;
       case 'event': {
         if (d.rule === 'camera_back') {
           const gone = (await this.o.alerts.activeOf(d.cameraId)).find((a) => a.rule === 'camera_gone');
-          if (gone) await this.resolve(gone.id, 'auto', 'the camera was announced again', d.at);
+          if (gone) await this.resolve(gone.id, BY_CENTRE, EVENT_TEXTS.cameraAnnounced.en, d.at);
           return;
         }
         await this.open(d.rule, { kind: 'camera', id: d.cameraId }, d, d.at, [], d.cameraId, undefined, d.detail);
@@ -247,7 +256,7 @@ export class AlertService {
     const now = new Date().toISOString();
     const desired = cameraRules(cam.status, cam.reasons);
     const gone = active.find((a) => a.rule === 'camera_gone');
-    if (gone && cam.status !== 'offline') await this.resolve(gone.id, 'auto', 'the camera reports again', now);
+    if (gone && cam.status !== 'offline') await this.resolve(gone.id, BY_CENTRE, EVENT_TEXTS.cameraReports.en, now);
     for (const rule of CAMERA_STATE_RULES) {
       const eff = effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
       const open = active.find((a) => a.rule === rule);
@@ -281,7 +290,7 @@ export class AlertService {
         if (pending.has(rule)) await this.redis.del(this.o.keys.pending(rule, cameraId));
         if (!open) continue;
         if (eff.resolveAfterSeconds === 0 || !eff.enabled) {
-          await this.resolve(open.id, 'auto', 'condition cleared', now);
+          await this.resolve(open.id, BY_CENTRE, EVENT_TEXTS.cleared.en, now);
           continue;
         }
         const set = await this.redis.set(
@@ -316,7 +325,7 @@ export class AlertService {
     if (!a || a.state === 'resolved' || !a.cameraId) return;
     const [cam] = await this.o.state.cameras([a.cameraId]);
     if (cam && cam.status !== 'link_down' && cameraRules(cam.status, cam.reasons).has(a.rule)) return;
-    await this.resolve(alertId, 'auto', 'condition cleared', new Date().toISOString());
+    await this.resolve(alertId, BY_CENTRE, EVENT_TEXTS.cleared.en, new Date().toISOString());
   }
 
   private async open(

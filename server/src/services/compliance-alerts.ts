@@ -1,3 +1,4 @@
+import { EVENT_TEXTS } from '@kuzet/protocol';
 import type { RegistryRepository } from '../repositories/registry.ts';
 import type { AlertService } from './alerts.ts';
 import type { ComplianceService, VerdictChange } from './compliance.ts';
@@ -46,7 +47,7 @@ export class ComplianceAlerts {
         await this.alerts.clearSchool(
           'non_compliant',
           c.schoolId,
-          c.compliant ? 'the school meets its requirements' : 'the school is not covered any more',
+          c.compliant ? EVENT_TEXTS.compliant.en : EVENT_TEXTS.notCovered.en,
         );
   }
 }

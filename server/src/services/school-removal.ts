@@ -1,4 +1,4 @@
-import { type Localized, problemText, type School } from '@kuzet/protocol';
+import { BY_CENTRE, EVENT_TEXTS, type Localized, problemText, type School } from '@kuzet/protocol';
 import type { Redis, Result } from 'ioredis';
 import type { AgentRepository } from '../repositories/agents.ts';
 import type { AlertRepository } from '../repositories/alerts.ts';
@@ -127,7 +127,7 @@ export async function removeSchool(
   let alertsResolved = 0;
   for (const subject of [s.id, ...cams])
     for (const a of await d.alertRepo.activeOf(subject))
-      if (await d.alerts.resolve(a.id, 'auto', 'school removed from the registry')) alertsResolved++;
+      if (await d.alerts.resolve(a.id, BY_CENTRE, EVENT_TEXTS.schoolRemoved.en)) alertsResolved++;
   await d.bus.publishControl({ kind: 'grid_changed', regionCode: s.regionCode });
   return { cameras, alertsResolved };
 }
