@@ -2,6 +2,7 @@ import {
   type Alert,
   type AlertEvent,
   type AlertRule,
+  BY_CENTRE,
   EVENT_TEXTS,
   type MaintenanceWindow,
   type Severity,
@@ -44,7 +45,7 @@ local last = ARGV[4] ~= '' and redis.call('GET', KEYS[3])
 local raw = last and redis.call('GET', prefix .. 'alert:' .. last)
 if raw then
   local a = cjson.decode(raw)
-  if a.state == 'resolved' and a.resolvedBy == 'auto' and type(a.resolvedAt) == 'string'
+  if a.state == 'resolved' and a.resolvedBy == '${BY_CENTRE}' and type(a.resolvedAt) == 'string'
     and a.resolvedAt >= ARGV[4] and a.suppressed == c.suppressed then
     local ev = cjson.decode(ARGV[5])
     a.state, a.escalationLevel = 'open', 0
@@ -57,6 +58,7 @@ if raw then
     local out = cjson.encode(a)
     redis.call('SET', prefix .. 'alert:' .. a.id, out)
     redis.call('SET', KEYS[1], a.id)
+    redis.call('EXPIRE', KEYS[3], 86400)
     return {2, out}
   end
 end

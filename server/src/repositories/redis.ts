@@ -59,7 +59,8 @@ export class Keys {
   alertsChannel = () => `${this.prefix}alerts`;
   alert = (id: string) => `${this.prefix}alert:${id}`;
   alertOpen = (rule: string, subject: string) => `${this.prefix}alertopen:${rule}:${subject}`;
-  /** the last alert of (rule, subject), for a day after it opened: one that resolved by itself may reopen */
+  /** the last alert of (rule, subject), for a day after it last opened or reopened: one that resolved by itself may
+   * reopen */
   alertLast = (rule: string, subject: string) => `${this.prefix}alertlast:${rule}:${subject}`;
   alertsActive = () => `${this.prefix}alerts:active`;
   alertsAll = () => `${this.prefix}alerts:all`;

@@ -13,7 +13,7 @@ const targetKey = (t: NotifyTarget) => createHash('sha1').update(JSON.stringify(
 const episodeOf = (a: Pick<Alert, 'reopens'>) => a.reopens ?? 0;
 
 /** When the alert's current episode began: its last reopening, or its opening. */
-export function episodeStart(a: Alert): string {
+function episodeStart(a: Alert): string {
   for (let i = a.events.length - 1; i >= 0; i--) if (a.events[i]!.type === 'reopened') return a.events[i]!.at;
   return a.openedAt;
 }
