@@ -189,7 +189,9 @@ describe('no camera credential leaves the school', () => {
     agent.kill('SIGTERM');
     await new Promise((r) => agent.once('exit', r));
     const everything = [...received, stdout, stderr, scan.stdout, scan.stderr].join('\n');
-    expect(received.length).toBeGreaterThan(20);
+    // plenty went out to be searched: counted in messages (455 in a quiet run), not frames — how many frames carry
+    // them depends on the machine's load (routine messages wait to fill a batch): a loaded fresh clone sent 20
+    expect(messages().length).toBeGreaterThan(100);
     expect(stderr).toContain('"level":20'); // debug lines were written, and checked
     for (const secret of [PASSWORD, NVR_PASSWORD, 'kzt_test-token'])
       for (const form of forms(secret)) {
