@@ -95,6 +95,8 @@ export const Alert = z.object({
   repeats: z.int().nonnegative(),
   /** how often it came back soon after resolving by itself and reopened this alert (RuleSettings.reopenWithinMinutes) */
   reopens: z.int().nonnegative().optional(),
+  /** when it last reopened: its current episode began then (see episodeStart) */
+  reopenedAt: IsoTime.optional(),
   /** raised during a maintenance window: recorded, nobody paged */
   suppressed: z.boolean(),
   escalationLevel: z.int().nonnegative(),
@@ -121,6 +123,14 @@ export const Alert = z.object({
     .optional(),
 });
 export type Alert = z.infer<typeof Alert>;
+
+/**
+ * When an alert's current episode began: its last reopening, else its opening. What its age, its acknowledgement's
+ * deadline, its escalation and its place among the newest are counted from.
+ */
+export function episodeStart(a: Pick<Alert, 'openedAt' | 'reopenedAt'>): string {
+  return a.reopenedAt ?? a.openedAt;
+}
 
 /** A storm acknowledged at once: the alerts (open ones the user may see are acknowledged, the rest left as they are). */
 export const BulkAck = z.object({

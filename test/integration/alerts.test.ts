@@ -219,8 +219,10 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
       6000,
       'reopened',
     );
-    expect(back).toMatchObject({ reopens: 1, reasons: ['unreachable'] });
+    expect(back).toMatchObject({ reopens: 1, reasons: ['unreachable'], openedAt: alert!.openedAt });
     expect(back.resolvedAt).toBeUndefined();
+    // its episode runs from the reopening (its acknowledgement deadline, its age, its place among the newest)
+    expect(back.reopenedAt! > done.resolvedAt!).toBe(true);
     expect(back.events.map((e) => e.type)).toContain('reopened');
     expect((await ofCamera(2)).map((x) => x.id)).toEqual([alert!.id]);
     expect((await alerts()).map((x) => x.id)).toContain(alert!.id);

@@ -4,6 +4,7 @@ import {
   type AlertAction,
   type Assignee,
   BY_CENTRE,
+  episodeStart,
   eventTextIn,
   parseNotifiedLine,
   type Severity,
@@ -152,7 +153,8 @@ const AlertRow = memo(function AlertRow({
       <div className="small">
         <AlertPlace alert={a} />
         {a.cameras ? ` · ${t('alerts.cameras', { n: a.cameras })}` : ''} · {a.regionCode} ·{' '}
-        <time dateTime={a.openedAt}>{formatTime(a.openedAt, i18n.language)}</time> ·{' '}
+        {/* a reopened alert: when it came back */}
+        <time dateTime={episodeStart(a)}>{formatTime(episodeStart(a), i18n.language)}</time> ·{' '}
         <strong>{t(`alerts.st.${a.state}`)}</strong>
         {a.repeats > 0 && ` · ${t('alerts.repeats', { n: a.repeats })}`}
         {(a.reopens ?? 0) > 0 && <span data-testid="alert-reopens"> · {t('alerts.reopens', { n: a.reopens })}</span>}

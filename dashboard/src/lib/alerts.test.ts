@@ -62,4 +62,15 @@ describe('alert feed logic', () => {
     expect(overSla(alert('1', 'critical', opened, { state: 'acknowledged' }), sla, at(60))).toBe(false);
     expect(overSla(alert('1', 'critical', opened), undefined, at(60))).toBe(false);
   });
+
+  it('counts a reopened alert from its reopening: its deadline, and its place among the newest', () => {
+    const sla = { critical: 15, major: 60, minor: 240, info: 1440 };
+    const opened = '2026-11-23T10:00:00Z';
+    const at = (min: number) => Date.parse(opened) + min * 60_000;
+    const reopened = alert('1', 'critical', opened, { reopens: 1, reopenedAt: new Date(at(50)).toISOString() });
+    expect(overSla(reopened, sla, at(60))).toBe(false); // 10 minutes after it came back
+    expect(overSla(reopened, sla, at(66))).toBe(true);
+    const fresh = alert('2', 'critical', new Date(at(40)).toISOString());
+    expect(sortAlerts([fresh, reopened]).map((a) => a.id)).toEqual(['1', '2']);
+  });
 });

@@ -1,9 +1,9 @@
-import { type AckSla, type Alert, SEVERITY_RANK, snoozed } from '@kuzet/protocol';
+import { type AckSla, type Alert, episodeStart, SEVERITY_RANK, snoozed } from '@kuzet/protocol';
 
-/** Most severe first, then newest. */
+/** Most severe first, then newest (a reopened alert by its reopening). */
 export function sortAlerts(list: Alert[]): Alert[] {
   return [...list].sort(
-    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.openedAt < b.openedAt ? 1 : -1),
+    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (episodeStart(a) < episodeStart(b) ? 1 : -1),
   );
 }
 
@@ -48,7 +48,12 @@ export function alertPlaceText(a: Alert, lang: string): string {
   return `${p.school}${p.camera ? ` / ${p.camera}${p.zone ? ` (${p.zone})` : ''}` : ''}`;
 }
 
-/** Unacknowledged past its severity's SLA (minutes), at `now`, and not snoozed: highlighted in the feed. */
+/**
+ * Unacknowledged past its severity's SLA (minutes), at `now`, and not snoozed: highlighted in the feed. A reopened
+ * alert's deadline runs from its reopening.
+ */
 export function overSla(a: Alert, sla: AckSla | undefined, now = Date.now()): boolean {
-  return !!sla && a.state === 'open' && !snoozed(a, now) && now - Date.parse(a.openedAt) > sla[a.severity] * 60_000;
+  return (
+    !!sla && a.state === 'open' && !snoozed(a, now) && now - Date.parse(episodeStart(a)) > sla[a.severity] * 60_000
+  );
 }

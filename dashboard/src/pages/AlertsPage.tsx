@@ -1,4 +1,4 @@
-import { type Alert, type Severity, snoozed } from '@kuzet/protocol';
+import { type Alert, episodeStart, type Severity, snoozed } from '@kuzet/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -44,7 +44,7 @@ export function AlertsPage() {
     (!unacked || a.state === 'open') &&
     (!hideSnoozed || !snoozed(a)) &&
     (!district || a.districtId === district) &&
-    (!age || now - Date.parse(a.openedAt) > age * 60_000);
+    (!age || now - Date.parse(episodeStart(a)) > age * 60_000);
   useAlertUpdates((updates) => feed.setData((list) => list && mergeAlerts(list, updates, keep)));
   // stable between renders (the feed's rows are memoised)
   // biome-ignore lint/correctness/useExhaustiveDependencies: keep reads only the filters listed

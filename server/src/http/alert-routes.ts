@@ -5,6 +5,7 @@ import {
   AlertState,
   Assignee,
   BulkAck,
+  episodeStart,
   MAINTENANCE_LIMITS,
   MaintenanceWindow,
   NewMaintenanceWindow,
@@ -61,8 +62,8 @@ export function alertRoutes(ctx: AppContext): Router {
         )
         .sort((a, b) =>
           q.state === 'active'
-            ? SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.openedAt < b.openedAt ? 1 : -1)
-            : a.openedAt < b.openedAt
+            ? SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (episodeStart(a) < episodeStart(b) ? 1 : -1)
+            : episodeStart(a) < episodeStart(b)
               ? 1
               : -1,
         )
@@ -216,7 +217,7 @@ export function alertRoutes(ctx: AppContext): Router {
             ctx,
             list
               .filter((a) => visible(req, a) && (!state || a.state === state))
-              .sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1)),
+              .sort((a, b) => (episodeStart(a) < episodeStart(b) ? 1 : -1)),
           ),
         );
       },

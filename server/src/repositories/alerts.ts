@@ -4,6 +4,7 @@ import {
   type AlertRule,
   BY_CENTRE,
   EVENT_TEXTS,
+  episodeStart,
   type MaintenanceWindow,
   type Severity,
 } from '@kuzet/protocol';
@@ -51,7 +52,7 @@ if raw then
     a.state, a.escalationLevel = 'open', 0
     a.resolvedAt, a.resolvedBy, a.ackBy, a.ackAt = nil, nil, nil, nil
     a.reopens = (tonumber(a.reopens) or 0) + 1
-    a.updatedAt = ev.at
+    a.updatedAt, a.reopenedAt = ev.at, ev.at
     a.reasons, a.detail, a.details, a.cameras = c.reasons, c.detail, c.details, c.cameras
     table.insert(a.events, ev)
     if #a.events > ${MAX_EVENTS} then table.remove(a.events, 1) end
@@ -231,7 +232,7 @@ export class AlertRepository {
 
   async allOf(subject: string, limit = 50): Promise<Alert[]> {
     const all = await this.many(await this.redis.smembers(this.keys.alertsOf(subject)));
-    return all.sort((a, b) => (a.openedAt < b.openedAt ? 1 : -1)).slice(0, limit);
+    return all.sort((a, b) => (episodeStart(a) < episodeStart(b) ? 1 : -1)).slice(0, limit);
   }
 
   /** Active alerts (open or acknowledged), or the recent history including resolved ones. */

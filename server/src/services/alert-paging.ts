@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type Alert, type AlertingConfig, type NotifyTarget, notifiedLine, snoozed } from '@kuzet/protocol';
+import {
+  type Alert,
+  type AlertingConfig,
+  episodeStart,
+  type NotifyTarget,
+  notifiedLine,
+  snoozed,
+} from '@kuzet/protocol';
 import type { Job, Queue } from 'bullmq';
 import type { AlertRepository } from '../repositories/alerts.ts';
 import type { AlertJob, NotifyJob } from './alert-jobs.ts';
@@ -11,12 +18,6 @@ const targetKey = (t: NotifyTarget) => createHash('sha1').update(JSON.stringify(
 
 /** An alert's escalation episode: 0 from its opening, n from its n-th reopening. */
 const episodeOf = (a: Pick<Alert, 'reopens'>) => a.reopens ?? 0;
-
-/** When the alert's current episode began: its last reopening, or its opening. */
-function episodeStart(a: Alert): string {
-  for (let i = a.events.length - 1; i >= 0; i--) if (a.events[i]!.type === 'reopened') return a.events[i]!.at;
-  return a.openedAt;
-}
 
 /**
  * Who hears of an alert, and when: a notification job per contact of the level (retried by the notify queue), the
