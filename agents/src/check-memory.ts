@@ -38,10 +38,8 @@ export class CheckMemory {
       // what is too old to be believed is dropped (a camera taken away leaves nothing behind for long)
       const now = Date.now();
       for (const [id, tiers] of Object.entries(this.data)) {
-        for (const [tier, v] of Object.entries(tiers)) {
-          const max = this.maxAgeMs[tier as HealthTier];
-          if (max === undefined || !(now - v.at <= max)) delete tiers[tier as HealthTier];
-        }
+        for (const [tier, v] of Object.entries(tiers))
+          if (!this.believed(tier as HealthTier, v.at, now)) delete tiers[tier as HealthTier];
         if (!Object.keys(tiers).length) delete this.data[id];
       }
     } catch {
@@ -56,10 +54,15 @@ export class CheckMemory {
       HealthTier,
       { reasons: Reason[]; at: number },
     ][]) {
-      const max = this.maxAgeMs[tier];
-      if (max !== undefined && r.reasons.length && now - r.at <= max && r.at <= now) out.push([tier, r.reasons]);
+      if (r.reasons.length && this.believed(tier, r.at, now)) out.push([tier, r.reasons]);
     }
     return out;
+  }
+
+  /** A tier's result found at `at` is still believed at `now` (a tier given no age is never kept). */
+  private believed(tier: HealthTier, at: number, now: number): boolean {
+    const max = this.maxAgeMs[tier];
+    return max !== undefined && at <= now && now - at <= max;
   }
 
   /** A tier's new result (only the tiers given an age are kept). */
