@@ -68,12 +68,26 @@ export const REGISTRY_CSV_COLUMNS = [
 /** columns a file may have besides: the school's BIN and its district's KATO code */
 export const REGISTRY_CSV_OPTIONAL = ['bin', 'district_kato'] as const;
 
-/** What a registry import applied: counts, and the schools it put in another district or region. */
+/** schools named in an import's answer at most (the rest are counted) */
+export const NOT_IN_FILE_LISTED = 200;
+
+/**
+ * What a registry import applied: counts, the schools it put in another district or region, and the schools
+ * registered in the districts the file covers that it does not list — closed or merged since the last export (an
+ * import never removes a school: each is removed on its own, see DELETE /schools/:id) or left out by mistake.
+ */
 export const RegistryImportResult = z.object({
   regions: z.int(),
   districts: z.int(),
   schools: z.int(),
   /** schools put in another district or region; their roll-ups followed them */
   moved: z.int(),
+  notInFile: z.object({
+    total: z.int(),
+    /** the first of them by id */
+    schools: z
+      .array(z.object({ id: z.string(), nameRu: z.string(), nameKk: z.string(), districtId: z.string() }))
+      .max(NOT_IN_FILE_LISTED),
+  }),
 });
 export type RegistryImportResult = z.infer<typeof RegistryImportResult>;

@@ -332,6 +332,15 @@ describe('compliance view in Chromium', () => {
       await panel.locator('input[type=file]').setInputFiles(file('schools.csv', good));
       await panel.locator('button[type=submit]').click();
       expect(await panel.locator('[role=status]').textContent()).toBe('Imported: 1 schools in 1 districts.');
+      // the district's other schools are not in the file: listed (each links to its page), none removed
+      const others = (
+        (await api.get(`/schools?district=${s.districtId}&limit=500`)).json as { items: { id: string }[] }
+      ).items.filter((x) => x.id !== s.id);
+      expect(others.length).toBeGreaterThan(0);
+      const missing = panel.locator('[data-testid=registry-not-in-file]');
+      expect(await missing.locator('p').textContent()).toMatch(new RegExp(`not in it: ${others.length}\\.`));
+      const links = await missing.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(links.sort()).toEqual(others.map((x) => `/schools/${x.id}`).sort());
       await screenshot(page, 'registry-import-en');
     }
     expect((await api.get('/schools/KZ-75-01-0999')).status).toBe(404);

@@ -87,6 +87,7 @@ describe('a school the registry moves to another district and region', () => {
     const res = await api.post('/registry', reg);
     expect(res.status).toBe(200);
     expect(res.json.moved).toBe(1);
+    expect(res.json.notInFile).toEqual({ total: 0, schools: [] });
     // the agent's link stored under the old placement: it is closed, and reconnects
     await waitFor(() => (agent.closed === 4004 ? true : undefined), 5000, 'the link closed for the move');
 
@@ -200,5 +201,30 @@ describe('a school the registry moves to another district and region', () => {
       schoolId: SCHOOL,
       detail: expect.stringMatching(/, 4 cameras$/),
     });
+  });
+
+  it('lists the schools of the districts a file covers that it leaves out, and removes none of them', async () => {
+    const reg = registryJson();
+    const left = 'KZ-75-01-0002';
+    const full = reg.schools.filter((x: { id: string }) => x.id !== SCHOOL);
+    const res = await api.post('/registry', { ...reg, schools: full.filter((x: { id: string }) => x.id !== left) });
+    expect(res.status).toBe(200);
+    const named = reg.schools.find((x: { id: string }) => x.id === left);
+    expect(res.json.notInFile).toEqual({
+      total: 1,
+      schools: [{ id: left, nameRu: named.nameRu, nameKk: named.nameKk, districtId: 'KZ-75-01' }],
+    });
+    expect((await api.get(`/schools/${left}`)).status).toBe(200);
+    const audit = (await api.get('/audit?action=registry_imported')).json as { detail?: string }[];
+    expect(audit[0]?.detail).toMatch(/, 1 not in the file$/);
+    // a file of one region says nothing of another region's schools
+    const one = {
+      ...reg,
+      districts: reg.districts.filter((d: { regionCode: string }) => d.regionCode === 'KZ-71'),
+      schools: full.filter((x: { regionCode: string }) => x.regionCode === 'KZ-71'),
+    };
+    const again = await api.post('/registry', one);
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({ schools: 1, notInFile: { total: 0, schools: [] } });
   });
 });

@@ -1,6 +1,7 @@
-import { REGISTRY_CSV_COLUMNS, REGISTRY_CSV_OPTIONAL } from '@kuzet/protocol';
+import { REGISTRY_CSV_COLUMNS, REGISTRY_CSV_OPTIONAL, type RegistryImportResult } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ApiError, api } from '../api/client.ts';
 import { formatNumber } from '../lib/format.ts';
 import { FormMessage, type Outcome } from './FormMessage.tsx';
@@ -20,6 +21,8 @@ export function RegistryImport() {
   // a refusal's problems, shown in the page's language, whichever it is switched to
   const [refusal, setRefusal] = useState<ApiError>();
   const problems = refusal?.problemsIn(lang) ?? [];
+  // the schools of the file's districts it did not list: each is removed (if closed) on its own page
+  const [missing, setMissing] = useState<RegistryImportResult['notInFile']>();
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const file = new FormData(e.currentTarget).get('file');
@@ -27,6 +30,7 @@ export function RegistryImport() {
     setBusy(true);
     setMsg(undefined);
     setRefusal(undefined);
+    setMissing(undefined);
     try {
       const json = file.name.toLowerCase().endsWith('.json') || file.type === 'application/json';
       const r = await api.importRegistry(await file.text(), json ? 'json' : 'csv');
@@ -35,6 +39,7 @@ export function RegistryImport() {
         districts: formatNumber(r.districts, lang),
       });
       setMsg({ ok: true, text: r.moved ? `${done} ${t('registry.moved', { n: formatNumber(r.moved, lang) })}` : done });
+      if (r.notInFile.total) setMissing(r.notInFile);
     } catch (err) {
       const listed = err instanceof ApiError ? err.problems : [];
       if (err instanceof ApiError) setRefusal(err);
@@ -75,6 +80,24 @@ export function RegistryImport() {
           ))}
           {problems.length > SHOWN && <li>{t('registry.more', { n: formatNumber(problems.length - SHOWN, lang) })}</li>}
         </ul>
+      )}
+      {missing && (
+        <div data-testid="registry-not-in-file">
+          <p className="warn small">{t('registry.notInFile', { n: formatNumber(missing.total, lang) })}</p>
+          <ul className="small">
+            {missing.schools.map((s) => (
+              <li key={s.id}>
+                <Link to={`/schools/${encodeURIComponent(s.id)}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</Link>{' '}
+                <span className="muted">
+                  {s.id} · {s.districtId}
+                </span>
+              </li>
+            ))}
+            {missing.total > missing.schools.length && (
+              <li>{t('registry.more', { n: formatNumber(missing.total - missing.schools.length, lang) })}</li>
+            )}
+          </ul>
+        </div>
       )}
     </section>
   );

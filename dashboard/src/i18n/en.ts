@@ -447,7 +447,7 @@ export const en = {
   },
   registry: {
     title: 'School registry',
-    hint: 'Add or update schools from an export of the national education database: a CSV in UTF-8 (fields separated by commas, or by semicolons as Excel saves it in Russian or Kazakh) or the JSON registry. A file is applied whole or not at all, and every bad row is listed with its line. Schools already registered are updated; a school now in another district or region moves there with its cameras.',
+    hint: 'Add or update schools from an export of the national education database: a CSV in UTF-8 (fields separated by commas, or by semicolons as Excel saves it in Russian or Kazakh) or the JSON registry. A file is applied whole or not at all, and every bad row is listed with its line. Schools already registered are updated; a school now in another district or region moves there with its cameras. A school the file leaves out is not removed: it is listed.',
     columns: 'Columns: {{columns}}; optional: {{optional}}.',
     file: 'File',
     submit: 'Import',
@@ -455,6 +455,8 @@ export const en = {
     done: 'Imported: {{schools}} schools in {{districts}} districts.',
     moved: 'Moved to another district or region: {{n}}.',
     refused: 'Not imported: {{n}} problems. Nothing was changed.',
+    notInFile:
+      'Registered in the districts of this file but not in it: {{n}}. A school that was closed or merged is removed on its own page.',
     more: '… and {{n}} more',
   },
   admin: {

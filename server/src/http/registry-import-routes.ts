@@ -1,4 +1,4 @@
-import { atLine, type Localized, Registry, RegistryImportResult } from '@kuzet/protocol';
+import { atLine, type Localized, NOT_IN_FILE_LISTED, Registry, RegistryImportResult } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { importRegistryCsv, type RowError, rowError } from '../services/registry-csv.ts';
@@ -54,15 +54,24 @@ export function registryImportRoutes(ctx: AppContext): Router {
           problemsLocalized: listed,
         });
       }
-      const { moved, agentsMoved, ...counts } = await ctx.registry.import(registry);
+      const { moved, agentsMoved, notInFile, ...counts } = await ctx.registry.import(registry);
       await ctx.integrity.moveSchools(moved, agentsMoved);
+      const more = [moved.length && `${moved.length} moved`, notInFile.length && `${notInFile.length} not in the file`];
       await ctx.audit.record({
         ...actor(req),
         action: 'registry_imported',
-        detail: `${counts.schools} schools, ${counts.districts} districts${moved.length ? `, ${moved.length} moved` : ''}`,
+        detail: [`${counts.schools} schools`, `${counts.districts} districts`, ...more].filter(Boolean).join(', '),
       });
       void ctx.compliance.evaluateAll().catch((err) => ctx.log?.error({ err }, 'evaluating compliance failed'));
-      res.json({ ...counts, moved: moved.length });
+      const listed = await ctx.registry.schools(notInFile.slice(0, NOT_IN_FILE_LISTED));
+      res.json({
+        ...counts,
+        moved: moved.length,
+        notInFile: {
+          total: notInFile.length,
+          schools: listed.map(({ id, nameRu, nameKk, districtId }) => ({ id, nameRu, nameKk, districtId })),
+        },
+      });
     },
   );
 

@@ -36,6 +36,7 @@ export class RegistryRepository {
     schools: number;
     moved: SchoolMove[];
     agentsMoved: string[];
+    notInFile: string[];
   }> {
     const reg = Registry.parse(raw);
     const k = this.keys;
@@ -90,7 +91,21 @@ export class RegistryRepository {
       schools: reg.schools.length,
       moved,
       agentsMoved: [...agentsMoved],
+      notInFile: await this.notIn(reg),
     };
+  }
+
+  /**
+   * The schools registered in the districts a file covers that the file does not list (sorted): closed or merged
+   * since the last export, or left out of it by mistake. A file of one region says nothing of the other regions'.
+   */
+  private async notIn(reg: Registry): Promise<string[]> {
+    const listed = new Set(reg.schools.map((s) => s.id));
+    const districts = new Set([...reg.districts.map((d) => d.id), ...reg.schools.map((s) => s.districtId)]);
+    const p = this.redis.pipeline();
+    for (const d of districts) p.smembers(this.keys.districtSchools(d));
+    const members = ((await p.exec()) ?? []).flatMap(([, v]) => (v as string[] | null) ?? []);
+    return [...new Set(members)].filter((id) => !listed.has(id)).sort();
   }
 
   async regions(): Promise<Region[]> {
