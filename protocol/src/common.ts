@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SCHEMA_TEXTS } from './schema-texts.ts';
 
 /** Version of the agent ↔ server message contract. Bump on any incompatible change. */
 export const PROTOCOL_VERSION = 1 as const;
@@ -6,7 +7,7 @@ export const PROTOCOL_VERSION = 1 as const;
 export const IsoTime = z.iso.datetime({ offset: true });
 /** ISO 3166-2 code of a first-level region of Kazakhstan */
 export const RegionCode = z.string().regex(/^KZ-\d{2}$/);
-export const CameraId = z.string().regex(/^cam-[0-9a-f]{16}$/, 'camera id is cam-<16 hex>');
+export const CameraId = z.string().regex(/^cam-[0-9a-f]{16}$/, SCHEMA_TEXTS.camera_id.en);
 export const AgentId = z
   .string()
   .min(1)
@@ -70,7 +71,7 @@ export function binValid(bin: string): boolean {
 }
 export const Bin = z
   .string()
-  .regex(/^\d{12}$/, 'a BIN has 12 digits')
-  .refine(binValid, 'the BIN check digit is wrong');
+  .regex(/^\d{12}$/, SCHEMA_TEXTS.bin_digits.en)
+  .refine(binValid, SCHEMA_TEXTS.bin_check_digit.en);
 /** KATO: the official 9-digit code of an administrative unit (region, district) */
-export const Kato = z.string().regex(/^\d{9}$/, 'a KATO code has 9 digits');
+export const Kato = z.string().regex(/^\d{9}$/, SCHEMA_TEXTS.kato_digits.en);

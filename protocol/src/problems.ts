@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Localized } from './alerts.ts';
+import { SCHEMA_TEXTS } from './schema-texts.ts';
 
 /**
  * The problems the centre lists when it refuses what an administrator sent (a registry file, a school's removal), in
@@ -23,12 +24,6 @@ export const PROBLEM_TEXTS = {
     en: '{field}: "{value}" is not a number (e.g. 43.2567 or 43,2567)',
     ru: '{field}: «{value}» — не число (например, 43.2567 или 43,2567)',
     kk: '{field}: «{value}» сан емес (мысалы, 43.2567 немесе 43,2567)',
-  },
-  /** a value the schema refuses: its own words (English) after the field */
-  field_invalid: {
-    en: '{field}: {message}',
-    ru: '{field}: недопустимое значение ({message})',
-    kk: '{field}: жарамсыз мән ({message})',
   },
   region_unknown: {
     en: 'region_code {region} is not a region of Kazakhstan',
@@ -99,6 +94,89 @@ export function atLine(line: number, p: Localized): Localized {
     ru: fill(LINE.ru, { line, text: p.ru }),
     en: fill(LINE.en, { line, text: p.en }),
   };
+}
+
+/** How a schema's refusal is said, by the kind of its issue (zod's words are English only). */
+const ISSUE_TEXTS = {
+  missing: { en: 'is missing', ru: 'нет значения', kk: 'мәні жоқ' },
+  empty: { en: 'is empty', ru: 'пустое значение', kk: 'мәні бос' },
+  short: { en: 'shorter than {n} characters', ru: 'короче {n} символов', kk: '{n} таңбадан қысқа' },
+  long: { en: 'longer than {n} characters', ru: 'длиннее {n} символов', kk: '{n} таңбадан ұзын' },
+  below: { en: 'must be at least {n}', ru: 'должно быть не меньше {n}', kk: 'кемінде {n} болуы керек' },
+  above: { en: 'must be at most {n}', ru: 'должно быть не больше {n}', kk: 'ең көбі {n} болуы керек' },
+  over: { en: 'must be more than {n}', ru: 'должно быть больше {n}', kk: '{n} санынан үлкен болуы керек' },
+  under: { en: 'must be less than {n}', ru: 'должно быть меньше {n}', kk: '{n} санынан кіші болуы керек' },
+  few: { en: 'needs at least {n}', ru: 'нужно не меньше {n}', kk: 'кемінде {n} керек' },
+  many: { en: 'at most {n} allowed', ru: 'допускается не больше {n}', kk: 'ең көбі {n} болады' },
+  format: { en: 'has a wrong format', ru: 'неверный формат', kk: 'пішімі қате' },
+  formatOf: { en: '"{value}" has a wrong format', ru: '«{value}» — неверный формат', kk: '«{value}» пішімі қате' },
+  type: { en: 'must be {type}', ru: 'должно быть: {type}', kk: '{type} болуы керек' },
+  oneOf: { en: 'must be one of: {values}', ru: 'допустимые значения: {values}', kk: 'рұқсат етілген мәндер: {values}' },
+} as const satisfies Record<string, Localized>;
+const TYPE_NAMES: Record<string, Localized> = {
+  string: { en: 'text', ru: 'текст', kk: 'мәтін' },
+  number: { en: 'a number', ru: 'число', kk: 'сан' },
+  int: { en: 'a whole number', ru: 'целое число', kk: 'бүтін сан' },
+  boolean: { en: 'true or false', ru: 'true или false', kk: 'true не false' },
+  array: { en: 'a list', ru: 'список', kk: 'тізім' },
+  object: { en: 'an object', ru: 'объект', kk: 'объект' },
+};
+/** fields whose values a refusal never repeats */
+const SECRET = /^code$|pass|secret|token/i;
+const OWN = new Map<string, Localized>(Object.values(SCHEMA_TEXTS).map((t) => [t.en, t]));
+
+/** What a schema's issue says of the value, in the three languages (the protocol's own messages from SCHEMA_TEXTS). */
+export function issueText(issue: z.core.$ZodIssue): Localized {
+  const own = OWN.get(issue.message);
+  if (own) return own;
+  // a parameter may differ by language (a type's name)
+  const say = (k: keyof typeof ISSUE_TEXTS, p: Record<string, string | number | Localized> = {}): Localized => {
+    const of = (l: keyof Localized) =>
+      Object.fromEntries(Object.entries(p).map(([n, v]) => [n, typeof v === 'object' ? v[l] : v]));
+    return {
+      kk: fill(ISSUE_TEXTS[k].kk, of('kk')),
+      ru: fill(ISSUE_TEXTS[k].ru, of('ru')),
+      en: fill(ISSUE_TEXTS[k].en, of('en')),
+    };
+  };
+  const many = (origin: string) => origin === 'array' || origin === 'set';
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined && 'input' in issue) return say('missing');
+      return say('type', { type: TYPE_NAMES[issue.expected] ?? issue.expected });
+    case 'too_small': {
+      const n = Number(issue.minimum);
+      if (issue.origin === 'string') return n <= 1 ? say('empty') : say('short', { n });
+      if (many(issue.origin)) return say('few', { n });
+      return say(issue.inclusive === false ? 'over' : 'below', { n });
+    }
+    case 'too_big': {
+      const n = Number(issue.maximum);
+      if (issue.origin === 'string') return say('long', { n });
+      if (many(issue.origin)) return say('many', { n });
+      return say(issue.inclusive === false ? 'under' : 'above', { n });
+    }
+    case 'invalid_format':
+      // the value itself when it is short enough to read (parsed with `reportInput`), never a secret's
+      return typeof issue.input === 'string' &&
+        issue.input.length <= 64 &&
+        !issue.path.some((k) => SECRET.test(String(k)))
+        ? say('formatOf', { value: issue.input })
+        : say('format');
+    case 'invalid_value':
+      return say('oneOf', { values: issue.values.map(String).join(', ') });
+    default:
+      return { kk: issue.message, ru: issue.message, en: issue.message };
+  }
+}
+
+/**
+ * A value a schema refused, after the field it is in: "lat: must be at most 56", "lat: должно быть не больше 56".
+ * Parse with `reportInput: true` for a missing value to say so.
+ */
+export function fieldProblem(field: string, issue: z.core.$ZodIssue): Localized {
+  const t = issueText(issue);
+  return { kk: `${field}: ${t.kk}`, ru: `${field}: ${t.ru}`, en: `${field}: ${t.en}` };
 }
 
 /** A refusal that lists its problems: in English (`problems`) and in the three languages, line for line. */

@@ -67,7 +67,20 @@ describe('accounts: passwords changed by their user or reset by an administrator
     expect((await as('second-password-2')).status).toBe(401);
     expect((await as('third-password-3')).status).toBe(200);
     expect((await admin.call('PUT', '/users/nobody/password', { password: 'third-password-3' })).status).toBe(404);
-    expect((await admin.call('PUT', '/users/op1/password', { password: 'short' })).status).toBe(400);
+    const short = await admin.call('PUT', '/users/op1/password', { password: 'short' });
+    expect(short.status).toBe(400);
+    // the refusal says what is wrong, in words, in the three languages the dashboard shows it in
+    expect(short.json).toEqual({
+      error: 'invalid request',
+      problems: ['body.password: shorter than 10 characters'],
+      problemsLocalized: [
+        {
+          en: 'password: shorter than 10 characters',
+          ru: 'password: короче 10 символов',
+          kk: 'password: 10 таңбадан қысқа',
+        },
+      ],
+    });
     // only an administrator may
     const { api: op } = await as('third-password-3');
     expect((await op.call('PUT', '/users/admin/password', { password: 'taken-over-1234' })).status).toBe(403);

@@ -53,6 +53,13 @@ export class ApiError extends Error {
   }
 }
 
+/** What a failed call says, in the page's language: the problems the server listed (a refused form: "password:
+ * shorter than 10 characters"), else its error. */
+export function errorText(e: unknown, lang: string): string {
+  if (e instanceof ApiError && e.problems.length) return e.problemsIn(lang).join('; ');
+  return e instanceof Error ? e.message : String(e);
+}
+
 let onUnauthorized: () => void = () => {};
 /** Called when the server says the session is gone (401): the app goes back to the login page. */
 export function setUnauthorizedHandler(f: () => void) {

@@ -14,7 +14,7 @@ import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { type FormEvent, memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../api/client.ts';
+import { api, errorText } from '../api/client.ts';
 import { useUser } from '../hooks/auth.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { overSla } from '../lib/alerts.ts';
@@ -188,7 +188,7 @@ export function AlertActions({
   onChange: (a: Alert) => void;
   compact?: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const user = useUser();
   const [text, setText] = useState('');
   const [reason, setReason] = useState<string>();
@@ -223,7 +223,7 @@ export function AlertActions({
         if (action.action === 'resolve') setReason(undefined);
         onChange(a);
       },
-      (err: Error) => setError(err.message),
+      (err: Error) => setError(errorText(err, i18n.language)),
     );
   };
   const choose = (to: string) => {
@@ -238,7 +238,8 @@ export function AlertActions({
   };
   // the list is read when the operator first opens it
   const loadAssignees = () => {
-    if (!assignees) api.alertAssignees(alert.id).then(setAssignees, (err: Error) => setError(err.message));
+    if (!assignees)
+      api.alertAssignees(alert.id).then(setAssignees, (err: Error) => setError(errorText(err, i18n.language)));
   };
   const placeholder = canAct ? t('alerts.commentPlaceholder') : t('alerts.staffPlaceholder');
   return (

@@ -1,7 +1,7 @@
 import { PICTURE_ROLES, type User } from '@kuzet/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../api/client.ts';
+import { ApiError, api, errorText } from '../api/client.ts';
 import { formatNumber, formatTime } from '../lib/format.ts';
 
 /** Who may see camera pictures (children appear in them): the server's rule, to offer the button. */
@@ -45,7 +45,7 @@ export function CameraPicture({ facts, onChanged }: { facts: PictureFacts; onCha
           text:
             e instanceof ApiError && e.status === 409
               ? t('picture.changed')
-              : t('admin.failed', { message: e.message }),
+              : t('admin.failed', { message: errorText(e, i18n.language) }),
         }),
     );
   };

@@ -2,7 +2,7 @@ import { REGISTRY_CSV_COLUMNS, REGISTRY_CSV_OPTIONAL, type RegistryImportResult 
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ApiError, api } from '../api/client.ts';
+import { ApiError, api, errorText } from '../api/client.ts';
 import { formatNumber } from '../lib/format.ts';
 import { FormMessage, type Outcome } from './FormMessage.tsx';
 
@@ -47,7 +47,7 @@ export function RegistryImport() {
         ok: false,
         text: listed.length
           ? t('registry.refused', { n: formatNumber(listed.length, lang) })
-          : t('admin.failed', { message: (err as Error).message }),
+          : t('admin.failed', { message: errorText(err, lang) }),
       });
     } finally {
       setBusy(false);

@@ -1,7 +1,7 @@
 import { type SchoolCompliance as Answer, type Profile, type Zone, zoneName } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client.ts';
+import { api, errorText } from '../api/client.ts';
 import { useUser } from '../hooks/auth.tsx';
 import { Verdict } from '../pages/CompliancePage.tsx';
 import { Mark, markOf, retentionText } from './Mark.tsx';
@@ -171,7 +171,7 @@ function Placement(p: {
     setError(undefined);
     api
       .placeCamera(p.cameraId, { ...(name.trim() ? { name: name.trim() } : {}), zone: zone || null })
-      .then(p.onSaved, (err: Error) => setError(err.message));
+      .then(p.onSaved, (err: Error) => setError(errorText(err, i18n.language)));
   };
   return (
     <form className="placement" onSubmit={submit}>

@@ -2,7 +2,7 @@ import type { User } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../api/client.ts';
+import { api, errorText } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
 import { AuditLog } from '../components/AuditLog.tsx';
 import { RegistryImport } from '../components/RegistryImport.tsx';
@@ -21,7 +21,7 @@ export function AdminPage() {
   const users = useResource(() => api.users(), []);
   const [code, setCode] = useState<string>();
   const [msg, setMsg] = useState<string>();
-  const fail = (e: Error) => setMsg(t('admin.failed', { message: e.message }));
+  const fail = (e: Error) => setMsg(t('admin.failed', { message: errorText(e, lang) }));
   const enrol = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);

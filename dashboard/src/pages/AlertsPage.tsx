@@ -2,7 +2,7 @@ import { type Alert, episodeStart, type Severity, snoozed } from '@kuzet/protoco
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../api/client.ts';
+import { api, errorText } from '../api/client.ts';
 import { AlertPlace } from '../components/AlertPlace';
 import { AlertActions, AlertList, AlertTimeline, AlertWhat, SeverityBadge } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
@@ -107,7 +107,7 @@ export function AlertsPage() {
         setBulkMsg(t('alerts.bulkDone', { n: r.acknowledged.length }));
         feed.reload();
       },
-      (err: Error) => setBulkMsg(err.message),
+      (err: Error) => setBulkMsg(errorText(err, i18n.language)),
     );
   return (
     <div className="page alerts-page">

@@ -1,7 +1,7 @@
 import { atLine, type Localized, NOT_IN_FILE_LISTED, Registry, RegistryImportResult } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
-import { importRegistryCsv, type RowError, rowError } from '../services/registry-csv.ts';
+import { importRegistryCsv, issueError, type RowError } from '../services/registry-csv.ts';
 import { defineSchoolRemoval, removalBlockers, removeSchool } from '../services/school-removal.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
@@ -33,17 +33,18 @@ export function registryImportRoutes(ctx: AppContext): Router {
       let errors: RowError[] = [];
       if (typeof req.body === 'string') ({ registry, errors } = importRegistryCsv(req.body));
       else {
-        const v = Registry.safeParse(req.body);
+        const v = Registry.safeParse(req.body, { reportInput: true });
         if (v.success) registry = v.data;
         else
           errors = v.error.issues.slice(0, 1000).map((i) =>
-            rowError(0, 'field_invalid', {
-              field: i.path
+            issueError(
+              0,
+              i.path
                 .map((x) => (typeof x === 'number' ? `[${x}]` : `.${String(x)}`))
                 .join('')
-                .slice(1),
-              message: i.message,
-            }),
+                .slice(1) || 'registry',
+              i,
+            ),
           );
       }
       if (!registry) {

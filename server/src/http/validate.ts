@@ -1,3 +1,4 @@
+import { fieldProblem, issueText, type Localized } from '@kuzet/protocol';
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 
@@ -24,23 +25,31 @@ export class HttpError extends Error {
   }
 }
 
-/** Validates params/query/body against the spec; a bad request is a 400 listing the problems. */
+/**
+ * Validates params/query/body against the spec; a bad request is a 400 listing the problems: in English
+ * (`problems`: "body.password: shorter than 10 characters") and in kk, ru and en (`problemsLocalized`, the field as
+ * the form names it: "password: …"), as every refusal that lists problems does (protocol/src/problems.ts).
+ */
 export function validate(spec: RouteSpec) {
   routes.push(spec);
   return (req: Request, res: Response, next: NextFunction) => {
     const problems: string[] = [];
+    const problemsLocalized: Localized[] = [];
     const check = (schema: z.ZodType | undefined, value: unknown, where: string) => {
       if (!schema) return value;
-      const r = schema.safeParse(value ?? {});
+      const r = schema.safeParse(value ?? {}, { reportInput: true });
       if (r.success) return r.data;
-      for (const i of r.error.issues)
-        problems.push(`${where}${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`);
+      for (const i of r.error.issues) {
+        const field = i.path.join('.');
+        problems.push(`${where}${field ? `.${field}` : ''}: ${issueText(i).en}`);
+        problemsLocalized.push(fieldProblem(field || where, i));
+      }
       return undefined;
     };
     const params = check(spec.params, req.params, 'params');
     const query = check(spec.query, req.query, 'query');
     const body = check(spec.body, req.body, 'body');
-    if (problems.length) return void res.status(400).json({ error: 'invalid request', problems });
+    if (problems.length) return void res.status(400).json({ error: 'invalid request', problems, problemsLocalized });
     res.locals.params = params;
     res.locals.query = query;
     res.locals.body = body;

@@ -1,4 +1,5 @@
 import {
+  fieldProblem,
   KZ_REGIONS,
   type Localized,
   NATIONAL_DEFAULT_PROFILE,
@@ -9,6 +10,7 @@ import {
   Registry,
   School,
 } from '@kuzet/protocol';
+import type { z } from 'zod';
 
 /**
  * The field separator of a CSV: the one its header line uses more, outside quotes. Excel writes ';' where the list
@@ -77,6 +79,21 @@ export function rowError(line: number, code: ProblemCode, params: ProblemParams 
   return { line, reason: localized.en, localized };
 }
 
+/** A value the schema refused on a line, said in the three languages after its field (protocol/src/problems.ts). */
+export function issueError(line: number, field: string, issue: z.core.$ZodIssue): RowError {
+  const localized = fieldProblem(field, issue);
+  return { line, reason: localized.en, localized };
+}
+
+/** the file's column a field of the school's schema comes from (the schema's names are not the file's) */
+const COLUMN_OF: Record<string, string> = {
+  id: 'school_id',
+  districtId: 'district_id',
+  regionCode: 'region_code',
+  nameKk: 'name_kk',
+  nameRu: 'name_ru',
+};
+
 /**
  * A registry from a schools CSV, checked row by row: every bad row is reported with its line number and reason
  * (a missing column, a field the schema refuses, a BIN whose check digit is wrong, a school or BIN twice, a
@@ -117,13 +134,11 @@ export function importRegistryCsv(text: string): { registry?: Registry; errors: 
     // a coordinate that is no number says so in words (the schema's own message is "expected number, received NaN")
     const coords = (['lat', 'lon'] as const).filter((c) => !Number.isFinite(row[c]));
     for (const c of coords) errors.push(rowError(line, 'not_a_number', { field: c, value: get(c) }));
-    const v = School.safeParse(row);
+    const v = School.safeParse(row, { reportInput: true });
     if (coords.length || !v.success) {
       for (const issue of v.error?.issues ?? [])
         if (!coords.includes(issue.path[0] as 'lat' | 'lon'))
-          errors.push(
-            rowError(line, 'field_invalid', { field: issue.path.join('.') || 'row', message: issue.message }),
-          );
+          errors.push(issueError(line, COLUMN_OF[String(issue.path[0])] ?? String(issue.path[0] ?? 'row'), issue));
       continue;
     }
     if (!KZ_REGIONS.some((x) => x.code === row.regionCode))

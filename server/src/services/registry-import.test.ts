@@ -114,4 +114,18 @@ describe('registry import from an education database export', () => {
     expect(atLine(2, r.errors[0]!.localized).kk).toBe('2-жол: lat: «north» сан емес (мысалы, 43.2567 немесе 43,2567)');
     expect(atLine(2, r.errors[0]!.localized).ru).toMatch(/^строка 2: lat: «north»/);
   });
+
+  it("says in words what the school's schema refuses, under the file's column names (not the schema's)", () => {
+    const bad = importRegistryCsv(`${header}\n${row('', b1, { region_code: 'KZ75', agents: 'a/b' })}\n`);
+    expect(bad.errors.map((e) => e.localized.kk)).toEqual([
+      'school_id: мәні бос',
+      'region_code: «KZ75» пішімі қате',
+      'agents: «a/b» пішімі қате',
+    ]);
+    expect(bad.errors.map((e) => e.reason)).toEqual([
+      'school_id: is empty',
+      'region_code: "KZ75" has a wrong format',
+      'agents: "a/b" has a wrong format',
+    ]);
+  });
 });
