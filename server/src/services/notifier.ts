@@ -60,8 +60,7 @@ export function summary(n: Notification, lang: NotifyLang = 'ru'): string {
   // in the language's words, with the rule and reasons' ids (English, and what the API and logs say) after them
   const both = (t: Record<NotifyLang, string>) => (lang === 'en' ? t.en : `${t[lang]} / ${t.en}`);
   const reasons = a.reasons.map((r) => REASON_LABELS[r]?.[lang] ?? r).join(', ');
-  const severity =
-    lang === 'en' ? a.severity.toUpperCase() : `${SEVERITY_LABELS[a.severity][lang]} / ${a.severity.toUpperCase()}`;
+  const severity = both({ ...SEVERITY_LABELS[a.severity], en: a.severity.toUpperCase() });
   const what =
     `${severity}: ${RULE_LABELS[a.rule][lang]}` +
     `${reasons ? ` — ${reasons}` : ''} [${a.rule}${a.reasons.length ? `: ${a.reasons.join(', ')}` : ''}]`;
