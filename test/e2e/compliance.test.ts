@@ -513,6 +513,29 @@ describe('compliance view in Chromium', () => {
     await log.locator('td[data-action=user_updated]').first().waitFor({ timeout: 5000 });
     expect(await log.locator('td[data-action=user_updated]').first().textContent()).toMatch(/\S/);
     await screenshot(adm, 'admin-users-ru');
+    // a user the server refuses: why, in words and in Russian, under the users' form (not at the top of the page)
+    const users = adm.locator('[data-testid=users]');
+    const create = users.locator('form:has(input[name=username]):has(input[name=regions])');
+    await create.locator('input[name=username]').fill('op-new');
+    await create.locator('input[name=regions]').fill('KZ-7');
+    await create.locator('input[name=password]').fill('operator-password-9');
+    guard.expectRefusal(true); // the server's 400 is the answer this step wants
+    await create.locator('button[type=submit]').click();
+    await users.locator('[role=alert]').waitFor();
+    guard.expectRefusal(false);
+    expect(await users.locator('[role=alert]').textContent()).toBe('Ошибка: regions.0: «KZ-7» — неверный формат');
+    await create.locator('input[name=regions]').fill('KZ-75');
+    await create.locator('button[type=submit]').click();
+    await users.locator('[role=status]').waitFor();
+    expect(await users.locator('[role=status]').textContent()).toBe('Пользователь op-new создан.');
+    await users.locator('[data-scope=op-new]').waitFor();
+    // deleting asks first
+    await users.locator('[data-action=delete-user-op-new]').click();
+    expect(await users.locator('[role=group]').textContent()).toMatch(/^Удалить пользователя op-new\? /);
+    await screenshot(adm, 'admin-user-delete-ru');
+    await users.locator('[data-confirm=delete-user-op-new]').click();
+    await adm.waitForFunction(() => !document.querySelector('[data-scope=op-new]'));
+    expect(await users.locator('[role=status]').textContent()).toBe('Пользователь op-new удалён.');
     await op.goto(`${base}/`);
     await op.waitForSelector('input[name=username]');
     const api = new Api(base);

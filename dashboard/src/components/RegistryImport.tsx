@@ -84,7 +84,7 @@ export function RegistryImport() {
       {missing && (
         <div data-testid="registry-not-in-file">
           <p className="warn small">{t('registry.notInFile', { n: formatNumber(missing.total, lang) })}</p>
-          <ul className="small">
+          <ul className="small scroll-list">
             {missing.schools.map((s) => (
               <li key={s.id}>
                 <Link to={`/schools/${encodeURIComponent(s.id)}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</Link>{' '}

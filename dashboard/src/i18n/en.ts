@@ -45,6 +45,7 @@ export const en = {
     back: 'Back',
     total: 'Total',
     updated: 'Updated {{time}}',
+    cancel: 'Cancel',
   },
   overview: {
     title: 'Country overview',
@@ -486,6 +487,11 @@ export const en = {
     password: 'Password (10+ characters)',
     createUser: 'Create user',
     delete: 'Delete',
+    deleteConfirm: 'Delete user {{name}}? Their sessions end.',
+    userDeleted: 'User {{name}} deleted.',
+    userCreated: 'User {{name}} created.',
+    revokeConfirm: 'Revoke agent {{agent}}? Its link closes, and it reports nothing until it is enrolled again.',
+    agentRevoked: 'Agent {{agent}} revoked; its link is closed.',
     failed: 'Failed: {{message}}',
   },
 };

@@ -45,6 +45,7 @@ export const kk: typeof en = {
     back: 'Артқа',
     total: 'Барлығы',
     updated: 'Жаңартылды {{time}}',
+    cancel: 'Болдырмау',
   },
   overview: {
     title: 'Ел бойынша шолу',
@@ -488,6 +489,12 @@ export const kk: typeof en = {
     password: 'Құпиясөз (кемінде 10 таңба)',
     createUser: 'Пайдаланушы жасау',
     delete: 'Жою',
+    deleteConfirm: '{{name}} пайдаланушысын жою керек пе? Оның сеанстары аяқталады.',
+    userDeleted: '{{name}} пайдаланушысы жойылды.',
+    userCreated: '{{name}} пайдаланушысы жасалды.',
+    revokeConfirm:
+      '{{agent}} агентін кері қайтарып алу керек пе? Оның байланысы жабылады, қайта тіркелгенге дейін ештеңе жібермейді.',
+    agentRevoked: '{{agent}} агенті кері қайтарылды; оның байланысы жабылды.',
     failed: 'Қате: {{message}}',
   },
 };

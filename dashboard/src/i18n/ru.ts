@@ -45,6 +45,7 @@ export const ru: typeof en = {
     back: 'Назад',
     total: 'Всего',
     updated: 'Обновлено {{time}}',
+    cancel: 'Отмена',
   },
   overview: {
     title: 'Обзор по стране',
@@ -487,6 +488,12 @@ export const ru: typeof en = {
     password: 'Пароль (от 10 символов)',
     createUser: 'Создать пользователя',
     delete: 'Удалить',
+    deleteConfirm: 'Удалить пользователя {{name}}? Его сеансы завершатся.',
+    userDeleted: 'Пользователь {{name}} удалён.',
+    userCreated: 'Пользователь {{name}} создан.',
+    revokeConfirm:
+      'Отозвать агента {{agent}}? Его связь закроется, и он ничего не будет передавать до новой регистрации.',
+    agentRevoked: 'Агент {{agent}} отозван; его связь закрыта.',
     failed: 'Ошибка: {{message}}',
   },
 };

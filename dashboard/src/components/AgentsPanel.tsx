@@ -1,0 +1,99 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api, errorText } from '../api/client.ts';
+import { useResource } from '../hooks/resource.ts';
+import { formatTime } from '../lib/format.ts';
+import { Async } from './Async.tsx';
+import { ConfirmAction } from './ConfirmAction.tsx';
+import { FormMessage, type Outcome } from './FormMessage.tsx';
+
+/**
+ * The agents (admins): each one's school and link, revoked after a confirmation (its link closes at once on every
+ * instance), and a one-time enrolment code for a new one. What each action came to is said under the panel's form.
+ */
+export function AgentsPanel() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const agents = useResource(() => api.agents(), []);
+  const [msg, setMsg] = useState<Outcome>();
+  const fail = (e: Error) => setMsg({ ok: false, text: t('admin.failed', { message: errorText(e, lang) }) });
+  const done = (text: string) => setMsg({ ok: true, text });
+  const enrol = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setMsg(undefined);
+    api
+      .enrolmentCode(String(f.get('schoolId')), String(f.get('agentId')))
+      .then(
+        (c) => done(t('admin.code', { agent: c.agentId, code: c.code, until: formatTime(c.expiresAt, lang) })),
+        fail,
+      );
+  };
+  return (
+    <section className="panel" data-testid="agents">
+      <h2>{t('admin.agents')}</h2>
+      <Async r={agents}>
+        {(as) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.agent')}</th>
+                <th scope="col">{t('admin.school')}</th>
+                <th scope="col">{t('admin.link')}</th>
+                <th scope="col" />
+              </tr>
+            </thead>
+            <tbody>
+              {as.map((a) => (
+                <tr key={a.agentId}>
+                  <td>
+                    <code>{a.agentId}</code> <span className="muted small">{a.hostname}</span>
+                  </td>
+                  <td>{a.schoolId && <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>}</td>
+                  <td>
+                    {a.revoked ? (
+                      <span className="bad">{t('admin.revoked')}</span>
+                    ) : a.linkDown ? (
+                      <span className="bad">⌁ {t('school.linkDown')}</span>
+                    ) : (
+                      <span className="ok">✓ {t('school.linkUp')}</span>
+                    )}{' '}
+                    <span className="muted small">{formatTime(a.lastSeen, lang)}</span>
+                  </td>
+                  <td>
+                    {!a.revoked && (
+                      <ConfirmAction
+                        name={`revoke-${a.agentId}`}
+                        label={t('admin.revoke')}
+                        question={t('admin.revokeConfirm', { agent: a.agentId })}
+                        confirmLabel={t('admin.revoke')}
+                        onConfirm={() =>
+                          api.revoke(a.agentId).then(() => {
+                            done(t('admin.agentRevoked', { agent: a.agentId }));
+                            agents.reload();
+                          }, fail)
+                        }
+                      />
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Async>
+      <h3>{t('admin.enrol')}</h3>
+      <form className="inline-form" onSubmit={enrol}>
+        <label>
+          {t('admin.school')} <input name="schoolId" required />
+        </label>
+        <label>
+          {t('admin.agent')} <input name="agentId" required pattern="[a-z0-9][a-z0-9._-]*" />
+        </label>
+        <button type="submit">{t('admin.createCode')}</button>
+      </form>
+      <FormMessage msg={msg} />
+    </section>
+  );
+}
