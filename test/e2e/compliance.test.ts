@@ -531,7 +531,7 @@ describe('compliance view in Chromium', () => {
     await users.locator('[data-scope=op-new]').waitFor();
     // deleting asks first
     await users.locator('[data-action=delete-user-op-new]').click();
-    expect(await users.locator('[role=group]').textContent()).toMatch(/^Удалить пользователя op-new\? /);
+    expect(await users.locator('.confirm-action').textContent()).toMatch(/^Удалить пользователя op-new\? /);
     await screenshot(adm, 'admin-user-delete-ru');
     await users.locator('[data-confirm=delete-user-op-new]').click();
     await adm.waitForFunction(() => !document.querySelector('[data-scope=op-new]'));

@@ -30,7 +30,7 @@ export function ConfirmAction(p: {
     });
   };
   return (
-    <span role="group" className="confirm-action">
+    <span role="alert" className="confirm-action">
       {p.question}{' '}
       <button type="button" className="danger" disabled={busy} onClick={confirm} data-confirm={p.name}>
         {p.confirmLabel}
