@@ -238,6 +238,7 @@ export const Login = z.object({ username: z.string().min(1).max(40), password: z
 
 export const EnrolmentCodeRequest = z.object({ schoolId: z.string().min(1), agentId: AgentId });
 export const EnrolmentCode = z.object({ code: z.string(), agentId: AgentId, schoolId: z.string(), expiresAt: IsoTime });
+export type EnrolmentCode = z.infer<typeof EnrolmentCode>;
 export const EnrolRequest = z.object({ code: z.string().min(8).max(64), hostname: z.string().max(255).optional() });
 export const EnrolResponse = z.object({ agentId: AgentId, token: z.string() });
 
@@ -311,3 +312,4 @@ export const ApiTokenInfo = NewApiToken.extend({
 export type ApiTokenInfo = z.infer<typeof ApiTokenInfo>;
 /** shown once, when made: only its hash is kept */
 export const CreatedApiToken = ApiTokenInfo.extend({ token: z.string() });
+export type CreatedApiToken = z.infer<typeof CreatedApiToken>;

@@ -71,6 +71,41 @@ export const PROBLEM_TEXTS = {
     ru: 'пользователь {user} относится к этой школе: сначала удалите его',
     kk: '{user} пайдаланушысы осы мектепке тиесілі: алдымен оны жойыңыз',
   },
+  operator_needs_region: {
+    en: 'an operator is bound to at least one region',
+    ru: 'оператор должен быть привязан хотя бы к одному региону',
+    kk: 'оператор кемінде бір өңірге байланған болуы керек',
+  },
+  school_needed: {
+    en: 'school staff need an existing schoolId',
+    ru: 'сотруднику школы нужен код существующей школы',
+    kk: 'мектеп қызметкеріне бар мектептің коды керек',
+  },
+  regions_unknown: {
+    en: 'no such region: {regions}',
+    ru: 'нет такого региона: {regions}',
+    kk: 'мұндай өңір жоқ: {regions}',
+  },
+  user_exists: {
+    en: 'user {name} already exists',
+    ru: 'пользователь {name} уже существует',
+    kk: '{name} пайдаланушысы бұрыннан бар',
+  },
+  school_unknown: {
+    en: 'no such school: {school}',
+    ru: 'нет такой школы: {school}',
+    kk: 'мұндай мектеп жоқ: {school}',
+  },
+  agent_not_listed: {
+    en: 'agent {agent} is not listed for school {school}',
+    ru: 'агент {agent} не указан для школы {school} в реестре',
+    kk: '{agent} агенті тізілімде {school} мектебі үшін көрсетілмеген',
+  },
+  own_role: {
+    en: 'your own role is changed by another administrator',
+    ru: 'свою роль может изменить только другой администратор',
+    kk: 'өз рөліңізді басқа әкімші ғана өзгерте алады',
+  },
 } as const satisfies Record<string, Localized>;
 
 export type ProblemCode = keyof typeof PROBLEM_TEXTS;
@@ -177,6 +212,15 @@ export function issueText(issue: z.core.$ZodIssue): Localized {
 export function fieldProblem(field: string, issue: z.core.$ZodIssue): Localized {
   const t = issueText(issue);
   return { kk: `${field}: ${t.kk}`, ru: `${field}: ${t.ru}`, en: `${field}: ${t.en}` };
+}
+
+/**
+ * The body of a refusal for one problem from the table: its English as `error` and as the one line of `problems`,
+ * and the three languages in `problemsLocalized` (the dashboard shows the page's).
+ */
+export function refusal(code: ProblemCode, params: ProblemParams = {}): ProblemsAnswer {
+  const p = problemText(code, params);
+  return { error: p.en, problems: [p.en], problemsLocalized: [p] };
 }
 
 /** A refusal that lists its problems: in English (`problems`) and in the three languages, line for line. */

@@ -347,6 +347,35 @@ describe('compliance view in Chromium', () => {
     expect((await api.get(`/schools/${SCHOOL}`)).json).toMatchObject({ lat: s.lat, lon: s.lon, nameRu: s.nameRu });
   });
 
+  it('admin: makes a read-only API token for another system, shown once, and revokes it after a confirmation', async () => {
+    const page = await as('admin', ADMIN_PASSWORD, 'kk-KZ');
+    await page.goto(`${base}/admin`);
+    const panel = page.locator('[data-testid=api-tokens]');
+    await panel.locator('input[name=name]').fill('Білім министрлігі');
+    await panel.locator('input[name=regions]').fill('kz-75');
+    await panel.locator('button[type=submit]').click();
+    const once = panel.locator('[data-testid=token-once]');
+    await once.waitFor();
+    const token = await once.locator('input').inputValue();
+    expect(token).toMatch(/^kzt_/);
+    expect(await once.locator('p').first().textContent()).toMatch(/^Білім министрлігі үшін токен\. /);
+    const row = panel.locator('tr[data-token]', { hasText: 'Білім министрлігі' });
+    await row.waitFor();
+    expect(await row.locator('td').nth(1).textContent()).toBe('KZ-75');
+    expect(await row.locator('td').nth(3).textContent()).toBe('бірде-бір рет');
+    const read = () => fetch(`${base}/api/v1/summary?region=KZ-75`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await read()).status).toBe(200);
+    await screenshot(page, 'admin-api-tokens-kk');
+    const id = (await row.getAttribute('data-token'))!;
+    await row.locator(`[data-action=revoke-token-${id}]`).click();
+    expect(await row.locator('.confirm-action').textContent()).toMatch(/^Білім министрлігі токенін кері қайтарып алу/);
+    await row.locator(`[data-confirm=revoke-token-${id}]`).click();
+    await panel.locator('[role=status]').filter({ hasText: 'токені кері қайтарылды' }).waitFor();
+    expect(await panel.locator(`tr[data-token="${id}"]`).count()).toBe(0);
+    expect(await panel.locator('[data-testid=token-once]').count()).toBe(0);
+    expect((await read()).status).toBe(401);
+  });
+
   it("archive: the days of the country and a school, the chain verified, exports in the user's language", async () => {
     const api = new Api(base);
     await api.login('admin', ADMIN_PASSWORD);

@@ -135,6 +135,26 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await page.textContent('td[data-scope=aud]')).toBe('the whole country');
     expect(await page.textContent('td[data-scope=op75]')).toBe('KZ-75');
     expect(await page.getAttribute('td[data-scope=guard1] a', 'href')).toBe(`/schools/${SCHOOL}`);
+    // an enrolment code for another agent of the school: refused for one the registry does not list for it, with
+    // the reason; then made, with what the school's technician types
+    const agents = page.locator('[data-testid=agents]');
+    await agents.locator('input[name=schoolId]').fill(SCHOOL);
+    await agents.locator('input[name=agentId]').fill('agent-spare-1');
+    guard.expectRefusal(true); // the server's 400 is the answer this step wants
+    await agents.locator('button[type=submit]').click();
+    await agents.locator('[role=alert]').waitFor();
+    guard.expectRefusal(false);
+    expect(await agents.locator('[role=alert]').textContent()).toBe(
+      `Failed: agent agent-spare-1 is not listed for school ${SCHOOL}`,
+    );
+    await agents.locator('input[name=agentId]').fill('agent-almaty-spare');
+    await agents.locator('button[type=submit]').click();
+    const code = agents.locator('[data-testid=enrolment-code]');
+    await code.waitFor();
+    expect(await code.locator('p.ok').textContent()).toMatch(
+      /^One-time code for agent-almaty-spare: [A-Z0-9]{12} \(valid until /,
+    );
+    expect(await code.locator('code').textContent()).toMatch(/^sudo kuzet-agent enrol --code [A-Z0-9]{12}$/);
     await screenshot(page, 'admin-agents-users');
   });
 

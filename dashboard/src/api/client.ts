@@ -3,6 +3,7 @@ import {
   AgentInfo,
   Alert,
   type AlertAction,
+  ApiTokenInfo,
   ArchiveSeries,
   ArchiveVerification,
   Assignee,
@@ -11,6 +12,7 @@ import {
   CameraGridIds,
   CameraView,
   ComplianceOverview,
+  CreatedApiToken,
   District,
   EnrolmentCode,
   HistoryEntry,
@@ -250,6 +252,10 @@ export const api = {
   users: () => call(z.array(User), '/users'),
   createUser: (u: unknown) => call(User, '/users', { method: 'POST', body: u }),
   deleteUser: (name: string) => call(Ok, `/users/${encodeURIComponent(name)}`, { method: 'DELETE' }),
+  apiTokens: () => call(z.array(ApiTokenInfo), '/api-tokens'),
+  createApiToken: (t: { name: string; regions: string[] }) =>
+    call(CreatedApiToken, '/api-tokens', { method: 'POST', body: t }),
+  revokeApiToken: (id: string) => call(Ok, `/api-tokens/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   compliance: (q: { region?: string; district?: string; state?: string } = {}) =>
     call(
       ComplianceOverview,

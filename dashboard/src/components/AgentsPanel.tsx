@@ -1,12 +1,14 @@
+import type { EnrolmentCode } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, errorText } from '../api/client.ts';
+import { api } from '../api/client.ts';
+import { useOutcome } from '../hooks/outcome.ts';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
 import { Async } from './Async.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
-import { FormMessage, type Outcome } from './FormMessage.tsx';
+import { FormMessage } from './FormMessage.tsx';
 
 /**
  * The agents (admins): each one's school and link, revoked after a confirmation (its link closes at once on every
@@ -16,19 +18,15 @@ export function AgentsPanel() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const agents = useResource(() => api.agents(), []);
-  const [msg, setMsg] = useState<Outcome>();
-  const fail = (e: Error) => setMsg({ ok: false, text: t('admin.failed', { message: errorText(e, lang) }) });
-  const done = (text: string) => setMsg({ ok: true, text });
+  const { msg, done, fail, clear } = useOutcome();
+  // the code just made, with what the school's technician types
+  const [code, setCode] = useState<EnrolmentCode>();
   const enrol = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    setMsg(undefined);
-    api
-      .enrolmentCode(String(f.get('schoolId')), String(f.get('agentId')))
-      .then(
-        (c) => done(t('admin.code', { agent: c.agentId, code: c.code, until: formatTime(c.expiresAt, lang) })),
-        fail,
-      );
+    clear();
+    setCode(undefined);
+    api.enrolmentCode(String(f.get('schoolId')), String(f.get('agentId'))).then(setCode, fail);
   };
   return (
     <section className="panel" data-testid="agents">
@@ -67,7 +65,6 @@ export function AgentsPanel() {
                         name={`revoke-${a.agentId}`}
                         label={t('admin.revoke')}
                         question={t('admin.revokeConfirm', { agent: a.agentId })}
-                        confirmLabel={t('admin.revoke')}
                         onConfirm={() =>
                           api.revoke(a.agentId).then(() => {
                             done(t('admin.agentRevoked', { agent: a.agentId }));
@@ -89,10 +86,20 @@ export function AgentsPanel() {
           {t('admin.school')} <input name="schoolId" required />
         </label>
         <label>
-          {t('admin.agent')} <input name="agentId" required pattern="[a-z0-9][a-z0-9._-]*" />
+          {t('admin.agent')} <input name="agentId" required pattern="[a-z0-9][a-z0-9._\-]*" />
         </label>
         <button type="submit">{t('admin.createCode')}</button>
       </form>
+      {code && (
+        <div role="status" data-testid="enrolment-code">
+          <p className="ok">
+            {t('admin.code', { agent: code.agentId, code: code.code, until: formatTime(code.expiresAt, lang) })}
+          </p>
+          <p className="small">
+            {t('admin.codeUse', { agent: code.agentId })} <code>sudo kuzet-agent enrol --code {code.code}</code>
+          </p>
+        </div>
+      )}
       <FormMessage msg={msg} />
     </section>
   );

@@ -8,7 +8,8 @@ import { useTranslation } from 'react-i18next';
 export function ConfirmAction(p: {
   label: string;
   question: string;
-  confirmLabel: string;
+  /** the confirming button's words (the button's by default) */
+  confirmLabel?: string;
   onConfirm: () => Promise<unknown>;
   /** names the button for tests and for the confirming button: data-action="<name>" */
   name: string;
@@ -33,7 +34,7 @@ export function ConfirmAction(p: {
     <span role="alert" className="confirm-action">
       {p.question}{' '}
       <button type="button" className="danger" disabled={busy} onClick={confirm} data-confirm={p.name}>
-        {p.confirmLabel}
+        {p.confirmLabel ?? p.label}
       </button>{' '}
       <button type="button" disabled={busy} onClick={() => setAsking(false)}>
         {t('common.cancel')}

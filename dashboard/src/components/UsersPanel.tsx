@@ -2,11 +2,12 @@ import type { User } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, errorText } from '../api/client.ts';
+import { api } from '../api/client.ts';
+import { useOutcome } from '../hooks/outcome.ts';
 import { useResource } from '../hooks/resource.ts';
 import { Async } from './Async.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
-import { FormMessage, type Outcome } from './FormMessage.tsx';
+import { FormMessage } from './FormMessage.tsx';
 
 /**
  * The users (admins): their role and scope, changed, a forgotten password set, deleted (after a confirmation), and a
@@ -14,17 +15,15 @@ import { FormMessage, type Outcome } from './FormMessage.tsx';
  * problems as the server listed them), where the administrator is looking.
  */
 export function UsersPanel() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const users = useResource(() => api.users(), []);
-  const [msg, setMsg] = useState<Outcome>();
-  const fail = (e: Error) => setMsg({ ok: false, text: t('admin.failed', { message: errorText(e, i18n.language) }) });
-  const done = (text: string) => setMsg({ ok: true, text });
+  const { msg, done, fail, clear } = useOutcome();
   const createUser = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
     const username = String(f.get('username'));
-    setMsg(undefined);
+    clear();
     api.createUser({ username, password: String(f.get('password')), ...scopeOf(f) }).then(() => {
       form.reset();
       done(t('admin.userCreated', { name: username }));
@@ -66,7 +65,6 @@ export function UsersPanel() {
                       name={`delete-user-${u.username}`}
                       label={t('admin.delete')}
                       question={t('admin.deleteConfirm', { name: u.username })}
-                      confirmLabel={t('admin.delete')}
                       onConfirm={() =>
                         api.deleteUser(u.username).then(() => {
                           done(t('admin.userDeleted', { name: u.username }));

@@ -1,12 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { AgentsPanel } from '../components/AgentsPanel.tsx';
+import { ApiTokensPanel } from '../components/ApiTokensPanel.tsx';
 import { AuditLog } from '../components/AuditLog.tsx';
 import { RegistryImport } from '../components/RegistryImport.tsx';
 import { RequirementsEditor } from '../components/RequirementsEditor.tsx';
 import { UsersPanel } from '../components/UsersPanel.tsx';
 
 /**
- * Requirements, the school registry, agents and their links, enrolment codes, users, the audit log (admin only; the
+ * Requirements, the school registry, agents and their links, enrolment codes, users, API tokens, the audit log (admin only; the
  * server enforces it too). Each panel says what its actions came to under its own form.
  */
 export function AdminPage() {
@@ -25,6 +26,7 @@ export function AdminPage() {
       <RegistryImport />
       <AgentsPanel />
       <UsersPanel />
+      <ApiTokensPanel />
       <AuditLog />
     </div>
   );

@@ -7,6 +7,7 @@ import {
   EnrolResponse,
   NewUser,
   PasswordReset,
+  refusal,
   User,
   UserChange,
 } from '@kuzet/protocol';
@@ -19,11 +20,16 @@ import { validate } from './validate.ts';
 export function adminRoutes(ctx: AppContext): Router {
   const r = Router();
   const admin = requireRole('admin');
-  /** what is wrong with a user's role and scope, if anything: an operator needs a region, school staff a school */
+  /**
+   * What is wrong with a user's role and scope, if anything (the refusal's body): an operator needs a region, school
+   * staff a school, and every region must be one.
+   */
   const scopeProblem = async (u: { role: string; regions: string[]; schoolId?: string }) => {
-    if (u.role === 'operator' && u.regions.length === 0) return 'an operator is bound to at least one region';
+    if (u.role === 'operator' && u.regions.length === 0) return refusal('operator_needs_region');
     if (u.role === 'school' && !(u.schoolId && (await ctx.registry.school(u.schoolId))))
-      return 'school staff need an existing schoolId';
+      return refusal('school_needed');
+    const unknown = await ctx.registry.unknownRegions(u.regions);
+    if (unknown.length) return refusal('regions_unknown', { regions: unknown.join(', ') });
     return undefined;
   };
 
@@ -71,9 +77,9 @@ export function adminRoutes(ctx: AppContext): Router {
     async (req, res) => {
       const { agentId, schoolId } = res.locals.body as { agentId: string; schoolId: string };
       const school = await ctx.registry.school(schoolId);
-      if (!school) return void res.status(404).json({ error: 'no such school' });
+      if (!school) return void res.status(404).json(refusal('school_unknown', { school: schoolId }));
       if (!school.agents.includes(agentId))
-        return void res.status(400).json({ error: `agent ${agentId} is not listed for school ${schoolId}` });
+        return void res.status(400).json(refusal('agent_not_listed', { agent: agentId, school: schoolId }));
       const { code, expiresAt } = await ctx.agents.createEnrolmentCode(agentId, schoolId);
       await ctx.audit.record({
         ...actor(req),
@@ -149,8 +155,8 @@ export function adminRoutes(ctx: AppContext): Router {
     async (req, res) => {
       const u = res.locals.body as z.infer<typeof NewUser>;
       const problem = await scopeProblem(u);
-      if (problem) return void res.status(400).json({ error: problem });
-      if (!(await ctx.users.create(u))) return void res.status(409).json({ error: 'user exists' });
+      if (problem) return void res.status(400).json(problem);
+      if (!(await ctx.users.create(u))) return void res.status(409).json(refusal('user_exists', { name: u.username }));
       await ctx.audit.record({
         ...actor(req),
         action: 'user_created',
@@ -176,10 +182,9 @@ export function adminRoutes(ctx: AppContext): Router {
       const name = (res.locals.params as { name: string }).name;
       const u = res.locals.body as z.infer<typeof UserChange>;
       // an administrator who demoted themselves could be left with nobody to undo it
-      if (name === req.user!.username && u.role !== 'admin')
-        return void res.status(400).json({ error: 'your own role is changed by another administrator' });
+      if (name === req.user!.username && u.role !== 'admin') return void res.status(400).json(refusal('own_role'));
       const problem = await scopeProblem(u);
-      if (problem) return void res.status(400).json({ error: problem });
+      if (problem) return void res.status(400).json(problem);
       const before = await ctx.users.get(name);
       if (!before || !(await ctx.users.update(name, u))) return void res.status(404).json({ error: 'no such user' });
       const scope = (x: { role: string; regions: string[]; schoolId?: string }) =>

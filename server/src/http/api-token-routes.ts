@@ -1,4 +1,4 @@
-import { ApiTokenInfo, CreatedApiToken, NewApiToken } from '@kuzet/protocol';
+import { ApiTokenInfo, CreatedApiToken, NewApiToken, refusal } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
@@ -38,9 +38,8 @@ export function apiTokenRoutes(ctx: AppContext): Router {
     }),
     async (req, res) => {
       const b = res.locals.body as z.infer<typeof NewApiToken>;
-      const known = new Set((await ctx.registry.regions()).map((x) => x.code));
-      const unknown = b.regions.filter((x) => !known.has(x));
-      if (unknown.length) return void res.status(400).json({ error: `no such region: ${unknown.join(', ')}` });
+      const unknown = await ctx.registry.unknownRegions(b.regions);
+      if (unknown.length) return void res.status(400).json(refusal('regions_unknown', { regions: unknown.join(', ') }));
       const t = await ctx.apiTokens.create({ ...b, createdBy: req.user!.username });
       await ctx.audit.record({
         ...actor(req),

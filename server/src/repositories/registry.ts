@@ -1,4 +1,11 @@
-import { type District, type Region, Registry, type RequirementProfile, type School } from '@kuzet/protocol';
+import {
+  type District,
+  KZ_REGIONS,
+  type Region,
+  Registry,
+  type RequirementProfile,
+  type School,
+} from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 import { countedField } from './counted-place.ts';
 import type { Keys } from './redis.ts';
@@ -112,6 +119,13 @@ export class RegistryRepository {
     return Object.values(await this.redis.hgetall(this.keys.regions()))
       .map((v) => JSON.parse(v) as Region)
       .sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** Which of these codes name no region: not one of Kazakhstan's 20, nor one the registry holds. */
+  async unknownRegions(codes: string[]): Promise<string[]> {
+    if (!codes.length) return [];
+    const known = new Set([...KZ_REGIONS, ...(await this.regions())].map((r) => r.code));
+    return codes.filter((c) => !known.has(c));
   }
 
   async districts(regionCode?: string): Promise<District[]> {
