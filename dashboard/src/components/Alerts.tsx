@@ -152,7 +152,7 @@ const AlertRow = memo(function AlertRow({
       </div>
       <div className="small">
         <AlertPlace alert={a} />
-        {a.cameras ? ` · ${t('alerts.cameras', { n: a.cameras })}` : ''} · {a.regionCode} ·{' '}
+        {a.cameras ? ` · ${t('alerts.cameras', { n: a.cameras, count: a.cameras })}` : ''} · {a.regionCode} ·{' '}
         {/* a reopened alert: when it came back */}
         <time dateTime={episodeStart(a)}>{formatTime(episodeStart(a), i18n.language)}</time> ·{' '}
         <strong>{t(`alerts.st.${a.state}`)}</strong>

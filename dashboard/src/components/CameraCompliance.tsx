@@ -39,7 +39,7 @@ export function CameraCompliance({ v }: { v: CameraVerdict }) {
             {v.retention.days !== undefined
               ? retentionText(v.retention.days, t, lang)
               : t('compliance.reason.retention_unknown')}{' '}
-            / {t('compliance.days', { n: v.retention.required })}
+            / {t('compliance.days', { n: v.retention.required, count: v.retention.required })}
           </Mark>
         </dd>
         <dt>{t('compliance.gaps')}</dt>
@@ -51,6 +51,7 @@ export function CameraCompliance({ v }: { v: CameraVerdict }) {
                   n: c.longGaps,
                   max: c.maxGapMinutes,
                   days: c.windowDays,
+                  count: c.windowDays,
                 })}
           </Mark>
         </dd>

@@ -29,5 +29,5 @@ export const markOf = (s: string): 'ok' | 'bad' | 'unknown' =>
 export function retentionText(days: number, t: TFunction, lang: string): string {
   return days < 1
     ? t('compliance.hours', { n: formatDecimal(Math.round(days * 24 * 10) / 10, lang) })
-    : t('compliance.days', { n: formatDecimal(days, lang) });
+    : t('compliance.days', { n: formatDecimal(days, lang), count: days });
 }

@@ -35,8 +35,8 @@ export function RegistryImport() {
       const json = file.name.toLowerCase().endsWith('.json') || file.type === 'application/json';
       const r = await api.importRegistry(await file.text(), json ? 'json' : 'csv');
       const done = t('registry.done', {
-        schools: formatNumber(r.schools, lang),
-        districts: formatNumber(r.districts, lang),
+        schools: t('registry.schoolsN', { count: r.schools, n: formatNumber(r.schools, lang) }),
+        districts: t('registry.districtsN', { count: r.districts, n: formatNumber(r.districts, lang) }),
       });
       setMsg({ ok: true, text: r.moved ? `${done} ${t('registry.moved', { n: formatNumber(r.moved, lang) })}` : done });
       if (r.notInFile.total) setMissing(r.notInFile);
@@ -46,7 +46,7 @@ export function RegistryImport() {
       setMsg({
         ok: false,
         text: listed.length
-          ? t('registry.refused', { n: formatNumber(listed.length, lang) })
+          ? t('registry.refused', { count: listed.length, n: formatNumber(listed.length, lang) })
           : t('admin.failed', { message: errorText(err, lang) }),
       });
     } finally {

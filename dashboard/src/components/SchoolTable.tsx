@@ -167,7 +167,7 @@ const Filters = memo(function Filters(p: {
         {t('table.onlyTrouble')}
       </label>
       <span className="muted" aria-live="polite">
-        {t('table.rows', { shown: formatNumber(p.shown, lang), total: formatNumber(p.total, lang) })}
+        {t('table.rows', { shown: formatNumber(p.shown, lang), total: formatNumber(p.total, lang), count: p.total })}
       </span>
     </div>
   );

@@ -59,7 +59,8 @@ export const en = {
     gridHint: 'One dot per camera, grouped by region and school. Point at a dot for details; click to open.',
     worst: 'Schools in most trouble',
     trouble: '{{pct}} in trouble',
-    troubleOf: '{{n}} of {{total}} cameras in trouble ({{pct}})',
+    troubleOf_one: '{{n}} of {{total}} camera in trouble ({{pct}})',
+    troubleOf_other: '{{n}} of {{total}} cameras in trouble ({{pct}})',
     noTrouble: 'No school in trouble.',
     districts: 'My districts',
     districtsHint: 'Share of cameras in trouble per district. Select a district for its schools.',
@@ -90,7 +91,8 @@ export const en = {
     resolution: 'Resolution',
     filter: 'Filter by name or id',
     onlyTrouble: 'Only schools in trouble',
-    rows: '{{shown}} of {{total}} schools',
+    rows_one: '{{shown}} of {{total}} school',
+    rows_other: '{{shown}} of {{total}} schools',
     compliant: 'compliant',
     short: 'cameras failing it: {{n}}',
     verdict: 'Verdict',
@@ -195,7 +197,8 @@ export const en = {
     repeats: 'repeated {{n}}×',
     reopens: 'reopened {{n}}× (came back after resolving)',
     suppressed: 'maintenance: nobody paged',
-    cameras: '{{n}} cameras',
+    cameras_one: '{{n}} camera',
+    cameras_other: '{{n}} cameras',
     ack: 'Acknowledge',
     assign: 'Assign',
     comment: 'Comment',
@@ -262,8 +265,10 @@ export const en = {
     cameras: 'Cameras compliant',
     notCovered: 'not covered',
     deadline: 'Deadline',
-    daysLeft: '{{n}} days left',
-    overdue: '{{n}} days overdue',
+    daysLeft_one: '{{n}} day left',
+    daysLeft_other: '{{n}} days left',
+    overdue_one: '{{n}} day overdue',
+    overdue_other: '{{n}} days overdue',
     noDeadline: 'no deadline',
     share: '{{n}} of {{total}}',
     signal: 'Signal to the RRC',
@@ -301,8 +306,10 @@ export const en = {
     },
     signalOk: 'the stream reaches the RRC',
     gaps: 'Recording gaps',
-    gapsNone: 'none longer than {{max}} min in {{days}} days',
-    gapsFound: '{{n}} longer than {{max}} min in {{days}} days',
+    gapsNone_one: 'none longer than {{max}} min in {{days}} day',
+    gapsNone_other: 'none longer than {{max}} min in {{days}} days',
+    gapsFound_one: '{{n}} longer than {{max}} min in {{days}} day',
+    gapsFound_other: '{{n}} longer than {{max}} min in {{days}} days',
     requiredVideo: 'required: {{video}}',
     regions: 'Regions',
     districts: 'Districts',
@@ -322,7 +329,8 @@ export const en = {
     save: 'Save',
     required: 'Required',
     present: 'Present',
-    days: '{{n}} days',
+    days_one: '{{n}} day',
+    days_other: '{{n}} days',
     hours: '{{n}} h',
     source: { measured: 'measured', configured: 'configured only', none: 'not measured' },
     reason: {
@@ -374,7 +382,8 @@ export const en = {
     availability: 'Availability',
     revised: 'revised after late data',
     reasons: 'Why not compliant',
-    daysNonCompliant: 'Not compliant on {{n}} of {{total}} days',
+    daysNonCompliant_one: 'Not compliant on {{n}} of {{total}} day',
+    daysNonCompliant_other: 'Not compliant on {{n}} of {{total}} days',
     entry: 'entry {{n}}',
   },
   account: {
@@ -453,9 +462,14 @@ export const en = {
     file: 'File',
     submit: 'Import',
     importing: 'Importing…',
-    done: 'Imported: {{schools}} schools in {{districts}} districts.',
+    done: 'Imported: {{schools}} in {{districts}}.',
+    schoolsN_one: '{{n}} school',
+    schoolsN_other: '{{n}} schools',
+    districtsN_one: '{{n}} district',
+    districtsN_other: '{{n}} districts',
     moved: 'Moved to another district or region: {{n}}.',
-    refused: 'Not imported: {{n}} problems. Nothing was changed.',
+    refused_one: 'Not imported: {{n}} problem. Nothing was changed.',
+    refused_other: 'Not imported: {{n}} problems. Nothing was changed.',
     notInFile:
       'Registered in the districts of this file but not in it: {{n}}. A school that was closed or merged is removed on its own page.',
     more: '… and {{n}} more',
@@ -510,4 +524,14 @@ export const en = {
     agentRevoked: 'Agent {{agent}} revoked; its link is closed.',
     failed: 'Failed: {{message}}',
   },
+};
+
+/** a key's English plural forms (`_one`, `_other`, chosen by `count`) are one key elsewhere */
+type Bare<K extends string> = K extends `${infer B}_${'one' | 'other'}` ? B : K;
+/**
+ * What Kazakh and Russian give: every key of the English, a plural key once (they say "камер: 3", "камералар — 3",
+ * where the number takes no plural noun).
+ */
+export type Translation<T = typeof en> = {
+  [K in keyof T as Bare<K & string>]: T[K] extends string ? string : Translation<T[K]>;
 };

@@ -1,4 +1,5 @@
 import { AuditAction } from '@kuzet/protocol';
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { dateLocale, formatDay, formatDecimal, formatShare, formatTime, numberLocale } from '../lib/format.ts';
 import { en } from './en.ts';
@@ -7,21 +8,55 @@ import { ru } from './ru.ts';
 
 const keys = (o: object, p = ''): string[] =>
   Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${p}${k}.`) : [`${p}${k}`]));
+/** a key's plural forms (i18next's `_one`, `_few`… for `count`) are that key: a language has the forms it needs */
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+const bare = (o: object) => [...new Set(keys(o).map((k) => k.replace(PLURAL, '')))];
 const values = (o: object): string[] => Object.values(o).flatMap((v) => (typeof v === 'object' ? values(v) : [v]));
 
 describe('languages', () => {
   it('Kazakh, Russian and English have the same keys, none empty, same placeholders', () => {
-    expect(keys(kk)).toEqual(keys(en));
-    expect(keys(ru)).toEqual(keys(en));
+    expect(bare(kk)).toEqual(bare(en));
+    expect(bare(ru)).toEqual(bare(en));
     for (const l of [en, ru, kk]) expect(values(l).every((v) => v.trim().length > 0)).toBe(true);
     const ph = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
     const flat = (o: object) =>
       Object.fromEntries(keys(o).map((k) => [k, k.split('.').reduce((a: any, x) => a[x], o)]));
-    const [e, r, k] = [flat(en), flat(ru), flat(kk)];
-    for (const key of Object.keys(e)) {
-      expect(ph(r[key]), `ru ${key}`).toEqual(ph(e[key]));
-      expect(ph(k[key]), `kk ${key}`).toEqual(ph(e[key]));
+    // every form of a key has the same placeholders in every language
+    const forms = (o: object) => {
+      const m = new Map<string, string[]>();
+      for (const [k, v] of Object.entries(flat(o)))
+        m.set(k.replace(PLURAL, ''), [...(m.get(k.replace(PLURAL, '')) ?? []), v]);
+      return m;
+    };
+    const [e, r, k] = [forms(en), forms(ru), forms(kk)];
+    for (const [key, texts] of e) {
+      const want = ph(texts[0]!);
+      for (const [lang, m] of [
+        ['en', e],
+        ['ru', r],
+        ['kk', k],
+      ] as const)
+        for (const text of m.get(key) ?? []) expect(ph(text), `${lang} ${key}`).toEqual(want);
     }
+  });
+
+  it('says English plurals by count, and the other languages their one form (a number after a colon)', async () => {
+    const i = i18next.createInstance();
+    await i.init({
+      resources: { en: { translation: en }, ru: { translation: ru }, kk: { translation: kk } },
+      lng: 'en',
+      fallbackLng: 'kk',
+      interpolation: { escapeValue: false },
+    });
+    const said = (lng: string, count: number) => i.t('registry.refused', { lng, count, n: String(count) });
+    expect(said('en', 1)).toBe('Not imported: 1 problem. Nothing was changed.');
+    expect(said('en', 3)).toBe('Not imported: 3 problems. Nothing was changed.');
+    for (const n of [1, 3, 5]) {
+      expect(said('ru', n)).toBe(`Не загружено: ошибок — ${n}. Ничего не изменено.`);
+      expect(said('kk', n)).toBe(`Жүктелмеді: қателер — ${n}. Ештеңе өзгертілмеді.`);
+    }
+    const school = (lng: string, n: number) => i.t('registry.schoolsN', { lng, count: n, n: String(n) });
+    expect([school('en', 1), school('en', 2), school('ru', 21)]).toEqual(['1 school', '2 schools', 'школ — 21']);
   });
 
   it('names every action of the audit log in each language', () => {

@@ -1,7 +1,7 @@
 import { labelsIn, REASON_LABELS, RULE_LABELS, SEVERITY_LABELS } from '@kuzet/protocol';
-import type { en } from './en.ts';
+import type { Translation } from './en.ts';
 
-export const kk: typeof en = {
+export const kk: Translation = {
   app: { title: 'Күзет', subtitle: 'Мектептердің бейнебақылауы нақты уақытта', skip: 'Мазмұнға өту' },
   nav: {
     archive: 'Мұрағат',
@@ -455,7 +455,9 @@ export const kk: typeof en = {
     file: 'Файл',
     submit: 'Жүктеу',
     importing: 'Жүктелуде…',
-    done: 'Жүктелді: мектептер — {{schools}}, аудандар — {{districts}}.',
+    done: 'Жүктелді: {{schools}}, {{districts}}.',
+    schoolsN: 'мектептер — {{n}}',
+    districtsN: 'аудандар — {{n}}',
     moved: 'Басқа ауданға не өңірге көшірілді: {{n}}.',
     refused: 'Жүктелмеді: қателер — {{n}}. Ештеңе өзгертілмеді.',
     notInFile:

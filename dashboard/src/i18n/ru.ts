@@ -1,7 +1,7 @@
 import { labelsIn, REASON_LABELS, RULE_LABELS, SEVERITY_LABELS } from '@kuzet/protocol';
-import type { en } from './en.ts';
+import type { Translation } from './en.ts';
 
-export const ru: typeof en = {
+export const ru: Translation = {
   app: { title: 'Кузет', subtitle: 'Видеонаблюдение школ в реальном времени', skip: 'Перейти к содержимому' },
   nav: {
     archive: 'Архив',
@@ -193,8 +193,8 @@ export const ru: typeof en = {
     opened: 'Открыта',
     subject: 'Где',
     state: 'Состояние',
-    repeats: 'повторялась {{n}} раз',
-    reopens: 'открывалась снова {{n}} раз (возвращалась после закрытия)',
+    repeats: 'повторов: {{n}}',
+    reopens: 'повторных открытий: {{n}} (возвращалась после закрытия)',
     suppressed: 'плановые работы: оповещения не отправлялись',
     cameras: 'камер: {{n}}',
     ack: 'Принять',
@@ -375,7 +375,7 @@ export const ru: typeof en = {
     availability: 'Доступность',
     revised: 'пересмотрено по поздним данным',
     reasons: 'Почему не соответствует',
-    daysNonCompliant: 'Не соответствовала {{n}} из {{total}} дней',
+    daysNonCompliant: 'Дней несоответствия: {{n}} из {{total}}',
     entry: 'запись {{n}}',
   },
   account: {
@@ -454,7 +454,9 @@ export const ru: typeof en = {
     file: 'Файл',
     submit: 'Загрузить',
     importing: 'Загрузка…',
-    done: 'Загружено: школ — {{schools}}, районов — {{districts}}.',
+    done: 'Загружено: {{schools}}, {{districts}}.',
+    schoolsN: 'школ — {{n}}',
+    districtsN: 'районов — {{n}}',
     moved: 'Перенесено в другой район или регион: {{n}}.',
     refused: 'Не загружено: ошибок — {{n}}. Ничего не изменено.',
     notInFile:

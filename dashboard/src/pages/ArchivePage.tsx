@@ -298,6 +298,7 @@ export function ArchivePage() {
                     {t('archive.daysNonCompliant', {
                       n: s.days.filter((d) => d.school && !d.school.verdict.compliant).length,
                       total: s.days.length,
+                      count: s.days.length,
                     })}
                   </p>
                 )}

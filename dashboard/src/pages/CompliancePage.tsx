@@ -34,7 +34,9 @@ function Deadline({ day }: { day?: string }) {
     <span className={left < 0 ? 'bad' : left < 90 ? 'warn' : ''}>
       {formatDay(day, i18n.language)}
       {' · '}
-      {left < 0 ? t('compliance.overdue', { n: -left }) : t('compliance.daysLeft', { n: left })}
+      {left < 0
+        ? t('compliance.overdue', { n: -left, count: -left })
+        : t('compliance.daysLeft', { n: left, count: left })}
     </span>
   );
 }

@@ -134,6 +134,7 @@ function Overview() {
                           {t('overview.troubleOf', {
                             n: formatNumber(trouble(s.counts), lang),
                             total: formatNumber(total(s.counts), lang),
+                            count: total(s.counts),
                             pct: formatPercent(troubleShare(s.counts), lang),
                           })}
                         </span>
