@@ -502,8 +502,16 @@ export const ComplianceSchoolRow = z.object({
 });
 export type ComplianceSchoolRow = z.infer<typeof ComplianceSchoolRow>;
 /** GET /compliance: a scope's figures, the units below it, and schools (a district's, or those in a state). */
+const ScopeName = z.object({ nameEn: z.string().optional(), nameRu: z.string(), nameKk: z.string() });
 export const ComplianceOverview = z.object({
-  scope: z.object({ kind: z.enum(['country', 'region', 'district']), id: z.string() }),
+  scope: z.object({
+    kind: z.enum(['country', 'region', 'district']),
+    id: z.string(),
+    /** a region's or district's name (what the page's title and breadcrumbs say, not its code) */
+    name: ScopeName.optional(),
+    /** a district's region */
+    region: ScopeName.extend({ code: z.string() }).optional(),
+  }),
   version: z.int(),
   figures: ComplianceFigures,
   deadline: z.string().optional(),

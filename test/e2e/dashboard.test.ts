@@ -189,6 +189,10 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.mouse.click(box2.x + at2.x, box2.y + at2.y);
     await page.waitForURL(`**/schools/${SCHOOL}`);
     await camerasListed(page);
+    // where the school is, by name
+    expect(await page.locator('[data-testid=school-crumbs]').textContent()).toBe(
+      'Overview › Almaty (city) › Алмалинский район',
+    );
     // mark the document: a reload would lose the mark, so the change must arrive live
     await page.evaluate(() => {
       (window as unknown as { marker: number }).marker = 42;

@@ -22,6 +22,7 @@ import {
   MaintenanceWindow,
   MeasurementEntry,
   ReasonCounts,
+  Region,
   RegionSummary,
   RegistryImportResult,
   RequirementProfile,
@@ -188,6 +189,9 @@ export const SchoolDetail = SchoolSummary.extend({
     z.object({ agentId: z.string(), linkDown: z.boolean(), lastSeen: z.string().nullable(), enrolled: z.boolean() }),
   ),
   requirements: RequirementProfile.optional(),
+  /** where it is, by name */
+  region: Region.optional(),
+  district: District.optional(),
 });
 export type SchoolDetail = z.infer<typeof SchoolDetail>;
 export const CameraDetail = CameraView.extend({

@@ -177,6 +177,27 @@ function FixList({ v }: { v?: ComplianceSchoolRow['compliance'] }) {
   return <>{items.join('; ')}</>;
 }
 
+type Scope = ComplianceOverview['scope'];
+type Named = { nameEn?: string; nameRu: string; nameKk: string };
+
+/** Country › region › district, by name (a district's region comes with the answer: its link names no region). */
+function ScopeCrumbs({ scope, name }: { scope: Scope; name: (u: Named) => string }) {
+  const { t } = useTranslation();
+  const region = scope.region ?? (scope.kind === 'region' ? { code: scope.id, ...scope.name } : undefined);
+  return (
+    <p className="crumbs" data-testid="compliance-crumbs">
+      <Link to="/compliance">{t('compliance.country')}</Link>
+      {region && (
+        <>
+          {' › '}
+          <Link to={`/compliance?region=${region.code}`}>{region.nameRu ? name(region as Named) : region.code}</Link>
+        </>
+      )}
+      {scope.kind === 'district' && ` › ${scope.name ? name(scope.name) : scope.id}`}
+    </p>
+  );
+}
+
 /** Compliance for auditors and operators: country → region → district → school, the four requirements side by side. */
 export function CompliancePage() {
   const { t, i18n } = useTranslation();
@@ -209,19 +230,10 @@ export function CompliancePage() {
       <Async r={view}>
         {(o: ComplianceOverview) => (
           <>
-            <p className="crumbs">
-              <Link to="/compliance">{t('compliance.country')}</Link>
-              {region && (
-                <>
-                  {' › '}
-                  <Link to={`/compliance?region=${region}`}>{region}</Link>
-                </>
-              )}
-              {district && ` › ${district}`}
-            </p>
+            <ScopeCrumbs scope={o.scope} name={name} />
             <h1>
               {t('compliance.title')}
-              {o.scope.kind !== 'country' ? `: ${o.scope.id}` : ''}{' '}
+              {o.scope.kind !== 'country' ? `: ${o.scope.name ? name(o.scope.name) : o.scope.id}` : ''}{' '}
               <span className="muted small">{t('compliance.version', { v: o.version })}</span>
             </h1>
             <section className="panel compliance-head">

@@ -6,6 +6,7 @@ import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
 import { retentionText } from '../components/Mark.tsx';
+import { regionName } from '../components/RegionMap.tsx';
 import { SchoolCompliance } from '../components/SchoolCompliance.tsx';
 import { SchoolRemoval } from '../components/SchoolRemoval.tsx';
 import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
@@ -71,9 +72,10 @@ export function SchoolPage() {
         {(s: SchoolDetail) => (
           <>
             {user.role !== 'school' && (
-              <p className="crumbs">
-                <Link to="/">{t('nav.overview')}</Link> › <Link to={`/regions/${s.regionCode}`}>{s.regionCode}</Link> ›{' '}
-                {s.id}
+              <p className="crumbs" data-testid="school-crumbs">
+                <Link to="/">{t('nav.overview')}</Link> ›{' '}
+                <Link to={`/regions/${s.regionCode}`}>{s.region ? regionName(s.region, lang) : s.regionCode}</Link> ›{' '}
+                {s.district ? (lang === 'kk' ? s.district.nameKk : s.district.nameRu) : s.districtId}
               </p>
             )}
             <h1>{lang === 'kk' ? s.nameKk : s.nameRu}</h1>

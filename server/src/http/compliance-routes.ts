@@ -111,13 +111,22 @@ export function complianceRoutes(ctx: AppContext): Router {
     const u = req.user!;
     const doc = await ctx.compliance.current();
     const lang = (s: { nameRu: string; nameKk: string; nameEn?: string }) => s;
+    const named = ({ nameRu, nameKk, nameEn }: { nameRu: string; nameKk: string; nameEn?: string }) => ({
+      nameRu,
+      nameKk,
+      ...(nameEn ? { nameEn } : {}),
+    });
+    const regionOf = async (code: string) => {
+      const r = await ctx.registry.region(code);
+      return r ? { code, ...named(r) } : undefined;
+    };
     if (q.district) {
       const d = await ctx.registry.district(q.district);
       if (!d || !regionAllowed(u, d.regionCode)) return void res.status(404).json({ error: 'no such district' });
       const ids = await ctx.registry.schoolIds({ districtId: d.id });
       const schools = await rows(ids, doc, q.state, q.limit);
       return void res.json({
-        scope: { kind: 'district', id: d.id },
+        scope: { kind: 'district', id: d.id, name: named(d), region: await regionOf(d.regionCode) },
         version: doc.version,
         figures: figuresOf(await ctx.compliance.figures(`district:${d.id}`)),
         deadline: deadlineFor(doc, { districtId: d.id, regionCode: d.regionCode }),
@@ -130,7 +139,7 @@ export function complianceRoutes(ctx: AppContext): Router {
       const ds = await ctx.registry.districts(q.region);
       const figs = await Promise.all(ds.map((d) => ctx.compliance.figures(`district:${d.id}`)));
       return void res.json({
-        scope: { kind: 'region', id: q.region },
+        scope: { kind: 'region', id: q.region, name: await regionOf(q.region).then((r) => r && named(r)) },
         version: doc.version,
         figures: figuresOf(await ctx.compliance.figures(`region:${q.region}`)),
         deadline: deadlineFor(doc, { regionCode: q.region }),

@@ -147,6 +147,9 @@ export function registryRoutes(ctx: AppContext): Router {
         ...s,
         ...(await ctx.state.summaries([`school:${s.id}`]))[0]!,
         agentLinks: agents,
+        // where it is, by name (the page says "Алматы › Алмалы ауданы", not codes)
+        region: await ctx.registry.region(s.regionCode),
+        district: await ctx.registry.district(s.districtId),
         // the profile that applies (requirement document: most specific assignment), with its numbers
         requirements: await ctx.compliance.profileOf(s),
       });

@@ -121,6 +121,12 @@ export class RegistryRepository {
       .sort((a, b) => a.code.localeCompare(b.code));
   }
 
+  /** A region by its code: the registry's, else one of Kazakhstan's 20 (a registry without schools there yet). */
+  async region(code: string): Promise<Region | undefined> {
+    const v = await this.redis.hget(this.keys.regions(), code);
+    return v ? (JSON.parse(v) as Region) : KZ_REGIONS.find((r) => r.code === code);
+  }
+
   /** Which of these codes name no region: not one of Kazakhstan's 20, nor one the registry holds. */
   async unknownRegions(codes: string[]): Promise<string[]> {
     if (!codes.length) return [];
