@@ -322,8 +322,15 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page.goto(`${base}/schools`);
     await page.waitForSelector(`[role=row][data-school="${OTHER}"]`);
     await screenshot(page, 'auditor-schools-ru');
+    // the name column grows with the screen (the status, count and verdict columns keep their widths)
+    const nameWidth = () =>
+      page.evaluate(
+        () => document.querySelector('[role=row][data-school] > :first-child')!.getBoundingClientRect().width,
+      );
+    const wide = await nameWidth();
     // at the table's narrowest, every status, count and verdict is read whole in each language
     await page.setViewportSize({ width: 1000, height: 1000 });
+    expect(wide).toBeGreaterThan((await nameWidth()) * 1.3);
     for (const [lang, head] of [
       ['ru', 'Школа'],
       ['kk', 'Мектеп'],
