@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoTime, RegionCode } from './common.ts';
+import { schemaIssue } from './schema-texts.ts';
 
 /**
  * Compliance with the programme's requirements, decided in one place: what each camera and school must meet (the
@@ -86,39 +87,25 @@ export const RequirementsDoc = z
   .superRefine((d, ctx) => {
     const profiles = new Set<string>();
     for (const [i, p] of d.profiles.entries()) {
-      if (profiles.has(p.name))
-        ctx.addIssue({ code: 'custom', path: ['profiles', i, 'name'], message: `profile ${p.name} is defined twice` });
+      if (profiles.has(p.name)) ctx.addIssue(schemaIssue('profile_twice', { name: p.name }, ['profiles', i, 'name']));
       profiles.add(p.name);
     }
     const zones = new Map<string, Zone>();
     for (const [i, z] of d.zones.entries()) {
-      if (zones.has(z.id)) ctx.addIssue({ code: 'custom', path: ['zones', i, 'id'], message: `zone ${z.id} twice` });
+      if (zones.has(z.id)) ctx.addIssue(schemaIssue('zone_twice', { zone: z.id }, ['zones', i, 'id']));
       zones.set(z.id, z);
     }
     for (const [i, p] of d.profiles.entries())
       for (const [j, r] of p.requiredZones.entries()) {
         const z = zones.get(r.zone);
+        const at = ['profiles', i, 'requiredZones', j, 'zone'];
         if (p.requiredZones.findIndex((x) => x.zone === r.zone) < j)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['profiles', i, 'requiredZones', j, 'zone'],
-            message: `zone ${r.zone} is required twice in profile ${p.name} (one entry, with its minimum of cameras)`,
-          });
-        else if (!z)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['profiles', i, 'requiredZones', j, 'zone'],
-            message: `no zone ${r.zone} in the catalogue`,
-          });
-        else if (z.forbidden)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['profiles', i, 'requiredZones', j, 'zone'],
-            message: `zone ${r.zone} is forbidden for cameras`,
-          });
+          ctx.addIssue(schemaIssue('zone_required_twice', { zone: r.zone, name: p.name }, at));
+        else if (!z) ctx.addIssue(schemaIssue('zone_unknown', { zone: r.zone }, at));
+        else if (z.forbidden) ctx.addIssue(schemaIssue('zone_forbidden', { zone: r.zone }, at));
       }
     const check = (path: (string | number)[], name: string) => {
-      if (!profiles.has(name)) ctx.addIssue({ code: 'custom', path, message: `no profile named ${name}` });
+      if (!profiles.has(name)) ctx.addIssue(schemaIssue('profile_unknown', { name }, path));
     };
     check(['assign', 'country'], d.assign.country);
     for (const kind of ['regions', 'districts', 'schools'] as const)

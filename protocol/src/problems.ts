@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Localized } from './alerts.ts';
-import { SCHEMA_TEXTS } from './schema-texts.ts';
+import { fill, SCHEMA_TEXTS, type SchemaText } from './schema-texts.ts';
 
 /**
  * The problems the centre lists when it refuses what an administrator sent (a registry file, a school's removal), in
@@ -114,8 +114,6 @@ export type ProblemParams = Record<string, string | number>;
 /** where a problem is in a file, before what it says */
 const LINE: Localized = { en: 'line {line}: {text}', ru: 'строка {line}: {text}', kk: '{line}-жол: {text}' };
 
-const fill = (s: string, p: ProblemParams) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(p[k] ?? ''));
-
 /** One problem in the three languages. */
 export function problemText(code: ProblemCode, params: ProblemParams = {}): Localized {
   const t = PROBLEM_TEXTS[code];
@@ -164,6 +162,14 @@ const OWN = new Map<string, Localized>(Object.values(SCHEMA_TEXTS).map((t) => [t
 export function issueText(issue: z.core.$ZodIssue): Localized {
   const own = OWN.get(issue.message);
   if (own) return own;
+  // a refinement's own text with its values (schemaIssue)
+  const p =
+    issue.code === 'custom' ? (issue.params as { text?: SchemaText; args?: ProblemParams } | undefined) : undefined;
+  if (p?.text && p.text in SCHEMA_TEXTS) {
+    const t = SCHEMA_TEXTS[p.text];
+    const a = p.args ?? {};
+    return { kk: fill(t.kk, a), ru: fill(t.ru, a), en: fill(t.en, a) };
+  }
   // a parameter may differ by language (a type's name)
   const say = (k: keyof typeof ISSUE_TEXTS, p: Record<string, string | number | Localized> = {}): Localized => {
     const of = (l: keyof Localized) =>

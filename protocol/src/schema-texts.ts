@@ -16,4 +16,41 @@ export const SCHEMA_TEXTS = {
     ru: 'идентификатор камеры: cam-<16 шестнадцатеричных цифр>',
     kk: 'камера идентификаторы: cam-<16 он алтылық цифр>',
   },
+  // the requirement document's own checks (compliance.ts), with the document's values in braces
+  profile_twice: {
+    en: 'profile {name} is defined twice',
+    ru: 'профиль {name} задан дважды',
+    kk: '{name} профилі екі рет берілген',
+  },
+  zone_twice: { en: 'zone {zone} twice', ru: 'зона {zone} указана дважды', kk: '{zone} аймағы екі рет көрсетілген' },
+  zone_required_twice: {
+    en: 'zone {zone} is required twice in profile {name} (one entry, with its minimum of cameras)',
+    ru: 'зона {zone} требуется в профиле {name} дважды (нужна одна запись с минимумом камер)',
+    kk: '{zone} аймағы {name} профилінде екі рет талап етілген (камералардың ең аз санымен бір жазба керек)',
+  },
+  zone_unknown: {
+    en: 'no zone {zone} in the catalogue',
+    ru: 'в каталоге нет зоны {zone}',
+    kk: 'каталогта {zone} аймағы жоқ',
+  },
+  zone_forbidden: {
+    en: 'zone {zone} is forbidden for cameras',
+    ru: 'в зоне {zone} камеры запрещены',
+    kk: '{zone} аймағында камераларға тыйым салынған',
+  },
+  profile_unknown: { en: 'no profile named {name}', ru: 'нет профиля {name}', kk: '{name} деген профиль жоқ' },
 } as const satisfies Record<string, { kk: string; ru: string; en: string }>;
+
+export type SchemaText = keyof typeof SCHEMA_TEXTS;
+
+/** A text with its parameters in braces filled. */
+export const fill = (s: string, p: Record<string, string | number>) =>
+  s.replace(/\{(\w+)\}/g, (_, k: string) => String(p[k] ?? ''));
+
+/**
+ * A schema's own refusal (for `ctx.addIssue` in a refinement): its English as the message, and which text with which
+ * values in `params`, so problems.ts says it in kk and ru too.
+ */
+export function schemaIssue(text: SchemaText, args: Record<string, string | number>, path: (string | number)[]) {
+  return { code: 'custom' as const, path, message: fill(SCHEMA_TEXTS[text].en, args), params: { text, args } };
+}

@@ -251,6 +251,17 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
     expect(bad.json.problems.join('\n')).toMatch(/no zone roof/);
     expect(bad.json.problems.join('\n')).toMatch(/no profile named missing/);
     expect(bad.json.problems.join('\n')).toMatch(/defined twice/);
+    // each said in kk and ru too, line for line (the English as above)
+    const kk = (bad.json.problemsLocalized as { kk: string; en: string }[]).map((p) => p.kk);
+    expect(bad.json.problemsLocalized).toHaveLength(bad.json.problems.length);
+    expect(kk).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/minFps: 0 санынан үлкен болуы керек$/),
+        expect.stringMatching(/: каталогта roof аймағы жоқ$/),
+        'assign.regions.KZ-75: missing деген профиль жоқ',
+        expect.stringMatching(/профилі екі рет берілген$/),
+      ]),
+    );
     expect((await api.call('PUT', '/requirements', { ...doc, version: doc.version })).status).toBe(409);
     expect((await api.get('/requirements')).json.version).toBe(doc.version);
     const staff = new Api(chain.server.url);

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.ts';
 import { useResource } from '../hooks/resource.ts';
+import { formatNumber } from '../lib/format.ts';
 import { Async } from './Async.tsx';
 import { regionName } from './RegionMap.tsx';
 import { RequiredZonesEditor } from './RequiredZonesEditor.tsx';
@@ -35,7 +36,9 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [draft, setDraft] = useState<RequirementsDoc>(doc);
-  const [problems, setProblems] = useState<string[]>([]);
+  // a refusal: its problems in the page's language, whichever it is switched to
+  const [refusal, setRefusal] = useState<ApiError>();
+  const problems = refusal?.problemsIn(lang) ?? [];
   const [msg, setMsg] = useState<string>();
   const [newName, setNewName] = useState('');
   // a new profile starts as a copy of the country's (a region's stricter profile changes a few numbers of it)
@@ -56,7 +59,7 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
       profiles: d.profiles.map((p) => (p.name === name ? { ...p, [key]: v === '' ? Number.NaN : Number(v) } : p)),
     }));
   const save = () => {
-    setProblems([]);
+    setRefusal(undefined);
     setMsg(undefined);
     api.saveRequirements({ ...draft, version: doc.version + 1 }).then(
       (r) => {
@@ -64,8 +67,10 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
         onSaved();
       },
       (e: Error) => {
-        setMsg(t('admin.failed', { message: e.message }));
-        if (e instanceof ApiError) setProblems(e.problems);
+        if (e instanceof ApiError && e.problems.length) {
+          setRefusal(e);
+          setMsg(t('compliance.refused', { count: e.problems.length, n: formatNumber(e.problems.length, lang) }));
+        } else setMsg(t('admin.failed', { message: e.message }));
       },
     );
   };

@@ -354,6 +354,8 @@ export const en = {
     },
     edit: 'Requirement profiles',
     saveVersion: 'Save as version {{v}}',
+    refused_one: 'Not saved: {{n}} problem.',
+    refused_other: 'Not saved: {{n}} problems.',
     saved: 'Saved: version {{v}}, every school evaluated again',
   },
   archive: {

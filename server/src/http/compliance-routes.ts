@@ -86,7 +86,9 @@ export function complianceRoutes(ctx: AppContext): Router {
         doc = parseRequirements(req.body, 'body');
       } catch (err) {
         if (err instanceof RequirementsError)
-          return void res.status(400).json({ error: 'invalid requirements', problems: err.problems });
+          return void res
+            .status(400)
+            .json({ error: 'invalid requirements', problems: err.problems, problemsLocalized: err.localized });
         throw err;
       }
       const current = await ctx.compliance.current();

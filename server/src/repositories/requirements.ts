@@ -1,19 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { RequirementsDoc } from '@kuzet/protocol';
+import { fieldProblem, type Localized, RequirementsDoc } from '@kuzet/protocol';
 import type { Redis, Result } from 'ioredis';
 import type { ObjectStore } from './object-store.ts';
 import type { Keys } from './redis.ts';
 
-/** A requirements document (file or request) with every problem listed. */
+/** A requirements document (file or request) with every problem listed (in kk, ru and en where the schema says it). */
 export class RequirementsError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    readonly localized: Localized[] = [],
+  ) {
     super(`invalid requirements:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
 export function parseRequirements(raw: unknown, where = 'requirements'): RequirementsDoc {
-  const r = RequirementsDoc.safeParse(raw);
-  if (!r.success) throw new RequirementsError(r.error.issues.map((i) => `${where} ${i.path.join('.')}: ${i.message}`));
+  const r = RequirementsDoc.safeParse(raw, { reportInput: true });
+  if (!r.success)
+    throw new RequirementsError(
+      r.error.issues.map((i) => `${where} ${i.path.join('.')}: ${i.message}`),
+      r.error.issues.map((i) => fieldProblem(i.path.join('.') || where, i)),
+    );
   return r.data;
 }
 
