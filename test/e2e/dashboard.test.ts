@@ -368,6 +368,8 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await row.locator('[data-testid=alert-camera]').textContent()).toBe(cam.name);
     // why, in words: the camera's reason
     expect(await row.locator('[data-testid=alert-what]').textContent()).toBe('unreachable');
+    // its region by name (the alert carries the code)
+    await row.locator('[data-testid=alert-region]', { hasText: /^Almaty \(city\)$/ }).waitFor();
     await page.waitForSelector(`[data-testid=critical-cue] >> text=${cam.name}`);
     await screenshot(page, 'operator-alert-feed');
     await row.locator('input').fill('Охранник проверяет камеру');

@@ -7,6 +7,7 @@ import {
   episodeStart,
   eventTextIn,
   parseNotifiedLine,
+  type Region,
   type Severity,
   snoozed,
 } from '@kuzet/protocol';
@@ -16,10 +17,12 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, errorText } from '../api/client.ts';
 import { useUser } from '../hooks/auth.tsx';
+import { useRegionNames } from '../hooks/region-names.ts';
 import { useResource } from '../hooks/resource.ts';
 import { overSla } from '../lib/alerts.ts';
 import { formatTime } from '../lib/format.ts';
 import { AlertPlace } from './AlertPlace';
+import { regionName } from './RegionMap.tsx';
 
 /** the snoozes offered (the server allows up to MAX_SNOOZE_MINUTES) */
 const SNOOZE_MINUTES = [15, 30, 60, 120, 240];
@@ -53,6 +56,7 @@ export function AlertList({
 }) {
   const { t } = useTranslation();
   const sla = useResource(() => api.alertSla(), []).data;
+  const regions = useRegionNames();
   // the highlight follows the clock, not only new data
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -101,6 +105,7 @@ export function AlertList({
             index={row.index}
             measure={v.measureElement}
             top={row.start - v.options.scrollMargin}
+            region={regions.get(a.regionCode)}
           />
         );
       })}
@@ -118,6 +123,7 @@ const AlertRow = memo(function AlertRow({
   index,
   measure,
   top,
+  region,
 }: {
   a: Alert;
   sla: AckSla | undefined;
@@ -127,6 +133,8 @@ const AlertRow = memo(function AlertRow({
   index: number;
   measure: (el: Element | null) => void;
   top: number;
+  /** the alert's region, named (its code until the names are read) */
+  region?: Region;
 }) {
   const { t, i18n } = useTranslation();
   const late = overSla(a, sla, now);
@@ -152,7 +160,8 @@ const AlertRow = memo(function AlertRow({
       </div>
       <div className="small">
         <AlertPlace alert={a} />
-        {a.cameras ? ` · ${t('alerts.cameras', { n: a.cameras, count: a.cameras })}` : ''} · {a.regionCode} ·{' '}
+        {a.cameras ? ` · ${t('alerts.cameras', { n: a.cameras, count: a.cameras })}` : ''} ·{' '}
+        <span data-testid="alert-region">{region ? regionName(region, i18n.language) : a.regionCode}</span> ·{' '}
         {/* a reopened alert: when it came back */}
         <time dateTime={episodeStart(a)}>{formatTime(episodeStart(a), i18n.language)}</time> ·{' '}
         <strong>{t(`alerts.st.${a.state}`)}</strong>
