@@ -114,19 +114,21 @@ export type ProblemParams = Record<string, string | number>;
 /** where a problem is in a file, before what it says */
 const LINE: Localized = { en: 'line {line}: {text}', ru: 'строка {line}: {text}', kk: '{line}-жол: {text}' };
 
+/** A text in the three languages with its parameters filled; a parameter may itself differ by language. */
+function inAll(t: Localized, params: Record<string, string | number | Localized> = {}): Localized {
+  const of = (l: keyof Localized) =>
+    Object.fromEntries(Object.entries(params).map(([n, v]) => [n, typeof v === 'object' ? v[l] : v]));
+  return { kk: fill(t.kk, of('kk')), ru: fill(t.ru, of('ru')), en: fill(t.en, of('en')) };
+}
+
 /** One problem in the three languages. */
 export function problemText(code: ProblemCode, params: ProblemParams = {}): Localized {
-  const t = PROBLEM_TEXTS[code];
-  return { kk: fill(t.kk, params), ru: fill(t.ru, params), en: fill(t.en, params) };
+  return inAll(PROBLEM_TEXTS[code], params);
 }
 
 /** A problem on a file's line (1 is the header), the line in front: "line 3: …", "строка 3: …", "3-жол: …". */
 export function atLine(line: number, p: Localized): Localized {
-  return {
-    kk: fill(LINE.kk, { line, text: p.kk }),
-    ru: fill(LINE.ru, { line, text: p.ru }),
-    en: fill(LINE.en, { line, text: p.en }),
-  };
+  return inAll(LINE, { line, text: p });
 }
 
 /** How a schema's refusal is said, by the kind of its issue (zod's words are English only). */
@@ -165,21 +167,10 @@ export function issueText(issue: z.core.$ZodIssue): Localized {
   // a refinement's own text with its values (schemaIssue)
   const p =
     issue.code === 'custom' ? (issue.params as { text?: SchemaText; args?: ProblemParams } | undefined) : undefined;
-  if (p?.text && p.text in SCHEMA_TEXTS) {
-    const t = SCHEMA_TEXTS[p.text];
-    const a = p.args ?? {};
-    return { kk: fill(t.kk, a), ru: fill(t.ru, a), en: fill(t.en, a) };
-  }
+  if (p?.text && p.text in SCHEMA_TEXTS) return inAll(SCHEMA_TEXTS[p.text], p.args);
   // a parameter may differ by language (a type's name)
-  const say = (k: keyof typeof ISSUE_TEXTS, p: Record<string, string | number | Localized> = {}): Localized => {
-    const of = (l: keyof Localized) =>
-      Object.fromEntries(Object.entries(p).map(([n, v]) => [n, typeof v === 'object' ? v[l] : v]));
-    return {
-      kk: fill(ISSUE_TEXTS[k].kk, of('kk')),
-      ru: fill(ISSUE_TEXTS[k].ru, of('ru')),
-      en: fill(ISSUE_TEXTS[k].en, of('en')),
-    };
-  };
+  const say = (k: keyof typeof ISSUE_TEXTS, p?: Record<string, string | number | Localized>) =>
+    inAll(ISSUE_TEXTS[k], p);
   const many = (origin: string) => origin === 'array' || origin === 'set';
   switch (issue.code) {
     case 'invalid_type':
