@@ -370,6 +370,12 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await row.locator('[data-testid=alert-what]').textContent()).toBe('unreachable');
     // its region by name (the alert carries the code)
     await row.locator('[data-testid=alert-region]', { hasText: /^Almaty \(city\)$/ }).waitFor();
+    // so do the school's staff, who are given no list of regions
+    const staff = await as('guard1', 'guard-password');
+    await staff.goto(`${base}/alerts`);
+    await staff
+      .locator(`li[data-rule="camera_offline"]${ofCam} [data-testid=alert-region]`, { hasText: /^Almaty \(city\)$/ })
+      .waitFor();
     await page.waitForSelector(`[data-testid=critical-cue] >> text=${cam.name}`);
     await screenshot(page, 'operator-alert-feed');
     await row.locator('input').fill('Охранник проверяет камеру');

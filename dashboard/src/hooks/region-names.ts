@@ -1,16 +1,19 @@
-import type { Region } from '@kuzet/protocol';
+import { KZ_REGIONS, type Region } from '@kuzet/protocol';
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 
 // the regions' names, read once per page load (they change only with the registry)
 let regions: Promise<Region[]> | undefined;
 
+/** Kazakhstan's 20 regions, known without asking: school staff are given no region list, yet their alerts name one */
+const KNOWN = new Map(KZ_REGIONS.map((r) => [r.code, r]));
+
 /**
- * The regions the user may see, by code, for saying a region's name where an answer carries only its code (an
- * alert). Empty until read (the code is shown meanwhile); read again after a failure.
+ * The regions' names by code, for saying a region's name where an answer carries only its code (an alert): the
+ * country's 20 at once, with any other the registry holds once read (read again after a failure).
  */
 export function useRegionNames(): Map<string, Region> {
-  const [names, setNames] = useState<Map<string, Region>>(new Map());
+  const [names, setNames] = useState<Map<string, Region>>(KNOWN);
   useEffect(() => {
     let live = true;
     regions ??= api.regions().catch((e: unknown) => {
@@ -18,7 +21,7 @@ export function useRegionNames(): Map<string, Region> {
       throw e;
     });
     regions.then(
-      (rs) => live && setNames(new Map(rs.map((r) => [r.code, r]))),
+      (rs) => live && rs.length > 0 && setNames(new Map([...KNOWN, ...rs.map((r) => [r.code, r] as const)])),
       () => {},
     );
     return () => {
