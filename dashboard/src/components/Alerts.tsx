@@ -21,8 +21,8 @@ import { useRegionNames } from '../hooks/region-names.ts';
 import { useResource } from '../hooks/resource.ts';
 import { overSla } from '../lib/alerts.ts';
 import { formatTime } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { AlertPlace } from './AlertPlace';
-import { regionName } from './RegionMap.tsx';
 
 /** the snoozes offered (the server allows up to MAX_SNOOZE_MINUTES) */
 const SNOOZE_MINUTES = [15, 30, 60, 120, 240];
@@ -161,7 +161,7 @@ const AlertRow = memo(function AlertRow({
       <div className="small">
         <AlertPlace alert={a} />
         {a.cameras ? ` · ${t('alerts.cameras', { n: a.cameras, count: a.cameras })}` : ''} ·{' '}
-        <span data-testid="alert-region">{region ? regionName(region, i18n.language) : a.regionCode}</span> ·{' '}
+        <span data-testid="alert-region">{region ? placeName(region, i18n.language) : a.regionCode}</span> ·{' '}
         {/* a reopened alert: when it came back */}
         <time dateTime={episodeStart(a)}>{formatTime(episodeStart(a), i18n.language)}</time> ·{' '}
         <strong>{t(`alerts.st.${a.state}`)}</strong>

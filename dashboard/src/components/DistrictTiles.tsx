@@ -2,6 +2,7 @@ import type { District, StatusCounts } from '@kuzet/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatNumber, formatPercent } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { total, troubleShare, worstStatus } from '../lib/status.ts';
 import { tileText, troubleFill } from '../lib/tiles.ts';
 import { WorstIcon } from './Status.tsx';
@@ -16,7 +17,7 @@ export function DistrictTiles({ districts }: { districts: (District & { counts: 
         const share = troubleShare(d.counts);
         const n = total(d.counts);
         const worst = worstStatus(d.counts);
-        const name = lang === 'kk' ? d.nameKk : d.nameRu;
+        const name = placeName(d, lang);
         return (
           <li key={d.id}>
             <Link

@@ -2,12 +2,10 @@ import type { RegionSummary } from '@kuzet/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatPercent } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { total, troubleShare, worstStatus } from '../lib/status.ts';
 import { REGION_TILES, tileText, troubleFill } from '../lib/tiles.ts';
 import { WorstIcon } from './Status.tsx';
-
-export const regionName = (r: { nameEn: string; nameRu: string; nameKk: string }, lang: string) =>
-  lang === 'ru' ? r.nameRu : lang === 'kk' ? r.nameKk : r.nameEn;
 
 /** Schematic tile map: every region the user may see, coloured by its share of cameras in trouble. */
 export function RegionMap({ regions }: { regions: RegionSummary[] }) {
@@ -19,7 +17,7 @@ export function RegionMap({ regions }: { regions: RegionSummary[] }) {
         const share = troubleShare(r.counts);
         const n = total(r.counts);
         const worst = worstStatus(r.counts);
-        const name = regionName(r, i18n.language);
+        const name = placeName(r, i18n.language);
         return (
           <li key={r.code} style={{ gridColumn: pos.col, gridRow: pos.row }}>
             <Link

@@ -2,8 +2,10 @@ import { REGISTRY_CSV_COLUMNS, REGISTRY_CSV_OPTIONAL, type RegistryImportResult 
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ApiError, api, errorText } from '../api/client.ts';
+import { api, errorText } from '../api/client.ts';
+import { useRefusal } from '../hooks/outcome.ts';
 import { formatNumber } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { FormMessage, type Outcome } from './FormMessage.tsx';
 
 /** problems shown at most (the server lists up to 1,000; the first ones say what is wrong with the file) */
@@ -18,9 +20,7 @@ export function RegistryImport() {
   const lang = i18n.language;
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<Outcome>();
-  // a refusal's problems, shown in the page's language, whichever it is switched to
-  const [refusal, setRefusal] = useState<ApiError>();
-  const problems = refusal?.problemsIn(lang) ?? [];
+  const { problems, take, clear } = useRefusal();
   // the schools of the file's districts it did not list: each is removed (if closed) on its own page
   const [missing, setMissing] = useState<RegistryImportResult['notInFile']>();
   const submit = async (e: FormEvent<HTMLFormElement>) => {
@@ -29,7 +29,7 @@ export function RegistryImport() {
     if (!(file instanceof File) || !file.size) return;
     setBusy(true);
     setMsg(undefined);
-    setRefusal(undefined);
+    clear();
     setMissing(undefined);
     try {
       const json = file.name.toLowerCase().endsWith('.json') || file.type === 'application/json';
@@ -41,12 +41,11 @@ export function RegistryImport() {
       setMsg({ ok: true, text: r.moved ? `${done} ${t('registry.moved', { n: formatNumber(r.moved, lang) })}` : done });
       if (r.notInFile.total) setMissing(r.notInFile);
     } catch (err) {
-      const listed = err instanceof ApiError ? err.problems : [];
-      if (err instanceof ApiError) setRefusal(err);
+      const listed = take(err);
       setMsg({
         ok: false,
-        text: listed.length
-          ? t('registry.refused', { count: listed.length, n: formatNumber(listed.length, lang) })
+        text: listed
+          ? t('registry.refused', { count: listed, n: formatNumber(listed, lang) })
           : t('admin.failed', { message: errorText(err, lang) }),
       });
     } finally {
@@ -87,7 +86,7 @@ export function RegistryImport() {
           <ul className="small scroll-list">
             {missing.schools.map((s) => (
               <li key={s.id}>
-                <Link to={`/schools/${encodeURIComponent(s.id)}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</Link>{' '}
+                <Link to={`/schools/${encodeURIComponent(s.id)}`}>{placeName(s, lang)}</Link>{' '}
                 <span className="muted">
                   {s.id} · {s.districtId}
                 </span>

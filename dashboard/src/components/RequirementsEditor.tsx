@@ -1,11 +1,12 @@
 import type { Profile, RequirementsDoc } from '@kuzet/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../api/client.ts';
+import { api } from '../api/client.ts';
+import { useRefusal } from '../hooks/outcome.ts';
 import { useResource } from '../hooks/resource.ts';
 import { formatNumber } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { Async } from './Async.tsx';
-import { regionName } from './RegionMap.tsx';
 import { RequiredZonesEditor } from './RequiredZonesEditor.tsx';
 
 const NUMBERS = [
@@ -36,9 +37,7 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [draft, setDraft] = useState<RequirementsDoc>(doc);
-  // a refusal: its problems in the page's language, whichever it is switched to
-  const [refusal, setRefusal] = useState<ApiError>();
-  const problems = refusal?.problemsIn(lang) ?? [];
+  const { problems, take, clear } = useRefusal();
   const [msg, setMsg] = useState<string>();
   const [newName, setNewName] = useState('');
   // a new profile starts as a copy of the country's (a region's stricter profile changes a few numbers of it)
@@ -59,7 +58,7 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
       profiles: d.profiles.map((p) => (p.name === name ? { ...p, [key]: v === '' ? Number.NaN : Number(v) } : p)),
     }));
   const save = () => {
-    setRefusal(undefined);
+    clear();
     setMsg(undefined);
     api.saveRequirements({ ...draft, version: doc.version + 1 }).then(
       (r) => {
@@ -67,10 +66,12 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
         onSaved();
       },
       (e: Error) => {
-        if (e instanceof ApiError && e.problems.length) {
-          setRefusal(e);
-          setMsg(t('compliance.refused', { count: e.problems.length, n: formatNumber(e.problems.length, lang) }));
-        } else setMsg(t('admin.failed', { message: e.message }));
+        const n = take(e);
+        setMsg(
+          n
+            ? t('compliance.refused', { count: n, n: formatNumber(n, lang) })
+            : t('admin.failed', { message: e.message }),
+        );
       },
     );
   };
@@ -187,7 +188,7 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
               {regions.data.map((r) => (
                 <tr key={r.code} data-region={r.code}>
                   <th scope="row">
-                    {regionName(r, lang)} <span className="muted small">{r.code}</span>
+                    {placeName(r, lang)} <span className="muted small">{r.code}</span>
                   </th>
                   <td>
                     <select

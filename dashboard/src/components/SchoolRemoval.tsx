@@ -1,24 +1,24 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { ApiError, api } from '../api/client.ts';
+import { api } from '../api/client.ts';
+import { useRefusal } from '../hooks/outcome.ts';
 
 /**
  * Removing a closed school from the registry (admins): two steps — the button, then a confirmation that says what
  * goes — and, when the server refuses (an agent still enrolled, a user of the school), every reason it gave.
  */
 export function SchoolRemoval({ schoolId, name }: { schoolId: string; name: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  // the refusal: its reasons are shown in the page's language, whichever it is switched to
-  const [refusal, setRefusal] = useState<ApiError>();
-  const problems = refusal?.problemsIn(i18n.language) ?? [];
+  // the refusal's reasons, listed below
+  const { problems, take, clear } = useRefusal();
   const [error, setError] = useState<string>();
   const remove = () => {
     setBusy(true);
-    setRefusal(undefined);
+    clear();
     setError(undefined);
     api.removeSchool(schoolId).then(
       () => navigate('/schools', { replace: true }),
@@ -26,10 +26,7 @@ export function SchoolRemoval({ schoolId, name }: { schoolId: string; name: stri
         setBusy(false);
         setConfirming(false);
         // the server's reasons are listed below; its one-line summary would only repeat them in English
-        if (e instanceof ApiError && e.problems.length) {
-          setRefusal(e);
-          setError(t('schoolRemoval.blocked'));
-        } else setError(t('schoolRemoval.refused', { message: e.message }));
+        setError(take(e) ? t('schoolRemoval.blocked') : t('schoolRemoval.refused', { message: e.message }));
       },
     );
   };

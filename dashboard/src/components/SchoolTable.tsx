@@ -4,6 +4,7 @@ import { type MouseEvent, memo, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { formatNumber } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { columns, filterSchools, type SortKey, sortSchools, verdictOf } from '../lib/schools.ts';
 import { STATUS_META, STATUSES, total, worstStatus } from '../lib/status.ts';
 
@@ -21,7 +22,7 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
   const [onlyTrouble, setOnlyTrouble] = useState(false);
   const districtName = (id: string) => {
     const d = districts.get(id);
-    return d ? (lang === 'kk' ? d.nameKk : d.nameRu) : id;
+    return d ? placeName(d, lang) : id;
   };
   // districts matter only to the district order: their names arriving (after the rows, as often as not) must not
   // sort 7,500 rows again while the user may already be scrolling
@@ -260,8 +261,8 @@ const SchoolRow = memo(function SchoolRow({
       data-school={s.id}
       style={{ transform: `translateY(${top}px)` }}
     >
-      <div role="cell" className="td td-name" title={`${lang === 'kk' ? s.nameKk : s.nameRu} · ${s.id}`}>
-        <a href={`/schools/${s.id}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</a>
+      <div role="cell" className="td td-name" title={`${placeName(s, lang)} · ${s.id}`}>
+        <a href={`/schools/${s.id}`}>{placeName(s, lang)}</a>
         <span className="muted small"> {s.id}</span>
       </div>
       <div role="cell" className="td" title={district}>

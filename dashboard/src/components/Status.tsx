@@ -1,6 +1,7 @@
 import type { CentreStatus, Reason, StatusCounts } from '@kuzet/protocol';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { STATUS_META, STATUSES, total } from '../lib/status.ts';
 
 /** A status as icon + word + colour (never colour alone). */
@@ -34,7 +35,7 @@ export function DistrictOptions({ districts }: { districts: { id: string; nameRu
     <>
       {districts.map((d) => (
         <option key={d.id} value={d.id}>
-          {i18n.language === 'kk' ? d.nameKk : d.nameRu}
+          {placeName(d, i18n.language)}
         </option>
       ))}
     </>

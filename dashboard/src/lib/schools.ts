@@ -6,6 +6,7 @@ import {
   type VerdictState,
   verdictState,
 } from '@kuzet/protocol';
+import { placeName } from './names.ts';
 import { moveCount, STATUSES, total, trouble, worstStatus } from './status.ts';
 
 export type SortKey = 'name' | 'district' | 'cameras' | 'status' | 'retention' | 'resolution' | 'verdict';
@@ -55,7 +56,7 @@ export function sortSchools(
   const byId = (a: number, b: number) => (rows[a]!.id < rows[b]!.id ? -1 : 1);
   if (key === 'name' || key === 'district') {
     const collator = new Intl.Collator(lang === 'en' ? 'ru' : lang);
-    const k = rows.map((s) => (key === 'district' ? districtName(s.districtId) : lang === 'kk' ? s.nameKk : s.nameRu));
+    const k = rows.map((s) => (key === 'district' ? districtName(s.districtId) : placeName(s, lang)));
     order.sort((a, b) => sign * collator.compare(k[a]!, k[b]!) || byId(a, b));
   } else {
     const value = {

@@ -3,8 +3,8 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/client.ts';
 import { FormMessage, type Outcome } from '../components/FormMessage.tsx';
-import { regionName } from '../components/RegionMap.tsx';
 import { useUser } from '../hooks/auth.tsx';
+import { placeName } from '../lib/names.ts';
 
 /**
  * The signed-in user's account: who they are and what they see, and changing their password (the current one with
@@ -55,7 +55,7 @@ export function AccountPage() {
             ? user.regions
                 .map((code) => {
                   const r = KZ_REGIONS.find((x) => x.code === code);
-                  return r ? regionName(r, i18n.language) : code;
+                  return r ? placeName(r, i18n.language) : code;
                 })
                 .join(', ')
             : t('admin.wholeCountry'))}

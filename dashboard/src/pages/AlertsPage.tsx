@@ -9,13 +9,13 @@ import { Async } from '../components/Async.tsx';
 import { picturesAllowed } from '../components/CameraPicture.tsx';
 import { SoundSwitch } from '../components/CriticalCue.tsx';
 import { LiveView } from '../components/LivePlayer.tsx';
-import { regionName } from '../components/RegionMap.tsx';
 import { DistrictOptions } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { mergeAlerts } from '../lib/alerts.ts';
 import { formatTime } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 
 /** The live alert feed: most severe, then newest first; filters by state, region and severity. */
 export function AlertsPage() {
@@ -135,7 +135,7 @@ export function AlertsPage() {
               <option value="">{t('alerts.allRegions')}</option>
               {(regions.data ?? []).map((r) => (
                 <option key={r.code} value={r.code}>
-                  {regionName(r, i18n.language)}
+                  {placeName(r, i18n.language)}
                 </option>
               ))}
             </select>

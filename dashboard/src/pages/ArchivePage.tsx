@@ -4,11 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { type ArchiveQuery, api, exportUrl } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
-import { regionName } from '../components/RegionMap.tsx';
 import { DistrictOptions } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatDay, formatNumber, formatPercent, formatTime } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 
 type Day = ArchiveSeries['days'][number];
 
@@ -251,7 +251,7 @@ export function ArchivePage() {
                 .filter((r) => national || user.regions.includes(r.code as never))
                 .map((r) => (
                   <option key={r.code} value={r.code}>
-                    {regionName(r, i18n.language)}
+                    {placeName(r, i18n.language)}
                   </option>
                 ))}
             </select>

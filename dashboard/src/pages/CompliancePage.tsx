@@ -7,6 +7,7 @@ import { Async } from '../components/Async.tsx';
 import { useComplianceUpdates, useRequirementsUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatDay, formatNumber, formatShare } from '../lib/format.ts';
+import { type Named, placeName } from '../lib/names.ts';
 
 const pct = (n: number, total: number) => (total ? Math.round((100 * n) / total) : 0);
 
@@ -140,7 +141,7 @@ function SchoolRows({ rows, title, testid }: { rows: ComplianceSchoolRow[]; titl
           {rows.map((s) => (
             <tr key={s.id} data-school={s.id}>
               <td>
-                <Link to={`/schools/${s.id}`}>{i18n.language.startsWith('kk') ? s.nameKk : s.nameRu}</Link>
+                <Link to={`/schools/${s.id}`}>{placeName(s, i18n.language)}</Link>
                 <div className="muted small">{s.id}</div>
               </td>
               <td>
@@ -178,7 +179,6 @@ function FixList({ v }: { v?: ComplianceSchoolRow['compliance'] }) {
 }
 
 type Scope = ComplianceOverview['scope'];
-type Named = { nameEn?: string; nameRu: string; nameKk: string };
 
 /** Country › region › district, by name (a district's region comes with the answer: its link names no region). */
 function ScopeCrumbs({ scope, name }: { scope: Scope; name: (u: Named) => string }) {
@@ -223,8 +223,7 @@ export function CompliancePage() {
   });
   // a new profile: the deadlines and version shown are stale (the verdicts follow as they are re-judged)
   useRequirementsUpdates(() => view.reload());
-  const name = (u: { nameEn?: string; nameRu: string; nameKk: string }) =>
-    lang.startsWith('kk') ? u.nameKk : lang.startsWith('en') && u.nameEn ? u.nameEn : u.nameRu;
+  const name = (u: Named) => placeName(u, lang);
   return (
     <div className="page compliance">
       <Async r={view}>

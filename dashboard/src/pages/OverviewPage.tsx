@@ -13,6 +13,7 @@ import { useGridModel } from '../hooks/grid.ts';
 import { useComplianceUpdates, useDeltas, useLive } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatNumber, formatPercent, formatShare } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { applyCounts, total, trouble, troubleShare, worstStatus } from '../lib/status.ts';
 import { throttled } from '../lib/throttle.ts';
 
@@ -128,8 +129,7 @@ function Overview() {
                     const w = worstStatus(s.counts);
                     return (
                       <li key={s.id}>
-                        <Link to={`/schools/${s.id}`}>{lang === 'kk' ? s.nameKk : s.nameRu}</Link>{' '}
-                        {w && <StatusBadge status={w} />}{' '}
+                        <Link to={`/schools/${s.id}`}>{placeName(s, lang)}</Link> {w && <StatusBadge status={w} />}{' '}
                         <span className="muted small">
                           {t('overview.troubleOf', {
                             n: formatNumber(trouble(s.counts), lang),

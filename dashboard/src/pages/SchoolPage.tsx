@@ -6,7 +6,6 @@ import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
 import { retentionText } from '../components/Mark.tsx';
-import { regionName } from '../components/RegionMap.tsx';
 import { SchoolCompliance } from '../components/SchoolCompliance.tsx';
 import { SchoolRemoval } from '../components/SchoolRemoval.tsx';
 import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
@@ -14,6 +13,7 @@ import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useComplianceUpdates, useDeltas, useRequirementsUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatNumber, formatTime } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { moveCount } from '../lib/status.ts';
 
 export function SchoolPage() {
@@ -74,11 +74,11 @@ export function SchoolPage() {
             {user.role !== 'school' && (
               <p className="crumbs" data-testid="school-crumbs">
                 <Link to="/">{t('nav.overview')}</Link> ›{' '}
-                <Link to={`/regions/${s.regionCode}`}>{s.region ? regionName(s.region, lang) : s.regionCode}</Link> ›{' '}
-                {s.district ? (lang === 'kk' ? s.district.nameKk : s.district.nameRu) : s.districtId}
+                <Link to={`/regions/${s.regionCode}`}>{s.region ? placeName(s.region, lang) : s.regionCode}</Link> ›{' '}
+                {s.district ? placeName(s.district, lang) : s.districtId}
               </p>
             )}
-            <h1>{lang === 'kk' ? s.nameKk : s.nameRu}</h1>
+            <h1>{placeName(s, lang)}</h1>
             <p className="muted">
               {s.id} · {s.address} ·{' '}
               <Link to={`/archive?school=${encodeURIComponent(s.id)}`}>{t('archive.title')}</Link>
@@ -156,7 +156,7 @@ export function SchoolPage() {
         </Async>
       </section>
       {user.role === 'admin' && school.data && (
-        <SchoolRemoval schoolId={school.data.id} name={lang === 'kk' ? school.data.nameKk : school.data.nameRu} />
+        <SchoolRemoval schoolId={school.data.id} name={placeName(school.data, lang)} />
       )}
     </div>
   );

@@ -4,11 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
-import { regionName } from '../components/RegionMap.tsx';
 import { SchoolTable } from '../components/SchoolTable.tsx';
 import { CountsBar } from '../components/Status.tsx';
 import { useComplianceUpdates, useDeltas } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
+import { placeName } from '../lib/names.ts';
 import { applyCompliance, applyDeltas } from '../lib/schools.ts';
 
 /** A region (its districts and schools), or with no region every school the user may see. */
@@ -41,22 +41,20 @@ export function SchoolsPage() {
         <Link to="/">{t('nav.overview')}</Link> ›{' '}
         {region && inDistrict ? (
           <>
-            <Link to={`/regions/${region.code}`}>{regionName(region, i18n.language)}</Link> ›{' '}
-            {i18n.language === 'kk' ? inDistrict.nameKk : inDistrict.nameRu}
+            <Link to={`/regions/${region.code}`}>{placeName(region, i18n.language)}</Link> ›{' '}
+            {placeName(inDistrict, i18n.language)}
           </>
         ) : region ? (
-          regionName(region, i18n.language)
+          placeName(region, i18n.language)
         ) : (
           t('nav.schools')
         )}
       </p>
       <h1>
         {inDistrict
-          ? i18n.language === 'kk'
-            ? inDistrict.nameKk
-            : inDistrict.nameRu
+          ? placeName(inDistrict, i18n.language)
           : region
-            ? regionName(region, i18n.language)
+            ? placeName(region, i18n.language)
             : t('nav.schools')}
       </h1>
       {inDistrict ? <CountsBar counts={inDistrict.counts} /> : region && <CountsBar counts={region.counts} />}
@@ -68,7 +66,7 @@ export function SchoolsPage() {
           <ul className="districts">
             {districts.data.map((d) => (
               <li key={d.id}>
-                <span>{i18n.language === 'kk' ? d.nameKk : d.nameRu}</span> <CountsBar counts={d.counts} compact />
+                <span>{placeName(d, i18n.language)}</span> <CountsBar counts={d.counts} compact />
               </li>
             ))}
           </ul>

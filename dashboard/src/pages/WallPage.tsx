@@ -5,7 +5,6 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
 import { AlertPlace } from '../components/AlertPlace.tsx';
 import { LiveBanner } from '../components/LiveBanner.tsx';
-import { regionName } from '../components/RegionMap.tsx';
 import { SchoolMap } from '../components/SchoolMap.tsx';
 import { CountsBar } from '../components/Status.tsx';
 import { useGridModel } from '../hooks/grid.ts';
@@ -13,6 +12,7 @@ import { useAlertUpdates, useDeltas, useLive } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { mergeAlerts } from '../lib/alerts.ts';
 import { formatTime } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { applyCounts, trouble } from '../lib/status.ts';
 import { sumCounts, wallCycle } from '../lib/wall.ts';
 
@@ -82,7 +82,7 @@ export function WallPage() {
         <section className="wall-main" aria-live="polite">
           <h2>
             <span className="muted">{t('wall.showing')}:</span>{' '}
-            <span data-testid="wall-region">{region ? regionName(region, lang) : t('wall.country')}</span>
+            <span data-testid="wall-region">{region ? placeName(region, lang) : t('wall.country')}</span>
             {secondsLeft !== undefined && (
               <span className="muted wall-next"> · {t('wall.next', { s: secondsLeft })}</span>
             )}
@@ -117,7 +117,7 @@ export function WallPage() {
               <ul className="wall-regions" data-testid="wall-regions">
                 {inTrouble.map((r) => (
                   <li key={r.code} className={r.code === shown ? 'current' : undefined}>
-                    {regionName(r, lang)}: {trouble(r.counts)}
+                    {placeName(r, lang)}: {trouble(r.counts)}
                   </li>
                 ))}
               </ul>
