@@ -121,9 +121,9 @@ function inAll(t: Localized, params: Record<string, string | number | Localized>
   return { kk: fill(t.kk, of('kk')), ru: fill(t.ru, of('ru')), en: fill(t.en, of('en')) };
 }
 
-/** One problem in the three languages. */
-export function problemText(code: ProblemCode, params: ProblemParams = {}): Localized {
-  return inAll(PROBLEM_TEXTS[code], params);
+/** One problem in the three languages (a schema's own text too: what a route refuses that a schema would). */
+export function problemText(code: ProblemCode | SchemaText, params: ProblemParams = {}): Localized {
+  return inAll(code in PROBLEM_TEXTS ? PROBLEM_TEXTS[code as ProblemCode] : SCHEMA_TEXTS[code as SchemaText], params);
 }
 
 /** A problem on a file's line (1 is the header), the line in front: "line 3: …", "строка 3: …", "3-жол: …". */
@@ -215,7 +215,7 @@ export function fieldProblem(field: string, issue: z.core.$ZodIssue): Localized 
  * The body of a refusal for one problem from the table: its English as `error` and as the one line of `problems`,
  * and the three languages in `problemsLocalized` (the dashboard shows the page's).
  */
-export function refusal(code: ProblemCode, params: ProblemParams = {}): ProblemsAnswer {
+export function refusal(code: ProblemCode | SchemaText, params: ProblemParams = {}): ProblemsAnswer {
   const p = problemText(code, params);
   return { error: p.en, problems: [p.en], problemsLocalized: [p] };
 }

@@ -105,7 +105,12 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
     expect(
       (await api.call('PUT', `/cameras/${cam5.cameraId}/placement`, { name: 'Lobby west', zone: 'lobby' })).status,
     ).toBe(200);
-    expect((await api.call('PUT', `/cameras/${cam5.cameraId}/placement`, { zone: 'roof' })).status).toBe(400);
+    const roof = await api.call('PUT', `/cameras/${cam5.cameraId}/placement`, { zone: 'roof' });
+    expect(roof.status).toBe(400);
+    // said in the three languages, as the dashboard shows it
+    expect((roof.json as { problemsLocalized: unknown }).problemsLocalized).toEqual([
+      { en: 'no zone roof in the catalogue', ru: 'в каталоге нет зоны roof', kk: 'каталогта roof аймағы жоқ' },
+    ]);
     const v = (await byName()).verdict as unknown as {
       reasons: string[];
       zones: { zone: string; ok: boolean; compliant: number }[];

@@ -6,6 +6,7 @@ import {
   figuresOf,
   RegionCode,
   RequirementsDoc,
+  refusal,
   SchoolCompliance,
   VerdictState,
   verdictState,
@@ -287,7 +288,7 @@ export function complianceRoutes(ctx: AppContext): Router {
       if (!s) return void res.status(404).json({ error: 'no such camera' });
       const doc = await ctx.compliance.current();
       if (b.zone && !doc.zones.some((z) => z.id === b.zone))
-        return void res.status(400).json({ error: `no zone ${b.zone} in the catalogue` });
+        return void res.status(400).json(refusal('zone_unknown', { zone: b.zone }));
       const p = ctx.redis.multi();
       if (b.name !== undefined) p.hset(ctx.keys.cam(id), 'name', b.name);
       if (b.zone) p.hset(ctx.keys.cam(id), 'zone', b.zone);
