@@ -208,6 +208,11 @@ export const AgentInfo = z.object({
   lastSeq: z.number(),
   linkDown: z.boolean(),
   hostname: z.string().optional(),
+  /**
+   * whether the registry lists it for the school its record names: one replaced in the education database's file, or
+   * whose school was removed, is not — and still reports until an admin revokes it
+   */
+  listed: z.boolean(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 

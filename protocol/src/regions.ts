@@ -89,5 +89,10 @@ export const RegistryImportResult = z.object({
       .array(z.object({ id: z.string(), nameRu: z.string(), nameKk: z.string(), districtId: z.string() }))
       .max(NOT_IN_FILE_LISTED),
   }),
+  /**
+   * enrolled agents of the file's schools that the file no longer lists for them (replaced): they still report until
+   * an admin revokes them
+   */
+  agentsUnlisted: z.array(z.object({ agentId: z.string(), schoolId: z.string() })),
 });
 export type RegistryImportResult = z.infer<typeof RegistryImportResult>;

@@ -358,6 +358,28 @@ describe('compliance view in Chromium', () => {
       const links = await missing.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       expect(links.sort()).toEqual(others.map((x) => `/schools/${x.id}`).sort());
       await screenshot(page, 'registry-import-en');
+      // a file that lists another agent for the school: the running one is named (it reports until revoked) and
+      // flagged on the Agents panel; the good file lists it again
+      const replaced = `\uFEFF${REGISTRY_CSV_COLUMNS.join(';')}\r\n${line({ ...row, agents: 'agent-almaty-9' })}\r\n`;
+      await panel.locator('input[type=file]').setInputFiles(file('schools.csv', replaced));
+      await panel.locator('button[type=submit]').click();
+      expect(await panel.locator('[data-testid=registry-agents-unlisted]').textContent()).toBe(
+        `Enrolled, but no longer listed for their school in this file: agent-almaty-1 (${SCHOOL}). ` +
+          'They keep reporting until revoked (Agents).',
+      );
+      await page.reload();
+      const flag = page.locator(
+        '[data-testid=agents] tr:has(td > code:text-is("agent-almaty-1")) [data-testid=agent-unlisted]',
+      );
+      expect(await flag.textContent()).toBe('not listed for this school in the registry: revoke it if it was replaced');
+      await screenshot(page, 'registry-agent-unlisted-en');
+      await panel.locator('input[type=file]').setInputFiles(file('schools.csv', good));
+      await panel.locator('button[type=submit]').click();
+      await panel.locator('[role=status]').waitFor();
+      expect(await panel.locator('[data-testid=registry-agents-unlisted]').count()).toBe(0);
+      await page.reload();
+      await page.locator('[data-testid=agents] td > code', { hasText: /^agent-almaty-1$/ }).waitFor();
+      expect(await page.locator('[data-testid=agent-unlisted]').count()).toBe(0);
     }
     expect((await api.get('/schools/KZ-75-01-0999')).status).toBe(404);
     expect((await api.get(`/schools/${SCHOOL}`)).json).toMatchObject({ lat: s.lat, lon: s.lon, nameRu: s.nameRu });

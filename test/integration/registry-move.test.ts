@@ -227,4 +227,32 @@ describe('a school the registry moves to another district and region', () => {
     expect(again.status).toBe(200);
     expect(again.json).toMatchObject({ schools: 1, notInFile: { total: 0, schools: [] } });
   });
+
+  it('names an enrolled agent the file no longer lists for its school, and marks it on the agents list until revoked', async () => {
+    const astana = await enrolFakeAgent(api, server.url, 'KZ-71-01-0001', 'agent-astana-1');
+    try {
+      const listed = async () =>
+        ((await api.get('/agents')).json as { agentId: string; listed: boolean }[]).find(
+          (a) => a.agentId === 'agent-astana-1',
+        )?.listed;
+      expect(await listed()).toBe(true);
+      const reg = registryJson();
+      const schools = reg.schools
+        .filter((x: { id: string }) => x.id !== SCHOOL)
+        .map((x: { id: string; agents: string[] }) =>
+          x.id === 'KZ-71-01-0001' ? { ...x, agents: ['agent-astana-2'] } : x,
+        );
+      const res = await api.post('/registry', { ...reg, schools });
+      expect(res.status).toBe(200);
+      expect(res.json.agentsUnlisted).toEqual([{ agentId: 'agent-astana-1', schoolId: 'KZ-71-01-0001' }]);
+      expect(await listed()).toBe(false);
+      const audit = (await api.get('/audit?action=registry_imported')).json as { detail?: string }[];
+      expect(audit[0]?.detail).toMatch(/, 1 enrolled agent\(s\) no longer listed$/);
+      // revoked, it is named no more (agent-almaty-1, revoked above with its removed school, never was)
+      expect((await api.post('/agents/agent-astana-1/revoke')).status).toBe(200);
+      expect((await api.post('/registry', { ...reg, schools })).json.agentsUnlisted).toEqual([]);
+    } finally {
+      astana.ws.close();
+    }
+  });
 });

@@ -48,7 +48,14 @@ export function AgentsPanel() {
                   <td>
                     <code>{a.agentId}</code> <span className="muted small">{a.hostname}</span>
                   </td>
-                  <td>{a.schoolId && <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>}</td>
+                  <td>
+                    {a.schoolId && <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>}
+                    {!a.listed && !a.revoked && (
+                      <div className="warn small" data-testid="agent-unlisted">
+                        {t('admin.unlisted')}
+                      </div>
+                    )}
+                  </td>
                   <td>
                     {a.revoked ? (
                       <span className="bad">{t('admin.revoked')}</span>

@@ -23,6 +23,8 @@ export function RegistryImport() {
   const { problems, take, clear } = useRefusal();
   // the schools of the file's districts it did not list: each is removed (if closed) on its own page
   const [missing, setMissing] = useState<RegistryImportResult['notInFile']>();
+  // enrolled agents the file lists for no school of theirs: revoked on the Agents panel
+  const [unlisted, setUnlisted] = useState<RegistryImportResult['agentsUnlisted']>([]);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const file = new FormData(e.currentTarget).get('file');
@@ -31,6 +33,7 @@ export function RegistryImport() {
     setMsg(undefined);
     clear();
     setMissing(undefined);
+    setUnlisted([]);
     try {
       const json = file.name.toLowerCase().endsWith('.json') || file.type === 'application/json';
       const r = await api.importRegistry(await file.text(), json ? 'json' : 'csv');
@@ -40,6 +43,7 @@ export function RegistryImport() {
       });
       setMsg({ ok: true, text: r.moved ? `${done} ${t('registry.moved', { n: formatNumber(r.moved, lang) })}` : done });
       if (r.notInFile.total) setMissing(r.notInFile);
+      setUnlisted(r.agentsUnlisted);
     } catch (err) {
       const listed = take(err);
       setMsg({
@@ -79,6 +83,11 @@ export function RegistryImport() {
           ))}
           {problems.length > SHOWN && <li>{t('registry.more', { n: formatNumber(problems.length - SHOWN, lang) })}</li>}
         </ul>
+      )}
+      {unlisted.length > 0 && (
+        <p className="warn small" data-testid="registry-agents-unlisted">
+          {t('registry.agentsUnlisted', { agents: unlisted.map((a) => `${a.agentId} (${a.schoolId})`).join(', ') })}
+        </p>
       )}
       {missing && (
         <div data-testid="registry-not-in-file">

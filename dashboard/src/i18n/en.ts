@@ -472,6 +472,8 @@ export const en = {
     moved: 'Moved to another district or region: {{n}}.',
     refused_one: 'Not imported: {{n}} problem. Nothing was changed.',
     refused_other: 'Not imported: {{n}} problems. Nothing was changed.',
+    agentsUnlisted:
+      'Enrolled, but no longer listed for their school in this file: {{agents}}. They keep reporting until revoked (Agents).',
     notInFile:
       'Registered in the districts of this file but not in it: {{n}}. A school that was closed or merged is removed on its own page.',
     more: '… and {{n}} more',
@@ -524,6 +526,7 @@ export const en = {
     userCreated: 'User {{name}} created.',
     revokeConfirm: 'Revoke agent {{agent}}? Its link closes, and it reports nothing until it is enrolled again.',
     agentRevoked: 'Agent {{agent}} revoked; its link is closed.',
+    unlisted: 'not listed for this school in the registry: revoke it if it was replaced',
     failed: 'Failed: {{message}}',
   },
 };

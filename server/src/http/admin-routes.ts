@@ -13,6 +13,7 @@ import {
 } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
+import { withListing } from '../services/agent-listing.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
@@ -102,7 +103,7 @@ export function adminRoutes(ctx: AppContext): Router {
       response: z.array(AgentInfo),
     }),
     async (_req, res) => {
-      res.json(await ctx.agents.list());
+      res.json(await withListing(await ctx.agents.list(), ctx.registry));
     },
   );
 

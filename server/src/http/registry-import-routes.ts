@@ -1,6 +1,7 @@
 import { atLine, type Localized, NOT_IN_FILE_LISTED, Registry, RegistryImportResult } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
+import { withListing } from '../services/agent-listing.ts';
 import { importRegistryCsv, issueError, type RowError } from '../services/registry-csv.ts';
 import { defineSchoolRemoval, removalBlockers, removeSchool } from '../services/school-removal.ts';
 import type { AppContext } from './context.ts';
@@ -57,7 +58,16 @@ export function registryImportRoutes(ctx: AppContext): Router {
       }
       const { moved, agentsMoved, notInFile, ...counts } = await ctx.registry.import(registry);
       await ctx.integrity.moveSchools(moved, agentsMoved);
-      const more = [moved.length && `${moved.length} moved`, notInFile.length && `${notInFile.length} not in the file`];
+      // the file's schools' enrolled agents it lists for none of them (replaced): they report until revoked
+      const inFile = new Set(registry.schools.map((s) => s.id));
+      const agentsUnlisted = (await withListing(await ctx.agents.list(), ctx.registry))
+        .filter((a) => !a.revoked && !a.listed && a.schoolId && inFile.has(a.schoolId))
+        .map((a) => ({ agentId: a.agentId, schoolId: a.schoolId! }));
+      const more = [
+        moved.length && `${moved.length} moved`,
+        notInFile.length && `${notInFile.length} not in the file`,
+        agentsUnlisted.length && `${agentsUnlisted.length} enrolled agent(s) no longer listed`,
+      ];
       await ctx.audit.record({
         ...actor(req),
         action: 'registry_imported',
@@ -72,6 +82,7 @@ export function registryImportRoutes(ctx: AppContext): Router {
           total: notInFile.length,
           schools: listed.map(({ id, nameRu, nameKk, districtId }) => ({ id, nameRu, nameKk, districtId })),
         },
+        agentsUnlisted,
       });
     },
   );
