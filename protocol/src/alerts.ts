@@ -110,7 +110,7 @@ export const Alert = z.object({
   events: z.array(AlertEvent),
   /**
    * the names people use, added to every answer (not stored: a camera renamed later shows its new name): the camera's
-   * name (cameraName) and address, its zone's names, the school's names and district
+   * name (cameraName) and address, its zone's names, the school's names, its district and region
    */
   names: z
     .object({
@@ -119,6 +119,7 @@ export const Alert = z.object({
       zone: z.object({ en: z.string(), ru: z.string(), kk: z.string() }).optional(),
       school: z.object({ kk: z.string(), ru: z.string() }).optional(),
       district: z.object({ kk: z.string(), ru: z.string() }).optional(),
+      region: z.object({ en: z.string(), ru: z.string(), kk: z.string() }).optional(),
     })
     .optional(),
 });

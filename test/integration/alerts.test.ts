@@ -122,7 +122,7 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     expect(smtp.mails[0]!.to).toEqual(['rrc-almaty@example.kz']);
     // by the names people use, the ids after them
     expect(smtp.mails[0]!.text).toMatch(
-      /Тестовая школа №1 \(синтетическая\) \(Алмалинский район\) .*\[KZ-75-01-0001 \/ cam-/,
+      /Тестовая школа №1 \(синтетическая\) \(Алмалинский район\) .*\[KZ-75-01-0001 \/ cam-[0-9a-f]+\], Алматы \(KZ-75\)/,
     );
     // what happened in words, the ids after them
     expect(smtp.mails[0]!.text).toMatch(/: Критическая \/ CRITICAL: Камера не в сети .*\[camera_offline/);
@@ -145,7 +145,7 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     expect(told.body.text).toMatch(
       new RegExp(
         `^Kuzet #${alert!.id} эскалация 2 / escalated 2: Шұғыл / CRITICAL: Камера желіде емес .*\\[camera_offline.*` +
-          'Тест мектебі №1 \\(синтетикалық\\)',
+          'Тест мектебі №1 \\(синтетикалық\\).*\\], Алматы \\(KZ-75\\)',
       ),
     );
     expect((await api.get(`/alerts/${alert!.id}`)).json.escalationLevel).toBe(2);

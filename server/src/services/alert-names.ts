@@ -13,7 +13,7 @@ export interface NamesDeps {
 
 /**
  * Alerts with the names people use (issue 19): the camera's name (cameraName: staff's, else announced) and address,
- * its zone's names, the school's and district's names — read when answering, so a renamed camera shows its new name.
+ * its zone's names, the school's, district's and region's names — read when answering, so a renamed camera shows its new name.
  * A few reads per page: one pipeline for the cameras, the registry for schools and districts.
  */
 export async function withNames(ctx: NamesDeps, alerts: Alert[]): Promise<Alert[]> {
@@ -33,6 +33,10 @@ export async function withNames(ctx: NamesDeps, alerts: Alert[]): Promise<Alert[
   const districts = new Map(
     (await Promise.all(districtIds.map((id) => ctx.registry.district(id)))).flatMap((d) => (d ? [[d.id, d]] : [])),
   );
+  const regionCodes = [...new Set(alerts.map((a) => a.regionCode))];
+  const regions = new Map(
+    (await Promise.all(regionCodes.map((c) => ctx.registry.region(c)))).flatMap((r) => (r ? [[r.code, r]] : [])),
+  );
   const zones = new Map(doc.zones.map((z) => [z.id, { en: z.nameEn, ru: z.nameRu, kk: z.nameKk }]));
   return alerts.map((a) => {
     const c = a.cameraId ? cams.get(a.cameraId) : undefined;
@@ -40,6 +44,7 @@ export async function withNames(ctx: NamesDeps, alerts: Alert[]): Promise<Alert[
     const d = s ? districts.get(s.districtId) : undefined;
     const name = c ? cameraName({ name: c[0], onvifName: c[1], onvifLocation: c[2] }) : undefined;
     const zone = c?.[3] ? zones.get(c[3]) : undefined;
+    const r = regions.get(a.regionCode);
     return {
       ...a,
       names: {
@@ -48,6 +53,7 @@ export async function withNames(ctx: NamesDeps, alerts: Alert[]): Promise<Alert[
         ...(zone ? { zone } : {}),
         ...(s ? { school: { kk: s.nameKk, ru: s.nameRu } } : {}),
         ...(d ? { district: { kk: d.nameKk, ru: d.nameRu } } : {}),
+        ...(r ? { region: { en: r.nameEn, ru: r.nameRu, kk: r.nameKk } } : {}),
       },
     };
   });

@@ -45,7 +45,7 @@ function verbOf(n: Notification): Record<NotifyLang, string> {
 /**
  * One line a person can act on, in the target's language (Russian by default, or Kazakh, each with the English after
  * it; or English alone): what happened in words (protocol's labels) with the rule's and reasons' ids after them, the
- * place by the names people use (school, district, camera) when the alert carries them, the ids after them.
+ * place by the names people use (school, district, camera, region) when the alert carries them, the ids after them.
  */
 export function summary(n: Notification, lang: NotifyLang = 'ru'): string {
   const a = n.alert;
@@ -67,7 +67,8 @@ export function summary(n: Notification, lang: NotifyLang = 'ru'): string {
   const cameras = a.cameras
     ? `, ${both({ ru: `камер: ${a.cameras}`, kk: `камералар: ${a.cameras}`, en: `${a.cameras} cameras` })}`
     : '';
-  return `Kuzet #${a.id} ${both(verbOf(n))}: ${what} — ${where}, ${a.regionCode}${cameras}${n.dashboardUrl ? ` ${n.dashboardUrl}/alerts/${a.id}` : ''}`;
+  const region = nm?.region ? `${nm.region[lang]} (${a.regionCode})` : a.regionCode;
+  return `Kuzet #${a.id} ${both(verbOf(n))}: ${what} — ${where}, ${region}${cameras}${n.dashboardUrl ? ` ${n.dashboardUrl}/alerts/${a.id}` : ''}`;
 }
 
 /** Delivers one notification to one target; throws on any failure so that the queue retries with backoff. */
