@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CameraId, IsoTime, Reason } from './common.ts';
+import { SCHEMA_TEXTS } from './schema-texts.ts';
 
 /** A text in the product's three languages. */
 export const Localized = z.object({ kk: z.string().max(500), ru: z.string().max(500), en: z.string().max(500) });
@@ -175,7 +176,7 @@ export const MaintenanceWindow = z.object({
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
 export const NewMaintenanceWindow = MaintenanceWindow.omit({ id: true, by: true, byRole: true }).refine(
   (w) => Date.parse(w.to) > Date.parse(w.from),
-  { message: 'to must be after from' },
+  { message: SCHEMA_TEXTS.window_order.en, path: ['to'] },
 );
 
 /**

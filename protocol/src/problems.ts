@@ -101,6 +101,33 @@ export const PROBLEM_TEXTS = {
     ru: 'агент {agent} не указан для школы {school} в реестре',
     kk: '{agent} агенті тізілімде {school} мектебі үшін көрсетілмеген',
   },
+  // planned works (maintenance windows)
+  window_over: {
+    en: 'the window is over already',
+    ru: 'это время уже прошло',
+    kk: 'бұл уақыт өтіп кеткен',
+  },
+  window_hours: { en: 'at most {n} hours', ru: 'не больше {n} ч', kk: 'ең көбі {n} сағат' },
+  window_ahead: {
+    en: 'starts at most {n} days ahead',
+    ru: 'начало — не позже чем через {n} дн.',
+    kk: 'басталуы {n} күннен кешікпеуі керек',
+  },
+  window_count: {
+    en: 'at most {n} windows planned at a time for a school',
+    ru: 'для школы одновременно можно запланировать не больше {n} работ',
+    kk: 'бір мектепке бір мезгілде ең көбі {n} жұмыс жоспарлауға болады',
+  },
+  window_operators: {
+    en: "an operator's maintenance window: ask the RRC to end it",
+    ru: 'работы запланировал оператор: завершить их может только ЦОУ',
+    kk: 'жұмыстарды оператор жоспарлаған: оларды тек ЖБО аяқтай алады',
+  },
+  camera_not_in_school: {
+    en: 'no such camera in this school',
+    ru: 'в этой школе нет такой камеры',
+    kk: 'бұл мектепте мұндай камера жоқ',
+  },
   own_role: {
     en: 'your own role is changed by another administrator',
     ru: 'свою роль может изменить только другой администратор',
@@ -218,6 +245,11 @@ export function fieldProblem(field: string, issue: z.core.$ZodIssue): Localized 
 export function refusal(code: ProblemCode | SchemaText, params: ProblemParams = {}): ProblemsAnswer {
   const p = problemText(code, params);
   return { error: p.en, problems: [p.en], problemsLocalized: [p] };
+}
+
+/** The body of a refusal that lists several problems (each from the table, in the three languages). */
+export function refusals(error: string, problems: Localized[]): ProblemsAnswer {
+  return { error, problems: problems.map((p) => p.en), problemsLocalized: problems };
 }
 
 /** A refusal that lists its problems: in English (`problems`) and in the three languages, line for line. */

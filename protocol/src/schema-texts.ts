@@ -38,6 +38,8 @@ export const SCHEMA_TEXTS = {
     ru: 'в зоне {zone} камеры запрещены',
     kk: '{zone} аймағында камераларға тыйым салынған',
   },
+  // a maintenance window's end (its field named before it: "to: must be after from")
+  window_order: { en: 'must be after from', ru: 'должно быть позже начала', kk: 'басталуынан кейін болуы керек' },
   profile_unknown: { en: 'no profile named {name}', ru: 'нет профиля {name}', kk: '{name} деген профиль жоқ' },
 } as const satisfies Record<string, { kk: string; ru: string; en: string }>;
 

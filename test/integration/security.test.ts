@@ -149,13 +149,28 @@ describe('abuse and bounds', () => {
       win(h(0), h(1), { cameraId: camOf(0xdead) }),
     ];
     for (const b of bad) expect((await guard.post('/maintenance', b)).status).toBe(400);
+    // each problem said in the three languages, as the school page shows them
+    expect((await guard.post('/maintenance', win(h(-20), h(-1)))).json.problemsLocalized).toEqual([
+      { en: 'the window is over already', ru: 'это время уже прошло', kk: 'бұл уақыт өтіп кеткен' },
+      { en: 'at most 8 hours', ru: 'не больше 8 ч', kk: 'ең көбі 8 сағат' },
+    ]);
+    expect((await guard.post('/maintenance', win(h(2), h(1)))).json.problemsLocalized).toEqual([
+      { en: 'to: must be after from', ru: 'to: должно быть позже начала', kk: 'to: басталуынан кейін болуы керек' },
+    ]);
     expect((await guard.post('/maintenance', win(h(0), h(1), { cameraId: 'x'.repeat(250_000) }))).status).toBe(400);
     expect((await guard.post('/maintenance', win(h(0), h(2), { cameraId: camOf(1) }))).status).toBe(200);
     expect((await guard.post('/maintenance', win(h(3), h(4)))).status).toBe(200);
     expect((await guard.post('/maintenance', win(h(5), h(6)))).status).toBe(400); // a third
     const opw = await op.post('/maintenance', win(h(0), h(72)));
     expect(opw.status).toBe(200);
-    expect((await guard.call('DELETE', `/maintenance/${opw.json.id}`)).status).toBe(403);
+    const refused = await guard.call('DELETE', `/maintenance/${opw.json.id}`);
+    expect(refused.status).toBe(403);
+    expect(refused.json.problemsLocalized[0].ru).toBe('работы запланировал оператор: завершить их может только ЦОУ');
+    // the school's own windows, soonest first (its page lists them)
+    const ofSchool = (await guard.get(`/maintenance?schoolId=${A}`)).json as { from: string; byRole: string }[];
+    expect(ofSchool.map((w) => w.byRole)).toEqual(['school', 'operator', 'school']);
+    expect(ofSchool.map((w) => w.from)).toEqual([...ofSchool.map((w) => w.from)].sort());
+    expect((await guard.get('/maintenance?schoolId=KZ-71-01-0001')).status).toBe(404); // not theirs
     const mine = ((await guard.get('/maintenance')).json as { id: string; byRole: string }[]).find(
       (w) => w.byRole === 'school',
     );

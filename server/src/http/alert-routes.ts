@@ -6,10 +6,14 @@ import {
   Assignee,
   BulkAck,
   episodeStart,
+  type Localized,
   MAINTENANCE_LIMITS,
   MaintenanceWindow,
   NewMaintenanceWindow,
+  problemText,
   RegionCode,
+  refusal,
+  refusals,
   SEVERITY_RANK,
   Severity,
 } from '@kuzet/protocol';
@@ -228,11 +232,20 @@ export function alertRoutes(ctx: AppContext): Router {
     validate({
       method: 'get',
       path: '/maintenance',
-      summary: 'maintenance windows the user may see',
+      summary: "maintenance windows the user may see (with schoolId: that school's, not yet over)",
       roles: READ,
+      query: z.object({ schoolId: z.string().min(1).max(64).optional() }),
       response: z.array(MaintenanceWindow),
     }),
     async (req, res) => {
+      const { schoolId } = res.locals.query as { schoolId?: string };
+      if (schoolId) {
+        const s = await ctx.registry.school(schoolId);
+        if (!s || !schoolAllowed(req.user!, s)) return void res.status(404).json({ error: 'no such school' });
+        const now = Date.now();
+        const ws = (await ctx.alertRepo.schoolWindows(s.id)).filter((w) => Date.parse(w.to) > now);
+        return void res.json(ws.sort((a, b) => (a.from < b.from ? -1 : 1)));
+      }
       const ws = await ctx.alertRepo.windows();
       const out = [];
       for (const w of ws) {
@@ -262,19 +275,20 @@ export function alertRoutes(ctx: AppContext): Router {
       const s = await ctx.registry.school(b.schoolId);
       if (!s || !schoolAllowed(u, s)) return void res.status(404).json({ error: 'no such school' });
       if (b.cameraId && (await ctx.redis.hget(ctx.keys.cam(b.cameraId), 'schoolId')) !== s.id)
-        return void res.status(400).json({ error: 'no such camera in this school' });
+        return void res.status(400).json(refusal('camera_not_in_school'));
       const lim = u.role === 'school' ? MAINTENANCE_LIMITS.school : MAINTENANCE_LIMITS.staff;
       const now = Date.now();
       const [from, to] = [Date.parse(b.from), Date.parse(b.to)];
-      const problems: string[] = [];
-      if (to <= now) problems.push('the window is over already');
-      if (to - from > lim.maxHours * 3_600_000) problems.push(`at most ${lim.maxHours} hours`);
-      if (from > now + lim.maxAheadDays * 86_400_000) problems.push(`starts at most ${lim.maxAheadDays} days ahead`);
+      const problems: Localized[] = [];
+      if (to <= now) problems.push(problemText('window_over'));
+      if (to - from > lim.maxHours * 3_600_000) problems.push(problemText('window_hours', { n: lim.maxHours }));
+      if (from > now + lim.maxAheadDays * 86_400_000)
+        problems.push(problemText('window_ahead', { n: lim.maxAheadDays }));
       const open = (await ctx.alertRepo.schoolWindows(s.id)).filter(
         (w) => Date.parse(w.to) > now && (u.role !== 'school' || w.byRole === 'school'),
       );
-      if (open.length >= lim.maxOpen) problems.push(`at most ${lim.maxOpen} windows planned at a time for a school`);
-      if (problems.length) return void res.status(400).json({ error: 'invalid maintenance window', problems });
+      if (open.length >= lim.maxOpen) problems.push(problemText('window_count', { n: lim.maxOpen }));
+      if (problems.length) return void res.status(400).json(refusals('invalid maintenance window', problems));
       const w: MaintenanceWindow = { ...b, id: crypto.randomUUID(), by: u.username, byRole: u.role };
       await ctx.alertRepo.addWindow(w);
       await ctx.audit.record({
@@ -303,8 +317,7 @@ export function alertRoutes(ctx: AppContext): Router {
       const w = (await ctx.alertRepo.windows()).find((x) => x.id === id);
       const s = w ? await ctx.registry.school(w.schoolId) : undefined;
       if (!w || !s || !schoolAllowed(u, s)) return void res.status(404).json({ error: 'no such window' });
-      if (u.role === 'school' && w.byRole !== 'school')
-        return void res.status(403).json({ error: "an operator's maintenance window: ask the RRC to end it" });
+      if (u.role === 'school' && w.byRole !== 'school') return void res.status(403).json(refusal('window_operators'));
       await ctx.alertRepo.removeWindow(w.schoolId, id);
       await ctx.audit.record({
         ...actor(req),

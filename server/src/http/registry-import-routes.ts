@@ -1,4 +1,4 @@
-import { atLine, type Localized, NOT_IN_FILE_LISTED, Registry, RegistryImportResult } from '@kuzet/protocol';
+import { atLine, type Localized, NOT_IN_FILE_LISTED, Registry, RegistryImportResult, refusals } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { withListing } from '../services/agent-listing.ts';
@@ -50,11 +50,9 @@ export function registryImportRoutes(ctx: AppContext): Router {
       }
       if (!registry) {
         const listed = errors.slice(0, 1000).map(onLine);
-        return void res.status(400).json({
-          error: `the registry was not imported: ${errors.length} problem(s)`,
-          problems: listed.map((x) => x.en),
-          problemsLocalized: listed,
-        });
+        return void res
+          .status(400)
+          .json(refusals(`the registry was not imported: ${errors.length} problem(s)`, listed));
       }
       const { moved, agentsMoved, notInFile, ...counts } = await ctx.registry.import(registry);
       await ctx.integrity.moveSchools(moved, agentsMoved);
@@ -106,12 +104,7 @@ export function registryImportRoutes(ctx: AppContext): Router {
       const school = await ctx.registry.school(id);
       if (!school) return void res.status(404).json({ error: 'no such school' });
       const blockers = await removalBlockers(ctx, id);
-      if (blockers.length)
-        return void res.status(409).json({
-          error: 'the school was not removed',
-          problems: blockers.map((x) => x.en),
-          problemsLocalized: blockers,
-        });
+      if (blockers.length) return void res.status(409).json(refusals('the school was not removed', blockers));
       const done = await removeSchool(ctx, school);
       await ctx.audit.record({
         ...actor(req),
