@@ -529,6 +529,27 @@ export const en = {
     unlisted: 'not listed for this school in the registry: revoke it if it was replaced',
     failed: 'Failed: {{message}}',
   },
+  maintenance: {
+    title: 'Planned works',
+    hint: "While works are under way the school's (or one camera's) problems are recorded, but nobody is paged.",
+    limits: 'School staff plan at most {{hours}} hours at a time, starting within {{days}} days.',
+    none: 'No works planned.',
+    what: 'What',
+    wholeSchool: 'the whole school',
+    when: 'When',
+    from: 'Starts (Almaty time)',
+    hours: 'Hours',
+    reason: 'Reason',
+    reasonHint: 'e.g. the recorder is replaced',
+    plan: 'Plan works',
+    planned: 'Works planned: {{from}} – {{to}}.',
+    now: 'under way',
+    later: 'planned',
+    by: 'by {{name}}',
+    end: 'End',
+    ended: 'Works ended: alerts page again.',
+    rrcOnly: 'planned by the RRC: only they end it',
+  },
 };
 
 /** a key's English plural forms (`_one`, `_other`, chosen by `count`) are one key elsewhere */

@@ -3,6 +3,20 @@ import { localeOf } from '../i18n/index.ts';
 /** Kazakhstan keeps one time zone (UTC+5); every time on screen is shown in it, whatever the browser's zone. */
 export const TIME_ZONE = 'Asia/Almaty';
 
+/** Kazakhstan's offset from UTC (one zone, no summer time, since 1 March 2024) */
+const OFFSET_MS = 5 * 3_600_000;
+
+/** A moment as a datetime-local field holds it, in Almaty time ("2026-12-06T14:30"), whatever the browser's zone. */
+export function toAlmatyInput(ms: number): string {
+  return new Date(ms + OFFSET_MS).toISOString().slice(0, 16);
+}
+
+/** A datetime-local field's value read as Almaty time, as an ISO time (undefined when it is not a time). */
+export function fromAlmatyInput(value: string): string | undefined {
+  const ms = Date.parse(`${value}:00+05:00`);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
 const cache = new Map<string, Intl.DateTimeFormat>();
 function fmt(lang: string, withDate: boolean) {
   const key = `${lang}|${withDate}`;

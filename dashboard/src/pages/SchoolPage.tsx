@@ -5,6 +5,7 @@ import { api, type SchoolDetail } from '../api/client.ts';
 import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
+import { MaintenancePanel } from '../components/MaintenancePanel.tsx';
 import { retentionText } from '../components/Mark.tsx';
 import { SchoolCompliance } from '../components/SchoolCompliance.tsx';
 import { SchoolRemoval } from '../components/SchoolRemoval.tsx';
@@ -134,6 +135,10 @@ export function SchoolPage() {
         <h2>{t('alerts.title')}</h2>
         <Async r={alerts}>{(as) => <AlertList alerts={as.slice(0, 20)} />}</Async>
       </section>
+      <MaintenancePanel
+        schoolId={id}
+        cameras={(cameras.data ?? []).map((c) => ({ cameraId: c.cameraId, label: nameOf(c.cameraId) }))}
+      />
       <section className="panel">
         <h2>{t('school.history')}</h2>
         <Async r={history}>
