@@ -307,6 +307,49 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await page.locator('[data-testid=only-mine]').count()).toBe(0);
   });
 
+  it("school staff plan works on a camera (kk), are refused beyond their bounds, end theirs; not the RRC's", async () => {
+    const page = await as('guard1', 'guard-password', 'kk-KZ');
+    await page.waitForURL(`**/schools/${SCHOOL}`);
+    await camerasListed(page);
+    const panel = page.locator('[data-testid=maintenance]');
+    await panel.getByText('Жұмыстар жоспарланбаған.').waitFor();
+    const cam = chain.sim.list().filter((c) => c.serial.startsWith(chain.tag))[2]!;
+    const cameraId = await cameraIdOf(cam.serial);
+    // the camera by the name the table shows; starting now (the field's default), for two hours
+    await panel.locator('select[name=camera]').selectOption(cameraId);
+    await panel.locator('input[name=hours]').fill('2');
+    await panel.locator('input[name=reason]').fill('Бейнетіркегіш ауыстырылады');
+    await panel.locator('button[type=submit]').click();
+    expect(await panel.locator('[role=status]').textContent()).toMatch(/^Жұмыстар жоспарланды: /);
+    const mine = panel.locator('tr[data-state=on]', { hasText: 'Бейнетіркегіш ауыстырылады' });
+    expect(await mine.locator('td').nth(1).textContent()).toBe(cam.name);
+    expect(await mine.locator('td').first().textContent()).toMatch(/^жүріп жатыр /);
+    // eight days ahead is beyond school staff's bounds: the server's reason, in Kazakh
+    const ahead = new Date(Date.now() + 8 * 86_400_000 + 5 * 3_600_000).toISOString().slice(0, 16);
+    await panel.locator('input[name=from]').fill(ahead);
+    await panel.locator('input[name=reason]').fill('Кейінірек');
+    guard.expectRefusal(true); // the server's 400 is the answer this step wants
+    await panel.locator('button[type=submit]').click();
+    await panel.locator('[role=alert]').waitFor();
+    guard.expectRefusal(false);
+    expect(await panel.locator('[role=alert]').textContent()).toContain('басталуы 7 күннен кешікпеуі керек');
+    // the RRC's works on the whole school: listed, not theirs to end
+    const op = new Api(base);
+    await op.login('op75', 'operator-password');
+    const h = (x: number) => new Date(Date.now() + x * 3_600_000).toISOString();
+    const rrc = await op.post('/maintenance', { schoolId: SCHOOL, from: h(1), to: h(3), reason: 'Желіні тексеру' });
+    expect(rrc.status).toBe(200);
+    await page.reload();
+    const theirs = panel.locator(`tr[data-window="${rrc.json.id}"]`);
+    expect(await theirs.locator('td').nth(1).textContent()).toBe('бүкіл мектеп');
+    expect(await theirs.locator('td').last().textContent()).toBe('ЖБО жоспарлаған: оны тек ЖБО аяқтайды');
+    await screenshot(page, 'maintenance-kk');
+    await mine.locator('[data-action=end-window]').click();
+    expect(await panel.locator('[role=status]').textContent()).toBe('Жұмыстар аяқталды: дабылдар қайтадан хабарлайды.');
+    await mine.waitFor({ state: 'detached' });
+    expect((await op.call('DELETE', `/maintenance/${rrc.json.id}`)).status).toBe(200);
+  });
+
   it('auditor: the whole country, read-only; language chosen and remembered', async () => {
     const page = await as('aud', 'auditor-password');
     await page.waitForSelector('[data-testid=camera-grid]');

@@ -131,11 +131,13 @@ export function MaintenancePanel({
             {t('maintenance.what')}{' '}
             <select name="camera" defaultValue="">
               <option value="">{t('maintenance.wholeSchool')}</option>
-              {cameras.map((c) => (
-                <option key={c.cameraId} value={c.cameraId}>
-                  {c.label}
-                </option>
-              ))}
+              {[...cameras]
+                .sort((a, b) => a.label.localeCompare(b.label, lang))
+                .map((c) => (
+                  <option key={c.cameraId} value={c.cameraId}>
+                    {c.label}
+                  </option>
+                ))}
             </select>
           </label>
           <label>
@@ -156,7 +158,7 @@ export function MaintenancePanel({
           </label>
           <label>
             {t('maintenance.reason')}{' '}
-            <input name="reason" required maxLength={500} placeholder={t('maintenance.reasonHint')} />
+            <input name="reason" required maxLength={500} placeholder={t('maintenance.reasonHint')} className="wide" />
           </label>
           <button type="submit" disabled={busy}>
             {t('maintenance.plan')}
