@@ -101,6 +101,11 @@ export const PROBLEM_TEXTS = {
     ru: 'агент {agent} не указан для школы {school} в реестре',
     kk: '{agent} агенті тізілімде {school} мектебі үшін көрсетілмеген',
   },
+  alert_resolved: {
+    en: 'the alert is resolved',
+    ru: 'тревога уже закрыта',
+    kk: 'дабыл жабылып қойған',
+  },
   // planned works (maintenance windows)
   window_over: {
     en: 'the window is over already',

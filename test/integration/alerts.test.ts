@@ -240,6 +240,12 @@ describe('alerting on BullMQ with real Redis, local webhook/SMTP/Telegram receiv
     expect(s!.rule).toBe('stream_down');
     const r = await api.post(`/alerts/${s!.id}/actions`, { action: 'resolve', reason: 'кабель заменён' });
     expect(r.json).toMatchObject({ state: 'resolved', resolvedBy: 'admin' });
+    // acknowledged by a colleague who had it open a moment too late: refused, in the page's language
+    const late = await api.post(`/alerts/${s!.id}/actions`, { action: 'ack' });
+    expect(late.status).toBe(409);
+    expect(late.json.problemsLocalized).toEqual([
+      { en: 'the alert is resolved', ru: 'тревога уже закрыта', kk: 'дабыл жабылып қойған' },
+    ]);
     // resolved by a person (the cable was replaced): the problem back is a new alert
     await a.batch([{ cam: cam(4), status: 'online' }]);
     await a.batch([{ cam: cam(4), status: 'degraded', reasons: ['rtsp_down'] }]);

@@ -178,7 +178,7 @@ export function alertRoutes(ctx: AppContext): Router {
         u.role === 'admin' || u.role === 'operator' || (u.role === 'school' && action.action === 'comment');
       if (!allowed) return void res.status(403).json({ error: `${u.role} may not ${action.action} alerts` });
       if (a.state === 'resolved' && action.action !== 'comment')
-        return void res.status(409).json({ error: 'the alert is resolved' });
+        return void res.status(409).json(refusal('alert_resolved'));
       // to a real colleague who can act on it, never free text
       if (action.action === 'assign' && !(await assignees(a)).some((x) => x.username === action.to))
         return void res
