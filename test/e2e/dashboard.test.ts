@@ -156,6 +156,23 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     );
     expect(await code.locator('code').textContent()).toMatch(/^sudo kuzet-agent enrol --code [A-Z0-9]{12}$/);
     await screenshot(page, 'admin-agents-users');
+    // a country's users are thousands: found by searching (name, school, region) and by role
+    const users = page.locator('[data-testid=users]');
+    const listed = () => users.locator('td[data-scope]').evaluateAll((tds) => tds.map((td) => td.dataset.scope));
+    expect(await listed()).toEqual(expect.arrayContaining(['admin', 'op75', 'op75b', 'aud', 'guard1']));
+    await users.locator('input[name=user-search]').fill('KZ-75 op');
+    await expect.poll(listed).toEqual(['op75', 'op75b']);
+    await users.locator('input[name=user-search]').fill('');
+    await users.locator('select[name=role-filter]').selectOption('school');
+    await expect.poll(listed).toEqual(['guard1']);
+    await users.locator('input[name=user-search]').fill('nobody-by-that-name');
+    await users.getByText('Nothing matches.').waitFor();
+    // agents: those whose link is down or that the registry no longer lists, for what needs doing
+    const agentRows = () => agents.locator('tbody td > code').allTextContents();
+    await agents.locator('input[name=agent-search]').fill(SCHOOL);
+    await expect.poll(agentRows).toEqual(['agent-almaty-1']);
+    await agents.getByLabel('Link down or not listed only').check();
+    await agents.getByText('Nothing matches.').waitFor();
   });
 
   it('operator: only their region; a fault injected in the simulator appears live on the school page', async () => {

@@ -6,9 +6,11 @@ import { api } from '../api/client.ts';
 import { useOutcome } from '../hooks/outcome.ts';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
+import { matching, SHOWN } from '../lib/search.ts';
 import { Async } from './Async.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
 import { FormMessage } from './FormMessage.tsx';
+import { ListSearch, ShownOf } from './ListSearch.tsx';
 
 /**
  * The agents (admins): each one's school and link, revoked after a confirmation (its link closes at once on every
@@ -21,6 +23,9 @@ export function AgentsPanel() {
   const { msg, done, fail, clear } = useOutcome();
   // the code just made, with what the school's technician types
   const [code, setCode] = useState<EnrolmentCode>();
+  // a country's agents are thousands: found by searching, or by what needs doing
+  const [query, setQuery] = useState('');
+  const [trouble, setTrouble] = useState(false);
   const enrol = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -31,61 +36,78 @@ export function AgentsPanel() {
   return (
     <section className="panel" data-testid="agents">
       <h2>{t('admin.agents')}</h2>
+      <ListSearch query={query} onQuery={setQuery} name="agent-search">
+        <label className="check">
+          <input type="checkbox" checked={trouble} onChange={(e) => setTrouble(e.target.checked)} />{' '}
+          {t('admin.troubleOnly')}
+        </label>
+      </ListSearch>
       <Async r={agents}>
-        {(as) => (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.agent')}</th>
-                <th scope="col">{t('admin.school')}</th>
-                <th scope="col">{t('admin.link')}</th>
-                <th scope="col" />
-              </tr>
-            </thead>
-            <tbody>
-              {as.map((a) => (
-                <tr key={a.agentId}>
-                  <td>
-                    <code>{a.agentId}</code> <span className="muted small">{a.hostname}</span>
-                  </td>
-                  <td>
-                    {a.schoolId && <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>}
-                    {!a.listed && !a.revoked && (
-                      <div className="warn small" data-testid="agent-unlisted">
-                        {t('admin.unlisted')}
-                      </div>
-                    )}
-                  </td>
-                  <td>
-                    {a.revoked ? (
-                      <span className="bad">{t('admin.revoked')}</span>
-                    ) : a.linkDown ? (
-                      <span className="bad">⌁ {t('school.linkDown')}</span>
-                    ) : (
-                      <span className="ok">✓ {t('school.linkUp')}</span>
-                    )}{' '}
-                    <span className="muted small">{formatTime(a.lastSeen, lang)}</span>
-                  </td>
-                  <td>
-                    {!a.revoked && (
-                      <ConfirmAction
-                        name={`revoke-${a.agentId}`}
-                        label={t('admin.revoke')}
-                        question={t('admin.revokeConfirm', { agent: a.agentId })}
-                        onConfirm={() =>
-                          api.revoke(a.agentId).then(() => {
-                            done(t('admin.agentRevoked', { agent: a.agentId }));
-                            agents.reload();
-                          }, fail)
-                        }
-                      />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {(all) => {
+          const found = matching(
+            all.filter((a) => !trouble || (!a.revoked && (a.linkDown || !a.listed))),
+            query,
+            (a) => [a.agentId, a.hostname, a.schoolId],
+          );
+          const as = found.slice(0, SHOWN);
+          return (
+            <>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('admin.agent')}</th>
+                    <th scope="col">{t('admin.school')}</th>
+                    <th scope="col">{t('admin.link')}</th>
+                    <th scope="col" />
+                  </tr>
+                </thead>
+                <tbody>
+                  {as.map((a) => (
+                    <tr key={a.agentId}>
+                      <td>
+                        <code>{a.agentId}</code> <span className="muted small">{a.hostname}</span>
+                      </td>
+                      <td>
+                        {a.schoolId && <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>}
+                        {!a.listed && !a.revoked && (
+                          <div className="warn small" data-testid="agent-unlisted">
+                            {t('admin.unlisted')}
+                          </div>
+                        )}
+                      </td>
+                      <td>
+                        {a.revoked ? (
+                          <span className="bad">{t('admin.revoked')}</span>
+                        ) : a.linkDown ? (
+                          <span className="bad">⌁ {t('school.linkDown')}</span>
+                        ) : (
+                          <span className="ok">✓ {t('school.linkUp')}</span>
+                        )}{' '}
+                        <span className="muted small">{formatTime(a.lastSeen, lang)}</span>
+                      </td>
+                      <td>
+                        {!a.revoked && (
+                          <ConfirmAction
+                            name={`revoke-${a.agentId}`}
+                            label={t('admin.revoke')}
+                            question={t('admin.revokeConfirm', { agent: a.agentId })}
+                            onConfirm={() =>
+                              api.revoke(a.agentId).then(() => {
+                                done(t('admin.agentRevoked', { agent: a.agentId }));
+                                agents.reload();
+                              }, fail)
+                            }
+                          />
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <ShownOf shown={as.length} found={found.length} />
+            </>
+          );
+        }}
       </Async>
       <h3>{t('admin.enrol')}</h3>
       <form className="inline-form" onSubmit={enrol}>

@@ -5,9 +5,11 @@ import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import { useOutcome } from '../hooks/outcome.ts';
 import { useResource } from '../hooks/resource.ts';
+import { matching, SHOWN } from '../lib/search.ts';
 import { Async } from './Async.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
 import { FormMessage } from './FormMessage.tsx';
+import { ListSearch, ShownOf } from './ListSearch.tsx';
 
 /**
  * The users (admins): their role and scope, changed, a forgotten password set, deleted (after a confirmation), and a
@@ -17,6 +19,9 @@ import { FormMessage } from './FormMessage.tsx';
 export function UsersPanel() {
   const { t } = useTranslation();
   const users = useResource(() => api.users(), []);
+  // a country's school staff are thousands: found by searching (name, school, region) and by role
+  const [query, setQuery] = useState('');
+  const [role, setRole] = useState('');
   const { msg, done, fail, clear } = useOutcome();
   const createUser = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -33,51 +38,75 @@ export function UsersPanel() {
   return (
     <section className="panel" data-testid="users">
       <h2>{t('admin.users')}</h2>
+      <ListSearch query={query} onQuery={setQuery} name="user-search">
+        <label>
+          {t('admin.role')}{' '}
+          <select name="role-filter" value={role} onChange={(e) => setRole(e.target.value)}>
+            <option value="">{t('admin.anyRole')}</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`role.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </ListSearch>
       <Async r={users}>
-        {(us) => (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.username')}</th>
-                <th scope="col">{t('admin.role')}</th>
-                <th scope="col">{t('admin.scope')}</th>
-                <th scope="col" />
-              </tr>
-            </thead>
-            <tbody>
-              {us.map((u) => (
-                <tr key={u.username}>
-                  <td>{u.username}</td>
-                  <td>{t(`role.${u.role}`)}</td>
-                  <td data-scope={u.username}>
-                    {u.schoolId ? (
-                      <Link to={`/schools/${u.schoolId}`}>{u.schoolId}</Link>
-                    ) : u.regions.length ? (
-                      u.regions.join(', ')
-                    ) : (
-                      t('admin.wholeCountry')
-                    )}
-                  </td>
-                  <td className="nowrap">
-                    <EditUser user={u} onSaved={users.reload} onFailed={fail} />{' '}
-                    <SetPassword username={u.username} onFailed={fail} />{' '}
-                    <ConfirmAction
-                      name={`delete-user-${u.username}`}
-                      label={t('admin.delete')}
-                      question={t('admin.deleteConfirm', { name: u.username })}
-                      onConfirm={() =>
-                        api.deleteUser(u.username).then(() => {
-                          done(t('admin.userDeleted', { name: u.username }));
-                          users.reload();
-                        }, fail)
-                      }
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        {(all) => {
+          const found = matching(
+            all.filter((u) => !role || u.role === role),
+            query,
+            (u) => [u.username, u.schoolId, ...u.regions],
+          );
+          const us = found.slice(0, SHOWN);
+          return (
+            <>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('admin.username')}</th>
+                    <th scope="col">{t('admin.role')}</th>
+                    <th scope="col">{t('admin.scope')}</th>
+                    <th scope="col" />
+                  </tr>
+                </thead>
+                <tbody>
+                  {us.map((u) => (
+                    <tr key={u.username}>
+                      <td>{u.username}</td>
+                      <td>{t(`role.${u.role}`)}</td>
+                      <td data-scope={u.username}>
+                        {u.schoolId ? (
+                          <Link to={`/schools/${u.schoolId}`}>{u.schoolId}</Link>
+                        ) : u.regions.length ? (
+                          u.regions.join(', ')
+                        ) : (
+                          t('admin.wholeCountry')
+                        )}
+                      </td>
+                      <td className="nowrap">
+                        <EditUser user={u} onSaved={users.reload} onFailed={fail} />{' '}
+                        <SetPassword username={u.username} onFailed={fail} />{' '}
+                        <ConfirmAction
+                          name={`delete-user-${u.username}`}
+                          label={t('admin.delete')}
+                          question={t('admin.deleteConfirm', { name: u.username })}
+                          onConfirm={() =>
+                            api.deleteUser(u.username).then(() => {
+                              done(t('admin.userDeleted', { name: u.username }));
+                              users.reload();
+                            }, fail)
+                          }
+                        />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <ShownOf shown={us.length} found={found.length} />
+            </>
+          );
+        }}
       </Async>
       <form className="inline-form" onSubmit={createUser}>
         <label>

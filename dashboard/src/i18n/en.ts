@@ -527,6 +527,11 @@ export const en = {
     revokeConfirm: 'Revoke agent {{agent}}? Its link closes, and it reports nothing until it is enrolled again.',
     agentRevoked: 'Agent {{agent}} revoked; its link is closed.',
     unlisted: 'not listed for this school in the registry: revoke it if it was replaced',
+    search: 'Search',
+    shownOf: 'Showing {{shown}} of {{found}}: refine the search.',
+    noMatch: 'Nothing matches.',
+    troubleOnly: 'Link down or not listed only',
+    anyRole: 'Any role',
     failed: 'Failed: {{message}}',
   },
   maintenance: {
