@@ -133,7 +133,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await page.isVisible('text=op75')).toBe(true);
     // what each user sees, in words: an auditor the whole country, an operator their regions, staff their school
     expect(await page.textContent('td[data-scope=aud]')).toBe('the whole country');
-    expect(await page.textContent('td[data-scope=op75]')).toBe('KZ-75');
+    expect(await page.textContent('td[data-scope=op75]')).toBe('Almaty (city) KZ-75');
     expect(await page.getAttribute('td[data-scope=guard1] a', 'href')).toBe(`/schools/${SCHOOL}`);
     // an enrolment code for another agent of the school: refused for one the registry does not list for it, with
     // the reason; then made, with what the school's technician types

@@ -8,6 +8,7 @@ import { formatTime } from '../lib/format.ts';
 import { Async } from './Async.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
 import { FormMessage } from './FormMessage.tsx';
+import { RegionNames } from './RegionNames.tsx';
 
 /**
  * Read-only API tokens for other state systems (admins): each one's name, regions, who made it and when it was last
@@ -60,7 +61,7 @@ export function ApiTokensPanel() {
                     <td>
                       {k.name} <code className="muted small">{k.id}</code>
                     </td>
-                    <td>{k.regions.length ? k.regions.join(', ') : t('admin.wholeCountry')}</td>
+                    <td>{k.regions.length ? <RegionNames codes={k.regions} /> : t('admin.wholeCountry')}</td>
                     <td>
                       {formatTime(k.createdAt, lang)} <span className="muted small">{k.createdBy}</span>
                     </td>

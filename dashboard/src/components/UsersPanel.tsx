@@ -10,6 +10,7 @@ import { Async } from './Async.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
 import { FormMessage } from './FormMessage.tsx';
 import { ListSearch, ShownOf } from './ListSearch.tsx';
+import { RegionNames } from './RegionNames.tsx';
 
 /**
  * The users (admins): their role and scope, changed, a forgotten password set, deleted (after a confirmation), and a
@@ -79,7 +80,7 @@ export function UsersPanel() {
                         {u.schoolId ? (
                           <Link to={`/schools/${u.schoolId}`}>{u.schoolId}</Link>
                         ) : u.regions.length ? (
-                          u.regions.join(', ')
+                          <RegionNames codes={u.regions} />
                         ) : (
                           t('admin.wholeCountry')
                         )}
