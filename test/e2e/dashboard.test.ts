@@ -361,9 +361,18 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await theirs.locator('td').nth(1).textContent()).toBe('бүкіл мектеп');
     expect(await theirs.locator('td').last().textContent()).toBe('ЖБО жоспарлаған: оны тек ЖБО аяқтайды');
     await screenshot(page, 'maintenance-kk');
+    // the RRC sees which schools have works under way in their schools table (the school's own, not the RRC's later)
+    const opPage = await as('op75', 'operator-password');
+    await opPage.goto(`${base}/schools`);
+    const mark = opPage.locator(`[data-school="${SCHOOL}"] [data-testid=works]`);
+    expect(await mark.getAttribute('title')).toBe('planned works under way: nobody is paged');
+    expect(await opPage.locator('[data-testid=works]').count()).toBe(1);
     await mine.locator('[data-action=end-window]').click();
     expect(await panel.locator('[role=status]').textContent()).toBe('Жұмыстар аяқталды: дабылдар қайтадан хабарлайды.');
     await mine.waitFor({ state: 'detached' });
+    await opPage.reload();
+    await opPage.locator(`[data-school="${SCHOOL}"]`).waitFor();
+    expect(await opPage.locator('[data-testid=works]').count()).toBe(0);
     expect((await op.call('DELETE', `/maintenance/${rrc.json.id}`)).status).toBe(200);
   });
 

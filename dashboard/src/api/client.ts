@@ -248,9 +248,12 @@ export const api = {
   alertAssignees: (id: string) => call(z.array(Assignee), `/alerts/${encodeURIComponent(id)}/assignees`),
   schoolAlerts: (id: string) => call(z.array(Alert), `/schools/${encodeURIComponent(id)}/alerts`),
   cameraAlerts: (id: string) => call(z.array(Alert), `/cameras/${encodeURIComponent(id)}/alerts`),
-  /** a school's windows not yet over, soonest first */
-  maintenance: (schoolId: string) =>
-    call(z.array(MaintenanceWindow), `/maintenance?schoolId=${encodeURIComponent(schoolId)}`),
+  /** a school's windows not yet over, soonest first; without a school, every window the user may see */
+  maintenance: (schoolId?: string) =>
+    call(
+      z.array(MaintenanceWindow),
+      schoolId ? `/maintenance?schoolId=${encodeURIComponent(schoolId)}` : '/maintenance',
+    ),
   planMaintenance: (w: { schoolId: string; cameraId?: string; from: string; to: string; reason: string }) =>
     call(MaintenanceWindow, '/maintenance', { method: 'POST', body: w }),
   endMaintenance: (id: string) => call(Ok, `/maintenance/${encodeURIComponent(id)}`, { method: 'DELETE' }),

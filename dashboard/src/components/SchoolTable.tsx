@@ -14,7 +14,16 @@ const HEAD_HEIGHT = 42;
 const SLOTS = 128;
 
 /** Sortable, filterable, virtualised table of schools (only the visible rows are in the DOM). */
-export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; districts: Map<string, District> }) {
+export function SchoolTable({
+  rows,
+  districts,
+  works,
+}: {
+  rows: SchoolSummary[];
+  districts: Map<string, District>;
+  /** schools with planned works under way (nobody is paged for them): marked beside their names */
+  works?: Set<string>;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [sort, setSort] = useState<Sort>({ key: 'status', dir: 'desc' });
@@ -40,6 +49,7 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
       short: (n: number) => t('table.short', { n }),
       failingCams: (n: number) => t('compliance.failingCams', { n }),
       notCovered: t('compliance.notCovered'),
+      works: t('table.works'),
       nonCompliant: t('table.nonCompliant'),
       schoolReason: Object.fromEntries(SchoolReason.options.map((r) => [r, t(`compliance.schoolReason.${r}`)])),
     }),
@@ -95,6 +105,7 @@ export function SchoolTable({ rows, districts }: { rows: SchoolSummary[]; distri
                 lang={lang}
                 district={districtName(shown[item.index]!.districtId)}
                 text={rowText}
+                works={works?.has(shown[item.index]!.id) ?? false}
               />
             ))}
           </div>
@@ -184,6 +195,8 @@ interface RowText {
   notCovered: string;
   nonCompliant: string;
   schoolReason: Record<string, string>;
+  /** a school with planned works under way */
+  works: string;
 }
 
 /** A requirement's column: the centre's verdict (a school without a working agent or cameras is "not covered"). */
@@ -242,6 +255,7 @@ const SchoolRow = memo(function SchoolRow({
   lang,
   district,
   text,
+  works,
 }: {
   s: SchoolSummary;
   rowIndex: number;
@@ -250,6 +264,7 @@ const SchoolRow = memo(function SchoolRow({
   lang: string;
   district: string;
   text: RowText;
+  works: boolean;
 }) {
   const cams = total(s.counts);
   const worst = worstStatus(s.counts);
@@ -262,6 +277,11 @@ const SchoolRow = memo(function SchoolRow({
       style={{ transform: `translateY(${top}px)` }}
     >
       <div role="cell" className="td td-name" title={`${placeName(s, lang)} · ${s.id}`}>
+        {works && (
+          <span className="works" title={text.works} data-testid="works">
+            🛠{' '}
+          </span>
+        )}
         <a href={`/schools/${s.id}`}>{placeName(s, lang)}</a>
         <span className="muted small"> {s.id}</span>
       </div>

@@ -82,6 +82,7 @@ export const en = {
     exit: 'Leave the wall screen',
   },
   table: {
+    works: 'planned works under way: nobody is paged',
     school: 'School',
     district: 'District',
     region: 'Region',

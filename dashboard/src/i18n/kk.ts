@@ -83,6 +83,7 @@ export const kk: Translation = {
     exit: 'Экран режимінен шығу',
   },
   table: {
+    works: 'жоспарлы жұмыстар жүріп жатыр: дабылдар хабарламайды',
     school: 'Мектеп',
     district: 'Аудан',
     region: 'Өңір',

@@ -81,6 +81,7 @@ export const ru: Translation = {
     exit: 'Выйти из режима экрана',
   },
   table: {
+    works: 'идут плановые работы: тревоги не оповещают',
     school: 'Школа',
     district: 'Район',
     region: 'Регион',

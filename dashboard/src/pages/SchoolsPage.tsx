@@ -33,6 +33,14 @@ export function SchoolsPage() {
     () => new Map<string, District>((districts.data ?? []).map((d) => [d.id, d])),
     [districts.data],
   );
+  // schools with planned works under way, marked in the table (read with the page: works are planned rarely)
+  const windows = useResource(() => api.maintenance(), []);
+  const works = useMemo(() => {
+    const now = Date.now();
+    return new Set(
+      (windows.data ?? []).filter((w) => Date.parse(w.from) <= now && now < Date.parse(w.to)).map((w) => w.schoolId),
+    );
+  }, [windows.data]);
   const region = regions.data?.find((r) => r.code === code);
   const inDistrict = district ? districts.data?.find((d) => d.id === district) : undefined;
   return (
@@ -79,6 +87,7 @@ export function SchoolsPage() {
             <SchoolTable
               rows={district ? p.items.filter((s) => s.districtId === district) : p.items}
               districts={districtMap}
+              works={works}
             />
           )}
         </Async>
