@@ -278,8 +278,8 @@ const SchoolRow = memo(function SchoolRow({
     >
       <div role="cell" className="td td-name" title={`${placeName(s, lang)} · ${s.id}`}>
         {works && (
-          <span className="works" title={text.works} data-testid="works">
-            🛠{' '}
+          <span className="warn" title={text.works} data-testid="works">
+            ⚒{' '}
           </span>
         )}
         <a href={`/schools/${s.id}`}>{placeName(s, lang)}</a>
