@@ -44,11 +44,7 @@ export function UsersPanel() {
           {t('admin.role')}{' '}
           <select name="role-filter" value={role} onChange={(e) => setRole(e.target.value)}>
             <option value="">{t('admin.anyRole')}</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
+            <RoleOptions />
           </select>
         </label>
       </ListSearch>
@@ -167,6 +163,16 @@ function scopeOf(f: FormData): { role: string; regions: string[]; schoolId?: str
   };
 }
 
+/** The roles, by name in the page's language, as a select's options. */
+function RoleOptions() {
+  const { t } = useTranslation();
+  return ROLES.map((r) => (
+    <option key={r} value={r}>
+      {t(`role.${r}`)}
+    </option>
+  ));
+}
+
 /** The fields of a user's role and scope, as a new user's (an operator by default) or as a user has them. */
 function ScopeFields({ user }: { user?: User }) {
   const { t } = useTranslation();
@@ -175,11 +181,7 @@ function ScopeFields({ user }: { user?: User }) {
       <label>
         {t('admin.role')}{' '}
         <select name="role" defaultValue={user?.role ?? 'operator'}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {t(`role.${r}`)}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
       </label>
       <label>

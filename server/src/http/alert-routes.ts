@@ -239,19 +239,18 @@ export function alertRoutes(ctx: AppContext): Router {
     }),
     async (req, res) => {
       const { schoolId } = res.locals.query as { schoolId?: string };
+      const out: MaintenanceWindow[] = [];
       if (schoolId) {
+        // one school's, from its own hash (a school's page)
         const s = await ctx.registry.school(schoolId);
         if (!s || !schoolAllowed(req.user!, s)) return void res.status(404).json({ error: 'no such school' });
         const now = Date.now();
-        const ws = (await ctx.alertRepo.schoolWindows(s.id)).filter((w) => Date.parse(w.to) > now);
-        return void res.json(ws.sort((a, b) => (a.from < b.from ? -1 : 1)));
-      }
-      const ws = await ctx.alertRepo.windows();
-      const out = [];
-      for (const w of ws) {
-        const s = await ctx.registry.school(w.schoolId);
-        if (s && schoolAllowed(req.user!, s)) out.push(w);
-      }
+        out.push(...(await ctx.alertRepo.schoolWindows(s.id)).filter((w) => Date.parse(w.to) > now));
+      } else
+        for (const w of await ctx.alertRepo.windows()) {
+          const s = await ctx.registry.school(w.schoolId);
+          if (s && schoolAllowed(req.user!, s)) out.push(w);
+        }
       res.json(out.sort((a, b) => (a.from < b.from ? -1 : 1)));
     },
   );

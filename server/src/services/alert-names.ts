@@ -13,8 +13,8 @@ export interface NamesDeps {
 
 /**
  * Alerts with the names people use (issue 19): the camera's name (cameraName: staff's, else announced) and address,
- * its zone's names, the school's, district's and region's names — read when answering, so a renamed camera shows its new name.
- * A few reads per page: one pipeline for the cameras, the registry for schools and districts.
+ * its zone's names, the school's, district's and region's names — read when answering, so a renamed camera shows its
+ * new name. A few reads per page: one pipeline for the cameras, the registry for schools, districts and regions.
  */
 export async function withNames(ctx: NamesDeps, alerts: Alert[]): Promise<Alert[]> {
   if (!alerts.length) return alerts;
@@ -22,20 +22,19 @@ export async function withNames(ctx: NamesDeps, alerts: Alert[]): Promise<Alert[
   const schoolIds = [...new Set(alerts.map((a) => a.schoolId))];
   const p = ctx.redis.pipeline();
   for (const id of camIds) p.hmget(ctx.keys.cam(id), 'name', 'onvifName', 'onvifLocation', 'zone', 'host');
-  const [camRes, schools, doc] = await Promise.all([
+  const regionCodes = [...new Set(alerts.map((a) => a.regionCode))];
+  const [camRes, schools, doc, regionList] = await Promise.all([
     camIds.length ? p.exec() : Promise.resolve([]),
     ctx.registry.schools(schoolIds),
     ctx.compliance.current(),
+    Promise.all(regionCodes.map((c) => ctx.registry.region(c))),
   ]);
+  const regions = new Map(regionList.flatMap((r) => (r ? [[r.code, r]] : [])));
   const cams = new Map(camIds.map((id, i) => [id, (camRes?.[i]?.[1] ?? []) as (string | null)[]]));
   const bySchool = new Map(schools.map((s) => [s.id, s]));
   const districtIds = [...new Set(schools.map((s) => s.districtId))];
   const districts = new Map(
     (await Promise.all(districtIds.map((id) => ctx.registry.district(id)))).flatMap((d) => (d ? [[d.id, d]] : [])),
-  );
-  const regionCodes = [...new Set(alerts.map((a) => a.regionCode))];
-  const regions = new Map(
-    (await Promise.all(regionCodes.map((c) => ctx.registry.region(c)))).flatMap((r) => (r ? [[r.code, r]] : [])),
   );
   const zones = new Map(doc.zones.map((z) => [z.id, { en: z.nameEn, ru: z.nameRu, kk: z.nameKk }]));
   return alerts.map((a) => {
