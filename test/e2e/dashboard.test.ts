@@ -341,6 +341,10 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     const mine = panel.locator('tr[data-state=on]', { hasText: 'Бейнетіркегіш ауыстырылады' });
     expect(await mine.locator('td').nth(1).textContent()).toBe(cam.name);
     expect(await mine.locator('td').first().textContent()).toMatch(/^жүріп жатыр /);
+    // and at the top of the page, where whoever opens the school from an alert looks first
+    expect(await page.locator('[data-testid=works-now]').textContent()).toMatch(
+      new RegExp(`^⚒ Жоспарлы жұмыстар .* дейін жүріп жатыр \\(${cam.name}: Бейнетіркегіш ауыстырылады\\)`),
+    );
     // eight days ahead is beyond school staff's bounds: the server's reason, in Kazakh
     const ahead = new Date(Date.now() + 8 * 86_400_000 + 5 * 3_600_000).toISOString().slice(0, 16);
     await panel.locator('input[name=from]').fill(ahead);
@@ -370,6 +374,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await mine.locator('[data-action=end-window]').click();
     expect(await panel.locator('[role=status]').textContent()).toBe('Жұмыстар аяқталды: дабылдар қайтадан хабарлайды.');
     await mine.waitFor({ state: 'detached' });
+    expect(await page.locator('[data-testid=works-now]').count()).toBe(0);
     await opPage.reload();
     await opPage.locator(`[data-school="${SCHOOL}"]`).waitFor();
     expect(await opPage.locator('[data-testid=works]').count()).toBe(0);

@@ -4,10 +4,37 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { useUser } from '../hooks/auth.tsx';
 import { useOutcome } from '../hooks/outcome.ts';
-import { useResource } from '../hooks/resource.ts';
+import type { Resource } from '../hooks/resource.ts';
 import { formatTime, fromAlmatyInput, toAlmatyInput } from '../lib/format.ts';
 import { Async } from './Async.tsx';
 import { FormMessage } from './FormMessage.tsx';
+
+type Cameras = { cameraId: string; label: string }[];
+
+/** What a window covers: its camera by the name people know it by, or the whole school. */
+const worksLabel = (w: MaintenanceWindow, cameras: Cameras, wholeSchool: string) =>
+  w.cameraId ? (cameras.find((c) => c.cameraId === w.cameraId)?.label ?? w.cameraId) : wholeSchool;
+
+/**
+ * The works under way, at the top of the school's page: whoever opens the school from an alert sees at once that
+ * nobody is paged for it, and until when.
+ */
+export function WorksUnderWay({ windows, cameras }: { windows: MaintenanceWindow[]; cameras: Cameras }) {
+  const { t, i18n } = useTranslation();
+  const now = Date.now();
+  return windows
+    .filter((w) => Date.parse(w.from) <= now)
+    .map((w) => (
+      <p key={w.id} className="warn" data-testid="works-now">
+        ⚒{' '}
+        {t('maintenance.underWay', {
+          what: worksLabel(w, cameras, t('maintenance.wholeSchool')),
+          to: formatTime(w.to, i18n.language),
+          reason: w.reason,
+        })}
+      </p>
+    ));
+}
 
 /**
  * A school's planned works (maintenance windows) on its page: while one is under way the school's — or one camera's —
@@ -18,21 +45,22 @@ import { FormMessage } from './FormMessage.tsx';
 export function MaintenancePanel({
   schoolId,
   cameras,
+  windows,
 }: {
   schoolId: string;
   /** the school's cameras, by the names people know them by */
-  cameras: { cameraId: string; label: string }[];
+  cameras: Cameras;
+  /** the school's windows not yet over (the page reads them once: its top says which are under way) */
+  windows: Resource<MaintenanceWindow[]>;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const user = useUser();
-  const windows = useResource(() => api.maintenance(schoolId), [schoolId]);
   const { msg, done, fail, clear } = useOutcome();
   const [busy, setBusy] = useState(false);
   const plans = user.role !== 'auditor';
   const ends = (w: MaintenanceWindow) => plans && (user.role !== 'school' || w.byRole === 'school');
-  const label = (w: MaintenanceWindow) =>
-    w.cameraId ? (cameras.find((c) => c.cameraId === w.cameraId)?.label ?? w.cameraId) : t('maintenance.wholeSchool');
+  const label = (w: MaintenanceWindow) => worksLabel(w, cameras, t('maintenance.wholeSchool'));
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     clear();

@@ -536,6 +536,7 @@ export const en = {
     failed: 'Failed: {{message}}',
   },
   maintenance: {
+    underWay: 'Planned works under way until {{to}} ({{what}}: {{reason}}): nobody is paged for them.',
     title: 'Planned works',
     hint: "While works are under way the school's (or one camera's) problems are recorded, but nobody is paged.",
     limits: 'School staff plan at most {{hours}} hours at a time, starting within {{days}} days.',

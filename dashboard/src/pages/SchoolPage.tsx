@@ -5,7 +5,7 @@ import { api, type SchoolDetail } from '../api/client.ts';
 import { AlertList } from '../components/Alerts.tsx';
 import { Async } from '../components/Async.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
-import { MaintenancePanel } from '../components/MaintenancePanel.tsx';
+import { MaintenancePanel, WorksUnderWay } from '../components/MaintenancePanel.tsx';
 import { retentionText } from '../components/Mark.tsx';
 import { SchoolCompliance } from '../components/SchoolCompliance.tsx';
 import { SchoolRemoval } from '../components/SchoolRemoval.tsx';
@@ -27,6 +27,7 @@ export function SchoolPage() {
   const history = useResource(() => api.schoolHistory(id), [id]);
   const alerts = useResource(() => api.schoolAlerts(id), [id]);
   const compliance = useResource(() => api.schoolCompliance(id), [id]);
+  const windows = useResource(() => api.maintenance(id), [id]);
   const requirements = useResource(() => api.requirements(), []);
   useComplianceUpdates((cs) => {
     if (cs.some((c) => c.schoolId === id)) compliance.reload();
@@ -67,6 +68,7 @@ export function SchoolPage() {
     const c = cameras.data?.find((x) => x.cameraId === cameraId);
     return c?.name ?? c?.host ?? cameraId;
   };
+  const named = (cameras.data ?? []).map((c) => ({ cameraId: c.cameraId, label: nameOf(c.cameraId) }));
   return (
     <div className="page school">
       <Async r={school}>
@@ -80,6 +82,7 @@ export function SchoolPage() {
               </p>
             )}
             <h1>{placeName(s, lang)}</h1>
+            <WorksUnderWay windows={windows.data ?? []} cameras={named} />
             <p className="muted">
               {s.id} · {s.address} ·{' '}
               <Link to={`/archive?school=${encodeURIComponent(s.id)}`}>{t('archive.title')}</Link>
@@ -135,10 +138,7 @@ export function SchoolPage() {
         <h2>{t('alerts.title')}</h2>
         <Async r={alerts}>{(as) => <AlertList alerts={as.slice(0, 20)} />}</Async>
       </section>
-      <MaintenancePanel
-        schoolId={id}
-        cameras={(cameras.data ?? []).map((c) => ({ cameraId: c.cameraId, label: nameOf(c.cameraId) }))}
-      />
+      <MaintenancePanel schoolId={id} cameras={named} windows={windows} />
       <section className="panel">
         <h2>{t('school.history')}</h2>
         <Async r={history}>
