@@ -345,6 +345,11 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await page.locator('[data-testid=works-now]').textContent()).toMatch(
       new RegExp(`^⚒ Жоспарлы жұмыстар .* дейін жүріп жатыр \\(${cam.name}: Бейнетіркегіш ауыстырылады\\)`),
     );
+    // and on the camera's own page
+    await page.goto(`${base}/cameras/${cameraId}`);
+    await page.locator('[data-testid=works-now]', { hasText: 'Бейнетіркегіш ауыстырылады' }).waitFor();
+    await page.goBack();
+    await panel.locator('input[name=reason]').waitFor();
     // eight days ahead is beyond school staff's bounds: the server's reason, in Kazakh
     const ahead = new Date(Date.now() + 8 * 86_400_000 + 5 * 3_600_000).toISOString().slice(0, 16);
     await panel.locator('input[name=from]').fill(ahead);

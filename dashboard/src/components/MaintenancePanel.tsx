@@ -6,6 +6,7 @@ import { useUser } from '../hooks/auth.tsx';
 import { useOutcome } from '../hooks/outcome.ts';
 import type { Resource } from '../hooks/resource.ts';
 import { formatTime, fromAlmatyInput, toAlmatyInput } from '../lib/format.ts';
+import { underWay } from '../lib/works.ts';
 import { Async } from './Async.tsx';
 import { FormMessage } from './FormMessage.tsx';
 
@@ -23,7 +24,7 @@ export function WorksUnderWay({ windows, cameras }: { windows: MaintenanceWindow
   const { t, i18n } = useTranslation();
   const now = Date.now();
   return windows
-    .filter((w) => Date.parse(w.from) <= now)
+    .filter((w) => underWay(w, now))
     .map((w) => (
       <p key={w.id} className="warn" data-testid="works-now">
         ⚒{' '}
@@ -122,7 +123,7 @@ export function MaintenancePanel({
                 </thead>
                 <tbody>
                   {ws.map((w) => {
-                    const on = Date.parse(w.from) <= now;
+                    const on = underWay(w, now);
                     return (
                       <tr key={w.id} data-window={w.id} data-state={on ? 'on' : 'planned'}>
                         <td>

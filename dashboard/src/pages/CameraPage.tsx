@@ -8,6 +8,7 @@ import { Async } from '../components/Async.tsx';
 import { CameraCompliance } from '../components/CameraCompliance.tsx';
 import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx';
 import { LiveView } from '../components/LivePlayer.tsx';
+import { WorksUnderWay } from '../components/MaintenancePanel.tsx';
 import { Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates, useComplianceUpdates, useDeltas, useRequirementsUpdates } from '../hooks/live.tsx';
@@ -31,6 +32,9 @@ export function CameraPage() {
   const history = useResource(() => api.cameraHistory(id), [id]);
   const measurements = useResource(() => api.measurements(id), [id]);
   const alerts = useResource(() => api.cameraAlerts(id), [id]);
+  // the school's planned works: those covering this camera are said under its name (nobody is paged for it)
+  const schoolId = camera.data?.schoolId;
+  const windows = useResource(() => (schoolId ? api.maintenance(schoolId) : Promise.resolve([])), [schoolId]);
   // the zones' names (the document is small and the same for every camera)
   const requirements = useResource(() => api.requirements(), []);
   useAlertUpdates((updates) => {
@@ -55,6 +59,10 @@ export function CameraPage() {
             <h1>
               {c.name ?? c.host ?? c.cameraId} <StatusBadge status={c.status} />
             </h1>
+            <WorksUnderWay
+              windows={(windows.data ?? []).filter((w) => !w.cameraId || w.cameraId === c.cameraId)}
+              cameras={[{ cameraId: c.cameraId, label: c.name ?? c.host ?? c.cameraId }]}
+            />
             <p>
               {c.reasons.length > 0 && (
                 <>

@@ -10,6 +10,7 @@ import { useComplianceUpdates, useDeltas } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { placeName } from '../lib/names.ts';
 import { applyCompliance, applyDeltas } from '../lib/schools.ts';
+import { underWay } from '../lib/works.ts';
 
 /** A region (its districts and schools), or with no region every school the user may see. */
 export function SchoolsPage() {
@@ -35,12 +36,10 @@ export function SchoolsPage() {
   );
   // schools with planned works under way, marked in the table (read with the page: works are planned rarely)
   const windows = useResource(() => api.maintenance(), []);
-  const works = useMemo(() => {
-    const now = Date.now();
-    return new Set(
-      (windows.data ?? []).filter((w) => Date.parse(w.from) <= now && now < Date.parse(w.to)).map((w) => w.schoolId),
-    );
-  }, [windows.data]);
+  const works = useMemo(
+    () => new Set((windows.data ?? []).filter((w) => underWay(w)).map((w) => w.schoolId)),
+    [windows.data],
+  );
   const region = regions.data?.find((r) => r.code === code);
   const inDistrict = district ? districts.data?.find((d) => d.id === district) : undefined;
   return (
