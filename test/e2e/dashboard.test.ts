@@ -345,9 +345,14 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await page.locator('[data-testid=works-now]').textContent()).toMatch(
       new RegExp(`^⚒ Жоспарлы жұмыстар .* дейін жүріп жатыр \\(${cam.name}: Бейнетіркегіш ауыстырылады\\)`),
     );
-    // and on the camera's own page
+    // and on the camera's own page; the camera taken offline meanwhile raises its alert, which pages nobody
+    await chain.sim.setFaults(cam.name, { offline: true });
     await page.goto(`${base}/cameras/${cameraId}`);
     await page.locator('[data-testid=works-now]', { hasText: 'Бейнетіркегіш ауыстырылады' }).waitFor();
+    await page
+      .locator('li[data-rule="camera_offline"]', { hasText: '⚒ жоспарлы жұмыстар: хабарлама жіберілмеді' })
+      .waitFor({ timeout: 30_000 });
+    await chain.sim.setFaults(cam.name, 'clear');
     await page.goBack();
     await panel.locator('input[name=reason]').waitFor();
     // eight days ahead is beyond school staff's bounds: the server's reason, in Kazakh

@@ -175,7 +175,7 @@ const AlertRow = memo(function AlertRow({
           </span>
         )}
         {a.escalationLevel > 0 && ` · ${t('alerts.level', { n: a.escalationLevel })}`}
-        {a.suppressed && <span className="muted"> · {t('alerts.suppressed')}</span>}
+        {a.suppressed && <span className="muted"> · ⚒ {t('alerts.suppressed')}</span>}
       </div>
       <AlertWhat alert={a} className="small muted" />
       {onChange && a.state !== 'resolved' && <AlertActions alert={a} onChange={onChange} compact />}

@@ -197,7 +197,7 @@ export const en = {
     state: 'State',
     repeats: 'repeated {{n}}×',
     reopens: 'reopened {{n}}× (came back after resolving)',
-    suppressed: 'maintenance: nobody paged',
+    suppressed: 'planned works: nobody paged',
     cameras_one: '{{n}} camera',
     cameras_other: '{{n}} cameras',
     ack: 'Acknowledge',
