@@ -213,6 +213,8 @@ export const AgentInfo = z.object({
    * whose school was removed, is not — and still reports until an admin revokes it
    */
   listed: z.boolean(),
+  /** its school's names (the registry's), for finding an agent by the school people know */
+  school: z.object({ nameKk: z.string(), nameRu: z.string() }).optional(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 

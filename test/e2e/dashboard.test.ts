@@ -171,6 +171,12 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     const agentRows = () => agents.locator('tbody td > code').allTextContents();
     await agents.locator('input[name=agent-search]').fill(SCHOOL);
     await expect.poll(agentRows).toEqual(['agent-almaty-1']);
+    // or by the school's name, which the row shows (its id after it)
+    await agents.locator('input[name=agent-search]').fill('тестовая №1');
+    await expect.poll(agentRows).toEqual(['agent-almaty-1']);
+    expect(await agents.locator(`tbody a[href="/schools/${SCHOOL}"]`).textContent()).toBe(
+      'Тестовая школа №1 (синтетическая)',
+    );
     await agents.getByLabel('Link down or not listed only').check();
     await agents.getByText('Nothing matches.').waitFor();
   });

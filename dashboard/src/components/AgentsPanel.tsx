@@ -6,6 +6,7 @@ import { api } from '../api/client.ts';
 import { useOutcome } from '../hooks/outcome.ts';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
+import { placeName } from '../lib/names.ts';
 import { matching, SHOWN } from '../lib/search.ts';
 import { Async } from './Async.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
@@ -47,7 +48,7 @@ export function AgentsPanel() {
           const found = matching(
             all.filter((a) => !trouble || (!a.revoked && (a.linkDown || !a.listed))),
             query,
-            (a) => [a.agentId, a.hostname, a.schoolId],
+            (a) => [a.agentId, a.hostname, a.schoolId, a.school?.nameKk, a.school?.nameRu],
           );
           const as = found.slice(0, SHOWN);
           return (
@@ -68,7 +69,14 @@ export function AgentsPanel() {
                         <code>{a.agentId}</code> <span className="muted small">{a.hostname}</span>
                       </td>
                       <td>
-                        {a.schoolId && <Link to={`/schools/${a.schoolId}`}>{a.schoolId}</Link>}
+                        {a.schoolId && (
+                          <>
+                            <Link to={`/schools/${a.schoolId}`}>
+                              {a.school ? placeName(a.school, lang) : a.schoolId}
+                            </Link>
+                            {a.school && <span className="muted small"> {a.schoolId}</span>}
+                          </>
+                        )}
                         {!a.listed && !a.revoked && (
                           <div className="warn small" data-testid="agent-unlisted">
                             {t('admin.unlisted')}
