@@ -232,6 +232,9 @@ export const User = z.object({
   schoolId: z.string().optional(),
 });
 export type User = z.infer<typeof User>;
+/** a user as the Administration page lists them: school staff with their school's names */
+export const UserRow = User.extend({ school: z.object({ nameKk: z.string(), nameRu: z.string() }).optional() });
+export type UserRow = z.infer<typeof UserRow>;
 /** a password a user is given or chooses: at least 10 characters (argon2id hashes it; 200 at most) */
 export const NewPassword = z.string().min(10).max(200);
 export const NewUser = User.extend({ password: NewPassword });

@@ -165,6 +165,12 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await users.locator('input[name=user-search]').fill('');
     await users.locator('select[name=role-filter]').selectOption('school');
     await expect.poll(listed).toEqual(['guard1']);
+    // school staff by their school's name, which their row shows (its id after it)
+    await users.locator('input[name=user-search]').fill('тестовая школа');
+    await expect.poll(listed).toEqual(['guard1']);
+    expect(await users.locator('td[data-scope=guard1]').textContent()).toBe(
+      `Тестовая школа №1 (синтетическая) ${SCHOOL}`,
+    );
     await users.locator('input[name=user-search]').fill('nobody-by-that-name');
     await users.getByText('Nothing matches.').waitFor();
     // agents: those whose link is down or that the registry no longer lists, for what needs doing

@@ -31,6 +31,7 @@ import {
   SchoolSummary,
   StatusCounts,
   User,
+  UserRow,
 } from '@kuzet/protocol';
 import { z } from 'zod';
 import { type CheckAnswer, HEAVY, type HeavyKind } from './heavy.ts';
@@ -261,7 +262,7 @@ export const api = {
   enrolmentCode: (schoolId: string, agentId: string) =>
     call(EnrolmentCode, '/enrolment-codes', { method: 'POST', body: { schoolId, agentId } }),
   revoke: (agentId: string) => call(Ok, `/agents/${encodeURIComponent(agentId)}/revoke`, { method: 'POST' }),
-  users: () => call(z.array(User), '/users'),
+  users: () => call(z.array(UserRow), '/users'),
   createUser: (u: unknown) => call(User, '/users', { method: 'POST', body: u }),
   deleteUser: (name: string) => call(Ok, `/users/${encodeURIComponent(name)}`, { method: 'DELETE' }),
   apiTokens: () => call(z.array(ApiTokenInfo), '/api-tokens'),

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import { useOutcome } from '../hooks/outcome.ts';
 import { useResource } from '../hooks/resource.ts';
+import { placeName } from '../lib/names.ts';
 import { matching, SHOWN } from '../lib/search.ts';
 import { Async } from './Async.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
@@ -18,7 +19,8 @@ import { RegionNames } from './RegionNames.tsx';
  * problems as the server listed them), where the administrator is looking.
  */
 export function UsersPanel() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
   const users = useResource(() => api.users(), []);
   // a country's school staff are thousands: found by searching (name, school, region) and by role
   const [query, setQuery] = useState('');
@@ -53,7 +55,7 @@ export function UsersPanel() {
           const found = matching(
             all.filter((u) => !role || u.role === role),
             query,
-            (u) => [u.username, u.schoolId, ...u.regions],
+            (u) => [u.username, u.schoolId, u.school?.nameKk, u.school?.nameRu, ...u.regions],
           );
           const us = found.slice(0, SHOWN);
           return (
@@ -74,7 +76,12 @@ export function UsersPanel() {
                       <td>{t(`role.${u.role}`)}</td>
                       <td data-scope={u.username}>
                         {u.schoolId ? (
-                          <Link to={`/schools/${u.schoolId}`}>{u.schoolId}</Link>
+                          <>
+                            <Link to={`/schools/${u.schoolId}`}>
+                              {u.school ? placeName(u.school, lang) : u.schoolId}
+                            </Link>
+                            {u.school && <span className="muted small"> {u.schoolId}</span>}
+                          </>
                         ) : u.regions.length ? (
                           <RegionNames codes={u.regions} />
                         ) : (

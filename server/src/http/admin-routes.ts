@@ -10,10 +10,11 @@ import {
   refusal,
   User,
   UserChange,
+  UserRow,
 } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
-import { withListing } from '../services/agent-listing.ts';
+import { withListing, withSchoolNames } from '../services/admin-lists.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
@@ -136,9 +137,15 @@ export function adminRoutes(ctx: AppContext): Router {
   r.get(
     '/users',
     admin,
-    validate({ method: 'get', path: '/users', summary: 'users', roles: 'admin', response: z.array(User) }),
+    validate({
+      method: 'get',
+      path: '/users',
+      summary: "users, school staff with their school's names",
+      roles: 'admin',
+      response: z.array(UserRow),
+    }),
     async (_req, res) => {
-      res.json(await ctx.users.list());
+      res.json(await withSchoolNames(await ctx.users.list(), ctx.registry));
     },
   );
 

@@ -1,7 +1,7 @@
 import { atLine, type Localized, NOT_IN_FILE_LISTED, Registry, RegistryImportResult, refusals } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
-import { withListing } from '../services/agent-listing.ts';
+import { withListing } from '../services/admin-lists.ts';
 import { importRegistryCsv, issueError, type RowError } from '../services/registry-csv.ts';
 import { defineSchoolRemoval, removalBlockers, removeSchool } from '../services/school-removal.ts';
 import type { AppContext } from './context.ts';
