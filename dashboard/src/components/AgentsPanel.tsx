@@ -1,17 +1,16 @@
 import type { EnrolmentCode } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import { useOutcome } from '../hooks/outcome.ts';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
-import { placeName } from '../lib/names.ts';
 import { matching, SHOWN } from '../lib/search.ts';
 import { Async } from './Async.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
 import { FormMessage } from './FormMessage.tsx';
 import { ListSearch, ShownOf } from './ListSearch.tsx';
+import { SchoolLink } from './SchoolLink.tsx';
 
 /**
  * The agents (admins): each one's school and link, revoked after a confirmation (its link closes at once on every
@@ -69,14 +68,7 @@ export function AgentsPanel() {
                         <code>{a.agentId}</code> <span className="muted small">{a.hostname}</span>
                       </td>
                       <td>
-                        {a.schoolId && (
-                          <>
-                            <Link to={`/schools/${a.schoolId}`}>
-                              {a.school ? placeName(a.school, lang) : a.schoolId}
-                            </Link>
-                            {a.school && <span className="muted small"> {a.schoolId}</span>}
-                          </>
-                        )}
+                        {a.schoolId && <SchoolLink id={a.schoolId} school={a.school} />}
                         {!a.listed && !a.revoked && (
                           <div className="warn small" data-testid="agent-unlisted">
                             {t('admin.unlisted')}

@@ -1,17 +1,16 @@
 import type { User } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import { useOutcome } from '../hooks/outcome.ts';
 import { useResource } from '../hooks/resource.ts';
-import { placeName } from '../lib/names.ts';
 import { matching, SHOWN } from '../lib/search.ts';
 import { Async } from './Async.tsx';
 import { ConfirmAction } from './ConfirmAction.tsx';
 import { FormMessage } from './FormMessage.tsx';
 import { ListSearch, ShownOf } from './ListSearch.tsx';
 import { RegionNames } from './RegionNames.tsx';
+import { SchoolLink } from './SchoolLink.tsx';
 
 /**
  * The users (admins): their role and scope, changed, a forgotten password set, deleted (after a confirmation), and a
@@ -19,8 +18,7 @@ import { RegionNames } from './RegionNames.tsx';
  * problems as the server listed them), where the administrator is looking.
  */
 export function UsersPanel() {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
+  const { t } = useTranslation();
   const users = useResource(() => api.users(), []);
   // a country's school staff are thousands: found by searching (name, school, region) and by role
   const [query, setQuery] = useState('');
@@ -76,12 +74,7 @@ export function UsersPanel() {
                       <td>{t(`role.${u.role}`)}</td>
                       <td data-scope={u.username}>
                         {u.schoolId ? (
-                          <>
-                            <Link to={`/schools/${u.schoolId}`}>
-                              {u.school ? placeName(u.school, lang) : u.schoolId}
-                            </Link>
-                            {u.school && <span className="muted small"> {u.schoolId}</span>}
-                          </>
+                          <SchoolLink id={u.schoolId} school={u.school} />
                         ) : u.regions.length ? (
                           <RegionNames codes={u.regions} />
                         ) : (
