@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CameraId, IsoTime, Reason } from './common.ts';
-import { SCHEMA_TEXTS } from './schema-texts.ts';
+import { SCHEMA_TEXTS, schemaIssue } from './schema-texts.ts';
 
 /** A text in the product's three languages. */
 export const Localized = z.object({ kk: z.string().max(500), ru: z.string().max(500), en: z.string().max(500) });
@@ -236,9 +236,15 @@ export const AckSla = z.object({
 });
 export type AckSla = z.infer<typeof AckSla>;
 
-/** Alerting configuration (a JSON file): rules with per-region and per-school overrides, escalation, contacts. */
+/**
+ * Alerting configuration: rules with per-region and per-school overrides, escalation, contacts. Versioned like the
+ * requirement document: a JSON file seeds it (KUZET_ALERTING), administrators change it from the dashboard (each
+ * change the next version), and a file whose version is higher than the stored one wins at start.
+ */
 export const AlertingConfig = z
   .object({
+    /** 0 for a file that does not say; every change stored is the one before + 1 */
+    version: z.int().nonnegative().default(0),
     rules: z.partialRecord(AlertRule, RuleSettings).default({}),
     regions: z
       .record(z.string(), z.object({ rules: z.partialRecord(AlertRule, RuleSettings).default({}) }))
@@ -264,12 +270,7 @@ export const AlertingConfig = z
   .superRefine((cfg, ctx) => {
     const check = (rules: Partial<Record<AlertRule, unknown>>, path: (string | number)[]) => {
       for (const rule of RETIRED_RULES)
-        if (rules[rule] !== undefined)
-          ctx.addIssue({
-            code: 'custom',
-            path: [...path, rule],
-            message: `${rule} is no longer raised per camera: a school failing its requirement profile raises one non_compliant alert (configure that rule)`,
-          });
+        if (rules[rule] !== undefined) ctx.addIssue(schemaIssue('rule_retired', { rule }, [...path, rule]));
     };
     check(cfg.rules, ['rules']);
     for (const [id, r] of Object.entries(cfg.regions)) check(r.rules, ['regions', id, 'rules']);

@@ -173,6 +173,7 @@ export const AuditAction = z.enum([
   'maintenance_deleted',
   'camera_released',
   'requirements_changed',
+  'alerting_changed',
   'camera_placed',
   'registry_imported',
   'school_removed',

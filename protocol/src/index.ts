@@ -1,3 +1,4 @@
+export * from './alert-defaults.ts';
 export * from './alerts.ts';
 export * from './api.ts';
 export * from './archive.ts';

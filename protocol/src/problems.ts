@@ -86,6 +86,11 @@ export const PROBLEM_TEXTS = {
     ru: 'нет такого региона: {regions}',
     kk: 'мұндай өңір жоқ: {regions}',
   },
+  user_unknown: {
+    en: 'no such user: {name}',
+    ru: 'нет такого пользователя: {name}',
+    kk: 'мұндай пайдаланушы жоқ: {name}',
+  },
   user_exists: {
     en: 'user {name} already exists',
     ru: 'пользователь {name} уже существует',

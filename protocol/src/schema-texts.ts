@@ -40,6 +40,12 @@ export const SCHEMA_TEXTS = {
   },
   // a maintenance window's end (its field named before it: "to: must be after from")
   window_order: { en: 'must be after from', ru: 'должно быть позже начала', kk: 'басталуынан кейін болуы керек' },
+  // the alerting configuration's own checks (alerts.ts)
+  rule_retired: {
+    en: '{rule} is no longer raised per camera: a school failing its requirement profile raises one non_compliant alert (configure that rule)',
+    ru: '{rule} больше не поднимается по каждой камере: школа, не выполняющая профиль требований, поднимает одну тревогу non_compliant (настройте это правило)',
+    kk: '{rule} енді әр камера бойынша көтерілмейді: талаптар профилін орындамаған мектеп бір non_compliant дабылын көтереді (сол ережені баптаңыз)',
+  },
   profile_unknown: { en: 'no profile named {name}', ru: 'нет профиля {name}', kk: '{name} деген профиль жоқ' },
 } as const satisfies Record<string, { kk: string; ru: string; en: string }>;
 

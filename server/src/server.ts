@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AlertingConfig, CONTRIBUTION_VERSION, type RequirementsDoc } from '@kuzet/protocol';
+import { type AlertingConfig, CONTRIBUTION_VERSION, type RequirementsDoc } from '@kuzet/protocol';
 import express from 'express';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
@@ -13,6 +13,7 @@ import { createApp, metricsHandler } from './http/app.ts';
 import { allowedOrigins } from './http/origin.ts';
 import { AccountBackup } from './repositories/accounts-backup.ts';
 import { AgentRepository } from './repositories/agents.ts';
+import { AlertingRepository, readAlertingFile } from './repositories/alerting.ts';
 import { AlertRepository } from './repositories/alerts.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { ArchiveRepository } from './repositories/archive.ts';
@@ -23,6 +24,7 @@ import { RegistryRepository } from './repositories/registry.ts';
 import { RequirementsError, RequirementsRepository, readRequirementsFile } from './repositories/requirements.ts';
 import { StateRepository } from './repositories/state.ts';
 import { UserRepository } from './repositories/users.ts';
+import { DocumentError } from './repositories/versioned-doc.ts';
 import { withNames } from './services/alert-names.ts';
 import { AlertService } from './services/alerts.ts';
 import { ArchiveService } from './services/archive.ts';
@@ -49,15 +51,6 @@ import { FrameDecoder } from './ws/frame-decoder.ts';
 import { LiveServer } from './ws/live.ts';
 import { refuseUpgrade } from './ws/upgrade.ts';
 import { VideoSockets } from './ws/video.ts';
-
-/** The alerting configuration file, validated (every problem listed), or the defaults. */
-function loadAlertingConfig(file: string | undefined): AlertingConfig {
-  if (!file) return AlertingConfig.parse({});
-  const r = AlertingConfig.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!r.success)
-    throw new ServerConfigError(r.error.issues.map((i) => `KUZET_ALERTING ${i.path.join('.')}: ${i.message}`));
-  return r.data;
-}
 
 /** The repository's requirement document (config/requirements.json). */
 function defaultRequirementsFile(): string {
@@ -121,6 +114,13 @@ export async function startServer(
     requirementsFile = readRequirementsFile(cfg.KUZET_REQUIREMENTS ?? defaultRequirementsFile());
   } catch (err) {
     if (err instanceof RequirementsError) throw new ServerConfigError(err.problems);
+    throw err;
+  }
+  let alertingFile: AlertingConfig;
+  try {
+    alertingFile = readAlertingFile(cfg.KUZET_ALERTING);
+  } catch (err) {
+    if (err instanceof DocumentError) throw new ServerConfigError(err.problems.map((p) => `KUZET_ALERTING ${p}`));
     throw err;
   }
   // the API's connection fails fast while Redis is away (REST answers 503 instead of hanging)
@@ -198,13 +198,14 @@ export async function startServer(
       telegramToken: cfg.KUZET_TELEGRAM_TOKEN,
       timeoutMs: 10_000,
     }),
-    config: loadAlertingConfig(cfg.KUZET_ALERTING),
+    config: alertingFile,
     log,
     workers: cfg.KUZET_WORKERS,
     notifyBackoffMs: cfg.KUZET_NOTIFY_BACKOFF_MS,
     dashboardUrl: cfg.KUZET_PUBLIC_URL,
   });
   const requirements = new RequirementsRepository(redis, keys, store);
+  const alerting = new AlertingRepository(redis, keys, store);
   const compliance = new ComplianceService(redis, keys, registry, requirements, bus, log);
   // alerts by the names people use, in live pushes and in what is sent out
   alerts.nameAlerts = (a) => withNames({ redis, keys, registry, compliance }, a);
@@ -228,6 +229,14 @@ export async function startServer(
       registry: async () => {
         const r = await requirements.seed(requirementsFile);
         log.info({ version: r.doc.version, source: r.source }, 'requirement profiles');
+        const a = await alerting.seed(alertingFile);
+        alerts.setConfig(a.doc);
+        log.info({ version: a.doc.version, source: a.source }, 'alerting configuration');
+        if (a.fileIgnored && cfg.KUZET_ALERTING)
+          log.warn(
+            { file: cfg.KUZET_ALERTING, version: a.doc.version },
+            "the alerting file differs from the stored configuration, which is in force (changed from the dashboard): raise the file's version above it to make the file win",
+          );
         if (!cfg.KUZET_REGISTRY) return;
         const text = readFileSync(cfg.KUZET_REGISTRY, 'utf8');
         const { moved, agentsMoved, ...counts } = await registry.import(
@@ -268,6 +277,14 @@ export async function startServer(
   await housekeeping.schedule('compliance-alerts', { everyMs: cfg.KUZET_COMPLIANCE_SWEEP_SECONDS * 1000 }, () =>
     complianceAlerts.sweep(),
   );
+  // the alerting configuration changed on any instance: every instance pages and escalates by the new one
+  bus.on('control', (m) => {
+    if (m.kind !== 'alerting_changed') return;
+    void alerting
+      .current()
+      .then((c) => c && alerts.setConfig(c))
+      .catch((err) => log.error({ err }, 'reloading the alerting configuration failed'));
+  });
   // a profile changed on any instance: every instance uses it (and tells its agents); the changing one re-evaluates
   bus.on('control', (m) => {
     if (m.kind !== 'requirements_changed') return;
@@ -357,6 +374,7 @@ export async function startServer(
       grid,
       alerts,
       alertRepo,
+      alerting,
       store,
       references,
       audit,

@@ -3,6 +3,7 @@ import {
   AgentInfo,
   Alert,
   type AlertAction,
+  AlertingConfig,
   ApiTokenInfo,
   ArchiveSeries,
   ArchiveVerification,
@@ -313,6 +314,9 @@ export const api = {
       method: 'POST',
       raw: { type: kind === 'csv' ? 'text/csv' : 'application/json', text },
     }),
+  alerting: () => call(AlertingConfig, '/alerting'),
+  saveAlerting: (doc: AlertingConfig) =>
+    call(z.object({ version: z.number() }), '/alerting', { method: 'PUT', body: doc }),
   saveRequirements: (doc: unknown) =>
     call(z.object({ version: z.number(), schools: z.number() }), '/requirements', { method: 'PUT', body: doc }),
 };

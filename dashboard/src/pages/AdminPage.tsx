@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { AgentsPanel } from '../components/AgentsPanel.tsx';
+import { AlertingEditor } from '../components/AlertingEditor.tsx';
 import { ApiTokensPanel } from '../components/ApiTokensPanel.tsx';
 import { AuditLog } from '../components/AuditLog.tsx';
 import { RegistryImport } from '../components/RegistryImport.tsx';
@@ -7,7 +8,7 @@ import { RequirementsEditor } from '../components/RequirementsEditor.tsx';
 import { UsersPanel } from '../components/UsersPanel.tsx';
 
 /**
- * Requirements, the school registry, agents and their links, enrolment codes, users, API tokens, the audit log (admin only; the
+ * Requirements, alerting and notifications, the school registry, agents and their links, enrolment codes, users, API tokens, the audit log (admin only; the
  * server enforces it too). Each panel says what its actions came to under its own form.
  */
 export function AdminPage() {
@@ -23,6 +24,7 @@ export function AdminPage() {
         <span className="muted">{t('admin.queuesHint')}</span>
       </p>
       <RequirementsEditor />
+      <AlertingEditor />
       <RegistryImport />
       <AgentsPanel />
       <UsersPanel />

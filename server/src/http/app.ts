@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { adminRoutes } from './admin-routes.ts';
 import { alertRoutes } from './alert-routes.ts';
+import { alertingRoutes } from './alerting-routes.ts';
 import { apiTokenRoutes } from './api-token-routes.ts';
 import { archiveRoutes } from './archive-routes.ts';
 import { authRoutes } from './auth-routes.ts';
@@ -87,6 +88,7 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
   api.use(registryRoutes(ctx));
   api.use(overviewRoutes(ctx));
   api.use(alertRoutes(ctx));
+  api.use(alertingRoutes(ctx));
   api.use(snapshotRoutes(ctx));
   api.use(integrityRoutes(ctx));
   api.use(complianceRoutes(ctx));

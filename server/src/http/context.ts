@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AgentRepository } from '../repositories/agents.ts';
+import type { AlertingRepository } from '../repositories/alerting.ts';
 import type { AlertRepository } from '../repositories/alerts.ts';
 import type { ApiTokenRepository } from '../repositories/api-tokens.ts';
 import type { AuditRepository } from '../repositories/audit.ts';
@@ -43,6 +44,8 @@ export interface AppContext {
   grid: GridCache;
   alerts: AlertService;
   alertRepo: AlertRepository;
+  /** the alerting configuration's versions (the one in force: alerts.alerting) */
+  alerting: AlertingRepository;
   /** camera pictures */
   store: ObjectStore;
   /** the cameras' confirmed reference views */

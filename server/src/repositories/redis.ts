@@ -50,6 +50,8 @@ export class Keys {
   /** the archive's last verification (JSON: ArchiveVerification) */
   archiveVerification = () => `${this.prefix}archive:verification`;
   requirements = () => `${this.prefix}requirements`;
+  /** the alerting configuration in force (JSON: AlertingConfig, versioned) */
+  alerting = () => `${this.prefix}alerting`;
   /** a school's compliance verdict (JSON) and what it adds to the figures above it */
   compliance = (schoolId: string) => `${this.prefix}compliance:school:${schoolId}`;
   /** compliance figures of a scope ('district:<id>', 'region:<code>', 'country') */

@@ -44,10 +44,11 @@ function paging(read: Alert, atWrite: Alert) {
     bus: { publishAlerts: async () => {} } as never,
     metrics: {} as never,
     notifier: {} as never,
-    config: {
-      escalation: { afterMinutes: [1, 2], renotifyMinutes: 0, maxRenotify: 0 },
-      contacts: { '*': { operators: [], duty: [{ channel: 'webhook', url: 'http://127.0.0.1:1/' }], akimat: [] } },
-    } as unknown as AlertingConfig,
+    config: () =>
+      ({
+        escalation: { afterMinutes: [1, 2], renotifyMinutes: 0, maxRenotify: 0 },
+        contacts: { '*': { operators: [], duty: [{ channel: 'webhook', url: 'http://127.0.0.1:1/' }], akimat: [] } },
+      }) as unknown as AlertingConfig,
     queue: { add: async (_n: string, data: unknown, opts: never) => void queued.push({ data, opts }) } as never,
     notifyQueue: { addBulk: async (jobs: unknown[]) => void paged.push(...jobs) } as never,
     names: () => undefined,

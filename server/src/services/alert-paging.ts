@@ -31,7 +31,8 @@ export class AlertPaging {
       bus: DeltaBus;
       metrics: Metrics;
       notifier: Notifier;
-      config: AlertingConfig;
+      /** the configuration in force (administrators change it while the server runs) */
+      config: () => AlertingConfig;
       dashboardUrl?: string;
       queue: Queue<AlertJob>;
       notifyQueue: Queue<NotifyJob>;
@@ -54,7 +55,7 @@ export class AlertPaging {
 
   /** A new (or reopened) critical alert: its first escalation step, when the configuration has one. */
   async scheduleFirstStep(alert: Alert): Promise<void> {
-    const first = this.d.config.escalation.afterMinutes[0];
+    const first = this.d.config().escalation.afterMinutes[0];
     if (alert.severity === 'critical' && first !== undefined)
       await this.step(alert.id, episodeOf(alert), 1, 0, first * 60_000);
   }
@@ -71,7 +72,7 @@ export class AlertPaging {
     if (!a || !due(a)) return;
     const now = new Date().toISOString();
     if (await this.d.alerts.inMaintenance(a.schoolId, a.cameraId, now)) return;
-    const esc = this.d.config.escalation;
+    const esc = this.d.config().escalation;
     let snoozedMeanwhile: Alert | undefined;
     const updated = await this.d.alerts.update(alertId, (x) => {
       // checked where the step is written: an acknowledgement, a resolution or a snooze stored since the read above
@@ -110,7 +111,7 @@ export class AlertPaging {
 
   /** Queues one notification per contact of the level (0 operators, 1 duty officer, 2+ akimat). */
   async page(a: Alert, event: Notification['event'], level: number): Promise<void> {
-    const c = this.d.config.contacts[a.regionCode] ?? this.d.config.contacts['*'];
+    const c = this.d.config().contacts[a.regionCode] ?? this.d.config().contacts['*'];
     if (!c) return;
     const targets = level === 0 ? c.operators : level === 1 ? c.duty : c.akimat;
     const n = a.events.filter((e) => e.type === 'escalated').length;
@@ -153,7 +154,7 @@ export class AlertPaging {
 
   /** The assignee's own contacts (alerting config `people`) hear that the alert is theirs now. */
   async tellAssignee(a: Alert): Promise<void> {
-    const targets = a.assignee ? (this.d.config.people[a.assignee] ?? []) : [];
+    const targets = a.assignee ? (this.d.config().people[a.assignee] ?? []) : [];
     const n = a.events.filter((e) => e.type === 'assigned').length;
     await this.d.notifyQueue.addBulk(
       targets.map((target) => ({
@@ -170,7 +171,7 @@ export class AlertPaging {
    */
   async wake(a: Alert): Promise<void> {
     const level = a.escalationLevel + 1;
-    const after = this.d.config.escalation.afterMinutes[level - 1];
+    const after = this.d.config().escalation.afterMinutes[level - 1];
     if (a.state !== 'open' || a.suppressed || a.severity !== 'critical' || after === undefined) return;
     const due = Date.parse(episodeStart(a)) + after * 60_000;
     await this.step(a.id, episodeOf(a), level, 0, Math.max(0, due - Date.now()), `-w${Date.parse(a.updatedAt)}`);

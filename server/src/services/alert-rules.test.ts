@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { AlertingConfig, RETIRED_RULES } from '@kuzet/protocol';
+import { AlertingConfig, RETIRED_RULES, RULE_DEFAULTS } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
-import { cameraRules, effectiveRule, RULE_DEFAULTS } from './alert-rules.ts';
+import { cameraRules, effectiveRule } from './alert-rules.ts';
 
 describe('alert rules', () => {
   it('the example and demo configurations are valid (people, SLAs and contacts included)', () => {

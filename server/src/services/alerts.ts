@@ -58,9 +58,21 @@ export class AlertService {
   private workers: Worker[] = [];
   private readonly paging: AlertPaging;
 
+  /** the alerting configuration in force (the stored one once the server has read it: see setConfig) */
+  private config: AlertingConfig;
+
   /** how long an alert may stay unacknowledged, per severity (the alerting configuration's) */
   get ackSla() {
-    return this.o.config.ackSlaMinutes;
+    return this.config.ackSlaMinutes;
+  }
+
+  /** The configuration in force from now on (a version stored by an administrator, on any instance). */
+  setConfig(c: AlertingConfig): void {
+    this.config = c;
+  }
+
+  get alerting(): AlertingConfig {
+    return this.config;
   }
 
   /** the names people use, added to what is sent (services/alert-names.ts); ids only without it */
@@ -85,8 +97,10 @@ export class AlertService {
     this.queue = queue<AlertJob>('alerts', 5, 1000);
     this.linkQueue = queue<AlertJob>('links', 5, 1000);
     this.notifyQueue = queue<NotifyJob>('notify', 10, o.notifyBackoffMs);
+    this.config = o.config;
     this.paging = new AlertPaging({
       ...o,
+      config: () => this.config,
       queue: this.queue,
       notifyQueue: this.notifyQueue,
       names: () => this.nameAlerts,
@@ -179,7 +193,7 @@ export class AlertService {
 
   /** The settings of a rule for a school (defaults and the configuration's overrides). */
   rule(rule: AlertRule, place: Place) {
-    return effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
+    return effectiveRule(this.config, rule, place.regionCode, place.schoolId);
   }
 
   /** A school-level condition decided elsewhere (compliance), already debounced: opens or repeats its alert. */
@@ -258,7 +272,7 @@ export class AlertService {
     const gone = active.find((a) => a.rule === 'camera_gone');
     if (gone && cam.status !== 'offline') await this.resolve(gone.id, BY_CENTRE, EVENT_TEXTS.cameraReports.en, now);
     for (const rule of CAMERA_STATE_RULES) {
-      const eff = effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
+      const eff = effectiveRule(this.config, rule, place.regionCode, place.schoolId);
       const open = active.find((a) => a.rule === rule);
       if (desired.has(rule) && eff.enabled) {
         if (open) {
@@ -339,7 +353,7 @@ export class AlertService {
     /** a text (events queued before details came in three languages), or the same in kk, ru and en */
     detail?: string | Localized,
   ): Promise<Alert> {
-    const eff = effectiveRule(this.o.config, rule, place.regionCode, place.schoolId);
+    const eff = effectiveRule(this.config, rule, place.regionCode, place.schoolId);
     const suppressed = await this.o.alerts.inMaintenance(place.schoolId, cameraId, at);
     const { alert, created, reopened } = await this.o.alerts.openOrRepeat({
       rule,

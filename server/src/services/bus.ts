@@ -19,6 +19,8 @@ export type ControlMessage =
   | { kind: 'grid_changed'; regionCode?: string }
   /** the requirement document has a new version: reload it, tell the agents */
   | { kind: 'requirements_changed'; version: number }
+  /** the alerting configuration has a new version: every instance pages and escalates by it */
+  | { kind: 'alerting_changed'; version: number }
   /** a camera's reference view was confirmed: the instance holding its agent's link sends it */
   | { kind: 'reference'; cameraId: string; agentId: string }
   /** a live view: the instance holding the agent's link orders it (again: a later deadline) or stops it */

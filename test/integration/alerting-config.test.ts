@@ -1,0 +1,141 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Alert, AlertingConfig, AuditEntry } from '@kuzet/protocol';
+import type { RunningServer } from '@kuzet/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
+import { startRedis, waitFor } from '../helpers.ts';
+import { httpReceiver } from '../receivers.ts';
+import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
+
+const SCHOOL = 'KZ-75-01-0001'; // Almaty
+const cam = (n: number) => `cam-${n.toString(16).padStart(16, '0')}`;
+
+/**
+ * The alerting configuration changed by an administrator while the server runs: refused with every problem listed,
+ * stored as the next version, paged by at once on every instance, kept across a restart (the file does not win back
+ * unless its version is higher) and rebuilt from its kept versions when Redis comes back empty.
+ */
+describe('the alerting configuration, changed from the dashboard', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let one: RunningServer;
+  let two: RunningServer;
+  let prefix: string;
+  let api: Api;
+  let agent: FakeAgent;
+  let fileHook: Awaited<ReturnType<typeof httpReceiver>>;
+  let newHook: Awaited<ReturnType<typeof httpReceiver>>;
+  let cfgFile: string;
+  const env = () => ({ KUZET_ALERTING: cfgFile, KUZET_LINK_DOWN_SECONDS: '30' });
+  const opened = (r: Awaited<ReturnType<typeof httpReceiver>>) =>
+    r.got.filter((g) => g.body.event === 'opened').map((g) => (g.body.alert as Alert).cameraId);
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    fileHook = await httpReceiver();
+    newHook = await httpReceiver();
+    cfgFile = join(tmpdir(), `kuzet-alerting-admin-${process.pid}.json`);
+    writeFileSync(
+      cfgFile,
+      JSON.stringify({
+        rules: { camera_offline: { openAfterSeconds: 0, resolveAfterSeconds: 0 } },
+        contacts: { '*': { operators: [{ channel: 'webhook', url: `${fileHook.url}/file` }] } },
+      }),
+    );
+    ({ server: one, prefix } = await testServer(redis.url, undefined, env()));
+    ({ server: two } = await testServer(redis.url, prefix, env()));
+    api = new Api(one.url);
+    expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
+    agent = await enrolFakeAgent(api, one.url, SCHOOL, 'agent-almaty-1');
+    await agent.batch([1, 2, 3].map((n) => ({ cam: cam(n), status: 'online' })));
+  });
+  afterAll(async () => {
+    agent?.ws.close();
+    await one?.close();
+    await two?.close();
+    for (const r of [fileHook, newHook]) await r?.close();
+    await redis?.stop();
+  });
+
+  it('pages by the file at first (version 0)', async () => {
+    const c = (await api.get('/alerting')).json as AlertingConfig;
+    expect(c.version).toBe(0);
+    expect(c.contacts['*']!.operators).toEqual([{ channel: 'webhook', url: `${fileHook.url}/file` }]);
+    await agent.batch([{ cam: cam(1), status: 'offline', reasons: ['unreachable'] }]);
+    await waitFor(() => opened(fileHook).includes(cam(1)) || undefined, 10_000, 'the file contact paged');
+  });
+
+  it('refuses a change with every problem listed in three languages, and one made against an older version', async () => {
+    const c = (await api.get('/alerting')).json as AlertingConfig;
+    const bad = await api.call('PUT', '/alerting', {
+      ...c,
+      version: 1,
+      contacts: { 'KZ-99': { operators: [{ channel: 'email', to: 'not-an-address' }] } },
+      people: { nobody: [{ channel: 'telegram', chatId: '-1' }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.problems).toHaveLength(1); // the schema's first: the address
+    expect(bad.json.problems[0]).toMatch(/contacts\.KZ-99\.operators\.0\.to/);
+    const names = await api.call('PUT', '/alerting', {
+      ...c,
+      version: 1,
+      contacts: { 'KZ-99': { operators: [] } },
+      people: { nobody: [{ channel: 'telegram', chatId: '-1' }] },
+    });
+    expect(names.status).toBe(400);
+    expect(names.json.problems).toEqual(['no such region: KZ-99', 'no such user: nobody']);
+    expect(names.json.problemsLocalized[1].ru).toBe('нет такого пользователя: nobody');
+    expect((await api.call('PUT', '/alerting', { ...c, version: 0 })).status).toBe(409);
+    // only administrators read or change it (its addresses are people's)
+    expect((await new Api(one.url).get('/alerting')).status).toBe(401);
+  });
+
+  it('a change is in force at once on every instance, audited without the addresses', async () => {
+    const c = (await api.get('/alerting')).json as AlertingConfig;
+    const next: AlertingConfig = {
+      ...c,
+      version: 1,
+      contacts: {
+        ...c.contacts,
+        'KZ-75': { operators: [{ channel: 'webhook', url: `${newHook.url}/almaty` }], duty: [], akimat: [] },
+      },
+      ackSlaMinutes: { ...c.ackSlaMinutes, critical: 7 },
+    };
+    const put = await api.call('PUT', '/alerting', next);
+    expect(put.status).toBe(200);
+    expect(put.json).toEqual({ version: 1 });
+    // the other instance: told over Redis
+    const other = new Api(two.url);
+    expect(await other.login('admin', ADMIN_PASSWORD)).toBe(200);
+    await waitFor(async () => (await other.get('/alerts/sla')).json.critical === 7 || undefined, 5000, 'instance two');
+    await agent.batch([{ cam: cam(2), status: 'offline', reasons: ['unreachable'] }]);
+    await waitFor(() => opened(newHook).includes(cam(2)) || undefined, 10_000, 'the new contact paged');
+    expect(opened(fileHook)).not.toContain(cam(2)); // Almaty's own contacts now, not everyone's
+    const audit = (await api.get('/audit?action=alerting_changed')).json as AuditEntry[];
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.detail).toBe('v0 → v1; contacts KZ-75 operators: 0 → 1; ackSlaMinutes');
+    expect(JSON.stringify(audit)).not.toContain(newHook.url);
+    expect((await api.get('/alerting/versions/1')).json.contacts['KZ-75'].operators).toHaveLength(1);
+  });
+
+  it('stays in force after a restart with the same file, and after Redis came back empty', async () => {
+    await two.close();
+    ({ server: two } = await testServer(redis.url, prefix, env()));
+    const again = new Api(two.url);
+    expect(await again.login('admin', ADMIN_PASSWORD)).toBe(200);
+    expect(((await again.get('/alerting')).json as AlertingConfig).version).toBe(1);
+    expect((await again.get('/alerts/sla')).json.critical).toBe(7); // what it pages and highlights by
+    await two.redis.flushall();
+    await waitFor(
+      async () => {
+        const back = new Api(two.url);
+        if ((await back.login('admin', ADMIN_PASSWORD)) !== 200) return undefined;
+        const c = (await back.get('/alerting')).json as AlertingConfig | undefined;
+        return (c?.version === 1 && (await back.get('/alerts/sla')).json.critical === 7) || undefined;
+      },
+      15_000,
+      'rebuilt from the kept versions',
+    );
+  });
+});
