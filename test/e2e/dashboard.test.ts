@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleGuard, cutSchoolCells, ensureDashboardBuilt, launch, openAs, screenshot } from '../browser.ts';
 import { type Chain, startChain } from '../chain.ts';
 import { waitFor } from '../helpers.ts';
+import { httpReceiver } from '../receivers.ts';
 import { ADMIN_PASSWORD, Api } from '../server-helpers.ts';
 
 const SCHOOL = 'KZ-75-01-0001'; // Almaty (KZ-75), the chain's agent reports here
@@ -130,7 +131,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await expect.poll(offlinePixels, { timeout: 30_000, interval: 250 }).toBe(0);
     await page.click('nav >> text=Administration');
     await page.waitForSelector('text=agent-almaty-1');
-    expect(await page.isVisible('text=op75')).toBe(true);
+    expect(await page.getByTestId('users').locator('text=op75').first().isVisible()).toBe(true);
     // what each user sees, in words: an auditor the whole country, an operator their regions, staff their school
     expect(await page.textContent('td[data-scope=aud]')).toBe('the whole country');
     expect(await page.textContent('td[data-scope=op75]')).toBe('Almaty (city) KZ-75');
@@ -582,6 +583,52 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     );
     expect((await api.get(`/alerts/${id}`)).json.events.at(-1)).toMatchObject({ by: 'op75', text: 'Камера заменена' });
     await chain.sim.setFaults(cam.name, 'clear');
+  });
+
+  it("admin changes who is paged (ru): the region's operators get its next alert, in the language chosen", async () => {
+    const hook = await httpReceiver();
+    try {
+      const page = await as('admin', ADMIN_PASSWORD, 'ru-RU');
+      await page.goto(`${base}/admin`);
+      const editor = page.getByTestId('alerting-editor');
+      await editor.getByText('Версия 0').waitFor();
+      const form = page.getByTestId('add-contact');
+      await form.locator('select[name=region]').selectOption('KZ-75');
+      await form.locator('select[name=level]').selectOption('operators');
+      await form.locator('select[name=channel]').selectOption('webhook');
+      await form.locator('input[name=address]').fill(`${hook.url}/almaty`);
+      await form.locator('select[name=lang]').selectOption('kk');
+      await form.getByRole('button', { name: 'Добавить' }).click();
+      await editor
+        .locator('tr[data-contacts="KZ-75"] td[data-level=operators]')
+        .getByText(`${hook.url}/almaty`)
+        .waitFor();
+      await page.getByTestId('save-alerting').click();
+      await editor.getByText('Версия 1 сохранена').waitFor();
+      await screenshot(page, 'admin-alerting-ru');
+      // the operator's next alert in Almaty goes there, its words in Kazakh
+      const { cam, id } = await offlineAlert(0);
+      const got = await waitFor(
+        () => hook.got.find((g) => (g.body.alert as { id?: string } | undefined)?.id === id),
+        20_000,
+        'the new contact paged',
+      );
+      expect(String(got.body.text)).toContain('Камера желіде емес');
+      expect(String(got.body.text)).toContain(cam.name);
+      const api = new Api(base);
+      await api.login('admin', ADMIN_PASSWORD);
+      expect((await api.get('/audit?action=alerting_changed')).json[0].detail).toBe(
+        'v0 → v1; contacts KZ-75 operators: 0 → 1',
+      );
+      await chain.sim.setFaults(cam.name, 'clear');
+      await waitFor(
+        async () => ((await api.get(`/alerts/${id}`)).json.state === 'resolved' ? true : undefined),
+        30_000,
+        'resolved',
+      );
+    } finally {
+      await hook.close();
+    }
   });
 
   it('operator: the wall screen shows the region in trouble and its critical alerts, live, with nothing to click', async () => {

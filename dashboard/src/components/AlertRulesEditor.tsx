@@ -148,7 +148,6 @@ export function AlertRulesEditor({
   const overridden = (code: string) => Object.keys(draft.regions[code]?.rules ?? {}).length > 0;
   return (
     <div data-testid="alerting-rules">
-      <h3>{t('alerting.rules')}</h3>
       <div className="inline-form">
         <label>
           {t('alerting.scope')}

@@ -63,7 +63,7 @@ function Editor({ doc, note, onSaved }: { doc: AlertingConfig; note?: string; on
   return (
     <section className="panel" data-testid="alerting-editor">
       <h2>
-        {t('alerting.title')} <span className="muted small">{t('compliance.version', { v: doc.version })}</span>
+        {t('alerting.title')} <span className="muted small">{t('alerting.version', { v: doc.version })}</span>
       </h2>
       <ContactsEditor draft={draft} setDraft={setDraft} regions={regions.data ?? []} />
       <PeopleEditor draft={draft} setDraft={setDraft} usernames={assignable} />

@@ -41,9 +41,23 @@ function Target({ t: target, onRemove }: { t: NotifyTarget; onRemove: () => void
   );
 }
 
-function Targets({ list, onChange }: { list: NotifyTarget[]; onChange: (l: NotifyTarget[]) => void }) {
+function Targets({
+  list,
+  onChange,
+  alone,
+}: {
+  list: NotifyTarget[];
+  onChange: (l: NotifyTarget[]) => void;
+  /** nobody else stands in for this list when it is empty (a region's own contacts replace "everywhere") */
+  alone?: boolean;
+}) {
   const { t } = useTranslation();
-  if (!list.length) return <span className="muted">{t('alerting.nobody')}</span>;
+  if (!list.length)
+    return alone ? (
+      <span className="error small">{t('alerting.nobodyHere')}</span>
+    ) : (
+      <span className="muted">{t('alerting.nobody')}</span>
+    );
   return (
     <ul className="targets">
       {list.map((x, i) => (
@@ -182,7 +196,11 @@ export function ContactsEditor({
                 <th scope="row">{regionLabel(code, regions, lang, everywhere)}</th>
                 {LEVELS.map((lv) => (
                   <td key={lv} data-level={lv}>
-                    <Targets list={draft.contacts[code]?.[lv] ?? []} onChange={(l) => setList(code, lv, l)} />
+                    <Targets
+                      list={draft.contacts[code]?.[lv] ?? []}
+                      onChange={(l) => setList(code, lv, l)}
+                      alone={code !== EVERYWHERE && !!draft.contacts[EVERYWHERE]?.[lv].length}
+                    />
                   </td>
                 ))}
               </tr>

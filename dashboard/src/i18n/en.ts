@@ -496,6 +496,8 @@ export const en = {
     revoked: 'Token {{name}} revoked.',
   },
   alerting: {
+    version: 'Version {{v}}',
+    nobodyHere: 'nobody (“Everywhere” does not apply to a region with contacts of its own)',
     title: 'Alerting and notifications',
     contacts: 'Who is paged',
     contactsHint:

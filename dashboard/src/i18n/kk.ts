@@ -485,6 +485,8 @@ export const kk: Translation = {
     revoked: '{{name}} токені кері қайтарылды.',
   },
   alerting: {
+    version: '{{v}}-нұсқа',
+    nobodyHere: 'ешкім (өз байланыстары бар облысқа «Барлық жерде» қолданылмайды)',
     title: 'Дабылдар мен хабарламалар',
     contacts: 'Кімге хабарланады',
     contactsHint:

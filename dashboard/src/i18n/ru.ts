@@ -484,6 +484,8 @@ export const ru: Translation = {
     revoked: 'Токен {{name}} отозван.',
   },
   alerting: {
+    version: 'Версия {{v}}',
+    nobodyHere: 'никого («Везде» не действует для области со своими контактами)',
     title: 'Тревоги и оповещения',
     contacts: 'Кого оповещать',
     contactsHint:
