@@ -125,6 +125,9 @@ function useTargetForm() {
   const [lang, setLang] = useState('ru');
   return {
     fields: { channel, setChannel, address, setAddress, lang, setLang },
+    /** the address is already in the list it would go to (told once is enough) */
+    already: (list: NotifyTarget[] | undefined) =>
+      !!list?.some((x) => x.channel === channel && addressOf(x) === address.trim()),
     take: () => {
       const target = targetOf(channel, address.trim(), lang);
       setAddress('');
@@ -239,11 +242,21 @@ export function ContactsEditor({
           </select>
         </label>
         <TargetFields {...form.fields} />
-        <button type="submit" className="secondary">
-          {t('alerting.addContact')}
-        </button>
+        <AddButton already={form.already(draft.contacts[region]?.[level])} />
       </form>
     </div>
+  );
+}
+
+function AddButton({ already }: { already: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <button type="submit" className="secondary" disabled={already}>
+        {t('alerting.addContact')}
+      </button>
+      {already && <span className="muted small">{t('alerting.already')}</span>}
+    </>
   );
 }
 
@@ -310,9 +323,7 @@ export function PeopleEditor({
           </select>
         </label>
         <TargetFields {...form.fields} />
-        <button type="submit" className="secondary">
-          {t('alerting.addContact')}
-        </button>
+        <AddButton already={form.already(draft.people[user])} />
       </form>
     </div>
   );

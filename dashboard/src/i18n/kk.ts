@@ -485,6 +485,7 @@ export const kk: Translation = {
     revoked: '{{name}} токені кері қайтарылды.',
   },
   alerting: {
+    already: 'тізімде бар',
     version: '{{v}}-нұсқа',
     nobodyHere: 'ешкім (өз байланыстары бар облысқа «Барлық жерде» қолданылмайды)',
     title: 'Дабылдар мен хабарламалар',
