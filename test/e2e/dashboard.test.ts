@@ -365,6 +365,9 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await page
       .locator('li[data-rule="camera_offline"]', { hasText: '⚒ жоспарлы жұмыстар: хабарлама жіберілмеді' })
       .waitFor({ timeout: 30_000 });
+    // the RRC's overview lists the school among those in most trouble, marked: nobody is paged for it
+    const overview = await as('op75', 'operator-password');
+    await overview.locator(`ol.worst li[data-school="${SCHOOL}"] [data-testid=works]`).waitFor({ timeout: 30_000 });
     await chain.sim.setFaults(cam.name, 'clear');
     await page.goBack();
     await panel.locator('input[name=reason]').waitFor();

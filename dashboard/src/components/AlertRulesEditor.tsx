@@ -239,7 +239,7 @@ export function AlertRulesEditor({
                   <td>
                     {s && (
                       <button type="button" className="secondary small-button" onClick={() => clearRule(rule)}>
-                        {t('alerting.inherit')}
+                        {t(kind === 'all' ? 'alerting.toDefault' : 'alerting.inherit')}
                       </button>
                     )}
                   </td>

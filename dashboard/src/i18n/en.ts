@@ -496,6 +496,7 @@ export const en = {
     revoked: 'Token {{name}} revoked.',
   },
   alerting: {
+    toDefault: 'Default',
     already: 'already in the list',
     version: 'Version {{v}}',
     nobodyHere: 'nobody (“Everywhere” does not apply to a region with contacts of its own)',

@@ -485,6 +485,7 @@ export const kk: Translation = {
     revoked: '{{name}} токені кері қайтарылды.',
   },
   alerting: {
+    toDefault: 'Әдепкі',
     already: 'тізімде бар',
     version: '{{v}}-нұсқа',
     nobodyHere: 'ешкім (өз байланыстары бар облысқа «Барлық жерде» қолданылмайды)',

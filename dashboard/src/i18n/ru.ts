@@ -484,6 +484,7 @@ export const ru: Translation = {
     revoked: 'Токен {{name}} отозван.',
   },
   alerting: {
+    toDefault: 'По умолчанию',
     already: 'уже в списке',
     version: 'Версия {{v}}',
     nobodyHere: 'никого («Везде» не действует для области со своими контактами)',

@@ -12,6 +12,7 @@ import { useUser } from '../hooks/auth.tsx';
 import { useGridModel } from '../hooks/grid.ts';
 import { useComplianceUpdates, useDeltas, useLive } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
+import { useWorksUnderWay } from '../hooks/works.ts';
 import { formatNumber, formatPercent, formatShare } from '../lib/format.ts';
 import { placeName } from '../lib/names.ts';
 import { applyCounts, total, trouble, troubleShare, worstStatus } from '../lib/status.ts';
@@ -30,6 +31,8 @@ function Overview() {
   const live = useLive();
   const regions = useResource(() => api.regions(), []);
   const worst = useResource(() => api.worstSchools(10), []);
+  // a school in trouble because of planned works is marked: nobody is paged for it
+  const works = useWorksUnderWay();
   // the user's scope's compliance figures (the same verdicts as the compliance view), without waiting for the grid
   const compliance = useResource(
     () => (user.role === 'school' ? Promise.resolve(undefined) : api.compliance()),
@@ -128,7 +131,12 @@ function Overview() {
                   {ws.map((s) => {
                     const w = worstStatus(s.counts);
                     return (
-                      <li key={s.id}>
+                      <li key={s.id} data-school={s.id}>
+                        {works.has(s.id) && (
+                          <span className="warn" title={t('table.works')} data-testid="works">
+                            ⚒{' '}
+                          </span>
+                        )}
                         <Link to={`/schools/${s.id}`}>{placeName(s, lang)}</Link> {w && <StatusBadge status={w} />}{' '}
                         <span className="muted small">
                           {t('overview.troubleOf', {

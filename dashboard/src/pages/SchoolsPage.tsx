@@ -8,9 +8,9 @@ import { SchoolTable } from '../components/SchoolTable.tsx';
 import { CountsBar } from '../components/Status.tsx';
 import { useComplianceUpdates, useDeltas } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
+import { useWorksUnderWay } from '../hooks/works.ts';
 import { placeName } from '../lib/names.ts';
 import { applyCompliance, applyDeltas } from '../lib/schools.ts';
-import { underWay } from '../lib/works.ts';
 
 /** A region (its districts and schools), or with no region every school the user may see. */
 export function SchoolsPage() {
@@ -34,12 +34,7 @@ export function SchoolsPage() {
     () => new Map<string, District>((districts.data ?? []).map((d) => [d.id, d])),
     [districts.data],
   );
-  // schools with planned works under way, marked in the table (read with the page: works are planned rarely)
-  const windows = useResource(() => api.maintenance(), []);
-  const works = useMemo(
-    () => new Set((windows.data ?? []).filter((w) => underWay(w)).map((w) => w.schoolId)),
-    [windows.data],
-  );
+  const works = useWorksUnderWay();
   const region = regions.data?.find((r) => r.code === code);
   const inDistrict = district ? districts.data?.find((d) => d.id === district) : undefined;
   return (
