@@ -219,6 +219,9 @@ export const AgentInfo = z.object({
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 
+/** An agent that still reports though its school no longer lists it (an admin should revoke it if it was replaced). */
+export const strayAgent = (a: Pick<AgentInfo, 'revoked' | 'listed'>): boolean => !a.revoked && !a.listed;
+
 export const Page = <T extends z.ZodType>(item: T) =>
   z.object({ total: z.int(), offset: z.int(), items: z.array(item) });
 

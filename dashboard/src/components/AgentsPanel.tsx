@@ -1,4 +1,4 @@
-import type { EnrolmentCode } from '@kuzet/protocol';
+import { type EnrolmentCode, strayAgent } from '@kuzet/protocol';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
@@ -45,7 +45,7 @@ export function AgentsPanel() {
       <Async r={agents}>
         {(all) => {
           const found = matching(
-            all.filter((a) => !trouble || (!a.revoked && (a.linkDown || !a.listed))),
+            all.filter((a) => !trouble || (!a.revoked && a.linkDown) || strayAgent(a)),
             query,
             (a) => [a.agentId, a.hostname, a.schoolId, a.school?.nameKk, a.school?.nameRu],
           );
@@ -69,7 +69,7 @@ export function AgentsPanel() {
                       </td>
                       <td>
                         {a.schoolId && <SchoolLink id={a.schoolId} school={a.school} />}
-                        {!a.listed && !a.revoked && (
+                        {strayAgent(a) && (
                           <div className="warn small" data-testid="agent-unlisted">
                             {t('admin.unlisted')}
                           </div>

@@ -1,4 +1,12 @@
-import { atLine, type Localized, NOT_IN_FILE_LISTED, Registry, RegistryImportResult, refusals } from '@kuzet/protocol';
+import {
+  atLine,
+  type Localized,
+  NOT_IN_FILE_LISTED,
+  Registry,
+  RegistryImportResult,
+  refusals,
+  strayAgent,
+} from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { withListing } from '../services/admin-lists.ts';
@@ -59,7 +67,7 @@ export function registryImportRoutes(ctx: AppContext): Router {
       // the file's schools' enrolled agents it lists for none of them (replaced): they report until revoked
       const inFile = new Set(registry.schools.map((s) => s.id));
       const agentsUnlisted = (await withListing(await ctx.agents.list(), ctx.registry))
-        .filter((a) => !a.revoked && !a.listed && a.schoolId && inFile.has(a.schoolId))
+        .filter((a) => strayAgent(a) && a.schoolId && inFile.has(a.schoolId))
         .map((a) => ({ agentId: a.agentId, schoolId: a.schoolId! }));
       const more = [
         moved.length && `${moved.length} moved`,
