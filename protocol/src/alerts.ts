@@ -203,6 +203,27 @@ export const NotifyTarget = z.discriminatedUnion('channel', [
 ]);
 export type NotifyTarget = z.infer<typeof NotifyTarget>;
 
+/**
+ * A target as an alert's timeline names it, for everyone who reads the alert (school staff too): where it went,
+ * without what only administrators may read — a webhook's path and query (often its secret), an e-mail's local part,
+ * a chat's id. The whole address is in the alerting configuration and the jobs UI (admins).
+ */
+export function targetLabel(t: NotifyTarget): string {
+  if (t.channel === 'webhook') {
+    try {
+      const u = new URL(t.url);
+      return `webhook ${u.protocol}//${u.host}`;
+    } catch {
+      return 'webhook';
+    }
+  }
+  if (t.channel === 'email') {
+    const at = t.to.lastIndexOf('@');
+    return `email ${t.to.slice(0, 1)}***${t.to.slice(at)}`;
+  }
+  return `telegram …${t.chatId.slice(-3)}`;
+}
+
 /** Who gets told, per region (or everywhere: '*'): level 0 at once, then each escalation level in turn. */
 export const Contacts = z.object({
   /** the region's operators, told when an alert opens */

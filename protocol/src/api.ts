@@ -174,6 +174,7 @@ export const AuditAction = z.enum([
   'camera_released',
   'requirements_changed',
   'alerting_changed',
+  'alerting_tested',
   'camera_placed',
   'registry_imported',
   'school_removed',

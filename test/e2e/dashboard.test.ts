@@ -602,10 +602,12 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       await form.locator('input[name=address]').fill(`${hook.url}/almaty`);
       await form.locator('select[name=lang]').selectOption('kk');
       await form.getByRole('button', { name: 'Добавить' }).click();
-      await editor
-        .locator('tr[data-contacts="KZ-75"] td[data-level=operators]')
-        .getByText(`${hook.url}/almaty`)
-        .waitFor();
+      const contact = editor.locator(`tr[data-contacts="KZ-75"] li[data-target="${hook.url}/almaty"]`);
+      await contact.waitFor();
+      // checked before it is relied on: a test message, delivered, in the contact's language
+      await contact.locator('[data-action=test-target]').click();
+      await contact.getByText('проверочное сообщение доставлено').waitFor();
+      expect(hook.got.find((g) => g.body.event === 'test')?.body.text).toMatch(/^Kuzet: хабарлама тексерісі \(admin/);
       await page.getByTestId('save-alerting').click();
       await editor.getByText('Версия 1 сохранена').waitFor();
       await screenshot(page, 'admin-alerting-ru');

@@ -5,7 +5,7 @@ import type { Alert, AlertingConfig, AuditEntry } from '@kuzet/protocol';
 import type { RunningServer } from '@kuzet/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
-import { startRedis, waitFor } from '../helpers.ts';
+import { freePortRange, startRedis, waitFor } from '../helpers.ts';
 import { httpReceiver } from '../receivers.ts';
 import { ADMIN_PASSWORD, Api, testServer } from '../server-helpers.ts';
 
@@ -98,7 +98,7 @@ describe('the alerting configuration, changed from the dashboard', () => {
       version: 1,
       contacts: {
         ...c.contacts,
-        'KZ-75': { operators: [{ channel: 'webhook', url: `${newHook.url}/almaty` }], duty: [], akimat: [] },
+        'KZ-75': { operators: [{ channel: 'webhook', url: `${newHook.url}/almaty-s3cr3t` }], duty: [], akimat: [] },
       },
       ackSlaMinutes: { ...c.ackSlaMinutes, critical: 7 },
     };
@@ -111,12 +111,62 @@ describe('the alerting configuration, changed from the dashboard', () => {
     await waitFor(async () => (await other.get('/alerts/sla')).json.critical === 7 || undefined, 5000, 'instance two');
     await agent.batch([{ cam: cam(2), status: 'offline', reasons: ['unreachable'] }]);
     await waitFor(() => opened(newHook).includes(cam(2)) || undefined, 10_000, 'the new contact paged');
+    const deliveredId = () =>
+      (newHook.got.find((g) => (g.body.alert as Alert).cameraId === cam(2))!.body.alert as Alert).id;
     expect(opened(fileHook)).not.toContain(cam(2)); // Almaty's own contacts now, not everyone's
     const audit = (await api.get('/audit?action=alerting_changed')).json as AuditEntry[];
     expect(audit).toHaveLength(1);
     expect(audit[0]!.detail).toBe('v0 → v1; contacts KZ-75 operators: 0 → 1; ackSlaMinutes');
     expect(JSON.stringify(audit)).not.toContain(newHook.url);
+    // the alert's timeline names where it went without the webhook's path (its secret), for everyone who reads it
+    const guard = new Api(one.url);
+    expect(
+      (
+        await api.post('/users', {
+          username: 'guard-a',
+          password: 'guard-password-1',
+          role: 'school',
+          regions: [],
+          schoolId: SCHOOL,
+        })
+      ).status,
+    ).toBe(200);
+    expect(await guard.login('guard-a', 'guard-password-1')).toBe(200);
+    const seen = await waitFor(
+      async () => {
+        const a = (await guard.get(`/alerts/${deliveredId()}`)).json as Alert;
+        return a.events.some((e) => e.type === 'notified') ? a : undefined;
+      },
+      10_000,
+      'the notified event',
+    );
+    expect(seen.events.find((e) => e.type === 'notified')!.text).toBe(
+      `opened → webhook ${new URL(newHook.url).origin}`,
+    );
+    expect(JSON.stringify(seen)).not.toContain('s3cr3t');
     expect((await api.get('/alerting/versions/1')).json.contacts['KZ-75'].operators).toHaveLength(1);
+  });
+
+  it('sends a test message to a target at once, and says why one was not delivered', async () => {
+    const ok = await api.post('/alerting/test', {
+      target: { channel: 'webhook', url: `${newHook.url}/test-s3cr3t`, lang: 'kk' },
+    });
+    expect(ok.json).toEqual({ delivered: true });
+    const got = newHook.got.find((g) => g.body.event === 'test')!;
+    expect(got.body.text).toBe('Kuzet: хабарлама тексерісі (admin сұрады) / notification test (asked by admin)');
+    const closed = await freePortRange(1); // nobody listens there
+    const dead = await api.post('/alerting/test', {
+      target: { channel: 'webhook', url: `http://127.0.0.1:${closed}/s3cr3t` },
+    });
+    expect(dead.json.delivered).toBe(false);
+    expect(dead.json.reason).toMatch(/ECONNREFUSED/);
+    expect(JSON.stringify(dead.json)).not.toContain('s3cr3t');
+    expect((await api.post('/alerting/test', { target: { channel: 'email', to: 'nobody' } })).status).toBe(400);
+    const audit = (await api.get('/audit?action=alerting_tested')).json as AuditEntry[];
+    expect(audit.map((e) => e.detail)).toEqual([
+      `webhook http://127.0.0.1:${closed}: fetch failed (ECONNREFUSED)`,
+      `webhook ${new URL(newHook.url).origin}: delivered`,
+    ]);
   });
 
   it('stays in force after a restart with the same file, and after Redis came back empty', async () => {

@@ -22,6 +22,7 @@ import {
   Localized,
   MaintenanceWindow,
   MeasurementEntry,
+  type NotifyTarget,
   ReasonCounts,
   Region,
   RegionSummary,
@@ -315,6 +316,11 @@ export const api = {
       raw: { type: kind === 'csv' ? 'text/csv' : 'application/json', text },
     }),
   alerting: () => call(AlertingConfig, '/alerting'),
+  testNotification: (target: NotifyTarget) =>
+    call(z.object({ delivered: z.boolean(), reason: z.string().optional() }), '/alerting/test', {
+      method: 'POST',
+      body: { target },
+    }),
   saveAlerting: (doc: AlertingConfig) =>
     call(z.object({ version: z.number() }), '/alerting', { method: 'PUT', body: doc }),
   saveRequirements: (doc: unknown) =>

@@ -1,6 +1,7 @@
 import type { AlertingConfig, Contacts, NotifyLang, NotifyTarget, Region } from '@kuzet/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api } from '../api/client.ts';
 import { placeName } from '../lib/names.ts';
 
 export const LEVELS = ['operators', 'duty', 'akimat'] as const satisfies readonly (keyof Contacts)[];
@@ -21,13 +22,38 @@ function targetOf(channel: Channel, address: string, lang: string): NotifyTarget
   return { channel, chatId: address, ...l };
 }
 
-/** One target as a chip: channel, address, language; × takes it out of the draft. */
+/**
+ * One target as a chip: channel, address, language; "Test" sends it a test message now (what came of it is said under
+ * it); × takes it out of the draft.
+ */
 function Target({ t: target, onRemove }: { t: NotifyTarget; onRemove: () => void }) {
   const { t } = useTranslation();
+  const [result, setResult] = useState<{ ok?: boolean; text: string }>();
+  const test = () => {
+    setResult({ text: t('alerting.testing') });
+    api.testNotification(target).then(
+      (r) =>
+        setResult(
+          r.delivered
+            ? { ok: true, text: t('alerting.testDelivered') }
+            : { ok: false, text: t('alerting.testFailed', { reason: r.reason }) },
+        ),
+      (e: Error) => setResult({ ok: false, text: t('admin.failed', { message: e.message }) }),
+    );
+  };
   return (
     <li className="target" data-target={addressOf(target)}>
       <span className="muted small">{t(`alerting.channel.${target.channel}`)}</span> <code>{addressOf(target)}</code>
       {target.lang && <span className="muted small"> · {target.lang}</span>}{' '}
+      <button
+        type="button"
+        className="secondary small-button"
+        data-action="test-target"
+        title={t('alerting.testTitle', { address: addressOf(target) })}
+        onClick={test}
+      >
+        {t('alerting.test')}
+      </button>{' '}
       <button
         type="button"
         className="secondary small-button"
@@ -37,6 +63,11 @@ function Target({ t: target, onRemove }: { t: NotifyTarget; onRemove: () => void
       >
         ×
       </button>
+      {result && (
+        <div role="status" className={`small ${result.ok === false ? 'error' : result.ok ? 'ok' : 'muted'}`}>
+          {result.text}
+        </div>
+      )}
     </li>
   );
 }

@@ -1,4 +1,12 @@
-import { AlertingConfig, type Contacts, type Localized, problemText, refusals } from '@kuzet/protocol';
+import {
+  AlertingConfig,
+  type Contacts,
+  type Localized,
+  NotifyTarget,
+  problemText,
+  refusals,
+  targetLabel,
+} from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { parseAlerting } from '../repositories/alerting.ts';
@@ -86,6 +94,29 @@ export function alertingRoutes(ctx: AppContext): Router {
       });
       await ctx.bus.publishControl({ kind: 'alerting_changed', version: doc.version });
       res.json({ version: doc.version });
+    },
+  );
+  r.post(
+    '/alerting/test',
+    validate({
+      method: 'post',
+      path: '/alerting/test',
+      summary:
+        'send a test message to one target now (an address checked before alerts depend on it): delivered, or why ' +
+        'not (audited)',
+      roles: 'admin',
+      body: z.object({ target: NotifyTarget }),
+      response: z.object({ delivered: z.boolean(), reason: z.string().optional() }),
+    }),
+    async (req, res) => {
+      const { target } = res.locals.body as { target: NotifyTarget };
+      const reason = await ctx.alerts.testNotification(target, req.user!.username);
+      await ctx.audit.record({
+        ...actor(req),
+        action: 'alerting_tested',
+        detail: `${targetLabel(target)}: ${reason ?? 'delivered'}`,
+      });
+      res.json(reason ? { delivered: false, reason } : { delivered: true });
     },
   );
   return r;

@@ -6,6 +6,7 @@ import {
   type NotifyTarget,
   notifiedLine,
   snoozed,
+  targetLabel,
 } from '@kuzet/protocol';
 import type { Job, Queue } from 'bullmq';
 import type { AlertRepository } from '../repositories/alerts.ts';
@@ -138,12 +139,7 @@ export class AlertPaging {
       String(job.id),
     );
     this.d.metrics.notifications.inc({ channel: job.data.target.channel });
-    const t = job.data.target;
-    await this.event(
-      a.id,
-      'notified',
-      notifiedLine(job.data.event, `${t.channel} ${'url' in t ? t.url : 'to' in t ? t.to : t.chatId}`),
-    );
+    await this.event(a.id, 'notified', notifiedLine(job.data.event, targetLabel(job.data.target)));
   }
 
   async event(id: string, type: 'notified' | 'notify_failed', text: string): Promise<void> {

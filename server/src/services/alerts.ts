@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type Alert,
   type AlertAction,
@@ -7,6 +8,8 @@ import {
   type CameraDelta,
   EVENT_TEXTS,
   type Localized,
+  type NotifyTarget,
+  targetLabel,
 } from '@kuzet/protocol';
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -64,6 +67,19 @@ export class AlertService {
   /** how long an alert may stay unacknowledged, per severity (the alerting configuration's) */
   get ackSla() {
     return this.config.ackSlaMinutes;
+  }
+
+  /**
+   * A test message to one target, sent now (see Notifier.sendTest): undefined when it was delivered, else why not,
+   * fit to show (failureText).
+   */
+  async testNotification(target: NotifyTarget, by: string): Promise<string | undefined> {
+    try {
+      await this.o.notifier.sendTest(target, by, `test-${randomUUID()}`, this.o.dashboardUrl);
+      return undefined;
+    } catch (err) {
+      return this.o.notifier.failureText((err as Error).message, target);
+    }
   }
 
   /** The configuration in force from now on (a version stored by an administrator, on any instance). */
@@ -146,7 +162,11 @@ export class AlertService {
     }
     notify.on('failed', (job) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
-        void this.paging.event(job.data.alertId, 'notify_failed', `${job.data.target.channel}: ${job.failedReason}`);
+        void this.paging.event(
+          job.data.alertId,
+          'notify_failed',
+          `${targetLabel(job.data.target)}: ${this.o.notifier.failureText(job.failedReason, job.data.target)}`,
+        );
     });
     this.workers = [alerts, links, notify];
   }

@@ -7,6 +7,7 @@ import {
   REASON_LABELS,
   RULE_LABELS,
   SEVERITY_LABELS,
+  targetLabel,
 } from '@kuzet/protocol';
 import nodemailer, { type Transporter } from 'nodemailer';
 
@@ -71,6 +72,30 @@ export function summary(n: Notification, lang: NotifyLang = 'ru'): string {
   return `Kuzet #${a.id} ${both(verbOf(n))}: ${what} — ${where}, ${region}${cameras}${n.dashboardUrl ? ` ${n.dashboardUrl}/alerts/${a.id}` : ''}`;
 }
 
+/** Where a target sends (its whole address: administrators only). */
+const addressOf = (t: NotifyTarget) => (t.channel === 'webhook' ? t.url : t.channel === 'email' ? t.to : t.chatId);
+
+/**
+ * Why a delivery failed, fit for the alert's timeline (everyone who reads the alert): the target's address replaced
+ * by its label (targetLabel), URL userinfo and the bot's token stripped. The error texts come from other systems
+ * (an SMTP server repeats the recipient, a fetch error names the URL).
+ */
+export function failureText(
+  reason: string | undefined,
+  target: NotifyTarget,
+  secrets: (string | undefined)[] = [],
+): string {
+  let text = (reason ?? 'failed').split(addressOf(target)).join(targetLabel(target));
+  for (const s of secrets) if (s) text = text.split(s).join('***');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#"'<>]*@/gi, '$1');
+}
+
+/** What a failed fetch says: its message and, when there is one, the system's code (ECONNREFUSED). */
+const fetchError = (err: unknown) => {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  return new Error(`${e.message}${e.cause ? ` (${e.cause.code ?? e.cause.message})` : ''}`);
+};
+
 /** Delivers one notification to one target; throws on any failure so that the queue retries with backoff. */
 export class Notifier {
   private mail?: Transporter;
@@ -80,9 +105,32 @@ export class Notifier {
 
   async send(target: NotifyTarget, n: Notification, deliveryId: string): Promise<void> {
     const text = summary(n, target.lang);
+    await this.deliver(
+      target,
+      text,
+      { v: 1, deliveryId, event: n.event, level: n.level, alert: n.alert, text },
+      deliveryId,
+    );
+  }
+
+  /**
+   * A test message to one target, sent at once (an administrator checking an address before alerts depend on it):
+   * says it is a test, who asked, and where the dashboard is. A webhook's body has `event: "test"` and no alert.
+   */
+  async sendTest(target: NotifyTarget, by: string, deliveryId: string, dashboardUrl?: string): Promise<void> {
+    const words: Record<NotifyLang, string> = {
+      ru: `проверка оповещений (запросил ${by}) / notification test (asked by ${by})`,
+      kk: `хабарлама тексерісі (${by} сұрады) / notification test (asked by ${by})`,
+      en: `notification test (asked by ${by})`,
+    };
+    const text = `Kuzet: ${words[target.lang ?? 'ru']}${dashboardUrl ? ` ${dashboardUrl}` : ''}`;
+    await this.deliver(target, text, { v: 1, deliveryId, event: 'test', text }, deliveryId);
+  }
+
+  private async deliver(target: NotifyTarget, text: string, webhookBody: object, deliveryId: string): Promise<void> {
     switch (target.channel) {
       case 'webhook': {
-        const body = JSON.stringify({ v: 1, deliveryId, event: n.event, level: n.level, alert: n.alert, text });
+        const body = JSON.stringify(webhookBody);
         const headers: Record<string, string> = { 'content-type': 'application/json', 'x-kuzet-delivery': deliveryId };
         if (this.cfg.webhookSecret)
           headers['x-kuzet-signature'] =
@@ -92,9 +140,12 @@ export class Notifier {
           headers,
           body,
           signal: AbortSignal.timeout(this.cfg.timeoutMs),
+        }).catch((err) => {
+          throw fetchError(err);
         });
         await res.arrayBuffer();
-        if (!res.ok) throw new Error(`webhook ${target.url}: HTTP ${res.status}`);
+        // the target is named beside the reason (its label: see failureText)
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
         return;
       }
       case 'email': {
@@ -115,12 +166,25 @@ export class Notifier {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ chat_id: target.chatId, text, disable_web_page_preview: true }),
           signal: AbortSignal.timeout(this.cfg.timeoutMs),
+        }).catch((err) => {
+          throw fetchError(err);
         });
         const j = (await res.json().catch(() => ({}))) as { ok?: boolean; description?: string };
-        if (!res.ok || j.ok === false) throw new Error(`telegram: HTTP ${res.status} ${j.description ?? ''}`);
+        if (!res.ok || j.ok === false) throw new Error(`HTTP ${res.status} ${j.description ?? ''}`.trim());
         return;
       }
     }
+  }
+
+  /** Why a delivery failed, for the alert's timeline: see failureText (this notifier's secrets stripped too). */
+  failureText(reason: string | undefined, target: NotifyTarget): string {
+    let smtpPassword: string | undefined;
+    try {
+      smtpPassword = this.cfg.smtpUrl ? decodeURIComponent(new URL(this.cfg.smtpUrl).password) : undefined;
+    } catch {
+      smtpPassword = undefined;
+    }
+    return failureText(reason, target, [this.cfg.telegramToken, this.cfg.webhookSecret, smtpPassword]);
   }
 
   close(): void {

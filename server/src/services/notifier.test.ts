@@ -1,0 +1,52 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { targetLabel } from '@kuzet/protocol';
+import { describe, expect, it } from 'vitest';
+import { failureText, Notifier } from './notifier.ts';
+
+describe("what an alert's timeline says of a notification (everyone who reads the alert)", () => {
+  it('names a target without its secret parts', () => {
+    expect(
+      targetLabel({ channel: 'webhook', url: 'https://u:p@hooks.example.kz:8443/services/T0/B0/s3cr3t?x=1' }),
+    ).toBe('webhook https://hooks.example.kz:8443');
+    expect(targetLabel({ channel: 'email', to: 'duty.officer@akimat.kz' })).toBe('email d***@akimat.kz');
+    expect(targetLabel({ channel: 'telegram', chatId: '-1001234567' })).toBe('telegram …567');
+  });
+
+  it('says why a delivery failed without the address, userinfo or the notifier secrets', () => {
+    const hook = { channel: 'webhook' as const, url: 'https://hooks.example.kz/services/s3cr3t' };
+    expect(failureText(`POST ${hook.url}: HTTP 500`, hook)).toBe('POST webhook https://hooks.example.kz: HTTP 500');
+    const mail = { channel: 'email' as const, to: 'duty@akimat.kz' };
+    expect(failureText('550 5.1.1 <duty@akimat.kz>: Recipient address rejected', mail)).toBe(
+      '550 5.1.1 <email d***@akimat.kz>: Recipient address rejected',
+    );
+    expect(failureText('connect to smtp://kuzet:pw@mail.kz failed', mail)).toBe('connect to smtp://mail.kz failed');
+    const n = new Notifier({
+      smtpUrl: 'smtp://kuzet:p%40ss@127.0.0.1:1',
+      smtpFrom: 'kuzet@example.kz',
+      telegramApi: 'http://127.0.0.1:1',
+      telegramToken: '123:bot-token',
+      timeoutMs: 100,
+    });
+    const chat = { channel: 'telegram' as const, chatId: '-100999' };
+    expect(n.failureText('GET /bot123:bot-token/sendMessage for -100999: p@ss rejected', chat)).toBe(
+      'GET /bot***/sendMessage for telegram …999: *** rejected',
+    );
+    n.close();
+  });
+
+  it('a test to a webhook nobody answers fails with the reason, not the URL', async () => {
+    const n = new Notifier({ smtpFrom: 'k@example.kz', telegramApi: 'http://127.0.0.1:1', timeoutMs: 2000 });
+    // a port just freed: nobody listens there
+    const srv = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => srv.once('listening', r));
+    const port = (srv.address() as AddressInfo).port;
+    await new Promise((r) => srv.close(r));
+    const hook = { channel: 'webhook' as const, url: `http://127.0.0.1:${port}/s3cr3t` };
+    const err = await n.sendTest(hook, 'admin', 'test-1').catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    const text = n.failureText((err as Error).message, hook);
+    expect(text).toMatch(/ECONNREFUSED/);
+    expect(text).not.toContain('s3cr3t');
+  });
+});
