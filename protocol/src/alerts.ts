@@ -224,6 +224,19 @@ export function targetLabel(t: NotifyTarget): string {
   return `telegram …${t.chatId.slice(-3)}`;
 }
 
+/**
+ * A delivery's text (a `notified` or `notify_failed` event) with every address in it reduced to what targetLabel
+ * shows — URLs to their scheme and host, e-mails to their first letter and domain, chats to their last digits. Events
+ * written before the labels named targets in full; alerts are read through this (it changes nothing in a labelled text).
+ */
+export function labelledDeliveryText(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)(?:[^\s/@?#]*@)?([^\s/?#@]+)[/?#]\S*?(?=:\s|\s|$)/gi, '$1$2')
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@?#]*@/gi, '$1')
+    .replace(/([A-Za-z0-9_%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g, '$1***@$2')
+    .replace(/\btelegram (-?\d*)(\d{3})\b/g, 'telegram …$2');
+}
+
 /** Who gets told, per region (or everywhere: '*'): level 0 at once, then each escalation level in turn. */
 export const Contacts = z.object({
   /** the region's operators, told when an alert opens */

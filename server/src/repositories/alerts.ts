@@ -5,6 +5,7 @@ import {
   BY_CENTRE,
   EVENT_TEXTS,
   episodeStart,
+  labelledDeliveryText,
   type MaintenanceWindow,
   type Severity,
 } from '@kuzet/protocol';
@@ -337,5 +338,8 @@ export class AlertRepository {
 /** Lua's cjson turns empty arrays into {}: put them back. */
 function fixArrays(a: Alert): Alert {
   for (const k of ['events', 'reasons'] as const) if (!Array.isArray(a[k])) (a as Record<string, unknown>)[k] = [];
+  // deliveries named their targets in full before they were labelled (targetLabel): never read out again
+  for (const e of a.events)
+    if ((e.type === 'notified' || e.type === 'notify_failed') && e.text) e.text = labelledDeliveryText(e.text);
   return a;
 }

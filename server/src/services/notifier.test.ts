@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { targetLabel } from '@kuzet/protocol';
+import { labelledDeliveryText, targetLabel } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
 import { failureText, Notifier } from './notifier.ts';
 
@@ -48,5 +48,28 @@ describe("what an alert's timeline says of a notification (everyone who reads th
     const text = n.failureText((err as Error).message, hook);
     expect(text).toMatch(/ECONNREFUSED/);
     expect(text).not.toContain('s3cr3t');
+  });
+});
+
+describe('deliveries written before the labels', () => {
+  it('read with their addresses reduced, and labelled texts unchanged', () => {
+    const cases: [string, string][] = [
+      ['opened → webhook http://127.0.0.1:8099/operators', 'opened → webhook http://127.0.0.1:8099'],
+      ['opened → webhook https://u:p@hooks.kz/services/T0/s3cr3t?x=1', 'opened → webhook https://hooks.kz'],
+      ['renotify → email duty.officer@akimat.kz', 'renotify → email d***@akimat.kz'],
+      ['escalated → telegram -1001234567', 'escalated → telegram …567'],
+      ['webhook: webhook https://hooks.kz/s3cr3t: HTTP 500', 'webhook: webhook https://hooks.kz: HTTP 500'],
+      ['email: 550 <duty@akimat.kz>: rejected', 'email: 550 <d***@akimat.kz>: rejected'],
+    ];
+    for (const [before, after] of cases) {
+      expect(labelledDeliveryText(before)).toBe(after);
+      expect(labelledDeliveryText(after)).toBe(after);
+    }
+    for (const t of [
+      { channel: 'webhook' as const, url: 'https://hooks.kz:8443/a/b' },
+      { channel: 'email' as const, to: 'a.b@c.kz' },
+      { channel: 'telegram' as const, chatId: '-100123' },
+    ])
+      expect(labelledDeliveryText(`opened → ${targetLabel(t)}`)).toBe(`opened → ${targetLabel(t)}`);
   });
 });
