@@ -197,9 +197,9 @@ export const NotifyLang = z.enum(['ru', 'kk', 'en']);
 export type NotifyLang = z.infer<typeof NotifyLang>;
 const lang = { lang: NotifyLang.optional() };
 export const NotifyTarget = z.discriminatedUnion('channel', [
-  z.object({ channel: z.literal('webhook'), url: z.url(), ...lang }),
-  z.object({ channel: z.literal('email'), to: z.email(), ...lang }),
-  z.object({ channel: z.literal('telegram'), chatId: z.string().min(1), ...lang }),
+  z.object({ channel: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }).max(2000), ...lang }),
+  z.object({ channel: z.literal('email'), to: z.email().max(254), ...lang }),
+  z.object({ channel: z.literal('telegram'), chatId: z.string().regex(/^(-?\d{1,20}|@\w{5,32})$/), ...lang }),
 ]);
 export type NotifyTarget = z.infer<typeof NotifyTarget>;
 
@@ -238,13 +238,16 @@ export function labelledDeliveryText(text: string): string {
 }
 
 /** Who gets told, per region (or everywhere: '*'): level 0 at once, then each escalation level in turn. */
+/** at most this many targets per level or person: each is a job per notification */
+export const MAX_TARGETS = 20;
+const Targets = z.array(NotifyTarget).max(MAX_TARGETS);
 export const Contacts = z.object({
   /** the region's operators, told when an alert opens */
-  operators: z.array(NotifyTarget).default([]),
+  operators: Targets.default([]),
   /** escalation level 1: the region's duty officer */
-  duty: z.array(NotifyTarget).default([]),
+  duty: Targets.default([]),
   /** escalation level 2: the akimat's contact */
-  akimat: z.array(NotifyTarget).default([]),
+  akimat: Targets.default([]),
 });
 export type Contacts = z.infer<typeof Contacts>;
 
@@ -297,7 +300,7 @@ export const AlertingConfig = z
       .default({ afterMinutes: [15, 30], renotifyMinutes: 60, maxRenotify: 3 }),
     contacts: z.record(z.string(), Contacts).default({}),
     /** people's own contacts, by username: told when an alert is assigned to them */
-    people: z.record(z.string(), z.array(NotifyTarget)).default({}),
+    people: z.record(z.string(), Targets).default({}),
     /** how long an alert may stay unacknowledged, per severity (minutes): past it the dashboard highlights it */
     ackSlaMinutes: AckSla.default({ critical: 15, major: 60, minor: 240, info: 1440 }),
   })

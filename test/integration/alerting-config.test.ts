@@ -87,6 +87,17 @@ describe('the alerting configuration, changed from the dashboard', () => {
     expect(names.json.problems).toEqual(['no such region: KZ-99', 'no such user: nobody']);
     expect(names.json.problemsLocalized[1].ru).toBe('нет такого пользователя: nobody');
     expect((await api.call('PUT', '/alerting', { ...c, version: 0 })).status).toBe(409);
+    // a webhook is http(s) only; a level has at most MAX_TARGETS contacts (each is a job per notification)
+    const ftp = await api.call('PUT', '/alerting', {
+      ...c,
+      version: 1,
+      contacts: { '*': { operators: [{ channel: 'webhook', url: 'ftp://files.example.kz/x' }] } },
+    });
+    expect(ftp.status).toBe(400);
+    const many = Array.from({ length: 21 }, (_, i) => ({ channel: 'email', to: `op${i}@example.kz` }));
+    const flood = await api.call('PUT', '/alerting', { ...c, version: 1, contacts: { '*': { operators: many } } });
+    expect(flood.status).toBe(400);
+    expect(flood.json.problemsLocalized[0].ru).toBe('contacts.*.operators: допускается не больше 20');
     // only administrators read or change it (its addresses are people's)
     expect((await new Api(one.url).get('/alerting')).status).toBe(401);
   });
