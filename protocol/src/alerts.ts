@@ -251,6 +251,10 @@ export const Contacts = z.object({
 });
 export type Contacts = z.infer<typeof Contacts>;
 
+/** A school's own contacts (the alerting configuration's part the school's staff keep) and the version they are in. */
+export const SchoolContacts = z.object({ contacts: z.array(NotifyTarget), version: z.int() });
+export type SchoolContacts = z.infer<typeof SchoolContacts>;
+
 export const RuleSettings = z.object({
   enabled: z.boolean().default(true),
   severity: Severity.optional(),
@@ -287,7 +291,17 @@ export const AlertingConfig = z
       .record(z.string(), z.object({ rules: z.partialRecord(AlertRule, RuleSettings).default({}) }))
       .default({}),
     schools: z
-      .record(z.string(), z.object({ rules: z.partialRecord(AlertRule, RuleSettings).default({}) }))
+      .record(
+        z.string(),
+        z.object({
+          rules: z.partialRecord(AlertRule, RuleSettings).default({}),
+          /**
+           * the school's own people (its guard post, its deputy director for safety): told when an alert of the
+           * school opens, reopens and resolves, beside the region's operators; never escalated to
+           */
+          contacts: Targets.default([]),
+        }),
+      )
       .default({}),
     escalation: z
       .object({

@@ -180,12 +180,46 @@ describe('the alerting configuration, changed from the dashboard', () => {
     ]);
   });
 
+  it("a school's staff keep its own contacts, told of its alerts beside the RRC; nobody else's", async () => {
+    const guard = new Api(one.url);
+    expect(await guard.login('guard-a', 'guard-password-1')).toBe(200);
+    const school = await httpReceiver();
+    try {
+      const mine = [{ channel: 'webhook', url: `${school.url}/guard-post` }];
+      const put = await guard.call('PUT', `/schools/${SCHOOL}/contacts`, { contacts: mine });
+      expect(put.status).toBe(200);
+      expect(put.json.contacts).toEqual(mine);
+      expect((await guard.get(`/schools/${SCHOOL}/contacts`)).json.contacts).toEqual(mine);
+      // another school's: not theirs (not even to know it exists)
+      expect((await guard.call('PUT', '/schools/KZ-71-01-0001/contacts', { contacts: mine })).status).toBe(404);
+      // the whole document moved on a version, the region's contacts kept
+      const c = (await api.get('/alerting')).json as AlertingConfig;
+      expect(c.version).toBe(put.json.version);
+      expect(c.schools[SCHOOL]!.contacts).toEqual(mine);
+      expect(c.contacts['KZ-75']!.operators).toHaveLength(1);
+      const audit = (await api.get('/audit?action=alerting_changed&username=guard-a')).json as AuditEntry[];
+      expect(audit[0]!.detail).toBe(`v${c.version - 1} → v${c.version}; school ${SCHOOL} contacts: 0 → 1`);
+      // the school's next alert reaches its own people and the region's operators
+      await agent.batch([{ cam: cam(3), status: 'offline', reasons: ['unreachable'] }]);
+      await waitFor(() => opened(school).includes(cam(3)) || undefined, 10_000, "the school's contact paged");
+      await waitFor(() => opened(newHook).includes(cam(3)) || undefined, 10_000, 'the operators paged');
+      // an admin's later change of the whole document keeps them
+      const next = { ...c, version: c.version + 1, ackSlaMinutes: { ...c.ackSlaMinutes, info: 1000 } };
+      expect((await api.call('PUT', '/alerting', next)).status).toBe(200);
+      expect((await guard.get(`/schools/${SCHOOL}/contacts`)).json.contacts).toEqual(mine);
+    } finally {
+      await school.close();
+    }
+  });
+
   it('stays in force after a restart with the same file, and after Redis came back empty', async () => {
+    const v = ((await api.get('/alerting')).json as AlertingConfig).version;
+    expect(v).toBeGreaterThan(0);
     await two.close();
     ({ server: two } = await testServer(redis.url, prefix, env()));
     const again = new Api(two.url);
     expect(await again.login('admin', ADMIN_PASSWORD)).toBe(200);
-    expect(((await again.get('/alerting')).json as AlertingConfig).version).toBe(1);
+    expect(((await again.get('/alerting')).json as AlertingConfig).version).toBe(v);
     expect((await again.get('/alerts/sla')).json.critical).toBe(7); // what it pages and highlights by
     await two.redis.flushall();
     await waitFor(
@@ -193,7 +227,7 @@ describe('the alerting configuration, changed from the dashboard', () => {
         const back = new Api(two.url);
         if ((await back.login('admin', ADMIN_PASSWORD)) !== 200) return undefined;
         const c = (await back.get('/alerting')).json as AlertingConfig | undefined;
-        return (c?.version === 1 && (await back.get('/alerts/sla')).json.critical === 7) || undefined;
+        return (c?.version === v && (await back.get('/alerts/sla')).json.critical === 7) || undefined;
       },
       15_000,
       'rebuilt from the kept versions',

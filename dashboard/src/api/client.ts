@@ -30,6 +30,7 @@ import {
   RequirementProfile,
   RequirementsDoc,
   SchoolCompliance,
+  SchoolContacts,
   SchoolSummary,
   StatusCounts,
   User,
@@ -316,6 +317,9 @@ export const api = {
       raw: { type: kind === 'csv' ? 'text/csv' : 'application/json', text },
     }),
   alerting: () => call(AlertingConfig, '/alerting'),
+  schoolContacts: (id: string) => call(SchoolContacts, `/schools/${encodeURIComponent(id)}/contacts`),
+  saveSchoolContacts: (id: string, contacts: NotifyTarget[]) =>
+    call(SchoolContacts, `/schools/${encodeURIComponent(id)}/contacts`, { method: 'PUT', body: { contacts } }),
   testNotification: (target: NotifyTarget) =>
     call(z.object({ delivered: z.boolean(), reason: z.string().optional() }), '/alerting/test', {
       method: 'POST',

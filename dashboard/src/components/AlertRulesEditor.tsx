@@ -132,15 +132,17 @@ export function AlertRulesEditor({
       for (const k of Object.keys(next) as (keyof Settings)[]) if (next[k] === undefined) delete next[k];
       const rules = { ...own(d), [rule]: next };
       if (kind === 'all') return { ...d, rules };
-      return { ...d, [kind]: { ...d[kind], [id]: { rules } } };
+      // a school's entry keeps its own contacts (SchoolContactsPanel)
+      return { ...d, [kind]: { ...d[kind], [id]: { ...d[kind][id], rules } } };
     });
   const clearRule = (rule: AlertRule) =>
     setDraft((d) => {
       const rules = { ...own(d) };
       delete rules[rule];
       if (kind === 'all') return { ...d, rules };
-      const map = { ...d[kind] };
-      if (Object.keys(rules).length) map[id] = { rules };
+      const map: Record<string, { rules: typeof rules; contacts?: unknown[] }> = { ...d[kind] };
+      const contacts = map[id]?.contacts ?? [];
+      if (Object.keys(rules).length || contacts.length) map[id] = { ...map[id], rules };
       else delete map[id];
       return { ...d, [kind]: map };
     });

@@ -595,6 +595,12 @@ export const en = {
     anyRole: 'Any role',
     failed: 'Failed: {{message}}',
   },
+  schoolContacts: {
+    title: 'Who at the school is told',
+    hint: "Told when an alert of this school opens, reopens and ends, beside the RRC's operators — the guard post, the deputy director for safety. A critical alert nobody acknowledges is escalated by the RRC, not here.",
+    save: 'Save',
+    saved: "Saved: the school's contacts are told of its next alert.",
+  },
   maintenance: {
     underWay: 'Planned works under way until {{to}} ({{what}}: {{reason}}): nobody is paged for them.',
     title: 'Planned works',

@@ -8,6 +8,7 @@ import { CameraPicture, picturesAllowed } from '../components/CameraPicture.tsx'
 import { MaintenancePanel, WorksUnderWay } from '../components/MaintenancePanel.tsx';
 import { retentionText } from '../components/Mark.tsx';
 import { SchoolCompliance } from '../components/SchoolCompliance.tsx';
+import { SchoolContactsPanel } from '../components/SchoolContactsPanel.tsx';
 import { SchoolRemoval } from '../components/SchoolRemoval.tsx';
 import { CountsBar, Reasons, StatusBadge } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
@@ -139,6 +140,7 @@ export function SchoolPage() {
         <Async r={alerts}>{(as) => <AlertList alerts={as.slice(0, 20)} />}</Async>
       </section>
       <MaintenancePanel schoolId={id} cameras={named} windows={windows} />
+      {user.role !== 'auditor' && <SchoolContactsPanel schoolId={id} />}
       <section className="panel">
         <h2>{t('school.history')}</h2>
         <Async r={history}>

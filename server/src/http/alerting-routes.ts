@@ -2,15 +2,18 @@ import {
   AlertingConfig,
   type Contacts,
   type Localized,
+  MAX_TARGETS,
   NotifyTarget,
   problemText,
   refusals,
+  SchoolContacts,
   targetLabel,
 } from '@kuzet/protocol';
-import { Router } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { parseAlerting } from '../repositories/alerting.ts';
 import { DocumentError } from '../repositories/versioned-doc.ts';
+import { schoolAllowed } from '../services/access.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
@@ -23,6 +26,69 @@ import { validate } from './validate.ts';
 export function alertingRoutes(ctx: AppContext): Router {
   const r = Router();
   r.use('/alerting', requireRole('admin'));
+
+  // the school's own contacts: its staff keep them, as do the region's operators and admins (auditors read no addresses)
+  const schoolContacts = [
+    requireRole('admin', 'operator', 'school'),
+    async (req: Request, res: Response, next: NextFunction) => {
+      const s = await ctx.registry.school(String(req.params.id));
+      if (!s || !schoolAllowed(req.user!, s)) return void res.status(404).json({ error: 'no such school' });
+      next();
+    },
+  ];
+  r.get(
+    '/schools/:id/contacts',
+    ...schoolContacts,
+    validate({
+      method: 'get',
+      path: '/schools/:id/contacts',
+      summary: "the school's own contacts: told when an alert of the school opens, reopens and resolves",
+      roles: 'admin, operator (own regions), school staff (own school)',
+      params: z.object({ id: z.string().max(64) }),
+      response: SchoolContacts,
+    }),
+    async (req, res) => {
+      const cfg = (await ctx.alerting.current()) ?? ctx.alerts.alerting;
+      res.json({ contacts: cfg.schools[String(req.params.id)]?.contacts ?? [], version: cfg.version });
+    },
+  );
+  r.put(
+    '/schools/:id/contacts',
+    ...schoolContacts,
+    validate({
+      method: 'put',
+      path: '/schools/:id/contacts',
+      summary:
+        "replace the school's own contacts (the alerting configuration's next version; audited without the addresses)",
+      roles: 'admin, operator (own regions), school staff (own school)',
+      params: z.object({ id: z.string().max(64) }),
+      body: z.object({ contacts: z.array(NotifyTarget).max(MAX_TARGETS) }),
+      response: SchoolContacts,
+    }),
+    async (req, res) => {
+      const id = String(req.params.id);
+      const { contacts } = res.locals.body as { contacts: NotifyTarget[] };
+      // a change of one school's part: made against whatever version is stored, again if another came first
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const cur = (await ctx.alerting.current()) ?? ctx.alerts.alerting;
+        const schools = { ...cur.schools };
+        const rules = schools[id]?.rules ?? {};
+        if (contacts.length || Object.keys(rules).length) schools[id] = { rules, contacts };
+        else delete schools[id];
+        const next: AlertingConfig = { ...cur, version: cur.version + 1, schools };
+        if (!(await ctx.alerting.replace(next, cur.version))) continue;
+        ctx.alerts.setConfig(next);
+        await ctx.audit.record({
+          ...actor(req),
+          action: 'alerting_changed',
+          detail: describeAlertingChange(cur, next),
+        });
+        await ctx.bus.publishControl({ kind: 'alerting_changed', version: next.version });
+        return void res.json({ contacts, version: next.version });
+      }
+      res.status(409).json({ error: 'the alerting configuration kept changing meanwhile: try again' });
+    },
+  );
 
   r.get(
     '/alerting',
@@ -147,10 +213,18 @@ export function describeAlertingChange(a: AlertingConfig, b: AlertingConfig): st
       const after = b.contacts[region]?.[level] ?? [];
       if (!same(before, after)) parts.push(`contacts ${region} ${level}: ${before.length} → ${after.length}`);
     }
+  for (const id of new Set([...Object.keys(a.schools), ...Object.keys(b.schools)])) {
+    const before = a.schools[id]?.contacts ?? [];
+    const after = b.schools[id]?.contacts ?? [];
+    if (!same(before, after)) parts.push(`school ${id} contacts: ${before.length} → ${after.length}`);
+  }
   for (const name of new Set([...Object.keys(a.people), ...Object.keys(b.people)]))
     if (!same(a.people[name], b.people[name]))
       parts.push(`${name}'s contacts: ${a.people[name]?.length ?? 0} → ${b.people[name]?.length ?? 0}`);
-  for (const k of ['escalation', 'ackSlaMinutes', 'rules', 'regions', 'schools'] as const)
-    if (!same(a[k], b[k])) parts.push(k === 'regions' || k === 'schools' ? `rules per ${k.slice(0, -1)}` : k);
+  const rulesOf = (c: AlertingConfig) =>
+    Object.entries(c.schools).flatMap(([id, x]) => (Object.keys(x.rules).length ? [[id, x.rules]] : []));
+  for (const k of ['escalation', 'ackSlaMinutes', 'rules', 'regions'] as const)
+    if (!same(a[k], b[k])) parts.push(k === 'regions' ? 'rules per region' : k);
+  if (!same(rulesOf(a), rulesOf(b))) parts.push('rules per school');
   return parts.join('; ');
 }

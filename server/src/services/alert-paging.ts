@@ -110,11 +110,18 @@ export class AlertPaging {
     await this.step(a.id, episodeOf(a), level, renotify, until - Date.now(), `-s${until}`);
   }
 
-  /** Queues one notification per contact of the level (0 operators, 1 duty officer, 2+ akimat). */
+  /**
+   * Queues one notification per contact of the level (0 the region's operators and the school's own contacts, 1 duty
+   * officer, 2+ akimat).
+   */
   async page(a: Alert, event: Notification['event'], level: number): Promise<void> {
-    const c = this.d.config().contacts[a.regionCode] ?? this.d.config().contacts['*'];
-    if (!c) return;
-    const targets = level === 0 ? c.operators : level === 1 ? c.duty : c.akimat;
+    const cfg = this.d.config();
+    const c = cfg.contacts[a.regionCode] ?? cfg.contacts['*'];
+    const region = c ? (level === 0 ? c.operators : level === 1 ? c.duty : c.akimat) : [];
+    // the school's own people hear of its alerts opening and ending (escalation is the RRC's chain)
+    const own = level === 0 ? (cfg.schools[a.schoolId]?.contacts ?? []) : [];
+    const keys = new Set(region.map(targetKey));
+    const targets = [...region, ...own.filter((t) => !keys.has(targetKey(t)))];
     const n = a.events.filter((e) => e.type === 'escalated').length;
     // each episode of a reopened alert is told (its resolution and its reopening again)
     const r = a.reopens ? `-r${a.reopens}` : '';
