@@ -636,6 +636,39 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     }
   });
 
+  it("school staff keep who at the school is told (kk): the guard post's webhook gets the school's next alert", async () => {
+    const post = await httpReceiver();
+    try {
+      const page = await as('guard1', 'guard-password', 'kk-KZ');
+      await page.waitForURL(`**/schools/${SCHOOL}`);
+      const panel = page.getByTestId('school-contacts');
+      await panel.locator('select[name=channel]').selectOption('webhook');
+      await panel.locator('input[name=address]').fill(`${post.url}/guard-post`);
+      await panel.getByRole('button', { name: 'Қосу' }).click();
+      await page.getByTestId('save-school-contacts').click();
+      await panel.getByText('Сақталды: мектептің байланыстары оның келесі дабылын алады.').waitFor();
+      await panel.locator(`li[data-target="${post.url}/guard-post"]`).waitFor();
+      expect(await panel.locator('[data-action=test-target]').count()).toBe(0); // test messages are the admins'
+      await screenshot(page, 'school-contacts-kk');
+      const { cam, id } = await offlineAlert(0);
+      await waitFor(
+        () => post.got.find((g) => (g.body.alert as { id?: string } | undefined)?.id === id),
+        20_000,
+        "the school's own contact paged",
+      );
+      await chain.sim.setFaults(cam.name, 'clear');
+      const api = new Api(base);
+      await api.login('admin', ADMIN_PASSWORD);
+      await waitFor(
+        async () => ((await api.get(`/alerts/${id}`)).json.state === 'resolved' ? true : undefined),
+        30_000,
+        'resolved',
+      );
+    } finally {
+      await post.close();
+    }
+  });
+
   it('operator: the wall screen shows the region in trouble and its critical alerts, live, with nothing to click', async () => {
     const { page, cam, id } = await offlineAlert(1);
     await page.click('nav >> text=Overview');
