@@ -8,6 +8,7 @@ import { formatNumber } from '../lib/format.ts';
 import { AlertRulesEditor, EscalationEditor } from './AlertRulesEditor.tsx';
 import { Async } from './Async.tsx';
 import { ContactsEditor, PeopleEditor } from './ContactsEditor.tsx';
+import { ProblemList } from './FormMessage.tsx';
 
 /**
  * Alerting and notifications (admins): who is paged in each region and at each escalation level, people's own
@@ -83,13 +84,7 @@ function Editor({ doc, note, onSaved }: { doc: AlertingConfig; note?: string; on
         )}{' '}
         {msg && <span role="status">{msg}</span>}
       </p>
-      {problems.length > 0 && (
-        <ul role="alert" className="error">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
+      <ProblemList problems={problems} />
     </section>
   );
 }

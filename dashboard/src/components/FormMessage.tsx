@@ -12,3 +12,15 @@ export function FormMessage({ msg }: { msg?: Outcome }) {
     </p>
   );
 }
+
+/** The problems a refusal listed (in the page's language: useRefusal), read out at once. */
+export function ProblemList({ problems }: { problems: string[] }) {
+  if (!problems.length) return null;
+  return (
+    <ul role="alert" className="error">
+      {problems.map((p) => (
+        <li key={p}>{p}</li>
+      ))}
+    </ul>
+  );
+}

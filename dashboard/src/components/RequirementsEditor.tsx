@@ -7,6 +7,7 @@ import { useResource } from '../hooks/resource.ts';
 import { formatNumber } from '../lib/format.ts';
 import { placeName } from '../lib/names.ts';
 import { Async } from './Async.tsx';
+import { ProblemList } from './FormMessage.tsx';
 import { RequiredZonesEditor } from './RequiredZonesEditor.tsx';
 
 const NUMBERS = [
@@ -238,13 +239,7 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
         </button>{' '}
         {msg && <span role="status">{msg}</span>}
       </p>
-      {problems.length > 0 && (
-        <ul role="alert" className="error">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
+      <ProblemList problems={problems} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { api } from '../api/client.ts';
 import { useRefusal } from '../hooks/outcome.ts';
 import { useResource } from '../hooks/resource.ts';
 import { Async } from './Async.tsx';
+import { ProblemList } from './FormMessage.tsx';
 import { AddButton, TargetFields, Targets, useTargetForm } from './TargetList.tsx';
 
 /**
@@ -83,13 +84,7 @@ function Editor({
         </button>{' '}
         {msg && <span role="status">{msg}</span>}
       </p>
-      {problems.length > 0 && (
-        <ul role="alert" className="error">
-          {problems.map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-        </ul>
-      )}
+      <ProblemList problems={problems} />
     </section>
   );
 }
