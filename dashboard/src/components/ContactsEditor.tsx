@@ -2,6 +2,7 @@ import type { AlertingConfig, Contacts, NotifyTarget, Region } from '@kuzet/prot
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { placeName } from '../lib/names.ts';
+import { SchoolLink } from './SchoolLink.tsx';
 import { AddButton, TargetFields, Targets, useTargetForm } from './TargetList.tsx';
 
 export const LEVELS = ['operators', 'duty', 'akimat'] as const satisfies readonly (keyof Contacts)[];
@@ -85,6 +86,7 @@ export function ContactsEditor({
           </tbody>
         </table>
       </div>
+      <SchoolsWithContacts draft={draft} />
       <form
         className="inline-form"
         data-testid="add-contact"
@@ -119,6 +121,26 @@ export function ContactsEditor({
         <AddButton already={form.already(draft.contacts[region]?.[level])} />
       </form>
     </div>
+  );
+}
+
+/** The schools whose own people are told of their alerts (kept on each school's page). */
+function SchoolsWithContacts({ draft }: { draft: AlertingConfig }) {
+  const { t } = useTranslation();
+  const ids = Object.keys(draft.schools)
+    .filter((id) => draft.schools[id]!.contacts.length)
+    .sort();
+  if (!ids.length) return null;
+  return (
+    <p className="small" data-testid="schools-with-contacts">
+      {t('alerting.schoolsOwn', { count: ids.length })}{' '}
+      {ids.map((id, i) => (
+        <span key={id}>
+          {i > 0 && ', '}
+          <SchoolLink id={id} />
+        </span>
+      ))}
+    </p>
   );
 }
 

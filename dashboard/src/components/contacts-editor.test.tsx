@@ -2,6 +2,7 @@ import { AlertingConfig, KZ_REGIONS } from '@kuzet/protocol';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { I18nextProvider } from 'react-i18next';
+import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initI18n } from '../i18n/index.ts';
 import { ContactsEditor } from './ContactsEditor.tsx';
@@ -56,5 +57,25 @@ describe('who is paged', () => {
     expect(form.getByText('already in the list')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Remove -1001' }));
     expect(seen.draft!.contacts['KZ-75']).toBeUndefined();
+  });
+
+  it('names the schools whose own people are told too', () => {
+    const start = AlertingConfig.parse({
+      schools: { 'KZ-75-01-0001': { contacts: [hook('guard-post')] }, 'KZ-75-01-0002': {} },
+    });
+    const { container } = render(
+      <I18nextProvider i18n={i18n}>
+        <MemoryRouter>
+          <Harness start={start} seen={{}} />
+        </MemoryRouter>
+      </I18nextProvider>,
+    );
+    const p = screen.getByTestId('schools-with-contacts');
+    expect(p.textContent).toBe(
+      "Schools whose own people are also told (kept on each school's page): 1 — KZ-75-01-0001",
+    );
+    expect(container.querySelector('[data-testid=schools-with-contacts] a')?.getAttribute('href')).toBe(
+      '/schools/KZ-75-01-0001',
+    );
   });
 });

@@ -497,6 +497,7 @@ export const en = {
     revoked: 'Token {{name}} revoked.',
   },
   alerting: {
+    schoolsOwn: "Schools whose own people are also told (kept on each school's page): {{count}} —",
     test: 'Test',
     testTitle: 'Send a test message to {{address}} now',
     testing: 'sending…',

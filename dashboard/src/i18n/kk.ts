@@ -486,6 +486,7 @@ export const kk: Translation = {
     revoked: '{{name}} токені кері қайтарылды.',
   },
   alerting: {
+    schoolsOwn: 'Өз қызметкерлеріне де хабарланатын мектептер (мектеп бетінде бапталады): {{count}} —',
     test: 'Тексеру',
     testTitle: '{{address}} мекенжайына тексеру хабарламасын жіберу',
     testing: 'жіберілуде…',

@@ -485,6 +485,7 @@ export const ru: Translation = {
     revoked: 'Токен {{name}} отозван.',
   },
   alerting: {
+    schoolsOwn: 'Школы, где оповещаются и свои сотрудники (настраивается на странице школы): {{count}} —',
     test: 'Проверить',
     testTitle: 'Отправить проверочное сообщение на {{address}}',
     testing: 'отправляется…',
