@@ -212,6 +212,35 @@ describe('the alerting configuration, changed from the dashboard', () => {
     }
   });
 
+  it('what a version names that is gone since never blocks the next change; a removed school takes its entry along', async () => {
+    expect(
+      (
+        await api.post('/users', {
+          username: 'op-gone',
+          password: 'op-gone-password',
+          role: 'operator',
+          regions: ['KZ-75'],
+        })
+      ).status,
+    ).toBe(200);
+    let c = (await api.get('/alerting')).json as AlertingConfig;
+    const mine = [{ channel: 'email' as const, to: 'op.gone@example.kz' }];
+    expect(
+      (await api.call('PUT', '/alerting', { ...c, version: c.version + 1, people: { ...c.people, 'op-gone': mine } }))
+        .status,
+    ).toBe(200);
+    expect((await api.call('DELETE', '/users/op-gone')).status).toBe(200);
+    c = (await api.get('/alerting')).json as AlertingConfig;
+    const sla = { ...c.ackSlaMinutes, minor: 200 };
+    expect((await api.call('PUT', '/alerting', { ...c, version: c.version + 1, ackSlaMinutes: sla })).status).toBe(200);
+    // a school closed: its own people and settings go with it
+    const other = 'KZ-71-01-0001';
+    expect((await api.call('PUT', `/schools/${other}/contacts`, { contacts: mine })).status).toBe(200);
+    expect(((await api.get('/alerting')).json as AlertingConfig).schools[other]).toBeDefined();
+    expect((await api.call('DELETE', `/schools/${other}`)).status).toBe(200);
+    expect(((await api.get('/alerting')).json as AlertingConfig).schools[other]).toBeUndefined();
+  });
+
   it('stays in force after a restart with the same file, and after Redis came back empty', async () => {
     const v = ((await api.get('/alerting')).json as AlertingConfig).version;
     expect(v).toBeGreaterThan(0);

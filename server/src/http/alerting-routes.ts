@@ -1,6 +1,5 @@
 import {
   AlertingConfig,
-  type Contacts,
   type Localized,
   MAX_TARGETS,
   NotifyTarget,
@@ -14,6 +13,7 @@ import { z } from 'zod';
 import { parseAlerting } from '../repositories/alerting.ts';
 import { DocumentError } from '../repositories/versioned-doc.ts';
 import { schoolAllowed } from '../services/access.ts';
+import { changeAlerting, storeAlerting, withSchool } from '../services/alerting-changes.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
@@ -69,23 +69,10 @@ export function alertingRoutes(ctx: AppContext): Router {
       const id = String(req.params.id);
       const { contacts } = res.locals.body as { contacts: NotifyTarget[] };
       // a change of one school's part: made against whatever version is stored, again if another came first
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const cur = (await ctx.alerting.current()) ?? ctx.alerts.alerting;
-        const schools = { ...cur.schools };
-        const rules = schools[id]?.rules ?? {};
-        if (contacts.length || Object.keys(rules).length) schools[id] = { rules, contacts };
-        else delete schools[id];
-        const next: AlertingConfig = { ...cur, version: cur.version + 1, schools };
-        if (!(await ctx.alerting.replace(next, cur.version))) continue;
-        ctx.alerts.setConfig(next);
-        await ctx.audit.record({
-          ...actor(req),
-          action: 'alerting_changed',
-          detail: describeAlertingChange(cur, next),
-        });
-        await ctx.bus.publishControl({ kind: 'alerting_changed', version: next.version });
-        return void res.json({ contacts, version: next.version });
-      }
+      const next = await changeAlerting(ctx, actor(req), (cur) =>
+        withSchool(cur, id, { rules: cur.schools[id]?.rules ?? {}, contacts }),
+      );
+      if (next) return void res.json({ contacts: next.schools[id]?.contacts ?? [], version: next.version });
       res.status(409).json({ error: 'the alerting configuration kept changing meanwhile: try again' });
     },
   );
@@ -145,20 +132,13 @@ export function alertingRoutes(ctx: AppContext): Router {
           });
         throw err;
       }
-      const problems = await unknownNames(ctx, doc);
-      if (problems.length) return void res.status(400).json(refusals('invalid alerting configuration', problems));
       const current = (await ctx.alerting.current()) ?? ctx.alerts.alerting;
-      if (!(await ctx.alerting.replace(doc, current.version)))
+      const problems = await unknownNames(ctx, doc, current);
+      if (problems.length) return void res.status(400).json(refusals('invalid alerting configuration', problems));
+      if (!(await storeAlerting(ctx, actor(req), current, doc)))
         return void res
           .status(409)
           .json({ error: `the configuration is at version ${current.version}: send version ${current.version + 1}` });
-      ctx.alerts.setConfig(doc);
-      await ctx.audit.record({
-        ...actor(req),
-        action: 'alerting_changed',
-        detail: describeAlertingChange(current, doc),
-      });
-      await ctx.bus.publishControl({ kind: 'alerting_changed', version: doc.version });
       res.json({ version: doc.version });
     },
   );
@@ -188,43 +168,19 @@ export function alertingRoutes(ctx: AppContext): Router {
   return r;
 }
 
-/** The regions, schools and users a configuration names that do not exist ('*' is every region). */
-async function unknownNames(ctx: AppContext, doc: AlertingConfig): Promise<Localized[]> {
+/**
+ * The regions, schools and users a configuration names that do not exist ('*' is every region) — among the names
+ * it adds to the current version: an entry left by a user deleted since never blocks the next change.
+ */
+async function unknownNames(ctx: AppContext, doc: AlertingConfig, current: AlertingConfig): Promise<Localized[]> {
   const out: Localized[] = [];
-  const regions = [...new Set([...Object.keys(doc.contacts), ...Object.keys(doc.regions)])].filter((c) => c !== '*');
-  const unknown = await ctx.registry.unknownRegions(regions);
+  const added = (now: object, before: object) => Object.keys(now).filter((k) => !(k in before));
+  const regions = [...new Set([...added(doc.contacts, current.contacts), ...added(doc.regions, current.regions)])];
+  const unknown = await ctx.registry.unknownRegions(regions.filter((c) => c !== '*'));
   if (unknown.length) out.push(problemText('regions_unknown', { regions: unknown.join(', ') }));
-  for (const id of Object.keys(doc.schools))
+  for (const id of added(doc.schools, current.schools))
     if (!(await ctx.registry.school(id))) out.push(problemText('school_unknown', { school: id }));
-  for (const name of Object.keys(doc.people))
+  for (const name of added(doc.people, current.people))
     if (!(await ctx.users.get(name))) out.push(problemText('user_unknown', { name }));
   return out;
-}
-
-const LEVELS = ['operators', 'duty', 'akimat'] as const satisfies readonly (keyof Contacts)[];
-
-/** What changed, for the audit log: the sections and, for contacts, which region's level (no addresses). */
-export function describeAlertingChange(a: AlertingConfig, b: AlertingConfig): string {
-  const parts: string[] = [`v${a.version} → v${b.version}`];
-  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
-  for (const region of new Set([...Object.keys(a.contacts), ...Object.keys(b.contacts)]))
-    for (const level of LEVELS) {
-      const before = a.contacts[region]?.[level] ?? [];
-      const after = b.contacts[region]?.[level] ?? [];
-      if (!same(before, after)) parts.push(`contacts ${region} ${level}: ${before.length} → ${after.length}`);
-    }
-  for (const id of new Set([...Object.keys(a.schools), ...Object.keys(b.schools)])) {
-    const before = a.schools[id]?.contacts ?? [];
-    const after = b.schools[id]?.contacts ?? [];
-    if (!same(before, after)) parts.push(`school ${id} contacts: ${before.length} → ${after.length}`);
-  }
-  for (const name of new Set([...Object.keys(a.people), ...Object.keys(b.people)]))
-    if (!same(a.people[name], b.people[name]))
-      parts.push(`${name}'s contacts: ${a.people[name]?.length ?? 0} → ${b.people[name]?.length ?? 0}`);
-  const rulesOf = (c: AlertingConfig) =>
-    Object.entries(c.schools).flatMap(([id, x]) => (Object.keys(x.rules).length ? [[id, x.rules]] : []));
-  for (const k of ['escalation', 'ackSlaMinutes', 'rules', 'regions'] as const)
-    if (!same(a[k], b[k])) parts.push(k === 'regions' ? 'rules per region' : k);
-  if (!same(rulesOf(a), rulesOf(b))) parts.push('rules per school');
-  return parts.join('; ');
 }

@@ -10,6 +10,7 @@ import {
 import { Router } from 'express';
 import { z } from 'zod';
 import { withListing } from '../services/admin-lists.ts';
+import { changeAlerting, withSchool } from '../services/alerting-changes.ts';
 import { importRegistryCsv, issueError, type RowError } from '../services/registry-csv.ts';
 import { defineSchoolRemoval, removalBlockers, removeSchool } from '../services/school-removal.ts';
 import type { AppContext } from './context.ts';
@@ -120,6 +121,8 @@ export function registryImportRoutes(ctx: AppContext): Router {
         schoolId: id,
         detail: `${school.nameRu}, ${done.cameras} cameras`,
       });
+      // its own contacts and rule settings go with it
+      await changeAlerting(ctx, actor(req), (cur) => (cur.schools[id] ? withSchool(cur, id, undefined) : undefined));
       // no school is judged again: the removal took the school's contribution out of the figures exactly
       res.json(done);
     },

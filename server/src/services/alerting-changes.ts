@@ -1,0 +1,86 @@
+import type { AlertingConfig } from '@kuzet/protocol';
+import type { AlertingRepository } from '../repositories/alerting.ts';
+import type { AuditRepository } from '../repositories/audit.ts';
+import type { AlertService } from './alerts.ts';
+import type { DeltaBus } from './bus.ts';
+
+export interface AlertingChangeDeps {
+  alerting: AlertingRepository;
+  alerts: AlertService;
+  audit: AuditRepository;
+  bus: DeltaBus;
+}
+
+/** What changed, for the audit log: the sections and, for contacts, whose and how many (never the addresses). */
+export function describeAlertingChange(a: AlertingConfig, b: AlertingConfig): string {
+  const parts: string[] = [`v${a.version} → v${b.version}`];
+  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+  for (const region of new Set([...Object.keys(a.contacts), ...Object.keys(b.contacts)]))
+    for (const level of ['operators', 'duty', 'akimat'] as const) {
+      const before = a.contacts[region]?.[level] ?? [];
+      const after = b.contacts[region]?.[level] ?? [];
+      if (!same(before, after)) parts.push(`contacts ${region} ${level}: ${before.length} → ${after.length}`);
+    }
+  for (const id of new Set([...Object.keys(a.schools), ...Object.keys(b.schools)])) {
+    const before = a.schools[id]?.contacts ?? [];
+    const after = b.schools[id]?.contacts ?? [];
+    if (!same(before, after)) parts.push(`school ${id} contacts: ${before.length} → ${after.length}`);
+  }
+  for (const name of new Set([...Object.keys(a.people), ...Object.keys(b.people)]))
+    if (!same(a.people[name], b.people[name]))
+      parts.push(`${name}'s contacts: ${a.people[name]?.length ?? 0} → ${b.people[name]?.length ?? 0}`);
+  const rulesOf = (c: AlertingConfig) =>
+    Object.entries(c.schools).flatMap(([id, x]) => (Object.keys(x.rules).length ? [[id, x.rules]] : []));
+  for (const k of ['escalation', 'ackSlaMinutes', 'rules', 'regions'] as const)
+    if (!same(a[k], b[k])) parts.push(k === 'regions' ? 'rules per region' : k);
+  if (!same(rulesOf(a), rulesOf(b))) parts.push('rules per school');
+  return parts.join('; ');
+}
+
+/**
+ * Stores the alerting configuration's next version (made against `expected`): in force at once here, told to every
+ * instance, audited as `who` did it. False when another version came first.
+ */
+export async function storeAlerting(
+  d: AlertingChangeDeps,
+  who: { username: string; role: string; ip?: string },
+  expected: AlertingConfig,
+  next: AlertingConfig,
+): Promise<boolean> {
+  if (!(await d.alerting.replace(next, expected.version))) return false;
+  d.alerts.setConfig(next);
+  await d.audit.record({ ...who, action: 'alerting_changed', detail: describeAlertingChange(expected, next) });
+  await d.bus.publishControl({ kind: 'alerting_changed', version: next.version });
+  return true;
+}
+
+/**
+ * A change of one part (a school's contacts, a removed school's entry), made against whatever version is stored and
+ * made again if another came first (at most five times). The version stored, or undefined when it kept changing.
+ */
+export async function changeAlerting(
+  d: AlertingChangeDeps,
+  who: { username: string; role: string; ip?: string },
+  change: (cur: AlertingConfig) => AlertingConfig | undefined,
+): Promise<AlertingConfig | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const cur = (await d.alerting.current()) ?? d.alerts.alerting;
+    const changed = change(cur);
+    if (!changed) return cur; // nothing to change
+    const next = { ...changed, version: cur.version + 1 };
+    if (await storeAlerting(d, who, cur, next)) return next;
+  }
+  return undefined;
+}
+
+/** The configuration with one school's own entry (rules, contacts) replaced; its entry dropped when both are empty. */
+export function withSchool(
+  cur: AlertingConfig,
+  id: string,
+  entry: AlertingConfig['schools'][string] | undefined,
+): AlertingConfig {
+  const schools = { ...cur.schools };
+  if (entry && (entry.contacts.length || Object.keys(entry.rules).length)) schools[id] = entry;
+  else delete schools[id];
+  return { ...cur, schools };
+}
