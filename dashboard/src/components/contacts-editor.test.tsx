@@ -5,6 +5,7 @@ import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initI18n } from '../i18n/index.ts';
+import { AlertRulesEditor } from './AlertRulesEditor.tsx';
 import { ContactsEditor } from './ContactsEditor.tsx';
 
 const i18n = initI18n();
@@ -77,5 +78,34 @@ describe('who is paged', () => {
     expect(container.querySelector('[data-testid=schools-with-contacts] a')?.getAttribute('href')).toBe(
       '/schools/KZ-75-01-0001',
     );
+  });
+});
+
+describe("a rule's settings for one school", () => {
+  function RulesHarness({ start, seen }: { start: AlertingConfig; seen: { draft?: AlertingConfig } }) {
+    const [draft, setDraft] = useState(start);
+    seen.draft = draft;
+    return <AlertRulesEditor draft={draft} setDraft={(f) => setDraft(f)} regions={KZ_REGIONS} />;
+  }
+
+  it("keep the school's own contacts when set and when dropped", () => {
+    const seen: { draft?: AlertingConfig } = {};
+    const id = 'KZ-75-01-0001';
+    const { container } = render(
+      <I18nextProvider i18n={i18n}>
+        <RulesHarness
+          start={AlertingConfig.parse({ schools: { [id]: { contacts: [hook('guard-post')] } } })}
+          seen={seen}
+        />
+      </I18nextProvider>,
+    );
+    fireEvent.change(container.querySelector('select[name=scope]')!, { target: { value: `school:${id}` } });
+    fireEvent.change(screen.getByLabelText('camera_offline: Opens after (s)'), { target: { value: '90' } });
+    expect(seen.draft!.schools[id]).toEqual({
+      rules: { camera_offline: { enabled: true, openAfterSeconds: 90 } },
+      contacts: [hook('guard-post')],
+    });
+    fireEvent.click(within(container.querySelector<HTMLElement>('tr[data-rule=camera_offline]')!).getByText('Inherit'));
+    expect(seen.draft!.schools[id]).toEqual({ rules: {}, contacts: [hook('guard-post')] });
   });
 });
