@@ -81,13 +81,14 @@ describe('who is paged', () => {
   });
 });
 
-describe("a rule's settings for one school", () => {
-  function RulesHarness({ start, seen }: { start: AlertingConfig; seen: { draft?: AlertingConfig } }) {
-    const [draft, setDraft] = useState(start);
-    seen.draft = draft;
-    return <AlertRulesEditor draft={draft} setDraft={(f) => setDraft(f)} regions={KZ_REGIONS} />;
-  }
+/** the rules' editor over a draft of its own */
+function RulesHarness({ start, seen }: { start: AlertingConfig; seen: { draft?: AlertingConfig } }) {
+  const [draft, setDraft] = useState(start);
+  seen.draft = draft;
+  return <AlertRulesEditor draft={draft} setDraft={(f) => setDraft(f)} regions={KZ_REGIONS} />;
+}
 
+describe("a rule's settings for one school", () => {
   it("keep the school's own contacts when set and when dropped", () => {
     const seen: { draft?: AlertingConfig } = {};
     const id = 'KZ-75-01-0001';
