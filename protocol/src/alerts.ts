@@ -203,6 +203,10 @@ export const NotifyTarget = z.discriminatedUnion('channel', [
 ]);
 export type NotifyTarget = z.infer<typeof NotifyTarget>;
 
+/** Where a target sends: its URL, address or chat (whole: administrators and the target's own editors only). */
+export const targetAddress = (t: NotifyTarget): string =>
+  t.channel === 'webhook' ? t.url : t.channel === 'email' ? t.to : t.chatId;
+
 /**
  * A target as an alert's timeline names it, for everyone who reads the alert (school staff too): where it went,
  * without what only administrators may read — a webhook's path and query (often its secret), an e-mail's local part,

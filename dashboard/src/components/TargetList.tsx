@@ -1,4 +1,4 @@
-import type { NotifyLang, NotifyTarget } from '@kuzet/protocol';
+import { type NotifyLang, type NotifyTarget, targetAddress } from '@kuzet/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
@@ -10,10 +10,6 @@ import { api } from '../api/client.ts';
 
 type Channel = NotifyTarget['channel'];
 const CHANNELS: Channel[] = ['webhook', 'email', 'telegram'];
-
-/** Where a target sends: its URL, address or chat. */
-export const addressOf = (t: NotifyTarget) =>
-  t.channel === 'webhook' ? t.url : t.channel === 'email' ? t.to : t.chatId;
 
 function targetOf(channel: Channel, address: string, lang: string): NotifyTarget {
   const l = lang === 'kk' || lang === 'en' ? { lang: lang as NotifyLang } : {}; // Russian is the notifications' default
@@ -42,15 +38,16 @@ function Target({ t: target, onRemove, testable }: { t: NotifyTarget; onRemove: 
     );
   };
   return (
-    <li className="target" data-target={addressOf(target)}>
-      <span className="muted small">{t(`alerting.channel.${target.channel}`)}</span> <code>{addressOf(target)}</code>
+    <li className="target" data-target={targetAddress(target)}>
+      <span className="muted small">{t(`alerting.channel.${target.channel}`)}</span>{' '}
+      <code>{targetAddress(target)}</code>
       {target.lang && <span className="muted small"> · {target.lang}</span>}{' '}
       {testable && (
         <button
           type="button"
           className="secondary small-button"
           data-action="test-target"
-          title={t('alerting.testTitle', { address: addressOf(target) })}
+          title={t('alerting.testTitle', { address: targetAddress(target) })}
           onClick={test}
         >
           {t('alerting.test')}
@@ -59,8 +56,8 @@ function Target({ t: target, onRemove, testable }: { t: NotifyTarget; onRemove: 
       <button
         type="button"
         className="secondary small-button"
-        aria-label={t('alerting.removeTarget', { address: addressOf(target) })}
-        title={t('alerting.removeTarget', { address: addressOf(target) })}
+        aria-label={t('alerting.removeTarget', { address: targetAddress(target) })}
+        title={t('alerting.removeTarget', { address: targetAddress(target) })}
         onClick={onRemove}
       >
         ×
@@ -98,7 +95,7 @@ export function Targets({
     <ul className="targets">
       {list.map((x, i) => (
         <Target
-          key={`${x.channel}:${addressOf(x)}`}
+          key={`${x.channel}:${targetAddress(x)}`}
           t={x}
           testable={testable}
           onRemove={() => onChange(list.filter((_, j) => j !== i))}
@@ -168,7 +165,7 @@ export function useTargetForm() {
     fields: { channel, setChannel, address, setAddress, lang, setLang },
     /** the address is already in the list it would go to (told once is enough) */
     already: (list: NotifyTarget[] | undefined) =>
-      !!list?.some((x) => x.channel === channel && addressOf(x) === address.trim()),
+      !!list?.some((x) => x.channel === channel && targetAddress(x) === address.trim()),
     take: () => {
       const target = targetOf(channel, address.trim(), lang);
       setAddress('');

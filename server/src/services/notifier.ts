@@ -7,6 +7,7 @@ import {
   REASON_LABELS,
   RULE_LABELS,
   SEVERITY_LABELS,
+  targetAddress,
   targetLabel,
 } from '@kuzet/protocol';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -72,9 +73,6 @@ export function summary(n: Notification, lang: NotifyLang = 'ru'): string {
   return `Kuzet #${a.id} ${both(verbOf(n))}: ${what} — ${where}, ${region}${cameras}${n.dashboardUrl ? ` ${n.dashboardUrl}/alerts/${a.id}` : ''}`;
 }
 
-/** Where a target sends (its whole address: administrators only). */
-const addressOf = (t: NotifyTarget) => (t.channel === 'webhook' ? t.url : t.channel === 'email' ? t.to : t.chatId);
-
 /**
  * Why a delivery failed, fit for the alert's timeline (everyone who reads the alert): the target's address replaced
  * by its label (targetLabel), URL userinfo and the bot's token stripped. The error texts come from other systems
@@ -85,7 +83,7 @@ export function failureText(
   target: NotifyTarget,
   secrets: (string | undefined)[] = [],
 ): string {
-  let text = (reason ?? 'failed').split(addressOf(target)).join(targetLabel(target));
+  let text = (reason ?? 'failed').split(targetAddress(target)).join(targetLabel(target));
   for (const s of secrets) if (s) text = text.split(s).join('***');
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#"'<>]*@/gi, '$1');
 }
