@@ -448,6 +448,18 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     expect(await page.locator('button', { hasText: 'Show picture' }).count()).toBe(0);
   });
 
+  /** the simulated camera's fault cleared, and its alert resolved by itself (the next test starts from quiet) */
+  const restored = async (camName: string, id: string) => {
+    await chain.sim.setFaults(camName, 'clear');
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    await waitFor(
+      async () => ((await api.get(`/alerts/${id}`)).json.state === 'resolved' ? true : undefined),
+      30_000,
+      'resolved',
+    );
+  };
+
   /** op75 on the alert feed; the school's n-th simulated camera taken offline; its alert's row once it is shown */
   const offlineAlert = async (n: number) => {
     const page = await as('op75', 'operator-password');
@@ -506,12 +518,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
     await colleague.locator(`li[data-alert="${id}"]`).waitFor();
     expect(await colleague.locator('li[data-alert]').count()).toBe(1);
     expect((await api.get('/alerts/sla')).json).toEqual({ critical: 15, major: 60, minor: 240, info: 1440 });
-    await chain.sim.setFaults(cam.name, 'clear');
-    await waitFor(
-      async () => ((await api.get(`/alerts/${id}`)).json.state === 'resolved' ? true : undefined),
-      30_000,
-      'resolved',
-    );
+    await restored(cam.name, id!);
   });
 
   it('operator: filters, then the whole incident by keyboard — move, acknowledge, comment, assign, resolve with a reason', async () => {
@@ -625,12 +632,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       expect((await api.get('/audit?action=alerting_changed')).json[0].detail).toBe(
         'v0 → v1; contacts KZ-75 operators: 0 → 1',
       );
-      await chain.sim.setFaults(cam.name, 'clear');
-      await waitFor(
-        async () => ((await api.get(`/alerts/${id}`)).json.state === 'resolved' ? true : undefined),
-        30_000,
-        'resolved',
-      );
+      await restored(cam.name, id);
     } finally {
       await hook.close();
     }
@@ -656,14 +658,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
         20_000,
         "the school's own contact paged",
       );
-      await chain.sim.setFaults(cam.name, 'clear');
-      const api = new Api(base);
-      await api.login('admin', ADMIN_PASSWORD);
-      await waitFor(
-        async () => ((await api.get(`/alerts/${id}`)).json.state === 'resolved' ? true : undefined),
-        30_000,
-        'resolved',
-      );
+      await restored(cam.name, id);
     } finally {
       await post.close();
     }

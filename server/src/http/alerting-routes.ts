@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { parseAlerting } from '../repositories/alerting.ts';
 import { DocumentError } from '../repositories/versioned-doc.ts';
 import { schoolAllowed } from '../services/access.ts';
-import { changeAlerting, storeAlerting, withSchool } from '../services/alerting-changes.ts';
+import { changeAlerting, currentAlerting, storeAlerting, withSchool } from '../services/alerting-changes.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
@@ -48,7 +48,7 @@ export function alertingRoutes(ctx: AppContext): Router {
       response: SchoolContacts,
     }),
     async (req, res) => {
-      const cfg = (await ctx.alerting.current()) ?? ctx.alerts.alerting;
+      const cfg = await currentAlerting(ctx);
       res.json({ contacts: cfg.schools[String(req.params.id)]?.contacts ?? [], version: cfg.version });
     },
   );
@@ -87,7 +87,7 @@ export function alertingRoutes(ctx: AppContext): Router {
       roles: 'admin',
       response: AlertingConfig,
     }),
-    async (_req, res) => void res.json((await ctx.alerting.current()) ?? ctx.alerts.alerting),
+    async (_req, res) => void res.json(await currentAlerting(ctx)),
   );
 
   r.get(
@@ -132,7 +132,7 @@ export function alertingRoutes(ctx: AppContext): Router {
           });
         throw err;
       }
-      const current = (await ctx.alerting.current()) ?? ctx.alerts.alerting;
+      const current = await currentAlerting(ctx);
       const problems = await unknownNames(ctx, doc, current);
       if (problems.length) return void res.status(400).json(refusals('invalid alerting configuration', problems));
       if (!(await storeAlerting(ctx, actor(req), current, doc)))

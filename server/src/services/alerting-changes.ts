@@ -11,6 +11,11 @@ export interface AlertingChangeDeps {
   bus: DeltaBus;
 }
 
+/** The configuration in force: the stored version, else (no store yet) the one the alert service started with. */
+export async function currentAlerting(d: Pick<AlertingChangeDeps, 'alerting' | 'alerts'>): Promise<AlertingConfig> {
+  return (await d.alerting.current()) ?? d.alerts.alerting;
+}
+
 /** What changed, for the audit log: the sections and, for contacts, whose and how many (never the addresses). */
 export function describeAlertingChange(a: AlertingConfig, b: AlertingConfig): string {
   const parts: string[] = [`v${a.version} → v${b.version}`];
@@ -64,7 +69,7 @@ export async function changeAlerting(
   change: (cur: AlertingConfig) => AlertingConfig | undefined,
 ): Promise<AlertingConfig | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const cur = (await d.alerting.current()) ?? d.alerts.alerting;
+    const cur = await currentAlerting(d);
     const changed = change(cur);
     if (!changed) return cur; // nothing to change
     const next = { ...changed, version: cur.version + 1 };
