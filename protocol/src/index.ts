@@ -9,6 +9,7 @@ export * from './labels.ts';
 export * from './link.ts';
 export * from './live-video.ts';
 export * from './messages.ts';
+export * from './paging.ts';
 export * from './problems.ts';
 export * from './regions.ts';
 export * from './reports.ts';

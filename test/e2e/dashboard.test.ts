@@ -632,6 +632,21 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       expect((await api.get('/audit?action=alerting_changed')).json[0].detail).toBe(
         'v0 → v1; contacts KZ-75 operators: 0 → 1',
       );
+      // the region's operator (kk) reads who is paged there: the new contact by its host, never its whole address
+      const op = await as('op75', 'operator-password', 'kk-KZ');
+      await op.goto(`${base}/alerts`);
+      const paging = op.getByTestId('paging-KZ-75');
+      await paging.locator('summary').click();
+      await paging.getByText(`webhook ${new URL(hook.url).origin}`).waitFor();
+      await paging.getByText('Бірден: облыс операторлары').waitFor();
+      expect(await paging.textContent()).not.toContain('/almaty');
+      await screenshot(op, 'operator-paging-kk');
+      await op.selectOption('header select', 'ru');
+      await paging.getByText('Сразу: операторы области').waitFor();
+      await screenshot(op, 'operator-paging-ru');
+      await op.selectOption('header select', 'en');
+      await paging.getByText("At once: the region's operators").waitFor();
+      await screenshot(op, 'operator-paging-en');
       await restored(cam.name, id);
     } finally {
       await hook.close();

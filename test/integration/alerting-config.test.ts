@@ -212,6 +212,34 @@ describe('the alerting configuration, changed from the dashboard', () => {
     }
   });
 
+  it("shows a region's operators who is paged about its alerts, by label, and at what time", async () => {
+    const login = { username: 'op-paging', password: 'op-paging-password', role: 'operator', regions: ['KZ-75'] };
+    expect((await api.post('/users', login)).status).toBe(200);
+    const op = new Api(one.url);
+    expect(await op.login(login.username, login.password)).toBe(200);
+    const c = (await api.get('/alerting')).json as AlertingConfig;
+    const mine = await op.get('/regions/KZ-75/paging');
+    expect(mine.status).toBe(200);
+    expect(mine.json).toMatchObject({ regionCode: 'KZ-75', fallback: false, schoolsWithContacts: 1 });
+    expect(mine.json.levels[0]).toEqual({
+      level: 0,
+      targets: [{ channel: 'webhook', label: `webhook ${new URL(newHook.url).origin}` }],
+    });
+    // the secret path of the webhook is nowhere in the answer
+    expect(JSON.stringify(mine.json)).not.toContain('s3cr3t');
+    expect(mine.json.levels.map((l: { afterMinutes?: number }) => l.afterMinutes)).toEqual([
+      undefined,
+      ...c.escalation.afterMinutes,
+    ]);
+    // another region's: not theirs; an admin sees it, paged by the country's contacts
+    expect((await op.get('/regions/KZ-71/paging')).status).toBe(404);
+    const other = await api.get('/regions/KZ-71/paging');
+    expect(other.json.fallback).toBe(true);
+    expect(other.json.levels[0].targets).toEqual([
+      { channel: 'webhook', label: `webhook ${new URL(fileHook.url).origin}` },
+    ]);
+  });
+
   it('what a version names that is gone since never blocks the next change; a removed school takes its entry along', async () => {
     expect(
       (

@@ -46,6 +46,10 @@ const MATRIX: [string, string, unknown, number[]][] = [
   // pictures: the roles that act on the camera, never auditors; every view audited (admins read the record)
   ['GET', `/cameras/${CAM}/snapshot`, undefined, [200, 200, 403, 403, 200, 401]],
   ['GET', '/cameras/cam-00000000000000c1/snapshot', undefined, [404, 404, 403, 403, 404, 401]],
+  // who is paged in a region: its operators and admins, by label
+  ['GET', '/regions/KZ-75/paging', undefined, [200, 200, 403, 403, 403, 401]],
+  ['GET', '/regions/KZ-71/paging', undefined, [200, 404, 403, 403, 403, 401]],
+  ['GET', '/regions/KZ-99/paging', undefined, [404, 404, 403, 403, 403, 401]],
   ['GET', '/audit', undefined, [200, 403, 403, 403, 403, 401]],
   ['GET', '/agents', undefined, [200, 403, 403, 403, 403, 401]],
   ['POST', '/enrolment-codes', { schoolId: C, agentId: 'agent-astana-1' }, [200, 403, 403, 403, 403, 401]],

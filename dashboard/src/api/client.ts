@@ -25,6 +25,7 @@ import {
   type NotifyTarget,
   ReasonCounts,
   Region,
+  RegionPaging,
   RegionSummary,
   RegistryImportResult,
   RequirementProfile,
@@ -317,6 +318,7 @@ export const api = {
       raw: { type: kind === 'csv' ? 'text/csv' : 'application/json', text },
     }),
   alerting: () => call(AlertingConfig, '/alerting'),
+  regionPaging: (code: string) => call(RegionPaging, `/regions/${encodeURIComponent(code)}/paging`),
   schoolContacts: (id: string) => call(SchoolContacts, `/schools/${encodeURIComponent(id)}/contacts`),
   saveSchoolContacts: (id: string, contacts: NotifyTarget[]) =>
     call(SchoolContacts, `/schools/${encodeURIComponent(id)}/contacts`, { method: 'PUT', body: { contacts } }),

@@ -596,6 +596,18 @@ export const en = {
     anyRole: 'Any role',
     failed: 'Failed: {{message}}',
   },
+  paging: {
+    title: 'Who is paged in {{region}}',
+    fallback: "This region has no contacts of its own: the country's contacts are paged.",
+    level0: "At once: the region's operators",
+    level1: 'After {{min}} min unacknowledged (critical alerts): the duty officer',
+    levelN: 'After {{min}} min unacknowledged (critical alerts): the akimat',
+    nobody: 'nobody',
+    renotify: 'At the last level, told again every {{min}} min, at most {{n}} times.',
+    noRenotify: 'At the last level, not told again.',
+    schools: 'Schools of the region that tell their own people too: {{n}}.',
+    hint: 'Contacts are set by administrators (Administration → Alerting and notifications); addresses are shown by host or domain only.',
+  },
   schoolContacts: {
     title: 'Who at the school is told',
     hint: "Told when an alert of this school opens, reopens and ends, beside the RRC's operators — the guard post, the deputy director for safety. A critical alert nobody acknowledges is escalated by the RRC, not here.",

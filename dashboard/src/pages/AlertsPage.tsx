@@ -9,6 +9,7 @@ import { Async } from '../components/Async.tsx';
 import { picturesAllowed } from '../components/CameraPicture.tsx';
 import { SoundSwitch } from '../components/CriticalCue.tsx';
 import { LiveView } from '../components/LivePlayer.tsx';
+import { RegionPagingPanel } from '../components/RegionPagingPanel.tsx';
 import { DistrictOptions } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useAlertUpdates } from '../hooks/live.tsx';
@@ -209,6 +210,10 @@ export function AlertsPage() {
         )}
         <Async r={feed}>{(all) => <AlertList alerts={all.filter(shown)} onChange={changed} cursorId={at?.id} />}</Async>
       </section>
+      {/* who is paged: an operator's own regions; an administrator's chosen one (they edit it on Administration) */}
+      {(user.role === 'operator' ? user.regions : user.role === 'admin' && region ? [region] : []).map((code) => (
+        <RegionPagingPanel key={code} regionCode={code} />
+      ))}
     </div>
   );
 }

@@ -4,7 +4,10 @@ import {
   MAX_TARGETS,
   NotifyTarget,
   problemText,
+  RegionCode,
+  RegionPaging,
   refusals,
+  regionPaging,
   SchoolContacts,
   targetLabel,
 } from '@kuzet/protocol';
@@ -12,7 +15,7 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import { z } from 'zod';
 import { parseAlerting } from '../repositories/alerting.ts';
 import { DocumentError } from '../repositories/versioned-doc.ts';
-import { schoolAllowed } from '../services/access.ts';
+import { regionAllowed, schoolAllowed } from '../services/access.ts';
 import { changeAlerting, currentAlerting, storeAlerting, withSchool } from '../services/alerting-changes.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
@@ -36,6 +39,27 @@ export function alertingRoutes(ctx: AppContext): Router {
       next();
     },
   ];
+  r.get(
+    '/regions/:code/paging',
+    requireRole('admin', 'operator'),
+    validate({
+      method: 'get',
+      path: '/regions/:code/paging',
+      summary:
+        "who is paged about the region's alerts at each escalation level, and when (contacts by label, never a whole " +
+        'address: administrators edit them under /alerting)',
+      roles: 'admin, operator (own regions)',
+      params: z.object({ code: RegionCode }),
+      response: RegionPaging,
+    }),
+    async (req, res) => {
+      const code = (res.locals.params as { code: string }).code;
+      if (!regionAllowed(req.user!, code) || !(await ctx.registry.region(code)))
+        return void res.status(404).json({ error: 'no such region' });
+      const [cfg, schools] = await Promise.all([currentAlerting(ctx), ctx.registry.schoolIds({ regionCode: code })]);
+      res.json(regionPaging(cfg, code, schools));
+    },
+  );
   r.get(
     '/schools/:id/contacts',
     ...schoolContacts,

@@ -5,6 +5,7 @@ import {
   episodeStart,
   type NotifyTarget,
   notifiedLine,
+  pagedTargets,
   snoozed,
   targetLabel,
 } from '@kuzet/protocol';
@@ -115,13 +116,7 @@ export class AlertPaging {
    * officer, 2+ akimat).
    */
   async page(a: Alert, event: Notification['event'], level: number): Promise<void> {
-    const cfg = this.d.config();
-    const c = cfg.contacts[a.regionCode] ?? cfg.contacts['*'];
-    const region = c ? (level === 0 ? c.operators : level === 1 ? c.duty : c.akimat) : [];
-    // the school's own people hear of its alerts opening and ending (escalation is the RRC's chain)
-    const own = level === 0 ? (cfg.schools[a.schoolId]?.contacts ?? []) : [];
-    const keys = new Set(region.map(targetKey));
-    const targets = [...region, ...own.filter((t) => !keys.has(targetKey(t)))];
+    const targets = pagedTargets(this.d.config(), a.regionCode, a.schoolId, level);
     const n = a.events.filter((e) => e.type === 'escalated').length;
     // each episode of a reopened alert is told (its resolution and its reopening again)
     const r = a.reopens ? `-r${a.reopens}` : '';
