@@ -41,8 +41,9 @@ function Levels({ p }: { p: RegionPaging }) {
                 : t(l.level === 1 ? 'paging.level1' : 'paging.levelN', { min: l.afterMinutes })}
             </strong>{' '}
             {l.targets.length ? (
-              l.targets.map((x) => (
-                <span key={x.label} className="paging-target">
+              // two contacts may share a label (two webhooks of one host): keyed by place too
+              l.targets.map((x, i) => (
+                <span key={`${i}-${x.label}`} className="paging-target">
                   {x.label}
                 </span>
               ))
