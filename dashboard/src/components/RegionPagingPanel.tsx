@@ -41,10 +41,11 @@ function Levels({ p }: { p: RegionPaging }) {
                 : t(l.level === 1 ? 'paging.level1' : 'paging.levelN', { min: l.afterMinutes })}
             </strong>{' '}
             {l.targets.length ? (
-              // two contacts may share a label (two webhooks of one host): keyed by place too
-              l.targets.map((x, i) => (
-                <span key={`${i}-${x.label}`} className="paging-target">
-                  {x.label}
+              // two contacts may share a label (two webhooks of one host): said once, counted
+              [...labelCounts(l.targets)].map(([label, n]) => (
+                <span key={label} className="paging-target">
+                  {label}
+                  {n > 1 && ` ×${n}`}
                 </span>
               ))
             ) : (
@@ -62,4 +63,10 @@ function Levels({ p }: { p: RegionPaging }) {
       <p className="muted small">{t('paging.hint')}</p>
     </>
   );
+}
+
+function labelCounts(targets: RegionPaging['levels'][number]['targets']): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const x of targets) m.set(x.label, (m.get(x.label) ?? 0) + 1);
+  return m;
 }
