@@ -44,7 +44,8 @@ export type RegionPaging = z.infer<typeof RegionPaging>;
 
 /** A region's paging (see RegionPaging); `schools`: the ids of the region's schools. */
 export function regionPaging(cfg: AlertingConfig, regionCode: string, schools: Iterable<string>): RegionPaging {
-  const label = (t: NotifyTarget) => ({ channel: t.channel, label: targetLabel(t) });
+  const targets = (level: number) =>
+    pagedTargets(cfg, regionCode, undefined, level).map((t) => ({ channel: t.channel, label: targetLabel(t) }));
   const esc = cfg.escalation;
   let schoolsWithContacts = 0;
   for (const id of schools) if (cfg.schools[id]?.contacts.length) schoolsWithContacts++;
@@ -52,11 +53,10 @@ export function regionPaging(cfg: AlertingConfig, regionCode: string, schools: I
     regionCode,
     fallback: !cfg.contacts[regionCode],
     // level 0 at once, then one level per escalation step (the third and later: the akimat)
-    levels: [0, ...esc.afterMinutes.map((_, i) => i + 1)].map((level) => ({
-      level,
-      ...(level > 0 && esc.afterMinutes[level - 1] !== undefined ? { afterMinutes: esc.afterMinutes[level - 1] } : {}),
-      targets: pagedTargets(cfg, regionCode, undefined, level).map(label),
-    })),
+    levels: [
+      { level: 0, targets: targets(0) },
+      ...esc.afterMinutes.map((afterMinutes, i) => ({ level: i + 1, afterMinutes, targets: targets(i + 1) })),
+    ],
     renotifyMinutes: esc.renotifyMinutes,
     maxRenotify: esc.maxRenotify,
     schoolsWithContacts,
