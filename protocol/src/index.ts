@@ -13,3 +13,4 @@ export * from './paging.ts';
 export * from './problems.ts';
 export * from './regions.ts';
 export * from './reports.ts';
+export * from './requirement-changes.ts';

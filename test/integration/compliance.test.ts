@@ -275,6 +275,54 @@ describe('compliance: one requirement profile, enforced everywhere', () => {
     expect((await staff.call('PUT', '/requirements', { ...doc, version: doc.version + 1 })).status).toBe(403);
   });
 
+  it('the requirement history says who stored each version and what it changed; an old version comes back', async () => {
+    const auditor = new Api(chain.server.url);
+    expect(await auditor.login('aud1', 'auditor-password-1')).toBe(200);
+    type History = {
+      current: number;
+      versions: { version: number; by?: string; source: string; restoredFrom?: number; changes?: object[] }[];
+    };
+    const h1 = (await auditor.get('/requirements/versions')).json as History;
+    expect(h1.current).toBe(2);
+    expect(h1.versions.map((v) => [v.version, v.source, v.by])).toEqual([
+      [2, 'edit', 'admin'],
+      [1, 'file', undefined],
+    ]);
+    // the first version has nothing before it; the second's every number, once
+    expect(h1.versions[1]!.changes).toBeUndefined();
+    expect(h1.versions[0]!.changes).toEqual([
+      { kind: 'number', profile: 'almaty-city', field: 'minRetentionDays', from: 45, to: 15 },
+      { kind: 'number', profile: 'almaty-city', field: 'minWidth', from: 1280, to: 640 },
+      { kind: 'number', profile: 'almaty-city', field: 'minHeight', from: 720, to: 360 },
+      { kind: 'number', profile: 'almaty-city', field: 'minFps', from: 12, to: 5 },
+      { kind: 'number', profile: 'almaty-city', field: 'maxGapMinutes', from: 10, to: 600 },
+    ]);
+    // auditors read the history; only admins bring a version back
+    expect((await auditor.call('POST', '/requirements/versions/1/restore', { version: 3 })).status).toBe(403);
+    expect((await api.call('POST', '/requirements/versions/1/restore', { version: 2 })).status).toBe(409);
+    expect((await api.call('POST', '/requirements/versions/99/restore', { version: 3 })).status).toBe(404);
+    const restored = await api.call('POST', '/requirements/versions/1/restore', { version: 3 });
+    expect(restored.status).toBe(200);
+    expect(restored.json.version).toBe(3);
+    const [v1, now] = [(await api.get('/requirements/versions/1')).json, (await api.get('/requirements')).json];
+    expect({ ...now, version: 1 }).toEqual(v1);
+    const h2 = (await auditor.get('/requirements/versions?limit=1')).json as History;
+    expect(h2.current).toBe(3);
+    expect(h2.versions).toHaveLength(1);
+    expect(h2.versions[0]).toMatchObject({ version: 3, source: 'restore', restoredFrom: 1, by: 'admin' });
+    expect(h2.versions[0]!.changes).toContainEqual({
+      kind: 'number',
+      profile: 'almaty-city',
+      field: 'minRetentionDays',
+      from: 15,
+      to: 45,
+    });
+    const audit = (await api.get('/audit?limit=100')).json as { action: string; detail?: string }[];
+    expect(audit.find((e) => e.action === 'requirements_changed')?.detail).toMatch(
+      /^v2 → v3 \(v1 restored\); almaty-city\.minRetentionDays 15 → 45/,
+    );
+  });
+
   it('a server with a bad requirements file does not start, and says every problem', async () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ version: 0, zones: [], profiles: [], assign: { country: 'x' } }));

@@ -50,6 +50,10 @@ const MATRIX: [string, string, unknown, number[]][] = [
   ['GET', '/regions/KZ-75/paging', undefined, [200, 200, 403, 403, 403, 401]],
   ['GET', '/regions/KZ-71/paging', undefined, [200, 404, 403, 403, 403, 401]],
   ['GET', '/regions/KZ-99/paging', undefined, [404, 404, 403, 403, 403, 401]],
+  // the requirement history: what applied when, for admins and auditors; bringing a version back: admins
+  ['GET', '/requirements/versions', undefined, [200, 403, 200, 200, 403, 401]],
+  ['GET', '/requirements/versions/1', undefined, [200, 403, 200, 200, 403, 401]],
+  ['POST', '/requirements/versions/99/restore', { version: 2 }, [404, 403, 403, 403, 403, 401]],
   ['GET', '/audit', undefined, [200, 403, 403, 403, 403, 401]],
   ['GET', '/agents', undefined, [200, 403, 403, 403, 403, 401]],
   ['POST', '/enrolment-codes', { schoolId: C, agentId: 'agent-astana-1' }, [200, 403, 403, 403, 403, 401]],

@@ -18,6 +18,7 @@ import { sameOriginOnly } from './origin.ts';
 import { overviewRoutes } from './overview-routes.ts';
 import { registryImportRoutes } from './registry-import-routes.ts';
 import { registryRoutes } from './registry-routes.ts';
+import { requirementsRoutes } from './requirements-routes.ts';
 import { loadUser } from './session.ts';
 import { snapshotRoutes } from './snapshot-routes.ts';
 import { openApiDocument } from './validate.ts';
@@ -91,6 +92,7 @@ export function createApp(ctx: AppContext, ready: () => Promise<Readiness>) {
   api.use(alertingRoutes(ctx));
   api.use(snapshotRoutes(ctx));
   api.use(integrityRoutes(ctx));
+  api.use(requirementsRoutes(ctx));
   api.use(complianceRoutes(ctx));
   api.use(registryImportRoutes(ctx));
   api.use(archiveRoutes(ctx));

@@ -5,7 +5,7 @@ import {
   deadlineFor,
   figuresOf,
   RegionCode,
-  RequirementsDoc,
+  type RequirementsDoc,
   refusal,
   SchoolCompliance,
   VerdictState,
@@ -13,7 +13,6 @@ import {
 } from '@kuzet/protocol';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import { parseRequirements, RequirementsError } from '../repositories/requirements.ts';
 import { countryAllowed, regionAllowed, regionFilter, schoolAllowed } from '../services/access.ts';
 import { cameraSchool } from './camera-scope.ts';
 import type { AppContext } from './context.ts';
@@ -33,81 +32,10 @@ const Placement = z
   })
   .refine((p) => p.name !== undefined || p.zone !== undefined, { message: 'name or zone' });
 
-/** Compliance: the requirement document (read; admins change it), the verdicts and figures, cameras' placement. */
+/** Compliance: the verdicts and figures, cameras' placement. */
 export function complianceRoutes(ctx: AppContext): Router {
   const r = Router();
   r.use(requireUser);
-
-  r.get(
-    '/requirements',
-    validate({
-      method: 'get',
-      path: '/requirements',
-      summary: 'the requirement document in force: profiles, zones, assignments, deadlines (versioned)',
-      roles: 'any logged-in user',
-      response: RequirementsDoc,
-    }),
-    async (_req, res) => void res.json(await ctx.compliance.current()),
-  );
-
-  r.get(
-    '/requirements/versions/:n',
-    requireRole('admin', 'auditor'),
-    validate({
-      method: 'get',
-      path: '/requirements/versions/:n',
-      summary: 'an earlier version of the requirement document (what applied then)',
-      roles: 'admin, auditor',
-      params: z.object({ n: z.coerce.number().int().positive() }),
-      response: RequirementsDoc,
-    }),
-    async (_req, res) => {
-      const doc = await ctx.compliance.requirements.version((res.locals.params as { n: number }).n);
-      if (!doc) return void res.status(404).json({ error: 'no such version' });
-      res.json(doc);
-    },
-  );
-
-  r.put(
-    '/requirements',
-    requireRole('admin'),
-    validate({
-      method: 'put',
-      path: '/requirements',
-      summary:
-        'replace the requirement document: its version must be the current one + 1 (409 otherwise); every problem ' +
-        'is listed (400); every camera and school is evaluated again at once',
-      roles: 'admin',
-      body: z.unknown(),
-      response: z.object({ version: z.int(), schools: z.int() }),
-    }),
-    async (req, res) => {
-      let doc: RequirementsDoc;
-      try {
-        doc = parseRequirements(req.body, 'body');
-      } catch (err) {
-        if (err instanceof RequirementsError)
-          return void res
-            .status(400)
-            .json({ error: 'invalid requirements', problems: err.problems, problemsLocalized: err.localized });
-        throw err;
-      }
-      const current = await ctx.compliance.current();
-      if (!(await ctx.compliance.requirements.replace(doc, current.version)))
-        return void res
-          .status(409)
-          .json({ error: `the document is at version ${current.version}: send version ${current.version + 1}` });
-      await ctx.audit.record({
-        ...actor(req),
-        action: 'requirements_changed',
-        detail: describeChange(current, doc),
-      });
-      await ctx.bus.publishControl({ kind: 'requirements_changed', version: doc.version });
-      await ctx.compliance.reload();
-      const r = await ctx.compliance.evaluateAll();
-      res.json({ version: doc.version, schools: r.schools });
-    },
-  );
 
   const overview = async (req: Request, res: import('express').Response) => {
     const q = res.locals.query as { region?: string; district?: string; state?: string; limit: number };
@@ -311,30 +239,6 @@ export function complianceRoutes(ctx: AppContext): Router {
     },
   );
   return r;
-}
-
-/** What a new version changed, in a line for the audit log. */
-function describeChange(a: RequirementsDoc, b: RequirementsDoc): string {
-  const parts: string[] = [`v${a.version} → v${b.version}`];
-  for (const p of b.profiles) {
-    const old = a.profiles.find((x) => x.name === p.name);
-    if (!old) parts.push(`profile ${p.name} added`);
-    else
-      for (const k of [
-        'minRetentionDays',
-        'minWidth',
-        'minHeight',
-        'minFps',
-        'maxClockDriftSeconds',
-        'maxGapMinutes',
-      ] as const)
-        if (old[k] !== p[k]) parts.push(`${p.name}.${k} ${old[k]} → ${p[k]}`);
-  }
-  for (const p of a.profiles) if (!b.profiles.some((x) => x.name === p.name)) parts.push(`profile ${p.name} removed`);
-  if (JSON.stringify(a.assign) !== JSON.stringify(b.assign)) parts.push('assignments changed');
-  if (JSON.stringify(a.deadlines) !== JSON.stringify(b.deadlines)) parts.push('deadlines changed');
-  if (JSON.stringify(a.zones) !== JSON.stringify(b.zones)) parts.push('zones changed');
-  return parts.join('; ').slice(0, 500);
 }
 
 /** The earliest of these days (ISO dates order as text); undefined when none is set. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fieldProblem, type Localized } from '@kuzet/protocol';
+import { fieldProblem, IsoTime, type Localized } from '@kuzet/protocol';
 import type { Redis, Result } from 'ioredis';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ObjectStore } from './object-store.ts';
 
 /** A document (file or request) with every problem listed (in kk, ru and en where the schema says it). */
@@ -60,6 +60,28 @@ declare module 'ioredis' {
 }
 
 /**
+ * Who stored a version, when and how, kept beside it in the object store (`<prefix>log/v<n>.json`): the version's
+ * provenance outlives Redis and the audit log's bounded stream, as the version itself does.
+ */
+const VersionRecord = z.object({
+  version: z.int().positive(),
+  at: IsoTime,
+  by: z.string().optional(),
+  source: z.enum(['edit', 'restore', 'file']),
+  restoredFrom: z.int().positive().optional(),
+});
+export type VersionRecord = z.infer<typeof VersionRecord>;
+
+/** One kept version: its number, when it was stored, its record (absent when stored before records were kept). */
+export interface KeptVersion<T> {
+  version: number;
+  at: string;
+  record?: VersionRecord;
+  /** the document (absent: it no longer reads as a valid document) */
+  doc?: T;
+}
+
+/**
  * A document administrators change as a whole, one version after another (the requirement profiles, the alerting
  * configuration): stored in Redis (shared by every instance), every version also kept in the object store
  * (`<prefix>v<n>.json`: what applied when, for audits, and what a Redis that came back empty is rebuilt from). The
@@ -99,15 +121,83 @@ export class VersionedDocument<T extends { version: number }> {
     const doc = archived && archived.version >= file.version ? archived : file;
     await this.redis.set(this.key, JSON.stringify(doc));
     await this.archive(doc);
+    if (doc === file) await this.keepRecord({ version: doc.version, at: new Date().toISOString(), source: 'file' });
     return { doc, source: doc === file ? 'file' : 'archive' };
   }
 
-  /** Stores a new version made against `expectedVersion`; false when another change came first. */
-  async replace(doc: T, expectedVersion: number): Promise<boolean> {
+  /**
+   * Stores a new version made against `expectedVersion`, recording who stored it (and the version it brings back,
+   * for a restore); false when another change came first.
+   */
+  async replace(doc: T, expectedVersion: number, how: { by?: string; restoredFrom?: number } = {}): Promise<boolean> {
     if (doc.version !== expectedVersion + 1) return false;
     const ok = (await this.redis.kuzetReplaceVersioned(this.key, expectedVersion, JSON.stringify(doc))) === 1;
-    if (ok) await this.archive(doc);
-    return ok;
+    if (!ok) return false;
+    await this.archive(doc);
+    await this.keepRecord({
+      version: doc.version,
+      at: new Date().toISOString(),
+      ...(how.by ? { by: how.by } : {}),
+      source: how.restoredFrom ? 'restore' : 'edit',
+      ...(how.restoredFrom ? { restoredFrom: how.restoredFrom } : {}),
+    });
+    return true;
+  }
+
+  private async keepRecord(r: VersionRecord): Promise<void> {
+    await this.store.put(`${this.prefix}log/v${r.version}.json`, Buffer.from(JSON.stringify(r)), 'application/json');
+  }
+
+  /** The kept versions' numbers and when each was stored, and which have a record. */
+  private async kept(): Promise<{ versions: Map<number, Date>; records: Set<number> }> {
+    const versions = new Map<number, Date>();
+    const records = new Set<number>();
+    for (const o of await this.store.list(this.prefix)) {
+      const rest = o.key.slice(this.prefix.length);
+      const v = /^v(\d+)\.json$/.exec(rest);
+      if (v) versions.set(Number(v[1]), o.lastModified);
+      const r = /^log\/v(\d+)\.json$/.exec(rest);
+      if (r) records.add(Number(r[1]));
+    }
+    return { versions, records };
+  }
+
+  /**
+   * The newest `limit` kept versions, newest first, each with its record and document — and the one before the
+   * oldest of them, so that each listed version can be compared with the version it replaced.
+   */
+  async history(limit: number): Promise<KeptVersion<T>[]> {
+    const { versions, records } = await this.kept();
+    const newest = [...versions.keys()].sort((a, b) => b - a).slice(0, limit + 1);
+    return Promise.all(
+      newest.map(async (version) => {
+        const [doc, record] = await Promise.all([
+          // a version written under an older schema that no longer reads is listed without its document
+          this.version(version).catch((err: unknown) => {
+            if (err instanceof z.ZodError || err instanceof SyntaxError) return undefined;
+            throw err;
+          }),
+          records.has(version) ? this.record(version) : undefined,
+        ]);
+        return {
+          version,
+          at: (record?.at ?? versions.get(version)!.toISOString()) as string,
+          ...(record ? { record } : {}),
+          ...(doc ? { doc } : {}),
+        };
+      }),
+    );
+  }
+
+  private async record(n: number): Promise<VersionRecord | undefined> {
+    const got = await this.store.get(`${this.prefix}log/v${n}.json`);
+    if (!got) return undefined;
+    try {
+      const r = VersionRecord.safeParse(JSON.parse(got.body.toString('utf8')));
+      return r.success ? r.data : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private async archive(doc: T): Promise<void> {
@@ -119,12 +209,8 @@ export class VersionedDocument<T extends { version: number }> {
   }
 
   async newestArchived(): Promise<T | undefined> {
-    const all = await this.store.list(this.prefix);
-    const newest = all
-      .map((o) => ({ o, v: Number(/v(\d+)\.json$/.exec(o.key)?.[1] ?? 0) }))
-      .sort((a, b) => b.v - a.v)[0];
-    if (!newest) return undefined;
-    return this.stored(newest.o.key);
+    const newest = Math.max(0, ...(await this.kept()).versions.keys());
+    return newest ? this.version(newest) : undefined;
   }
 
   /** A kept version (for audits: what applied then). */
