@@ -52,7 +52,7 @@ export async function storeAlerting(
   expected: AlertingConfig,
   next: AlertingConfig,
 ): Promise<boolean> {
-  if (!(await d.alerting.replace(next, expected.version))) return false;
+  if (!(await d.alerting.replace(next, expected.version, { by: who.username }))) return false;
   d.alerts.setConfig(next);
   await d.audit.record({ ...who, action: 'alerting_changed', detail: describeAlertingChange(expected, next) });
   await d.bus.publishControl({ kind: 'alerting_changed', version: next.version });
