@@ -154,6 +154,8 @@ export const ArchiveSeries = z.object({
       n: z.int(),
       /** the day was re-evaluated after late data (its current entry supersedes the first) */
       revised: z.boolean(),
+      /** the version of the requirement document the day was judged by */
+      requirementsVersion: z.int(),
       figures: DayFigures.optional(),
       /** a school's day */
       school: ArchiveSchool.optional(),

@@ -138,6 +138,8 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
     const region = (await api.get(`/archive/days?region=KZ-75&from=${days[2]}&to=${days[2]}`)).json.days[0];
     expect(region.figures).toMatchObject({ schools: 2, covered: 1, compliant: 0, cameras: 3, camerasCompliant: 2 });
     expect(region.figures.offlineMin).toBe(360);
+    // and the requirement version the day was judged by (the history says what it required)
+    expect(region.requirementsVersion).toBe(1);
     expect((await api.get(`/archive/days?from=${days[0]}&to=${days[5]}`)).json.days).toHaveLength(6);
     // the archive run again changes nothing (a day is archived once)
     server.archive.clock = () => dayBounds(today, TZ).start + 30 * 60_000;
@@ -231,9 +233,12 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
       expect(text.charCodeAt(0)).toBe(0xfeff);
       // what Excel reads where it runs: ';' and a decimal comma in kk and ru (Windows in Kazakh or Russian), ',' in en
       const [sep, other] = lang === 'en' ? ([',', ';'] as const) : ([';', ','] as const);
-      expect(parseCsv(text.slice(1), other)[0]!.length).toBeLessThan(14);
+      expect(parseCsv(text.slice(1), other)[0]!.length).toBeLessThan(15);
       const rows = parseCsv(text.slice(1), sep);
-      expect(rows[0]).toHaveLength(14);
+      expect(rows[0]).toHaveLength(15);
+      // the requirement version each day was judged by, last
+      expect(rows[0]!.at(-1)).toBe({ kk: 'Талаптар', ru: 'Требования', en: 'Requirements' }[lang]);
+      expect(new Set(rows.slice(1).map((r) => r.at(-1)))).toEqual(new Set(['v1']));
       expect(rows[0]![0]).toBe(heads[lang]);
       expect(rows).toHaveLength(7);
       const col = (name: string) => rows[0]!.indexOf(name);
@@ -248,7 +253,7 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
       // the zones not watched, by their names in the export's language
       const zones = ((await api.get('/requirements')).json as { zones: Record<string, string>[] }).zones;
       const names = new Set(zones.map((z) => z[lang === 'kk' ? 'nameKk' : lang === 'ru' ? 'nameRu' : 'nameEn']));
-      const missing = rows.slice(1).flatMap((r) => (r[rows[0]!.length - 2] ? r[rows[0]!.length - 2]!.split('; ') : []));
+      const missing = rows.slice(1).flatMap((r) => (r[rows[0]!.length - 3] ? r[rows[0]!.length - 3]!.split('; ') : []));
       expect(missing.length).toBeGreaterThan(0);
       expect(missing.filter((z) => !names.has(z))).toEqual([]);
     }

@@ -30,6 +30,7 @@ import {
   RegistryImportResult,
   RequirementProfile,
   RequirementsDoc,
+  RequirementVersions,
   SchoolCompliance,
   SchoolContacts,
   SchoolSummary,
@@ -282,6 +283,15 @@ export const api = {
   placeCamera: (id: string, body: { name?: string; zone?: string | null }) =>
     call(Ok, `/cameras/${encodeURIComponent(id)}/placement`, { method: 'PUT', body }),
   requirements: () => call(RequirementsDoc, '/requirements'),
+  /** the requirement history, newest first (admins, auditors) */
+  requirementVersions: (limit = 50) => call(RequirementVersions, `/requirements/versions?limit=${limit}`),
+  requirementVersion: (n: number) => call(RequirementsDoc, `/requirements/versions/${n}`),
+  /** an earlier version brought back as `version` (the current one + 1) */
+  restoreRequirements: (n: number, version: number) =>
+    call(z.object({ version: z.number(), schools: z.number() }), `/requirements/versions/${n}/restore`, {
+      method: 'POST',
+      body: { version },
+    }),
   archiveDays: (q: ArchiveQuery) => call(ArchiveSeries, `/archive/days?${archiveParams(q)}`),
   verifyArchive: () => call(ArchiveVerification, '/archive/verify', { method: 'POST', body: {} }),
   /** one's own password (the current one with it); the server ends one's other sessions */

@@ -1,9 +1,11 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AgentsPanel } from '../components/AgentsPanel.tsx';
 import { AlertingEditor } from '../components/AlertingEditor.tsx';
 import { ApiTokensPanel } from '../components/ApiTokensPanel.tsx';
 import { AuditLog } from '../components/AuditLog.tsx';
 import { RegistryImport } from '../components/RegistryImport.tsx';
+import { RequirementHistory } from '../components/RequirementHistory.tsx';
 import { RequirementsEditor } from '../components/RequirementsEditor.tsx';
 import { UsersPanel } from '../components/UsersPanel.tsx';
 
@@ -13,6 +15,8 @@ import { UsersPanel } from '../components/UsersPanel.tsx';
  */
 export function AdminPage() {
   const { t } = useTranslation();
+  // a version brought back: the editor starts again from it
+  const [restored, setRestored] = useState(0);
   return (
     <div className="page admin">
       <h1>{t('nav.admin')}</h1>
@@ -23,7 +27,8 @@ export function AdminPage() {
         </a>{' '}
         <span className="muted">{t('admin.queuesHint')}</span>
       </p>
-      <RequirementsEditor />
+      <RequirementsEditor key={restored} />
+      <RequirementHistory folded canRestore onRestored={() => setRestored((n) => n + 1)} />
       <AlertingEditor />
       <RegistryImport />
       <AgentsPanel />

@@ -140,6 +140,7 @@ function DaysTable({ days }: { days: Day[] }) {
           <th className="num">{t('archive.cameras')}</th>
           <th className="num">{t('archive.availability')}</th>
           {school && <th>{t('archive.reasons')}</th>}
+          <th>{t('reqHistory.dayVersion')}</th>
         </tr>
       </thead>
       <tbody>
@@ -153,6 +154,8 @@ function DaysTable({ days }: { days: Day[] }) {
               : Math.round((s.compliant - before) * 10) / 10;
           const v = d.school?.verdict;
           const f = d.figures;
+          // new requirements this day: a change in the figures may be theirs, not the cameras'
+          const rv = i > 0 ? days[i - 1]!.requirementsVersion : d.requirementsVersion;
           return (
             <tr key={d.day} className={v && !v.compliant ? 'row-bad' : undefined}>
               <td className="nowrap">
@@ -190,6 +193,17 @@ function DaysTable({ days }: { days: Day[] }) {
                         ...Object.entries(v.failing).map(([r, n]) => `${t(`compliance.reason.${r}`)} (${n})`),
                       ].join('; ')
                     : ''}
+                </td>
+              )}
+              {rv === d.requirementsVersion ? (
+                <td className="muted">v{d.requirementsVersion}</td>
+              ) : (
+                <td
+                  className="warn nowrap"
+                  data-requirements-changed={d.requirementsVersion}
+                  title={t('reqHistory.dayChanged', { from: rv, to: d.requirementsVersion })}
+                >
+                  v{rv} → v{d.requirementsVersion}
                 </td>
               )}
             </tr>

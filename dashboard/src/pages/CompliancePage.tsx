@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
+import { RequirementHistory } from '../components/RequirementHistory.tsx';
+import { useUser } from '../hooks/auth.tsx';
 import { useComplianceUpdates, useRequirementsUpdates } from '../hooks/live.tsx';
 import { useResource } from '../hooks/resource.ts';
 import { formatDay, formatNumber, formatShare } from '../lib/format.ts';
@@ -202,6 +204,7 @@ function ScopeCrumbs({ scope, name }: { scope: Scope; name: (u: Named) => string
 export function CompliancePage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
+  const user = useUser();
   const [params] = useSearchParams();
   const region = params.get('region') ?? undefined;
   const district = params.get('district') ?? undefined;
@@ -328,6 +331,8 @@ export function CompliancePage() {
           {(o) => <SchoolRows rows={o.schools} title={t('compliance.nonCompliant')} testid="noncompliant" />}
         </Async>
       )}
+      {/* what the verdicts are judged against, and since when (the server lets admins and auditors read it) */}
+      {(user.role === 'auditor' || user.role === 'admin') && <RequirementHistory folded />}
     </div>
   );
 }

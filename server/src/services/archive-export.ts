@@ -15,6 +15,8 @@ export interface SchoolDayRow {
   day: string;
   n: number;
   revised: boolean;
+  /** the requirement document's version the day was judged by */
+  requirementsVersion: number;
   region: Region;
   school: ArchiveSchool;
 }
@@ -34,7 +36,14 @@ export async function* schoolDays(
       for (const school of r.schools) {
         if (scope.kind === 'district' && school.districtId !== scope.id) continue;
         if (scope.kind === 'school' && school.id !== scope.id) continue;
-        yield { day: m.day, n: m.n, revised: m.kind === 'late', region, school };
+        yield {
+          day: m.day,
+          n: m.n,
+          revised: m.kind === 'late',
+          requirementsVersion: m.requirementsVersion,
+          region,
+          school,
+        };
       }
     }
   }
@@ -78,6 +87,7 @@ export async function* csvExport(
     t.availability,
     t.zonesMissing,
     t.chain,
+    t.requirements,
   ];
   yield `\ufeff${header.map(csvField).join(sep)}\r\n`;
   let chunk = '';
@@ -103,6 +113,7 @@ export async function* csvExport(
         .map((z) => zoneName(z.zone))
         .join('; '),
       row.revised ? `${row.n} (${t.revised})` : row.n,
+      `v${row.requirementsVersion}`,
     ]
       .map(csvField)
       .join(sep)}\r\n`;
@@ -160,6 +171,7 @@ export async function pdfReport(
         day: m.day,
         n: m.n,
         revised: m.kind === 'late',
+        requirementsVersion: m.requirementsVersion,
         ...f,
         ...(f.observedMin ? { availablePct: Math.round((1000 * f.availableMin) / f.observedMin) / 10 } : {}),
         reasons: topReasons(reasons, lang),
@@ -190,6 +202,7 @@ export async function pdfReport(
           day: row.day,
           n: row.n,
           revised: row.revised,
+          requirementsVersion: row.requirementsVersion,
           schools: 1,
           covered: v.covered ? 1 : 0,
           compliant: v.compliant ? 1 : 0,

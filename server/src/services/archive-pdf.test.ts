@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { columnWidths, type PdfReport, renderPdf } from './archive-pdf.ts';
+import { columnWidths, type PdfReport, renderPdf, requirementRuns } from './archive-pdf.ts';
 import { type Lang, text } from './report-text.ts';
 
 describe('columnWidths', () => {
@@ -35,6 +35,7 @@ const report = (lang: Lang): PdfReport => ({
       day: '2026-12-01',
       n: 1,
       revised: false,
+      requirementsVersion: 4,
       schools: 310,
       covered: 3,
       compliant: 0,
@@ -76,4 +77,30 @@ describe('the PDF report', () => {
       expect(txt).not.toMatch(/2026-12-0/);
     },
   );
+});
+
+describe('the requirement versions a report names', () => {
+  it('are runs of consecutive days, a version back again a run of its own', () => {
+    const day = (d: string, v: number) => ({ day: `2026-11-${d}`, requirementsVersion: v });
+    expect(requirementRuns([])).toEqual([]);
+    expect(requirementRuns([day('01', 4), day('02', 4), day('03', 5), day('04', 4)])).toEqual([
+      { version: 4, from: '2026-11-01', to: '2026-11-02' },
+      { version: 5, from: '2026-11-03', to: '2026-11-03' },
+      { version: 4, from: '2026-11-04', to: '2026-11-04' },
+    ]);
+  });
+
+  it.each([
+    ['kk', /Талаптар: v4 \(01\.12\.2026 — 02\.12\.2026\), v5 \(03\.12\.2026\)/],
+    ['ru', /Требования: v4 \(01\.12\.2026 — 02\.12\.2026\), v5 \(03\.12\.2026\)/],
+    ['en', /Requirements: v4 \(01\/12\/2026 — 02\/12\/2026\), v5 \(03\/12\/2026\)/],
+  ] as [Lang, RegExp][])('are said under the period (%s)', async (lang, want) => {
+    const r = report(lang);
+    const d = r.days[0]!;
+    r.days = [d, { ...d, day: '2026-12-02', n: 2 }, { ...d, day: '2026-12-03', n: 3, requirementsVersion: 5 }];
+    const chunks: Buffer[] = [];
+    await renderPdf(r, '/usr/share/fonts/truetype/dejavu', (b) => chunks.push(b));
+    const txt = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.concat(chunks) }).toString();
+    expect(txt.replace(/\s+/g, ' ')).toMatch(want);
+  });
 });

@@ -16,6 +16,8 @@ export interface PdfReport {
     day: string;
     n: number;
     revised: boolean;
+    /** the requirement document's version the day was judged by */
+    requirementsVersion: number;
     schools: number;
     covered: number;
     compliant: number;
@@ -78,6 +80,12 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
   doc.moveDown(0.3);
   doc.font('body').fontSize(9).fillColor('#333333');
   doc.text(`${t.period}: ${f.day(r.from)} — ${f.day(r.to)}`);
+  // the requirement versions the days were judged by, each with its days (a stricter profile explains a drop)
+  const runs = requirementRuns(r.days);
+  if (runs.length)
+    doc.text(
+      `${t.requirements}: ${runs.map((x) => `v${x.version} (${x.from === x.to ? f.day(x.from) : `${f.day(x.from)} — ${f.day(x.to)}`})`).join(', ')}`,
+    );
   doc.text(`${t.generated}: ${f.time(r.generatedAt)} · ${r.generatedBy}`);
   if (r.verification)
     doc
@@ -198,4 +206,15 @@ export function columnWidths(weights: number[], minimum: number[], width: number
   const spare = ws.reduce((a, w, i) => a + spareOf(w, i), 0);
   if (need <= 0 || spare <= need) return ws;
   return ws.map((w, i) => (w < minimum[i]! ? minimum[i]! : w - (spareOf(w, i) / spare) * need));
+}
+
+/** The days' requirement versions as runs of consecutive days judged by one version, in the days' order. */
+export function requirementRuns(days: { day: string; requirementsVersion: number }[]) {
+  const runs: { version: number; from: string; to: string }[] = [];
+  for (const d of days) {
+    const last = runs.at(-1);
+    if (last?.version === d.requirementsVersion) last.to = d.day;
+    else runs.push({ version: d.requirementsVersion, from: d.day, to: d.day });
+  }
+  return runs;
 }

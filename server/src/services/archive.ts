@@ -342,11 +342,11 @@ export class ArchiveService {
       if (scope.kind === 'school') {
         const r = regionOf ? await this.d.repo.region(m, regionOf) : undefined;
         const school = r?.schools.find((s) => s.id === scope.id);
-        if (school) days.push({ day, n, revised, school });
+        if (school) days.push({ day, n, revised, requirementsVersion: m.requirementsVersion, school });
         continue;
       }
       const figures = unitFigures(m, scope);
-      days.push({ day, n, revised, ...(figures ? { figures } : {}) });
+      days.push({ day, n, revised, requirementsVersion: m.requirementsVersion, ...(figures ? { figures } : {}) });
     }
     return { scope: scope.kind === 'country' ? { kind: 'country', id: 'KZ' } : scope, from, to, days };
   }
