@@ -293,6 +293,58 @@ describe('compliance view in Chromium', () => {
     await screenshot(page, 'requirements-editor-en');
   });
 
+  it('auditor reads the requirement history in kk, ru and en; admin brings the first version back', async () => {
+    const api = new Api(base);
+    await api.login('admin', ADMIN_PASSWORD);
+    const v = (await api.get('/requirements')).json.version as number;
+    expect(v).toBeGreaterThan(1); // the editor's step stored one
+    const said = {
+      en: ['Requirement history', 'national: Recording days, at least 30 → 31'],
+      ru: ['История требований', 'national: Дней записи, не менее 30 → 31'],
+      kk: ['Талаптар тарихы', 'national: Жазба күндері, ең кемі 30 → 31'],
+    } as const;
+    for (const [locale, lang] of [
+      ['kk-KZ', 'kk'],
+      ['ru-RU', 'ru'],
+      ['en-US', 'en'],
+    ] as const) {
+      const page = await as('aud', 'auditor-password', locale);
+      await page.goto(`${base}/compliance`);
+      const history = page.locator('[data-testid=requirement-history]');
+      expect(await history.locator('summary').textContent()).toBe(said[lang][0]);
+      await history.locator('summary').click();
+      const row = history.locator(`tr[data-version="${v}"]`);
+      await row.waitFor();
+      expect(await row.locator('td >> nth=1').textContent()).toBe('admin');
+      const changes = await row.locator('li').allTextContents();
+      expect(changes).toContain(said[lang][1]);
+      // auditors read; nobody but an admin is offered to bring a version back
+      expect(await history.locator('[data-action^=restore]').count()).toBe(0);
+      // a version as it was: its profiles' numbers
+      await row.locator(`[data-show-version="${v}"]`).click();
+      await history.locator(`[data-testid=requirements-v${v}] tr[data-profile="astana-strict"]`).waitFor();
+      await screenshot(page, `requirement-history-${lang}`);
+    }
+    const admin = await as('admin', ADMIN_PASSWORD, 'ru-RU');
+    await admin.goto(`${base}/admin`);
+    await admin.waitForSelector('[data-testid=requirements-editor] tr[data-profile="national"]');
+    const history = admin.locator('[data-testid=requirement-history]');
+    await history.locator('summary').click();
+    await history.locator('[data-action="restore-1"]').click();
+    expect(await history.locator('[role=alert]').textContent()).toContain(`Вернуть v1 как v${v + 1}?`);
+    await history.locator('[data-confirm="restore-1"]').click();
+    await history.locator(`[role=status]:has-text("v1 возвращена как v${v + 1}")`).waitFor();
+    // the editor starts again from the version brought back; the history lists it first, by whom and from which
+    await admin.waitForSelector(`[data-testid=requirements-editor] h2:has-text("версия ${v + 1}")`);
+    expect(await admin.inputValue('input[name="national.minRetentionDays"]')).toBe('30');
+    const first = history.locator(`tr[data-version="${v + 1}"]`);
+    await first.waitFor();
+    expect(await first.locator('td >> nth=1').textContent()).toBe('admin · возвращена v1');
+    expect(await first.locator('li').allTextContents()).toContain('national: Дней записи, не менее 31 → 30');
+    expect(await admin.locator('tr[data-profile="astana-strict"]').count()).toBe(0);
+    await screenshot(admin, 'requirement-history-restored-ru');
+  });
+
   it('admin: imports the school registry from a file saved by Excel; a bad file lists its problems, changes nothing', async () => {
     const api = new Api(base);
     await api.login('admin', ADMIN_PASSWORD);
@@ -427,6 +479,14 @@ describe('compliance view in Chromium', () => {
     const since = new Date(dayBounds(yesterday, 'Asia/Almaty').start + 3_600_000).toISOString();
     await chain.server.redis.set(chain.server.keys.sentinel(), JSON.stringify({ since }));
     expect((await chain.server.archive.runDaily()).archived).toEqual([yesterday]);
+    // new requirements before today is judged: the days table says so on the day they came in
+    const doc = (await api.get('/requirements')).json as { version: number; profiles: { maxBlur: number }[] };
+    const put = await api.call('PUT', '/requirements', {
+      ...doc,
+      version: doc.version + 1,
+      profiles: doc.profiles.map((p) => ({ ...p, maxBlur: p.maxBlur + 1 })),
+    });
+    expect(put.status).toBe(200);
     chain.server.archive.clock = () => dayBounds(addDays(today, 1), 'Asia/Almaty').start + 20 * 60_000;
     expect((await chain.server.archive.runDaily()).archived).toEqual([today]);
     chain.server.archive.clock = Date.now;
@@ -464,6 +524,10 @@ describe('compliance view in Chromium', () => {
         lang === 'en' ? /^\d+(\.\d)?%$/ : /^\d+(,\d)?\s%$/,
       );
       expect(await page.locator('[data-testid=archive-trend] polyline').count()).toBe(3);
+      const changed = page
+        .locator('[data-testid=archive-days] tbody tr >> nth=1')
+        .locator('[data-requirements-changed]');
+      expect(await changed.textContent()).toBe(`v${doc.version} → v${doc.version + 1}`);
       await page.click(`button:has-text("${words[lang][1]}")`);
       await page.waitForSelector(`[data-testid=archive-verification]:has-text("${words[lang][2]}")`);
       const csv = await page.getAttribute(`a[href*="compliance.csv"]`, 'href');
@@ -475,9 +539,18 @@ describe('compliance view in Chromium', () => {
       await page.selectOption('[data-testid=archive-region]', 'KZ-75');
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=archive-days] tbody tr').length === 2);
     }
+    // the day's new requirements link to what they changed (for those who may read the history)
+    const aud = await as('aud', 'auditor-password', 'kk-KZ');
+    await aud.goto(`${base}/archive?from=${yesterday}&to=${today}`);
+    await aud.click('[data-requirements-changed] a');
+    const row = aud.locator(`[data-testid=requirement-history] tr[data-version="${doc.version + 1}"]`);
+    await row.waitFor();
+    expect(await row.locator('li').allTextContents()).toContain('national: Бұлыңғырлық, ең көбі 15 → 16');
     const page = await as('staff', 'staff-password', 'ru-RU');
     await page.goto(`${base}/archive?from=${yesterday}&to=${today}`);
     await page.waitForSelector('[data-testid=archive-school-summary]');
+    expect(await page.textContent('[data-requirements-changed]')).toBe(`v${doc.version} → v${doc.version + 1}`);
+    expect(await page.locator('[data-requirements-changed] a').count()).toBe(0);
     expect(await page.textContent('[data-testid=archive-school-summary]')).toMatch(/^Дней несоответствия: \d+ из 2$/);
     expect(await page.locator('button:has-text("Проверить сейчас")').count()).toBe(0);
     await screenshot(page, 'archive-school-ru');

@@ -6,7 +6,7 @@ import {
   type Zone,
   zoneName,
 } from '@kuzet/protocol';
-import { Fragment, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { useRequirementsUpdates } from '../hooks/live.tsx';
@@ -19,6 +19,9 @@ import { ConfirmAction } from './ConfirmAction.tsx';
 
 type T = ReturnType<typeof useTranslation>['t'];
 
+/** where the Compliance page shows the history (`/compliance#requirement-history` opens it) */
+export const HISTORY_ANCHOR = 'requirement-history';
+
 /**
  * The requirement history (admins, auditors): each version of the requirement document, when it came into force,
  * who stored it and what it changed — what an auditor reads an archived day's verdicts against (a drop in compliant
@@ -27,7 +30,13 @@ type T = ReturnType<typeof useTranslation>['t'];
  */
 export function RequirementHistory(p: { canRestore?: boolean; folded?: boolean; onRestored?: () => void }) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState(!p.folded);
+  // opened and shown at once when linked to (an archived day's "v4 → v5")
+  const linked = window.location.hash === `#${HISTORY_ANCHOR}`;
+  const [open, setOpen] = useState(!p.folded || linked);
+  const ref = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (linked) ref.current?.scrollIntoView();
+  }, [linked]);
   const body = open && <History canRestore={p.canRestore} onRestored={p.onRestored} />;
   if (!p.folded)
     return (
@@ -38,7 +47,10 @@ export function RequirementHistory(p: { canRestore?: boolean; folded?: boolean; 
     );
   return (
     <details
-      className="panel"
+      ref={ref}
+      id={HISTORY_ANCHOR}
+      open={open}
+      className="panel req-history-panel"
       data-testid="requirement-history"
       onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
     >
@@ -146,7 +158,10 @@ function byWhom(v: RequirementVersion, t: T): string {
 function Changes({ v, zones }: { v: RequirementVersion; zones: Zone[] }) {
   const { t, i18n } = useTranslation();
   const regions = useRegionNames();
-  if (!v.changes) return <span className="muted">{t('reqHistory.notCompared')}</span>;
+  if (!v.changes)
+    return (
+      <span className="muted">{v.version === 1 ? t('reqHistory.firstVersion') : t('reqHistory.notCompared')}</span>
+    );
   if (!v.changes.length) return <span className="muted">{t('reqHistory.noChange')}</span>;
   const lang = i18n.language;
   const place = (scope: string, id: string) => {
@@ -257,7 +272,7 @@ function VersionDoc({ n }: { n: number }) {
                     {PROFILE_NUMBERS.map((k) => (
                       <td key={k}>{formatNumber(p[k], lang)}</td>
                     ))}
-                    <td className="small">
+                    <td className="small zones">
                       {p.requiredZones.map((r) => `${zoneName(d.zones, r.zone, lang)} ×${r.minCameras}`).join(', ')}
                     </td>
                   </tr>

@@ -619,6 +619,7 @@ export const en = {
     file: 'configuration file',
     unrecorded: 'not recorded',
     restoredFrom: 'brought back v{{n}}',
+    firstVersion: 'the first version',
     notCompared: 'the version before it is not kept',
     noChange: 'nothing changed',
     more: '… and {{n}} more',

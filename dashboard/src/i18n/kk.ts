@@ -609,6 +609,7 @@ export const kk: Translation = {
     file: 'конфигурация файлы',
     unrecorded: 'жазылмаған',
     restoredFrom: 'v{{n}} қайтарылды',
+    firstVersion: 'алғашқы нұсқа',
     notCompared: 'алдыңғы нұсқа сақталмаған',
     noChange: 'ештеңе өзгермеді',
     more: '… және тағы {{n}}',

@@ -605,6 +605,7 @@ export const ru: Translation = {
     file: 'файл конфигурации',
     unrecorded: 'не записано',
     restoredFrom: 'возвращена v{{n}}',
+    firstVersion: 'первая версия',
     notCompared: 'предыдущая версия не сохранилась',
     noChange: 'ничего не изменилось',
     more: '… и ещё {{n}}',

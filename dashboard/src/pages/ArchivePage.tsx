@@ -1,9 +1,10 @@
 import type { ArchiveSeries, ArchiveVerification } from '@kuzet/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { type ArchiveQuery, api, exportUrl } from '../api/client.ts';
 import { Async } from '../components/Async.tsx';
+import { HISTORY_ANCHOR } from '../components/RequirementHistory.tsx';
 import { DistrictOptions } from '../components/Status.tsx';
 import { useUser } from '../hooks/auth.tsx';
 import { useResource } from '../hooks/resource.ts';
@@ -127,6 +128,9 @@ function Verification({ v, onVerified }: { v?: ArchiveVerification; onVerified: 
 
 function DaysTable({ days }: { days: Day[] }) {
   const { t, i18n } = useTranslation();
+  // who may read the requirement history (what a new version changed) gets a link to it
+  const role = useUser().role;
+  const history = role === 'admin' || role === 'auditor';
   const lang = i18n.language;
   const school = days.some((d) => d.school);
   return (
@@ -203,7 +207,13 @@ function DaysTable({ days }: { days: Day[] }) {
                   data-requirements-changed={d.requirementsVersion}
                   title={t('reqHistory.dayChanged', { from: rv, to: d.requirementsVersion })}
                 >
-                  v{rv} → v{d.requirementsVersion}
+                  {history ? (
+                    <Link to={`/compliance#${HISTORY_ANCHOR}`}>
+                      v{rv} → v{d.requirementsVersion}
+                    </Link>
+                  ) : (
+                    `v${rv} → v${d.requirementsVersion}`
+                  )}
                 </td>
               )}
             </tr>
