@@ -1,4 +1,4 @@
-import type { Profile, RequirementsDoc } from '@kuzet/protocol';
+import { PROFILE_NUMBERS, type RequirementsDoc } from '@kuzet/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
@@ -10,19 +10,8 @@ import { Async } from './Async.tsx';
 import { ProblemList } from './FormMessage.tsx';
 import { RequiredZonesEditor } from './RequiredZonesEditor.tsx';
 
-const NUMBERS = [
-  'minRetentionDays',
-  'minWidth',
-  'minHeight',
-  'minFps',
-  'maxClockDriftSeconds',
-  'maxGapMinutes',
-  'gapWindowDays',
-  'minCameras',
-  'maxBlur',
-  'minContrast',
-  'minSceneSimilarity',
-] as const satisfies readonly (keyof Profile)[];
+/** a profile's numbers, in the order the editor shows them (the protocol's list: the history names the same) */
+const NUMBERS = PROFILE_NUMBERS;
 
 /**
  * The requirement profiles (admins): each profile's numbers and required zones, which profile each region uses, each
