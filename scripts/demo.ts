@@ -142,6 +142,9 @@ async function main() {
       KUZET_LOG_LEVEL: 'info',
       KUZET_ALERTING: join(ROOT, 'config/demo/alerting.json'),
       KUZET_WEBHOOK_SECRET: 'demo-webhook-secret-0123456789',
+      // the demo's notification sink listens on loopback: a school's own webhook may be aimed at it here (never in
+      // production: see KUZET_WEBHOOK_INTERNAL_ALLOW)
+      KUZET_WEBHOOK_INTERNAL_ALLOW: '127.0.0.1',
       KUZET_PUBLIC_URL: BASE,
       KUZET_NEW_CAMERA_GRACE_SECONDS: '120',
     },

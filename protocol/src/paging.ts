@@ -21,6 +21,20 @@ export function pagedTargets(
   return [...region, ...own.filter((t) => !seen.has(JSON.stringify(t)))];
 }
 
+/**
+ * Whether administrators set this target — a region's contact at any level, or a person's — rather than a school's
+ * staff: an administrator's target may be anywhere, an internal system of the RRC included; a school's is never
+ * posted to an internal address (the server's WebhookPolicy).
+ */
+export function adminTarget(cfg: AlertingConfig, target: NotifyTarget): boolean {
+  const key = JSON.stringify(target);
+  const same = (list: NotifyTarget[]) => list.some((t) => JSON.stringify(t) === key);
+  return (
+    Object.values(cfg.contacts).some((c) => same(c.operators) || same(c.duty) || same(c.akimat)) ||
+    Object.values(cfg.people).some(same)
+  );
+}
+
 /** A region's paging as its operators may read it: each level's contacts by label (never a whole address). */
 export const RegionPaging = z.object({
   regionCode: RegionCode,

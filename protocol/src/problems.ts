@@ -96,6 +96,11 @@ export const PROBLEM_TEXTS = {
     ru: 'пользователь {name} уже существует',
     kk: '{name} пайдаланушысы бұрыннан бар',
   },
+  webhook_internal: {
+    en: "{where}: {host} is an internal address ({address}): a school's webhook must be reachable on the internet",
+    ru: '{where}: {host} — внутренний адрес ({address}): веб-хук школы должен быть доступен из интернета',
+    kk: '{where}: {host} — ішкі мекенжай ({address}): мектептің веб-хугы интернеттен қолжетімді болуы керек',
+  },
   school_unknown: {
     en: 'no such school: {school}',
     ru: 'нет такой школы: {school}',

@@ -73,6 +73,19 @@ export const ServerEnv = z.object({
   /** run the alert and notification workers in this process */
   KUZET_WORKERS: Bool.default(true),
   KUZET_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * host names, addresses and networks (comma-separated: hooks.lan, 10.20.0.5, 10.30.0.0/16) a school's own webhook
+   * may reach although they are internal (loopback, private, link-local); none by default (see WebhookPolicy)
+   */
+  KUZET_WEBHOOK_INTERNAL_ALLOW: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
   KUZET_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'smtp://user:pass@host:port')

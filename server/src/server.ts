@@ -46,6 +46,7 @@ import { expirePictures } from './services/picture-lifecycle.ts';
 import { ReferenceService } from './services/references.ts';
 import { registryFromCsv } from './services/registry-csv.ts';
 import { StoreGuard } from './services/store-guard.ts';
+import { WebhookPolicy } from './services/webhook-policy.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
 import { FrameDecoder } from './ws/frame-decoder.ts';
 import { LiveServer } from './ws/live.ts';
@@ -197,6 +198,7 @@ export async function startServer(
       telegramApi: cfg.KUZET_TELEGRAM_API,
       telegramToken: cfg.KUZET_TELEGRAM_TOKEN,
       timeoutMs: 10_000,
+      webhookPolicy: new WebhookPolicy(cfg.KUZET_WEBHOOK_INTERNAL_ALLOW),
     }),
     config: alertingFile,
     log,

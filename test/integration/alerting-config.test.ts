@@ -27,7 +27,12 @@ describe('the alerting configuration, changed from the dashboard', () => {
   let fileHook: Awaited<ReturnType<typeof httpReceiver>>;
   let newHook: Awaited<ReturnType<typeof httpReceiver>>;
   let cfgFile: string;
-  const env = () => ({ KUZET_ALERTING: cfgFile, KUZET_LINK_DOWN_SECONDS: '30' });
+  // the test's webhook receivers listen on loopback: allowed for schools' webhooks here, by name of address only
+  const env = () => ({
+    KUZET_ALERTING: cfgFile,
+    KUZET_LINK_DOWN_SECONDS: '30',
+    KUZET_WEBHOOK_INTERNAL_ALLOW: '127.0.0.1',
+  });
   const opened = (r: Awaited<ReturnType<typeof httpReceiver>>) =>
     r.got.filter((g) => g.body.event === 'opened').map((g) => (g.body.alert as Alert).cameraId);
 
@@ -175,7 +180,7 @@ describe('the alerting configuration, changed from the dashboard', () => {
     expect((await api.post('/alerting/test', { target: { channel: 'email', to: 'nobody' } })).status).toBe(400);
     const audit = (await api.get('/audit?action=alerting_tested')).json as AuditEntry[];
     expect(audit.map((e) => e.detail)).toEqual([
-      `webhook http://127.0.0.1:${closed}: fetch failed (ECONNREFUSED)`,
+      `webhook http://127.0.0.1:${closed}: request failed (ECONNREFUSED)`,
       `webhook ${new URL(newHook.url).origin}: delivered`,
     ]);
   });
@@ -209,6 +214,50 @@ describe('the alerting configuration, changed from the dashboard', () => {
       expect((await guard.get(`/schools/${SCHOOL}/contacts`)).json.contacts).toEqual(mine);
     } finally {
       await school.close();
+    }
+  });
+
+  it("a school's webhook never points into the centre's networks; its staff test the contacts they saved", async () => {
+    const guard = new Api(one.url);
+    expect(await guard.login('guard-a', 'guard-password-1')).toBe(200);
+    // the server's own Redis (loopback, but not the one address allowed here), the cloud's metadata address, a
+    // private network: refused, each said
+    const port = new URL(redis.url).port;
+    const bad = await guard.call('PUT', `/schools/${SCHOOL}/contacts`, {
+      contacts: [
+        { channel: 'webhook', url: `http://[::1]:${port}/` },
+        { channel: 'webhook', url: 'http://169.254.169.254/latest/meta-data' },
+        { channel: 'webhook', url: 'https://10.0.0.8/hook' },
+        { channel: 'email', to: 'guard@school.kz' },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.problems).toEqual([
+      expect.stringMatching(/^contacts\.0: ::1 is an internal address \(::1\)/),
+      expect.stringMatching(/^contacts\.1: 169\.254\.169\.254 is an internal address/),
+      expect.stringMatching(/^contacts\.2: 10\.0\.0\.8 is an internal address/),
+    ]);
+    expect(bad.json.problemsLocalized[1].ru).toMatch(/внутренний адрес \(169\.254\.169\.254\)/);
+    const post = await httpReceiver();
+    try {
+      const mine = { channel: 'webhook', url: `${post.url}/guard-post` };
+      expect((await guard.call('PUT', `/schools/${SCHOOL}/contacts`, { contacts: [mine] })).status).toBe(200);
+      const test = (target: object, id = SCHOOL) => guard.call('POST', `/schools/${id}/contacts/test`, { target });
+      const sent = await test(mine);
+      expect(sent.json).toEqual({ delivered: true });
+      expect(post.got.filter((g) => g.body.event === 'test')).toHaveLength(1);
+      // only a saved contact, only of their own school
+      expect((await test({ channel: 'webhook', url: `${newHook.url}/elsewhere` })).status).toBe(404);
+      expect((await test(mine, 'KZ-71-01-0001')).status).toBe(404);
+      // at most six a minute per school
+      const more = [];
+      for (let i = 0; i < 6; i++) more.push((await test(mine)).status);
+      expect(more).toEqual([200, 200, 200, 200, 200, 429]);
+      const audit = (await api.get('/audit?action=alerting_tested&username=guard-a')).json as AuditEntry[];
+      expect(audit).toHaveLength(6);
+      expect(audit[0]).toMatchObject({ schoolId: SCHOOL, detail: `school ${SCHOOL} webhook ${post.url}: delivered` });
+    } finally {
+      await post.close();
     }
   });
 

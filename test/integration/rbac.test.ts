@@ -50,6 +50,15 @@ const MATRIX: [string, string, unknown, number[]][] = [
   ['GET', '/regions/KZ-75/paging', undefined, [200, 200, 403, 403, 403, 401]],
   ['GET', '/regions/KZ-71/paging', undefined, [200, 404, 403, 403, 403, 401]],
   ['GET', '/regions/KZ-99/paging', undefined, [404, 404, 403, 403, 403, 401]],
+  // a school's own contacts: its staff, its region's operators, admins; a test only to a saved one (none here: 404)
+  ['GET', `/schools/${A}/contacts`, undefined, [200, 200, 403, 403, 200, 401]],
+  ['GET', `/schools/${C}/contacts`, undefined, [200, 404, 403, 403, 404, 401]],
+  [
+    'POST',
+    `/schools/${A}/contacts/test`,
+    { target: { channel: 'webhook', url: 'https://hooks.example.kz/x' } },
+    [404, 404, 403, 403, 404, 401],
+  ],
   // the requirement history: what applied when, for admins and auditors; bringing a version back: admins
   ['GET', '/requirements/versions', undefined, [200, 403, 200, 200, 403, 401]],
   ['GET', '/requirements/versions/1', undefined, [200, 403, 200, 200, 403, 401]],

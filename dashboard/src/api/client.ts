@@ -337,6 +337,13 @@ export const api = {
       method: 'POST',
       body: { target },
     }),
+  /** a test message to one of a school's saved contacts (its staff, its region's operators, admins) */
+  testSchoolContact: (id: string, target: NotifyTarget) =>
+    call(
+      z.object({ delivered: z.boolean(), reason: z.string().optional() }),
+      `/schools/${encodeURIComponent(id)}/contacts/test`,
+      { method: 'POST', body: { target } },
+    ),
   saveAlerting: (doc: AlertingConfig) =>
     call(z.object({ version: z.number() }), '/alerting', { method: 'PUT', body: doc }),
   saveRequirements: (doc: unknown) =>

@@ -66,7 +66,14 @@ function Editor({
     <section className="panel" data-testid="school-contacts">
       <h2>{t('schoolContacts.title')}</h2>
       <p className="muted small">{t('schoolContacts.hint')}</p>
-      <Targets list={draft} onChange={setDraft} />
+      <p className="muted small">{t('schoolContacts.testHint')}</p>
+      {/* a saved contact can be sent a test message (the school's own test: never another address) */}
+      <Targets
+        list={draft}
+        onChange={setDraft}
+        testable={(x) => api.testSchoolContact(schoolId, x)}
+        canTest={(x) => stored.some((s) => JSON.stringify(s) === JSON.stringify(x))}
+      />
       <form
         className="inline-form"
         onSubmit={(e) => {

@@ -3,6 +3,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 
+/** sends one target a test message now: delivered, or why not */
+export type TestTarget = (t: NotifyTarget) => Promise<{ delivered: boolean; reason?: string }>;
+
 /*
  * A list of notification targets (webhooks, e-mails, Telegram chats) as chips, and the fields that add one: the
  * region's contacts and people's own in the alerting editor, a school's own on its page.
@@ -22,12 +25,12 @@ function targetOf(channel: Channel, address: string, lang: string): NotifyTarget
  * One target as a chip: channel, address, language; "Test" sends it a test message now (what came of it is said under
  * it); × takes it out of the draft.
  */
-function Target({ t: target, onRemove, testable }: { t: NotifyTarget; onRemove: () => void; testable?: boolean }) {
+function Target({ t: target, onRemove, onTest }: { t: NotifyTarget; onRemove: () => void; onTest?: TestTarget }) {
   const { t } = useTranslation();
   const [result, setResult] = useState<{ ok?: boolean; text: string }>();
   const test = () => {
     setResult({ text: t('alerting.testing') });
-    api.testNotification(target).then(
+    onTest!(target).then(
       (r) =>
         setResult(
           r.delivered
@@ -42,7 +45,7 @@ function Target({ t: target, onRemove, testable }: { t: NotifyTarget; onRemove: 
       <span className="muted small">{t(`alerting.channel.${target.channel}`)}</span>{' '}
       <code>{targetAddress(target)}</code>
       {target.lang && <span className="muted small"> · {target.lang}</span>}{' '}
-      {testable && (
+      {onTest && (
         <button
           type="button"
           className="secondary small-button"
@@ -76,13 +79,19 @@ export function Targets({
   onChange,
   alone,
   testable,
+  canTest,
 }: {
   list: NotifyTarget[];
   onChange: (l: NotifyTarget[]) => void;
   /** nobody else stands in for this list when it is empty (a region's own contacts replace "everywhere") */
   alone?: boolean;
-  /** each target can be sent a test message (administrators: the server sends to any address they give) */
-  testable?: boolean;
+  /**
+   * each target can be sent a test message: `true` any address (administrators: the server sends to any address they
+   * give), or how a target is tested (a school's saved contacts, through the school's own test)
+   */
+  testable?: boolean | TestTarget;
+  /** which targets may be tested (a school's: only the saved ones) */
+  canTest?: (t: NotifyTarget) => boolean;
 }) {
   const { t } = useTranslation();
   if (!list.length)
@@ -97,7 +106,9 @@ export function Targets({
         <Target
           key={`${x.channel}:${targetAddress(x)}`}
           t={x}
-          testable={testable}
+          onTest={
+            testable && (!canTest || canTest(x)) ? (testable === true ? api.testNotification : testable) : undefined
+          }
           onRemove={() => onChange(list.filter((_, j) => j !== i))}
         />
       ))}

@@ -653,6 +653,8 @@ export const en = {
   schoolContacts: {
     title: 'Who at the school is told',
     hint: "Told when an alert of this school opens, reopens and ends, beside the RRC's operators — the guard post, the deputy director for safety. A critical alert nobody acknowledges is escalated by the RRC, not here.",
+    testHint:
+      "Saved contacts can be sent a test message. A webhook must be reachable on the internet: the centre never posts a school's webhook to an internal address.",
     save: 'Save',
     saved: "Saved: the school's contacts are told of its next alert.",
   },

@@ -1,5 +1,6 @@
 import {
   AlertingConfig,
+  adminTarget,
   type Localized,
   MAX_TARGETS,
   NotifyTarget,
@@ -92,12 +93,55 @@ export function alertingRoutes(ctx: AppContext): Router {
     async (req, res) => {
       const id = String(req.params.id);
       const { contacts } = res.locals.body as { contacts: NotifyTarget[] };
+      // a school's webhook never points into the centre's networks (the server posts to it: see WebhookPolicy)
+      const problems = await internalWebhooks(ctx, contacts);
+      if (problems.length) return void res.status(400).json(refusals('invalid contacts', problems));
       // a change of one school's part: made against whatever version is stored, again if another came first
       const next = await changeAlerting(ctx, actor(req), (cur) =>
         withSchool(cur, id, { rules: cur.schools[id]?.rules ?? {}, contacts }),
       );
       if (next) return void res.json({ contacts: next.schools[id]?.contacts ?? [], version: next.version });
       res.status(409).json({ error: 'the alerting configuration kept changing meanwhile: try again' });
+    },
+  );
+
+  // at most this many test messages per school a minute (each reaches someone's phone or system)
+  const TESTS_PER_MINUTE = 6;
+  r.post(
+    '/schools/:id/contacts/test',
+    ...schoolContacts,
+    validate({
+      method: 'post',
+      path: '/schools/:id/contacts/test',
+      summary:
+        "send a test message now to one of the school's saved contacts (never another address): delivered, or why " +
+        'not; at most 6 a minute per school (429 beyond); audited',
+      roles: 'admin, operator (own regions), school staff (own school)',
+      params: z.object({ id: z.string().max(64) }),
+      body: z.object({ target: NotifyTarget }),
+      response: z.object({ delivered: z.boolean(), reason: z.string().optional() }),
+    }),
+    async (req, res) => {
+      const id = String(req.params.id);
+      const { target } = res.locals.body as { target: NotifyTarget };
+      const cfg = await currentAlerting(ctx);
+      const saved = cfg.schools[id]?.contacts ?? [];
+      if (!saved.some((t) => JSON.stringify(t) === JSON.stringify(target)))
+        return void res.status(404).json({ error: "not one of the school's saved contacts: save it first" });
+      const k = ctx.keys.contactTests(id);
+      const [[, n]] = (await ctx.redis.multi().incr(k).expire(k, 60, 'NX').exec()) as [[null, number]];
+      if (n > TESTS_PER_MINUTE)
+        return void res.status(429).json({ error: `at most ${TESTS_PER_MINUTE} test messages a minute per school` });
+      // the same rule as its alerts: only an administrator's target may be internal
+      const guarded = !adminTarget(cfg, target);
+      const reason = await ctx.alerts.testNotification(target, req.user!.username, guarded);
+      await ctx.audit.record({
+        ...actor(req),
+        action: 'alerting_tested',
+        schoolId: id,
+        detail: `school ${id} ${targetLabel(target)}: ${reason ?? 'delivered'}`,
+      });
+      res.json(reason ? { delivered: false, reason } : { delivered: true });
     },
   );
 
@@ -190,6 +234,17 @@ export function alertingRoutes(ctx: AppContext): Router {
     },
   );
   return r;
+}
+
+/** A school's webhooks that point to an internal address (see WebhookPolicy), as problems of the list. */
+async function internalWebhooks(ctx: AppContext, contacts: NotifyTarget[]): Promise<Localized[]> {
+  const out: Localized[] = [];
+  for (const [i, t] of contacts.entries()) {
+    if (t.channel !== 'webhook') continue;
+    const r = await ctx.alerts.webhookRefusal(t.url);
+    if (r) out.push(problemText('webhook_internal', { where: `contacts.${i}`, ...r }));
+  }
+  return out;
 }
 
 /**

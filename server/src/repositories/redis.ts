@@ -45,6 +45,8 @@ export class Keys {
   lock = (name: string) => `${this.prefix}lock:${name}`;
   deltas = () => `${this.prefix}deltas`;
   audit = () => `${this.prefix}audit`;
+  /** test messages sent to a school's contacts this minute (a counter that expires) */
+  contactTests = (schoolId: string) => `${this.prefix}contacttests:${schoolId}`;
   quarantine = () => `${this.prefix}quarantine`;
   rollupReport = () => `${this.prefix}rollups:report`;
   /** the archive's last verification (JSON: ArchiveVerification) */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   type Alert,
   type AlertingConfig,
+  adminTarget,
   episodeStart,
   type NotifyTarget,
   notifiedLine,
@@ -135,10 +136,12 @@ export class AlertPaging {
     // named when the store answers; by ids rather than not at all when it does not
     const names = this.d.names();
     const a = names ? ((await names([raw]).catch(() => [raw]))[0] ?? raw) : raw;
+    // a target no administrator set (a school's own contact) is never posted to an internal address
     await this.d.notifier.send(
       job.data.target,
       { event: job.data.event, level: job.data.level, alert: a, dashboardUrl: this.d.dashboardUrl },
       String(job.id),
+      !adminTarget(this.d.config(), job.data.target),
     );
     this.d.metrics.notifications.inc({ channel: job.data.target.channel });
     await this.event(a.id, 'notified', notifiedLine(job.data.event, targetLabel(job.data.target)));

@@ -73,13 +73,19 @@ export class AlertService {
    * A test message to one target, sent now (see Notifier.sendTest): undefined when it was delivered, else why not,
    * fit to show (failureText).
    */
-  async testNotification(target: NotifyTarget, by: string): Promise<string | undefined> {
+  /** `guarded`: a webhook school staff set (never posted to an internal address: see WebhookPolicy) */
+  async testNotification(target: NotifyTarget, by: string, guarded = false): Promise<string | undefined> {
     try {
-      await this.o.notifier.sendTest(target, by, `test-${randomUUID()}`, this.o.dashboardUrl);
+      await this.o.notifier.sendTest(target, by, `test-${randomUUID()}`, this.o.dashboardUrl, guarded);
       return undefined;
     } catch (err) {
       return this.o.notifier.failureText((err as Error).message, target);
     }
+  }
+
+  /** Why school staff may not save this webhook (undefined: they may): see WebhookPolicy. */
+  webhookRefusal(url: string): Promise<{ host: string; address: string } | undefined> {
+    return this.o.notifier.webhookRefusal(url);
   }
 
   /** The configuration in force from now on (a version stored by an administrator, on any instance). */

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { labelledDeliveryText, targetLabel } from '@kuzet/protocol';
 import { describe, expect, it } from 'vitest';
 import { failureText, Notifier } from './notifier.ts';
+import { WebhookPolicy } from './webhook-policy.ts';
 
 describe("what an alert's timeline says of a notification (everyone who reads the alert)", () => {
   it('names a target without its secret parts', () => {
@@ -71,5 +72,89 @@ describe('deliveries written before the labels', () => {
       { channel: 'telegram' as const, chatId: '-100123' },
     ])
       expect(labelledDeliveryText(`opened → ${targetLabel(t)}`)).toBe(`opened → ${targetLabel(t)}`);
+  });
+});
+
+describe("a webhook school staff set (guarded) never reaches the centre's own networks", () => {
+  /** a receiver on loopback: counts what it got, answers as told */
+  const receiver = async (answer: (res: import('node:http').ServerResponse) => void = (res) => res.end('ok')) => {
+    let got = 0;
+    const srv = createServer((req, res) => {
+      got++;
+      req.resume();
+      answer(res);
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => srv.once('listening', r));
+    const port = (srv.address() as AddressInfo).port;
+    return {
+      port,
+      got: () => got,
+      close: () => new Promise((r) => srv.close(r)).then(() => srv.closeAllConnections()),
+    };
+  };
+  const notifier = (allow: string[] = []) =>
+    new Notifier({
+      smtpFrom: 'k@example.kz',
+      telegramApi: 'http://127.0.0.1:1',
+      timeoutMs: 2000,
+      webhookPolicy: new WebhookPolicy(allow),
+    });
+
+  it('refuses a loopback address written out, or a name that resolves to one, before sending anything', async () => {
+    const r = await receiver();
+    try {
+      const n = notifier();
+      for (const url of [`http://127.0.0.1:${r.port}/hook`, `http://localhost:${r.port}/hook`]) {
+        const err = await n.sendTest({ channel: 'webhook', url }, 'guard', 't', undefined, true).catch((e) => e);
+        expect((err as Error).message).toMatch(/is an internal address \((127\.0\.0\.1|::1)\): not allowed/);
+      }
+      expect(r.got()).toBe(0);
+      // the same address set by an administrator (not guarded), or allowed by the configuration, is posted to
+      await n.sendTest({ channel: 'webhook', url: `http://localhost:${r.port}/hook` }, 'admin', 't');
+      await notifier(['localhost']).sendTest(
+        { channel: 'webhook', url: `http://localhost:${r.port}/hook` },
+        'guard',
+        't',
+        undefined,
+        true,
+      );
+      expect(r.got()).toBe(2);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('follows no redirect, and reads no more of an answer than it needs', async () => {
+    const moved = await receiver((res) => {
+      res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' });
+      res.end();
+    });
+    // an answer that never ends: the status is what counts, the rest is not read
+    let sent = 0;
+    const endless = await receiver((res) => {
+      res.writeHead(200);
+      const more = () => {
+        if (res.destroyed) return;
+        sent += 64 * 1024;
+        res.write(Buffer.alloc(64 * 1024, 120), () => setImmediate(more));
+      };
+      more();
+    });
+    try {
+      const n = notifier(['127.0.0.1']);
+      const url = (port: number) => `http://127.0.0.1:${port}/hook`;
+      const err = await n
+        .sendTest({ channel: 'webhook', url: url(moved.port) }, 'a', 't', undefined, true)
+        .catch((e) => e);
+      expect((err as Error).message).toBe('HTTP 302');
+      expect(moved.got()).toBe(1);
+      await n.sendTest({ channel: 'webhook', url: url(endless.port) }, 'a', 't', undefined, true);
+      expect(endless.got()).toBe(1);
+      // closed after 64 KB (what the sockets' buffers held besides): not read on until the 2 s timeout
+      expect(sent).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      await moved.close();
+      await endless.close();
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import {
   type Alert,
   type NotifyEvent,
@@ -11,6 +13,7 @@ import {
   targetLabel,
 } from '@kuzet/protocol';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { WebhookPolicy } from './webhook-policy.ts';
 
 export interface NotifierConfig {
   /** HMAC-SHA256 key for webhook bodies (header x-kuzet-signature: sha256=<hex>) */
@@ -20,7 +23,12 @@ export interface NotifierConfig {
   telegramApi: string;
   telegramToken?: string;
   timeoutMs: number;
+  /** where guarded webhooks (those school staff set) may not go: see WebhookPolicy */
+  webhookPolicy?: WebhookPolicy;
 }
+
+/** a webhook's answer is read up to this much (its status is what counts), then the connection is closed */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 export interface Notification {
   event: NotifyEvent;
@@ -88,6 +96,14 @@ export function failureText(
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@?#"'<>]*@/gi, '$1');
 }
 
+/** What a failed webhook request says: the system's code (ECONNREFUSED), or why it was refused. */
+const requestError = (err: Error & { code?: string }) =>
+  new Error(
+    err.code === 'EINTERNAL'
+      ? err.message
+      : `request failed (${err.name === 'AbortError' || err.name === 'TimeoutError' ? 'timeout' : (err.code ?? err.message)})`,
+  );
+
 /** What a failed fetch says: its message and, when there is one, the system's code (ECONNREFUSED). */
 const fetchError = (err: unknown) => {
   const e = err as Error & { cause?: { code?: string; message?: string } };
@@ -99,15 +115,20 @@ export class Notifier {
   private mail?: Transporter;
   constructor(private readonly cfg: NotifierConfig) {
     if (cfg.smtpUrl) this.mail = nodemailer.createTransport(cfg.smtpUrl);
+    this.policy = cfg.webhookPolicy ?? new WebhookPolicy();
   }
 
-  async send(target: NotifyTarget, n: Notification, deliveryId: string): Promise<void> {
+  private readonly policy: WebhookPolicy;
+
+  /** `guarded`: a webhook school staff set (see WebhookPolicy): never posted to an internal address */
+  async send(target: NotifyTarget, n: Notification, deliveryId: string, guarded = false): Promise<void> {
     const text = summary(n, target.lang);
     await this.deliver(
       target,
       text,
       { v: 1, deliveryId, event: n.event, level: n.level, alert: n.alert, text },
       deliveryId,
+      guarded,
     );
   }
 
@@ -115,17 +136,29 @@ export class Notifier {
    * A test message to one target, sent at once (an administrator checking an address before alerts depend on it):
    * says it is a test, who asked, and where the dashboard is. A webhook's body has `event: "test"` and no alert.
    */
-  async sendTest(target: NotifyTarget, by: string, deliveryId: string, dashboardUrl?: string): Promise<void> {
+  async sendTest(
+    target: NotifyTarget,
+    by: string,
+    deliveryId: string,
+    dashboardUrl?: string,
+    guarded = false,
+  ): Promise<void> {
     const words: Record<NotifyLang, string> = {
       ru: `проверка оповещений (запросил ${by}) / notification test (asked by ${by})`,
       kk: `хабарлама тексерісі (${by} сұрады) / notification test (asked by ${by})`,
       en: `notification test (asked by ${by})`,
     };
     const text = `Kuzet: ${words[target.lang ?? 'ru']}${dashboardUrl ? ` ${dashboardUrl}` : ''}`;
-    await this.deliver(target, text, { v: 1, deliveryId, event: 'test', text }, deliveryId);
+    await this.deliver(target, text, { v: 1, deliveryId, event: 'test', text }, deliveryId, guarded);
   }
 
-  private async deliver(target: NotifyTarget, text: string, webhookBody: object, deliveryId: string): Promise<void> {
+  private async deliver(
+    target: NotifyTarget,
+    text: string,
+    webhookBody: object,
+    deliveryId: string,
+    guarded: boolean,
+  ): Promise<void> {
     switch (target.channel) {
       case 'webhook': {
         const body = JSON.stringify(webhookBody);
@@ -133,17 +166,10 @@ export class Notifier {
         if (this.cfg.webhookSecret)
           headers['x-kuzet-signature'] =
             `sha256=${createHmac('sha256', this.cfg.webhookSecret).update(body).digest('hex')}`;
-        const res = await fetch(target.url, {
-          method: 'POST',
-          headers,
-          body,
-          signal: AbortSignal.timeout(this.cfg.timeoutMs),
-        }).catch((err) => {
-          throw fetchError(err);
-        });
-        await res.arrayBuffer();
-        // the target is named beside the reason (its label: see failureText)
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        const status = await this.post(new URL(target.url), headers, body, guarded);
+        // the target is named beside the reason (its label: see failureText); a redirect is not followed (it could
+        // lead anywhere, an internal address included)
+        if (status < 200 || status > 299) throw new Error(`HTTP ${status}`);
         return;
       }
       case 'email': {
@@ -172,6 +198,42 @@ export class Notifier {
         return;
       }
     }
+  }
+
+  /**
+   * Posts a webhook's body; resolves with the answer's status. Guarded: refused before connecting when the address
+   * (written out, or what the name resolves to when connecting) is internal and not allowed.
+   */
+  private post(url: URL, headers: Record<string, string>, body: string, guarded: boolean): Promise<number> {
+    const refused = guarded ? this.policy.literalRefusal(url) : undefined;
+    if (refused) return Promise.reject(requestError(refused));
+    return new Promise((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? https : http).request(
+        url,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          signal: AbortSignal.timeout(this.cfg.timeoutMs),
+          ...(guarded ? { lookup: this.policy.lookup } : {}),
+        },
+        (res) => {
+          let bytes = 0;
+          res.on('data', (d: Buffer) => {
+            bytes += d.length;
+            if (bytes > MAX_ANSWER_BYTES) res.destroy();
+          });
+          res.on('error', () => undefined);
+          res.on('close', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', (err) => reject(requestError(err)));
+      req.end(body);
+    });
+  }
+
+  /** Why school staff may not save this webhook (an internal address: see WebhookPolicy); undefined: they may. */
+  webhookRefusal(url: string): Promise<{ host: string; address: string } | undefined> {
+    return this.policy.refusal(url);
   }
 
   /** Why a delivery failed, for the alert's timeline: see failureText (this notifier's secrets stripped too). */
