@@ -14,3 +14,4 @@ export * from './problems.ts';
 export * from './regions.ts';
 export * from './reports.ts';
 export * from './requirement-changes.ts';
+export * from './versions.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { IsoTime } from './common.ts';
 import { Day, type Profile, type RequirementsDoc } from './compliance.ts';
+import { DocumentVersion } from './versions.ts';
 
 /**
  * What one version of the requirement document changed against the one before, item by item: what the audit log
@@ -172,15 +172,7 @@ export function changeLine(a: RequirementsDoc, b: RequirementsDoc, restoredFrom?
 }
 
 /** One version in the requirement history (GET /requirements/versions). */
-export const RequirementVersion = z.object({
-  version: z.int().positive(),
-  /** when it was stored: in force from then until the next version */
-  at: IsoTime,
-  /** who stored it (absent: it came from the configuration file, or was stored before the server recorded who) */
-  by: z.string().optional(),
-  source: z.enum(['edit', 'restore', 'file', 'unrecorded']),
-  /** the version it brought back (source restore) */
-  restoredFrom: z.int().positive().optional(),
+export const RequirementVersion = DocumentVersion.extend({
   /** what it changed against the version before (absent: that version is not kept, or this is the first) */
   changes: z.array(RequirementChange).max(MAX_CHANGES_LISTED).optional(),
   /** changes beyond those listed */

@@ -649,6 +649,20 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       await paging.getByText("At once: the region's operators").waitFor();
       await screenshot(op, 'operator-paging-en');
       await restored(cam.name, id);
+      // and takes the change back from the versions: the file's version 0 again, as version 2
+      const history = page.getByTestId('alerting-history');
+      await history.locator('summary').click();
+      const v1 = history.locator('tr[data-version="1"]');
+      await v1.waitFor();
+      expect(await v1.locator('td >> nth=1').textContent()).toBe('admin');
+      expect(await v1.locator('td >> nth=2').textContent()).toBe('contacts KZ-75 operators: 0 → 1');
+      expect(await history.locator('tr[data-version="0"] td >> nth=1').textContent()).toBe('файл конфигурации');
+      await history.locator('[data-action="restore-0"]').click();
+      await history.locator('[data-confirm="restore-0"]').click();
+      await history.getByText('v0 возвращена как v2: оповещения идут по ней.').waitFor();
+      await editor.getByText('Версия 2').waitFor();
+      expect(await editor.locator(`li[data-target="${hook.url}/almaty"]`).count()).toBe(0);
+      await screenshot(page, 'admin-alerting-history-ru');
     } finally {
       await hook.close();
     }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Alert, AlertingConfig, AuditEntry } from '@kuzet/protocol';
+import type { Alert, AlertingConfig, AlertingVersions, AuditEntry } from '@kuzet/protocol';
 import type { RunningServer } from '@kuzet/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolFakeAgent, type FakeAgent } from '../fake-agent.ts';
@@ -316,6 +316,46 @@ describe('the alerting configuration, changed from the dashboard', () => {
     expect(((await api.get('/alerting')).json as AlertingConfig).schools[other]).toBeDefined();
     expect((await api.call('DELETE', `/schools/${other}`)).status).toBe(200);
     expect(((await api.get('/alerting')).json as AlertingConfig).schools[other]).toBeUndefined();
+  });
+
+  it("the configuration's history says who stored each version and what it changed; an earlier one comes back", async () => {
+    const guard = new Api(one.url);
+    expect(await guard.login('guard-a', 'guard-password-1')).toBe(200);
+    expect((await guard.get('/alerting/versions')).status).toBe(403);
+    const h = (await api.get('/alerting/versions')).json as AlertingVersions;
+    const n = h.current;
+    expect(h.versions[0]!.version).toBe(n);
+    expect(h.versions.at(-1)).toEqual({ version: 0, at: expect.any(String), source: 'file' });
+    // each stored by someone, with what it changed (contacts by whose and how many, never an address)
+    expect(h.versions.find((v) => v.version === 1)).toMatchObject({
+      by: 'admin',
+      source: 'edit',
+      change: 'contacts KZ-75 operators: 0 → 1; ackSlaMinutes',
+    });
+    expect(h.versions.find((v) => v.by === 'guard-a')?.change).toMatch(/^school KZ-75-01-0001 contacts: \d+ → 1$/);
+    expect(JSON.stringify(h)).not.toContain('http');
+    // the file's version back as the next one (a stale version is a conflict), then the one before it again
+    const v0 = (await api.get('/alerting/versions/0')).json;
+    expect((await api.call('POST', '/alerting/versions/0/restore', { version: n })).status).toBe(409);
+    expect((await api.call('POST', '/alerting/versions/0/restore', { version: n + 1 })).json).toEqual({
+      version: n + 1,
+    });
+    expect({ ...(await api.get('/alerting')).json, version: 0 }).toEqual(v0);
+    // a version naming a user deleted since is refused with the reason (the newest named op-gone)
+    const stale = await api.call('POST', `/alerting/versions/${n}/restore`, { version: n + 2 });
+    expect(stale.status).toBe(400);
+    expect(stale.json.problems).toEqual(['no such user: op-gone']);
+    expect((await api.call('POST', '/alerting/versions/1/restore', { version: n + 2 })).status).toBe(200);
+    expect({ ...(await api.get('/alerting')).json, version: 1 }).toEqual((await api.get('/alerting/versions/1')).json);
+    const h2 = (await api.get('/alerting/versions?limit=2')).json as AlertingVersions;
+    expect(h2.versions.map((v) => [v.version, v.source, v.restoredFrom, v.by])).toEqual([
+      [n + 2, 'restore', 1, 'admin'],
+      [n + 1, 'restore', 0, 'admin'],
+    ]);
+    expect(h2.versions[1]!.change).toMatch(/contacts KZ-75 operators: \d+ → 0/);
+    const audit = (await api.get('/audit?action=alerting_changed&limit=1')).json as AuditEntry[];
+    expect(audit[0]!.detail).toMatch(new RegExp(`^v${n + 1} → v${n + 2} \\(v1 restored\\)`));
+    expect((await api.call('POST', '/alerting/versions/999/restore', { version: n + 3 })).status).toBe(404);
   });
 
   it('stays in force after a restart with the same file, and after Redis came back empty', async () => {

@@ -4,6 +4,7 @@ import {
   Alert,
   type AlertAction,
   AlertingConfig,
+  AlertingVersions,
   ApiTokenInfo,
   ArchiveSeries,
   ArchiveVerification,
@@ -344,6 +345,11 @@ export const api = {
       `/schools/${encodeURIComponent(id)}/contacts/test`,
       { method: 'POST', body: { target } },
     ),
+  /** the alerting configuration's versions, newest first (admins) */
+  alertingVersions: (limit = 50) => call(AlertingVersions, `/alerting/versions?limit=${limit}`),
+  /** an earlier version of the alerting configuration brought back as `version` (the current one + 1) */
+  restoreAlerting: (n: number, version: number) =>
+    call(z.object({ version: z.number() }), `/alerting/versions/${n}/restore`, { method: 'POST', body: { version } }),
   saveAlerting: (doc: AlertingConfig) =>
     call(z.object({ version: z.number() }), '/alerting', { method: 'PUT', body: doc }),
   saveRequirements: (doc: unknown) =>

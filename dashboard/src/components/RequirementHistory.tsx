@@ -6,16 +6,16 @@ import {
   type Zone,
   zoneName,
 } from '@kuzet/protocol';
-import { Fragment, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { useRequirementsUpdates } from '../hooks/live.tsx';
 import { useRegionNames } from '../hooks/region-names.ts';
 import { useResource } from '../hooks/resource.ts';
-import { formatDay, formatNumber, formatTime } from '../lib/format.ts';
+import { formatDay, formatNumber } from '../lib/format.ts';
 import { placeName } from '../lib/names.ts';
 import { Async } from './Async.tsx';
-import { ConfirmAction } from './ConfirmAction.tsx';
+import { FoldedPanel, VersionTable } from './VersionHistory.tsx';
 
 type T = ReturnType<typeof useTranslation>['t'];
 
@@ -30,40 +30,15 @@ export const HISTORY_ANCHOR = 'requirement-history';
  */
 export function RequirementHistory(p: { canRestore?: boolean; folded?: boolean; onRestored?: () => void }) {
   const { t } = useTranslation();
-  // opened and shown at once when linked to (an archived day's "v4 → v5")
-  const linked = window.location.hash === `#${HISTORY_ANCHOR}`;
-  const [open, setOpen] = useState(!p.folded || linked);
-  const ref = useRef<HTMLDetailsElement>(null);
-  useEffect(() => {
-    if (linked) ref.current?.scrollIntoView();
-  }, [linked]);
-  const body = open && <History canRestore={p.canRestore} onRestored={p.onRestored} />;
-  if (!p.folded)
-    return (
-      <section className="panel" data-testid="requirement-history">
-        <h2>{t('reqHistory.title')}</h2>
-        {body}
-      </section>
-    );
   return (
-    <details
-      ref={ref}
-      id={HISTORY_ANCHOR}
-      open={open}
-      className="panel req-history-panel"
-      data-testid="requirement-history"
-      onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
-    >
-      <summary>
-        <h2>{t('reqHistory.title')}</h2>
-      </summary>
-      {body}
-    </details>
+    <FoldedPanel title={t('reqHistory.title')} testid="requirement-history" anchor={HISTORY_ANCHOR} folded={p.folded}>
+      {() => <History canRestore={p.canRestore} onRestored={p.onRestored} />}
+    </FoldedPanel>
   );
 }
 
 function History({ canRestore, onRestored }: { canRestore?: boolean; onRestored?: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const history = useResource(() => api.requirementVersions(), [], false);
   // the zones' names in the reader's language (the document in force names every zone a change is likely to name)
   const doc = useResource(() => api.requirements(), [], false);
@@ -71,10 +46,9 @@ function History({ canRestore, onRestored }: { canRestore?: boolean; onRestored?
     history.reload();
     doc.reload();
   });
-  const [shown, setShown] = useState<number>();
   const [msg, setMsg] = useState<string>();
-  const restore = (n: number, current: number) =>
-    api.restoreRequirements(n, current + 1).then(
+  const restore = (n: number, next: number) =>
+    api.restoreRequirements(n, next).then(
       (r) => {
         setMsg(t('reqHistory.restoredNow', { n, v: r.version }));
         history.reload();
@@ -87,62 +61,20 @@ function History({ canRestore, onRestored }: { canRestore?: boolean; onRestored?
       {(h) => (
         <>
           <p className="muted small">{t('reqHistory.hint')}</p>
-          <div className="table-scroll">
-            <table className="cams req-history">
-              <thead>
-                <tr>
-                  <th scope="col">{t('reqHistory.version')}</th>
-                  <th scope="col">{t('reqHistory.from')}</th>
-                  <th scope="col">{t('reqHistory.by')}</th>
-                  <th scope="col">{t('reqHistory.changes')}</th>
-                  <th scope="col" />
-                </tr>
-              </thead>
-              <tbody>
-                {h.versions.map((v) => (
-                  <Fragment key={v.version}>
-                    <tr data-version={v.version}>
-                      <th scope="row" className="nowrap">
-                        v{v.version}
-                        {v.version === h.current && <div className="ok small">{t('reqHistory.inForce')}</div>}
-                      </th>
-                      <td className="nowrap">{formatTime(v.at, i18n.language)}</td>
-                      <td>{byWhom(v, t)}</td>
-                      <td>
-                        <Changes v={v} zones={doc.data?.zones ?? []} />
-                      </td>
-                      <td className="nowrap">
-                        <button
-                          type="button"
-                          className="secondary"
-                          aria-expanded={shown === v.version}
-                          data-show-version={v.version}
-                          onClick={() => setShown(shown === v.version ? undefined : v.version)}
-                        >
-                          {shown === v.version ? t('reqHistory.hide') : t('reqHistory.show')}
-                        </button>{' '}
-                        {canRestore && v.version !== h.current && (
-                          <ConfirmAction
-                            name={`restore-${v.version}`}
-                            label={t('reqHistory.restore')}
-                            question={t('reqHistory.restoreQuestion', { n: v.version, v: h.current + 1 })}
-                            onConfirm={() => restore(v.version, h.current)}
-                          />
-                        )}
-                      </td>
-                    </tr>
-                    {shown === v.version && (
-                      <tr>
-                        <td colSpan={5}>
-                          <VersionDoc n={v.version} />
-                        </td>
-                      </tr>
-                    )}
-                  </Fragment>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <VersionTable
+            versions={h.versions}
+            current={h.current}
+            changes={(v) => <Changes v={v} zones={doc.data?.zones ?? []} />}
+            detail={(n) => <VersionDoc n={n} />}
+            {...(canRestore
+              ? {
+                  restore: {
+                    question: (n, v) => t('reqHistory.restoreQuestion', { n, v }),
+                    run: restore,
+                  },
+                }
+              : {})}
+          />
           {msg && <p role="status">{msg}</p>}
         </>
       )}
@@ -150,19 +82,12 @@ function History({ canRestore, onRestored }: { canRestore?: boolean; onRestored?
   );
 }
 
-function byWhom(v: RequirementVersion, t: T): string {
-  const who = v.by ?? (v.source === 'file' ? t('reqHistory.file') : t('reqHistory.unrecorded'));
-  return v.restoredFrom ? `${who} · ${t('reqHistory.restoredFrom', { n: v.restoredFrom })}` : who;
-}
-
 function Changes({ v, zones }: { v: RequirementVersion; zones: Zone[] }) {
   const { t, i18n } = useTranslation();
   const regions = useRegionNames();
   if (!v.changes)
-    return (
-      <span className="muted">{v.version === 1 ? t('reqHistory.firstVersion') : t('reqHistory.notCompared')}</span>
-    );
-  if (!v.changes.length) return <span className="muted">{t('reqHistory.noChange')}</span>;
+    return <span className="muted">{v.version === 1 ? t('versions.firstVersion') : t('versions.notCompared')}</span>;
+  if (!v.changes.length) return <span className="muted">{t('versions.noChange')}</span>;
   const lang = i18n.language;
   const place = (scope: string, id: string) => {
     if (scope === 'country') return t('compliance.country');

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AgentsPanel } from '../components/AgentsPanel.tsx';
 import { AlertingEditor } from '../components/AlertingEditor.tsx';
+import { AlertingHistory } from '../components/AlertingHistory.tsx';
 import { ApiTokensPanel } from '../components/ApiTokensPanel.tsx';
 import { AuditLog } from '../components/AuditLog.tsx';
 import { RegistryImport } from '../components/RegistryImport.tsx';
@@ -17,6 +18,7 @@ export function AdminPage() {
   const { t } = useTranslation();
   // a version brought back: the editor starts again from it
   const [restored, setRestored] = useState(0);
+  const [alertingRestored, setAlertingRestored] = useState(0);
   return (
     <div className="page admin">
       <h1>{t('nav.admin')}</h1>
@@ -27,9 +29,10 @@ export function AdminPage() {
         </a>{' '}
         <span className="muted">{t('admin.queuesHint')}</span>
       </p>
-      <RequirementsEditor key={restored} />
+      <RequirementsEditor key={`requirements-${restored}`} />
       <RequirementHistory folded canRestore onRestored={() => setRestored((n) => n + 1)} />
-      <AlertingEditor />
+      <AlertingEditor key={`alerting-${alertingRestored}`} />
+      <AlertingHistory onRestored={() => setAlertingRestored((n) => n + 1)} />
       <RegistryImport />
       <AgentsPanel />
       <UsersPanel />

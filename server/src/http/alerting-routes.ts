@@ -1,5 +1,6 @@
 import {
   AlertingConfig,
+  AlertingVersions,
   adminTarget,
   type Localized,
   MAX_TARGETS,
@@ -15,9 +16,15 @@ import {
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { parseAlerting } from '../repositories/alerting.ts';
-import { DocumentError } from '../repositories/versioned-doc.ts';
+import { DocumentError, listedVersions } from '../repositories/versioned-doc.ts';
 import { regionAllowed, schoolAllowed } from '../services/access.ts';
-import { changeAlerting, currentAlerting, storeAlerting, withSchool } from '../services/alerting-changes.ts';
+import {
+  alertingChanges,
+  changeAlerting,
+  currentAlerting,
+  storeAlerting,
+  withSchool,
+} from '../services/alerting-changes.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
@@ -159,13 +166,73 @@ export function alertingRoutes(ctx: AppContext): Router {
   );
 
   r.get(
+    '/alerting/versions',
+    validate({
+      method: 'get',
+      path: '/alerting/versions',
+      summary:
+        "the alerting configuration's history, newest first: when each version came into force, who stored it, and " +
+        'what it changed (sections; contacts by whose and how many, never an address)',
+      roles: 'admin',
+      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }),
+      response: AlertingVersions,
+    }),
+    async (_req, res) => {
+      const { limit } = res.locals.query as { limit: number };
+      const [kept, current] = await Promise.all([ctx.alerting.history(limit), currentAlerting(ctx)]);
+      const versions = listedVersions(kept, limit).map(({ info, doc, before }) => ({
+        ...info,
+        ...(doc && before ? { change: alertingChanges(before, doc).join('; ').slice(0, 2000) } : {}),
+      }));
+      res.json({ current: current.version, versions });
+    },
+  );
+
+  r.post(
+    '/alerting/versions/:n/restore',
+    validate({
+      method: 'post',
+      path: '/alerting/versions/:n/restore',
+      summary:
+        'bring an earlier version of the alerting configuration back as the next one; `version` must be the current ' +
+        'one + 1 (409 otherwise); refused (400) when it names regions, schools or users that no longer exist',
+      roles: 'admin',
+      params: z.object({ n: z.coerce.number().int().nonnegative() }),
+      body: z.object({ version: z.int().positive() }),
+      response: z.object({ version: z.int() }),
+    }),
+    async (req, res) => {
+      const n = (res.locals.params as { n: number }).n;
+      const old = await ctx.alerting.version(n);
+      if (!old) return void res.status(404).json({ error: 'no such version' });
+      let doc: AlertingConfig;
+      try {
+        doc = parseAlerting({ ...old, version: (res.locals.body as { version: number }).version }, 'body');
+      } catch (err) {
+        if (!(err instanceof DocumentError)) throw err;
+        return void res
+          .status(400)
+          .json({ error: `version ${n} is no longer a valid configuration`, problems: err.problems });
+      }
+      const current = await currentAlerting(ctx);
+      const problems = await unknownNames(ctx, doc, current);
+      if (problems.length) return void res.status(400).json(refusals('invalid alerting configuration', problems));
+      if (!(await storeAlerting(ctx, actor(req), current, doc, n)))
+        return void res
+          .status(409)
+          .json({ error: `the configuration is at version ${current.version}: send version ${current.version + 1}` });
+      res.json({ version: doc.version });
+    },
+  );
+
+  r.get(
     '/alerting/versions/:n',
     validate({
       method: 'get',
       path: '/alerting/versions/:n',
       summary: 'an earlier version of the alerting configuration (who was paged then)',
       roles: 'admin',
-      params: z.object({ n: z.coerce.number().int().positive() }),
+      params: z.object({ n: z.coerce.number().int().nonnegative() }),
       response: AlertingConfig,
     }),
     async (_req, res) => {

@@ -9,6 +9,7 @@ import {
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { parseRequirements, RequirementsError } from '../repositories/requirements.ts';
+import { listedVersions } from '../repositories/versioned-doc.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole, requireUser } from './session.ts';
 import { validate } from './validate.ts';
@@ -53,16 +54,10 @@ export function requirementsRoutes(ctx: AppContext): Router {
       const { limit } = res.locals.query as { limit: number };
       const kept = await ctx.compliance.requirements.history(limit);
       const current = await ctx.compliance.current();
-      const versions = kept.slice(0, limit).map((v, i): RequirementVersion => {
-        const before = kept[i + 1];
-        const changes =
-          v.doc && before?.doc && before.version === v.version - 1 ? requirementChanges(before.doc, v.doc) : undefined;
+      const versions = listedVersions(kept, limit).map(({ info, doc, before }): RequirementVersion => {
+        const changes = doc && before ? requirementChanges(before, doc) : undefined;
         return {
-          version: v.version,
-          at: v.at,
-          ...(v.record?.by ? { by: v.record.by } : {}),
-          source: v.record?.source ?? 'unrecorded',
-          ...(v.record?.restoredFrom ? { restoredFrom: v.record.restoredFrom } : {}),
+          ...info,
           ...(changes ? { changes: changes.slice(0, MAX_CHANGES_LISTED) } : {}),
           ...(changes && changes.length > MAX_CHANGES_LISTED ? { more: changes.length - MAX_CHANGES_LISTED } : {}),
         };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fieldProblem, IsoTime, type Localized } from '@kuzet/protocol';
+import { type DocumentVersion, fieldProblem, IsoTime, type Localized } from '@kuzet/protocol';
 import type { Redis, Result } from 'ioredis';
 import { z } from 'zod';
 import type { ObjectStore } from './object-store.ts';
@@ -64,11 +64,11 @@ declare module 'ioredis' {
  * provenance outlives Redis and the audit log's bounded stream, as the version itself does.
  */
 const VersionRecord = z.object({
-  version: z.int().positive(),
+  version: z.int().nonnegative(),
   at: IsoTime,
   by: z.string().optional(),
   source: z.enum(['edit', 'restore', 'file']),
-  restoredFrom: z.int().positive().optional(),
+  restoredFrom: z.int().nonnegative().optional(),
 });
 export type VersionRecord = z.infer<typeof VersionRecord>;
 
@@ -79,6 +79,31 @@ export interface KeptVersion<T> {
   record?: VersionRecord;
   /** the document (absent: it no longer reads as a valid document) */
   doc?: T;
+}
+
+/**
+ * The newest `limit` of `kept` (see VersionedDocument.history), each as listed — when, who, how — with its document and
+ * the one it replaced (when both are kept and read: the caller says what changed).
+ */
+export function listedVersions<T>(
+  kept: KeptVersion<T>[],
+  limit: number,
+): { info: DocumentVersion; doc?: T; before?: T }[] {
+  return kept.slice(0, limit).map((v, i) => {
+    const prev = kept[i + 1];
+    const before = v.doc && prev?.doc && prev.version === v.version - 1 ? prev.doc : undefined;
+    return {
+      info: {
+        version: v.version,
+        at: v.at,
+        ...(v.record?.by ? { by: v.record.by } : {}),
+        source: v.record?.source ?? 'unrecorded',
+        ...(v.record?.restoredFrom !== undefined ? { restoredFrom: v.record.restoredFrom } : {}),
+      },
+      ...(v.doc ? { doc: v.doc } : {}),
+      ...(before ? { before } : {}),
+    };
+  });
 }
 
 /**
@@ -138,8 +163,8 @@ export class VersionedDocument<T extends { version: number }> {
       version: doc.version,
       at: new Date().toISOString(),
       ...(how.by ? { by: how.by } : {}),
-      source: how.restoredFrom ? 'restore' : 'edit',
-      ...(how.restoredFrom ? { restoredFrom: how.restoredFrom } : {}),
+      source: how.restoredFrom !== undefined ? 'restore' : 'edit',
+      ...(how.restoredFrom !== undefined ? { restoredFrom: how.restoredFrom } : {}),
     });
     return true;
   }

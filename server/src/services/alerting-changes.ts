@@ -17,8 +17,14 @@ export async function currentAlerting(d: Pick<AlertingChangeDeps, 'alerting' | '
 }
 
 /** What changed, for the audit log: the sections and, for contacts, whose and how many (never the addresses). */
-export function describeAlertingChange(a: AlertingConfig, b: AlertingConfig): string {
-  const parts: string[] = [`v${a.version} → v${b.version}`];
+export function describeAlertingChange(a: AlertingConfig, b: AlertingConfig, restoredFrom?: number): string {
+  const head = `v${a.version} → v${b.version}${restoredFrom !== undefined ? ` (v${restoredFrom} restored)` : ''}`;
+  return [head, ...alertingChanges(a, b)].join('; ');
+}
+
+/** The parts of a configuration that changed (see describeAlertingChange), in the order of the document. */
+export function alertingChanges(a: AlertingConfig, b: AlertingConfig): string[] {
+  const parts: string[] = [];
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
   for (const region of new Set([...Object.keys(a.contacts), ...Object.keys(b.contacts)]))
     for (const level of ['operators', 'duty', 'akimat'] as const) {
@@ -39,7 +45,7 @@ export function describeAlertingChange(a: AlertingConfig, b: AlertingConfig): st
   for (const k of ['escalation', 'ackSlaMinutes', 'rules', 'regions'] as const)
     if (!same(a[k], b[k])) parts.push(k === 'regions' ? 'rules per region' : k);
   if (!same(rulesOf(a), rulesOf(b))) parts.push('rules per school');
-  return parts.join('; ');
+  return parts;
 }
 
 /**
@@ -51,10 +57,17 @@ export async function storeAlerting(
   who: { username: string; role: string; ip?: string },
   expected: AlertingConfig,
   next: AlertingConfig,
+  /** the version `next` brings back */
+  restoredFrom?: number,
 ): Promise<boolean> {
-  if (!(await d.alerting.replace(next, expected.version, { by: who.username }))) return false;
+  const how = { by: who.username, ...(restoredFrom !== undefined ? { restoredFrom } : {}) };
+  if (!(await d.alerting.replace(next, expected.version, how))) return false;
   d.alerts.setConfig(next);
-  await d.audit.record({ ...who, action: 'alerting_changed', detail: describeAlertingChange(expected, next) });
+  await d.audit.record({
+    ...who,
+    action: 'alerting_changed',
+    detail: describeAlertingChange(expected, next, restoredFrom).slice(0, 500),
+  });
   await d.bus.publishControl({ kind: 'alerting_changed', version: next.version });
   return true;
 }
