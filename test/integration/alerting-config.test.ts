@@ -253,6 +253,19 @@ describe('the alerting configuration, changed from the dashboard', () => {
       const more = [];
       for (let i = 0; i < 6; i++) more.push((await test(mine)).status);
       expect(more).toEqual([200, 200, 200, 200, 200, 429]);
+      // the whole document written by an admin holds a school's new webhooks to the same rule (the saved one passes)
+      const c = (await api.get('/alerting')).json as AlertingConfig;
+      const inner = { channel: 'webhook' as const, url: 'http://10.0.0.9/x' };
+      const doc = {
+        ...c,
+        version: c.version + 1,
+        schools: { ...c.schools, [SCHOOL]: { rules: {}, contacts: [mine, inner] } },
+      };
+      const refused = await api.call('PUT', '/alerting', doc);
+      expect(refused.status).toBe(400);
+      expect(refused.json.problems).toEqual([
+        `schools.${SCHOOL}.contacts.1: 10.0.0.9 is an internal address (10.0.0.9): a school's webhook must be reachable on the internet`,
+      ]);
       const audit = (await api.get('/audit?action=alerting_tested&username=guard-a')).json as AuditEntry[];
       expect(audit).toHaveLength(6);
       expect(audit[0]).toMatchObject({ schoolId: SCHOOL, detail: `school ${SCHOOL} webhook ${post.url}: delivered` });

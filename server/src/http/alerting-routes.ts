@@ -269,6 +269,11 @@ export function alertingRoutes(ctx: AppContext): Router {
       }
       const current = await currentAlerting(ctx);
       const problems = await unknownNames(ctx, doc, current);
+      // schools' webhooks (the ones the document adds) are held to the schools' rule, whoever writes them
+      for (const [id, entry] of Object.entries(doc.schools))
+        problems.push(
+          ...(await internalWebhooks(ctx, entry.contacts, `schools.${id}.contacts`, current.schools[id]?.contacts)),
+        );
       if (problems.length) return void res.status(400).json(refusals('invalid alerting configuration', problems));
       if (!(await storeAlerting(ctx, actor(req), current, doc)))
         return void res
@@ -303,13 +308,22 @@ export function alertingRoutes(ctx: AppContext): Router {
   return r;
 }
 
-/** A school's webhooks that point to an internal address (see WebhookPolicy), as problems of the list. */
-async function internalWebhooks(ctx: AppContext, contacts: NotifyTarget[]): Promise<Localized[]> {
+/**
+ * A school's webhooks that point to an internal address (see WebhookPolicy), as problems of the list (`where`: the
+ * list's place in the document); `before`: the list stored, whose webhooks are not checked again.
+ */
+async function internalWebhooks(
+  ctx: AppContext,
+  contacts: NotifyTarget[],
+  where = 'contacts',
+  before: NotifyTarget[] = [],
+): Promise<Localized[]> {
   const out: Localized[] = [];
+  const known = new Set(before.map((t) => JSON.stringify(t)));
   for (const [i, t] of contacts.entries()) {
-    if (t.channel !== 'webhook') continue;
+    if (t.channel !== 'webhook' || known.has(JSON.stringify(t))) continue;
     const r = await ctx.alerts.webhookRefusal(t.url);
-    if (r) out.push(problemText('webhook_internal', { where: `contacts.${i}`, ...r }));
+    if (r) out.push(problemText('webhook_internal', { where: `${where}.${i}`, ...r }));
   }
   return out;
 }
