@@ -1,4 +1,14 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** a host name, an address, or a network (address/prefix length) */
+function allowEntry(e: string): boolean {
+  const [net, bits, extra] = e.split('/');
+  if (extra !== undefined) return false;
+  const v = isIP(net ?? '');
+  if (bits !== undefined) return v > 0 && /^\d+$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128);
+  return v > 0 || /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(e);
+}
 
 const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -85,7 +95,8 @@ export const ServerEnv = z.object({
         .split(',')
         .map((x) => x.trim())
         .filter(Boolean),
-    ),
+    )
+    .refine((list) => list.every(allowEntry), 'host names, addresses or networks (10.30.0.0/16), comma-separated'),
   KUZET_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'smtp://user:pass@host:port')
