@@ -40,7 +40,7 @@ describe("where a school's webhook may go", () => {
     expect(new WebhookPolicy().allows('localhost', '127.0.0.1')).toBe(false);
   });
 
-  it('refuses a URL whose host is, or resolves to, an internal address; a name that does not resolve is left to the connection', async () => {
+  it('refuses a URL whose host is, or resolves to, an internal address', async () => {
     const p = new WebhookPolicy();
     expect(await p.refusal('http://localhost:6379/')).toMatchObject({ host: 'localhost' });
     expect(await p.refusal('http://169.254.169.254/latest/meta-data')).toEqual({
@@ -49,7 +49,6 @@ describe("where a school's webhook may go", () => {
     });
     expect(await p.refusal('https://[::1]:8443/x')).toEqual({ host: '::1', address: '::1' });
     expect(await p.refusal('http://8.8.8.8/hook')).toBeUndefined();
-    expect(await p.refusal('http://no-such-host.invalid/hook')).toBeUndefined();
     expect(await new WebhookPolicy(['localhost']).refusal('http://localhost:6379/')).toBeUndefined();
     expect(p.literalRefusal(new URL('http://10.0.0.7/x'))?.message).toMatch(/10\.0\.0\.7 is an internal address/);
     expect(p.literalRefusal(new URL('http://localhost/x'))).toBeUndefined(); // a name: checked when it resolves
