@@ -295,6 +295,11 @@ describe('the daily compliance archive: a simulated week, its hash chain, late d
           .join(lang === 'en' ? '/' : '.');
       for (const d of days) expect(txt).toContain(written(d));
       expect(txt).toContain(`${written(days[3]!)} *`); // the revised day, marked
+      // what the days were judged by: the version, its days, and the numbers of the region's profile then
+      const req = { kk: ['Талаптар', 'күн'], ru: ['Требования', 'дн.'], en: ['Requirements', 'days'] }[lang];
+      expect(txt.replace(/\s+/g, ' ')).toContain(
+        `${req[0]} v1 (${written(days[0]!)} — ${written(days[5]!)}): almaty-city: 45 ${req[1]}, 1280×720, 12 fps`,
+      );
       await run('pdftoppm', [
         '-png',
         '-r',

@@ -1,6 +1,6 @@
 import type { ArchiveSchool, Region } from '@kuzet/protocol';
 import { type ArchiveService, unitFigures } from './archive.ts';
-import type { PdfReport } from './archive-pdf.ts';
+import { type PdfReport, type RequirementRun, requirementRuns } from './archive-pdf.ts';
 import { csvField, type Lang, reasonText, text } from './report-text.ts';
 
 /** What an export covers: a region, a district or one school (with the region it is in), and the regions allowed. */
@@ -125,6 +125,38 @@ export async function* csvExport(
   if (chunk) yield chunk;
 }
 
+/**
+ * The requirement versions a report's days were judged by (runs of consecutive days), each with the numbers of the
+ * profiles the scope's schools were judged by on its first day (read from that day's archived regions: what applied
+ * then, not today's document).
+ */
+async function requirementsOf(
+  archive: ArchiveService,
+  scope: ExportScope,
+  days: { day: string; requirementsVersion: number }[],
+): Promise<RequirementRun[]> {
+  const out: RequirementRun[] = [];
+  for (const run of requirementRuns(days)) {
+    const profiles = new Map<string, RequirementRun['profiles'][number]>();
+    const m = (await archive.entries(run.from, run.from))[0];
+    for (const region of m ? scope.regions : []) {
+      if (!m!.objects.some((o) => o.regionCode === region.code)) continue;
+      const r = await archive.region(m!, region.code);
+      for (const s of r?.schools ?? []) {
+        if (scope.kind === 'district' && s.districtId !== scope.id) continue;
+        if (scope.kind === 'school' && s.id !== scope.id) continue;
+        const p = r!.profiles[s.profile];
+        if (p && !profiles.has(p.name)) {
+          const { name, minRetentionDays, minWidth, minHeight, minFps } = p;
+          profiles.set(name, { name, minRetentionDays, minWidth, minHeight, minFps });
+        }
+      }
+    }
+    out.push({ ...run, profiles: [...profiles.values()].sort((a, b) => a.name.localeCompare(b.name)) });
+  }
+  return out;
+}
+
 const mean = (sum: number, n: number) => (n ? Math.round((10 * sum) / n) / 10 : undefined);
 const topReasons = (counts: Map<string, number>, lang: Lang) =>
   [...counts.entries()]
@@ -227,6 +259,7 @@ export async function pdfReport(
     scopeName: scope.name,
     from,
     to,
+    requirements: await requirementsOf(archive, scope, days),
     generatedAt: new Date().toISOString(),
     generatedBy,
     ...(verification ? { verification } : {}),

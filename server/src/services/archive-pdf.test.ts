@@ -45,6 +45,7 @@ const report = (lang: Lang): PdfReport => ({
   ],
   units: [{ label: 'KZ-75-01-0001', name: 'School 1', days: 2, daysNonCompliant: 2, reasons: 'no agent (2)' }],
   unitKind: 'school',
+  requirements: [],
 });
 
 describe('the PDF report', () => {
@@ -91,13 +92,33 @@ describe('the requirement versions a report names', () => {
   });
 
   it.each([
-    ['kk', /Талаптар: v4 \(01\.12\.2026 — 02\.12\.2026\), v5 \(03\.12\.2026\)/],
-    ['ru', /Требования: v4 \(01\.12\.2026 — 02\.12\.2026\), v5 \(03\.12\.2026\)/],
-    ['en', /Requirements: v4 \(01\/12\/2026 — 02\/12\/2026\), v5 \(03\/12\/2026\)/],
-  ] as [Lang, RegExp][])('are said under the period (%s)', async (lang, want) => {
+    [
+      'kk',
+      /Талаптар v4 \(01\.12\.2026 — 02\.12\.2026\): national: 30 күн, 1920×1080, 12 fps; strict: 60 күн, 1920×1080, 12,5 fps Талаптар v5 \(03\.12\.2026\)/,
+    ],
+    [
+      'ru',
+      /Требования v4 \(01\.12\.2026 — 02\.12\.2026\): national: 30 дн\., 1920×1080, 12 fps; strict: 60 дн\., 1920×1080, 12,5 fps Требования v5 \(03\.12\.2026\)/,
+    ],
+    [
+      'en',
+      /Requirements v4 \(01\/12\/2026 — 02\/12\/2026\): national: 30 days, 1920×1080, 12 fps; strict: 60 days, 1920×1080, 12\.5 fps Requirements v5 \(03\/12\/2026\)/,
+    ],
+  ] as [Lang, RegExp][])('are said under the period with what they required (%s)', async (lang, want) => {
     const r = report(lang);
-    const d = r.days[0]!;
-    r.days = [d, { ...d, day: '2026-12-02', n: 2 }, { ...d, day: '2026-12-03', n: 3, requirementsVersion: 5 }];
+    const p = { minWidth: 1920, minHeight: 1080 };
+    r.requirements = [
+      {
+        version: 4,
+        from: '2026-12-01',
+        to: '2026-12-02',
+        profiles: [
+          { name: 'national', minRetentionDays: 30, minFps: 12, ...p },
+          { name: 'strict', minRetentionDays: 60, minFps: 12.5, ...p },
+        ],
+      },
+      { version: 5, from: '2026-12-03', to: '2026-12-03', profiles: [] },
+    ];
     const chunks: Buffer[] = [];
     await renderPdf(r, '/usr/share/fonts/truetype/dejavu', (b) => chunks.push(b));
     const txt = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.concat(chunks) }).toString();

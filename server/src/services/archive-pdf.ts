@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Profile } from '@kuzet/protocol';
 import PDFDocument from 'pdfkit';
 import { type Lang, reportFormat, text } from './report-text.ts';
 
@@ -36,6 +37,18 @@ export interface PdfReport {
     reasons: string;
   }[];
   unitKind: 'region' | 'district' | 'school' | 'none';
+  /**
+   * the requirement versions the days were judged by, as runs of consecutive days, each with the numbers of the
+   * profiles the scope's schools were judged by
+   */
+  requirements: RequirementRun[];
+}
+
+export interface RequirementRun {
+  version: number;
+  from: string;
+  to: string;
+  profiles: Pick<Profile, 'name' | 'minRetentionDays' | 'minWidth' | 'minHeight' | 'minFps'>[];
 }
 
 /**
@@ -80,12 +93,16 @@ export function renderPdf(r: PdfReport, fontDir: string, onChunk: (b: Buffer) =>
   doc.moveDown(0.3);
   doc.font('body').fontSize(9).fillColor('#333333');
   doc.text(`${t.period}: ${f.day(r.from)} — ${f.day(r.to)}`);
-  // the requirement versions the days were judged by, each with its days (a stricter profile explains a drop)
-  const runs = requirementRuns(r.days);
-  if (runs.length)
-    doc.text(
-      `${t.requirements}: ${runs.map((x) => `v${x.version} (${x.from === x.to ? f.day(x.from) : `${f.day(x.from)} — ${f.day(x.to)}`})`).join(', ')}`,
+  // the requirement versions the days were judged by, each with its days and what it required (a stricter profile
+  // explains a drop)
+  for (const x of r.requirements) {
+    const days = x.from === x.to ? f.day(x.from) : `${f.day(x.from)} — ${f.day(x.to)}`;
+    const profiles = x.profiles.map(
+      (p) =>
+        `${p.name}: ${f.number(p.minRetentionDays)} ${t.daysShort}, ${p.minWidth}×${p.minHeight}, ${f.number(p.minFps)} fps`,
     );
+    doc.text(`${t.requirements} v${x.version} (${days})${profiles.length ? `: ${profiles.join('; ')}` : ''}`);
+  }
   doc.text(`${t.generated}: ${f.time(r.generatedAt)} · ${r.generatedBy}`);
   if (r.verification)
     doc
