@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { useResource } from '../hooks/resource.ts';
 import { Async } from './Async.tsx';
-import { FoldedPanel, VersionTable } from './VersionHistory.tsx';
+import { FoldedPanel, useRestore, VersionTable } from './VersionHistory.tsx';
 
 /**
  * The alerting configuration's versions (admins): when each came into force, who stored it (an administrator, a
@@ -22,16 +21,14 @@ export function AlertingHistory({ onRestored }: { onRestored: () => void }) {
 function History({ onRestored }: { onRestored: () => void }) {
   const { t } = useTranslation();
   const history = useResource(() => api.alertingVersions(), [], false);
-  const [msg, setMsg] = useState<string>();
-  const run = (n: number, next: number) =>
-    api.restoreAlerting(n, next).then(
-      (r) => {
-        setMsg(t('alertingHistory.restoredNow', { n, v: r.version }));
-        history.reload();
-        onRestored();
-      },
-      (e: Error) => setMsg(t('admin.failed', { message: e.message })),
-    );
+  const { msg, run } = useRestore(
+    api.restoreAlerting,
+    (n, v) => t('alertingHistory.restoredNow', { n, v }),
+    () => {
+      history.reload();
+      onRestored();
+    },
+  );
   return (
     <Async r={history}>
       {(h) => (

@@ -6,7 +6,6 @@ import {
   type Zone,
   zoneName,
 } from '@kuzet/protocol';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import { useRequirementsUpdates } from '../hooks/live.tsx';
@@ -15,7 +14,7 @@ import { useResource } from '../hooks/resource.ts';
 import { formatDay, formatNumber } from '../lib/format.ts';
 import { placeName } from '../lib/names.ts';
 import { Async } from './Async.tsx';
-import { FoldedPanel, VersionTable } from './VersionHistory.tsx';
+import { FoldedPanel, useRestore, VersionTable } from './VersionHistory.tsx';
 
 type T = ReturnType<typeof useTranslation>['t'];
 
@@ -46,16 +45,14 @@ function History({ canRestore, onRestored }: { canRestore?: boolean; onRestored?
     history.reload();
     doc.reload();
   });
-  const [msg, setMsg] = useState<string>();
-  const restore = (n: number, next: number) =>
-    api.restoreRequirements(n, next).then(
-      (r) => {
-        setMsg(t('reqHistory.restoredNow', { n, v: r.version }));
-        history.reload();
-        onRestored?.();
-      },
-      (e: Error) => setMsg(t('admin.failed', { message: e.message })),
-    );
+  const { msg, run: restore } = useRestore(
+    api.restoreRequirements,
+    (n, v) => t('reqHistory.restoredNow', { n, v }),
+    () => {
+      history.reload();
+      onRestored?.();
+    },
+  );
   return (
     <Async r={history}>
       {(h) => (

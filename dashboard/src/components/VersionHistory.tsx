@@ -51,6 +51,28 @@ export function FoldedPanel(p: {
   );
 }
 
+/**
+ * Bringing a version back: `run` stores version n as `next` and says what came of it in `msg` (`said`: the words for
+ * a success, given the version brought back and the one it became); `done` reloads what shows the document.
+ */
+export function useRestore(
+  restore: (n: number, next: number) => Promise<{ version: number }>,
+  said: (n: number, v: number) => string,
+  done: () => void,
+) {
+  const { t } = useTranslation();
+  const [msg, setMsg] = useState<string>();
+  const run = (n: number, next: number) =>
+    restore(n, next).then(
+      (r) => {
+        setMsg(said(n, r.version));
+        done();
+      },
+      (e: Error) => setMsg(t('admin.failed', { message: e.message })),
+    );
+  return { msg, run };
+}
+
 /** Who stored a version: a user, the configuration file, or not recorded; and the version it brought back. */
 function byWhom(v: DocumentVersion, t: ReturnType<typeof useTranslation>['t']): string {
   const who = v.by ?? (v.source === 'file' ? t('versions.file') : t('versions.unrecorded'));
