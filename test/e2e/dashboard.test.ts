@@ -603,6 +603,10 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       await page.goto(`${base}/admin`);
       const editor = page.getByTestId('alerting-editor');
       await editor.getByText('Версия 0').waitFor();
+      // the versions, open while the admin edits: the file's version 0 alone so far
+      const history = page.getByTestId('alerting-history');
+      await history.locator('summary').click();
+      await history.locator('tr[data-version="0"]').waitFor();
       const form = page.getByTestId('add-contact');
       await form.locator('select[name=region]').selectOption('KZ-75');
       await form.locator('select[name=level]').selectOption('operators');
@@ -618,6 +622,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       expect(hook.got.find((g) => g.body.event === 'test')?.body.text).toMatch(/^Kuzet: хабарлама тексерісі \(admin/);
       await page.getByTestId('save-alerting').click();
       await editor.getByText('Версия 1 сохранена').waitFor();
+      await history.locator('tr[data-version="1"]').waitFor(); // read again after the save
       await screenshot(page, 'admin-alerting-ru');
       // the operator's next alert in Almaty goes there, its words in Kazakh
       const { cam, id } = await offlineAlert(0);
@@ -650,10 +655,7 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       await screenshot(op, 'operator-paging-en');
       await restored(cam.name, id);
       // and takes the change back from the versions: the file's version 0 again, as version 2
-      const history = page.getByTestId('alerting-history');
-      await history.locator('summary').click();
       const v1 = history.locator('tr[data-version="1"]');
-      await v1.waitFor();
       expect(await v1.locator('td >> nth=1').textContent()).toBe('admin');
       expect(await v1.locator('td >> nth=2').textContent()).toBe('contacts KZ-75 operators: 0 → 1');
       expect(await history.locator('tr[data-version="0"] td >> nth=1').textContent()).toBe('файл конфигурации');

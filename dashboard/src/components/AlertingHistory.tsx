@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
+import { useReloadOnApiChange } from '../hooks/api-change.ts';
 import { useResource } from '../hooks/resource.ts';
 import { Async } from './Async.tsx';
 import { FoldedPanel, useRestore, VersionTable } from './VersionHistory.tsx';
@@ -21,6 +22,8 @@ export function AlertingHistory({ onRestored }: { onRestored: () => void }) {
 function History({ onRestored }: { onRestored: () => void }) {
   const { t } = useTranslation();
   const history = useResource(() => api.alertingVersions(), [], false);
+  // a save in the editor above (or a school's contacts changed from this page) is a new version: read them again
+  useReloadOnApiChange(history.reload);
   const { msg, run } = useRestore(
     api.restoreAlerting,
     (n, v) => t('alertingHistory.restoredNow', { n, v }),

@@ -1,8 +1,9 @@
 import { AuditAction, type AuditEntry } from '@kuzet/protocol';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, onApiChange } from '../api/client.ts';
+import { api } from '../api/client.ts';
+import { useReloadOnApiChange } from '../hooks/api-change.ts';
 import { useResource } from '../hooks/resource.ts';
 import { formatTime } from '../lib/format.ts';
 import { Async } from './Async.tsx';
@@ -31,20 +32,8 @@ export function AuditLog() {
     () => api.audit({ limit, ...filter }),
     [limit, filter.action, filter.username, filter.cameraId],
   );
-  // what this page changes (a user, the registry, an agent revoked) is audited: read again after it, once a burst
-  // of changes is over
-  const { reload } = entries;
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = onApiChange(() => {
-      clearTimeout(timer);
-      timer = setTimeout(reload, 300);
-    });
-    return () => {
-      off();
-      clearTimeout(timer);
-    };
-  }, [reload]);
+  // what this page changes (a user, the registry, an agent revoked) is audited: read again after it
+  useReloadOnApiChange(entries.reload);
   const apply = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -75,7 +64,7 @@ export function AuditLog() {
           {t('audit.camera')} <input name="cameraId" pattern="cam-[0-9a-f]{16}" placeholder="cam-…" />
         </label>
         <button type="submit">{t('audit.filter')}</button> {/* other people's actions and sign-ins meanwhile */}
-        <button type="button" onClick={reload} data-testid="audit-refresh">
+        <button type="button" onClick={entries.reload} data-testid="audit-refresh">
           {t('audit.refresh')}
         </button>
       </form>
