@@ -100,8 +100,10 @@ export function alertingRoutes(ctx: AppContext): Router {
     async (req, res) => {
       const id = String(req.params.id);
       const { contacts } = res.locals.body as { contacts: NotifyTarget[] };
-      // a school's webhook never points into the centre's networks (the server posts to it: see WebhookPolicy)
-      const problems = await internalWebhooks(ctx, contacts);
+      // a school's webhook never points into the centre's networks (the server posts to it: see WebhookPolicy); the
+      // ones it has saved already are not looked up again
+      const stored = (await currentAlerting(ctx)).schools[id]?.contacts;
+      const problems = await internalWebhooks(ctx, contacts, 'contacts', stored);
       if (problems.length) return void res.status(400).json(refusals('invalid contacts', problems));
       // a change of one school's part: made against whatever version is stored, again if another came first
       const next = await changeAlerting(ctx, actor(req), (cur) =>
