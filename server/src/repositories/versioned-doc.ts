@@ -206,7 +206,7 @@ export class VersionedDocument<T extends { version: number }> {
         ]);
         return {
           version,
-          at: (record?.at ?? versions.get(version)!.toISOString()) as string,
+          at: record?.at ?? versions.get(version)!.toISOString(),
           ...(record ? { record } : {}),
           ...(doc ? { doc } : {}),
         };
@@ -234,8 +234,9 @@ export class VersionedDocument<T extends { version: number }> {
   }
 
   async newestArchived(): Promise<T | undefined> {
-    const newest = Math.max(0, ...(await this.kept()).versions.keys());
-    return newest ? this.version(newest) : undefined;
+    // version 0 counts (the alerting configuration's defaults or file): the newest kept, whichever it is
+    const { versions } = await this.kept();
+    return versions.size ? this.version(Math.max(...versions.keys())) : undefined;
   }
 
   /** A kept version (for audits: what applied then). */
