@@ -52,8 +52,7 @@ export function requirementsRoutes(ctx: AppContext): Router {
     }),
     async (_req, res) => {
       const { limit } = res.locals.query as { limit: number };
-      const kept = await ctx.compliance.requirements.history(limit);
-      const current = await ctx.compliance.current();
+      const [kept, current] = await Promise.all([ctx.compliance.requirements.history(limit), ctx.compliance.current()]);
       const versions = listedVersions(kept, limit).map(({ info, doc, before }): RequirementVersion => {
         const changes = doc && before ? requirementChanges(before, doc) : undefined;
         return {

@@ -40,12 +40,12 @@ for (const [net, bits] of [
 ] as const)
   INTERNAL.addSubnet(net, bits, 'ipv6');
 
-/** an IPv4 address written as IPv6 (::ffff:127.0.0.1) is the IPv4 address */
-const mapped = (ip: string) => /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+/** An address's IPv4 form, if it has one (an IPv4 address written as IPv6, ::ffff:127.0.0.1, is the IPv4 address). */
+const ipv4Of = (ip: string) => /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] ?? (isIP(ip) === 4 ? ip : undefined);
 
 /** Whether an address is one of the centre's own networks' (loopback, private, link-local, reserved…). */
 export function internalAddress(ip: string): boolean {
-  const v4 = mapped(ip) ?? (isIP(ip) === 4 ? ip : undefined);
+  const v4 = ipv4Of(ip);
   if (v4) return INTERNAL.check(v4, 'ipv4');
   return isIP(ip) === 6 ? INTERNAL.check(ip, 'ipv6') : true;
 }
@@ -74,7 +74,7 @@ export class WebhookPolicy {
   allows(host: string, address: string): boolean {
     if (!internalAddress(address)) return true;
     if (this.hosts.has(host.toLowerCase())) return true;
-    const v4 = mapped(address) ?? (isIP(address) === 4 ? address : undefined);
+    const v4 = ipv4Of(address);
     return v4 ? this.nets.check(v4, 'ipv4') : this.nets.check(address, 'ipv6');
   }
 
