@@ -10,6 +10,18 @@ function allowEntry(e: string): boolean {
   return v > 0 || /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(e);
 }
 
+/** a comma-separated list (blanks and empty entries dropped); empty by default */
+const commaList = () =>
+  z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
+
 const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Server configuration from the environment, validated at start (every problem listed, exit 1). */
@@ -57,16 +69,7 @@ export const ServerEnv = z.object({
   /** the reverse proxy in front (express "trust proxy": addresses, CIDRs or loopback); none: X-Forwarded-* ignored */
   KUZET_TRUST_PROXY: z.string().optional(),
   /** origins (besides the server's own and KUZET_PUBLIC_URL's) from which the dashboard may change state */
-  KUZET_ALLOWED_ORIGINS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url())),
+  KUZET_ALLOWED_ORIGINS: commaList().pipe(z.array(z.url())),
   /** /metrics wants this bearer token; without it (and without KUZET_METRICS_PORT) only loopback may scrape */
   KUZET_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** serve /metrics on its own listener (KUZET_METRICS_HOST, default 127.0.0.1) instead of the main port */
@@ -87,16 +90,10 @@ export const ServerEnv = z.object({
    * host names, addresses and networks (comma-separated: hooks.lan, 10.20.0.5, 10.30.0.0/16) a school's own webhook
    * may reach although they are internal (loopback, private, link-local); none by default (see WebhookPolicy)
    */
-  KUZET_WEBHOOK_INTERNAL_ALLOW: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.every(allowEntry), 'host names, addresses or networks (10.30.0.0/16), comma-separated'),
+  KUZET_WEBHOOK_INTERNAL_ALLOW: commaList().refine(
+    (list) => list.every(allowEntry),
+    'host names, addresses or networks (10.30.0.0/16), comma-separated',
+  ),
   KUZET_SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'smtp://user:pass@host:port')
