@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AlertingConfig } from '@kuzet/protocol';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleGuard, cutSchoolCells, ensureDashboardBuilt, launch, openAs, screenshot } from '../browser.ts';
@@ -665,6 +666,44 @@ describe('dashboard in Chromium against the real server, Redis, simulator and ag
       await editor.getByText('Версия 2').waitFor();
       expect(await editor.locator(`li[data-target="${hook.url}/almaty"]`).count()).toBe(0);
       await screenshot(page, 'admin-alerting-history-ru');
+      // a version naming a user deleted since: refused with the reason, then brought back without that user
+      expect(
+        (
+          await api.post('/users', {
+            username: 'op-left',
+            password: 'op-left-password',
+            role: 'operator',
+            regions: ['KZ-75'],
+          })
+        ).status,
+      ).toBe(200);
+      const c2 = (await api.get('/alerting')).json as AlertingConfig;
+      const left = { ...c2, version: 3, people: { 'op-left': [{ channel: 'email' as const, to: 'left@example.kz' }] } };
+      expect((await api.call('PUT', '/alerting', left)).status).toBe(200);
+      expect((await api.call('PUT', '/alerting', { ...left, version: 4, people: {} })).status).toBe(200);
+      expect((await api.call('DELETE', '/users/op-left')).status).toBe(200);
+      await page.reload();
+      await history.locator('summary').click();
+      await history.locator('[data-action="restore-3"]').click();
+      guard.expectRefusal(true);
+      await history.locator('[data-confirm="restore-3"]').click();
+      const refused = history.getByTestId('restore-refused');
+      await refused.getByText('нет такого пользователя: op-left').waitFor();
+      guard.expectRefusal(false);
+      await screenshot(page, 'admin-alerting-restore-refused-ru');
+      await page.selectOption('header select', 'kk');
+      await refused.getByText('мұндай пайдаланушы жоқ: op-left').waitFor();
+      await screenshot(page, 'admin-alerting-restore-refused-kk');
+      await page.selectOption('header select', 'en');
+      await refused.getByText('no such user: op-left').waitFor();
+      await screenshot(page, 'admin-alerting-restore-refused-en');
+      await refused.getByRole('button', { name: 'Bring it back without these' }).click();
+      await history.getByText('v3 is back as v5: everyone is paged by it now.').waitFor();
+      const now = (await api.get('/alerting')).json as AlertingConfig;
+      expect([now.version, now.people]).toEqual([5, {}]);
+      expect((await api.get('/audit?action=alerting_changed&limit=1')).json[0].detail).toBe(
+        'v4 → v5 (v3 restored); left out: user op-left',
+      );
     } finally {
       await hook.close();
     }

@@ -358,17 +358,31 @@ describe('the alerting configuration, changed from the dashboard', () => {
     const stale = await api.call('POST', `/alerting/versions/${n}/restore`, { version: n + 2 });
     expect(stale.status).toBe(400);
     expect(stale.json.problems).toEqual(['no such user: op-gone']);
-    expect((await api.call('POST', '/alerting/versions/1/restore', { version: n + 2 })).status).toBe(200);
+    expect(stale.json.droppable).toBe(true);
+    // …or brought back without what is gone, which the audit names
+    const dropped = await api.call('POST', `/alerting/versions/${n}/restore`, { version: n + 2, drop: true });
+    expect(dropped.json).toEqual({ version: n + 2 });
+    const back = (await api.get('/alerting')).json as AlertingConfig;
+    const kept = (await api.get(`/alerting/versions/${n}`)).json as AlertingConfig;
+    expect(back.people['op-gone']).toBeUndefined();
+    const { 'op-gone': _, ...others } = kept.people;
+    expect({ ...back, version: n }).toEqual({ ...kept, people: others });
+    const said = (await api.get('/audit?action=alerting_changed&limit=1')).json as AuditEntry[];
+    expect(said[0]!.detail).toMatch(
+      new RegExp(`^v${n + 1} → v${n + 2} \\(v${n} restored\\);.*; left out: user op-gone$`),
+    );
+    expect((await api.call('POST', '/alerting/versions/1/restore', { version: n + 3 })).status).toBe(200);
     expect({ ...(await api.get('/alerting')).json, version: 1 }).toEqual((await api.get('/alerting/versions/1')).json);
-    const h2 = (await api.get('/alerting/versions?limit=2')).json as AlertingVersions;
+    const h2 = (await api.get('/alerting/versions?limit=3')).json as AlertingVersions;
     expect(h2.versions.map((v) => [v.version, v.source, v.restoredFrom, v.by])).toEqual([
-      [n + 2, 'restore', 1, 'admin'],
+      [n + 3, 'restore', 1, 'admin'],
+      [n + 2, 'restore', n, 'admin'],
       [n + 1, 'restore', 0, 'admin'],
     ]);
-    expect(h2.versions[1]!.change).toMatch(/contacts KZ-75 operators: \d+ → 0/);
+    expect(h2.versions[2]!.change).toMatch(/contacts KZ-75 operators: \d+ → 0/);
     const audit = (await api.get('/audit?action=alerting_changed&limit=1')).json as AuditEntry[];
-    expect(audit[0]!.detail).toMatch(new RegExp(`^v${n + 1} → v${n + 2} \\(v1 restored\\)`));
-    expect((await api.call('POST', '/alerting/versions/999/restore', { version: n + 3 })).status).toBe(404);
+    expect(audit[0]!.detail).toMatch(new RegExp(`^v${n + 2} → v${n + 3} \\(v1 restored\\)`));
+    expect((await api.call('POST', '/alerting/versions/999/restore', { version: n + 4 })).status).toBe(404);
   });
 
   it('stays in force after a restart with the same file, and after Redis came back empty', async () => {

@@ -50,6 +50,8 @@ export class ApiError extends Error {
     readonly problems: string[] = [],
     /** the same problems in kk, ru and en, where the server writes them (protocol's problems.ts) */
     readonly localized: Localized[] = [],
+    /** what the problems name can be left out if asked (a version brought back naming what is gone since) */
+    readonly droppable = false,
   ) {
     super(message);
   }
@@ -113,8 +115,15 @@ async function request(path: string, init: Init): Promise<Response> {
   let error = res.statusText;
   let problems: string[] = [];
   let localized: Localized[] = [];
+  let droppable = false;
   try {
-    const j = JSON.parse(text) as { error?: string; problems?: unknown; problemsLocalized?: unknown };
+    const j = JSON.parse(text) as {
+      error?: string;
+      problems?: unknown;
+      problemsLocalized?: unknown;
+      droppable?: unknown;
+    };
+    droppable = j.droppable === true;
     error = j.error ?? error;
     if (Array.isArray(j.problems)) problems = j.problems.map(String);
     const l = z.array(Localized).safeParse(j.problemsLocalized);
@@ -123,7 +132,7 @@ async function request(path: string, init: Init): Promise<Response> {
     /* not JSON: the status text says it */
   }
   if (res.status === 401 && path !== '/auth/login') onUnauthorized();
-  throw new ApiError(res.status, error, problems, localized);
+  throw new ApiError(res.status, error, problems, localized, droppable);
 }
 
 const unexpected = (path: string, problem: string | undefined) =>
@@ -348,8 +357,12 @@ export const api = {
   /** the alerting configuration's versions, newest first (admins) */
   alertingVersions: (limit = 50) => call(AlertingVersions, `/alerting/versions?limit=${limit}`),
   /** an earlier version of the alerting configuration brought back as `version` (the current one + 1) */
-  restoreAlerting: (n: number, version: number) =>
-    call(z.object({ version: z.number() }), `/alerting/versions/${n}/restore`, { method: 'POST', body: { version } }),
+  /** `drop`: what it names that is gone since (or no longer allowed) is left out rather than refused */
+  restoreAlerting: (n: number, version: number, drop = false) =>
+    call(z.object({ version: z.number() }), `/alerting/versions/${n}/restore`, {
+      method: 'POST',
+      body: { version, drop },
+    }),
   saveAlerting: (doc: AlertingConfig) =>
     call(z.object({ version: z.number() }), '/alerting', { method: 'PUT', body: doc }),
   saveRequirements: (doc: unknown) =>

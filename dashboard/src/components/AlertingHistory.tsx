@@ -24,7 +24,7 @@ function History({ onRestored }: { onRestored: () => void }) {
   const history = useResource(() => api.alertingVersions(), [], false);
   // a save in the editor above (or a school's contacts changed from this page) is a new version: read them again
   useReloadOnApiChange(history.reload);
-  const { msg, run } = useRestore(
+  const { status, run } = useRestore(
     api.restoreAlerting,
     (n, v) => t('alertingHistory.restoredNow', { n, v }),
     () => {
@@ -49,7 +49,7 @@ function History({ onRestored }: { onRestored: () => void }) {
             }
             restore={{ question: (n, v) => t('alertingHistory.restoreQuestion', { n, v }), run }}
           />
-          {msg && <p role="status">{msg}</p>}
+          {status}
         </>
       )}
     </Async>

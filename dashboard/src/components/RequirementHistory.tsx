@@ -45,7 +45,7 @@ function History({ canRestore, onRestored }: { canRestore?: boolean; onRestored?
     history.reload();
     doc.reload();
   });
-  const { msg, run: restore } = useRestore(
+  const { status, run: restore } = useRestore(
     api.restoreRequirements,
     (n, v) => t('reqHistory.restoredNow', { n, v }),
     () => {
@@ -72,7 +72,7 @@ function History({ canRestore, onRestored }: { canRestore?: boolean; onRestored?
                 }
               : {})}
           />
-          {msg && <p role="status">{msg}</p>}
+          {status}
         </>
       )}
     </Async>

@@ -1,6 +1,7 @@
 import type { DocumentVersion } from '@kuzet/protocol';
 import { Fragment, type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError, errorText } from '../api/client.ts';
 import { formatTime } from '../lib/format.ts';
 import { ConfirmAction } from './ConfirmAction.tsx';
 
@@ -52,25 +53,53 @@ export function FoldedPanel(p: {
 }
 
 /**
- * Bringing a version back: `run` stores version n as `next` and says what came of it in `msg` (`said`: the words for
- * a success, given the version brought back and the one it became); `done` reloads what shows the document.
+ * Bringing a version back: `run` stores version n as `next`; `status` says what came of it (`said`: the words for a
+ * success, given the version brought back and the one it became). A refusal the server says can be overcome by
+ * leaving out what the version names that is gone since lists those problems and offers to bring it back without
+ * them. `done` reloads what shows the document.
  */
 export function useRestore(
-  restore: (n: number, next: number) => Promise<{ version: number }>,
+  restore: (n: number, next: number, drop?: boolean) => Promise<{ version: number }>,
   said: (n: number, v: number) => string,
   done: () => void,
 ) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [msg, setMsg] = useState<string>();
-  const run = (n: number, next: number) =>
-    restore(n, next).then(
+  const [refused, setRefused] = useState<{ n: number; next: number; error: ApiError }>();
+  const run = (n: number, next: number, drop = false) => {
+    setRefused(undefined);
+    return restore(n, next, drop).then(
       (r) => {
         setMsg(said(n, r.version));
         done();
       },
-      (e: Error) => setMsg(t('admin.failed', { message: e.message })),
+      (e: Error) => {
+        if (e instanceof ApiError && e.droppable) {
+          setMsg(undefined);
+          setRefused({ n, next, error: e });
+        } else setMsg(t('admin.failed', { message: errorText(e, i18n.language) }));
+      },
     );
-  return { msg, run };
+  };
+  const status = refused ? (
+    <div className="notice" role="alert" data-testid="restore-refused">
+      <p>{t('versions.refused', { n: refused.n })}</p>
+      <ul>
+        {refused.error.problemsIn(i18n.language).map((p) => (
+          <li key={p}>{p}</li>
+        ))}
+      </ul>
+      <button type="button" onClick={() => void run(refused.n, refused.next, true)}>
+        {t('versions.restoreWithout')}
+      </button>{' '}
+      <button type="button" className="secondary" onClick={() => setRefused(undefined)}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  ) : (
+    msg && <p role="status">{msg}</p>
+  );
+  return { status, run };
 }
 
 /** Who stored a version: a user, the configuration file, or not recorded; and the version it brought back. */

@@ -651,6 +651,8 @@ export const en = {
     show: 'Show',
     hide: 'Hide',
     restore: 'Bring back',
+    refused: 'v{{n}} cannot come back as it was: it names what is gone since or is no longer allowed.',
+    restoreWithout: 'Bring it back without these',
   },
   alertingHistory: {
     title: 'Versions of the alerting configuration',

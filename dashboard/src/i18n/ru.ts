@@ -637,6 +637,8 @@ export const ru: Translation = {
     show: 'Показать',
     hide: 'Скрыть',
     restore: 'Вернуть',
+    refused: 'v{{n}} нельзя вернуть как есть: в ней есть то, чего больше нет или что теперь запрещено.',
+    restoreWithout: 'Вернуть без этого',
   },
   alertingHistory: {
     title: 'Версии настройки оповещений',

@@ -2,10 +2,8 @@ import {
   AlertingConfig,
   AlertingVersions,
   adminTarget,
-  type Localized,
   MAX_TARGETS,
   NotifyTarget,
-  problemText,
   RegionCode,
   RegionPaging,
   refusals,
@@ -18,6 +16,7 @@ import { z } from 'zod';
 import { parseAlerting } from '../repositories/alerting.ts';
 import { DocumentError, listedVersions } from '../repositories/versioned-doc.ts';
 import { regionAllowed, schoolAllowed } from '../services/access.ts';
+import { inadmissible, internalWebhooks, leftOut, without } from '../services/alerting-admission.ts';
 import {
   alertingChanges,
   changeAlerting,
@@ -37,6 +36,11 @@ import { validate } from './validate.ts';
 export function alertingRoutes(ctx: AppContext): Router {
   const r = Router();
   r.use('/alerting', requireRole('admin'));
+  const admission = {
+    registry: ctx.registry,
+    users: ctx.users,
+    webhookRefusal: (u: string) => ctx.alerts.webhookRefusal(u),
+  };
 
   // the school's own contacts: its staff keep them, as do the region's operators and admins (auditors read no addresses)
   const schoolContacts = [
@@ -103,7 +107,7 @@ export function alertingRoutes(ctx: AppContext): Router {
       // a school's webhook never points into the centre's networks (the server posts to it: see WebhookPolicy); the
       // ones it has saved already are not looked up again
       const stored = (await currentAlerting(ctx)).schools[id]?.contacts;
-      const problems = await internalWebhooks(ctx, contacts, 'contacts', stored);
+      const { problems } = await internalWebhooks(admission, contacts, 'contacts', stored);
       if (problems.length) return void res.status(400).json(refusals('invalid contacts', problems));
       // a change of one school's part: made against whatever version is stored, again if another came first
       const next = await changeAlerting(ctx, actor(req), (cur) =>
@@ -197,19 +201,22 @@ export function alertingRoutes(ctx: AppContext): Router {
       path: '/alerting/versions/:n/restore',
       summary:
         'bring an earlier version of the alerting configuration back as the next one; `version` must be the current ' +
-        'one + 1 (409 otherwise); refused (400) when it names regions, schools or users that no longer exist',
+        'one + 1 (409 otherwise). What it would add that can no longer be stored — regions, schools or users gone ' +
+        "since, a school's webhook to an internal address — refuses it (400, `droppable`), or with `drop` is left " +
+        'out (the audit names what)',
       roles: 'admin',
       params: z.object({ n: z.coerce.number().int().nonnegative() }),
-      body: z.object({ version: z.int().positive() }),
+      body: z.object({ version: z.int().positive(), drop: z.boolean().default(false) }),
       response: z.object({ version: z.int() }),
     }),
     async (req, res) => {
       const n = (res.locals.params as { n: number }).n;
+      const body = res.locals.body as { version: number; drop: boolean };
       const old = await ctx.alerting.version(n);
       if (!old) return void res.status(404).json({ error: 'no such version' });
       let doc: AlertingConfig;
       try {
-        doc = parseAlerting({ ...old, version: (res.locals.body as { version: number }).version }, 'body');
+        doc = parseAlerting({ ...old, version: body.version }, 'body');
       } catch (err) {
         if (!(err instanceof DocumentError)) throw err;
         return void res
@@ -217,9 +224,14 @@ export function alertingRoutes(ctx: AppContext): Router {
           .json({ error: `version ${n} is no longer a valid configuration`, problems: err.problems });
       }
       const current = await currentAlerting(ctx);
-      const problems = await unknownNames(ctx, doc, current);
-      if (problems.length) return void res.status(400).json(refusals('invalid alerting configuration', problems));
-      if (!(await storeAlerting(ctx, actor(req), current, doc, n)))
+      const refused = await inadmissible(admission, doc, current);
+      if (refused.problems.length && !body.drop)
+        return void res
+          .status(400)
+          .json({ ...refusals('invalid alerting configuration', refused.problems), droppable: true });
+      const note = refused.problems.length ? leftOut(refused) : undefined;
+      if (refused.problems.length) doc = without(doc, refused);
+      if (!(await storeAlerting(ctx, actor(req), current, doc, n, note)))
         return void res
           .status(409)
           .json({ error: `the configuration is at version ${current.version}: send version ${current.version + 1}` });
@@ -270,12 +282,7 @@ export function alertingRoutes(ctx: AppContext): Router {
         throw err;
       }
       const current = await currentAlerting(ctx);
-      const problems = await unknownNames(ctx, doc, current);
-      // schools' webhooks (the ones the document adds) are held to the schools' rule, whoever writes them
-      for (const [id, entry] of Object.entries(doc.schools))
-        problems.push(
-          ...(await internalWebhooks(ctx, entry.contacts, `schools.${id}.contacts`, current.schools[id]?.contacts)),
-        );
+      const { problems } = await inadmissible(admission, doc, current);
       if (problems.length) return void res.status(400).json(refusals('invalid alerting configuration', problems));
       if (!(await storeAlerting(ctx, actor(req), current, doc)))
         return void res
@@ -308,41 +315,4 @@ export function alertingRoutes(ctx: AppContext): Router {
     },
   );
   return r;
-}
-
-/**
- * A school's webhooks that point to an internal address (see WebhookPolicy), as problems of the list (`where`: the
- * list's place in the document); `before`: the list stored, whose webhooks are not checked again.
- */
-async function internalWebhooks(
-  ctx: AppContext,
-  contacts: NotifyTarget[],
-  where = 'contacts',
-  before: NotifyTarget[] = [],
-): Promise<Localized[]> {
-  const out: Localized[] = [];
-  const known = new Set(before.map((t) => JSON.stringify(t)));
-  for (const [i, t] of contacts.entries()) {
-    if (t.channel !== 'webhook' || known.has(JSON.stringify(t))) continue;
-    const r = await ctx.alerts.webhookRefusal(t.url);
-    if (r) out.push(problemText('webhook_internal', { where: `${where}.${i}`, ...r }));
-  }
-  return out;
-}
-
-/**
- * The regions, schools and users a configuration names that do not exist ('*' is every region) — among the names
- * it adds to the current version: an entry left by a user deleted since never blocks the next change.
- */
-async function unknownNames(ctx: AppContext, doc: AlertingConfig, current: AlertingConfig): Promise<Localized[]> {
-  const out: Localized[] = [];
-  const added = (now: object, before: object) => Object.keys(now).filter((k) => !(k in before));
-  const regions = [...new Set([...added(doc.contacts, current.contacts), ...added(doc.regions, current.regions)])];
-  const unknown = await ctx.registry.unknownRegions(regions.filter((c) => c !== '*'));
-  if (unknown.length) out.push(problemText('regions_unknown', { regions: unknown.join(', ') }));
-  for (const id of added(doc.schools, current.schools))
-    if (!(await ctx.registry.school(id))) out.push(problemText('school_unknown', { school: id }));
-  for (const name of added(doc.people, current.people))
-    if (!(await ctx.users.get(name))) out.push(problemText('user_unknown', { name }));
-  return out;
 }

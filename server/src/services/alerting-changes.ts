@@ -59,6 +59,8 @@ export async function storeAlerting(
   next: AlertingConfig,
   /** the version `next` brings back */
   restoredFrom?: number,
+  /** what else the audit line says (what a restore left out) */
+  note?: string,
 ): Promise<boolean> {
   const how = { by: who.username, ...(restoredFrom !== undefined ? { restoredFrom } : {}) };
   if (!(await d.alerting.replace(next, expected.version, how))) return false;
@@ -66,7 +68,7 @@ export async function storeAlerting(
   await d.audit.record({
     ...who,
     action: 'alerting_changed',
-    detail: describeAlertingChange(expected, next, restoredFrom).slice(0, 500),
+    detail: [describeAlertingChange(expected, next, restoredFrom), ...(note ? [note] : [])].join('; ').slice(0, 500),
   });
   await d.bus.publishControl({ kind: 'alerting_changed', version: next.version });
   return true;
