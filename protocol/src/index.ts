@@ -1,4 +1,5 @@
 export * from './alert-defaults.ts';
+export * from './alerting-changes.ts';
 export * from './alerts.ts';
 export * from './api.ts';
 export * from './archive.ts';

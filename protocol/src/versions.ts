@@ -13,17 +13,3 @@ export const DocumentVersion = z.object({
   restoredFrom: z.int().nonnegative().optional(),
 });
 export type DocumentVersion = z.infer<typeof DocumentVersion>;
-
-/** One version in the alerting configuration's history (GET /alerting/versions): what it changed, in a line. */
-export const AlertingVersion = DocumentVersion.extend({
-  /** the sections it changed and, for contacts, whose and how many (never an address); absent: not compared */
-  change: z.string().optional(),
-});
-export type AlertingVersion = z.infer<typeof AlertingVersion>;
-
-export const AlertingVersions = z.object({
-  current: z.int().nonnegative(),
-  /** newest first */
-  versions: z.array(AlertingVersion),
-});
-export type AlertingVersions = z.infer<typeof AlertingVersions>;

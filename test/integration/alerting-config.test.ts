@@ -344,6 +344,10 @@ describe('the alerting configuration, changed from the dashboard', () => {
       by: 'admin',
       source: 'edit',
       change: 'contacts KZ-75 operators: 0 → 1; ackSlaMinutes',
+      changes: [
+        { kind: 'contacts', region: 'KZ-75', level: 'operators', from: 0, to: 1 },
+        { kind: 'section', section: 'ackSlaMinutes' },
+      ],
     });
     expect(h.versions.find((v) => v.by === 'guard-a')?.change).toMatch(/^school KZ-75-01-0001 contacts: \d+ → 1$/);
     expect(JSON.stringify(h)).not.toContain('http');

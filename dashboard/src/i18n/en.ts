@@ -659,6 +659,18 @@ export const en = {
     hint: 'Each version: when it came into force, who stored it, what it changed (contacts by whose and how many). An earlier version can be brought back as the next one.',
     restoreQuestion: 'Bring v{{n}} back as v{{v}}? Everyone is paged by it at once.',
     restoredNow: 'v{{n}} is back as v{{v}}: everyone is paged by it now.',
+    everywhere: 'everywhere else',
+    contacts: '{{region}}, {{level}}: contacts {{from}} → {{to}}',
+    level: { operators: 'operators', duty: 'duty officer', akimat: 'akimat' },
+    schoolContacts: 'school {{school}}, its own people: contacts {{from}} → {{to}}',
+    person: '{{name}}, own contacts: {{from}} → {{to}}',
+    section: {
+      escalation: 'escalation times',
+      ackSlaMinutes: 'acknowledgement deadlines',
+      rules: 'rules everywhere',
+      regions: 'rules of regions',
+      schoolRules: 'rules of schools',
+    },
   },
   schoolContacts: {
     title: 'Who at the school is told',

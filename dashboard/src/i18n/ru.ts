@@ -645,6 +645,18 @@ export const ru: Translation = {
     hint: 'Каждая версия: когда вступила в силу, кто сохранил, что изменила (контакты — чьи и сколько). Прежнюю версию можно вернуть как следующую.',
     restoreQuestion: 'Вернуть v{{n}} как v{{v}}? Оповещения сразу пойдут по ней.',
     restoredNow: 'v{{n}} возвращена как v{{v}}: оповещения идут по ней.',
+    everywhere: 'все остальные регионы',
+    contacts: '{{region}}, {{level}}: контактов {{from}} → {{to}}',
+    level: { operators: 'операторы', duty: 'дежурный', akimat: 'акимат' },
+    schoolContacts: 'школа {{school}}, её сотрудники: контактов {{from}} → {{to}}',
+    person: '{{name}}, личные контакты: {{from}} → {{to}}',
+    section: {
+      escalation: 'сроки эскалации',
+      ackSlaMinutes: 'сроки подтверждения',
+      rules: 'правила для всех',
+      regions: 'правила регионов',
+      schoolRules: 'правила школ',
+    },
   },
   schoolContacts: {
     title: 'Кого оповещать в школе',

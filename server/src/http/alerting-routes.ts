@@ -1,7 +1,12 @@
 import {
+  type AlertingChange,
   AlertingConfig,
+  type AlertingVersion,
   AlertingVersions,
   adminTarget,
+  alertingChanges,
+  alertingChangeText,
+  MAX_LISTED_CHANGES,
   MAX_TARGETS,
   NotifyTarget,
   RegionCode,
@@ -17,13 +22,7 @@ import { parseAlerting } from '../repositories/alerting.ts';
 import { DocumentError, listedVersions } from '../repositories/versioned-doc.ts';
 import { regionAllowed, schoolAllowed } from '../services/access.ts';
 import { inadmissible, internalWebhooks, leftOut, without } from '../services/alerting-admission.ts';
-import {
-  alertingChanges,
-  changeAlerting,
-  currentAlerting,
-  storeAlerting,
-  withSchool,
-} from '../services/alerting-changes.ts';
+import { changeAlerting, currentAlerting, storeAlerting, withSchool } from '../services/alerting-changes.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
 import { validate } from './validate.ts';
@@ -188,7 +187,7 @@ export function alertingRoutes(ctx: AppContext): Router {
       const [kept, current] = await Promise.all([ctx.alerting.history(limit), currentAlerting(ctx)]);
       const versions = listedVersions(kept, limit).map(({ info, doc, before }) => ({
         ...info,
-        ...(doc && before ? { change: alertingChanges(before, doc).join('; ').slice(0, 2000) } : {}),
+        ...(doc && before ? listedChanges(alertingChanges(before, doc)) : {}),
       }));
       res.json({ current: current.version, versions });
     },
@@ -315,4 +314,13 @@ export function alertingRoutes(ctx: AppContext): Router {
     },
   );
   return r;
+}
+
+/** A version's changes as its history lists them: the audit's line, and the first items with how many more. */
+function listedChanges(changes: AlertingChange[]): Pick<AlertingVersion, 'change' | 'changes' | 'more'> {
+  return {
+    change: changes.map(alertingChangeText).join('; ').slice(0, 2000),
+    changes: changes.slice(0, MAX_LISTED_CHANGES),
+    ...(changes.length > MAX_LISTED_CHANGES ? { more: changes.length - MAX_LISTED_CHANGES } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import type { AlertingConfig } from '@kuzet/protocol';
+import { type AlertingConfig, alertingChanges, alertingChangeText } from '@kuzet/protocol';
 import type { AlertingRepository } from '../repositories/alerting.ts';
 import type { AuditRepository } from '../repositories/audit.ts';
 import type { AlertService } from './alerts.ts';
@@ -19,33 +19,7 @@ export async function currentAlerting(d: Pick<AlertingChangeDeps, 'alerting' | '
 /** What changed, for the audit log: the sections and, for contacts, whose and how many (never the addresses). */
 export function describeAlertingChange(a: AlertingConfig, b: AlertingConfig, restoredFrom?: number): string {
   const head = `v${a.version} → v${b.version}${restoredFrom !== undefined ? ` (v${restoredFrom} restored)` : ''}`;
-  return [head, ...alertingChanges(a, b)].join('; ');
-}
-
-/** The parts of a configuration that changed (see describeAlertingChange), in the order of the document. */
-export function alertingChanges(a: AlertingConfig, b: AlertingConfig): string[] {
-  const parts: string[] = [];
-  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
-  for (const region of new Set([...Object.keys(a.contacts), ...Object.keys(b.contacts)]))
-    for (const level of ['operators', 'duty', 'akimat'] as const) {
-      const before = a.contacts[region]?.[level] ?? [];
-      const after = b.contacts[region]?.[level] ?? [];
-      if (!same(before, after)) parts.push(`contacts ${region} ${level}: ${before.length} → ${after.length}`);
-    }
-  for (const id of new Set([...Object.keys(a.schools), ...Object.keys(b.schools)])) {
-    const before = a.schools[id]?.contacts ?? [];
-    const after = b.schools[id]?.contacts ?? [];
-    if (!same(before, after)) parts.push(`school ${id} contacts: ${before.length} → ${after.length}`);
-  }
-  for (const name of new Set([...Object.keys(a.people), ...Object.keys(b.people)]))
-    if (!same(a.people[name], b.people[name]))
-      parts.push(`${name}'s contacts: ${a.people[name]?.length ?? 0} → ${b.people[name]?.length ?? 0}`);
-  const rulesOf = (c: AlertingConfig) =>
-    Object.entries(c.schools).flatMap(([id, x]) => (Object.keys(x.rules).length ? [[id, x.rules]] : []));
-  for (const k of ['escalation', 'ackSlaMinutes', 'rules', 'regions'] as const)
-    if (!same(a[k], b[k])) parts.push(k === 'regions' ? 'rules per region' : k);
-  if (!same(rulesOf(a), rulesOf(b))) parts.push('rules per school');
-  return parts;
+  return [head, ...alertingChanges(a, b).map(alertingChangeText)].join('; ');
 }
 
 /**
