@@ -1,5 +1,5 @@
 import { AuditAction, type AuditEntry } from '@kuzet/protocol';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../api/client.ts';
@@ -120,11 +120,36 @@ export function AuditLog() {
 
 /** what an entry was about: the camera, school or agent (linked where the dashboard has a page), and its detail */
 function Subject({ e }: { e: AuditEntry }) {
+  const { i18n } = useTranslation();
   return (
     <>
       {e.cameraId && <Link to={`/cameras/${e.cameraId}`}>{e.cameraId}</Link>}{' '}
       {e.schoolId && <Link to={`/schools/${e.schoolId}`}>{e.schoolId}</Link>} {e.agentId && <code>{e.agentId}</code>}{' '}
-      {e.detail && <span className="muted small">{e.detail}</span>}
+      {e.detail && <span className="muted small">{localTimes(e.detail, i18n.language)}</span>}
     </>
   );
+}
+
+/** an instant as the server writes it in a detail (ISO 8601, UTC) */
+const INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z\b/g;
+
+/**
+ * A detail with each instant in it said as the page says every time — in the reader's time zone and language — with
+ * the instant itself on hover: a maintenance window written "2026-12-06T21:35:30.128Z" is 02:35 in Almaty, and an
+ * auditor reading the UTC hour as the local one is five hours off.
+ */
+export function localTimes(detail: string, lang: string): ReactNode[] {
+  const out: ReactNode[] = [];
+  let last = 0;
+  for (const m of detail.matchAll(INSTANT)) {
+    out.push(detail.slice(last, m.index));
+    out.push(
+      <time key={m.index} dateTime={m[0]} title={m[0]}>
+        {formatTime(m[0], lang)}
+      </time>,
+    );
+    last = m.index + m[0].length;
+  }
+  out.push(detail.slice(last));
+  return out;
 }
