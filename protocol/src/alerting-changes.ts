@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AlertingConfig } from './alerts.ts';
-import { DocumentVersion } from './versions.ts';
+import { versionWithChanges } from './versions.ts';
 
 /**
  * What one version of the alerting configuration changed against the one before, item by item: the audit log's line
@@ -79,17 +79,10 @@ export function alertingChangeText(c: AlertingChange): string {
   }
 }
 
-/** at most this many changes listed per version (a restore can touch every school's contacts); the rest counted */
-export const MAX_LISTED_CHANGES = 50;
-
 /** One version in the alerting configuration's history (GET /alerting/versions): what it changed. */
-export const AlertingVersion = DocumentVersion.extend({
+export const AlertingVersion = versionWithChanges(AlertingChange).extend({
   /** what it changed, in a line as the audit log says it; absent: not compared */
   change: z.string().optional(),
-  /** the same, item by item (at most MAX_LISTED_CHANGES) */
-  changes: z.array(AlertingChange).max(MAX_LISTED_CHANGES).optional(),
-  /** how many more changes it made than are listed */
-  more: z.int().positive().optional(),
 });
 export type AlertingVersion = z.infer<typeof AlertingVersion>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Day, type Profile, type RequirementsDoc } from './compliance.ts';
-import { DocumentVersion } from './versions.ts';
+import { versionWithChanges } from './versions.ts';
 
 /**
  * What one version of the requirement document changed against the one before, item by item: what the audit log
@@ -64,9 +64,6 @@ export const RequirementChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('zone'), zone: z.string(), change: z.enum(['added', 'removed', 'changed']) }),
 ]);
 export type RequirementChange = z.infer<typeof RequirementChange>;
-
-/** changes listed per version; the rest are counted (a district-by-district reassignment can be thousands) */
-export const MAX_CHANGES_LISTED = 50;
 
 const SCOPES = [
   ['regions', 'region'],
@@ -172,12 +169,7 @@ export function changeLine(a: RequirementsDoc, b: RequirementsDoc, restoredFrom?
 }
 
 /** One version in the requirement history (GET /requirements/versions). */
-export const RequirementVersion = DocumentVersion.extend({
-  /** what it changed against the version before (absent: that version is not kept, or this is the first) */
-  changes: z.array(RequirementChange).max(MAX_CHANGES_LISTED).optional(),
-  /** changes beyond those listed */
-  more: z.int().positive().optional(),
-});
+export const RequirementVersion = versionWithChanges(RequirementChange);
 export type RequirementVersion = z.infer<typeof RequirementVersion>;
 
 export const RequirementVersions = z.object({

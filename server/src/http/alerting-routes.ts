@@ -6,7 +6,7 @@ import {
   adminTarget,
   alertingChanges,
   alertingChangeText,
-  MAX_LISTED_CHANGES,
+  listedChanges,
   MAX_TARGETS,
   NotifyTarget,
   RegionCode,
@@ -187,7 +187,7 @@ export function alertingRoutes(ctx: AppContext): Router {
       const [kept, current] = await Promise.all([ctx.alerting.history(limit), currentAlerting(ctx)]);
       const versions = listedVersions(kept, limit).map(({ info, doc, before }) => ({
         ...info,
-        ...(doc && before ? listedChanges(alertingChanges(before, doc)) : {}),
+        ...(doc && before ? versionChanges(alertingChanges(before, doc)) : {}),
       }));
       res.json({ current: current.version, versions });
     },
@@ -316,11 +316,7 @@ export function alertingRoutes(ctx: AppContext): Router {
   return r;
 }
 
-/** A version's changes as its history lists them: the audit's line, and the first items with how many more. */
-function listedChanges(changes: AlertingChange[]): Pick<AlertingVersion, 'change' | 'changes' | 'more'> {
-  return {
-    change: changes.map(alertingChangeText).join('; ').slice(0, 2000),
-    changes: changes.slice(0, MAX_LISTED_CHANGES),
-    ...(changes.length > MAX_LISTED_CHANGES ? { more: changes.length - MAX_LISTED_CHANGES } : {}),
-  };
+/** A version's changes as its history lists them: the audit's line, and the items (the first ones, how many more). */
+function versionChanges(changes: AlertingChange[]): Pick<AlertingVersion, 'change' | 'changes' | 'more'> {
+  return { change: changes.map(alertingChangeText).join('; ').slice(0, 2000), ...listedChanges(changes) };
 }

@@ -1,6 +1,6 @@
 import {
   changeLine,
-  MAX_CHANGES_LISTED,
+  listedChanges,
   RequirementsDoc,
   type RequirementVersion,
   RequirementVersions,
@@ -57,8 +57,7 @@ export function requirementsRoutes(ctx: AppContext): Router {
         const changes = doc && before ? requirementChanges(before, doc) : undefined;
         return {
           ...info,
-          ...(changes ? { changes: changes.slice(0, MAX_CHANGES_LISTED) } : {}),
-          ...(changes && changes.length > MAX_CHANGES_LISTED ? { more: changes.length - MAX_CHANGES_LISTED } : {}),
+          ...(changes ? listedChanges(changes) : {}),
         };
       });
       res.json({ current: current.version, versions });
