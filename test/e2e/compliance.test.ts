@@ -241,6 +241,8 @@ describe('compliance view in Chromium', () => {
     const before = new Api(base);
     await before.login('admin', ADMIN_PASSWORD);
     const v0 = (await before.get('/requirements')).json.version as number;
+    // nothing to save until something changed (a save is a new version, and every school judged again)
+    expect(await page.locator('[data-testid=save-requirements]').isDisabled()).toBe(true);
     await page.fill('input[name="national.minFps"]', '-3');
     guard.expectRefusal(true); // the server's 400 is the answer this step wants
     await page.click('[data-testid=save-requirements]');
@@ -271,6 +273,7 @@ describe('compliance view in Chromium', () => {
     expect(await page.locator('tr[data-profile="unused"]').count()).toBe(0);
     await page.click('[data-testid=save-requirements]');
     await page.waitForSelector(`[data-testid=requirements-editor] >> text=v${v0 + 1}`);
+    expect(await page.locator('[data-testid=save-requirements]').isDisabled()).toBe(true);
     const doc = (await before.get('/requirements')).json as {
       version: number;
       profiles: { name: string; minRetentionDays: number; requiredZones: { zone: string; minCameras: number }[] }[];

@@ -47,6 +47,8 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
       ...d,
       profiles: d.profiles.map((p) => (p.name === name ? { ...p, [key]: v === '' ? Number.NaN : Number(v) } : p)),
     }));
+  // a save stores a new version and judges every school again: only when something changed
+  const changed = JSON.stringify(draft) !== JSON.stringify(doc);
   const save = () => {
     clear();
     setMsg(undefined);
@@ -223,9 +225,21 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
         </details>
       )}
       <p>
-        <button type="button" onClick={save} data-testid="save-requirements">
+        <button type="button" onClick={save} disabled={!changed} data-testid="save-requirements">
           {t('compliance.saveVersion', { v: doc.version + 1 })}
         </button>{' '}
+        {changed && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setDraft(doc);
+              clear();
+            }}
+          >
+            {t('alerting.discard')}
+          </button>
+        )}{' '}
         {msg && <span role="status">{msg}</span>}
       </p>
       <ProblemList problems={problems} />
