@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Alert } from './alerts.ts';
+import { AuditSay } from './audit-texts.ts';
 import { AgentId, Bin, CameraStatus, IsoTime, Kato, Reason, RegionCode, RequirementProfile } from './common.ts';
 import { ComplianceDelta, ComplianceReason, VerdictSummary } from './compliance.ts';
 
@@ -197,7 +198,10 @@ export const AuditEntry = z.object({
   schoolId: z.string().optional(),
   agentId: z.string().optional(),
   ip: z.string().optional(),
+  /** what it says beyond its action, in English (written from `say` where the entry has it) */
   detail: z.string().max(500).optional(),
+  /** the same as a text of AUDIT_TEXTS with its values: said in the reader's language */
+  say: AuditSay.optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 

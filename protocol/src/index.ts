@@ -3,6 +3,7 @@ export * from './alerting-changes.ts';
 export * from './alerts.ts';
 export * from './api.ts';
 export * from './archive.ts';
+export * from './audit-texts.ts';
 export * from './camera.ts';
 export * from './common.ts';
 export * from './compliance.ts';

@@ -54,9 +54,13 @@ describe('accounts: passwords changed by their user or reset by an administrator
     expect(await me(stale)).toBe(401);
     expect((await as('first-password-1')).status).toBe(401);
     expect((await as('second-password-2')).status).toBe(200);
-    const audit = (await admin.get('/audit?username=op1')).json as { action: string; detail?: string }[];
+    const audit = (await admin.get('/audit?username=op1')).json as { action: string; detail?: string; say?: unknown }[];
     expect(audit.map((e) => e.action)).toContain('password_changed');
     expect(audit.find((e) => e.detail === 'password change: wrong current password')?.action).toBe('login_failed');
+    // and what it says, for the log in the reader's language
+    expect(audit.find((e) => e.detail === 'password change: wrong current password')).toMatchObject({
+      say: { text: 'wrong_current_password', args: {} },
+    });
   });
 
   it('an administrator sets a forgotten one: the user’s sessions end, the new password works', async () => {

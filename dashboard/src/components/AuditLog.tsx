@@ -1,4 +1,4 @@
-import { AuditAction, type AuditEntry } from '@kuzet/protocol';
+import { AuditAction, type AuditEntry, auditSaid } from '@kuzet/protocol';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -125,7 +125,11 @@ function Subject({ e }: { e: AuditEntry }) {
     <>
       {e.cameraId && <Link to={`/cameras/${e.cameraId}`}>{e.cameraId}</Link>}{' '}
       {e.schoolId && <Link to={`/schools/${e.schoolId}`}>{e.schoolId}</Link>} {e.agentId && <code>{e.agentId}</code>}{' '}
-      {e.detail && <span className="muted small">{localTimes(e.detail, i18n.language)}</span>}
+      {e.detail && (
+        <span className="muted small">
+          {localTimes(e.say ? auditSaid(e.say, i18n.language) : e.detail, i18n.language)}
+        </span>
+      )}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import {
   AgentId,
   AgentInfo,
+  auditDetail,
   EnrolmentCode,
   EnrolmentCodeRequest,
   EnrolRequest,
@@ -59,7 +60,7 @@ export function adminRoutes(ctx: AppContext): Router {
         action: 'agent_enrolled',
         agentId: out.agentId,
         ip: req.ip,
-        detail: hostname ? `host ${hostname}${out.replaced ? '; previous token revoked' : ''}` : undefined,
+        ...(hostname ? auditDetail(out.replaced ? 'agent_host_replaced' : 'agent_host', { host: hostname }) : {}),
       });
       res.json({ agentId: out.agentId, token: out.token });
     },

@@ -4,6 +4,7 @@ import {
   AlertAction,
   AlertState,
   Assignee,
+  auditDetail,
   BulkAck,
   episodeStart,
   type Localized,
@@ -323,7 +324,7 @@ export function alertRoutes(ctx: AppContext): Router {
         action: 'maintenance_deleted',
         schoolId: s.id,
         cameraId: w.cameraId,
-        detail: `${w.from} – ${w.to} by ${w.by}`,
+        ...auditDetail('window_by', { from: w.from, to: w.to, by: w.by }),
       });
       res.json({ deleted: true });
     },

@@ -6,6 +6,7 @@ import {
   adminTarget,
   alertingChanges,
   alertingChangeText,
+  auditDetail,
   listedChanges,
   MAX_TARGETS,
   NotifyTarget,
@@ -151,7 +152,9 @@ export function alertingRoutes(ctx: AppContext): Router {
         ...actor(req),
         action: 'alerting_tested',
         schoolId: id,
-        detail: `school ${id} ${targetLabel(target)}: ${reason ?? 'delivered'}`,
+        ...(reason
+          ? auditDetail('school_test_failed', { school: id, target: targetLabel(target), reason })
+          : auditDetail('school_test_delivered', { school: id, target: targetLabel(target) })),
       });
       res.json(reason ? { delivered: false, reason } : { delivered: true });
     },
@@ -308,7 +311,9 @@ export function alertingRoutes(ctx: AppContext): Router {
       await ctx.audit.record({
         ...actor(req),
         action: 'alerting_tested',
-        detail: `${targetLabel(target)}: ${reason ?? 'delivered'}`,
+        ...(reason
+          ? auditDetail('test_failed', { target: targetLabel(target), reason })
+          : auditDetail('test_delivered', { target: targetLabel(target) })),
       });
       res.json(reason ? { delivered: false, reason } : { delivered: true });
     },

@@ -1,4 +1,4 @@
-import { ApiTokenInfo, CreatedApiToken, NewApiToken, refusal } from '@kuzet/protocol';
+import { ApiTokenInfo, auditDetail, CreatedApiToken, NewApiToken, refusal } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
@@ -44,7 +44,9 @@ export function apiTokenRoutes(ctx: AppContext): Router {
       await ctx.audit.record({
         ...actor(req),
         action: 'api_token_created',
-        detail: `${t.id} "${t.name}" ${t.regions.length ? t.regions.join(',') : 'country'}`,
+        ...(t.regions.length
+          ? auditDetail('token_regions', { id: t.id, name: t.name, regions: t.regions.join(',') })
+          : auditDetail('token_country', { id: t.id, name: t.name })),
       });
       res.json(t);
     },
@@ -66,7 +68,7 @@ export function apiTokenRoutes(ctx: AppContext): Router {
       await ctx.audit.record({
         ...actor(req),
         action: 'api_token_revoked',
-        detail: `${t.id} "${t.name}"`,
+        ...auditDetail('token', { id: t.id, name: t.name }),
       });
       res.json({ ok: true });
     },

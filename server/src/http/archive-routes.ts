@@ -1,4 +1,12 @@
-import { ArchiveSeries, ArchiveVerification, Day, type Region, RegionCode, zoneName } from '@kuzet/protocol';
+import {
+  ArchiveSeries,
+  ArchiveVerification,
+  auditDetail,
+  Day,
+  type Region,
+  RegionCode,
+  zoneName,
+} from '@kuzet/protocol';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { countryAllowed, regionAllowed, regionFilter, schoolAllowed } from '../services/access.ts';
@@ -106,7 +114,9 @@ export function archiveRoutes(ctx: AppContext): Router {
       await ctx.audit.record({
         ...actor(req),
         action: 'archive_verified',
-        detail: v.ok ? `ok: ${v.entries} entries, ${v.objects} objects` : v.problems[0]!.problem.slice(0, 400),
+        ...(v.ok
+          ? auditDetail('archive_ok', { entries: v.entries, objects: v.objects })
+          : { detail: v.problems[0]!.problem.slice(0, 400) }),
       });
       res.json(v);
     },
@@ -133,7 +143,7 @@ export function archiveRoutes(ctx: AppContext): Router {
       await ctx.audit.record({
         ...actor(req),
         action: 'archive_rejudged',
-        detail: `${day}: entry ${n}`,
+        ...auditDetail('archive_entry', { day, n }),
       });
       res.json({ n, ms: Date.now() - t0 });
     },
@@ -229,7 +239,7 @@ export function archiveRoutes(ctx: AppContext): Router {
       ...actor(req),
       action: 'export',
       ...(scope.kind === 'school' ? { schoolId: scope.id } : {}),
-      detail: `${format} ${scope.kind} ${scope.id} ${q.from}..${q.to}`,
+      ...auditDetail(`export_${scope.kind}`, { format, id: scope.id, from: q.from, to: q.to }),
     });
 
   return r;

@@ -1,4 +1,4 @@
-import { Login, PasswordChange, User } from '@kuzet/protocol';
+import { auditDetail, Login, PasswordChange, User } from '@kuzet/protocol';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
@@ -59,11 +59,11 @@ export function authRoutes(ctx: AppContext): Router {
         .exec()) as [[unknown, string | null], [unknown, string | null], [unknown, string | null]];
       const failures = Number(f ?? 0);
       const waitMs = loginWait(failures) * 1000 - (Date.now() - Number(lastAt ?? 0));
-      const audit = (action: 'login' | 'login_failed' | 'login_throttled', detail?: string) =>
-        ctx.audit.record({ username: username.slice(0, 40), role: '-', action, ip, detail });
+      const audit = (action: 'login' | 'login_failed' | 'login_throttled', said?: ReturnType<typeof auditDetail>) =>
+        ctx.audit.record({ username: username.slice(0, 40), role: '-', action, ip, ...said });
       if (waitMs > 0 || Number(a ?? 0) >= MAX_FAILURES_PER_ADDRESS) {
         const retry = Math.max(1, Math.ceil(waitMs > 0 ? waitMs / 1000 : FORGET_S));
-        await audit('login_throttled', `${failures} failures; retry after ${retry} s`);
+        await audit('login_throttled', auditDetail('login_throttled', { failures, retry }));
         ctx.log?.warn({ username, ip, failures }, 'login throttled');
         res.setHeader('Retry-After', String(retry));
         return void res.status(429).json({ error: `too many failed logins from here: try again in ${retry} s` });
@@ -125,7 +125,7 @@ export function authRoutes(ctx: AppContext): Router {
         await ctx.audit.record({
           ...actor(req),
           action: 'login_failed',
-          detail: 'password change: wrong current password',
+          ...auditDetail('wrong_current_password'),
         });
         return void res.status(403).json({ error: 'the current password is wrong' });
       }

@@ -1,4 +1,5 @@
 import {
+  auditDetail,
   CameraId,
   ComplianceOverview,
   type ComplianceSchoolRow,
@@ -227,9 +228,7 @@ export function complianceRoutes(ctx: AppContext): Router {
         action: 'camera_placed',
         cameraId: id,
         schoolId: s.id,
-        detail: [b.name !== undefined ? `name "${b.name}"` : '', b.zone !== undefined ? `zone ${b.zone ?? 'none'}` : '']
-          .filter(Boolean)
-          .join(', '),
+        ...placedDetail(b),
       });
       await ctx.compliance.evaluate([s.id]);
       res.json({
@@ -246,4 +245,14 @@ function earliest(days: (string | undefined)[]): string | undefined {
   let min: string | undefined;
   for (const d of days) if (d && (!min || d < min)) min = d;
   return min;
+}
+
+/** What a camera's placement changed, for the audit log: its name, its zone (none: taken out of any), or both. */
+function placedDetail(b: { name?: string; zone?: string | null }): Partial<ReturnType<typeof auditDetail>> {
+  const name = b.name !== undefined ? { name: b.name } : undefined;
+  if (b.zone === undefined) return name ? auditDetail('placed_name', name) : {};
+  if (b.zone === null) return name ? auditDetail('placed_name_no_zone', name) : auditDetail('placed_no_zone');
+  return name
+    ? auditDetail('placed_name_zone', { ...name, zone: b.zone })
+    : auditDetail('placed_zone', { zone: b.zone });
 }

@@ -1,5 +1,6 @@
 import {
   atLine,
+  auditDetail,
   type Localized,
   NOT_IN_FILE_LISTED,
   Registry,
@@ -70,15 +71,16 @@ export function registryImportRoutes(ctx: AppContext): Router {
       const agentsUnlisted = (await withListing(await ctx.agents.list(), ctx.registry))
         .filter((a) => strayAgent(a) && a.schoolId && inFile.has(a.schoolId))
         .map((a) => ({ agentId: a.agentId, schoolId: a.schoolId! }));
-      const more = [
-        moved.length && `${moved.length} moved`,
-        notInFile.length && `${notInFile.length} not in the file`,
-        agentsUnlisted.length && `${agentsUnlisted.length} enrolled agent(s) no longer listed`,
-      ];
       await ctx.audit.record({
         ...actor(req),
         action: 'registry_imported',
-        detail: [`${counts.schools} schools`, `${counts.districts} districts`, ...more].filter(Boolean).join(', '),
+        ...auditDetail('registry_imported', {
+          schools: counts.schools,
+          districts: counts.districts,
+          moved: moved.length,
+          notInFile: notInFile.length,
+          unlisted: agentsUnlisted.length,
+        }),
       });
       void ctx.compliance.evaluateAll().catch((err) => ctx.log?.error({ err }, 'evaluating compliance failed'));
       const listed = await ctx.registry.schools(notInFile.slice(0, NOT_IN_FILE_LISTED));
@@ -119,7 +121,7 @@ export function registryImportRoutes(ctx: AppContext): Router {
         ...actor(req),
         action: 'school_removed',
         schoolId: id,
-        detail: `${school.nameRu}, ${done.cameras} cameras`,
+        ...auditDetail('school_removed', { name: school.nameRu, cameras: done.cameras }),
       });
       // its own contacts and rule settings go with it
       await changeAlerting(ctx, actor(req), (cur) => (cur.schools[id] ? withSchool(cur, id, undefined) : undefined));

@@ -1,4 +1,4 @@
-import { AuditAction, AuditEntry, CameraId, IsoTime, LiveViewer, PICTURE_ROLES } from '@kuzet/protocol';
+import { AuditAction, AuditEntry, auditDetail, CameraId, IsoTime, LiveViewer, PICTURE_ROLES } from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import { snapshotKey } from '../services/ingest.ts';
@@ -99,7 +99,7 @@ export function snapshotRoutes(ctx: AppContext): Router {
         action: 'reference_confirmed',
         cameraId: id,
         schoolId: school.id,
-        detail: `picture of ${snapshotAt}`,
+        ...auditDetail('picture_of', { at: snapshotAt }),
       });
       res.json({ referenceAt: snapshotAt, referenceBy: req.user!.username });
     },

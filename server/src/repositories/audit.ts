@@ -14,7 +14,10 @@ export class AuditRepository {
 
   async record(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
     const e = { at: new Date().toISOString(), ...entry };
-    const fields = Object.entries(e).flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)]));
+    // what it says is kept as JSON (a stream entry's values are strings)
+    const fields = Object.entries(e).flatMap(([k, v]) =>
+      v === undefined ? [] : [k, typeof v === 'object' ? JSON.stringify(v) : String(v)],
+    );
     await this.redis.xadd(this.keys.audit(), 'MAXLEN', '~', AUDIT_MAXLEN, '*', ...fields);
   }
 
@@ -26,8 +29,9 @@ export class AuditRepository {
     while (out.length < limit) {
       const page = await this.redis.xrevrange(this.keys.audit(), end, '-', 'COUNT', 500);
       for (const [, f] of page) {
-        const o: Record<string, string> = {};
+        const o: Record<string, unknown> = {};
         for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i + 1]!;
+        if (typeof o.say === 'string') o.say = said(o.say);
         const r = AuditEntry.safeParse(o);
         if (
           r.success &&
@@ -42,5 +46,14 @@ export class AuditRepository {
       end = `(${page.at(-1)![0]}`;
     }
     return out;
+  }
+}
+
+/** What an entry says, read back (an entry whose `say` no longer parses keeps its English detail alone). */
+function said(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
   }
 }

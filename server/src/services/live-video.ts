@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   AgentLiveFrame,
+  auditDetail,
   LIVE_INIT,
   LIVE_KEY_FRAGMENT,
   type LiveEndReason,
@@ -137,7 +138,7 @@ export class LiveVideoService {
       action: 'live_view',
       cameraId: v.cameraId,
       schoolId: v.schoolId,
-      detail: `session ${sessionId}`,
+      ...auditDetail('live_session', { session: sessionId }),
     });
     this.o.metrics.liveViews.inc({ result: 'started' });
     viewer.send({ type: 'starting', sessionId, expiresAt: new Date(viewer.expiresAt).toISOString() });
@@ -230,7 +231,11 @@ export class LiveVideoService {
       action: 'live_view_end',
       cameraId: v.cameraId,
       schoolId: v.schoolId,
-      detail: `session ${v.sessionId}, ${Math.round((Date.now() - v.since) / 1000)} s, ${reason}`,
+      ...auditDetail('live_session_end', {
+        session: v.sessionId,
+        seconds: Math.round((Date.now() - v.since) / 1000),
+        reason,
+      }),
     });
     if (!s.viewers.size) await this.drop(v.sessionId);
     await redis.zremrangebyscore(keys.liveViewers(v.sessionId), '-inf', Date.now());
