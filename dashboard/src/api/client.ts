@@ -356,8 +356,10 @@ export const api = {
     ),
   /** the alerting configuration's versions, newest first (admins) */
   alertingVersions: (limit = 50) => call(AlertingVersions, `/alerting/versions?limit=${limit}`),
-  /** an earlier version of the alerting configuration brought back as `version` (the current one + 1) */
-  /** `drop`: what it names that is gone since (or no longer allowed) is left out rather than refused */
+  /**
+   * an earlier version of the alerting configuration brought back as `version` (the current one + 1); `drop`: what it
+   * names that is gone since (or no longer allowed) is left out rather than refused
+   */
   restoreAlerting: (n: number, version: number, drop = false) =>
     call(z.object({ version: z.number() }), `/alerting/versions/${n}/restore`, {
       method: 'POST',
