@@ -124,7 +124,11 @@ export function auditDetail(
   text: AuditText,
   args: Record<string, string | number> = {},
 ): { detail: string; say: AuditSay } {
-  return { detail: fill(AUDIT_TEXTS[text].en, args).slice(0, 500), say: { text, args } };
+  // values as long as the entry's schema keeps them (a device's or a person's text can be longer)
+  const kept = Object.fromEntries(
+    Object.entries(args).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 500) : v]),
+  );
+  return { detail: fill(AUDIT_TEXTS[text].en, args).slice(0, 500), say: { text, args: kept } };
 }
 
 /** What an entry says in a language (kk, ru or en). */

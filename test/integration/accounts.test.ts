@@ -61,6 +61,31 @@ describe('accounts: passwords changed by their user or reset by an administrator
     expect(audit.find((e) => e.detail === 'password change: wrong current password')).toMatchObject({
       say: { text: 'wrong_current_password', args: {} },
     });
+    // an entry whose text no longer reads (renamed since) is still listed, with its English alone
+    await server.redis.xadd(
+      server.keys.audit(),
+      '*',
+      'at',
+      new Date().toISOString(),
+      'username',
+      'op1',
+      'role',
+      'operator',
+      'action',
+      'logout',
+      'detail',
+      'old words',
+      'say',
+      '{"text":"gone_since","args":{}}',
+    );
+    const again = (await admin.get('/audit?username=op1')).json as { action: string; detail?: string; say?: unknown }[];
+    expect(again[0]).toEqual({
+      at: expect.any(String),
+      username: 'op1',
+      role: 'operator',
+      action: 'logout',
+      detail: 'old words',
+    });
   });
 
   it('an administrator sets a forgotten one: the user’s sessions end, the new password works', async () => {

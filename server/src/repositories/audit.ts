@@ -1,4 +1,4 @@
-import { AuditEntry } from '@kuzet/protocol';
+import { AuditEntry, AuditSay } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
 import type { Keys } from './redis.ts';
 
@@ -31,7 +31,11 @@ export class AuditRepository {
       for (const [, f] of page) {
         const o: Record<string, unknown> = {};
         for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i + 1]!;
-        if (typeof o.say === 'string') o.say = said(o.say);
+        if (typeof o.say === 'string') {
+          const say = said(o.say);
+          if (say) o.say = say;
+          else delete o.say;
+        }
         const r = AuditEntry.safeParse(o);
         if (
           r.success &&
@@ -49,10 +53,14 @@ export class AuditRepository {
   }
 }
 
-/** What an entry says, read back (an entry whose `say` no longer parses keeps its English detail alone). */
-function said(json: string): unknown {
+/**
+ * What an entry says, read back; undefined when it no longer reads (a text renamed since): the entry is still listed,
+ * with its English detail alone.
+ */
+function said(json: string): AuditSay | undefined {
   try {
-    return JSON.parse(json);
+    const r = AuditSay.safeParse(JSON.parse(json));
+    return r.success ? r.data : undefined;
   } catch {
     return undefined;
   }
