@@ -9,10 +9,56 @@ import { fill } from './schema-texts.ts';
  */
 export const AUDIT_TEXTS = {
   live_session: { en: 'session {session}', ru: 'сеанс {session}', kk: 'сеанс {session}' },
-  live_session_end: {
-    en: 'session {session}, {seconds} s, {reason}',
-    ru: 'сеанс {session}, {seconds} с, {reason}',
-    kk: 'сеанс {session}, {seconds} с, {reason}',
+  // a live view's end, by why it ended (the English keeps the server's code: scripts read it)
+  live_end_agent_offline: {
+    en: 'session {session}, {seconds} s, agent_offline',
+    ru: 'сеанс {session}, {seconds} с, агент школы не на связи',
+    kk: 'сеанс {session}, {seconds} с, мектеп агенті байланыста емес',
+  },
+  live_end_no_answer: {
+    en: 'session {session}, {seconds} s, no_answer',
+    ru: 'сеанс {session}, {seconds} с, агент не запустил поток вовремя',
+    kk: 'сеанс {session}, {seconds} с, агент ағынды уақытында бастамады',
+  },
+  live_end_camera_refused: {
+    en: 'session {session}, {seconds} s, camera_refused',
+    ru: 'сеанс {session}, {seconds} с, камера не отдала поток',
+    kk: 'сеанс {session}, {seconds} с, камера ағынды бермеді',
+  },
+  live_end_codec_unplayable: {
+    en: 'session {session}, {seconds} s, codec_unplayable',
+    ru: 'сеанс {session}, {seconds} с, кодек не воспроизводится',
+    kk: 'сеанс {session}, {seconds} с, кодек ойнатылмайды',
+  },
+  live_end_limit_camera: {
+    en: 'session {session}, {seconds} s, limit_camera',
+    ru: 'сеанс {session}, {seconds} с, предел зрителей камеры',
+    kk: 'сеанс {session}, {seconds} с, камера көрермендерінің шегі',
+  },
+  live_end_limit_school: {
+    en: 'session {session}, {seconds} s, limit_school',
+    ru: 'сеанс {session}, {seconds} с, предел просмотров школы',
+    kk: 'сеанс {session}, {seconds} с, мектеп көрулерінің шегі',
+  },
+  live_end_expired: {
+    en: 'session {session}, {seconds} s, expired',
+    ru: 'сеанс {session}, {seconds} с, время истекло',
+    kk: 'сеанс {session}, {seconds} с, уақыты бітті',
+  },
+  live_end_not_allowed: {
+    en: 'session {session}, {seconds} s, not_allowed',
+    ru: 'сеанс {session}, {seconds} с, роли видео не положено',
+    kk: 'сеанс {session}, {seconds} с, рөлге бейне рұқсат етілмеген',
+  },
+  live_end_ended: {
+    en: 'session {session}, {seconds} s, ended',
+    ru: 'сеанс {session}, {seconds} с, завершён',
+    kk: 'сеанс {session}, {seconds} с, аяқталды',
+  },
+  live_end_failed: {
+    en: 'session {session}, {seconds} s, failed',
+    ru: 'сеанс {session}, {seconds} с, сбой',
+    kk: 'сеанс {session}, {seconds} с, ақау',
   },
   picture_of: { en: 'picture of {at}', ru: 'кадр от {at}', kk: '{at} кадры' },
   window_by: { en: '{from} – {to} by {by}', ru: '{from} – {to}, задал {by}', kk: '{from} – {to}, белгілеген {by}' },

@@ -9,6 +9,7 @@ import { AlertRulesEditor, EscalationEditor } from './AlertRulesEditor.tsx';
 import { Async } from './Async.tsx';
 import { ContactsEditor, PeopleEditor } from './ContactsEditor.tsx';
 import { ProblemList } from './FormMessage.tsx';
+import { SaveVersion } from './SaveVersion.tsx';
 
 /**
  * Alerting and notifications (admins): who is paged in each region and at each escalation level, people's own
@@ -47,7 +48,6 @@ function Editor({ doc, note, onSaved }: { doc: AlertingConfig; note?: string; on
   const assignable = (users.data ?? [])
     .filter((u) => u.role === 'operator' || u.role === 'admin')
     .map((u) => u.username);
-  const changed = JSON.stringify(draft) !== JSON.stringify(doc);
   const save = () => {
     clear();
     setMsg(undefined);
@@ -73,17 +73,14 @@ function Editor({ doc, note, onSaved }: { doc: AlertingConfig; note?: string; on
         <summary>{t('alerting.rules')}</summary>
         <AlertRulesEditor draft={draft} setDraft={setDraft} regions={regions.data ?? []} />
       </details>
-      <p>
-        <button type="button" onClick={save} disabled={!changed} data-testid="save-alerting">
-          {t('compliance.saveVersion', { v: doc.version + 1 })}
-        </button>{' '}
-        {changed && (
-          <button type="button" className="secondary" onClick={() => setDraft(doc)}>
-            {t('alerting.discard')}
-          </button>
-        )}{' '}
-        {msg && <span role="status">{msg}</span>}
-      </p>
+      <SaveVersion
+        next={doc.version + 1}
+        changed={JSON.stringify(draft) !== JSON.stringify(doc)}
+        onSave={save}
+        onDiscard={() => setDraft(doc)}
+        {...(msg ? { msg } : {})}
+        testid="save-alerting"
+      />
       <ProblemList problems={problems} />
     </section>
   );

@@ -9,6 +9,7 @@ import { placeName } from '../lib/names.ts';
 import { Async } from './Async.tsx';
 import { ProblemList } from './FormMessage.tsx';
 import { RequiredZonesEditor } from './RequiredZonesEditor.tsx';
+import { SaveVersion } from './SaveVersion.tsx';
 
 /** a profile's numbers, in the order the editor shows them (the protocol's list: the history names the same) */
 const NUMBERS = PROFILE_NUMBERS;
@@ -47,8 +48,6 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
       ...d,
       profiles: d.profiles.map((p) => (p.name === name ? { ...p, [key]: v === '' ? Number.NaN : Number(v) } : p)),
     }));
-  // a save stores a new version and judges every school again: only when something changed
-  const changed = JSON.stringify(draft) !== JSON.stringify(doc);
   const save = () => {
     clear();
     setMsg(undefined);
@@ -224,24 +223,17 @@ function Editor({ doc, onSaved }: { doc: RequirementsDoc; onSaved: () => void })
           </table>
         </details>
       )}
-      <p>
-        <button type="button" onClick={save} disabled={!changed} data-testid="save-requirements">
-          {t('compliance.saveVersion', { v: doc.version + 1 })}
-        </button>{' '}
-        {changed && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => {
-              setDraft(doc);
-              clear();
-            }}
-          >
-            {t('alerting.discard')}
-          </button>
-        )}{' '}
-        {msg && <span role="status">{msg}</span>}
-      </p>
+      <SaveVersion
+        next={doc.version + 1}
+        changed={JSON.stringify(draft) !== JSON.stringify(doc)}
+        onSave={save}
+        onDiscard={() => {
+          setDraft(doc);
+          clear();
+        }}
+        {...(msg ? { msg } : {})}
+        testid="save-requirements"
+      />
       <ProblemList problems={problems} />
     </section>
   );

@@ -231,10 +231,9 @@ export class LiveVideoService {
       action: 'live_view_end',
       cameraId: v.cameraId,
       schoolId: v.schoolId,
-      ...auditDetail('live_session_end', {
+      ...auditDetail(`live_end_${reason}`, {
         session: v.sessionId,
         seconds: Math.round((Date.now() - v.since) / 1000),
-        reason,
       }),
     });
     if (!s.viewers.size) await this.drop(v.sessionId);
