@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AlertingConfig } from './alerts.ts';
+import { type AlertingConfig, CONTACT_LEVELS } from './alerts.ts';
 import { versionWithChanges } from './versions.ts';
 
 /**
@@ -18,7 +18,7 @@ export const AlertingChange = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('contacts'),
     region: z.string(),
-    level: z.enum(['operators', 'duty', 'akimat']),
+    level: z.enum(CONTACT_LEVELS),
     from: Count,
     to: Count,
   }),
@@ -36,7 +36,7 @@ export function alertingChanges(a: AlertingConfig, b: AlertingConfig): AlertingC
   const out: AlertingChange[] = [];
   const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
   for (const region of new Set([...Object.keys(a.contacts), ...Object.keys(b.contacts)]))
-    for (const level of ['operators', 'duty', 'akimat'] as const) {
+    for (const level of CONTACT_LEVELS) {
       const before = a.contacts[region]?.[level] ?? [];
       const after = b.contacts[region]?.[level] ?? [];
       if (!same(before, after)) out.push({ kind: 'contacts', region, level, from: before.length, to: after.length });

@@ -254,6 +254,8 @@ export const Contacts = z.object({
   akimat: Targets.default([]),
 });
 export type Contacts = z.infer<typeof Contacts>;
+/** a region's contact levels, in the order an alert reaches them */
+export const CONTACT_LEVELS = Contacts.keyof().options;
 
 /** A school's own contacts (the alerting configuration's part the school's staff keep) and the version they are in. */
 export const SchoolContacts = z.object({ contacts: z.array(NotifyTarget), version: z.int() });

@@ -1,12 +1,11 @@
-import type { AlertingConfig, Contacts, NotifyTarget, Region } from '@kuzet/protocol';
+import { type AlertingConfig, CONTACT_LEVELS, type Contacts, type NotifyTarget, type Region } from '@kuzet/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { placeName } from '../lib/names.ts';
 import { SchoolLink } from './SchoolLink.tsx';
 import { AddButton, TargetFields, Targets, useTargetForm } from './TargetList.tsx';
 
-export const LEVELS = ['operators', 'duty', 'akimat'] as const satisfies readonly (keyof Contacts)[];
-type Level = (typeof LEVELS)[number];
+type Level = (typeof CONTACT_LEVELS)[number];
 /** every region without contacts of its own */
 export const EVERYWHERE = '*';
 
@@ -42,7 +41,7 @@ export function ContactsEditor({
       const c: Contacts = { ...(d.contacts[code] ?? { operators: [], duty: [], akimat: [] }), [lv]: list };
       const contacts = { ...d.contacts, [code]: c };
       // a region left with nobody at any level falls back to "everywhere" again
-      if (code !== EVERYWHERE && LEVELS.every((l) => !c[l].length)) delete contacts[code];
+      if (code !== EVERYWHERE && CONTACT_LEVELS.every((l) => !c[l].length)) delete contacts[code];
       return { ...d, contacts };
     });
   const after = draft.escalation.afterMinutes;
@@ -60,7 +59,7 @@ export function ContactsEditor({
           <thead>
             <tr>
               <th scope="col">{t('alerting.region')}</th>
-              {LEVELS.map((lv) => (
+              {CONTACT_LEVELS.map((lv) => (
                 <th key={lv} scope="col">
                   {levelTitle(lv)}
                 </th>
@@ -71,7 +70,7 @@ export function ContactsEditor({
             {codes.map((code) => (
               <tr key={code} data-contacts={code}>
                 <th scope="row">{regionLabel(code, regions, lang, everywhere)}</th>
-                {LEVELS.map((lv) => (
+                {CONTACT_LEVELS.map((lv) => (
                   <td key={lv} data-level={lv}>
                     <Targets
                       list={draft.contacts[code]?.[lv] ?? []}
@@ -110,7 +109,7 @@ export function ContactsEditor({
         <label>
           {t('alerting.levelLabel')}
           <select name="level" value={level} onChange={(e) => setLevel(e.target.value as Level)}>
-            {LEVELS.map((lv) => (
+            {CONTACT_LEVELS.map((lv) => (
               <option key={lv} value={lv}>
                 {levelTitle(lv)}
               </option>

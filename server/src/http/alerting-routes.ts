@@ -152,9 +152,7 @@ export function alertingRoutes(ctx: AppContext): Router {
         ...actor(req),
         action: 'alerting_tested',
         schoolId: id,
-        ...(reason
-          ? auditDetail('school_test_failed', { school: id, target: targetLabel(target), reason })
-          : auditDetail('school_test_delivered', { school: id, target: targetLabel(target) })),
+        ...testedDetail(target, reason, id),
       });
       res.json(reason ? { delivered: false, reason } : { delivered: true });
     },
@@ -311,9 +309,7 @@ export function alertingRoutes(ctx: AppContext): Router {
       await ctx.audit.record({
         ...actor(req),
         action: 'alerting_tested',
-        ...(reason
-          ? auditDetail('test_failed', { target: targetLabel(target), reason })
-          : auditDetail('test_delivered', { target: targetLabel(target) })),
+        ...testedDetail(target, reason),
       });
       res.json(reason ? { delivered: false, reason } : { delivered: true });
     },
@@ -324,4 +320,14 @@ export function alertingRoutes(ctx: AppContext): Router {
 /** A version's changes as its history lists them: the audit's line, and the items (the first ones, how many more). */
 function versionChanges(changes: AlertingChange[]): Pick<AlertingVersion, 'change' | 'changes' | 'more'> {
   return { change: changes.map(alertingChangeText).join('; ').slice(0, 2000), ...listedChanges(changes) };
+}
+
+/** A test message's outcome for the audit log: to which target (by its label), delivered or why not; of which school. */
+function testedDetail(target: NotifyTarget, reason: string | undefined, school?: string) {
+  const label = { target: targetLabel(target) };
+  if (school)
+    return reason
+      ? auditDetail('school_test_failed', { ...label, school, reason })
+      : auditDetail('school_test_delivered', { ...label, school });
+  return reason ? auditDetail('test_failed', { ...label, reason }) : auditDetail('test_delivered', label);
 }
