@@ -13,6 +13,7 @@
 #   npm run bench -- live  live video: first frame, delay, 20 views during nominal ingest (issue 16)
 #   npm run bench -- readings  the steady state with real agents' clock readings in the nominal load (issues 4, 13, 17)
 #   npm run bench -- agent-link  a real agent's batches on its link: how many, how large (issues 4, 17)
+#   npm run bench -- audit  a filtered read of the audit log at its cap: the event loop's share (issue 17)
 source "$(dirname "$0")/lib.sh"
 ensure_node
 ensure_packages ffmpeg:ffmpeg ffprobe:ffmpeg redis-server:redis-server chromium:chromium
@@ -31,3 +32,4 @@ if [ "$which" = all ] || [ "$which" = resync ]; then node --import tsx bench/res
 if [ "$which" = all ] || [ "$which" = live ]; then node --import tsx bench/live-bench.ts; fi
 if [ "$which" = all ] || [ "$which" = readings ]; then node --import tsx bench/readings-bench.ts; fi
 if [ "$which" = all ] || [ "$which" = agent-link ]; then node --import tsx bench/agent-link-bench.ts; fi
+if [ "$which" = all ] || [ "$which" = audit ]; then node --import tsx bench/audit-bench.ts; fi

@@ -47,6 +47,7 @@ import { ReferenceService } from './services/references.ts';
 import { registryFromCsv } from './services/registry-csv.ts';
 import { StoreGuard } from './services/store-guard.ts';
 import { WebhookPolicy } from './services/webhook-policy.ts';
+import { ThreadRpc } from './threads/rpc.ts';
 import { AgentLinkServer } from './ws/agent-link.ts';
 import { FrameDecoder } from './ws/frame-decoder.ts';
 import { LiveServer } from './ws/live.ts';
@@ -339,6 +340,13 @@ export async function startServer(
 
   void registry.regions().then((rs) => grid.warm(rs.map((r) => r.code)));
   const audit = new AuditRepository(redis, keys);
+  const auditThread = new ThreadRpc(
+    new URL('./threads/audit-thread.ts', import.meta.url),
+    'audit thread',
+    { redisUrl: cfg.KUZET_REDIS_URL, prefix: cfg.KUZET_PREFIX },
+    { log, idleMs: 120_000 },
+  );
+  audit.offThread = (q) => auditThread.call({ ...q });
   const videoSub = connectRedis(cfg.KUZET_REDIS_URL, { subscriber: true });
   const video = new LiveVideoService({
     redis,
@@ -498,6 +506,7 @@ export async function startServer(
       compliance.stop();
       await bounded(complianceThread.close());
       await bounded(pdf.close());
+      await bounded(auditThread.close());
       metricsServer?.close();
       monitor.stop();
       live.close();

@@ -141,7 +141,7 @@ export function snapshotRoutes(ctx: AppContext): Router {
     }),
     async (_req, res) => {
       const q = res.locals.query as { limit: number; cameraId?: string; action?: string; username?: string };
-      res.json(await ctx.audit.list(q.limit, q.cameraId, q.action, q.username));
+      res.json(await ctx.audit.list(q));
     },
   );
   return r;

@@ -5,8 +5,23 @@ import type { Keys } from './redis.ts';
 /** entries kept (a capped stream: the newest ~100,000 views) */
 export const AUDIT_MAXLEN = 100_000;
 
+/** What a reader of the log asks for: the newest entries, filtered by camera, action and user when asked. */
+export interface AuditQuery {
+  limit: number;
+  cameraId?: string | undefined;
+  action?: string | undefined;
+  username?: string | undefined;
+}
+
 /** Who did what (views of pictures, logins, access changes), append-only, newest first when read. */
 export class AuditRepository {
+  /**
+   * Where `list` reads when set: a worker thread with its own connection (threads/audit-thread.ts). A filter that
+   * matches little reads the whole stream — 100,000 entries, about half a second of parsing — which on the event
+   * loop held up every agent's acknowledgement for as long.
+   */
+  offThread?: (q: AuditQuery) => Promise<AuditEntry[]>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
@@ -21,8 +36,13 @@ export class AuditRepository {
     await this.redis.xadd(this.keys.audit(), 'MAXLEN', '~', AUDIT_MAXLEN, '*', ...fields);
   }
 
-  /** The newest entries, filtered by camera, action and user when asked. */
-  async list(limit: number, cameraId?: string, action?: string, username?: string): Promise<AuditEntry[]> {
+  /** The newest entries, filtered by camera, action and user when asked (in the thread when there is one). */
+  list(q: AuditQuery): Promise<AuditEntry[]> {
+    return this.offThread ? this.offThread(q) : this.read(q);
+  }
+
+  /** Reads the stream here, whichever thread this is. */
+  async read({ limit, cameraId, action, username }: AuditQuery): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
     let end = '+';
     // newest first; filtered by camera when asked (reads on in pages until enough are found or the stream ends)

@@ -13,6 +13,7 @@ import { RequirementsRepository } from '../repositories/requirements.ts';
 import { ArchiveService } from '../services/archive.ts';
 import { DeltaBus } from '../services/bus.ts';
 import { ComplianceService, type VerdictChange } from '../services/compliance.ts';
+import { serveRequests } from './rpc.ts';
 
 const { redisUrl, prefix, store, timeZone } = workerData as {
   redisUrl: string;
@@ -62,32 +63,25 @@ type Message = {
   day?: string;
 };
 
-parentPort!.on('message', async (m: Message) => {
-  try {
-    await whenReady(redis);
-    await compliance.reload();
-    if (m.kind === 'archive-daily' || m.kind === 'archive-late' || m.kind === 'archive-day') {
-      if (!archive) throw new Error("the compliance thread was started without the archive's configuration");
-      const now = m.now ?? Date.now();
-      archive.clock = () => now;
-      const result =
-        m.kind === 'archive-daily'
-          ? await archive.runDaily()
-          : m.kind === 'archive-late'
-            ? await archive.reviseLate()
-            : { n: await archive.rejudge(m.day!) };
-      parentPort!.postMessage({ id: m.id, result });
-      return;
-    }
-    const changes: VerdictChange[] = [];
-    compliance.onChanged = async (cs) => {
-      changes.push(...cs);
-    };
-    const t0 = Date.now();
-    const ids = m.ids ?? (await registry.schoolIds({}));
-    const changed = await compliance.evaluate(ids, 3);
-    parentPort!.postMessage({ id: m.id, result: { schools: ids.length, changed, ms: Date.now() - t0, changes } });
-  } catch (err) {
-    parentPort!.postMessage({ id: m.id, error: String((err as Error).stack ?? err) });
+serveRequests<Message>(parentPort!, async (m) => {
+  await whenReady(redis);
+  await compliance.reload();
+  if (m.kind === 'archive-daily' || m.kind === 'archive-late' || m.kind === 'archive-day') {
+    if (!archive) throw new Error("the compliance thread was started without the archive's configuration");
+    const now = m.now ?? Date.now();
+    archive.clock = () => now;
+    return m.kind === 'archive-daily'
+      ? await archive.runDaily()
+      : m.kind === 'archive-late'
+        ? await archive.reviseLate()
+        : { n: await archive.rejudge(m.day!) };
   }
+  const changes: VerdictChange[] = [];
+  compliance.onChanged = async (cs) => {
+    changes.push(...cs);
+  };
+  const t0 = Date.now();
+  const ids = m.ids ?? (await registry.schoolIds({}));
+  const changed = await compliance.evaluate(ids, 3);
+  return { schools: ids.length, changed, ms: Date.now() - t0, changes };
 });
