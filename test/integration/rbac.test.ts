@@ -15,6 +15,16 @@ const B = 'KZ-75-01-0002'; // operator's region, another school
 const C = 'KZ-71-01-0001'; // Astana
 const PICTURE = readFileSync(join(ROOT, 'test/fixtures/picture.jpg'));
 
+/** yesterday, a day the archive may hold */
+const DAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+/** planned works of an hour at a school, starting now */
+const WINDOW = (schoolId: string) => ({
+  schoolId,
+  from: new Date().toISOString(),
+  to: new Date(Date.now() + 3_600_000).toISOString(),
+  reason: 'cabling',
+});
+
 // expected HTTP status per role, in ROLES order
 const MATRIX: [string, string, unknown, number[]][] = [
   ['GET', '/auth/me', undefined, [200, 200, 200, 200, 200, 401]],
@@ -75,7 +85,90 @@ const MATRIX: [string, string, unknown, number[]][] = [
     [200, 403, 403, 403, 403, 401],
   ],
   ['DELETE', '/users/nobody', undefined, [404, 403, 403, 403, 403, 401]],
+  ['PUT', '/users/nobody', { role: 'operator', regions: ['KZ-79'] }, [404, 403, 403, 403, 403, 401]],
+  ['PUT', '/users/nobody/password', { password: 'long-enough-pw' }, [404, 403, 403, 403, 403, 401]],
+  // a wrong current password: refused for everyone, and nobody's password changes
+  [
+    'PUT',
+    '/auth/password',
+    { current: 'not-the-password', password: 'another-long-pw' },
+    [403, 403, 403, 403, 403, 401],
+  ],
+  ['DELETE', '/schools/KZ-79-01-0099', undefined, [404, 403, 403, 403, 403, 401]],
+  ['GET', '/map', undefined, [200, 200, 200, 200, 200, 401]],
+  ['GET', '/map?region=KZ-71', undefined, [200, 404, 200, 200, 404, 401]],
+  // alerts: read by every role within its scope, acted on by operators and admins (school staff comment)
+  ['GET', '/alerts', undefined, [200, 200, 200, 200, 200, 401]],
+  ['GET', '/alerts/sla', undefined, [200, 200, 200, 200, 200, 401]],
+  ['GET', '/alerts/no-such-alert', undefined, [404, 404, 404, 404, 404, 401]],
+  ['GET', '/alerts/no-such-alert/assignees', undefined, [404, 404, 404, 404, 404, 401]],
+  ['POST', '/alerts/ack', { ids: ['no-such-alert'] }, [200, 200, 403, 403, 403, 401]],
+  ['POST', '/alerts/no-such-alert/actions', { action: 'comment', text: 'x' }, [404, 404, 404, 404, 404, 401]],
+  ['GET', `/schools/${A}/alerts`, undefined, [200, 200, 200, 404, 200, 401]],
+  ['GET', `/schools/${C}/alerts`, undefined, [200, 404, 200, 200, 404, 401]],
+  ['GET', '/maintenance', undefined, [200, 200, 200, 200, 200, 401]],
+  ['POST', '/maintenance', WINDOW(A), [200, 200, 403, 403, 200, 401]],
+  ['POST', '/maintenance', WINDOW(C), [200, 404, 403, 403, 404, 401]],
+  ['DELETE', '/maintenance/no-such-window', undefined, [404, 404, 403, 403, 404, 401]],
+  ['GET', '/jobs/failed', undefined, [200, 403, 403, 403, 403, 401]],
+  ['POST', '/jobs/failed/retry', undefined, [200, 403, 403, 403, 403, 401]],
+  ['PUT', `/schools/${A}/contacts`, { contacts: [] }, [200, 200, 403, 403, 200, 401]],
+  ['PUT', `/schools/${C}/contacts`, { contacts: [] }, [200, 404, 403, 403, 404, 401]],
+  // the centre's alerting configuration: admins only
+  ['GET', '/alerting', undefined, [200, 403, 403, 403, 403, 401]],
+  ['PUT', '/alerting', { rules: { camera_offline: 'not settings' } }, [400, 403, 403, 403, 403, 401]],
+  ['GET', '/alerting/versions', undefined, [200, 403, 403, 403, 403, 401]],
+  ['GET', '/alerting/versions/99', undefined, [404, 403, 403, 403, 403, 401]],
+  ['POST', '/alerting/versions/99/restore', { version: 99 }, [404, 403, 403, 403, 403, 401]],
+  // to a closed port on this machine: not delivered, and said why
+  [
+    'POST',
+    '/alerting/test',
+    { target: { channel: 'webhook', url: 'http://127.0.0.1:9/x' } },
+    [200, 403, 403, 403, 403, 401],
+  ],
+  // a camera's confirmed view: the roles that act on the camera (none confirmed yet: 404), never auditors
+  ['GET', `/cameras/${CAM}/reference`, undefined, [404, 404, 403, 403, 404, 401]],
+  // confirming a picture that is not the camera's: refused, after the role
+  ['POST', `/cameras/${CAM}/reference`, { snapshotAt: '2026-01-01T00:00:00.000Z' }, [409, 409, 403, 403, 409, 401]],
+  ['GET', `/cameras/${CAM}/viewers`, undefined, [200, 403, 403, 403, 403, 401]],
+  ['GET', '/integrity/rollups', undefined, [200, 403, 403, 403, 403, 401]],
+  ['POST', '/integrity/rollups/verify', undefined, [200, 403, 403, 403, 403, 401]],
+  ['GET', '/integrity/quarantine', undefined, [200, 403, 403, 403, 403, 401]],
+  ['POST', '/cameras/cam-00000000000000c1/release', undefined, [404, 403, 403, 403, 403, 401]],
+  ['GET', '/requirements', undefined, [200, 200, 200, 200, 200, 401]],
+  ['PUT', '/requirements', { profiles: 'not a profile' }, [400, 403, 403, 403, 403, 401]],
+  ['GET', '/compliance', undefined, [200, 200, 200, 200, 200, 401]],
+  ['GET', '/compliance?region=KZ-71', undefined, [200, 404, 200, 200, 404, 401]],
+  ['GET', `/schools/${A}/compliance`, undefined, [200, 200, 200, 404, 200, 401]],
+  ['GET', `/schools/${C}/compliance`, undefined, [200, 404, 200, 200, 404, 401]],
+  ['PUT', `/cameras/${CAM}/placement`, { name: 'Main entrance' }, [200, 200, 403, 403, 200, 401]],
+  ['POST', '/registry', { schools: 'not a registry' }, [400, 403, 403, 403, 403, 401]],
+  // the archive: every reader within its scope; its verification for admins and auditors; a day judged again: admins
+  // no unit named: the country's, which only admins and country-wide auditors see
+  ['GET', `/archive/days?from=${DAY}&to=${DAY}`, undefined, [200, 404, 200, 404, 404, 401]],
+  ['GET', `/archive/days?school=${A}&from=${DAY}&to=${DAY}`, undefined, [200, 200, 200, 404, 200, 401]],
+  ['GET', `/archive/days?region=KZ-71&from=${DAY}&to=${DAY}`, undefined, [200, 404, 200, 200, 404, 401]],
+  ['POST', '/archive/verify', undefined, [200, 403, 200, 200, 403, 401]],
+  ['POST', `/archive/days/${DAY}/rejudge`, undefined, [200, 403, 403, 403, 403, 401]],
+  ['GET', `/exports/compliance.csv?from=${DAY}&to=${DAY}`, undefined, [200, 404, 200, 404, 404, 401]],
+  ['GET', `/exports/compliance.csv?school=${A}&from=${DAY}&to=${DAY}`, undefined, [200, 200, 200, 404, 200, 401]],
+  ['GET', `/exports/compliance.csv?region=KZ-71&from=${DAY}&to=${DAY}`, undefined, [200, 404, 200, 200, 404, 401]],
+  ['GET', `/exports/compliance.pdf?region=KZ-75&from=${DAY}&to=${DAY}`, undefined, [200, 200, 200, 404, 404, 401]],
+  ['GET', '/api-tokens', undefined, [200, 403, 403, 403, 403, 401]],
+  ['POST', '/api-tokens', { name: 'statistics office', regions: ['KZ-71'] }, [200, 403, 403, 403, 403, 401]],
+  ['DELETE', '/api-tokens/0123456789ab', undefined, [404, 403, 403, 403, 403, 401]],
 ];
+
+/**
+ * Routes whose roles are tested elsewhere, not in the matrix: each with where. Every other route of the OpenAPI
+ * document must have a row above (a test below checks it), so a new route cannot be left out of this check.
+ */
+const ELSEWHERE: Record<string, string> = {
+  'POST /auth/login': 'anyone: every test logs in; throttling in security.test.ts',
+  'POST /auth/logout': "any logged-in user: it would end this file's sessions (accounts.test.ts)",
+  'POST /enrol': "anyone with a valid code: every agent's enrolment (fake-agent.ts, server-chain.test.ts)",
+};
 
 // live subscriptions: allowed (true) or refused, per role (anonymous cannot even connect)
 const LIVE: [string, object, boolean[]][] = [
@@ -87,14 +180,17 @@ const LIVE: [string, object, boolean[]][] = [
   [`school ${C}`, { kind: 'school', id: C }, [true, false, true, true, false]],
 ];
 
-describe('RBAC: every endpoint and live scope × every role', () => {
+describe('RBAC: every endpoint and live scope × every role (and an API token)', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let server: RunningServer;
   const clients = new Map<R, Api>();
+  /** another state system's read-only token for Astana: an auditor of KZ-71 that changes nothing */
+  let token71: Api;
 
   beforeAll(async () => {
     redis = await startRedis();
     ({ server } = await testServer(redis.url));
+    token71 = new Api(server.url);
     const admin = new Api(server.url);
     expect(await admin.login('admin', ADMIN_PASSWORD)).toBe(200);
     const users = [
@@ -117,6 +213,9 @@ describe('RBAC: every endpoint and live scope × every role', () => {
       clients.set(role, api);
     }
     clients.set('anonymous', new Api(server.url));
+    const made = await admin.post('/api-tokens', { name: 'statistics office of Astana', regions: ['KZ-71'] });
+    expect(made.status).toBe(200);
+    token71.headers.authorization = `Bearer ${made.json.token}`;
     const place = { agentId: 'agent-almaty-1', schoolId: A, districtId: 'KZ-75-01', regionCode: 'KZ-75' };
     const at = new Date().toISOString();
     const msg = (m: object) => ({ v: 1, agentId: 'agent-almaty-1', at, ...m }) as AgentMessage;
@@ -147,6 +246,28 @@ describe('RBAC: every endpoint and live scope × every role', () => {
     expect(Object.fromEntries(ROLES.map((r, i) => [r, got[i]]))).toEqual(
       Object.fromEntries(ROLES.map((r, i) => [r, expected[i]])),
     );
+  });
+
+  // a token reads what an auditor of its regions reads, and is refused anything else
+  it.each(MATRIX)('an API token: %s %s', async (method, path, body, expected) => {
+    const want = method === 'GET' ? expected[ROLES.indexOf('auditor71')] : 403;
+    expect((await token71.call(method, path, body)).status).toBe(want);
+  });
+
+  it('has a row for every route of the OpenAPI document (or says where its roles are tested)', async () => {
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, object> };
+    const routes = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/^\/api\/v1/, '')}`),
+    );
+    // a row's path matches a route's template: {param} stands for one segment; the query is not part of it
+    const rows = MATRIX.map(([m, p]) => `${m} ${p.split('?')[0]}`);
+    const covered = (route: string) => {
+      const re = new RegExp(`^${route.replace(/[.]/g, '\\.').replace(/\{\w+\}/g, '[^/]+')}$`);
+      return rows.some((r) => re.test(r));
+    };
+    expect(routes.filter((r) => !covered(r) && !ELSEWHERE[r])).toEqual([]);
+    // and nothing said to be elsewhere that is no longer a route
+    expect(Object.keys(ELSEWHERE).filter((r) => !routes.includes(r))).toEqual([]);
   });
 
   it('sends a picture only with a record of who saw it', async () => {
