@@ -184,6 +184,8 @@ export const AuditAction = z.enum([
   'export',
   'api_token_created',
   'api_token_revoked',
+  // the log itself: entries the stream dropped before they were copied to the object store
+  'audit_gap',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -72,6 +72,11 @@ export const AUDIT_TEXTS = {
     ru: 'школ: {schools}, районов: {districts}, перенесено: {moved}, нет в файле: {notInFile}, подключённых агентов больше нет в реестре: {unlisted}',
     kk: 'мектептер: {schools}, аудандар: {districts}, көшірілді: {moved}, файлда жоқ: {notInFile}, тізілімде енді жоқ қосылған агенттер: {unlisted}',
   },
+  audit_gap: {
+    en: '{lost} entries dropped from the log before they were copied to the object store',
+    ru: 'записей удалено из журнала до копирования в хранилище: {lost}',
+    kk: 'қоймаға көшірілмей тұрып журналдан жойылған жазбалар: {lost}',
+  },
   agent_host: { en: 'host {host}', ru: 'хост {host}', kk: 'хост {host}' },
   agent_host_replaced: {
     en: 'host {host}; previous token revoked',

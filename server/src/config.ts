@@ -140,6 +140,10 @@ export const ServerEnv = z.object({
     ),
   /** when the day that ended is archived (cron, in KUZET_TIMEZONE) */
   KUZET_ARCHIVE_CRON: z.string().default('15 0 * * *'),
+  /** how long the audit log's days are kept in the object store (Redis keeps only the newest 100,000 entries) */
+  KUZET_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3660).default(365),
+  /** how often new audit entries are copied to the object store */
+  KUZET_AUDIT_COPY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   /** the fonts of PDF reports (DejaVu Sans, with Cyrillic and Kazakh letters: Debian's fonts-dejavu-core) */
   KUZET_PDF_FONT_DIR: z.string().default('/usr/share/fonts/truetype/dejavu'),
   /** how often days that got late status changes (journals replayed after outages) are re-judged */

@@ -18,6 +18,7 @@ import { AlertRepository } from './repositories/alerts.ts';
 import { ApiTokenRepository } from './repositories/api-tokens.ts';
 import { ArchiveRepository } from './repositories/archive.ts';
 import { AuditRepository } from './repositories/audit.ts';
+import { AuditArchiveRepository } from './repositories/audit-archive.ts';
 import { type ObjectStore, objectStoreFor, type S3Options } from './repositories/object-store.ts';
 import { connectRedis, Keys, whenReady } from './repositories/redis.ts';
 import { RegistryRepository } from './repositories/registry.ts';
@@ -29,6 +30,7 @@ import { withNames } from './services/alert-names.ts';
 import { AlertService } from './services/alerts.ts';
 import { ArchiveService } from './services/archive.ts';
 import { addDays } from './services/archive-day.ts';
+import { AuditArchiveService } from './services/audit-archive.ts';
 import { DeltaBus } from './services/bus.ts';
 import { ComplianceService } from './services/compliance.ts';
 import { ComplianceAlerts } from './services/compliance-alerts.ts';
@@ -343,10 +345,24 @@ export async function startServer(
   const auditThread = new ThreadRpc(
     new URL('./threads/audit-thread.ts', import.meta.url),
     'audit thread',
-    { redisUrl: cfg.KUZET_REDIS_URL, prefix: cfg.KUZET_PREFIX },
+    { redisUrl: cfg.KUZET_REDIS_URL, prefix: cfg.KUZET_PREFIX, store: storeConfig(cfg) },
     { log, idleMs: 120_000 },
   );
-  audit.offThread = (q) => auditThread.call({ ...q });
+  audit.offThread = (q) => auditThread.call({ kind: 'read', q });
+  // the log beyond Redis's newest entries: copied every minute, a day per object, kept for the retention
+  const auditArchive = new AuditArchiveService(new AuditArchiveRepository(redis, keys, store), audit, {
+    timeZone: cfg.KUZET_TIMEZONE,
+    retentionDays: cfg.KUZET_AUDIT_RETENTION_DAYS,
+    log,
+    metrics,
+  });
+  auditArchive.compactOffThread = (day) => auditThread.call({ kind: 'compact', day });
+  await housekeeping.schedule('audit-copy', { everyMs: cfg.KUZET_AUDIT_COPY_SECONDS * 1000 }, () =>
+    auditArchive.ship(),
+  );
+  await housekeeping.schedule('audit-daily', { pattern: '20 0 * * *', tz: cfg.KUZET_TIMEZONE }, () =>
+    auditArchive.daily(),
+  );
   const videoSub = connectRedis(cfg.KUZET_REDIS_URL, { subscriber: true });
   const video = new LiveVideoService({
     redis,

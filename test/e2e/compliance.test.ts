@@ -30,6 +30,8 @@ describe('compliance view in Chromium', () => {
       agentId: 'agent-almaty-1',
       cameras: 0,
       intervals: { streamSeconds: 15 },
+      // the audit log's days are read from the archive: copied often enough for a test to wait for one
+      env: { KUZET_AUDIT_COPY_SECONDS: '5' },
       simCameras: [
         { name: 'main-entrance', width: 1280, height: 720, recording: { on: 'camera', days: 50, gaps: [] } },
         { name: 'perimeter-gate', width: 1280, height: 720, recording: { on: 'camera', days: 20, gaps: [] } },
@@ -607,6 +609,32 @@ describe('compliance view in Chromium', () => {
     // its detail in Russian too (the API keeps the English: "…, 0 cameras")
     expect(await log.locator('tbody tr').textContent()).toMatch(/admin.*школа удалена.*KZ-75-01-0002.*, камер: \d+/);
     await screenshot(ru, 'audit-log-ru');
+    // the same from the archive's day (where past days stay once the newest entries have moved on): copied within
+    // seconds here, read again until it is
+    const today = dayOf(Date.now(), 'Asia/Almaty');
+    const answer = () =>
+      ru.waitForResponse((r) => r.url().includes(`/api/v1/audit?`) && r.url().includes(`day=${today}`));
+    await log.locator('[data-testid=audit-day]').fill(today);
+    let read = answer();
+    await log.locator('button[type=submit]').click();
+    await waitFor(
+      async () => {
+        if (((await (await read).json()) as unknown[]).length === 1) return true;
+        await ru.waitForTimeout(1000);
+        read = answer();
+        await log.locator('[data-testid=audit-refresh]').click();
+        return undefined;
+      },
+      30_000,
+      "the removal in today's archive",
+    );
+    await ru.waitForFunction(
+      () => document.querySelectorAll('[data-testid=audit-log] tbody tr').length === 1,
+      undefined,
+      { timeout: 5000 },
+    );
+    expect(await log.locator('tbody tr').textContent()).toMatch(/admin.*школа удалена.*KZ-75-01-0002/);
+    await screenshot(ru, 'audit-log-day-ru');
     expect((await api.get(`/schools/${SCHOOL}`)).status).toBe(200);
     // nobody but an administrator is offered it
     const op = await as('op75', 'operator-password');

@@ -316,8 +316,8 @@ export const api = {
       method: 'PUT',
       body: { password },
     }),
-  /** the audit log, newest first (admins), filtered by action, user or camera */
-  audit: (q: { limit: number; action?: string; username?: string; cameraId?: string }) =>
+  /** the audit log, newest first (admins), filtered by action, user or camera; a day from the archive */
+  audit: (q: { limit: number; action?: string; username?: string; cameraId?: string; day?: string }) =>
     call(
       z.array(AuditEntry),
       `/audit?${new URLSearchParams(

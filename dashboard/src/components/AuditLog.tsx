@@ -16,12 +16,15 @@ interface Filter {
   action?: string;
   username?: string;
   cameraId?: string;
+  /** a day read from the archive (the newest entries without) */
+  day?: string;
 }
 
 /**
  * The audit log (admins): who viewed which camera's picture or live video — children appear in them —, sign-ins and
  * failed ones, changes of access, of the requirements and of the registry, exports. Newest first, filtered by
- * action, user or camera on the server; more on request.
+ * action, user or camera on the server; more on request. A day is read from the archive, where past days are kept
+ * after the newest entries (Redis keeps 100,000) have moved on.
  */
 export function AuditLog() {
   const { t, i18n } = useTranslation();
@@ -30,7 +33,7 @@ export function AuditLog() {
   const [limit, setLimit] = useState(PAGE);
   const entries = useResource(
     () => api.audit({ limit, ...filter }),
-    [limit, filter.action, filter.username, filter.cameraId],
+    [limit, filter.action, filter.username, filter.cameraId, filter.day],
   );
   // what this page changes (a user, the registry, an agent revoked) is audited: read again after it
   useReloadOnApiChange(entries.reload);
@@ -39,12 +42,14 @@ export function AuditLog() {
     const f = new FormData(e.currentTarget);
     const get = (k: string) => String(f.get(k) ?? '').trim() || undefined;
     setLimit(PAGE);
-    setFilter({ action: get('action'), username: get('username'), cameraId: get('cameraId') });
+    setFilter({ action: get('action'), username: get('username'), cameraId: get('cameraId'), day: get('day') });
   };
   return (
     <section className="panel" data-testid="audit-log">
       <h2>{t('audit.title')}</h2>
-      <p className="muted small">{t('audit.hint')}</p>
+      <p className="muted small">
+        {t('audit.hint')} {t('audit.dayHint')}
+      </p>
       <form className="inline-form" onSubmit={apply}>
         <label>
           {t('audit.action')}{' '}
@@ -62,6 +67,9 @@ export function AuditLog() {
         </label>
         <label>
           {t('audit.camera')} <input name="cameraId" pattern="cam-[0-9a-f]{16}" placeholder="cam-…" />
+        </label>
+        <label title={t('audit.dayHint')}>
+          {t('audit.day')} <input type="date" name="day" data-testid="audit-day" />
         </label>
         <button type="submit">{t('audit.filter')}</button> {/* other people's actions and sign-ins meanwhile */}
         <button type="button" onClick={entries.reload} data-testid="audit-refresh">

@@ -409,6 +409,9 @@ export const en = {
     allActions: 'All actions',
     user: 'User',
     camera: 'Camera ID',
+    day: 'Day',
+    dayHint:
+      'Without a day: the newest entries. With one: that day as kept in the archive, where past days stay after the newest entries have moved on.',
     at: 'Time',
     what: 'Subject',
     address: 'Address',
@@ -448,6 +451,7 @@ export const en = {
       export: 'report exported',
       api_token_created: 'API token created',
       api_token_revoked: 'API token revoked',
+      audit_gap: 'entries lost from the log',
     },
   },
   schoolRemoval: {

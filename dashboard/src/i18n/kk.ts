@@ -401,6 +401,9 @@ export const kk: Translation = {
     allActions: 'Барлық әрекет',
     user: 'Пайдаланушы',
     camera: 'Камера ID',
+    day: 'Күн',
+    dayHint:
+      'Күнсіз — ең соңғы жазбалар. Күн таңдалса — сол күн мұрағатта сақталғандай: жаңа жазбалар ығыстырғаннан кейін де өткен күндер онда қалады.',
     at: 'Уақыт',
     what: 'Нысан',
     address: 'Мекенжай',
@@ -440,6 +443,7 @@ export const kk: Translation = {
       export: 'есеп жүктеліп алынды',
       api_token_created: 'API токені жасалды',
       api_token_revoked: 'API токені кері қайтарылды',
+      audit_gap: 'журнал жазбалары жоғалды',
     },
   },
   schoolRemoval: {

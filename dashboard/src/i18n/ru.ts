@@ -400,6 +400,9 @@ export const ru: Translation = {
     allActions: 'Все действия',
     user: 'Пользователь',
     camera: 'ID камеры',
+    day: 'День',
+    dayHint:
+      'Без дня — последние записи. С днём — этот день, как он хранится в архиве: прошедшие дни остаются там и после того, как новые записи их вытеснили.',
     at: 'Время',
     what: 'Объект',
     address: 'Адрес',
@@ -439,6 +442,7 @@ export const ru: Translation = {
       export: 'отчёт выгружен',
       api_token_created: 'API-токен создан',
       api_token_revoked: 'API-токен отозван',
+      audit_gap: 'записи журнала утеряны',
     },
   },
   schoolRemoval: {

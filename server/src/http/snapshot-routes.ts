@@ -1,6 +1,16 @@
-import { AuditAction, AuditEntry, auditDetail, CameraId, IsoTime, LiveViewer, PICTURE_ROLES } from '@kuzet/protocol';
+import {
+  AuditAction,
+  AuditEntry,
+  auditDetail,
+  CameraId,
+  Day,
+  IsoTime,
+  LiveViewer,
+  PICTURE_ROLES,
+} from '@kuzet/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
+import type { AuditQuery } from '../repositories/audit.ts';
 import { snapshotKey } from '../services/ingest.ts';
 import { cameraSchool } from './camera-scope.ts';
 import type { AppContext } from './context.ts';
@@ -129,18 +139,21 @@ export function snapshotRoutes(ctx: AppContext): Router {
       path: '/audit',
       summary:
         'the audit log, newest first: who viewed which camera picture or live video, logins, access and registry ' +
-        'changes, exports; filtered by camera, action or user',
+        'changes, exports; filtered by camera, action or user. The newest 100,000 entries are read from Redis; `day` ' +
+        'reads one day from the object store, where days are kept for KUZET_AUDIT_RETENTION_DAYS',
       roles: 'admin',
       query: z.object({
         limit: z.coerce.number().int().min(1).max(1000).default(100),
         cameraId: CameraId.optional(),
         action: AuditAction.optional(),
         username: z.string().min(1).max(64).optional(),
+        /** a day (in the deployment's time zone) read from the object store, where every day is kept */
+        day: Day.optional(),
       }),
       response: z.array(AuditEntry),
     }),
     async (_req, res) => {
-      const q = res.locals.query as { limit: number; cameraId?: string; action?: string; username?: string };
+      const q = res.locals.query as AuditQuery;
       res.json(await ctx.audit.list(q));
     },
   );

@@ -1,5 +1,6 @@
 import { AuditEntry, AuditSay } from '@kuzet/protocol';
 import type { Redis } from 'ioredis';
+import type { AuditArchiveRepository, RawAuditEntry } from './audit-archive.ts';
 import type { Keys } from './redis.ts';
 
 /** entries kept (a capped stream: the newest ~100,000 views) */
@@ -11,20 +12,24 @@ export interface AuditQuery {
   cameraId?: string | undefined;
   action?: string | undefined;
   username?: string | undefined;
+  /** a day (YYYY-MM-DD, the deployment's time zone) read from the object store instead of the newest entries */
+  day?: string | undefined;
 }
 
 /** Who did what (views of pictures, logins, access changes), append-only, newest first when read. */
 export class AuditRepository {
   /**
    * Where `list` reads when set: a worker thread with its own connection (threads/audit-thread.ts). A filter that
-   * matches little reads the whole stream — 100,000 entries, about half a second of parsing — which on the event
-   * loop held up every agent's acknowledgement for as long.
+   * matches little reads the whole stream — 100,000 entries, a quarter of a second of the event loop's time in
+   * slices, time in which agents' batches wait — and a day of the archive is as many entries to unzip and parse.
    */
   offThread?: (q: AuditQuery) => Promise<AuditEntry[]>;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    /** where days are read (the thread that reads has it) */
+    private readonly archive?: AuditArchiveRepository,
   ) {}
 
   async record(entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
@@ -41,38 +46,56 @@ export class AuditRepository {
     return this.offThread ? this.offThread(q) : this.read(q);
   }
 
-  /** Reads the stream here, whichever thread this is. */
-  async read({ limit, cameraId, action, username }: AuditQuery): Promise<AuditEntry[]> {
+  /** Reads the stream (or a day of the archive) here, whichever thread this is. */
+  async read(q: AuditQuery): Promise<AuditEntry[]> {
+    if (q.day) {
+      if (!this.archive) throw new Error('the audit archive is not configured in this thread');
+      const out: AuditEntry[] = [];
+      for (const e of await this.archive.readDay(q.day)) {
+        const entry = auditEntry(e, q);
+        if (entry) out.push(entry);
+        if (out.length >= q.limit) break;
+      }
+      return out;
+    }
     const out: AuditEntry[] = [];
     let end = '+';
-    // newest first; filtered by camera when asked (reads on in pages until enough are found or the stream ends)
-    while (out.length < limit) {
+    // newest first; filtered when asked (reads on in pages until enough are found or the stream ends)
+    while (out.length < q.limit) {
       const page = await this.redis.xrevrange(this.keys.audit(), end, '-', 'COUNT', 500);
-      for (const [, f] of page) {
-        const o: Record<string, unknown> = {};
-        for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i + 1]!;
-        // the filters first, on the raw fields: a filter that matches little reads the whole stream (100,000
-        // entries), and checking each entry's schema first cost most of a second of the event loop
-        if (
-          (cameraId && o.cameraId !== cameraId) ||
-          (action && o.action !== action) ||
-          (username && o.username !== username)
-        )
-          continue;
-        if (typeof o.say === 'string') {
-          const say = said(o.say);
-          if (say) o.say = say;
-          else delete o.say;
-        }
-        const r = AuditEntry.safeParse(o);
-        if (r.success) out.push(r.data);
-        if (out.length >= limit) break;
+      for (const e of page) {
+        const entry = auditEntry(e as RawAuditEntry, q);
+        if (entry) out.push(entry);
+        if (out.length >= q.limit) break;
       }
       if (page.length < 500) break;
       end = `(${page.at(-1)![0]}`;
     }
     return out;
   }
+}
+
+/**
+ * One entry as stored (the stream's or the archive's), if it matches the query's filters and still reads. The filters
+ * compare the raw fields first: a filter that matches little reads the whole stream (100,000 entries), and checking
+ * each entry's schema first cost most of a second.
+ */
+function auditEntry([, f]: RawAuditEntry, q: AuditQuery): AuditEntry | undefined {
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < f.length; i += 2) o[f[i]!] = f[i + 1]!;
+  if (
+    (q.cameraId && o.cameraId !== q.cameraId) ||
+    (q.action && o.action !== q.action) ||
+    (q.username && o.username !== q.username)
+  )
+    return undefined;
+  if (typeof o.say === 'string') {
+    const say = said(o.say);
+    if (say) o.say = say;
+    else delete o.say;
+  }
+  const r = AuditEntry.safeParse(o);
+  return r.success ? r.data : undefined;
 }
 
 /**

@@ -45,6 +45,8 @@ export class Keys {
   lock = (name: string) => `${this.prefix}lock:${name}`;
   deltas = () => `${this.prefix}deltas`;
   audit = () => `${this.prefix}audit`;
+  /** how far the audit stream has been copied to the object store (its last id, and how many entries up to it) */
+  auditShipped = () => `${this.prefix}audit:shipped`;
   /** test messages sent to a school's contacts this minute (a counter that expires) */
   contactTests = (schoolId: string) => `${this.prefix}contacttests:${schoolId}`;
   quarantine = () => `${this.prefix}quarantine`;

@@ -30,6 +30,12 @@ export class Metrics {
     help: 'times Redis answered without the deployment data (its sentinel gone): the server rebuilt it',
     registers: [this.registry],
   });
+  readonly auditArchived = new client.Counter({
+    name: 'kuzet_audit_archived_total',
+    help: 'audit entries copied to the object store, and entries the stream dropped before they were copied (lost)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
   readonly rollupDrift = new client.Counter({
     name: 'kuzet_rollup_drift_total',
     help: 'roll-up values found wrong (and repaired) by the verification',
