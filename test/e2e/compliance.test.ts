@@ -609,12 +609,13 @@ describe('compliance view in Chromium', () => {
     // its detail in Russian too (the API keeps the English: "…, 0 cameras")
     expect(await log.locator('tbody tr').textContent()).toMatch(/admin.*школа удалена.*KZ-75-01-0002.*, камер: \d+/);
     await screenshot(ru, 'audit-log-ru');
-    // the same from the archive's day (where past days stay once the newest entries have moved on): copied within
-    // seconds here, read again until it is
+    // the same from the archive's days, yesterday and today (where days stay once the newest entries have moved on):
+    // copied within seconds here, read again until it is
     const today = dayOf(Date.now(), 'Asia/Almaty');
     const answer = () =>
-      ru.waitForResponse((r) => r.url().includes(`/api/v1/audit?`) && r.url().includes(`day=${today}`));
-    await log.locator('[data-testid=audit-day]').fill(today);
+      ru.waitForResponse((r) => r.url().includes(`/api/v1/audit?`) && r.url().includes(`from=${addDays(today, -1)}`));
+    await log.locator('[data-testid=audit-from]').fill(addDays(today, -1));
+    await log.locator('[data-testid=audit-to]').fill(today);
     let read = answer();
     await log.locator('button[type=submit]').click();
     await waitFor(

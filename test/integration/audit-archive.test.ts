@@ -57,11 +57,11 @@ describe('the audit log kept beyond Redis (object store)', () => {
     expect(await service.ship()).toEqual({ copied: 0, lost: 0 });
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
     await r.del(keys.audit());
-    const day = await audit.read({ limit: 100, day: today });
+    const day = await audit.read({ limit: 100, from: today });
     expect(day.map((e) => e.username)).toEqual(['op-6', 'op-5', 'op-4', 'op-3', 'op-2', 'op-1', 'op-0']);
     // filtered as the newest entries are
-    expect((await audit.read({ limit: 100, day: today, username: 'op-3' })).map((e) => e.username)).toEqual(['op-3']);
-    expect(await audit.read({ limit: 100, day: '2020-01-01' })).toEqual([]);
+    expect((await audit.read({ limit: 100, from: today, username: 'op-3' })).map((e) => e.username)).toEqual(['op-3']);
+    expect(await audit.read({ limit: 100, from: '2020-01-01' })).toEqual([]);
   });
 
   it("puts an entry in its day of the deployment's time zone, and folds finished days into one object", async () => {
@@ -73,19 +73,26 @@ describe('the audit log kept beyond Redis (object store)', () => {
     await r.xadd(keys.audit(), `${before}-1`, ...fields(2, new Date(before).toISOString()));
     await r.xadd(keys.audit(), `${after}-0`, ...fields(3, new Date(after).toISOString()));
     await service.ship();
-    expect((await audit.read({ limit: 10, day: '2026-12-01' })).map((e) => e.username)).toEqual(['op-2', 'op-1']);
-    expect((await audit.read({ limit: 10, day: '2026-12-02' })).map((e) => e.username)).toEqual(['op-3']);
+    expect((await audit.read({ limit: 10, from: '2026-12-01' })).map((e) => e.username)).toEqual(['op-2', 'op-1']);
+    expect((await audit.read({ limit: 10, from: '2026-12-02' })).map((e) => e.username)).toEqual(['op-3']);
     expect((await store.list('audit/2026-12-01/')).length).toBe(2);
+    // both days at once, newest first, and the limit counted across them
+    const both = await audit.read({ limit: 10, from: '2026-11-30', to: '2026-12-03' });
+    expect(both.map((e) => e.username)).toEqual(['op-3', 'op-2', 'op-1']);
+    expect((await audit.read({ limit: 2, from: '2026-12-01', to: '2026-12-02' })).map((e) => e.username)).toEqual([
+      'op-3',
+      'op-2',
+    ]);
     // the next day's run: both days folded, each into one object, and nothing lost or doubled
     const r1 = await service.daily(Date.parse('2026-12-03T00:00:00Z'));
     expect(r1).toEqual({ compacted: ['2026-12-01'], removed: [] });
     expect((await store.list('audit/2026-12-01/')).map((o) => o.key)).toEqual(['audit/2026-12-01/day.jsonl.gz']);
-    expect((await audit.read({ limit: 10, day: '2026-12-01' })).map((e) => e.username)).toEqual(['op-2', 'op-1']);
+    expect((await audit.read({ limit: 10, from: '2026-12-01' })).map((e) => e.username)).toEqual(['op-2', 'op-1']);
     // 30 days of retention: on 1 January 2027 (01:00 in Almaty) the first of December is gone, the second kept
     const r2 = await service.daily(Date.parse('2026-12-31T20:00:00Z'));
     expect(r2.removed).toEqual(['2026-12-01']);
     expect(await store.list('audit/2026-12-01/')).toEqual([]);
-    expect((await audit.read({ limit: 10, day: '2026-12-02' })).map((e) => e.username)).toEqual(['op-3']);
+    expect((await audit.read({ limit: 10, from: '2026-12-02' })).map((e) => e.username)).toEqual(['op-3']);
   });
 
   it('says in the log itself how many entries the stream dropped before they were copied', async () => {
@@ -108,7 +115,7 @@ describe('the audit log kept beyond Redis (object store)', () => {
     // both may write the same object (same name, same content); the count moves once
     expect(a.lost + b.lost).toBe(0);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
-    const day = await audit.read({ limit: 10_000, day: today });
+    const day = await audit.read({ limit: 10_000, from: today });
     expect(day.length).toBe(2500);
     expect(new Set(day.map((e) => e.username)).size).toBe(2500);
     expect(await service.ship()).toEqual({ copied: 0, lost: 0 });
@@ -138,19 +145,24 @@ describe('the audit log of a running server, by day', () => {
     await s3?.close();
   });
 
-  it("answers GET /audit?day= from the object store, within a copy's interval", async () => {
+  it("answers GET /audit?from= from the object store, within a copy's interval", async () => {
     const api = new Api(server.url);
     expect(await api.login('admin', ADMIN_PASSWORD)).toBe(200);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Almaty' }).format(new Date());
     const logins = await waitFor(
       async () => {
-        const got = (await api.get(`/audit?day=${today}&action=login`)).json as { username: string }[];
+        const got = (await api.get(`/audit?from=${today}&action=login`)).json as { username: string }[];
         return got.length ? got : undefined;
       },
       20_000,
       "the admin's login in the day's archive",
     );
     expect(logins[0]!.username).toBe('admin');
-    expect((await api.get('/audit?day=2026-13-01')).status).toBe(400);
+    expect((await api.get('/audit?from=2026-13-01')).status).toBe(400);
+    expect((await api.get('/audit?from=2026-12-02&to=2026-12-01')).status).toBe(400);
+    // 32 days refused, 31 (1 November to 1 December) read
+    expect((await api.get('/audit?from=2026-10-31&to=2026-12-01')).status).toBe(400);
+    expect((await api.get('/audit?from=2026-10-31&to=2026-12-01')).json.error).toBe('at most 31 days');
+    expect((await api.get('/audit?from=2026-11-01&to=2026-12-01')).status).toBe(200);
   });
 });

@@ -316,8 +316,8 @@ export const api = {
       method: 'PUT',
       body: { password },
     }),
-  /** the audit log, newest first (admins), filtered by action, user or camera; a day from the archive */
-  audit: (q: { limit: number; action?: string; username?: string; cameraId?: string; day?: string }) =>
+  /** the audit log, newest first (admins), filtered by action, user or camera; days from the archive */
+  audit: (q: { limit: number; action?: string; username?: string; cameraId?: string; from?: string; to?: string }) =>
     call(
       z.array(AuditEntry),
       `/audit?${new URLSearchParams(

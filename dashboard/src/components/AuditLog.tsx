@@ -16,14 +16,15 @@ interface Filter {
   action?: string;
   username?: string;
   cameraId?: string;
-  /** a day read from the archive (the newest entries without) */
-  day?: string;
+  /** days read from the archive (the newest entries without); one alone: that day */
+  from?: string;
+  to?: string;
 }
 
 /**
  * The audit log (admins): who viewed which camera's picture or live video — children appear in them —, sign-ins and
  * failed ones, changes of access, of the requirements and of the registry, exports. Newest first, filtered by
- * action, user or camera on the server; more on request. A day is read from the archive, where past days are kept
+ * action, user or camera on the server; more on request. Days (a month at most) are read from the archive, where they are kept
  * after the newest entries (Redis keeps 100,000) have moved on.
  */
 export function AuditLog() {
@@ -33,7 +34,7 @@ export function AuditLog() {
   const [limit, setLimit] = useState(PAGE);
   const entries = useResource(
     () => api.audit({ limit, ...filter }),
-    [limit, filter.action, filter.username, filter.cameraId, filter.day],
+    [limit, filter.action, filter.username, filter.cameraId, filter.from, filter.to],
   );
   // what this page changes (a user, the registry, an agent revoked) is audited: read again after it
   useReloadOnApiChange(entries.reload);
@@ -42,7 +43,13 @@ export function AuditLog() {
     const f = new FormData(e.currentTarget);
     const get = (k: string) => String(f.get(k) ?? '').trim() || undefined;
     setLimit(PAGE);
-    setFilter({ action: get('action'), username: get('username'), cameraId: get('cameraId'), day: get('day') });
+    setFilter({
+      action: get('action'),
+      username: get('username'),
+      cameraId: get('cameraId'),
+      from: get('from'),
+      to: get('to'),
+    });
   };
   return (
     <section className="panel" data-testid="audit-log">
@@ -69,7 +76,10 @@ export function AuditLog() {
           {t('audit.camera')} <input name="cameraId" pattern="cam-[0-9a-f]{16}" placeholder="cam-…" />
         </label>
         <label title={t('audit.dayHint')}>
-          {t('audit.day')} <input type="date" name="day" data-testid="audit-day" />
+          {t('audit.from')} <input type="date" name="from" data-testid="audit-from" />
+        </label>
+        <label title={t('audit.dayHint')}>
+          {t('audit.to')} <input type="date" name="to" data-testid="audit-to" />
         </label>
         <button type="submit">{t('audit.filter')}</button> {/* other people's actions and sign-ins meanwhile */}
         <button type="button" onClick={entries.reload} data-testid="audit-refresh">

@@ -409,9 +409,10 @@ export const en = {
     allActions: 'All actions',
     user: 'User',
     camera: 'Camera ID',
-    day: 'Day',
+    from: 'From',
+    to: 'To',
     dayHint:
-      'Without a day: the newest entries. With one: that day as kept in the archive, where past days stay after the newest entries have moved on.',
+      'Without days: the newest entries. With them (a month at most; one alone: that day): the days as kept in the archive, where they stay after the newest entries have moved on.',
     at: 'Time',
     what: 'Subject',
     address: 'Address',

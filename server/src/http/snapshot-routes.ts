@@ -15,7 +15,10 @@ import { snapshotKey } from '../services/ingest.ts';
 import { cameraSchool } from './camera-scope.ts';
 import type { AppContext } from './context.ts';
 import { actor, requireRole } from './session.ts';
-import { validate } from './validate.ts';
+import { HttpError, validate } from './validate.ts';
+
+/** days of the audit log's archive one query reads at most (a month: an inspector's usual question) */
+const MAX_AUDIT_DAYS = 31;
 
 /**
  * Camera pictures. Children appear in them: only the roles that act on a camera see them (admins, operators of the
@@ -139,21 +142,26 @@ export function snapshotRoutes(ctx: AppContext): Router {
       path: '/audit',
       summary:
         'the audit log, newest first: who viewed which camera picture or live video, logins, access and registry ' +
-        'changes, exports; filtered by camera, action or user. The newest 100,000 entries are read from Redis; `day` ' +
-        'reads one day from the object store, where days are kept for KUZET_AUDIT_RETENTION_DAYS',
+        'changes, exports; filtered by camera, action or user. The newest 100,000 entries are read from Redis; `from`/`to` ' +
+        `(days, at most ${MAX_AUDIT_DAYS}; one alone: that day) read the object store, where days are kept for ` +
+        'KUZET_AUDIT_RETENTION_DAYS',
       roles: 'admin',
       query: z.object({
         limit: z.coerce.number().int().min(1).max(1000).default(100),
         cameraId: CameraId.optional(),
         action: AuditAction.optional(),
         username: z.string().min(1).max(64).optional(),
-        /** a day (in the deployment's time zone) read from the object store, where every day is kept */
-        day: Day.optional(),
+        /** days (in the deployment's time zone) read from the object store, where every day is kept */
+        from: Day.optional(),
+        to: Day.optional(),
       }),
       response: z.array(AuditEntry),
     }),
     async (_req, res) => {
       const q = res.locals.query as AuditQuery;
+      if (q.from && q.to && q.from > q.to) throw new HttpError(400, 'from must not be after to');
+      if (q.from && q.to && Date.parse(q.to) - Date.parse(q.from) >= MAX_AUDIT_DAYS * 86_400_000)
+        throw new HttpError(400, `at most ${MAX_AUDIT_DAYS} days`);
       res.json(await ctx.audit.list(q));
     },
   );

@@ -12,8 +12,12 @@ export interface AuditQuery {
   cameraId?: string | undefined;
   action?: string | undefined;
   username?: string | undefined;
-  /** a day (YYYY-MM-DD, the deployment's time zone) read from the object store instead of the newest entries */
-  day?: string | undefined;
+  /**
+   * days (YYYY-MM-DD, the deployment's time zone) read from the object store instead of the newest entries: from
+   * `from` to `to`, newest first (one of them alone: that day)
+   */
+  from?: string | undefined;
+  to?: string | undefined;
 }
 
 /** Who did what (views of pictures, logins, access changes), append-only, newest first when read. */
@@ -48,14 +52,17 @@ export class AuditRepository {
 
   /** Reads the stream (or a day of the archive) here, whichever thread this is. */
   async read(q: AuditQuery): Promise<AuditEntry[]> {
-    if (q.day) {
+    const last = q.to ?? q.from;
+    if (last) {
       if (!this.archive) throw new Error('the audit archive is not configured in this thread');
+      const first = q.from ?? last;
       const out: AuditEntry[] = [];
-      for (const e of await this.archive.readDay(q.day)) {
-        const entry = auditEntry(e, q);
-        if (entry) out.push(entry);
-        if (out.length >= q.limit) break;
-      }
+      for (let day = last; day >= first && out.length < q.limit; day = previousDay(day))
+        for (const e of await this.archive.readDay(day)) {
+          const entry = auditEntry(e, q);
+          if (entry) out.push(entry);
+          if (out.length >= q.limit) break;
+        }
       return out;
     }
     const out: AuditEntry[] = [];
@@ -97,6 +104,8 @@ function auditEntry([, f]: RawAuditEntry, q: AuditQuery): AuditEntry | undefined
   const r = AuditEntry.safeParse(o);
   return r.success ? r.data : undefined;
 }
+
+const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /**
  * What an entry says, read back; undefined when it no longer reads (a text renamed since): the entry is still listed,
