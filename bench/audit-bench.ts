@@ -94,7 +94,7 @@ try {
   const day = dayOf(Date.now(), 'Asia/Almaty');
   const dayRuns: M[] = [];
   for (let i = 0; i < RUNS; i++)
-    dayRuns.push(await measure(() => thread.call({ kind: 'read', q: { ...q, from: day } })));
+    dayRuns.push(await measure(() => thread.call({ kind: 'read', q: { ...q, days: [day] } })));
   const f = (xs: M[], k: keyof M) =>
     `${Math.max(...xs.map((x) => x[k])).toFixed(0)} ms (${xs.map((x) => x[k].toFixed(0)).join(', ')})`;
   writeSection(

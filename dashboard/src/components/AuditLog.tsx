@@ -24,8 +24,8 @@ interface Filter {
 /**
  * The audit log (admins): who viewed which camera's picture or live video — children appear in them —, sign-ins and
  * failed ones, changes of access, of the requirements and of the registry, exports. Newest first, filtered by
- * action, user or camera on the server; more on request. Days (a month at most) are read from the archive, where they are kept
- * after the newest entries (Redis keeps 100,000) have moved on.
+ * action, user or camera on the server; more on request. Days (a month at most) are read from the archive, where
+ * they are kept after the newest entries (Redis keeps 100,000) have moved on.
  */
 export function AuditLog() {
   const { t, i18n } = useTranslation();

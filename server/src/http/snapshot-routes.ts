@@ -11,6 +11,7 @@ import {
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AuditQuery } from '../repositories/audit.ts';
+import { addDays } from '../services/archive-day.ts';
 import { snapshotKey } from '../services/ingest.ts';
 import { cameraSchool } from './camera-scope.ts';
 import type { AppContext } from './context.ts';
@@ -158,11 +159,16 @@ export function snapshotRoutes(ctx: AppContext): Router {
       response: z.array(AuditEntry),
     }),
     async (_req, res) => {
-      const q = res.locals.query as AuditQuery;
-      if (q.from && q.to && q.from > q.to) throw new HttpError(400, 'from must not be after to');
-      if (q.from && q.to && Date.parse(q.to) - Date.parse(q.from) >= MAX_AUDIT_DAYS * 86_400_000)
-        throw new HttpError(400, `at most ${MAX_AUDIT_DAYS} days`);
-      res.json(await ctx.audit.list(q));
+      const { from, to, ...q } = res.locals.query as Omit<AuditQuery, 'days'> & { from?: string; to?: string };
+      const [first, last] = [from ?? to, to ?? from];
+      const days: string[] = [];
+      if (first && last) {
+        if (first > last) throw new HttpError(400, 'from must not be after to');
+        // newest first, as the newest entries are
+        for (let d = last; d >= first; d = addDays(d, -1))
+          if (days.push(d) > MAX_AUDIT_DAYS) throw new HttpError(400, `at most ${MAX_AUDIT_DAYS} days`);
+      }
+      res.json(await ctx.audit.list({ ...q, ...(days.length ? { days } : {}) }));
     },
   );
   return r;

@@ -12,12 +12,8 @@ export interface AuditQuery {
   cameraId?: string | undefined;
   action?: string | undefined;
   username?: string | undefined;
-  /**
-   * days (YYYY-MM-DD, the deployment's time zone) read from the object store instead of the newest entries: from
-   * `from` to `to`, newest first (one of them alone: that day)
-   */
-  from?: string | undefined;
-  to?: string | undefined;
+  /** days (YYYY-MM-DD, the deployment's time zone) read from the object store, in this order, instead of the newest */
+  days?: string[] | undefined;
 }
 
 /** Who did what (views of pictures, logins, access changes), append-only, newest first when read. */
@@ -52,17 +48,17 @@ export class AuditRepository {
 
   /** Reads the stream (or a day of the archive) here, whichever thread this is. */
   async read(q: AuditQuery): Promise<AuditEntry[]> {
-    const last = q.to ?? q.from;
-    if (last) {
+    if (q.days?.length) {
       if (!this.archive) throw new Error('the audit archive is not configured in this thread');
-      const first = q.from ?? last;
       const out: AuditEntry[] = [];
-      for (let day = last; day >= first && out.length < q.limit; day = previousDay(day))
+      for (const day of q.days) {
+        if (out.length >= q.limit) break;
         for (const e of await this.archive.readDay(day)) {
           const entry = auditEntry(e, q);
           if (entry) out.push(entry);
           if (out.length >= q.limit) break;
         }
+      }
       return out;
     }
     const out: AuditEntry[] = [];
@@ -104,8 +100,6 @@ function auditEntry([, f]: RawAuditEntry, q: AuditQuery): AuditEntry | undefined
   const r = AuditEntry.safeParse(o);
   return r.success ? r.data : undefined;
 }
-
-const previousDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /**
  * What an entry says, read back; undefined when it no longer reads (a text renamed since): the entry is still listed,
