@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { Redis, Result } from 'ioredis';
-import type { ObjectStore } from './object-store.ts';
+import type { ObjectInfo, ObjectStore } from './object-store.ts';
 import type { Keys } from './redis.ts';
 
 /** one entry of the stream as Redis gives it: its id and its fields, flat (name, value, …) */
@@ -83,10 +83,7 @@ export class AuditArchiveRepository {
 
   /** Every entry kept for a day, newest first, each once (a chunk and the compacted day may overlap after a crash). */
   async readDay(day: string): Promise<RawAuditEntry[]> {
-    const byId = new Map<string, RawAuditEntry>();
-    for (const o of await this.store.list(prefixOf(day)))
-      for (const e of await this.get(o.key)) if (!byId.has(e[0])) byId.set(e[0], e);
-    return [...byId.values()].sort((a, b) => compareIds(b[0], a[0]));
+    return this.entriesOf(await this.store.list(prefixOf(day)));
   }
 
   /** The days that have entries, oldest first. */
@@ -103,7 +100,8 @@ export class AuditArchiveRepository {
   async compact(day: string): Promise<number> {
     const objects = await this.store.list(prefixOf(day));
     if (objects.length <= 1) return 0;
-    const entries = (await this.readDay(day)).reverse();
+    // the objects listed once: what is folded is exactly what is then removed
+    const entries = (await this.entriesOf(objects)).reverse();
     await this.put(`${prefixOf(day)}${DAY_FILE}`, entries);
     for (const o of objects) if (!o.key.endsWith(`/${DAY_FILE}`)) await this.store.delete(o.key);
     return entries.length;
@@ -112,6 +110,13 @@ export class AuditArchiveRepository {
   /** Removes a day (past the retention). */
   async deleteDay(day: string): Promise<void> {
     for (const o of await this.store.list(prefixOf(day))) await this.store.delete(o.key);
+  }
+
+  /** The entries of some of a day's objects, newest first, each once (by id). */
+  private async entriesOf(objects: ObjectInfo[]): Promise<RawAuditEntry[]> {
+    const byId = new Map<string, RawAuditEntry>();
+    for (const o of objects) for (const e of await this.get(o.key)) if (!byId.has(e[0])) byId.set(e[0], e);
+    return [...byId.values()].sort((a, b) => compareIds(b[0], a[0]));
   }
 
   private async put(key: string, entries: RawAuditEntry[]): Promise<void> {
@@ -136,7 +141,7 @@ export class AuditArchiveRepository {
 }
 
 /** Stream ids in order ("ms-seq", both numbers). */
-export function compareIds(a: string, b: string): number {
+function compareIds(a: string, b: string): number {
   const [am, as] = a.split('-').map(Number) as [number, number];
   const [bm, bs] = b.split('-').map(Number) as [number, number];
   return am - bm || as - bs;
